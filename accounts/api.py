@@ -1,0 +1,40 @@
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from accounts.models import Organisation
+
+router = Router(tags=["organisations"])
+
+
+class OrganisationOut(Schema):
+    id: int
+    name: str
+    short_name: str
+    kind: Organisation.Kind
+    areas: list[str] = Field(..., description="codes of the areas it serves")
+
+    @staticmethod
+    def resolve_areas(obj: Organisation) -> list[str]:
+        return [area.code for area in obj.areas.all()]
+
+
+@router.get("/organisations", response=list[OrganisationOut], summary="List organisations")
+@paginate
+def list_organisations(
+    request: HttpRequest,
+    kind: Organisation.Kind | None = None,
+    area: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Organisation]:
+    """Public: the parties to consultations (names and kinds, no contacts). `area` keeps those
+    serving the area with that code; `q` matches part of the name."""
+    organisations = Organisation.objects.filter(active=True).prefetch_related("areas")
+    if kind:
+        organisations = organisations.filter(kind=kind)
+    if area:
+        organisations = organisations.filter(areas__code=area).distinct()
+    if q:
+        organisations = organisations.filter(name__icontains=q)
+    return organisations.order_by("kind", "name")

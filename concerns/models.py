@@ -1,0 +1,236 @@
+"""民事民提: concerns (one person's report through one channel) grouped into issues.
+
+An issue counts the distinct residents behind it (登记在册，统计人数). Small matters are
+settled in the grid, bigger ones escalated (小事不出网格，大事不出社区).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from places.models import Area, Building, Compound
+
+
+class Category(models.Model):
+    """A kind of matter, with its time limits (configurable by administrators)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    group = models.CharField(_("group"), max_length=60, blank=True)
+    # Words that hint at this category, used to suggest it and as Open311 keywords.
+    keywords = models.CharField(_("keywords"), max_length=300, blank=True)
+    accept_hours = models.PositiveIntegerField(_("accept within (hours)"), default=24)
+    respond_hours = models.PositiveIntegerField(_("respond within (hours)"), default=48)
+    resolve_days = models.PositiveIntegerField(_("resolve within (days)"), default=7)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Issue(models.Model):
+    """A matter shared by one or more concerns, counted by the residents behind it."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("Awaiting acceptance")  # 待受理: reported, nobody has taken it yet
+        ACCEPTED = "accepted", _("Accepted")  # 已受理: someone at its level owns it
+        IN_PROGRESS = "in_progress", _("Being handled")  # 处理中: site visit made, work under way
+        IN_CONSULTATION = "in_consultation", _("In consultation")  # 协商中: part of a topic
+        IN_ACTION = "in_action", _("Action items listed")  # 挂牌落实中: agreed, being carried out
+        SETTLED = "settled", _("Settled")  # 已办结: settled with an outcome, no meeting needed
+        RESOLVED = "resolved", _("Resolved")  # 已解决: its action items are all closed
+        MERGED = "merged", _("Merged")  # 已合并: its concerns now belong to another issue
+
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.ACCEPTED,
+        Status.IN_PROGRESS,
+        Status.IN_CONSULTATION,
+        Status.IN_ACTION,
+    )
+
+    class Level(models.TextChoices):
+        GRID = "grid", _("Grid")  # 网格: the grid worker handles it
+        COMMUNITY = "community", _("Community")  # 社区
+        STREET = "street", _("Subdistrict")  # 街道
+        DEPARTMENT = "department", _("Government department")  # 职能部门
+
+    community = models.ForeignKey(
+        Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="issues"
+    )
+    grid = models.ForeignKey(
+        Area,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_issues",
+    )
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.TextField(_("summary"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    level = models.CharField(
+        _("level"), max_length=16, choices=Level.choices, default=Level.GRID, db_index=True
+    )
+    escalated_to = models.ForeignKey(
+        Organisation,
+        verbose_name=_("escalated to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalated_issues",
+    )
+    residents_count = models.PositiveIntegerField(_("residents"), default=0, db_index=True)
+    concerns_count = models.PositiveIntegerField(_("concerns"), default=0)
+    first_received_at = models.DateTimeField(_("first received"), default=timezone.now)
+    last_received_at = models.DateTimeField(_("last received"), default=timezone.now)
+    accept_due_at = models.DateTimeField(_("accept by"), null=True, blank=True)
+    resolve_due_at = models.DateTimeField(_("resolve by"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_issues"
+    )
+    # Segmented words of the issue's concerns (jieba), kept for grouping new concerns.
+    terms = models.TextField(blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        ordering = ["-residents_count", "first_received_at"]
+        indexes = [
+            models.Index(fields=["community", "status"]),
+            models.Index(fields=["grid", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        now = timezone.now()
+        if self.status == self.Status.NEW and self.accept_due_at and self.accept_due_at < now:
+            return True
+        return bool(self.is_open and self.resolve_due_at and self.resolve_due_at < now)
+
+    @property
+    def settled_in_grid(self) -> bool:
+        return self.status == self.Status.SETTLED and self.level == self.Level.GRID
+
+
+class Concern(models.Model):
+    """One person's report through one channel."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Resident's own form")  # 居民自助（手机网页）
+        PHONE = "phone", _("Public phone")  # 社区公共电话
+        WECHAT = "wechat", _("WeChat official account")  # 公众号
+        GRID_PHONE = "grid_phone", _("Grid phone")  # 网格手机
+        LETTER = "letter", _("Letter")  # 来信
+        VISIT = "visit", _("Visit")  # 来访
+        PATROL = "patrol", _("Grid patrol")  # 网格排查
+        API = "api", _("Partner system")  # 第三方系统 (Open311, 小程序)
+        IMPORT = "import", _("Imported register")  # 台账导入
+
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+
+    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="concerns"
+    )
+    community = models.ForeignKey(
+        Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="concerns"
+    )
+    grid = models.ForeignKey(
+        Area,
+        verbose_name=_("grid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="grid_concerns",
+    )
+    compound = models.ForeignKey(
+        Compound, verbose_name=_("compound"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    building = models.ForeignKey(
+        Building, verbose_name=_("building"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    content = models.TextField(_("content"), max_length=4000)
+    reporter_name = models.CharField(_("name"), max_length=50, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Who the resident is for counting: the same phone or household counts once.
+    resident_key = models.CharField(max_length=64, db_index=True, editable=False)
+    # How alike the concern was to its issue when it was grouped (0–1), for staff review.
+    similarity = models.FloatField(null=True, blank=True, editable=False)
+    received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registered_concerns",
+    )
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("concern")
+        verbose_name_plural = _("concerns")
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["community", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.tracking_code
+
+
+class Photo(models.Model):
+    """A photo sent with a concern or taken on a site visit."""
+
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    issue = models.ForeignKey(
+        Issue, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=120, blank=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name

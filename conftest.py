@@ -1,0 +1,101 @@
+"""Fixtures shared by every app's tests.
+
+`world` is a small, readable area tree with one user per role (like healthchecks' alice/bob):
+    d (district) → s (street) → c1, c2 (communities) → g1, g2 (grids of c1), g3 (grid of c2)
+`demo` loads the seed's places, organisations and accounts (the demo loader).
+"""
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from accounts.models import Organisation, Role, User
+from places.models import Area
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class World:
+    district: Area
+    street: Area
+    c1: Area
+    c2: Area
+    g1: Area
+    g2: Area
+    g3: Area
+    other_district: Area
+    property_company: Organisation
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def make_user(username: str, *roles: tuple[str, Area | None, Organisation | None]) -> User:
+    user = User.objects.create_user(username, password=PASSWORD, full_name=username)
+    for kind, area, organisation in roles:
+        Role.objects.create(user=user, kind=kind, area=area, organisation=organisation)
+    return user
+
+
+@pytest.fixture
+def world(db) -> World:
+    K = Area.Kind
+    district = Area.objects.create(code="D1", name="测试区", kind=K.DISTRICT)
+    street = Area.objects.create(code="S1", name="测试街道", kind=K.STREET, parent=district)
+    c1 = Area.objects.create(code="C1", name="一号社区", kind=K.COMMUNITY, parent=street)
+    c2 = Area.objects.create(code="C2", name="二号社区", kind=K.COMMUNITY, parent=street)
+    g1 = Area.objects.create(code="C1G1", name="一号社区第一网格", kind=K.GRID, parent=c1)
+    g2 = Area.objects.create(code="C1G2", name="一号社区第二网格", kind=K.GRID, parent=c1)
+    g3 = Area.objects.create(code="C2G1", name="二号社区网格", kind=K.GRID, parent=c2)
+    other = Area.objects.create(code="D2", name="别的区", kind=K.DISTRICT)
+    company = Organisation.objects.create(
+        name="测试物业公司", kind=Organisation.Kind.PROPERTY_COMPANY
+    )
+    company.areas.add(c1)
+    w = World(district, street, c1, c2, g1, g2, g3, other, company)
+    R = Role.Kind
+    w.users = {
+        "grid_worker": make_user("grid_worker", (R.GRID_WORKER, g1, None)),
+        "grid_worker2": make_user("grid_worker2", (R.GRID_WORKER, g2, None)),
+        "volunteer": make_user("volunteer", (R.VOLUNTEER, g1, None)),
+        "staff": make_user("staff", (R.COMMUNITY_STAFF, c1, None)),
+        "secretary": make_user("secretary", (R.SECRETARY, c1, None)),
+        "staff2": make_user("staff2", (R.COMMUNITY_STAFF, c2, None)),
+        "street_officer": make_user("street_officer", (R.STREET_OFFICER, street, None)),
+        "district_officer": make_user("district_officer", (R.DISTRICT_OFFICER, district, None)),
+        "cppcc": make_user("cppcc", (R.CPPCC_MEMBER, district, None)),
+        "org_rep": make_user("org_rep", (R.ORG_REPRESENTATIVE, None, company)),
+        "outsider": make_user("outsider", (R.COMMUNITY_STAFF, other, None)),
+        "nobody": make_user("nobody"),
+        "admin": User.objects.create_superuser("admin", "", PASSWORD),
+    }
+    return w
+
+
+@pytest.fixture
+def demo(db) -> None:
+    """The seed's places, organisations and accounts, as `make run` loads them."""
+    from accounts import demo as accounts_demo
+    from places import demo as places_demo
+
+    out = io.StringIO()
+    places_demo.load(out)
+    accounts_demo.load(out)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:
+    # Argon2 is deliberately slow; tests that check hashing itself set it back.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,80 @@
+"""Demo places from the seed's stories (Ningxia). Idempotent: keyed on area codes."""
+
+from places.models import Area, Building, Compound
+
+K = Area.Kind
+
+# (code, name, kind, parent code)
+AREAS = [
+    ("6401", "银川市", K.CITY, None),
+    ("640106", "金凤区", K.DISTRICT, "6401"),
+    ("640106001", "长城中路街道", K.STREET, "640106"),
+    ("640106001001", "金城蓝湾社区", K.COMMUNITY, "640106001"),
+    ("640106001001G1", "金城蓝湾第一网格", K.GRID, "640106001001"),
+    ("640106001001G2", "金城蓝湾第二网格", K.GRID, "640106001001"),
+    ("640106001001G3", "金城蓝湾第三网格", K.GRID, "640106001001"),
+    ("640106001002", "五里水乡社区", K.COMMUNITY, "640106001"),
+    ("640106001002G1", "五里水乡第一网格", K.GRID, "640106001002"),
+    ("640106001002G2", "五里水乡第二网格", K.GRID, "640106001002"),
+    ("640106002", "上海西路街道", K.STREET, "640106"),
+    ("640106002001", "阅海湾社区", K.COMMUNITY, "640106002"),
+    ("640106002001G1", "阅海湾第一网格", K.GRID, "640106002001"),
+    ("640106002001G2", "阅海湾第二网格", K.GRID, "640106002001"),
+    ("6402", "石嘴山市", K.CITY, None),
+    ("640202", "大武口区", K.DISTRICT, "6402"),
+    ("640202001", "长城街道", K.STREET, "640202"),
+    ("640202001001", "金山社区", K.COMMUNITY, "640202001"),
+    ("640202001001G1", "金山社区第一网格", K.GRID, "640202001001"),
+    ("640202001001G2", "金山社区第二网格", K.GRID, "640202001001"),
+    ("640221", "平罗县", K.DISTRICT, "6402"),
+    ("640221201", "红崖子乡", K.STREET, "640221"),
+    ("640221201001", "红崖子村", K.COMMUNITY, "640221201"),
+    ("640221201001G1", "红崖子村网格", K.GRID, "640221201001"),
+    ("6404", "固原市", K.CITY, None),
+    ("640425", "彭阳县", K.DISTRICT, "6404"),
+    ("640425100", "白阳镇", K.STREET, "640425"),
+    ("640425100001", "白阳镇城区社区", K.COMMUNITY, "640425100"),
+    ("640425100001G1", "城区社区网格", K.GRID, "640425100001"),
+    ("640425201", "草庙乡", K.STREET, "640425"),
+    ("640425201001", "新洼村", K.COMMUNITY, "640425201"),
+    ("640425201001G1", "新洼村网格", K.GRID, "640425201001"),
+]
+
+# (grid code, compound, address, buildings)
+COMPOUNDS = [
+    ("640106001001G1", "金城蓝湾一期", "长城中路金城蓝湾一期", [f"{n}号楼" for n in range(1, 9)]),
+    ("640106001001G2", "金城蓝湾二期", "长城中路金城蓝湾二期", [f"{n}号楼" for n in range(1, 13)]),
+    ("640106001001G3", "金城蓝湾沿街营业房", "长城中路沿街商铺", ["A段", "B段"]),
+    ("640106001002G1", "五里水乡A区", "五里水乡A区", [f"{n}号楼" for n in range(1, 7)]),
+    ("640106001002G1", "五里水乡B区", "五里水乡B区", [f"{n}号楼" for n in range(1, 7)]),
+    ("640106001002G2", "五里水乡C区", "五里水乡C区", [f"{n}号楼" for n in range(1, 7)]),
+    ("640106001002G2", "五里水乡D区", "五里水乡D区", [f"{n}号楼" for n in range(1, 7)]),
+    ("640106002001G1", "世茂住宅小区", "阅海湾商务区世茂", [f"{n}号楼" for n in range(1, 6)]),
+    ("640106002001G1", "新华联住宅小区", "阅海湾商务区新华联", [f"{n}号楼" for n in range(1, 6)]),
+    (
+        "640106002001G2",
+        "鸿曦悦海湾小区",
+        "阅海湾商务区鸿曦悦海湾",
+        [f"{n}号楼" for n in range(1, 6)],
+    ),
+    ("640202001001G1", "春晖小区", "长城街道春晖小区", [f"{n}号楼" for n in range(1, 10)]),
+    ("640202001001G2", "金山花园", "长城街道金山花园", [f"{n}号楼" for n in range(1, 7)]),
+]
+
+
+def load(out) -> None:
+    created = 0
+    for code, name, kind, parent_code in AREAS:
+        parent = Area.objects.get(code=parent_code) if parent_code else None
+        _area, made = Area.objects.get_or_create(
+            code=code, defaults={"name": name, "kind": kind, "parent": parent}
+        )
+        created += made
+    for grid_code, name, address, buildings in COMPOUNDS:
+        grid = Area.objects.get(code=grid_code)
+        compound, _ = Compound.objects.get_or_create(
+            grid=grid, name=name, defaults={"address": address}
+        )
+        for building in buildings:
+            Building.objects.get_or_create(compound=compound, name=building)
+    out.write(f"places: {created} new areas, {Compound.objects.count()} compounds")

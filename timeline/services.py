@@ -1,0 +1,55 @@
+"""Recording and reading the timeline.
+
+`record()` is called inside the transaction of a state change; listeners of
+`event_committed` (notifications) hear of the event only after that transaction commits.
+"""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q
+from django.dispatch import Signal
+
+from timeline.models import Event
+
+# Sent with `event=` once the transaction that recorded the event has committed.
+event_committed = Signal()
+
+
+def record(
+    subject: models.Model,
+    verb: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    note: str = "",
+    public: bool = True,
+    data: dict | None = None,
+) -> Event:
+    event = Event.objects.create(
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=subject.pk,
+        verb=verb,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_label=actor_label,
+        note=note,
+        public=public,
+        data=data or {},
+    )
+    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+    return event
+
+
+def events_for(subjects: Iterable[models.Model], *, public_only: bool = False):
+    """Every event of the given objects, oldest first, in one query."""
+    condition = Q(pk__in=[])
+    for subject in subjects:
+        condition |= Q(
+            subject_type=ContentType.objects.get_for_model(subject), subject_id=subject.pk
+        )
+    events = Event.objects.filter(condition).select_related("subject_type")
+    if public_only:
+        events = events.filter(public=True)
+    return events.order_by("created_at", "id")

@@ -1,0 +1,125 @@
+"""The JSON API under /api/v1/: every app's router, one error format, the OpenAPI document."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from yishi.errors import ActionError
+
+api = NinjaAPI(
+    title="Yishi API",
+    version="1",
+    description=(
+        "The JSON API of Yishi (议事), a platform for community consultation. "
+        "Errors always have the shape "
+        '{"error": {"code": "...", "message": "...", "fields": {"field": ["..."]}}}. '
+        "Lists take ?page= and ?page_size= (at most 200) and answer "
+        '{"items": [...], "count": n}. Staff authenticate with the web session or '
+        "`Authorization: Bearer <token>` (manage.py create_api_token)."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def error_response(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    headers: dict | None = None,
+) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"error": {"code": code, "message": message, "fields": fields or {}}},
+        status=status,
+    )
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response
+
+
+def _field_name(loc: list) -> str:
+    # ninja reports ("body", "payload", "phone"): keep what names the field for a person.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "form", "payload")]
+    return ".".join(parts) or "__all__"
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        message = error.get("msg", "invalid")
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        fields.setdefault(_field_name(list(error.get("loc", []))), []).append(message)
+    return error_response(
+        request, 422, "validation_error", _("Some fields are missing or invalid."), fields
+    )
+
+
+@api.exception_handler(ActionError)
+def on_action_error(request: HttpRequest, exc: ActionError) -> HttpResponse:
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    fields = {exc.field: [exc.message]} if exc.field else {}
+    return error_response(request, exc.status, exc.code, exc.message, fields, headers)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_django_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return error_response(
+        request, 422, "validation_error", _("Some fields are missing or invalid."), fields
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, "forbidden", _("You may look at this but not change it."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return error_response(
+        request, 401, "unauthenticated", _("Log in, or send a valid bearer token.")
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error_response(request, exc.status_code, "http_error", str(exc))
+
+
+def _register_routers() -> None:
+    from accounts.api import router as accounts_router
+    from places.api import router as places_router
+
+    api.add_router("", places_router)
+    api.add_router("", accounts_router)
+    # Each workflow app adds its router here as it is built (concerns, consultations, …).
+    for module in (
+        "concerns.api",
+        "consultations.api",
+        "accountability.api",
+        "insights.api",
+    ):
+        try:
+            router = __import__(module, fromlist=["router"]).router
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        api.add_router("", router)
+
+
+_register_routers()

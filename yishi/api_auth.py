@@ -1,0 +1,44 @@
+"""Authentication for the JSON API: the web session (with CSRF) or a staff bearer token."""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+from ninja.security.session import SessionAuth
+
+from accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class StaffSessionAuth(SessionAuth):
+    """The logged-in web session; unsafe methods need the CSRF token as usual."""
+
+
+# Endpoints for staff accept either.
+staff_auth: list[APIKeyCookie | HttpBearer] = [TokenAuth(), StaffSessionAuth()]
+
+
+def optional_user(request: HttpRequest) -> Any:
+    """The staff user behind a request if it carries a valid token or session, else anonymous.
+
+    For endpoints open to residents that also serve staff apps (submitting a concern)."""
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        user = ApiToken.authenticate(header[7:].strip())
+        if user is not None:
+            request.user = user
+            return user
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return user
+    return AnonymousUser()

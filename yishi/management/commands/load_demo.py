@@ -1,0 +1,42 @@
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import translation
+
+from places.models import Area
+
+
+class _Lines:
+    def __init__(self, stdout):
+        self.stdout = stdout
+
+    def write(self, text: str) -> None:
+        self.stdout.write(f"  {text}")
+
+
+class Command(BaseCommand):
+    help = "Load the demo data of the seed's seven stories. Safe to run again: adds nothing twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty", action="store_true", help="do nothing when the database has areas"
+        )
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and Area.objects.exists():
+            self.stdout.write("Demo data: the database already has data; left as it is.")
+            return
+        translation.activate(settings.LANGUAGE_CODE)
+        self.stdout.write("Loading demo data:")
+        with transaction.atomic():
+            for dotted in settings.DEMO_LOADERS:
+                try:
+                    module = import_module(dotted)
+                except ModuleNotFoundError as exc:
+                    if exc.name != dotted:
+                        raise
+                    continue
+                module.load(_Lines(self.stdout))
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts: see README.md."))

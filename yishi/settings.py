@@ -1,0 +1,248 @@
+"""Yishi settings: one module, read from the environment.
+
+Nothing set gives a development site on a SQLite file. Production sets at least
+YISHI_DEBUG=0, YISHI_SECRET_KEY, YISHI_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+A setting that cannot be understood stops start-up with a message that names it.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use 1/0, true/false, yes/no.")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str) -> dict:
+    """Turn DATABASE_URL into Django's DATABASES entry.
+
+    Accepts sqlite:///relative.db, sqlite:////abs/path.db and
+    postgres[ql]://user:password@host:port/name (a Unix socket as ?host=/path).
+    """
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path[1:] if parsed.path.startswith("/") else parsed.path)
+        if not path:
+            raise ImproperlyConfigured(
+                "DATABASE_URL: a sqlite URL needs a file, sqlite:///yishi.db"
+            )
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / path)}
+    if parsed.scheme in ("postgres", "postgresql", "pgsql"):
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise ImproperlyConfigured("DATABASE_URL: name the database, postgresql://…/yishi")
+        query = parse_qs(parsed.query)
+        host = query.get("host", [parsed.hostname or ""])[0]
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": unquote(host),
+            "PORT": str(parsed.port or ""),
+            "CONN_MAX_AGE": env_int("YISHI_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    raise ImproperlyConfigured(
+        f"DATABASE_URL scheme {parsed.scheme!r} is not supported: use sqlite:/// or postgresql://"
+    )
+
+
+DEBUG = env_bool("YISHI_DEBUG", True)
+SECRET_KEY = env_str("YISHI_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("YISHI_SECRET_KEY must be set when YISHI_DEBUG=0.")
+    SECRET_KEY = "dev-only-not-secret-yishi"
+ALLOWED_HOSTS = env_list("YISHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("YISHI_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    # The workflow, in the order its parts depend on each other.
+    "yishi",
+    "timeline",
+    "places",
+    "accounts",
+    "concerns",
+    "consultations",
+    "accountability",
+    "insights",
+    "open311",
+    "notifications",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "yishi.urls"
+WSGI_APPLICATION = "yishi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "yishi.context.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///db.sqlite3")),
+}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Wait for the writer instead of failing at once when two requests write together.
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    # The database cache is shared by every worker process, so login throttling and
+    # submit rate limits hold behind several gunicorn workers.
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "yishi_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "yishi:workbench"
+LOGOUT_REDIRECT_URL = "yishi:home"
+# Failed logins per username and per client address before a pause.
+LOGIN_FAILURE_LIMIT = env_int("YISHI_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_LOCKOUT_SECONDS = env_int("YISHI_LOGIN_LOCKOUT_SECONDS", 900)
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own locale/ folder
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("YISHI_MEDIA_ROOT", str(BASE_DIR / "media")))
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+
+EMAIL_BACKEND = env_str("YISHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("YISHI_FROM_EMAIL", "yishi@localhost")
+# Dotted path of the SMS sender class (see notifications/sms.py for how to add a gateway).
+SMS_SENDER = env_str("YISHI_SMS_SENDER", "notifications.sms.LogSender")
+
+# The demo data loaders, in dependency order; each is idempotent.
+DEMO_LOADERS = [
+    "places.demo",
+    "accounts.demo",
+    "concerns.demo",
+    "consultations.demo",
+    "accountability.demo",
+]
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("YISHI_LOG_LEVEL", "WARNING")},
+    "loggers": {"yishi.sms": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}
+
+SITE_NAME = _("Yishi community consultation")
+TRUST_X_FORWARDED_FOR = env_bool("YISHI_TRUST_X_FORWARDED_FOR", False)
+
+# One style of pagination for every JSON list: ?page=&page_size= → {"items": [...], "count": n}
+NINJA_PAGINATION_CLASS = "ninja.pagination.PageNumberPagination"
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_MAX_PER_PAGE_SIZE = 200
+
+# Sections of a community's public page and panels of the staff workbench, contributed by
+# the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
+COMMUNITY_PAGE_SECTIONS = [
+    "insights.public.community_section",
+    "consultations.public.community_section",
+    "accountability.public.community_section",
+    "concerns.public.community_section",
+]
+WORKBENCH_PANELS = [
+    "concerns.panels.workbench_panel",
+    "consultations.panels.workbench_panel",
+    "accountability.panels.workbench_panel",
+    "notifications.panels.workbench_panel",
+]

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from yishi.api import api
+
+admin.site.site_header = _("Yishi back office")
+admin.site.site_title = _("Yishi back office")
+admin.site.index_title = _("Areas, organisations, accounts and categories")
+
+urlpatterns: list = [
+    path("", include("yishi.site_urls")),
+    path("accounts/", include("accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+# Each workflow app mounts its pages once it has them.
+for prefix, module in [
+    ("concerns/", "concerns.urls"),
+    ("consultations/", "consultations.urls"),
+    ("accountability/", "accountability.urls"),
+    ("insights/", "insights.urls"),
+    ("open311/", "open311.urls"),
+    ("notifications/", "notifications.urls"),
+]:
+    try:
+        __import__(module)
+    except ModuleNotFoundError as exc:
+        if exc.name != module:
+            raise
+        continue
+    urlpatterns.append(path(prefix, include(module)))
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,63 @@
+"""The site's own pages: home, the staff workbench, the communities' public pages."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.module_loading import import_string
+
+from accounts.models import Role
+from accounts.permissions import scope_of
+from places.models import Area
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    communities = (
+        Area.objects.filter(kind=Area.Kind.COMMUNITY).select_related("parent").order_by("path")
+    )
+    return render(request, "yishi/home.html", {"communities": communities})
+
+
+def communities(request: HttpRequest) -> HttpResponse:
+    areas = Area.objects.exclude(kind=Area.Kind.GRID).order_by("path")
+    return render(request, "yishi/communities.html", {"areas": areas})
+
+
+def community_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A community's public page: each workflow app contributes a section, no personal data."""
+    community = get_object_or_404(Area, code=code)
+    if community.kind != Area.Kind.COMMUNITY:
+        raise Http404
+    sections = []
+    for dotted in settings.COMMUNITY_PAGE_SECTIONS:
+        try:
+            section = import_string(dotted)
+        except ImportError:
+            continue  # that part of the workflow is not installed in this build
+        html = section(request, community)
+        if html:
+            sections.append(html)
+    return render(
+        request,
+        "yishi/community.html",
+        {"community": community, "ancestors": community.ancestors(), "sections": sections},
+    )
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """Where staff land after logging in: their roles, scopes and what waits for them."""
+    scope = scope_of(request.user)
+    roles = Role.objects.filter(user_id=request.user.pk or 0).select_related("area", "organisation")
+    panels = []
+    for dotted in settings.WORKBENCH_PANELS:
+        try:
+            panel = import_string(dotted)
+        except ImportError:
+            continue
+        html = panel(request)
+        if html:
+            panels.append(html)
+    return render(
+        request, "yishi/workbench.html", {"scope": scope, "roles": roles, "panels": panels}
+    )
