@@ -3,7 +3,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
+from accounts.permissions import scope_of
+from yishi.api_auth import staff_auth
 
 router = Router(tags=["organisations"])
 
@@ -38,3 +40,28 @@ def list_organisations(
     if q:
         organisations = organisations.filter(name__icontains=q)
     return organisations.order_by("kind", "name")
+
+
+class RoleOut(Schema):
+    kind: str
+    area: str | None = Field(None, alias="area.code")
+    organisation: str | None = Field(None, alias="organisation.name")
+
+
+class MeOut(Schema):
+    username: str
+    full_name: str
+    is_admin: bool
+    roles: list[RoleOut]
+
+
+@router.get("/me", response=MeOut, auth=staff_auth, tags=["accounts"], summary="Who am I")
+def me(request: HttpRequest) -> dict:
+    """The authenticated staff user with their roles and scopes (session or bearer token)."""
+    user = request.user
+    return {
+        "username": user.get_username(),
+        "full_name": getattr(user, "full_name", ""),
+        "is_admin": scope_of(user).is_admin,
+        "roles": list(Role.objects.filter(user_id=user.pk).select_related("area", "organisation")),
+    }

@@ -61,9 +61,7 @@ def catalogue(app: str) -> Path:
 
 
 def untranslated(path: Path) -> list[str]:
-    return [
-        e.msgid for e in parse(path) if e.msgid and (e.fuzzy or not all(s for s in e.msgstr))
-    ]
+    return [e.msgid for e in parse(path) if e.msgid and (e.fuzzy or not all(s for s in e.msgstr))]
 
 
 def _quote(text: str) -> str:

@@ -1,0 +1,51 @@
+import pytest
+from django.db import transaction
+
+from timeline.models import Event
+from timeline.services import event_committed, events_for, record
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_and_read_back_in_order(world):
+    record(world.c1, "area.noted", actor=world.staff, actor_label="社区", note="第一条")
+    record(world.c2, "area.noted", note="别的社区")
+    record(world.c1, "area.noted", note="内部", public=False)
+    notes = [e.note for e in events_for([world.c1])]
+    assert notes == ["第一条", "内部"]
+    assert [e.note for e in events_for([world.c1], public_only=True)] == ["第一条"]
+    assert {e.note for e in events_for([world.c1, world.c2])} == {"第一条", "内部", "别的社区"}
+    assert Event.objects.get(note="第一条").actor == world.staff
+
+
+def test_anonymous_actor_is_stored_as_none(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    event = record(world.c1, "area.noted", actor=AnonymousUser(), actor_label="居民")
+    assert event.actor is None and event.actor_label == "居民"
+
+
+def test_listeners_hear_only_after_commit(world, django_capture_on_commit_callbacks):
+    heard = []
+
+    def listener(sender, event, **kwargs):
+        heard.append(event.verb)
+
+    event_committed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                record(world.c1, "area.noted")
+                assert heard == []
+        assert heard == ["area.noted"]
+        heard.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            try:
+                with transaction.atomic():
+                    record(world.c1, "area.rolled_back")
+                    raise RuntimeError("undo")
+            except RuntimeError:
+                pass
+        assert heard == []
+    finally:
+        event_committed.disconnect(listener)
