@@ -1,0 +1,104 @@
+"""反馈: who was told what, through which channel, about which recorded timeline event.
+
+One Delivery row per (event, recipient, channel): the unique key is what makes each person get
+one message per event, however often the event is heard.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from timeline.models import Event
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough for a person to recognise their number, no more."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+class Delivery(models.Model):
+    class Channel(models.TextChoices):
+        IN_APP = "in_app", _("In the workbench")  # 站内消息
+        EMAIL = "email", _("Email")  # 邮件
+        SMS = "sms", _("SMS")  # 短信
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")  # 待发送
+        SENT = "sent", _("Sent")  # 已发送 (in-app: shown in the workbench)
+        DIGEST = "digest", _("Held for the daily digest")  # 待汇总: the person chose a digest
+        FAILED = "failed", _("Failed")  # 发送失败: the sender refused; see error
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
+    # "user:12" for staff, "resident:<resident_key>" for residents: one message per person.
+    recipient_key = models.CharField(max_length=80)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+    )
+    # The phone number or email address the message goes to; shown masked everywhere.
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("message"))
+    url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "recipient_key", "channel"], name="delivery_once_per_event"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "channel", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.channel} → {self.masked_address or self.recipient_key}"
+
+    @property
+    def masked_address(self) -> str:
+        if self.channel == self.Channel.SMS:
+            return mask_phone(self.address)
+        if self.channel == self.Channel.EMAIL and "@" in self.address:
+            name, domain = self.address.split("@", 1)
+            return f"{name[:1]}***@{domain}"
+        return ""
+
+
+class Preference(models.Model):
+    """How a staff member wants email: at once, in a daily digest, or not at all."""
+
+    class EmailMode(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once")  # 即时
+        DIGEST = "digest", _("Daily digest")  # 每日汇总
+        OFF = "off", _("No email")  # 不发邮件
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_mode = models.CharField(
+        _("email"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.email_mode}"
