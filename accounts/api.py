@@ -63,5 +63,7 @@ def me(request: HttpRequest) -> dict:
         "username": user.get_username(),
         "full_name": getattr(user, "full_name", ""),
         "is_admin": scope_of(user).is_admin,
-        "roles": list(Role.objects.filter(user_id=user.pk).select_related("area", "organisation")),
+        "roles": list(
+            Role.objects.filter(user_id=user.pk or 0).select_related("area", "organisation")
+        ),
     }

@@ -33,10 +33,9 @@ def test_listeners_hear_only_after_commit(world, django_capture_on_commit_callba
 
     event_committed.connect(listener)
     try:
-        with django_capture_on_commit_callbacks(execute=True):
-            with transaction.atomic():
-                record(world.c1, "area.noted")
-                assert heard == []
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            record(world.c1, "area.noted")
+            assert heard == []
         assert heard == ["area.noted"]
         heard.clear()
         with django_capture_on_commit_callbacks(execute=True):
