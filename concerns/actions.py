@@ -2,19 +2,901 @@
 state atomically and records a timeline event. Views, the API, later workflow steps and
 management commands all call these functions.
 
-The functions at the end are called by later steps of the workflow (consultations,
+The four functions at the end are called by later steps of the workflow (consultations,
 accountability) when they take an issue further; they never import those apps.
 """
 
+import re
+import secrets
+import time
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.models import Issue
+from accounts.models import Organisation
+from accounts.permissions import can_change_area
+from concerns import grouping
+from concerns.models import Category, Concern, Issue, Photo
+from concerns.permissions import (
+    can_handle,
+    can_triage,
+    check,
+    check_can_register,
+    registration_grid,
+)
+from places.models import Area, Building, Compound
 from timeline.services import record
-from yishi.errors import Conflict
+from yishi.errors import ActionError, Conflict
+
+S = Issue.Status
+L = Issue.Level
+C = Concern.Channel
+
+MAX_CONTENT = 4000
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+# Channels a resident uses without an account; every other channel is registered by staff.
+RESIDENT_CHANNELS = {C.WEB}
+# Without a category an issue gets these limits.
+DEFAULT_ACCEPT_HOURS = 24
+DEFAULT_RESOLVE_DAYS = 7
+
+# Tracking codes: no 0/O, 1/I/L, so a code read over the phone cannot be misheard.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 8
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript\s*:|on[a-z]+\s*=\s*[\"']", re.IGNORECASE)
+_ROOM = re.compile(
+    r"(?:(\d+)\s*(?:号楼|栋|幢))?\D*?(?:(\d+)\s*单元)?\D*?(\d{3,4})\s*(?:室|号|户)?\s*$"
+)
+
+
+# ---- Checking input (shared by forms, the API and the actions themselves)
+
+
+def normalise_phone(raw: str) -> str:
+    """A mainland number without spaces, dashes or +86; ActionError if it is not one."""
+    phone = re.sub(r"[\s\-()（）]", "", raw or "")
+    if phone.startswith("+86"):
+        phone = phone[3:]
+    elif phone.startswith("0086"):
+        phone = phone[4:]
+    if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
+        raise ActionError(
+            _(
+                "Enter a mainland mobile number (11 digits, starting with 1) or a landline "
+                "with its area code."
+            ),
+            code="invalid_phone",
+            field="phone",
+        )
+    return phone
+
+
+def check_text(value: str, field: str, *, limit: int, required: bool = False) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ActionError(_("This field is required."), code="required", field=field)
+    if len(value) > limit:
+        raise ActionError(
+            _("At most %(limit)d characters, please (this has %(count)d).")
+            % {"limit": limit, "count": len(value)},
+            code="too_long",
+            field=field,
+        )
+    if _HTML.search(value):
+        raise ActionError(
+            _("Please write plain text: HTML tags and scripts are not accepted."),
+            code="markup_not_allowed",
+            field=field,
+        )
+    return value
+
+
+def check_photo(upload: Any) -> None:
+    """A photo must be an image Pillow can read, at most 10 MB."""
+    from PIL import Image
+
+    size = getattr(upload, "size", None) or 0
+    if size > MAX_PHOTO_BYTES:
+        raise ActionError(
+            _("A photo may be at most 10 MB."), code="file_too_large", field="photos", status=413
+        )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.verify()
+            kind = (image.format or "").upper()
+    except Exception:
+        raise ActionError(
+            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
+            code="not_an_image",
+            field="photos",
+        ) from None
+    finally:
+        upload.seek(0)
+    if kind not in {"JPEG", "PNG", "GIF", "WEBP", "MPO"}:
+        raise ActionError(
+            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
+            code="not_an_image",
+            field="photos",
+        )
+
+
+def check_photos(photos: Sequence[Any]) -> None:
+    if len(photos) > MAX_PHOTOS:
+        raise ActionError(
+            _("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="too_many_files", field="photos"
+        )
+    for upload in photos:
+        check_photo(upload)
+
+
+def normalise_tracking_code(raw: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
+
+
+def _new_tracking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def household_key(building: Building | None, compound: Compound | None, address: str) -> str:
+    """ "b12:2-501" when the address names a room of a known building, else ""."""
+    match = _ROOM.search(address or "")
+    if not match:
+        return ""
+    building_no, unit, room = match.groups()
+    if building is not None:
+        return f"b{building.pk}:{unit or ''}-{room}"
+    if compound is not None and building_no:
+        return f"c{compound.pk}:{building_no}-{unit or ''}-{room}"
+    return ""
+
+
+# ---- Place names are not what a concern is about: they are removed before grouping.
+
+_PLACE_CACHE: dict[int, tuple[float, list[str]]] = {}
+_PLACE_TTL = 300.0
+
+
+def place_names(community: Area) -> list[str]:
+    cached = _PLACE_CACHE.get(community.pk)
+    now = time.monotonic()
+    if cached and now - cached[0] < _PLACE_TTL:
+        return cached[1]
+    names = [community.name, community.name.removesuffix("社区").removesuffix("村")]
+    names += Compound.objects.filter(grid__parent=community).values_list("name", flat=True)
+    names += Area.objects.filter(parent=community).values_list("name", flat=True)
+    _PLACE_CACHE[community.pk] = (now, names)
+    return names
+
+
+def concern_features(content: str, community: Area) -> dict[str, float]:
+    return grouping.features(content, place_names(community)).weights
+
+
+def _candidate_rows(community: Area, exclude: Iterable[int] = ()) -> list[tuple]:
+    """Open issues of the community, most recently active first, capped (indexed)."""
+    rows = (
+        Issue.objects.filter(community=community, status__in=Issue.OPEN_STATUSES)
+        .exclude(pk__in=list(exclude))
+        .order_by("-last_received_at")
+        .values_list("id", "title", "terms", "residents_count")[: grouping.MAX_CANDIDATES]
+    )
+    return list(rows)
+
+
+def candidates_for_text(
+    content: str, community: Area, *, exclude: Iterable[int] = ()
+) -> list[grouping.Candidate]:
+    """The open issues of the community that a text may describe, best first, with scores."""
+    weights = concern_features(content, community)
+    return grouping.rank(weights, _candidate_rows(community, exclude))
+
+
+def candidates_for_concern(concern: Concern) -> list[grouping.Candidate]:
+    return candidates_for_text(concern.content, concern.community, exclude=[concern.issue_id])
+
+
+def _guess_category(content: str) -> Category | None:
+    for category in Category.objects.filter(active=True).exclude(keywords=""):
+        if any(word and word in content for word in category.keywords.split()):
+            return category
+    return None
+
+
+def _due_dates(category: Category | None, received: datetime) -> tuple[datetime, datetime]:
+    accept = category.accept_hours if category else DEFAULT_ACCEPT_HOURS
+    resolve = category.resolve_days if category else DEFAULT_RESOLVE_DAYS
+    return received + timedelta(hours=accept), received + timedelta(days=resolve)
+
+
+def _recount(issue: Issue) -> int:
+    """Distinct residents behind the issue: concerns sharing a phone or a household are one
+    resident (a union of both links, so A–B by phone and B–C by household make one)."""
+    rows = list(issue.concerns.values_list("pk", "resident_key", "household_key"))
+    parent = {pk: pk for pk, _, _ in rows}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_by_key: dict[str, int] = {}
+    for pk, resident, household in rows:
+        for key in (resident, f"hh:{household}" if household else ""):
+            if not key:
+                continue
+            if key in first_by_key:
+                parent[find(pk)] = find(first_by_key[key])
+            else:
+                first_by_key[key] = pk
+    return len({find(pk) for pk in parent})
+
+
+def _refresh_counts(issue: Issue) -> None:
+    issue.residents_count = _recount(issue)
+    issue.concerns_count = issue.concerns.count()
+
+
+def _rebuild_terms(issue: Issue) -> None:
+    weights: dict[str, float] = {}
+    for content in issue.concerns.values_list("content", flat=True)[:200]:
+        for key, value in concern_features(content, issue.community).items():
+            weights[key] = weights.get(key, 0.0) + value
+    issue.terms = grouping.dump_terms(weights)
+
+
+def _actor_label(actor: Any, channel: str) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return "居民"
+    return "网格员" if channel in (C.PATROL, C.GRID_PHONE) else "社区"
+
+
+# ---- 民事民提: a concern comes in
+
+
+def submit_concern(
+    *,
+    community: Area,
+    content: str,
+    channel: str,
+    phone: str = "",
+    name: str = "",
+    address: str = "",
+    building: Building | None = None,
+    compound: Compound | None = None,
+    category: Category | None = None,
+    urgency: str = "normal",
+    received_at: datetime | None = None,
+    actor: Any = None,
+    idempotency_key: str | None = None,
+    photos: Sequence[Any] = (),
+) -> Concern:
+    """Register one person's concern and group it into an issue of its community.
+
+    Joins the open issue it describes (jieba similarity) or opens a new one, recounts the
+    distinct residents behind that issue under a row lock, gives the concern a tracking code
+    and records the events. With `idempotency_key`, a repeated call returns the first concern.
+    """
+    if idempotency_key:
+        idempotency_key = idempotency_key.strip()[:80]
+        earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+
+    # Check everything before anything is written.
+    if community is None or community.kind != Area.Kind.COMMUNITY:
+        raise ActionError(_("Choose a community."), code="unknown_community", field="community")
+    if channel not in C.values:
+        raise ActionError(_("Unknown channel."), code="invalid_channel", field="channel")
+    is_staff = actor is not None and getattr(actor, "is_authenticated", False)
+    if not is_staff and channel not in RESIDENT_CHANNELS:
+        raise ActionError(
+            _("Only staff may register concerns received through this channel."),
+            code="staff_channel",
+            status=403,
+            field="channel",
+        )
+    content = check_text(content, "content", limit=MAX_CONTENT, required=True)
+    name = check_text(name, "name", limit=50)
+    address = check_text(address, "address", limit=200)
+    phone = phone.strip() if phone else ""
+    if phone or not is_staff:
+        phone = normalise_phone(phone)
+    if urgency not in Concern.Urgency.values:
+        raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")
+    if building is not None:
+        if compound is not None and building.compound_id != compound.pk:
+            raise ActionError(
+                _("This building is not in that compound."),
+                code="invalid_building",
+                field="building",
+            )
+        compound = building.compound
+    grid_id: int | None = None
+    if building is not None:
+        grid_id = building.effective_grid_id
+    elif compound is not None:
+        grid_id = compound.grid_id
+    grid = Area.objects.filter(pk=grid_id).first() if grid_id else None
+    if grid_id is not None and (grid is None or grid.parent_id != community.pk):
+        field = "building" if building is not None else "compound"
+        raise ActionError(
+            _("This place is not in the community chosen."), code="place_outside", field=field
+        )
+    if is_staff:
+        if grid is None and not can_change_area(actor, community):
+            grid = registration_grid(actor, community)  # a grid worker's own grid
+        check_can_register(actor, community, grid)
+    check_photos(photos)
+    received = received_at or timezone.now()
+    if received > timezone.now() + timedelta(minutes=5):
+        raise ActionError(
+            _("The time received cannot be in the future."), code="future", field="received_at"
+        )
+
+    weights = concern_features(content, community)
+    household = household_key(building, compound, address)
+    if phone:
+        resident = f"tel:{phone}"
+    elif household:
+        resident = f"hh:{household}"
+    elif is_staff:
+        resident = f"user:{actor.pk}"
+    else:
+        resident = f"anon:{secrets.token_hex(8)}"
+
+    try:
+        with transaction.atomic():
+            issue, score = _group(community, weights, category, content, received, grid)
+            concern = _insert_concern(
+                issue=issue,
+                community=community,
+                grid=grid,
+                compound=compound,
+                building=building,
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                content=content,
+                name=name,
+                phone=phone,
+                address=address,
+                resident=resident,
+                household=household,
+                score=score,
+                received=received,
+                actor=actor if is_staff else None,
+                idempotency_key=idempotency_key or None,
+            )
+            _count_in(issue, concern, weights, received)
+            for upload in photos:
+                Photo.objects.create(concern=concern, image=upload)
+            label = _actor_label(actor if is_staff else None, channel)
+            record(
+                concern,
+                "concern.received",
+                actor=actor,
+                actor_label=label,
+                note=str(concern.get_channel_display()),
+                data={"issue": issue.pk},
+            )
+            record(
+                issue,
+                "issue.concern_added",
+                actor=actor,
+                actor_label=label,
+                public=False,
+                data={"concern": concern.pk, "similarity": score},
+            )
+    except IntegrityError:
+        # The same idempotency key raced in from a second request: answer with the first.
+        if idempotency_key:
+            earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
+            if earlier is not None:
+                return earlier
+        raise
+    return concern
+
+
+def _group(
+    community: Area,
+    weights: dict[str, float],
+    category: Category | None,
+    content: str,
+    received: datetime,
+    grid: Area | None,
+) -> tuple[Issue, float | None]:
+    """The issue a concern joins (locked), or a new one; with the similarity that decided."""
+    best = _best_match(community, weights, category)
+    if best is not None:
+        issue = Issue.objects.select_for_update().filter(pk=best[0]).first()
+        if issue is not None and issue.status in Issue.OPEN_STATUSES:
+            return issue, best[1]
+    # No match: create under the community's row lock, after looking once more, so two
+    # similar concerns arriving together do not open two issues.
+    Area.objects.select_for_update().filter(pk=community.pk).first()
+    best = _best_match(community, weights, category)
+    if best is not None:
+        issue = Issue.objects.select_for_update().filter(pk=best[0]).first()
+        if issue is not None and issue.status in Issue.OPEN_STATUSES:
+            return issue, best[1]
+    category = category or _guess_category(content)
+    accept_due, resolve_due = _due_dates(category, received)
+    issue = Issue.objects.create(
+        community=community,
+        grid=grid,
+        category=category,
+        title=grouping.make_title(content),
+        first_received_at=received,
+        last_received_at=received,
+        accept_due_at=accept_due,
+        resolve_due_at=resolve_due,
+        level=L.GRID if grid is not None else L.COMMUNITY,
+    )
+    record(issue, "issue.opened", actor_label="社区", note=issue.title)
+    Issue.objects.select_for_update().filter(pk=issue.pk).first()
+    return issue, None
+
+
+def _best_match(
+    community: Area, weights: dict[str, float], category: Category | None
+) -> tuple[int, float] | None:
+    rows = _candidate_rows(community)
+    if category is not None and rows:
+        # An explicit, different category makes a match less likely but not impossible.
+        categories = dict(
+            Issue.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "category_id")
+        )
+    else:
+        categories = {}
+    best: tuple[int, float] | None = None
+    for issue_id, _title, terms, _residents in rows:
+        score = grouping.similarity(weights, grouping.load_terms(terms))
+        other = categories.get(issue_id)
+        if category is not None and other is not None and other != category.pk:
+            score *= 0.8
+        if score >= grouping.JOIN_THRESHOLD and (best is None or score > best[1]):
+            best = (issue_id, round(score, 3))
+    return best
+
+
+def _insert_concern(*, issue: Issue, **fields: Any) -> Concern:
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Concern.objects.create(
+                    tracking_code=_new_tracking_code(),
+                    issue=issue,
+                    community=fields["community"],
+                    grid=fields["grid"],
+                    compound=fields["compound"],
+                    building=fields["building"],
+                    channel=fields["channel"],
+                    category=fields["category"],
+                    urgency=fields["urgency"],
+                    content=fields["content"],
+                    reporter_name=fields["name"],
+                    phone=fields["phone"],
+                    address=fields["address"],
+                    resident_key=fields["resident"],
+                    household_key=fields["household"],
+                    similarity=fields["score"],
+                    received_at=fields["received"],
+                    created_by=fields["actor"],
+                    idempotency_key=fields["idempotency_key"],
+                )
+        except IntegrityError:
+            if (
+                fields["idempotency_key"]
+                and Concern.objects.filter(idempotency_key=fields["idempotency_key"]).exists()
+            ):
+                raise
+            continue  # a tracking code collided: draw another
+    raise Conflict(_("Could not allocate a tracking code; please try again."))
+
+
+def _count_in(
+    issue: Issue, concern: Concern, weights: dict[str, float], received: datetime
+) -> None:
+    """Update the (locked) issue for its new concern: residents, concerns, terms, dates."""
+    others = issue.concerns.exclude(pk=concern.pk)
+    link = Q(resident_key=concern.resident_key)
+    if concern.household_key:
+        link |= Q(household_key=concern.household_key)
+    known = others.filter(link).exists()
+    if not known:
+        issue.residents_count += 1
+    elif concern.household_key and concern.resident_key.startswith("tel:"):
+        # It may link two residents counted apart so far: count the whole issue again.
+        issue.residents_count = _recount(issue)
+    issue.concerns_count += 1
+    issue.terms = grouping.add_terms(issue.terms, weights)
+    issue.last_received_at = max(issue.last_received_at, received)
+    if received < issue.first_received_at:
+        issue.first_received_at = received
+    if concern.urgency == Concern.Urgency.URGENT and issue.accept_due_at:
+        issue.accept_due_at = min(issue.accept_due_at, received + timedelta(hours=2))
+    issue.save(
+        update_fields=[
+            "residents_count",
+            "concerns_count",
+            "terms",
+            "last_received_at",
+            "first_received_at",
+            "accept_due_at",
+            "updated_at",
+        ]
+    )
+
+
+# ---- Staff review of the grouping
+
+
+def _lock_pair(a: Issue, b: Issue) -> tuple[Issue, Issue]:
+    locked = {
+        i.pk: i
+        for i in Issue.objects.select_for_update()
+        .filter(pk__in=[a.pk, b.pk])
+        .order_by("pk")
+        .select_related("community")
+    }
+    return locked[a.pk], locked[b.pk]
+
+
+@transaction.atomic
+def confirm_grouping(concern: Concern, *, actor: Any) -> Concern:
+    """Staff agree that the concern belongs to its issue."""
+    check(actor, concern.issue, can_triage(actor, concern.issue))
+    Concern.objects.filter(pk=concern.pk).update(grouping_confirmed=True)
+    concern.grouping_confirmed = True
+    record(
+        concern.issue,
+        "issue.grouping_confirmed",
+        actor=actor,
+        actor_label="社区",
+        public=False,
+        data={"concern": concern.pk},
+    )
+    return concern
+
+
+@transaction.atomic
+def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
+    check(actor, issue, can_triage(actor, issue) or can_handle(actor, issue))
+    title = check_text(title, "title", limit=120, required=True)
+    Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
+    issue.title = title
+    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title)
+    return issue
+
+
+@transaction.atomic
+def move_concern(concern: Concern, *, to: Issue, actor: Any, note: str = "") -> Concern:
+    """Move a concern to another issue of the same community; both are recounted."""
+    source = concern.issue
+    check(actor, source, can_triage(actor, source))
+    check(actor, to, can_triage(actor, to))
+    if to.pk == source.pk:
+        raise Conflict(_("The concern is already part of this issue."))
+    if to.community_id != source.community_id:
+        raise ActionError(
+            _("A concern can only move to an issue of the same community."), field="issue"
+        )
+    source, to = _lock_pair(source, to)
+    if not to.is_open:
+        raise Conflict(_("The issue it would move to is closed."))
+    Concern.objects.filter(pk=concern.pk).update(issue=to, grouping_confirmed=True, similarity=None)
+    concern.issue = to
+    for issue in (source, to):
+        _refresh_after_change(issue, actor)
+    record(
+        to,
+        "issue.concern_moved_in",
+        actor=actor,
+        actor_label="社区",
+        public=False,
+        note=note,
+        data={"concern": concern.pk, "from": source.pk},
+    )
+    return concern
+
+
+def _refresh_after_change(issue: Issue, actor: Any) -> None:
+    _refresh_counts(issue)
+    _rebuild_terms(issue)
+    fields = ["residents_count", "concerns_count", "terms", "updated_at"]
+    if issue.concerns_count == 0 and issue.status != S.MERGED:
+        issue.status = S.MERGED
+        fields.append("status")
+        record(issue, "issue.emptied", actor=actor, actor_label="社区")
+    issue.save(update_fields=fields)
+
+
+@transaction.atomic
+def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> Issue:
+    """Every concern of `source` joins `into`; `source` is closed as merged."""
+    check(actor, source, can_triage(actor, source))
+    check(actor, into, can_triage(actor, into))
+    if source.pk == into.pk:
+        raise ActionError(_("Choose another issue to merge with."), field="into")
+    if source.community_id != into.community_id:
+        raise ActionError(_("Only issues of the same community can be merged."), field="into")
+    source, into = _lock_pair(source, into)
+    if source.status == S.MERGED or into.status == S.MERGED:
+        raise Conflict(_("One of these issues was already merged into another."))
+    source.concerns.update(issue=into)
+    source.status = S.MERGED
+    source.merged_into = into
+    source.concerns_count = 0
+    source.residents_count = 0
+    source.save(
+        update_fields=["status", "merged_into", "concerns_count", "residents_count", "updated_at"]
+    )
+    into.first_received_at = min(into.first_received_at, source.first_received_at)
+    into.last_received_at = max(into.last_received_at, source.last_received_at)
+    _refresh_counts(into)
+    _rebuild_terms(into)
+    into.save(
+        update_fields=[
+            "residents_count",
+            "concerns_count",
+            "terms",
+            "first_received_at",
+            "last_received_at",
+            "updated_at",
+        ]
+    )
+    record(
+        source, "issue.merged", actor=actor, actor_label="社区", note=note, data={"into": into.pk}
+    )
+    record(
+        into,
+        "issue.merged_in",
+        actor=actor,
+        actor_label="社区",
+        note=note,
+        data={"from": source.pk},
+    )
+    return into
+
+
+@transaction.atomic
+def split_issue(
+    issue: Issue, *, concern_ids: Sequence[int], actor: Any, title: str = "", note: str = ""
+) -> Issue:
+    """Take some concerns out of an issue into a new issue of their own."""
+    check(actor, issue, can_triage(actor, issue))
+    issue = Issue.objects.select_for_update().select_related("community").get(pk=issue.pk)
+    if not issue.is_open:
+        raise Conflict(_("Only an open issue can be split."))
+    ids = set(issue.concerns.filter(pk__in=list(concern_ids)).values_list("pk", flat=True))
+    if not ids:
+        raise ActionError(_("Choose the concerns to take out."), field="concerns")
+    if len(ids) >= issue.concerns_count:
+        raise ActionError(
+            _("Leave at least one concern in the issue; choose fewer."), field="concerns"
+        )
+    moving = list(Concern.objects.filter(pk__in=ids).order_by("received_at"))
+    first = moving[0]
+    title = check_text(title, "title", limit=120) or grouping.make_title(first.content)
+    accept_due, resolve_due = _due_dates(issue.category, first.received_at)
+    new = Issue.objects.create(
+        community=issue.community,
+        grid=first.grid or issue.grid,
+        category=issue.category,
+        title=title,
+        first_received_at=first.received_at,
+        last_received_at=moving[-1].received_at,
+        accept_due_at=accept_due,
+        resolve_due_at=resolve_due,
+        level=issue.level,
+    )
+    Concern.objects.filter(pk__in=ids).update(issue=new, grouping_confirmed=True, similarity=None)
+    for each in (issue, new):
+        _refresh_counts(each)
+        _rebuild_terms(each)
+        each.save(update_fields=["residents_count", "concerns_count", "terms", "updated_at"])
+    record(
+        issue,
+        "issue.split",
+        actor=actor,
+        actor_label="社区",
+        note=note,
+        data={"new": new.pk, "concerns": sorted(ids)},
+    )
+    record(
+        new,
+        "issue.opened",
+        actor=actor,
+        actor_label="社区",
+        note=title,
+        data={"split_from": issue.pk},
+    )
+    return new
+
+
+# ---- 小事不出网格，大事不出社区: handling in the grid and escalation
+
+HANDLING_STATUSES = (S.NEW, S.ACCEPTED, S.IN_PROGRESS)
+
+
+def _lock_for_handling(issue: Issue, actor: Any) -> Issue:
+    check(actor, issue, can_handle(actor, issue))
+    issue = Issue.objects.select_for_update().select_related("community", "grid").get(pk=issue.pk)
+    if not can_handle(actor, issue):  # its level changed meanwhile
+        raise PermissionDenied
+    return issue
+
+
+def _handler_label(actor: Any, issue: Issue) -> str:
+    return {L.GRID: "网格员", L.COMMUNITY: "社区", L.STREET: "街道", L.DEPARTMENT: "职能部门"}[
+        L(issue.level)
+    ]
+
+
+@transaction.atomic
+def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
+    """受理: someone at the issue's level takes it on."""
+    issue = _lock_for_handling(issue, actor)
+    if issue.status != S.NEW:
+        raise Conflict(_("This issue has already been accepted."))
+    issue.status = S.ACCEPTED
+    issue.accepted_at = timezone.now()
+    issue.save(update_fields=["status", "accepted_at", "updated_at"])
+    note = check_text(note, "note", limit=1000)
+    record(
+        issue, "issue.accepted", actor=actor, actor_label=_handler_label(actor, issue), note=note
+    )
+    return issue
+
+
+@transaction.atomic
+def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[Any] = ()) -> Issue:
+    """实地查看: notes (and photos) from a visit to the place; the issue is being handled."""
+    notes = check_text(notes, "notes", limit=MAX_CONTENT, required=True)
+    check_photos(photos)
+    issue = _lock_for_handling(issue, actor)
+    if issue.status not in HANDLING_STATUSES:
+        raise Conflict(_("This issue is no longer being handled at this level."))
+    fields = ["status", "updated_at"]
+    if issue.accepted_at is None:
+        issue.accepted_at = timezone.now()
+        fields.append("accepted_at")
+    issue.status = S.IN_PROGRESS
+    issue.save(update_fields=fields)
+    for upload in photos:
+        Photo.objects.create(issue=issue, image=upload, caption=str(_("Site visit")))
+    record(
+        issue,
+        "issue.site_visit",
+        actor=actor,
+        actor_label=_handler_label(actor, issue),
+        note=notes,
+        data={"photos": len(photos)},
+    )
+    return issue
+
+
+@transaction.atomic
+def settle_issue(issue: Issue, *, actor: Any, outcome: str) -> Issue:
+    """办结: settled where it is (in the grid: 小事不出网格) with an outcome residents can read."""
+    outcome = check_text(outcome, "outcome", limit=MAX_CONTENT, required=True)
+    issue = _lock_for_handling(issue, actor)
+    if issue.status not in HANDLING_STATUSES:
+        raise Conflict(_("Only an issue being handled can be settled here."))
+    now = timezone.now()
+    issue.status = S.SETTLED
+    issue.outcome = outcome
+    issue.settled_at = now
+    issue.accepted_at = issue.accepted_at or now
+    issue.save(update_fields=["status", "outcome", "settled_at", "accepted_at", "updated_at"])
+    record(
+        issue,
+        "issue.settled",
+        actor=actor,
+        actor_label=_handler_label(actor, issue),
+        note=outcome,
+        data={"level": issue.level},
+    )
+    return issue
+
+
+@transaction.atomic
+def escalate_to_community(issue: Issue, *, actor: Any, reason: str) -> Issue:
+    """The grid cannot settle it alone: the community takes it over (大事不出社区)."""
+    reason = check_text(reason, "reason", limit=1000, required=True)
+    issue = _lock_for_handling(issue, actor)
+    if issue.level != L.GRID or issue.status not in HANDLING_STATUSES:
+        raise Conflict(_("Only an issue being handled in the grid can go to the community."))
+    issue.level = L.COMMUNITY
+    issue.escalation_reason = reason
+    issue.save(update_fields=["level", "escalation_reason", "updated_at"])
+    record(
+        issue,
+        "issue.escalated",
+        actor=actor,
+        actor_label="网格员",
+        note=reason,
+        data={"to": L.COMMUNITY},
+    )
+    return issue
+
+
+@transaction.atomic
+def escalate_onward(
+    issue: Issue,
+    *,
+    actor: Any,
+    reason: str,
+    to: str,
+    organisation: Organisation | None = None,
+) -> Issue:
+    """The community sends it on to the street, or to a department (an organisation)."""
+    reason = check_text(reason, "reason", limit=1000, required=True)
+    if to not in (L.STREET, L.DEPARTMENT):
+        raise ActionError(_("Escalate to the subdistrict or to a department."), field="to")
+    if to == L.DEPARTMENT and organisation is None:
+        raise ActionError(_("Name the department."), field="organisation")
+    issue = _lock_for_handling(issue, actor)
+    if issue.level not in (L.GRID, L.COMMUNITY) or issue.status not in HANDLING_STATUSES:
+        raise Conflict(_("Only an issue being handled by the community can be sent on."))
+    if issue.level == L.GRID and not can_triage(actor, issue):
+        raise PermissionDenied
+    issue.level = to
+    issue.escalated_to = organisation
+    issue.escalation_reason = reason
+    issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
+    record(
+        issue,
+        "issue.escalated",
+        actor=actor,
+        actor_label="社区",
+        note=reason,
+        data={"to": to, "organisation": organisation.pk if organisation else None},
+    )
+    return issue
+
+
+@transaction.atomic
+def hand_back(issue: Issue, *, actor: Any, reason: str) -> Issue:
+    """The level above sends the issue back down: to the grid (or to the community)."""
+    reason = check_text(reason, "reason", limit=1000, required=True)
+    issue = _lock_for_handling(issue, actor)
+    if issue.level == L.GRID or issue.status not in HANDLING_STATUSES:
+        raise Conflict(_("This issue is already handled in the grid."))
+    if issue.level == L.COMMUNITY:
+        if issue.grid_id is None:
+            raise Conflict(_("This issue has no grid to hand it back to."))
+        target = L.GRID
+    else:
+        target = L.COMMUNITY
+    issue.level = target
+    issue.escalated_to = None
+    issue.escalation_reason = reason
+    issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
+    record(
+        issue,
+        "issue.handed_back",
+        actor=actor,
+        actor_label="社区",
+        note=reason,
+        data={"to": target},
+    )
+    return issue
+
+
+# ---- Called by later steps of the workflow (consultations, accountability)
 
 
 def _locked(issue: Issue) -> Issue:

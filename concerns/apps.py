@@ -5,3 +5,30 @@ from django.utils.translation import gettext_lazy as _
 class ConcernsConfig(AppConfig):
     name = "concerns"
     verbose_name = _("Concerns (raise)")
+
+    def ready(self) -> None:
+        from timeline.verbs import register
+
+        register(
+            {
+                "concern.received": _("Concern received"),
+                "issue.opened": _("Issue registered"),
+                "issue.concern_added": _("Another concern joined the issue"),
+                "issue.grouping_confirmed": _("Grouping confirmed"),
+                "issue.retitled": _("Issue renamed"),
+                "issue.concern_moved_in": _("Concern moved to this issue"),
+                "issue.emptied": _("Issue closed: its concerns were moved"),
+                "issue.merged": _("Merged into another issue"),
+                "issue.merged_in": _("Another issue merged into this one"),
+                "issue.split": _("Issue split"),
+                "issue.accepted": _("Accepted"),
+                "issue.site_visit": _("Site visit"),
+                "issue.settled": _("Settled"),
+                "issue.escalated": _("Escalated"),
+                "issue.handed_back": _("Handed back"),
+                "issue.in_consultation": _("Taken to a consultation"),
+                "issue.in_action": _("Action items listed"),
+                "issue.resolved": _("Resolved"),
+                "issue.reopened": _("Reopened after residents' evaluation"),
+            }
+        )

@@ -103,6 +103,8 @@ class Issue(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # Why it went up a level (or came back down), as the last escalation said.
+    escalation_reason = models.TextField(_("reason for escalation"), blank=True)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_issues"
     )
@@ -118,6 +120,11 @@ class Issue(models.Model):
         indexes = [
             models.Index(fields=["community", "status"]),
             models.Index(fields=["grid", "status"]),
+            # The grouping step's capped candidate query: open issues of one community,
+            # most recently active first.
+            models.Index(
+                fields=["community", "status", "-last_received_at"], name="issue_candidates"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +198,10 @@ class Concern(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     # Who the resident is for counting: the same phone or household counts once.
     resident_key = models.CharField(max_length=64, db_index=True, editable=False)
+    # The household (building + room) when the address names one: a second way to be the same.
+    household_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # Staff have looked at the grouping and agree with it.
+    grouping_confirmed = models.BooleanField(default=False, editable=False)
     # How alike the concern was to its issue when it was grouped (0–1), for staff review.
     similarity = models.FloatField(null=True, blank=True, editable=False)
     received_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
@@ -209,7 +220,11 @@ class Concern(models.Model):
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["community", "received_at"])]
+        indexes = [
+            models.Index(fields=["community", "received_at"]),
+            models.Index(fields=["issue", "resident_key"]),
+            models.Index(fields=["issue", "household_key"]),
+        ]
 
     def __str__(self) -> str:
         return self.tracking_code

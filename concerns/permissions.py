@@ -1,0 +1,140 @@
+"""Who may register, see and handle concerns and issues (built on accounts.permissions).
+
+- Registering a concern for a resident (staff channels): anyone who may change the community.
+- Seeing an issue: anyone whose scope covers its community (404 outside).
+- Handling an issue depends on its level: in the grid, the grid worker of its grid and the
+  community's staff; at the community, the community's staff; at the street or a department,
+  the street officer and the community's staff who follow it. Read-only roles get 403.
+- Personal data (phones, names, addresses) is shown to those who handle the issue.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role
+from accounts.permissions import (
+    COMMUNITY_ROLES,
+    area_filter,
+    can_change_area,
+    can_view_area,
+    holds_role_over,
+    scope_of,
+)
+from concerns.models import Concern, Issue
+from places.models import Area
+
+R = Role.Kind
+L = Issue.Level
+
+
+def can_register(user: Any, community: Area) -> bool:
+    """Whether the user may register a concern in the community on a resident's behalf."""
+    return can_change_area(user, community)
+
+
+def registration_grid(user: Any, community: Area) -> Area | None:
+    """For a grid worker who may not change the whole community: their grid in it."""
+    for grid in Area.objects.filter(parent=community, kind=Area.Kind.GRID).order_by("path"):
+        if can_change_area(user, grid):
+            return grid
+    return None
+
+
+def check_can_register(user: Any, community: Area, grid: Area | None) -> None:
+    """Staff register in their community, grid workers in their grid: 404 / 403 otherwise."""
+    if can_change_area(user, community) or (grid is not None and can_change_area(user, grid)):
+        return
+    if can_view_area(user, community) or (grid is not None and can_view_area(user, grid)):
+        raise PermissionDenied
+    raise Http404
+
+
+def _in_scope(user: Any, *, write: bool = False) -> Q:
+    # Community staff see their community's issues; grid workers those of their grid.
+    return area_filter(user, "community", write=write) | area_filter(user, "grid", write=write)
+
+
+def visible_issues(user: Any) -> QuerySet[Issue]:
+    return Issue.objects.filter(_in_scope(user))
+
+
+def visible_concerns(user: Any) -> QuerySet[Concern]:
+    return Concern.objects.filter(_in_scope(user))
+
+
+def can_view_issue(user: Any, issue: Issue) -> bool:
+    return can_view_area(user, issue.community) or (
+        issue.grid is not None and can_view_area(user, issue.grid)
+    )
+
+
+def can_handle(user: Any, issue: Issue) -> bool:
+    """Whether the user may act on the issue at its present level."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    community = issue.community
+    grid = issue.grid
+    if (
+        issue.level == L.GRID
+        and grid is not None
+        and can_change_area(user, grid)
+        and holds_role_over(user, grid, {R.GRID_WORKER})
+    ):
+        return True
+    if not can_change_area(user, community):
+        return False
+    staff = holds_role_over(user, community, set(COMMUNITY_ROLES))
+    if issue.level == L.GRID:
+        return staff
+    if issue.level == L.COMMUNITY:
+        return staff
+    return staff or holds_role_over(user, community, {R.STREET_OFFICER})
+
+
+def can_triage(user: Any, issue: Issue) -> bool:
+    """Confirm, move, merge and split: the community's staff (and the street above it)."""
+    if scope_of(user).is_admin:
+        return True
+    return can_change_area(user, issue.community) and holds_role_over(
+        user, issue.community, set(COMMUNITY_ROLES) | {R.STREET_OFFICER}
+    )
+
+
+def can_see_personal_data(user: Any, issue: Issue) -> bool:
+    """Phones and names are for those who call residents back: the handlers of the issue."""
+    return can_handle(user, issue) or can_triage(user, issue)
+
+
+def check(user: Any, issue: Issue, allowed: bool) -> None:
+    """404 when the issue is outside the user's scope, 403 when they may only look."""
+    if not can_view_issue(user, issue):
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+
+
+def get_issue_for_user(user: Any, pk: int, *, write: bool = False) -> Issue:
+    issue = (
+        visible_issues(user)
+        .select_related("community", "grid", "category", "escalated_to")
+        .filter(pk=pk)
+        .first()
+    )
+    if issue is None:
+        raise Http404
+    if write and not can_handle(user, issue):
+        raise PermissionDenied
+    return issue
+
+
+def get_concern_for_user(user: Any, pk: int) -> Concern:
+    concern = (
+        visible_concerns(user).select_related("issue", "community", "grid").filter(pk=pk).first()
+    )
+    if concern is None:
+        raise Http404
+    return concern
