@@ -1,0 +1,859 @@
+"""State changes of topics and meetings (民事民议、民事民决).
+
+Each function checks who acts, changes state inside one transaction (locking the row where two
+people can race) and records a timeline event. Views, the JSON API, the demo loader and tests
+all call these. A bad request raises ActionError (400), Conflict (409), Http404 or
+PermissionDenied, and nothing is written.
+
+Participants act without an account: `speaker=` is the participant who signed in with their
+code on their own phone; staff act as `actor=` (a user) for the convener.
+"""
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from concerns import actions as concern_actions
+from concerns.models import Concern, Issue
+from consultations.models import (
+    FieldVisit,
+    Meeting,
+    Motion,
+    Participant,
+    Resolution,
+    Statement,
+    Topic,
+    TopicSupport,
+    Venue,
+    Vote,
+)
+from consultations.permissions import (
+    check_can_change_meeting,
+    check_can_change_topic,
+    check_can_convene,
+)
+from places.models import Area
+from timeline.services import record
+from yishi.errors import ActionError, Conflict
+
+MS = Meeting.Status
+TS = Topic.Status
+# Participants may sign in from this long before the meeting starts.
+SIGN_IN_OPENS = timedelta(hours=6)
+PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _keyed_hash(*parts: Any) -> str:
+    message = ":".join(str(p) for p in parts).encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def normalise_phone(phone: str) -> str:
+    digits = re.sub(r"[\s-]", "", phone or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    if not PHONE_RE.match(digits):
+        raise ActionError(_("Enter an 11-digit mobile number."), field="phone")
+    return digits
+
+
+def resident_key(phone: str) -> str:
+    """Who a resident is for counting support: a keyed hash of the phone, never the number."""
+    return _keyed_hash("resident", normalise_phone(phone))
+
+
+def _in_tree(inner: Area, outer: Area) -> bool:
+    return inner.path.startswith(outer.path)
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().select_related("area", "convener").get(pk=meeting.pk)
+
+
+def _require_status(meeting: Meeting, allowed: Iterable[str], message: str) -> None:
+    if meeting.status not in allowed:
+        raise Conflict(message)
+
+
+# ---- Topics ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_topic(
+    actor: Any,
+    *,
+    title: str,
+    area: Area | None = None,
+    issues: Iterable[Issue] = (),
+    description: str = "",
+    public: bool = True,
+) -> Topic:
+    """A topic from one or more issues (their residents counted together), or set directly
+    for an area (a CPPCC thematic topic for a district)."""
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the topic a title."), field="title")
+    issue_list = list(
+        Issue.objects.select_related("community").filter(pk__in=[i.pk for i in issues])
+    )
+    if issue_list:
+        communities = {issue.community_id for issue in issue_list}
+        if len(communities) > 1:
+            raise ActionError(
+                _("A topic gathers issues of one community; make one topic per community."),
+                field="issues",
+            )
+        area = issue_list[0].community
+        closed = [i for i in issue_list if not i.is_open]
+        if closed:
+            raise Conflict(
+                _("“%(title)s” is closed and cannot be taken to a consultation.")
+                % {"title": closed[0].title},
+                field="issues",
+            )
+        taken = Topic.objects.filter(issues__in=issue_list, status__in=Topic.OPEN_STATUSES).first()
+        if taken is not None:
+            raise Conflict(
+                _("One of these issues is already on the topic “%(title)s”.")
+                % {"title": taken.title},
+                field="issues",
+            )
+    if area is None:
+        raise ActionError(_("Choose the area the topic concerns."), field="area")
+    if area.kind == Area.Kind.GRID and area.parent is not None:
+        area = area.parent
+    check_can_convene(actor, area)
+    residents = (
+        Concern.objects.filter(issue__in=issue_list).values("resident_key").distinct().count()
+        if issue_list
+        else 0
+    )
+    topic = Topic.objects.create(
+        title=title,
+        description=description.strip(),
+        area=area,
+        source=Topic.Source.ISSUES if issue_list else Topic.Source.DIRECT,
+        public=public,
+        residents_count=residents,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if issue_list:
+        topic.issues.set(issue_list)
+        for issue in issue_list:
+            concern_actions.mark_issue_in_consultation(
+                issue, actor=actor, note=_("Topic: %(title)s") % {"title": title}
+            )
+    record(topic, "topic.created", actor=actor, actor_label="社区", note=title)
+    return topic
+
+
+def _locked_topic(topic: Topic) -> Topic:
+    return Topic.objects.select_for_update().select_related("area").get(pk=topic.pk)
+
+
+@transaction.atomic
+def accept_topic(actor: Any, topic: Topic) -> Topic:
+    topic = _locked_topic(topic)
+    check_can_change_topic(actor, topic)
+    if topic.status == TS.ACCEPTED:
+        return topic
+    if topic.status != TS.PROPOSED:
+        raise Conflict(_("Only a proposed topic can be accepted."))
+    topic.status = TS.ACCEPTED
+    topic.save(update_fields=["status", "updated_at"])
+    record(topic, "topic.accepted", actor=actor, actor_label="社区")
+    return topic
+
+
+@transaction.atomic
+def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
+    topic = _locked_topic(topic)
+    check_can_change_topic(actor, topic)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError(
+            _("Say why the topic is shelved; residents will read it."), field="reason"
+        )
+    if topic.status not in (TS.PROPOSED, TS.ACCEPTED, TS.DELIBERATED):
+        raise Conflict(
+            _("A topic on an announced meeting's agenda or already decided cannot be shelved.")
+        )
+    topic.status = TS.SHELVED
+    topic.shelved_reason = reason
+    topic.save(update_fields=["status", "shelved_reason", "updated_at"])
+    record(topic, "topic.shelved", actor=actor, actor_label="社区", note=reason)
+    return topic
+
+
+@transaction.atomic
+def support_topic(topic: Topic, *, phone: str) -> Topic:
+    """A resident supports a public topic, once (民事民议)."""
+    key = resident_key(phone)
+    topic = _locked_topic(topic)
+    if not topic.public or not topic.is_open:
+        raise Conflict(_("This topic is not open for support."))
+    if TopicSupport.objects.filter(topic=topic, resident_key=key).exists():
+        raise Conflict(_("You already support this topic."), code="already_supported")
+    TopicSupport.objects.create(topic=topic, resident_key=key)
+    Topic.objects.filter(pk=topic.pk).update(supporters_count=F("supporters_count") + 1)
+    topic.refresh_from_db(fields=["supporters_count"])
+    record(topic, "topic.supported", actor_label="居民", public=False)
+    return topic
+
+
+# ---- Meetings ----------------------------------------------------------------------------
+
+
+def _check_topics_fit(area: Area, topics: list[Topic]) -> None:
+    for topic in topics:
+        if not (_in_tree(topic.area, area) or _in_tree(area, topic.area)):
+            raise ActionError(
+                _("“%(title)s” belongs to another area.") % {"title": topic.title}, field="topics"
+            )
+        if not topic.is_open:
+            raise Conflict(
+                _("“%(title)s” is %(status)s and cannot go on an agenda.")
+                % {"title": topic.title, "status": topic.get_status_display()},
+                field="topics",
+            )
+
+
+@transaction.atomic
+def schedule_meeting(
+    actor: Any,
+    *,
+    area: Area,
+    title: str,
+    form: str,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    venue: Venue | None = None,
+    place: str = "",
+    convener: Organisation | None = None,
+    notice_days: int = 3,
+    quorum: int = 0,
+    pass_rule: str = Meeting.PassRule.MAJORITY,
+    topics: Iterable[Topic] = (),
+    agenda: str = "",
+    materials: str = "",
+    now: datetime | None = None,
+) -> Meeting:
+    """A draft meeting with its agenda of topics; nothing is public until the notice goes out."""
+    check_can_convene(actor, area, convener)
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Give the meeting a title."), field="title")
+    if form not in Meeting.Form.values:
+        raise ActionError(_("Choose a form of meeting."), field="form")
+    if pass_rule not in Meeting.PassRule.values:
+        raise ActionError(_("Choose how a vote is carried."), field="pass_rule")
+    if starts_at <= _now(now):
+        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
+    if ends_at is not None and ends_at <= starts_at:
+        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+    if notice_days < 0 or quorum < 0:
+        raise ActionError(_("Numbers of days and people cannot be negative."), field="quorum")
+    if (
+        venue is not None
+        and not _in_tree(venue.community, area)
+        and not _in_tree(area, venue.community)
+    ):
+        raise ActionError(_("That venue belongs to another community."), field="venue")
+    if venue is None and not place.strip():
+        raise ActionError(_("Choose a venue or say where the meeting is held."), field="venue")
+    topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
+    _check_topics_fit(area, topic_list)
+    meeting = Meeting.objects.create(
+        area=area,
+        title=title,
+        form=form,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        venue=venue,
+        place=place.strip(),
+        convener=convener,
+        convened_by=actor if getattr(actor, "is_authenticated", False) else None,
+        notice_days=notice_days,
+        quorum=quorum,
+        pass_rule=pass_rule,
+        agenda=agenda.strip(),
+        materials=materials.strip(),
+    )
+    meeting.topics.set(topic_list)
+    record(meeting, "meeting.scheduled", actor=actor, actor_label="社区", public=False, note=title)
+    return meeting
+
+
+@transaction.atomic
+def add_topics(actor: Any, meeting: Meeting, topics: Iterable[Topic]) -> Meeting:
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(meeting, (MS.DRAFT,), _("The agenda is fixed once the notice is out."))
+    topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
+    _check_topics_fit(meeting.area, topic_list)
+    meeting.topics.add(*topic_list)
+    return meeting
+
+
+@transaction.atomic
+def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
+    """提前公告: the notice with agenda and materials goes on the community's public page,
+    at least `notice_days` before the meeting."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    if meeting.status != MS.DRAFT:
+        raise Conflict(_("The notice of this meeting is already out."))
+    now = _now(now)
+    if meeting.starts_at <= now:
+        raise ActionError(
+            _("This meeting is in the past; set a new date before announcing it."),
+            field="starts_at",
+        )
+    if meeting.starts_at - now < timedelta(days=meeting.notice_days):
+        raise ActionError(
+            _("The notice must go out %(days)s days before the meeting; move the meeting later.")
+            % {"days": meeting.notice_days},
+            field="starts_at",
+        )
+    topics = list(meeting.topics.select_for_update())
+    if not topics:
+        raise ActionError(_("Put at least one topic on the agenda."), field="topics")
+    Topic.objects.filter(
+        pk__in=[t.pk for t in topics], status__in=(TS.PROPOSED, TS.ACCEPTED)
+    ).update(status=TS.SCHEDULED, updated_at=now)
+    meeting.status = MS.ANNOUNCED
+    meeting.announced_at = now
+    meeting.save(update_fields=["status", "announced_at", "updated_at"])
+    record(meeting, "meeting.announced", actor=actor, actor_label="社区", note=meeting.title)
+    for topic in topics:
+        record(topic, "topic.scheduled", actor=actor, actor_label="社区", note=meeting.title)
+    return meeting
+
+
+def _new_code(meeting: Meeting) -> str:
+    used = set(meeting.participants.values_list("sign_in_code", flat=True))
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if code not in used:
+            return code
+
+
+@transaction.atomic
+def invite_participant(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    party: str,
+    name: str,
+    organisation: Organisation | None = None,
+    user: Any = None,
+    phone: str = "",
+    may_vote: bool = True,
+) -> Participant:
+    """Invite someone for a party; they get a sign-in code. Inviting the same person twice
+    returns the first invitation."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        _("This meeting is over; nobody can be invited."),
+    )
+    if party not in Participant.Party.values:
+        raise ActionError(_("Choose the party the participant speaks for."), field="party")
+    name = (name or "").strip()
+    if not name:
+        raise ActionError(_("Give the participant's name."), field="name")
+    phone = normalise_phone(phone) if phone else ""
+    existing = meeting.participants.filter(
+        party=party, name=name, organisation=organisation
+    ).first()
+    if existing is not None:
+        return existing
+    participant = Participant.objects.create(
+        meeting=meeting,
+        party=party,
+        name=name,
+        organisation=organisation,
+        user=user,
+        phone=phone,
+        may_vote=may_vote,
+        sign_in_code=_new_code(meeting),
+    )
+    record(
+        meeting,
+        "meeting.invited",
+        actor=actor,
+        actor_label="社区",
+        public=False,
+        note=participant.speaker,
+    )
+    return participant
+
+
+@transaction.atomic
+def record_reply(actor: Any, participant: Participant, reply: str) -> Participant:
+    meeting = _locked_meeting(participant.meeting)
+    check_can_change_meeting(actor, meeting)
+    if reply not in (Participant.Reply.ACCEPTED, Participant.Reply.DECLINED):
+        raise ActionError(_("A reply is either “will attend” or “cannot attend”."), field="reply")
+    _require_status(meeting, (MS.DRAFT, MS.ANNOUNCED), _("Replies are taken before the meeting."))
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    participant.reply = reply
+    participant.replied_at = timezone.now()
+    participant.save(update_fields=["reply", "replied_at"])
+    record(meeting, "meeting.replied", actor=actor, public=False, note=participant.speaker)
+    return participant
+
+
+def _open_for_sign_in(meeting: Meeting, now: datetime) -> None:
+    if meeting.status == MS.HELD:
+        return
+    if meeting.status != MS.ANNOUNCED:
+        raise Conflict(_("Sign-in is only open while the meeting is on."))
+    if now < meeting.starts_at - SIGN_IN_OPENS:
+        raise Conflict(_("Sign-in opens on the day of the meeting."))
+
+
+def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
+    if meeting.status == MS.ANNOUNCED:
+        meeting.status = MS.HELD
+        meeting.held_at = now
+        meeting.save(update_fields=["status", "held_at", "updated_at"])
+        record(meeting, "meeting.held", actor=actor, actor_label="社区")
+
+
+@transaction.atomic
+def hold_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
+    """Open the session (sign-in also opens it when the first participant signs in)."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    if meeting.status == MS.HELD:
+        return meeting
+    _open_for_sign_in(meeting, _now(now))
+    _mark_held(meeting, _now(now), actor)
+    return meeting
+
+
+@transaction.atomic
+def sign_in_with_code(meeting: Meeting, code: str, *, now: datetime | None = None) -> Participant:
+    """A participant signs in on their phone with the code from the invitation."""
+    meeting = _locked_meeting(meeting)
+    now = _now(now)
+    _open_for_sign_in(meeting, now)
+    code = (code or "").strip()
+    participant = (
+        Participant.objects.select_for_update().filter(meeting=meeting, sign_in_code=code).first()
+        if code
+        else None
+    )
+    if participant is None:
+        raise ActionError(_("That sign-in code is not right for this meeting."), field="code")
+    if participant.signed_in:
+        raise Conflict(_("This code has already been used to sign in."), field="code")
+    participant.signed_in_at = now
+    participant.save(update_fields=["signed_in_at"])
+    _mark_held(meeting, now)
+    record(
+        meeting, "meeting.signed_in", actor_label="参会人", public=False, note=participant.speaker
+    )
+    return participant
+
+
+@transaction.atomic
+def staff_sign_in(
+    actor: Any, participant: Participant, *, now: datetime | None = None
+) -> Participant:
+    """Staff sign in a participant without a phone."""
+    meeting = _locked_meeting(participant.meeting)
+    check_can_change_meeting(actor, meeting)
+    now = _now(now)
+    _open_for_sign_in(meeting, now)
+    participant = Participant.objects.select_for_update().get(pk=participant.pk)
+    if participant.signed_in:
+        raise Conflict(_("This participant has already signed in."))
+    participant.signed_in_at = now
+    participant.signed_in_by = actor
+    participant.save(update_fields=["signed_in_at", "signed_in_by"])
+    _mark_held(meeting, now, actor)
+    record(meeting, "meeting.signed_in", actor=actor, public=False, note=participant.speaker)
+    return participant
+
+
+def _check_speaker(
+    meeting: Meeting, actor: Any, speaker: Participant | None, participant: Participant | None
+) -> Participant | None:
+    """Staff may record anyone's statement; a participant only their own."""
+    if speaker is not None:
+        if speaker.meeting_id != meeting.pk:
+            raise PermissionDenied
+        if participant is not None and participant.pk != speaker.pk:
+            raise ActionError(
+                _("You can add only your own statements."), code="forbidden", status=403
+            )
+        if not speaker.signed_in:
+            raise Conflict(_("Sign in to the meeting first."))
+        return speaker
+    check_can_change_meeting(actor, meeting)
+    if participant is not None and participant.meeting_id != meeting.pk:
+        raise ActionError(
+            _("That person is not a participant of this meeting."), field="participant"
+        )
+    return participant
+
+
+def _topic_on_agenda(meeting: Meeting, topic: Topic | None) -> None:
+    if topic is not None and not meeting.topics.filter(pk=topic.pk).exists():
+        raise ActionError(_("That topic is not on this meeting's agenda."), field="topic")
+
+
+@transaction.atomic
+def add_statement(
+    meeting: Meeting,
+    *,
+    text: str,
+    kind: str = Statement.Kind.STATEMENT,
+    topic: Topic | None = None,
+    participant: Participant | None = None,
+    actor: Any = None,
+    speaker: Participant | None = None,
+) -> Statement:
+    """各抒己见: a participant's statement or proposal, in the minutes."""
+    meeting = _locked_meeting(meeting)
+    participant = _check_speaker(meeting, actor, speaker, participant)
+    _require_status(meeting, (MS.HELD,), _("Statements are recorded while the meeting is on."))
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Write what was said."), field="text")
+    if kind not in Statement.Kind.values:
+        raise ActionError(_("A statement is either a view or a proposal."), field="kind")
+    _topic_on_agenda(meeting, topic)
+    statement = Statement.objects.create(
+        meeting=meeting,
+        participant=participant,
+        topic=topic,
+        kind=kind,
+        text=text,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    record(
+        meeting,
+        "meeting.statement",
+        actor=actor,
+        actor_label=str(participant.get_party_display()) if participant else "社区",
+        public=False,
+        note=text[:200],
+    )
+    return statement
+
+
+@transaction.atomic
+def add_field_visit(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    place: str,
+    visited_on: date,
+    findings: str,
+    organisation: Organisation | None = None,
+) -> FieldVisit:
+    """调研走访: a place visited for a thematic consultation, with what was found."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        _("Field visits are recorded before the meeting is closed."),
+    )
+    place = (place or "").strip()
+    findings = (findings or "").strip()
+    if not place:
+        raise ActionError(_("Name the place visited."), field="place")
+    if not findings:
+        raise ActionError(_("Write down what was found."), field="findings")
+    if visited_on > timezone.localdate():
+        raise ActionError(_("A visit cannot be recorded before it happens."), field="visited_on")
+    visit = FieldVisit.objects.create(
+        meeting=meeting,
+        place=place,
+        organisation=organisation,
+        visited_on=visited_on,
+        findings=findings,
+    )
+    record(meeting, "meeting.field_visit", actor=actor, actor_label="调研组", note=place)
+    return visit
+
+
+# ---- Motions and votes -------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_motion(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    text: str,
+    method: str = Motion.Method.VOTE,
+    topic: Topic | None = None,
+    proposal: Statement | None = None,
+    secret: bool = False,
+) -> Motion:
+    """Put a proposal to the meeting's decision, by consensus or by vote."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(meeting, (MS.HELD,), _("Decisions are taken while the meeting is on."))
+    if method not in Motion.Method.values:
+        raise ActionError(_("Decide by consensus or by vote."), field="method")
+    if proposal is not None and proposal.meeting_id != meeting.pk:
+        raise ActionError(_("That proposal was made at another meeting."), field="proposal")
+    text = (text or "").strip() or (proposal.text if proposal else "")
+    if not text:
+        raise ActionError(_("Write what is being decided."), field="text")
+    topic = topic or (proposal.topic if proposal else None)
+    _topic_on_agenda(meeting, topic)
+    motion = Motion.objects.create(
+        meeting=meeting,
+        topic=topic,
+        proposal=proposal,
+        text=text,
+        method=method,
+        secret=secret and method == Motion.Method.VOTE,
+    )
+    record(
+        meeting,
+        "meeting.motion_opened",
+        actor=actor,
+        actor_label="社区",
+        public=False,
+        note=text[:200],
+    )
+    return motion
+
+
+@transaction.atomic
+def cast_vote(
+    motion: Motion,
+    choice: str,
+    *,
+    participant: Participant,
+    actor: Any = None,
+    speaker: Participant | None = None,
+) -> Motion:
+    """One vote per participant, while the motion is open. The convener's staff may record
+    the vote of a participant in the room; a secret vote is cast only by the participant."""
+    motion = Motion.objects.select_for_update().select_related("meeting").get(pk=motion.pk)
+    meeting = motion.meeting
+    if speaker is not None:
+        if speaker.pk != participant.pk:
+            raise ActionError(_("You can vote only for yourself."), code="forbidden", status=403)
+    else:
+        check_can_change_meeting(actor, meeting)
+        if motion.secret:
+            raise ActionError(
+                _("This is a secret vote: participants cast it on their own phones."),
+                code="forbidden",
+                status=403,
+            )
+    if participant.meeting_id != meeting.pk:
+        raise ActionError(
+            _("That person is not a participant of this meeting."), field="participant"
+        )
+    if motion.status != Motion.Status.OPEN:
+        raise Conflict(_("Voting on this motion has closed."), code="motion_closed")
+    if motion.method != Motion.Method.VOTE:
+        raise ActionError(_("This motion is decided by consensus, not by vote."))
+    if choice not in Vote.Choice.values:
+        raise ActionError(_("Vote for, against or abstain."), field="choice")
+    if not participant.may_vote:
+        raise ActionError(
+            _("This participant attends without a vote."), code="forbidden", status=403
+        )
+    if not participant.signed_in:
+        raise Conflict(_("Only participants who have signed in may vote."))
+    voter_key = _keyed_hash("vote", motion.pk, participant.pk)
+    if Vote.objects.filter(motion=motion, voter_key=voter_key).exists():
+        raise Conflict(
+            _("This participant has already voted on this motion."), code="already_voted"
+        )
+    try:
+        with transaction.atomic():
+            Vote.objects.create(
+                motion=motion,
+                participant=None if motion.secret else participant,
+                voter_key=voter_key,
+                choice=choice,
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("This participant has already voted on this motion."), code="already_voted"
+        ) from None
+    counter = {"for": "votes_for", "against": "votes_against", "abstain": "votes_abstain"}[choice]
+    Motion.objects.filter(pk=motion.pk).update(**{counter: F(counter) + 1})
+    motion.refresh_from_db()
+    record(
+        meeting,
+        "meeting.vote_cast",
+        actor=None if motion.secret else actor,
+        public=False,
+        note="" if motion.secret else participant.speaker,
+    )
+    return motion
+
+
+def _present_voters(meeting: Meeting) -> int:
+    return meeting.participants.filter(signed_in_at__isnull=False, may_vote=True).count()
+
+
+def vote_carried(meeting: Meeting, votes_for: int, cast: int) -> bool:
+    if cast == 0:
+        return False
+    if meeting.pass_rule == Meeting.PassRule.TWO_THIRDS:
+        return votes_for * 3 >= cast * 2
+    return votes_for * 2 > cast
+
+
+@transaction.atomic
+def close_motion(
+    actor: Any, motion: Motion, *, agreed: bool = True, now: datetime | None = None
+) -> Motion:
+    """Close a motion. By consensus: agreed (一致同意) or not; by vote: counted against the
+    meeting's quorum rule."""
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    meeting = _locked_meeting(motion.meeting)
+    check_can_change_meeting(actor, meeting)
+    if motion.status != Motion.Status.OPEN:
+        raise Conflict(_("This motion is already closed."))
+    present = _present_voters(meeting)
+    if motion.method == Motion.Method.CONSENSUS:
+        outcome = Motion.Outcome.ADOPTED if agreed else Motion.Outcome.REJECTED
+    elif present < meeting.quorum:
+        outcome = Motion.Outcome.NO_QUORUM
+    elif vote_carried(meeting, motion.votes_for, motion.votes_cast):
+        outcome = Motion.Outcome.ADOPTED
+    else:
+        outcome = Motion.Outcome.REJECTED
+    motion.status = Motion.Status.CLOSED
+    motion.outcome = outcome
+    motion.present = present
+    motion.closed_at = _now(now)
+    motion.save(update_fields=["status", "outcome", "present", "closed_at"])
+    record(
+        meeting,
+        "meeting.motion_closed",
+        actor=actor,
+        actor_label="社区",
+        public=False,
+        note=f"{motion.text[:120]}：{motion.get_outcome_display()}",
+    )
+    return motion
+
+
+# ---- Resolutions and the end of the meeting ------------------------------------------------
+
+
+@transaction.atomic
+def record_resolution(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    topic: Topic | None,
+    text: str,
+    organisations: Iterable[Organisation] = (),
+    target_date: date | None = None,
+    motion: Motion | None = None,
+) -> Resolution:
+    """协商成果: what will be done about a topic, by whom and by when."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting,
+        (MS.HELD, MS.CLOSED),
+        _("Resolutions are recorded at the meeting, before its result is published."),
+    )
+    if topic is None:
+        raise ActionError(_("Name the topic this resolution settles."), field="topic")
+    _topic_on_agenda(meeting, topic)
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Write what was agreed."), field="text")
+    if target_date is not None and target_date < timezone.localdate():
+        raise ActionError(_("The target date cannot be in the past."), field="target_date")
+    if motion is not None:
+        if motion.meeting_id != meeting.pk:
+            raise ActionError(_("That motion belongs to another meeting."), field="motion")
+        if motion.outcome != Motion.Outcome.ADOPTED:
+            raise Conflict(_("Only an adopted motion makes a resolution."), field="motion")
+    resolution = Resolution.objects.create(
+        meeting=meeting,
+        topic=topic,
+        motion=motion,
+        text=text,
+        target_date=target_date,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    resolution.responsible_organisations.set(list(organisations))
+    Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
+        status=TS.DECIDED, updated_at=timezone.now()
+    )
+    record(resolution, "resolution.recorded", actor=actor, actor_label="社区", note=text[:200])
+    record(topic, "topic.decided", actor=actor, actor_label="社区", note=text[:200])
+    return resolution
+
+
+@transaction.atomic
+def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    if meeting.status == MS.CLOSED:
+        return meeting
+    _require_status(meeting, (MS.HELD,), _("Only a meeting in session can be closed."))
+    if meeting.motions.filter(status=Motion.Status.OPEN).exists():
+        raise Conflict(_("Close every open motion before closing the meeting."))
+    now = _now(now)
+    meeting.status = MS.CLOSED
+    meeting.closed_at = now
+    meeting.ends_at = meeting.ends_at or now
+    meeting.save(update_fields=["status", "closed_at", "ends_at", "updated_at"])
+    meeting.topics.filter(status=TS.SCHEDULED).update(status=TS.DELIBERATED, updated_at=now)
+    record(meeting, "meeting.closed", actor=actor, actor_label="社区", public=False)
+    return meeting
+
+
+@transaction.atomic
+def publish_result(
+    actor: Any, meeting: Meeting, *, summary: str = "", now: datetime | None = None
+) -> Meeting:
+    """公示: the result notice goes on the public page, with the resolutions."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    if meeting.status == MS.PUBLISHED:
+        return meeting
+    _require_status(meeting, (MS.CLOSED,), _("Close the meeting before publishing its result."))
+    summary = (summary or "").strip()
+    if not summary and not meeting.resolutions.exists():
+        raise ActionError(
+            _("Write the result notice: there are no resolutions to publish."), field="summary"
+        )
+    meeting.status = MS.PUBLISHED
+    meeting.published_at = _now(now)
+    if summary:
+        meeting.result_summary = summary
+    meeting.save(update_fields=["status", "published_at", "result_summary", "updated_at"])
+    record(meeting, "meeting.published", actor=actor, actor_label="社区", note=meeting.title)
+    return meeting

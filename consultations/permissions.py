@@ -1,0 +1,128 @@
+"""Who may see and change topics and meetings (built on accounts.permissions).
+
+- Seeing a topic or meeting: anyone whose scope covers its area (404 outside).
+- Convening (making topics, scheduling and running meetings): the community's own staff for a
+  community; for a street or district matter, the street officers above it and the
+  representatives of a CPPCC committee serving it (thematic consultations come from there).
+- Changing a meeting: the convener's staff only, i.e. the same people for the meeting's area,
+  plus representatives of the convening organisation. Everyone else who can see it gets 403.
+- Participants act without an account, by their sign-in code, and only as themselves.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.models import Organisation, Role
+from accounts.permissions import (
+    COMMUNITY_ROLES,
+    area_filter,
+    can_view_area,
+    holds_role_over,
+    scope_of,
+)
+from consultations.models import Meeting, Topic
+from places.models import Area
+
+R = Role.Kind
+LOCAL_KINDS = (Area.Kind.COMMUNITY, Area.Kind.GRID)
+# The community's own staff (as plain strings, the type holds_role_over takes).
+STAFF_ROLES: set[str] = {str(kind) for kind in COMMUNITY_ROLES}
+
+
+def can_convene(user: Any, area: Area, convener: Organisation | None = None) -> bool:
+    """Whether the user may make topics and run meetings for `area`."""
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if not can_view_area(user, area):
+        return False
+    if holds_role_over(user, area, STAFF_ROLES):
+        return True
+    if area.kind not in LOCAL_KINDS and holds_role_over(user, area, {str(R.STREET_OFFICER)}):
+        return True
+    if not scope.organisation_ids:
+        return False
+    if convener is not None:
+        return convener.pk in scope.organisation_ids
+    if area.kind in LOCAL_KINDS:
+        return False
+    # A CPPCC committee serving this district (or one above it) sets thematic topics.
+    return Organisation.objects.filter(
+        pk__in=scope.organisation_ids,
+        kind=Organisation.Kind.CPPCC,
+        areas__in=area.ancestors(include_self=True),
+    ).exists()
+
+
+def can_change_meeting(user: Any, meeting: Meeting) -> bool:
+    return can_convene(user, meeting.area, meeting.convener)
+
+
+def can_change_topic(user: Any, topic: Topic) -> bool:
+    return can_convene(user, topic.area)
+
+
+def check(user: Any, area: Area, allowed: bool) -> None:
+    """404 where the user may not see the area's things, 403 where they may only look."""
+    if not can_view_area(user, area):
+        raise Http404
+    if not allowed:
+        raise PermissionDenied
+
+
+def check_can_convene(user: Any, area: Area, convener: Organisation | None = None) -> None:
+    check(user, area, can_convene(user, area, convener))
+
+
+def check_can_change_meeting(user: Any, meeting: Meeting) -> None:
+    check(user, meeting.area, can_change_meeting(user, meeting))
+
+
+def check_can_change_topic(user: Any, topic: Topic) -> None:
+    check(user, topic.area, can_change_topic(user, topic))
+
+
+def visible_topics(user: Any) -> QuerySet[Topic]:
+    return Topic.objects.filter(area_filter(user, "area"))
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(area_filter(user, "area"))
+
+
+def get_topic_for_user(user: Any, pk: int, *, write: bool = False) -> Topic:
+    topic = visible_topics(user).select_related("area").filter(pk=pk).first()
+    if topic is None:
+        raise Http404
+    if write and not can_change_topic(user, topic):
+        raise PermissionDenied
+    return topic
+
+
+def get_meeting_for_user(user: Any, pk: int, *, write: bool = False) -> Meeting:
+    meeting = (
+        visible_meetings(user)
+        .select_related("area", "venue", "convener", "convened_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if meeting is None:
+        raise Http404
+    if write and not can_change_meeting(user, meeting):
+        raise PermissionDenied
+    return meeting
+
+
+def can_see_personal_data(user: Any, meeting: Meeting) -> bool:
+    """Participants' phone numbers are for the convener's staff only."""
+    return can_change_meeting(user, meeting)
+
+
+def mask_phone(phone: str) -> str:
+    """138****5678: enough to recognise, not enough to call."""
+    if len(phone) < 7:
+        return "*" * len(phone)
+    return f"{phone[:3]}****{phone[-4:]}"
