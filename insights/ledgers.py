@@ -1,0 +1,318 @@
+"""Ledgers (台账) to Excel, for any area and period.
+
+Workbooks are written with openpyxl's write-only mode, row by row from database cursors
+(`.iterator()`), into a temporary file that the response then streams: the whole table is
+never held in memory. Each workbook opens with a summary sheet holding the same rates as
+the dashboard (from insights.metrics).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
+
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from concerns.models import Concern, Issue
+from insights import metrics, sources
+from insights.permissions import mask_name, mask_phone
+from places.models import Area
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Ledger:
+    key: str
+    title: str | Promise
+    sheets: tuple[str, ...]
+
+
+LEDGERS = {
+    "concerns": Ledger("concerns", gettext_lazy("Concern register"), ("concerns",)),
+    "issues": Ledger("issues", gettext_lazy("Issue ledger"), ("issues",)),
+    "meetings": Ledger("meetings", gettext_lazy("Meeting ledger"), ("meetings",)),
+    "action_items": Ledger(
+        "action_items", gettext_lazy("Action-item ledger (listed and closed)"), ("action_items",)
+    ),
+    "all": Ledger(
+        "all",
+        gettext_lazy("All ledgers"),
+        ("concerns", "issues", "meetings", "action_items"),
+    ),
+}
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """Excel has no time zones: write the site's local time."""
+    if moment is None:
+        return None
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Context:
+    area: Area
+    period: metrics.Period
+    scope: metrics.Scope
+    personal_data: bool
+    now: datetime
+
+
+# ---- Sheets: (title, column headers, rows) ---------------------------------------------
+
+
+def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    """Laid out like the paper 来信来访登记表."""
+    headers = [
+        _("No."),
+        _("Date received"),
+        _("Tracking code"),
+        _("Channel"),
+        _("Name"),
+        _("Phone"),
+        _("Address"),
+        _("Community"),
+        _("Grid"),
+        _("Category"),
+        _("What was raised"),
+        _("Issue"),
+        _("Handling"),
+        _("Outcome"),
+    ]
+    channels = dict(Concern.Channel.choices)
+    statuses = dict(Issue.Status.choices)
+    rows = (
+        metrics.received_concerns(ctx.scope, ctx.period)
+        .order_by("received_at", "pk")
+        .values_list(
+            "received_at",
+            "tracking_code",
+            "channel",
+            "reporter_name",
+            "phone",
+            "address",
+            "community__name",
+            "grid__name",
+            "category__name",
+            "content",
+            "issue__title",
+            "issue__status",
+            "issue__outcome",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for number, row in enumerate(rows, start=1):
+            (received, code, channel, name, phone, address, community, grid, category,
+             content, issue, status, outcome) = row  # fmt: skip
+            if not ctx.personal_data:
+                name, phone = mask_name(name), mask_phone(phone)
+            yield [
+                number,
+                _local(received),
+                code,
+                str(channels.get(channel, channel)),
+                name,
+                phone,
+                address,
+                community,
+                grid or "",
+                category or "",
+                content,
+                issue,
+                str(statuses.get(status, status)),
+                outcome,
+            ]
+
+    return _("Concern register"), headers, generate()
+
+
+def on_time_mark(accept_due: datetime | None, accepted: datetime | None, now: datetime) -> str:
+    """The 响应率 test for one issue: "yes", "no", or "" when acceptance is not yet due."""
+    if accept_due is None or (accepted is None and accept_due > now):
+        return ""
+    return _("yes") if accepted is not None and accepted <= accept_due else _("no")
+
+
+def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    headers = [
+        _("No."),
+        _("Issue"),
+        _("Community"),
+        _("Grid"),
+        _("Category"),
+        _("Level"),
+        _("Status"),
+        _("Residents"),
+        _("Concerns"),
+        _("First received"),
+        _("Accept by"),
+        _("Accepted"),
+        _("Accepted in time"),
+        _("Resolve by"),
+        _("Settled"),
+        _("Settled in the grid"),
+        _("Outcome"),
+    ]
+    statuses = dict(Issue.Status.choices)
+    levels = dict(Issue.Level.choices)
+    rows = (
+        metrics.received_issues(ctx.scope, ctx.period)
+        .order_by("first_received_at", "pk")
+        .values_list(
+            "title",
+            "community__name",
+            "grid__name",
+            "category__name",
+            "level",
+            "status",
+            "residents_count",
+            "concerns_count",
+            "first_received_at",
+            "accept_due_at",
+            "accepted_at",
+            "resolve_due_at",
+            "settled_at",
+            "outcome",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for number, row in enumerate(rows, start=1):
+            (title, community, grid, category, level, status, residents, concerns, first,
+             accept_due, accepted, resolve_due, settled, outcome) = row  # fmt: skip
+            in_grid = status == Issue.Status.SETTLED and level == Issue.Level.GRID
+            yield [
+                number,
+                title,
+                community,
+                grid or "",
+                category or "",
+                str(levels.get(level, level)),
+                str(statuses.get(status, status)),
+                residents,
+                concerns,
+                _local(first),
+                _local(accept_due),
+                _local(accepted),
+                on_time_mark(accept_due, accepted, ctx.now),
+                _local(resolve_due),
+                _local(settled),
+                _("yes") if in_grid else "",
+                outcome,
+            ]
+
+    return _("Issue ledger"), headers, generate()
+
+
+def meeting_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    headers, rows = sources.meeting_ledger_rows(ctx.scope, ctx.period)
+    return _("Meeting ledger"), headers, _numbered(rows)
+
+
+def action_item_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    headers, rows = sources.action_item_ledger_rows(ctx.scope, ctx.period, now=ctx.now)
+    return _("Action-item ledger"), headers, _numbered(rows)
+
+
+def _numbered(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
+    for number, row in enumerate(rows, start=1):
+        yield [number, *[_local(v) if isinstance(v, datetime) else v for v in row]]
+
+
+SHEETS: dict[str, Callable[[Context], tuple[str, list[str], Iterator[list[Any]]]]] = {
+    "concerns": concern_sheet,
+    "issues": issue_sheet,
+    "meetings": meeting_sheet,
+    "action_items": action_item_sheet,
+}
+
+
+def summary_rows(ctx: Context) -> list[list[Any]]:
+    rates = metrics.rates(ctx.scope, ctx.period, now=ctx.now)
+    rows: list[list[Any]] = [
+        [_("Area"), ctx.area.name],
+        [_("Period"), f"{ctx.period.start.isoformat()} – {ctx.period.end.isoformat()}"],
+        [_("Exported"), _local(ctx.now)],
+        [],
+        [_("Figure"), _("Value (%)"), _("Counted"), _("Out of"), _("How it is computed")],
+    ]
+    for rate in rates.values():
+        rows.append(
+            [str(rate.label), rate.value, rate.numerator, rate.denominator, str(rate.definition)]
+        )
+    return rows
+
+
+# ---- Writing ----------------------------------------------------------------------------
+
+
+def _header_cells(sheet: Any, headers: list[str]) -> list[WriteOnlyCell]:
+    bold = Font(bold=True)
+    cells = []
+    for text in headers:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cells.append(cell)
+    return cells
+
+
+def write_ledger(
+    kind: str,
+    area: Area,
+    period: metrics.Period,
+    *,
+    personal_data: bool,
+    out: IO[bytes],
+    now: datetime | None = None,
+) -> None:
+    """Write the ledger `kind` (a key of LEDGERS) for the area and period to `out`."""
+    ctx = Context(area, period, metrics.Scope.of(area), personal_data, now or timezone.now())
+    workbook = Workbook(write_only=True)
+    summary = workbook.create_sheet(_("Summary"))
+    summary.column_dimensions["A"].width = 22
+    summary.column_dimensions["E"].width = 60
+    title = WriteOnlyCell(summary, value=f"{area.name} · {LEDGERS[kind].title}")
+    title.font = Font(bold=True, size=14)
+    summary.append([title])
+    for row in summary_rows(ctx):
+        summary.append(row)
+    for sheet_key in LEDGERS[kind].sheets:
+        name, headers, rows = SHEETS[sheet_key](ctx)
+        sheet = workbook.create_sheet(name[:31])
+        sheet.freeze_panes = "A2"
+        for letter, width in zip("ABCDEFGHIJKLMNOPQ", _widths(len(headers)), strict=False):
+            sheet.column_dimensions[letter].width = width
+        sheet.append(_header_cells(sheet, headers))
+        for row in rows:
+            sheet.append(row)
+    workbook.save(out)
+
+
+def _widths(columns: int) -> list[int]:
+    return [6] + [18] * (columns - 1)
+
+
+def ledger_file(kind: str, area: Area, period: metrics.Period, *, personal_data: bool) -> IO[bytes]:
+    """The ledger in a temporary file (deleted when closed), rewound for streaming."""
+    out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
+    write_ledger(kind, area, period, personal_data=personal_data, out=out)
+    out.seek(0)
+    return out
+
+
+def filename(kind: str, area: Area, period: metrics.Period) -> str:
+    return f"{area.name}-{LEDGERS[kind].title}-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"

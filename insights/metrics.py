@@ -1,0 +1,485 @@
+"""The one definition of every figure Yishi reports.
+
+The dashboard, the JSON API, the monthly report, the ledgers' summary sheet and the public
+community page all read their numbers from here, so a rate can never mean two things.
+
+Every figure is an aggregate query over an area's subtree and a date range; Python only
+reshapes the few rows the database returns (buckets × channels, statuses, children).
+
+Figures are "by cohort": the issues received in the period (first concern in the period,
+merged issues left out) are the base of 响应率, 解决率 and 小事不出网格率 alike.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncDay, TruncMonth
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from concerns.models import Concern, Issue
+from places.models import Area
+from yishi.errors import ActionError
+
+MAX_YEARS = 5
+# Ranges up to this many days are drawn day by day, longer ones month by month.
+DAILY_UP_TO_DAYS = 62
+HOTTEST_LIMIT = 10
+OVERDUE_LIMIT = 10
+
+SOLVED_STATUSES = (Issue.Status.SETTLED, Issue.Status.RESOLVED)
+
+
+# ---- The period -------------------------------------------------------------------------
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _parse_day(raw: str, field_name: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ActionError(
+            _("Give the date as YYYY-MM-DD, for example 2026-03-01."), field=field_name
+        ) from None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A range of whole days, both ends included, in the site's time zone."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def parse(cls, start: str | None, end: str | None, *, today: date | None = None) -> Period:
+        """Read ?start=&end= (YYYY-MM-DD). Missing ends default to the last twelve months.
+        A backwards range or one longer than five years raises ActionError."""
+        today = today or timezone.localdate()
+        end_day = _parse_day(end, "end") if end else today
+        if start:
+            start_day = _parse_day(start, "start")
+        else:
+            first_of_month = end_day.replace(day=1)
+            start_day = _add_years(first_of_month, -1) + timedelta(days=32)
+            start_day = start_day.replace(day=1)
+        if start_day > end_day:
+            raise ActionError(_("The start date is after the end date."), field="start")
+        if end_day > _add_years(start_day, MAX_YEARS):
+            raise ActionError(
+                _("Choose a period of at most five years."), field="start", code="range_too_long"
+            )
+        return cls(start_day, end_day)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        last = calendar.monthrange(year, month)[1]
+        return cls(date(year, month, 1), date(year, month, last))
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        """The first moment after the period (exclusive bound)."""
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+    @property
+    def daily(self) -> bool:
+        return (self.end - self.start).days < DAILY_UP_TO_DAYS
+
+    def buckets(self) -> list[str]:
+        """Labels of every day or month in the period, so empty ones are drawn as 0."""
+        labels = []
+        if self.daily:
+            day = self.start
+            while day <= self.end:
+                labels.append(day.isoformat())
+                day += timedelta(days=1)
+            return labels
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (self.end.year, self.end.month):
+            labels.append(f"{year:04d}-{month:02d}")
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return labels
+
+    def bucket_label(self, moment: datetime | date) -> str:
+        if isinstance(moment, datetime):
+            moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+            moment = moment.date()
+        return moment.isoformat() if self.daily else moment.strftime("%Y-%m")
+
+    def as_query(self) -> str:
+        return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
+
+
+# ---- Which rows belong to an area -----------------------------------------------------
+
+
+def community_ids(area: Area) -> list[int]:
+    """The communities in the area's subtree (one small indexed query)."""
+    if area.kind == Area.Kind.COMMUNITY:
+        return [area.pk]
+    return list(
+        Area.objects.filter(path__startswith=area.path, kind=Area.Kind.COMMUNITY).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@dataclass
+class Scope:
+    """An area resolved once into the filters every figure uses."""
+
+    area: Area
+    ids: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, area: Area) -> Scope:
+        return cls(area, [] if area.kind == Area.Kind.GRID else community_ids(area))
+
+    def where(self, community_field: str = "community", grid_field: str = "grid") -> Q:
+        if self.area.kind == Area.Kind.GRID:
+            return Q(**{f"{grid_field}_id": self.area.pk})
+        return Q(**{f"{community_field}_id__in": self.ids})
+
+    def issues(self) -> QuerySet[Issue]:
+        return Issue.objects.filter(self.where()).exclude(status=Issue.Status.MERGED)
+
+    def concerns(self) -> QuerySet[Concern]:
+        return Concern.objects.filter(self.where())
+
+
+def received_issues(scope: Scope, period: Period) -> QuerySet[Issue]:
+    """The cohort: issues whose first concern came in the period (merged ones left out)."""
+    return scope.issues().filter(
+        first_received_at__gte=period.start_at, first_received_at__lt=period.end_at
+    )
+
+
+def received_concerns(scope: Scope, period: Period) -> QuerySet[Concern]:
+    return scope.concerns().filter(received_at__gte=period.start_at, received_at__lt=period.end_at)
+
+
+# ---- Rates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str | Promise
+    definition: str | Promise
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> float | None:
+        """Percent with one decimal; None when nothing was counted."""
+        if not self.denominator:
+            return None
+        return round(100 * self.numerator / self.denominator, 1)
+
+    @property
+    def display(self) -> str:
+        value = self.value
+        return "—" if value is None else f"{value:.1f}%"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": str(self.label),
+            "definition": str(self.definition),
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "value": self.value,
+        }
+
+
+RATE_TEXT: dict[str, tuple[Promise, Promise]] = {
+    "response": (
+        _("Response rate"),
+        _(
+            "Issues accepted within their category's time limit, divided by the issues received "
+            "in the period whose time to accept has run out or that were accepted."
+        ),
+    ),
+    "resolution": (
+        _("Resolution rate"),
+        _("Issues settled or resolved, divided by all issues received in the period."),
+    ),
+    "satisfaction": (
+        _("Satisfaction rate"),
+        _(
+            "Ratings of 'satisfied' or 'basically satisfied', divided by all ratings residents "
+            "gave in the period."
+        ),
+    ),
+    "grid": (
+        _("Settled-in-the-grid rate"),
+        _(
+            "Issues settled by the grid itself, divided by all issues settled or resolved, "
+            "among the issues received in the period."
+        ),
+    ),
+}
+RATE_KEYS = ("response", "resolution", "satisfaction", "grid")
+
+
+def _rate(key: str, numerator: int, denominator: int) -> Rate:
+    label, definition = RATE_TEXT[key]
+    return Rate(key, label, definition, numerator or 0, denominator or 0)
+
+
+def issue_counts(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, int]:
+    """The cohort's counts behind 响应率, 解决率 and 小事不出网格率, in one query."""
+    now = now or timezone.now()
+    due = Q(accept_due_at__isnull=False) & (
+        Q(accept_due_at__lte=now) | Q(accepted_at__isnull=False)
+    )
+    on_time = due & Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))
+    solved = Q(status__in=SOLVED_STATUSES)
+    in_grid = Q(status=Issue.Status.SETTLED, level=Issue.Level.GRID)
+    return received_issues(scope, period).aggregate(
+        received=Count("pk"),
+        due=Count("pk", filter=due),
+        on_time=Count("pk", filter=on_time),
+        solved=Count("pk", filter=solved),
+        in_grid=Count("pk", filter=in_grid),
+    )
+
+
+def satisfaction_counts(scope: Scope, period: Period) -> dict[str, int]:
+    """Ratings given in the period about matters in the area (from accountability)."""
+    from insights import sources
+
+    return sources.rating_counts(scope, period)
+
+
+def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, Rate]:
+    counts = issue_counts(scope, period, now=now)
+    ratings = satisfaction_counts(scope, period)
+    return {
+        "response": _rate("response", counts["on_time"], counts["due"]),
+        "resolution": _rate("resolution", counts["solved"], counts["received"]),
+        "satisfaction": _rate("satisfaction", ratings["satisfied"], ratings["rated"]),
+        "grid": _rate("grid", counts["in_grid"], counts["solved"]),
+    }
+
+
+# ---- Counts ------------------------------------------------------------------------------
+
+
+def concerns_over_time(scope: Scope, period: Period) -> dict[str, Any]:
+    """Concerns per day or month and channel, plus totals per channel and category.
+
+    One grouped query gives (bucket, channel, category) counts; the three charts are sums
+    of its few hundred rows."""
+    trunc = TruncDay("received_at") if period.daily else TruncMonth("received_at")
+    rows = (
+        received_concerns(scope, period)
+        .annotate(bucket=trunc)
+        .values_list("bucket", "channel", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    labels = period.buckets()
+    index = {label: i for i, label in enumerate(labels)}
+    by_channel: dict[str, list[int]] = {}
+    channel_totals: dict[str, int] = defaultdict(int)
+    category_totals: dict[str, int] = defaultdict(int)
+    total = 0
+    for bucket, channel, category, n in rows:
+        series = by_channel.setdefault(channel, [0] * len(labels))
+        position = index.get(period.bucket_label(bucket))
+        if position is not None:
+            series[position] += n
+        channel_totals[channel] += n
+        category_totals[category or ""] += n
+        total += n
+    channels = [
+        {"key": key, "label": str(label), "counts": by_channel[key], "total": channel_totals[key]}
+        for key, label in Concern.Channel.choices
+        if key in by_channel
+    ]
+    categories = [
+        {"label": name or str(_("No category")), "count": n}
+        for name, n in sorted(category_totals.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return {"total": total, "buckets": labels, "channels": channels, "categories": categories}
+
+
+def issues_by_status_and_level(scope: Scope, period: Period) -> dict[str, Any]:
+    rows = received_issues(scope, period).values_list("status", "level").annotate(n=Count("pk"))
+    statuses: dict[str, int] = defaultdict(int)
+    levels: dict[str, int] = defaultdict(int)
+    for status, level, n in rows.order_by():
+        statuses[status] += n
+        levels[level] += n
+    return {
+        "statuses": [
+            {"key": key, "label": str(label), "count": statuses[key]}
+            for key, label in Issue.Status.choices
+            if key != Issue.Status.MERGED
+        ],
+        "levels": [
+            {"key": key, "label": str(label), "count": levels[key]}
+            for key, label in Issue.Level.choices
+        ],
+    }
+
+
+def hottest_issues(scope: Scope, period: Period, limit: int = HOTTEST_LIMIT) -> list[dict]:
+    """The issues with the most residents behind them among those active in the period."""
+    rows = (
+        scope.issues()
+        .filter(last_received_at__gte=period.start_at, first_received_at__lt=period.end_at)
+        .order_by("-residents_count", "first_received_at", "pk")
+        .values("pk", "title", "status", "residents_count", "concerns_count", "community__name")[
+            :limit
+        ]
+    )
+    return [
+        {
+            "id": r["pk"],
+            "title": r["title"],
+            "community": r["community__name"],
+            "status": str(Issue.Status(r["status"]).label),
+            "residents": r["residents_count"],
+            "concerns": r["concerns_count"],
+        }
+        for r in rows
+    ]
+
+
+def overdue_issue_filter(now: datetime) -> Q:
+    """Matches Issue.is_overdue: not accepted in time, or still open past its resolve date."""
+    return Q(status=Issue.Status.NEW, accept_due_at__lt=now) | Q(
+        status__in=Issue.OPEN_STATUSES, resolve_due_at__lt=now
+    )
+
+
+def overdue_issues(
+    scope: Scope, *, now: datetime | None = None, limit: int = OVERDUE_LIMIT
+) -> dict[str, Any]:
+    """Open issues past a time limit now (a snapshot, not bound to the period)."""
+    now = now or timezone.now()
+    overdue = scope.issues().filter(overdue_issue_filter(now))
+    rows = overdue.order_by("resolve_due_at", "accept_due_at", "pk").values(
+        "pk", "title", "status", "community__name", "accept_due_at", "resolve_due_at"
+    )[:limit]
+    items = []
+    for r in rows:
+        due = r["accept_due_at"] if r["status"] == Issue.Status.NEW else r["resolve_due_at"]
+        items.append(
+            {
+                "id": r["pk"],
+                "title": r["title"],
+                "community": r["community__name"],
+                "status": str(Issue.Status(r["status"]).label),
+                "due": due,
+            }
+        )
+    return {"count": overdue.count(), "items": items}
+
+
+def children_figures(scope: Scope, period: Period) -> list[dict[str, Any]]:
+    """One row per child area (for drilling down): concerns, issues, solved, 解决率."""
+    area = scope.area
+    if area.kind == Area.Kind.GRID:
+        return []
+    children = list(
+        Area.objects.filter(parent=area).order_by("path").values("pk", "code", "name", "path")
+    )
+    if not children:
+        return []
+    if area.kind == Area.Kind.COMMUNITY:
+        key, concern_key = "grid_id", "grid_id"
+    else:
+        key = concern_key = "community_id"
+    issue_rows = (
+        received_issues(scope, period)
+        .values_list(key)
+        .annotate(n=Count("pk"), solved=Count("pk", filter=Q(status__in=SOLVED_STATUSES)))
+        .order_by()
+    )
+    concern_rows = (
+        received_concerns(scope, period).values_list(concern_key).annotate(n=Count("pk")).order_by()
+    )
+    # A street's or district's rows come per community: fold them into the child above.
+    paths = {}
+    if key == "community_id":
+        paths = dict(Area.objects.filter(pk__in=scope.ids).values_list("pk", "path"))
+
+    def child_of(pk: int | None) -> int | None:
+        if pk is None:
+            return None
+        if area.kind == Area.Kind.COMMUNITY:
+            return pk
+        path = paths.get(pk, "")
+        for child in children:
+            if path.startswith(child["path"]):
+                return child["pk"]
+        return None
+
+    figures = {c["pk"]: {"concerns": 0, "issues": 0, "solved": 0} for c in children}
+    for pk, n, solved in issue_rows:
+        above = child_of(pk)
+        if above in figures:
+            figures[above]["issues"] += n
+            figures[above]["solved"] += solved
+    for pk, n in concern_rows:
+        above = child_of(pk)
+        if above in figures:
+            figures[above]["concerns"] += n
+    result = []
+    for child in children:
+        f = figures[child["pk"]]
+        rate = _rate("resolution", f["solved"], f["issues"])
+        result.append(
+            {
+                "code": child["code"],
+                "name": child["name"],
+                "concerns": f["concerns"],
+                "issues": f["issues"],
+                "solved": f["solved"],
+                "resolution_rate": rate.value,
+            }
+        )
+    return result
+
+
+# ---- Everything on one page --------------------------------------------------------------
+
+
+def dashboard(area: Area, period: Period, *, now: datetime | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard, the API and the monthly report, in a fixed number of
+    aggregate queries whatever the size of the area."""
+    from insights import sources
+
+    now = now or timezone.now()
+    scope = Scope.of(area)
+    return {
+        "area": {"code": area.code, "name": area.name, "kind": area.kind},
+        "period": {"start": period.start, "end": period.end, "daily": period.daily},
+        "rates": rates(scope, period, now=now),
+        "concerns": concerns_over_time(scope, period),
+        "issues": issues_by_status_and_level(scope, period),
+        "hottest": hottest_issues(scope, period),
+        "overdue_issues": overdue_issues(scope, now=now),
+        "meetings": sources.meetings_by_form(scope, period),
+        "action_items": sources.action_items(scope, period, now=now),
+        "children": children_figures(scope, period),
+    }
