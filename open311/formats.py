@@ -1,0 +1,91 @@
+"""XML and JSON output as GeoReport v2 writes them, and its error format.
+
+JSON follows the spec's "Spark convention" mapping of the XML: a list of elements becomes a
+JSON array, an empty value `null`, booleans `true`/`false`. XML is schemaless, without a
+namespace, preceded by the declaration with encoding="utf-8".
+"""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from django.http import HttpResponse
+
+FORMATS = ("xml", "json")
+CONTENT_TYPES = {
+    "xml": "text/xml; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+}
+# The element name of one item in each list of the spec.
+ITEM_TAGS = {
+    "services": "service",
+    "service_requests": "request",
+    "attributes": "attribute",
+    "values": "value",
+    "endpoints": "endpoint",
+    "formats": "format",
+    "errors": "error",
+}
+
+
+class Open311Error(Exception):
+    """One or more errors to answer in the spec's format; nothing has been written."""
+
+    def __init__(self, status: int, *descriptions: str) -> None:
+        super().__init__("; ".join(descriptions))
+        self.status = status
+        self.descriptions = [str(d) for d in descriptions]
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _append(parent: ET.Element, tag: str, value: Any) -> None:
+    element = ET.SubElement(parent, tag)
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _append(element, key, item)
+    elif isinstance(value, list):
+        child = ITEM_TAGS.get(tag, "item")
+        for item in value:
+            _append(element, child, item)
+    else:
+        element.text = _text(value)
+
+
+def to_xml(root: str, data: Any) -> bytes:
+    element = ET.Element(root)
+    if isinstance(data, list):
+        child = ITEM_TAGS[root]
+        for item in data:
+            _append(element, child, item)
+    else:
+        for key, value in data.items():
+            _append(element, key, value)
+    body = ET.tostring(element, encoding="unicode")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
+
+
+def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse:
+    """`root` names the XML root element (`services`, `service_requests`…); JSON has none."""
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    else:
+        body = to_xml(root, data)
+    return HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
+
+
+def render_errors(
+    fmt: str, status: int, descriptions: Iterable[str], headers: dict | None = None
+) -> HttpResponse:
+    errors = [{"code": status, "description": str(d)} for d in descriptions]
+    response = render(fmt if fmt in FORMATS else "xml", "errors", errors, status=status)
+    for key, value in (headers or {}).items():
+        response[key] = value
+    return response

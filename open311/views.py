@@ -1,0 +1,298 @@
+"""GeoReport v2 endpoints. Each view parses what the client sent, calls one function of
+`open311.services` (reading) or `open311.actions` (writing) and renders XML or JSON by the
+URL's extension. Every failure is answered in the spec's error format: never an HTML page,
+never a 500 ("400 - General Service Error" is what the spec asks for the unexpected).
+"""
+
+import functools
+import logging
+import re
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+
+from open311 import services
+from open311.actions import NewRequest, service_notice, submit_service_request
+from open311.formats import Open311Error, render, render_errors
+from open311.models import ApiKey, ServiceAttribute
+from yishi import ratelimit
+from yishi.errors import ActionError
+
+logger = logging.getLogger(__name__)
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+ATTRIBUTE_NAME = re.compile(r"^attribute\[([^\[\]]+)\](\[\])?$")
+PERSON_FIELDS = ("first_name", "last_name", "phone", "email", "device_id", "account_id")
+
+
+def endpoint(methods: tuple[str, ...]) -> Callable:
+    """Wrap a view: allowed methods, error format, and no 500 whatever happens."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, fmt: str = "xml", **kwargs) -> HttpResponse:
+            if request.method not in methods:
+                return render_errors(
+                    fmt,
+                    400,
+                    [_("This address takes %(methods)s only.") % {"methods": ", ".join(methods)}],
+                    headers={"Allow": ", ".join(methods)},
+                )
+            try:
+                return view(request, *args, fmt=fmt, **kwargs)
+            except Open311Error as exc:
+                headers = getattr(exc, "headers", None)
+                return render_errors(fmt, exc.status, exc.descriptions, headers)
+            except ActionError as exc:
+                status = exc.status if exc.status in (403, 404, 429) else 400
+                headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+                return render_errors(fmt, status, [exc.message], headers)
+            except Http404:
+                return render_errors(fmt, 404, [_("Not found.")])
+            except PermissionDenied:
+                return render_errors(fmt, 403, [_("This api_key may not do that.")])
+            except Exception:
+                logger.exception("Open311 %s %s failed", request.method, request.path)
+                return render_errors(
+                    fmt, 400, [_("General service error: the request could not be completed.")]
+                )
+
+        return csrf_exempt(wrapper)
+
+    return decorate
+
+
+def _absolute(request: HttpRequest, name: str) -> str:
+    return request.build_absolute_uri(reverse(name)).rstrip("/")
+
+
+@endpoint(("GET", "HEAD"))
+def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
+    latest = ServiceAttribute.objects.order_by("-updated_at").values_list("updated_at", flat=True)
+    changed = services.w3c(latest.first())
+    changeset = services.setting("OPEN311_CHANGESET", "2026-11-26 00:00")
+    if changed is not None:
+        changeset = max(changeset, changed[:16].replace("T", " "))
+    formats = ["text/xml", "application/json"]
+    data = {
+        "changeset": changeset,
+        "contact": str(
+            services.setting(
+                "OPEN311_CONTACT",
+                _("Ask the community office or the platform administrator for assistance."),
+            )
+        ),
+        "key_service": str(
+            services.setting(
+                "OPEN311_KEY_SERVICE",
+                _("API keys are issued by the platform administrator to partner organisations."),
+            )
+        ),
+        "endpoints": [
+            {
+                "specification": services.SPECIFICATION,
+                "url": _absolute(request, "open311:root"),
+                "changeset": changeset,
+                "type": services.setting("OPEN311_ENDPOINT_TYPE", "production"),
+                "formats": formats,
+            }
+        ],
+    }
+    return render(fmt, "discovery", data)
+
+
+@endpoint(("GET", "HEAD"))
+def service_list(request: HttpRequest, fmt: str) -> HttpResponse:
+    services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    data = [services.service_record(c) for c in services.services()]
+    return render(fmt, "services", data)
+
+
+@endpoint(("GET", "HEAD"))
+def service_definition(request: HttpRequest, fmt: str, service_code: str) -> HttpResponse:
+    services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    category = services.get_service(service_code)
+    return render(fmt, "service_definition", services.service_definition(category))
+
+
+@endpoint(("GET", "HEAD", "POST"))
+def requests(request: HttpRequest, fmt: str) -> HttpResponse:
+    if request.method == "POST":
+        return _create(request, fmt)
+    scope = services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    concerns = services.find_requests(request.GET, scope)
+    return render(fmt, "service_requests", services.request_records(concerns))
+
+
+@endpoint(("GET", "HEAD"))
+def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
+    scope = services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    concern = services.get_request(service_request_id, scope)
+    return render(fmt, "service_requests", services.request_records([concern]))
+
+
+@endpoint(("GET", "HEAD"))
+def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
+    services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    from open311.models import ServiceRequest
+
+    found = ServiceRequest.objects.select_related("concern").filter(token=token).first()
+    if found is None:
+        raise Open311Error(404, _("token %(token)s was not found.") % {"token": token[:40]})
+    data = [{"service_request_id": found.concern.tracking_code, "token": found.token}]
+    return render(fmt, "service_requests", data)
+
+
+@endpoint(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
+def not_found(request: HttpRequest, fmt: str) -> HttpResponse:
+    raise Open311Error(404, _("There is no Open311 resource at this address."))
+
+
+# ---- POST requests
+
+
+def _form(request: HttpRequest) -> QueryDict:
+    content_type = request.content_type or ""
+    if content_type not in FORM_TYPES:
+        raise Open311Error(
+            400,
+            _(
+                "Send the request body form-encoded "
+                "(Content-Type: application/x-www-form-urlencoded; charset=utf-8)."
+            ),
+        )
+    return request.POST
+
+
+def _api_key(form: QueryDict) -> ApiKey:
+    key = form.get("api_key", "").strip()
+    if not key:
+        raise Open311Error(403, _("api_key is missing: a key is needed to create requests."))
+    api_key = ApiKey.authenticate(key)
+    if api_key is None:
+        raise Open311Error(403, _("Invalid api_key received; the request was not created."))
+    limit = int(services.setting("OPEN311_RATE_LIMIT", 60))
+    wait = ratelimit.hit(f"open311:{api_key.pk}", limit, 60)
+    if wait:
+        error = Open311Error(
+            429,
+            _("Too many requests with this api_key; try again in %(seconds)s seconds.")
+            % {"seconds": wait},
+        )
+        error.headers = {"Retry-After": str(wait)}  # type: ignore[attr-defined]
+        raise error
+    return api_key
+
+
+def _float(form: QueryDict, name: str, limit: float, errors: list[str]) -> float | None:
+    value = form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = None
+    if number is None or not -limit <= number <= limit:
+        errors.append(
+            _("%(name)s must be a WGS84 coordinate between -%(limit)s and %(limit)s.")
+            % {"name": name, "limit": int(limit)}
+        )
+        return None
+    return number
+
+
+def _attributes(form: QueryDict) -> dict[str, list[str]]:
+    answers: dict[str, list[str]] = {}
+    for name in form:
+        match = ATTRIBUTE_NAME.match(name)
+        if match:
+            answers.setdefault(match[1], []).extend(form.getlist(name))
+    return answers
+
+
+def _text(form: QueryDict, name: str, limit: int, errors: list[str]) -> str:
+    value = form.get(name, "").strip()
+    if len(value) > limit:
+        errors.append(
+            _("%(name)s is too long (at most %(max)s characters).") % {"name": name, "max": limit}
+        )
+    return value
+
+
+def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> NewRequest:
+    """Check a POST requests body; every problem is reported at once, nothing is written."""
+    scope = services.jurisdiction_area(form.get("jurisdiction_id", ""))
+    code = form.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, _("service_code is required."))
+    category = services.get_service(code)
+    errors: list[str] = []
+    lat = _float(form, "lat", 90, errors)
+    long = _float(form, "long", 180, errors)
+    address_string = _text(form, "address_string", 200, errors)
+    address_id = _text(form, "address_id", 64, errors)
+    if (lat is None) != (long is None) and not errors:
+        errors.append(_("lat and long must be sent together."))
+    if lat is None and long is None and not address_string and not address_id and not errors:
+        errors.append(_("A location is required: lat and long, address_string or address_id."))
+    try:
+        description = services.check_description(form.get("description", ""))
+    except Open311Error as exc:
+        errors.extend(exc.descriptions)
+        description = ""
+    try:
+        attributes = services.check_attributes(category, _attributes(form))
+    except Open311Error as exc:
+        errors.extend(exc.descriptions)
+        attributes = {}
+    person = {name: _text(form, name, 100, errors) for name in PERSON_FIELDS}
+    media_url = _text(form, "media_url", 500, errors)
+    if media_url and not re.match(r"^https?://\S+$", media_url):
+        errors.append(_("media_url must be an http or https address."))
+    if errors:
+        raise Open311Error(400, *errors)
+    place = services.resolve_place(
+        api_key, scope, lat=lat, long=long, address_string=address_string, address_id=address_id
+    )
+    first, last = person["first_name"], person["last_name"]
+    # Chinese names are written family name first, without a space.
+    if re.search(r"[\u4e00-\u9fff]", first + last):
+        name = f"{last}{first}"
+    else:
+        name = f"{first} {last}".strip()
+    return NewRequest(
+        category=category,
+        place=place,
+        description=description,
+        attributes=attributes,
+        name=name[:50],
+        phone=person["phone"][:20],
+        email=person["email"] if "@" in person["email"] else "",
+        address_string=address_string,
+        lat=lat,
+        long=long,
+        device_id=person["device_id"],
+        account_id=person["account_id"],
+        media_url=media_url,
+        photos=tuple(request.FILES.getlist("media")),
+        idempotency_key=request.headers.get("Idempotency-Key", "")[:60],
+    )
+
+
+def _create(request: HttpRequest, fmt: str) -> HttpResponse:
+    form = _form(request)
+    api_key = _api_key(form)
+    new = parse_request(request, form, api_key)
+    concern, service_request = submit_service_request(api_key, new)
+    data = [
+        {
+            "service_request_id": concern.tracking_code,
+            "service_notice": service_notice(concern),
+            "account_id": service_request.account_id or None,
+        }
+    ]
+    return render(fmt, "service_requests", data)
