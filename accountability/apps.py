@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class AccountabilityConfig(AppConfig):
     name = "accountability"
     verbose_name = _("Action items (do and rate)")
+
+    def ready(self) -> None:
+        from timeline.verbs import register
+
+        register(
+            {
+                "action_item.listed": _("Listed publicly as an action item"),
+                "action_item.progress": _("Progress reported"),
+                "action_item.done": _("Reported done, awaiting verification and ratings"),
+                "action_item.verified": _("Verified by the community"),
+                "action_item.closed": _("Closed"),
+                "action_item.reopened": _("Reopened"),
+                "action_item.rated": _("Rated by a resident"),
+                "action_item.overdue": _("Deadline passed"),
+                "action_item.due_soon": _("Deadline approaching"),
+            }
+        )

@@ -235,7 +235,9 @@ class Evaluation(models.Model):
         BASICALLY = "basically", _("Basically satisfied")  # 基本满意
         DISSATISFIED = "dissatisfied", _("Dissatisfied")  # 不满意
 
-    action_item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="evaluations")
+    action_item = models.ForeignKey(
+        ActionItem, on_delete=models.CASCADE, related_name="evaluations"
+    )
     # The concern whose tracking code was used; resident_key makes it one rating per person.
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="evaluations")
     resident_key = models.CharField(max_length=64, editable=False)

@@ -1,0 +1,408 @@
+"""State changes of action items (挂牌 → 推进 → 待验收 → 销号, or 重启).
+
+Each function checks who may act, changes state inside one transaction (locking the item where
+two people can race), and records a timeline event, which notifications deliver after commit.
+When an item changes an issue (listing it, resolving or reopening it) it calls the concerns
+app's own action functions.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import permissions
+from accountability.models import (
+    ActionItem,
+    Evaluation,
+    EvaluationRule,
+    Milestone,
+    ProgressPhoto,
+    ProgressUpdate,
+    today,
+)
+from accounts.models import Organisation, Role
+from concerns import actions as concern_actions
+from concerns.models import Concern, Issue
+from consultations.models import Resolution
+from places.models import Area
+from timeline.services import record
+from yishi.errors import ActionError, Conflict
+
+S = ActionItem.Status
+MAX_PHOTOS = 6
+COMMUNITY = "社区"
+RESIDENT = "居民"
+
+
+def _locked(item: ActionItem) -> ActionItem:
+    return (
+        ActionItem.objects.select_for_update()
+        .select_related("community", "owner_organisation")
+        .get(pk=item.pk)
+    )
+
+
+def _owner_label(item: ActionItem) -> str:
+    org = item.owner_organisation
+    return org.short_name or org.name
+
+
+def count_residents(issues: Iterable[Issue]) -> int:
+    return (
+        Concern.objects.filter(issue__in=list(issues))
+        .exclude(resident_key="")
+        .values("resident_key")
+        .distinct()
+        .count()
+    )
+
+
+@transaction.atomic
+def list_action_item(
+    *,
+    actor: Any,
+    community: Area,
+    title: str,
+    deadline: date,
+    owner_organisation: Organisation,
+    owner: Any = None,
+    description: str = "",
+    resolution: Resolution | None = None,
+    issues: Sequence[Issue] = (),
+    milestones: Sequence[tuple[str, date]] = (),
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> ActionItem:
+    """挂牌: publish what will be done, by whom and by when.
+
+    From a resolution (its topic's issues in this community come along) or straight from
+    issues that staff settle without a meeting. Listing takes the issues into action."""
+    permissions.check_list_in(actor, community)
+    if idempotency_key:
+        earlier = ActionItem.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+    now = now or timezone.now()
+    title = (title or "").strip()
+    if not title:
+        raise ActionError(_("Say what will be done."), field="title")
+    if deadline < today(now):
+        raise ActionError(_("The deadline cannot be before the listing date."), field="deadline")
+    if (
+        owner is not None
+        and not Role.objects.filter(
+            user=owner, kind=Role.Kind.ORG_REPRESENTATIVE, organisation=owner_organisation
+        ).exists()
+    ):
+        raise ActionError(
+            _("The person in charge must represent the owner organisation."), field="owner"
+        )
+    for milestone_title, due_on in milestones:
+        if not milestone_title.strip():
+            raise ActionError(_("Name each milestone."), field="milestones")
+        if due_on < today(now) or due_on > deadline:
+            raise ActionError(
+                _("Each milestone falls between the listing date and the deadline."),
+                field="milestones",
+            )
+    chosen = list(issues)
+    for issue in chosen:
+        if issue.community_id != community.pk:
+            raise ActionError(_("Each issue must belong to the listing community."), field="issues")
+        if issue.status == Issue.Status.MERGED:
+            raise Conflict(_("An issue merged into another cannot be listed."), field="issues")
+    if resolution is not None:
+        chosen += [
+            i
+            for i in resolution.topic.issues.filter(community=community)
+            if i.status != Issue.Status.MERGED and i not in chosen
+        ]
+    elif not chosen:
+        raise ActionError(
+            _("List an item from a resolution or from at least one issue."), field="issues"
+        )
+    item = ActionItem.objects.create(
+        resolution=resolution,
+        community=community,
+        title=title,
+        description=description.strip(),
+        owner_organisation=owner_organisation,
+        owner=owner,
+        deadline=deadline,
+        listed_at=now,
+        listed_by=actor,
+        residents_count=count_residents(chosen),
+        idempotency_key=idempotency_key or None,
+    )
+    item.issues.set(chosen)
+    Milestone.objects.bulk_create(
+        Milestone(action_item=item, title=t.strip(), due_on=d) for t, d in milestones
+    )
+    record(
+        item,
+        "action_item.listed",
+        actor=actor,
+        actor_label=COMMUNITY,
+        note=_("Owner: %(owner)s; deadline %(deadline)s.")
+        % {"owner": owner_organisation.name, "deadline": deadline.isoformat()},
+    )
+    for issue in chosen:
+        concern_actions.mark_issue_in_action(
+            issue, actor=actor, note=_("Listed as an action item: %(title)s") % {"title": title}
+        )
+    return item
+
+
+@transaction.atomic
+def report_progress(
+    item: ActionItem,
+    *,
+    actor: Any,
+    text: str,
+    photos: Sequence[UploadedFile] = (),
+    milestone: Milestone | None = None,
+    now: datetime | None = None,
+) -> ProgressUpdate:
+    """The owner says how far the work has come (with photos); the item is in progress."""
+    permissions.check(actor, item, permissions.REPORT)
+    item = _locked(item)
+    now = now or timezone.now()
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(_("Describe the progress."), field="text")
+    if len(photos) > MAX_PHOTOS:
+        raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
+    if not item.can_report_progress():
+        raise Conflict(_("Progress can only be reported while the item is being carried out."))
+    if milestone is not None and (milestone.action_item_id != item.pk or milestone.reached_at):
+        raise ActionError(_("Choose an open milestone of this item."), field="milestone")
+    update = ProgressUpdate.objects.create(
+        action_item=item, text=text, author=actor, milestone=milestone, created_at=now
+    )
+    for photo in photos:
+        ProgressPhoto.objects.create(update=update, image=photo)
+    if milestone is not None:
+        milestone.reached_at = now
+        milestone.save(update_fields=["reached_at"])
+    item.status = S.IN_PROGRESS
+    item.latest_progress = text[:200]
+    item.latest_progress_at = now
+    item.save(update_fields=["status", "latest_progress", "latest_progress_at", "updated_at"])
+    record(
+        item,
+        "action_item.progress",
+        actor=actor,
+        actor_label=_owner_label(item),
+        note=text,
+        data={"update": update.pk, "photos": len(photos)},
+    )
+    return update
+
+
+@transaction.atomic
+def mark_done(
+    item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
+) -> ActionItem:
+    """The owner says the work is done: it awaits verification, and residents are asked to rate."""
+    permissions.check(actor, item, permissions.DONE)
+    item = _locked(item)
+    if not item.can_mark_done():
+        raise Conflict(_("Only an item being carried out can be reported done."))
+    item.status = S.DONE
+    item.done_at = now or timezone.now()
+    item.verified_at = None
+    item.verified_by = None
+    item.save(update_fields=["status", "done_at", "verified_at", "verified_by", "updated_at"])
+    label = _owner_label(item) if permissions.is_owner(actor, item) else COMMUNITY
+    record(item, "action_item.done", actor=actor, actor_label=label, note=note.strip())
+    return item
+
+
+@transaction.atomic
+def verify_item(
+    item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
+) -> ActionItem:
+    """验收: the listing community has checked the work on site."""
+    permissions.check(actor, item, permissions.MANAGE)
+    item = _locked(item)
+    if not item.can_verify():
+        raise Conflict(_("Only an item reported done and not yet verified can be verified."))
+    item.verified_at = now or timezone.now()
+    item.verified_by = actor
+    item.save(update_fields=["verified_at", "verified_by", "updated_at"])
+    record(item, "action_item.verified", actor=actor, actor_label=COMMUNITY, note=note.strip())
+    return item
+
+
+def dissatisfied_share(item: ActionItem, *, of_expected: bool) -> tuple[int, int]:
+    """(dissatisfied, base) of the current round: base is the residents behind the item, or
+    those who rated."""
+    ratings = Evaluation.objects.filter(action_item=item, round=item.round)
+    dissatisfied = ratings.filter(rating=Evaluation.Rating.DISSATISFIED).count()
+    base = item.residents_count if of_expected else ratings.count()
+    return dissatisfied, base
+
+
+def _majority_dissatisfied(item: ActionItem, *, of_expected: bool) -> bool:
+    dissatisfied, base = dissatisfied_share(item, of_expected=of_expected)
+    percent = EvaluationRule.percent_for(item.community)
+    return base > 0 and dissatisfied * 100 > percent * base
+
+
+@transaction.atomic
+def close_item(
+    item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
+) -> ActionItem:
+    """销号: the listing community closes a verified item. The issues whose items are all
+    closed are resolved."""
+    permissions.check(actor, item, permissions.MANAGE)
+    item = _locked(item)
+    if item.status == S.CLOSED:
+        raise Conflict(_("This item is already closed."))
+    if item.status != S.DONE:
+        raise Conflict(_("Only an item reported done can be closed."))
+    if item.verified_at is None:
+        raise Conflict(_("Verify the work before closing the item."))
+    if _majority_dissatisfied(item, of_expected=False):
+        raise Conflict(_("Most residents who rated the item are dissatisfied: reopen it instead."))
+    now = now or timezone.now()
+    item.status = S.CLOSED
+    item.closed_at = now
+    item.closed_by = actor
+    item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
+    record(item, "action_item.closed", actor=actor, actor_label=COMMUNITY, note=note.strip())
+    for issue in item.issues.all():
+        if not issue.action_items.exclude(status=S.CLOSED).exists():
+            concern_actions.resolve_issue(
+                issue,
+                actor=actor,
+                note=_("Every action item is closed: %(title)s") % {"title": item.title},
+            )
+    return item
+
+
+def _reopen(item: ActionItem, *, actor: Any, actor_label: str, note: str) -> ActionItem:
+    item.status = S.REOPENED
+    item.round += 1
+    item.done_at = None
+    item.verified_at = None
+    item.verified_by = None
+    item.closed_at = None
+    item.closed_by = None
+    item.save(
+        update_fields=[
+            "status",
+            "round",
+            "done_at",
+            "verified_at",
+            "verified_by",
+            "closed_at",
+            "closed_by",
+            "updated_at",
+        ]
+    )
+    record(item, "action_item.reopened", actor=actor, actor_label=actor_label, note=note)
+    for issue in item.issues.exclude(status=Issue.Status.MERGED):
+        concern_actions.reopen_issue(issue, actor=actor, note=note)
+    return item
+
+
+@transaction.atomic
+def reopen_item(item: ActionItem, *, actor: Any, note: str) -> ActionItem:
+    """The listing community reopens a done or closed item (with a reason)."""
+    permissions.check(actor, item, permissions.MANAGE)
+    item = _locked(item)
+    note = (note or "").strip()
+    if not note:
+        raise ActionError(_("Say why the item is reopened."), field="note")
+    if not item.can_reopen():
+        raise Conflict(_("Only a done or closed item can be reopened."))
+    return _reopen(item, actor=actor, actor_label=COMMUNITY, note=note)
+
+
+def find_concern(tracking_code: str) -> Concern | None:
+    code = (tracking_code or "").strip().upper()
+    if not code:
+        return None
+    return Concern.objects.select_related("issue").filter(tracking_code=code).first()
+
+
+@transaction.atomic
+def rate_item(
+    item: ActionItem,
+    *,
+    tracking_code: str,
+    rating: str,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Evaluation:
+    """民事民评: a resident behind the item rates it once, with their tracking code.
+
+    When the dissatisfied ratings pass the community's rule (counted against every resident
+    behind the item, so the outcome is already certain), the item is reopened with the
+    residents' comments attached."""
+    if rating not in Evaluation.Rating.values:
+        raise ActionError(
+            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
+        )
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise ActionError(_("Keep the comment under 1000 characters."), field="comment")
+    concern = find_concern(tracking_code)
+    if concern is None or not item.issues.filter(pk=concern.issue_id).exists():
+        raise ActionError(
+            _("This tracking code does not belong to a concern behind this item."),
+            code="wrong_code",
+            field="tracking_code",
+        )
+    item = _locked(item)
+    if not item.can_be_rated():
+        raise Conflict(_("This item can be rated once it is reported done."))
+    if Evaluation.objects.filter(
+        action_item=item, resident_key=concern.resident_key, round=item.round
+    ).exists():
+        raise Conflict(_("You have already rated this item. Thank you."), code="already_rated")
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                action_item=item,
+                concern=concern,
+                resident_key=concern.resident_key,
+                round=item.round,
+                rating=rating,
+                comment=comment,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("You have already rated this item. Thank you."), code="already_rated"
+        ) from None
+    record(
+        item,
+        "action_item.rated",
+        actor_label=RESIDENT,
+        note=str(Evaluation.Rating(rating).label),
+        data={"rating": rating},
+    )
+    if rating == Evaluation.Rating.DISSATISFIED and _majority_dissatisfied(item, of_expected=True):
+        comments = list(
+            Evaluation.objects.filter(
+                action_item=item, round=item.round, rating=Evaluation.Rating.DISSATISFIED
+            )
+            .exclude(comment="")
+            .values_list("comment", flat=True)
+        )
+        dissatisfied, base = dissatisfied_share(item, of_expected=True)
+        note = _("%(n)d of %(total)d residents are dissatisfied.") % {
+            "n": dissatisfied,
+            "total": base,
+        }
+        if comments:
+            note += " " + _("Their comments:") + " " + "；".join(comments)
+        _reopen(item, actor=None, actor_label=RESIDENT, note=note)
+    return evaluation

@@ -1,0 +1,88 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accountability.models import Evaluation
+from accounts.models import Organisation, Role, User
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleImageField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ListItemForm(forms.Form):
+    title = forms.CharField(label=_("What will be done"), max_length=160)
+    description = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
+    owner_organisation = forms.ModelChoiceField(
+        label=_("Owner organisation"), queryset=Organisation.objects.filter(active=True)
+    )
+    owner = forms.ModelChoiceField(
+        label=_("Person in charge"),
+        queryset=User.objects.filter(roles__kind=Role.Kind.ORG_REPRESENTATIVE).distinct(),
+        required=False,
+        help_text=_("Optional: a representative of the owner organisation."),
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    milestones = forms.CharField(
+        label=_("Milestones"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("One a line: date, then what, e.g. 2027-03-01 design approved."),
+    )
+
+    def clean_milestones(self) -> list:
+        from datetime import date
+
+        result = []
+        for line in (self.cleaned_data.get("milestones") or "").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            when, _sep, what = line.partition(" ")
+            try:
+                due = date.fromisoformat(when)
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Start each line with a date such as 2027-03-01.")
+                ) from None
+            result.append((what.strip(), due))
+        return result
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=2000)
+    photos = MultipleImageField(label=_("Photos"), required=False)
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ReopenForm(forms.Form):
+    note = forms.CharField(label=_("Why reopen"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RatingForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("How satisfied are you?"),
+        choices=Evaluation.Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )

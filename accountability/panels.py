@@ -1,0 +1,28 @@
+"""The workbench panel: items the user owns and items of their communities that need them."""
+
+from django.db.models import Q
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from accountability import permissions
+from accountability.models import ActionItem, today
+from accounts.permissions import scope_of
+
+
+def workbench_panel(request: HttpRequest) -> str:
+    user = request.user
+    scope = scope_of(user)
+    if not scope.is_staff:
+        return ""
+    visible = permissions.visible_items(user).select_related("community", "owner_organisation")
+    mine = Q(owner_id=user.pk) | Q(owner_organisation_id__in=scope.organisation_ids)
+    owned = list(visible.filter(mine).filter(status__in=ActionItem.WORKING_STATUSES)[:10])
+    awaiting = list(visible.filter(status=ActionItem.Status.DONE).order_by("done_at")[:10])
+    overdue = list(visible.overdue()[:10])
+    if not (owned or awaiting or overdue):
+        return ""
+    return render_to_string(
+        "accountability/panel.html",
+        {"owned": owned, "awaiting": awaiting, "overdue": overdue, "today": today()},
+        request=request,
+    )

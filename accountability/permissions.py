@@ -1,0 +1,97 @@
+"""Who may see and change action items, built on accounts/permissions.py.
+
+- Seeing: staff whose area covers the listing community, and the owner (the person in charge
+  and every representative of the owner organisation). Anyone else gets 404.
+- Reporting progress (and saying it is done): the owner only.
+- Listing, verifying, closing and reopening: the listing community's own staff (社区干部 or
+  党支部书记 of that community, or an administrator). Others who can see the item get 403.
+"""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from accountability.models import ActionItem, ActionItemQuerySet
+from accounts.permissions import COMMUNITY_ROLES, area_filter, holds_role_over, scope_of
+from places.models import Area
+
+VIEW = "view"
+REPORT = "report"  # progress and "done": the owner
+MANAGE = "manage"  # list, verify, close, reopen: the listing community
+DONE = "done"  # the owner, or the listing community on the owner's behalf
+
+MANAGING_ROLES: set[str] = {str(kind) for kind in COMMUNITY_ROLES}
+
+
+def visible_items(user: Any) -> ActionItemQuerySet:
+    scope = scope_of(user)
+    if not scope.is_staff and not getattr(user, "is_authenticated", False):
+        return ActionItem.objects.none()
+    condition = area_filter(user, "community")
+    if scope.organisation_ids:
+        condition |= Q(owner_organisation_id__in=scope.organisation_ids)
+    if getattr(user, "pk", None):
+        condition |= Q(owner_id=user.pk)
+    return ActionItem.objects.filter(condition)
+
+
+def is_owner(user: Any, item: ActionItem) -> bool:
+    scope = scope_of(user)
+    if scope.is_admin:
+        return True
+    if item.owner_id is not None and item.owner_id == getattr(user, "pk", None):
+        return True
+    return item.owner_organisation_id in scope.organisation_ids
+
+
+def can_list_in(user: Any, community: Area) -> bool:
+    return community.kind == Area.Kind.COMMUNITY and holds_role_over(
+        user, community, MANAGING_ROLES
+    )
+
+
+def can_manage(user: Any, item: ActionItem) -> bool:
+    return holds_role_over(user, item.community, MANAGING_ROLES)
+
+
+def can(user: Any, item: ActionItem, action: str) -> bool:
+    if action == VIEW:
+        return visible_items(user).filter(pk=item.pk).exists()
+    if action == REPORT:
+        return is_owner(user, item)
+    if action == MANAGE:
+        return can_manage(user, item)
+    if action == DONE:
+        return is_owner(user, item) or can_manage(user, item)
+    raise ValueError(action)
+
+
+def check(user: Any, item: ActionItem, action: str) -> None:
+    """404 where the user may not see the item, 403 where they may see but not do this."""
+    if not visible_items(user).filter(pk=item.pk).exists():
+        raise Http404
+    if action != VIEW and not can(user, item, action):
+        raise PermissionDenied
+
+
+def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
+    item = (
+        visible_items(user)
+        .select_related("community", "owner_organisation", "owner", "resolution")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    if action != VIEW and not can(user, item, action):
+        raise PermissionDenied
+    return item
+
+
+def check_list_in(user: Any, community: Area) -> None:
+    if not scope_of(user).is_staff:
+        raise Http404
+    if not can_list_in(user, community):
+        raise PermissionDenied

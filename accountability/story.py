@@ -1,0 +1,234 @@
+"""The whole story of a matter on one page: concern → issue → topic → meeting → resolution →
+action items → evaluations, read from any of them.
+
+The public version (for residents, by tracking code or from the public board) carries no
+personal data: only public timeline events, public topics and announced meetings, the
+resident's own concern when they came with its tracking code, and counts of ratings.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Model, Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from accountability import permissions
+from accountability.models import ActionItem, Evaluation
+from accounts.permissions import can_view_area, scope_of
+from concerns.models import Concern, Issue
+from consultations.models import Meeting, Resolution, Topic
+from timeline.services import events_for
+
+KINDS: dict[str, type[Model]] = {
+    "concern": Concern,
+    "issue": Issue,
+    "topic": Topic,
+    "meeting": Meeting,
+    "resolution": Resolution,
+    "item": ActionItem,
+}
+KIND_LABELS = {
+    Concern: _("Concern"),
+    Issue: _("Issue"),
+    Topic: _("Topic"),
+    Meeting: _("Meeting"),
+    Resolution: _("Resolution"),
+    ActionItem: _("Action item"),
+}
+
+
+@dataclass
+class StoryEvent:
+    when: Any
+    kind: str
+    title: str
+    label: str
+    note: str
+    actor_label: str
+
+
+@dataclass
+class ItemRatings:
+    item: ActionItem
+    counts: dict[str, int]
+    total: int
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Story:
+    public: bool
+    concern: Concern | None
+    concerns_count: int
+    issues: list[Issue]
+    topics: list[Topic]
+    meetings: list[Meeting]
+    resolutions: list[Resolution]
+    items: list[ActionItem]
+    ratings: list[ItemRatings]
+    events: list[StoryEvent]
+
+
+def _area_of(obj: Model) -> Any:
+    if isinstance(obj, Concern | Issue):
+        return obj.community
+    if isinstance(obj, Topic | Meeting):
+        return obj.area
+    if isinstance(obj, Resolution):
+        return obj.meeting.area
+    raise TypeError(obj)
+
+
+def get_start(kind: str, pk: int, user: Any) -> tuple[Model, bool]:
+    """The object the story starts from and whether the viewer gets the staff version.
+
+    Staff who may see the object get the full story; everyone else the public one, which
+    never starts from a concern (that needs its tracking code) nor from what is not public."""
+    model = KINDS.get(kind)
+    if model is None:
+        raise Http404
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if scope_of(user).is_staff:
+        if isinstance(obj, ActionItem):
+            if permissions.can(user, obj, permissions.VIEW):
+                return obj, False
+        elif can_view_area(user, _area_of(obj)):
+            return obj, False
+    if isinstance(obj, Concern):
+        raise Http404
+    if isinstance(obj, Topic) and not obj.public:
+        raise Http404
+    if isinstance(obj, Meeting) and not obj.is_public:
+        raise Http404
+    return obj, True
+
+
+def build_story(start: Model, *, public: bool) -> Story:
+    issues: set[int] = set()
+    topics: set[int] = set()
+    meetings: set[int] = set()
+    resolutions: set[int] = set()
+    items: set[int] = set()
+    concern = start if isinstance(start, Concern) else None
+    if isinstance(start, Concern):
+        issues.add(start.issue_id)
+    elif isinstance(start, Issue):
+        issues.add(start.pk)
+    elif isinstance(start, Topic):
+        topics.add(start.pk)
+    elif isinstance(start, Meeting):
+        meetings.add(start.pk)
+        topics |= set(start.topics.values_list("pk", flat=True))
+    elif isinstance(start, Resolution):
+        resolutions.add(start.pk)
+        topics.add(start.topic_id)
+        meetings.add(start.meeting_id)
+    elif isinstance(start, ActionItem):
+        items.add(start.pk)
+        issues |= set(start.issues.values_list("pk", flat=True))
+        if start.resolution_id:
+            resolutions.add(start.resolution_id)
+            topics.add(start.resolution.topic_id)
+            meetings.add(start.resolution.meeting_id)
+    # Up from topics to their issues, then down from the issues along the workflow.
+    issues |= set(Issue.objects.filter(topics__in=topics).values_list("pk", flat=True))
+    topics |= set(Topic.objects.filter(issues__in=issues).values_list("pk", flat=True))
+    meetings |= set(Meeting.objects.filter(topics__in=topics).values_list("pk", flat=True))
+    resolutions |= set(
+        Resolution.objects.filter(topic__in=topics, meeting__in=meetings).values_list(
+            "pk", flat=True
+        )
+    )
+    items |= set(
+        ActionItem.objects.filter(Q(issues__in=issues) | Q(resolution__in=resolutions))
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+    topic_qs = Topic.objects.filter(pk__in=topics).order_by("created_at")
+    meeting_qs = Meeting.objects.filter(pk__in=meetings).order_by("starts_at")
+    if public:
+        topic_qs = topic_qs.filter(public=True)
+        meeting_qs = meeting_qs.exclude(status=Meeting.Status.DRAFT)
+    issue_list = list(Issue.objects.filter(pk__in=issues).order_by("first_received_at"))
+    topic_list = list(topic_qs)
+    meeting_list = list(meeting_qs.select_related("venue"))
+    resolution_list = list(
+        Resolution.objects.filter(pk__in=resolutions, meeting__in=meeting_list)
+        .select_related("meeting", "topic")
+        .order_by("created_at")
+    )
+    item_list = list(
+        ActionItem.objects.filter(pk__in=items)
+        .select_related("owner_organisation", "community")
+        .order_by("listed_at")
+    )
+    ratings = _ratings(item_list, public=public)
+
+    subjects: list[Model] = [*issue_list, *topic_list, *meeting_list, *resolution_list]
+    subjects += item_list
+    if concern is not None:
+        subjects.append(concern)
+    elif not public:
+        subjects += list(Concern.objects.filter(issue__in=issue_list))
+    titles = {(type(s), s.pk): _title(s) for s in subjects}
+    events = []
+    for event in events_for(subjects, public_only=public):
+        model = event.subject_type.model_class()
+        events.append(
+            StoryEvent(
+                when=event.created_at,
+                kind=str(KIND_LABELS.get(model, "")),
+                title=titles.get((model, event.subject_id), ""),
+                label=event.label,
+                note="" if public and model is Concern else event.note,
+                actor_label=event.actor_label,
+            )
+        )
+    return Story(
+        public=public,
+        concern=concern,
+        concerns_count=Concern.objects.filter(issue__in=issue_list).count(),
+        issues=issue_list,
+        topics=topic_list,
+        meetings=meeting_list,
+        resolutions=resolution_list,
+        items=item_list,
+        ratings=ratings,
+        events=events,
+    )
+
+
+def _title(obj: Model) -> str:
+    if isinstance(obj, Concern):
+        return obj.tracking_code
+    if isinstance(obj, Resolution):
+        return obj.text[:60]
+    return str(getattr(obj, "title", obj))
+
+
+def _ratings(items: list[ActionItem], *, public: bool) -> list[ItemRatings]:
+    by_item: dict[int, list[Evaluation]] = {}
+    for evaluation in Evaluation.objects.filter(action_item__in=items).order_by("created_at"):
+        by_item.setdefault(evaluation.action_item_id, []).append(evaluation)
+    result = []
+    for item in items:
+        rows = [e for e in by_item.get(item.pk, []) if e.round == item.round]
+        if not rows:
+            continue
+        counts = Counter(e.rating for e in rows)
+        result.append(
+            ItemRatings(
+                item=item,
+                counts={
+                    str(label): counts.get(value, 0) for value, label in Evaluation.Rating.choices
+                },
+                total=len(rows),
+                comments=[e.comment for e in rows if e.comment],
+            )
+        )
+    return result

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from accountability import views
+
+app_name = "accountability"
+urlpatterns = [
+    path("", views.item_list, name="items"),
+    path("new/", views.list_item, name="list_item"),
+    path("<int:pk>/", views.item_detail, name="item"),
+    path("<int:pk>/progress/", views.report_progress, name="progress"),
+    path("<int:pk>/done/", views.mark_done, name="done"),
+    path("<int:pk>/verify/", views.verify, name="verify"),
+    path("<int:pk>/close/", views.close, name="close"),
+    path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("board/<str:code>/", views.board, name="board"),
+    path("story/", views.story_lookup, name="story_lookup"),
+    path("story/code/<str:code>/", views.story_by_code, name="story_code"),
+    path("story/<str:kind>/<int:pk>/", views.story, name="story"),
+]

@@ -1,0 +1,399 @@
+"""Pages of 民事民办/民评: the staff list and item page, the public board, rating by tracking
+code and the whole-story page. Each view parses input, calls one action and renders."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accountability import actions, permissions
+from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
+from accountability.models import ActionItem, Evaluation, ProgressUpdate, today
+from accountability.story import build_story, get_start
+from accounts.permissions import scope_of, visible_areas
+from concerns.models import Issue
+from consultations.models import Resolution
+from places.models import Area
+from timeline.services import events_for
+from yishi.errors import ActionError
+from yishi.ratelimit import client_ip, hit
+
+S = ActionItem.Status
+
+
+def _status_filter(items: Any, status: str) -> Any:
+    if status == "overdue":
+        return items.overdue()
+    if status == "open":
+        return items.open()
+    if status in S.values:
+        return items.filter(status=status)
+    return items
+
+
+@login_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    if not scope_of(request.user).is_staff:
+        raise Http404
+    status = request.GET.get("status", "open")
+    items = _status_filter(permissions.visible_items(request.user), status)
+    community = request.GET.get("community", "")
+    if community:
+        items = items.filter(community__code=community)
+    items = items.select_related("community", "owner_organisation").order_by("deadline", "id")
+    return render(
+        request,
+        "accountability/items.html",
+        {
+            "items": items[:200],
+            "status": status,
+            "statuses": [
+                ("open", _("Open")),
+                ("overdue", _("Overdue")),
+                *S.choices,
+                ("all", _("All")),
+            ],
+            "today": today(),
+        },
+    )
+
+
+def _item_context(request: HttpRequest, item: ActionItem, **forms: Any) -> dict:
+    user = request.user
+    updates = ProgressUpdate.objects.filter(action_item=item).prefetch_related("photos")
+    ratings = Evaluation.objects.filter(action_item=item, round=item.round)
+    return {
+        "item": item,
+        "issues": item.issues.all(),
+        "milestones": item.milestones.all(),
+        "updates": updates,
+        "events": events_for([item]),
+        "ratings": ratings,
+        "rating_counts": {
+            label: sum(1 for r in ratings if r.rating == value)
+            for value, label in Evaluation.Rating.choices
+        },
+        "is_owner": permissions.can(user, item, permissions.REPORT),
+        "can_manage": permissions.can(user, item, permissions.MANAGE),
+        "can_mark_done": permissions.can(user, item, permissions.DONE),
+        "progress_form": forms.get("progress_form") or ProgressForm(),
+        "note_form": NoteForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "error": forms.get("error"),
+    }
+
+
+@login_required
+def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    item = permissions.get_item_for_user(request.user, pk)
+    return render(request, "accountability/item.html", _item_context(request, item))
+
+
+def _failed(request: HttpRequest, item: ActionItem, exc: ActionError, **forms: Any) -> HttpResponse:
+    context = _item_context(request, item, error=exc.message, **forms)
+    return render(request, "accountability/item.html", context, status=exc.status)
+
+
+@login_required
+@require_POST
+def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    item = permissions.get_item_for_user(request.user, pk, permissions.REPORT)
+    form = ProgressForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(
+            request,
+            "accountability/item.html",
+            _item_context(request, item, progress_form=form),
+            status=400,
+        )
+    try:
+        actions.report_progress(
+            item,
+            actor=request.user,
+            text=form.cleaned_data["text"],
+            photos=form.cleaned_data["photos"],
+        )
+    except ActionError as exc:
+        return _failed(request, item, exc, progress_form=form)
+    messages.success(request, _("Progress reported."))
+    return redirect("accountability:item", pk=item.pk)
+
+
+def _transition(request: HttpRequest, pk: int, action: str, func: Any, done: str) -> HttpResponse:
+    item = permissions.get_item_for_user(request.user, pk, action)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        func(item, actor=request.user, note=note)
+    except ActionError as exc:
+        return _failed(request, item, exc)
+    messages.success(request, done)
+    return redirect("accountability:item", pk=item.pk)
+
+
+@login_required
+@require_POST
+def mark_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(
+        request,
+        pk,
+        permissions.DONE,
+        actions.mark_done,
+        _("Reported done: residents are asked to rate it."),
+    )
+
+
+@login_required
+@require_POST
+def verify(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, permissions.MANAGE, actions.verify_item, _("Verified."))
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _transition(request, pk, permissions.MANAGE, actions.close_item, _("Closed (销号)."))
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    item = permissions.get_item_for_user(request.user, pk, permissions.MANAGE)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "accountability/item.html",
+            _item_context(request, item, reopen_form=form),
+            status=400,
+        )
+    try:
+        actions.reopen_item(item, actor=request.user, note=form.cleaned_data["note"])
+    except ActionError as exc:
+        return _failed(request, item, exc, reopen_form=form)
+    messages.success(request, _("Reopened."))
+    return redirect("accountability:item", pk=item.pk)
+
+
+@login_required
+def list_item(request: HttpRequest) -> HttpResponse:
+    """挂牌 from a resolution (?resolution=) or from an issue settled without a meeting."""
+    resolution = issue = None
+    if request.GET.get("resolution", "").isdigit():
+        resolution = get_object_or_404(
+            Resolution.objects.select_related("topic", "meeting"), pk=request.GET["resolution"]
+        )
+    elif request.GET.get("issue", "").isdigit():
+        issue = get_object_or_404(Issue, pk=request.GET["issue"])
+    else:
+        raise Http404
+    community: Area | None
+    communities = visible_areas(request.user, Area.Kind.COMMUNITY)
+    if issue is not None:
+        community = issue.community
+    else:
+        code = request.GET.get("community") or request.POST.get("community", "")
+        area = resolution.topic.area if resolution else None
+        community = (
+            communities.filter(code=code).first()
+            if code
+            else (area if area and area.kind == Area.Kind.COMMUNITY else None)
+        )
+    if community is None:
+        # A district-level resolution (e.g. a CPPCC three-party consultation): choose which of
+        # your communities lists it.
+        mine = [c for c in communities if permissions.can_list_in(request.user, c)]
+        if not mine:
+            raise PermissionDenied
+        community = mine[0]
+    permissions.check_list_in(request.user, community)
+    initial: dict[str, Any] = {}
+    if resolution is not None:
+        initial = {"title": resolution.text[:160], "deadline": resolution.target_date}
+        first_owner = resolution.responsible_organisations.first()
+        if first_owner:
+            initial["owner_organisation"] = first_owner.pk
+    elif issue is not None:
+        initial = {"title": issue.title}
+    form = ListItemForm(request.POST or None, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = actions.list_action_item(
+                actor=request.user,
+                community=community,
+                title=data["title"],
+                description=data["description"],
+                owner_organisation=data["owner_organisation"],
+                owner=data["owner"],
+                deadline=data["deadline"],
+                resolution=resolution,
+                issues=[issue] if issue else [],
+                milestones=data["milestones"],
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except ActionError as exc:
+            error = exc
+            if exc.field and exc.field in form.fields:
+                form.add_error(exc.field, exc.message)
+            else:
+                form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Listed publicly."))
+            return redirect("accountability:item", pk=item.pk)
+    import uuid
+
+    return render(
+        request,
+        "accountability/list_item.html",
+        {
+            "form": form,
+            "resolution": resolution,
+            "issue": issue,
+            "community": community,
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
+        },
+        status=error.status if error else (400 if request.method == "POST" else 200),
+    )
+
+
+def board_items(community: Area) -> Any:
+    return (
+        ActionItem.objects.filter(community=community)
+        .select_related("owner_organisation")
+        .order_by("deadline", "id")
+    )
+
+
+def board(request: HttpRequest, code: str) -> HttpResponse:
+    """挂牌销号公示栏: every listed item of a community, open ones first, closed ones with their
+    closing date. No personal data: organisations, dates, counts and progress text only."""
+    community = get_object_or_404(Area, code=code, kind=Area.Kind.COMMUNITY)
+    items = list(board_items(community))
+    open_items = [i for i in items if i.status != S.CLOSED]
+    closed_items = sorted(
+        (i for i in items if i.status == S.CLOSED), key=lambda i: i.closed_at, reverse=True
+    )
+    now = today()
+    return render(
+        request,
+        "accountability/board.html",
+        {
+            "community": community,
+            "open_items": open_items,
+            "closed_items": closed_items,
+            "overdue_count": sum(1 for i in open_items if i.is_overdue_at()),
+            "today": now,
+        },
+    )
+
+
+def _rateable(concern: Any) -> list[ActionItem]:
+    return list(
+        ActionItem.objects.filter(issues=concern.issue_id, status=S.DONE)
+        .select_related("owner_organisation")
+        .prefetch_related(
+            Prefetch(
+                "evaluations",
+                queryset=Evaluation.objects.filter(resident_key=concern.resident_key),
+                to_attr="mine",
+            )
+        )
+    )
+
+
+def _limited(request: HttpRequest) -> bool:
+    # Guessing tracking codes is slowed down per client address.
+    return bool(hit(f"story-code:{client_ip(request)}", 30, 60))
+
+
+def story_lookup(request: HttpRequest) -> HttpResponse:
+    """Enter a tracking code to follow the whole story and rate the outcome."""
+    code = request.GET.get("code", "").strip().upper()
+    if code:
+        return redirect("accountability:story_code", code=code)
+    return render(request, "accountability/story_lookup.html", {})
+
+
+def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
+    if _limited(request):
+        return render(
+            request,
+            "accountability/story_lookup.html",
+            {"error": _("Too many attempts. Wait a minute and try again.")},
+            status=429,
+        )
+    concern = actions.find_concern(code)
+    if concern is None:
+        return render(
+            request,
+            "accountability/story_lookup.html",
+            {
+                "error": _("No concern has this tracking code. Check it and try again."),
+                "code": code,
+            },
+            status=404,
+        )
+    story = build_story(concern, public=True)
+    rateable = _rateable(concern)
+    forms = {}
+    error = None
+    if request.method == "POST":
+        try:
+            item = next(i for i in rateable if str(i.pk) == request.POST.get("item"))
+        except StopIteration:
+            error = _("This item cannot be rated now.")
+        else:
+            form = RatingForm(request.POST)
+            forms[item.pk] = form
+            if form.is_valid():
+                try:
+                    actions.rate_item(
+                        item,
+                        tracking_code=concern.tracking_code,
+                        rating=form.cleaned_data["rating"],
+                        comment=form.cleaned_data["comment"],
+                    )
+                except ActionError as exc:
+                    error = exc.message
+                else:
+                    messages.success(request, _("Thank you: your rating is recorded."))
+                    return redirect("accountability:story_code", code=concern.tracking_code)
+            else:
+                error = _("Choose a rating.")
+    to_rate = [
+        {"item": i, "form": forms.get(i.pk) or RatingForm(), "rated": bool(getattr(i, "mine", []))}
+        for i in rateable
+    ]
+    return render(
+        request,
+        "accountability/story.html",
+        {"story": story, "to_rate": to_rate, "code": concern.tracking_code, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    start, public = get_start(kind, pk, request.user)
+    return render(
+        request,
+        "accountability/story.html",
+        {"story": build_story(start, public=public), "to_rate": [], "start": start},
+    )
+
+
+def story_url(obj: Any) -> str:
+    from accountability.story import KINDS
+
+    for kind, model in KINDS.items():
+        if isinstance(obj, model) and kind != "concern":
+            return reverse("accountability:story", args=[kind, obj.pk])
+    raise ValueError(obj)

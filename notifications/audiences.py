@@ -1,0 +1,179 @@
+"""Who hears of a recorded event: the residents who raised the matter (反馈), the meeting's
+participants, the owners of action items and the community's staff.
+
+Notifications sit on top of the workflow and read every app's models; no app imports this one.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+
+from accountability.models import ActionItem
+from accounts.models import Role, User
+from accounts.permissions import COMMUNITY_ROLES
+from concerns.models import Concern, Issue
+from consultations.models import Meeting, Participant, Resolution, Topic
+from places.models import Area
+from timeline.models import Event
+
+# Issue steps already told to residents through the action item's own event.
+COVERED_BY_ACTION_ITEM = {"issue.in_action", "issue.reopened"}
+# Action item events residents hear of (public steps of their matter).
+RESIDENT_ITEM_VERBS = {
+    "action_item.listed",
+    "action_item.progress",
+    "action_item.done",
+    "action_item.closed",
+    "action_item.reopened",
+}
+# Action item events the owner hears of.
+OWNER_ITEM_VERBS = {
+    "action_item.listed",
+    "action_item.verified",
+    "action_item.closed",
+    "action_item.reopened",
+    "action_item.overdue",
+    "action_item.due_soon",
+}
+# Action item events the listing community's staff hear of.
+COMMUNITY_ITEM_VERBS = {
+    "action_item.progress",
+    "action_item.done",
+    "action_item.reopened",
+    "action_item.overdue",
+    "action_item.due_soon",
+}
+
+
+@dataclass
+class Recipient:
+    key: str
+    user: User | None = None
+    phone: str = ""
+    tracking_code: str = ""
+    roles: set[str] = field(default_factory=set)
+
+
+def _url(name: str, *args: Any) -> str:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return ""
+
+
+def residents_of(issues: Iterable[Issue], *, concern: Concern | None = None) -> list[Recipient]:
+    """One recipient per resident (resident_key) with a phone, whatever their number of
+    concerns; the tracking code is that of their latest concern."""
+    if concern is not None:
+        concerns = [concern]
+    else:
+        ids = [i.pk for i in issues]
+        if not ids:
+            return []
+        concerns = list(
+            Concern.objects.filter(issue_id__in=ids)
+            .exclude(phone="")
+            .only("tracking_code", "phone", "resident_key", "received_at")
+            .order_by("-received_at", "-id")
+        )
+    people: dict[str, Recipient] = {}
+    for c in concerns:
+        if not c.phone or not c.resident_key:
+            continue
+        key = f"resident:{c.resident_key}"
+        if key not in people:
+            people[key] = Recipient(key, phone=c.phone, tracking_code=c.tracking_code)
+    return list(people.values())
+
+
+def _staff(users: Iterable[User], role: str) -> list[Recipient]:
+    return [Recipient(f"user:{u.pk}", user=u, roles={role}) for u in users if u.is_active]
+
+
+def community_staff(community: Area) -> list[Recipient]:
+    users = User.objects.filter(
+        roles__kind__in=COMMUNITY_ROLES, roles__area=community, is_active=True
+    ).distinct()
+    return _staff(users, "community")
+
+
+def owners_of(item: ActionItem) -> list[Recipient]:
+    condition = Q(
+        roles__kind=Role.Kind.ORG_REPRESENTATIVE, roles__organisation_id=item.owner_organisation_id
+    )
+    if item.owner_id:
+        condition |= Q(pk=item.owner_id)
+    return _staff(User.objects.filter(condition, is_active=True).distinct(), "owner")
+
+
+def participants_of(meeting: Meeting) -> list[Recipient]:
+    people: list[Recipient] = []
+    for p in Participant.objects.filter(meeting=meeting).select_related("user"):
+        if p.user_id:
+            people.append(Recipient(f"user:{p.user_id}", user=p.user, roles={"participant"}))
+        elif p.phone:
+            people.append(Recipient(f"participant:{p.pk}", phone=p.phone, roles={"participant"}))
+    return people
+
+
+def _item_recipients(event: Event, item: ActionItem) -> list[Recipient]:
+    people: list[Recipient] = []
+    if event.verb in RESIDENT_ITEM_VERBS and event.public:
+        people += residents_of(item.issues.all())
+    if event.verb in OWNER_ITEM_VERBS:
+        people += owners_of(item)
+    if event.verb in COMMUNITY_ITEM_VERBS:
+        people += community_staff(item.community)
+    return people
+
+
+def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
+    """The people to tell of `event` (the actor excluded), and its subject."""
+    subject = event.subject
+    if subject is None:
+        return [], None
+    people: list[Recipient] = []
+    if isinstance(subject, ActionItem):
+        people = _item_recipients(event, subject)
+    elif not event.public:
+        people = []  # internal steps of earlier objects are not sent to anyone
+    elif isinstance(subject, Issue):
+        if event.verb not in COVERED_BY_ACTION_ITEM:
+            people = residents_of([subject])
+    elif isinstance(subject, Concern):
+        people = residents_of([], concern=subject)
+    elif isinstance(subject, Topic):
+        people = residents_of(subject.issues.all()) if subject.public else []
+    elif isinstance(subject, Meeting):
+        if subject.is_public:
+            issues = Issue.objects.filter(topics__meetings=subject).distinct()
+            people = residents_of(issues) + participants_of(subject)
+    elif isinstance(subject, Resolution):
+        people = residents_of(subject.topic.issues.all()) + participants_of(subject.meeting)
+    # One recipient per person, the actor left out.
+    unique: dict[str, Recipient] = {}
+    for person in people:
+        if person.user is not None and person.user.pk == event.actor_id:
+            continue
+        if person.key in unique:
+            unique[person.key].roles |= person.roles
+        else:
+            unique[person.key] = person
+    return list(unique.values()), subject
+
+
+def link_for(subject: Any, recipient: Recipient) -> str:
+    """Where the message points: residents to their story page, staff to the object."""
+    if recipient.tracking_code:
+        return _url("accountability:story_code", recipient.tracking_code)
+    if isinstance(subject, ActionItem):
+        return _url("accountability:item", subject.pk)
+    kind = {Issue: "issue", Topic: "topic", Meeting: "meeting", Resolution: "resolution"}.get(
+        type(subject)
+    )
+    if kind:
+        return _url("accountability:story", kind, subject.pk)
+    return ""

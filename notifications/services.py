@@ -1,0 +1,170 @@
+"""Delivering recorded events: one Delivery row per person and channel, then the senders.
+
+`on_event_committed` listens to timeline.services.event_committed, which is sent only after the
+state change's transaction has committed. Rows are created with a unique key (event, recipient,
+channel) and each is claimed before it is sent, so nobody gets a message twice.
+"""
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.audiences import Recipient, link_for, recipients_for
+from notifications.models import Delivery, Preference, mask_phone
+from notifications.sms import SmsError, get_sender
+from timeline.models import Event
+
+log = logging.getLogger("yishi.notifications")
+C = Delivery.Channel
+SMS_LIMIT = 140
+
+
+def _title(subject: Any) -> str:
+    return str(getattr(subject, "title", "") or subject)[:40]
+
+
+def compose(event: Event, subject: Any, recipient: Recipient) -> tuple[str, str]:
+    """(subject line, body) of the message; no other person's data in either."""
+    title = _title(subject)
+    label = event.label
+    line = f"【{_('Yishi')}】{title}：{label}"
+    note = (event.note or "").strip()
+    if recipient.tracking_code:
+        body = _("Your concern %(code)s: %(title)s — %(label)s.") % {
+            "code": recipient.tracking_code,
+            "title": title,
+            "label": label,
+        }
+        if note:
+            body += " " + note[:60]
+        return line, body[:SMS_LIMIT]
+    body = f"{title}：{label}"
+    if note:
+        body += f"\n{note}"
+    return line, body
+
+
+def _email_mode(user: Any) -> str:
+    pref = Preference.objects.filter(user=user).first()
+    return pref.email_mode if pref else Preference.EmailMode.IMMEDIATE
+
+
+def plan_deliveries(event: Event) -> list[Delivery]:
+    recipients, subject = recipients_for(event)
+    rows: list[Delivery] = []
+    for person in recipients:
+        line, body = compose(event, subject, person)
+        url = link_for(subject, person)
+        common = {"event": event, "recipient_key": person.key, "subject": line, "url": url}
+        if person.user is not None:
+            rows.append(Delivery(channel=C.IN_APP, user=person.user, body=body, **common))
+            mode = _email_mode(person.user)
+            if person.user.email and mode != Preference.EmailMode.OFF:
+                status = (
+                    Delivery.Status.DIGEST
+                    if mode == Preference.EmailMode.DIGEST
+                    else Delivery.Status.PENDING
+                )
+                rows.append(
+                    Delivery(
+                        channel=C.EMAIL,
+                        user=person.user,
+                        address=person.user.email,
+                        body=body,
+                        status=status,
+                        **common,
+                    )
+                )
+        elif person.phone:
+            rows.append(Delivery(channel=C.SMS, address=person.phone, body=body, **common))
+    return rows
+
+
+def deliver_event(event: Event) -> int:
+    """Create the event's deliveries (once) and send those waiting; returns how many sent."""
+    Delivery.objects.bulk_create(plan_deliveries(event), ignore_conflicts=True)
+    sent = 0
+    for delivery in Delivery.objects.filter(event=event, status=Delivery.Status.PENDING):
+        sent += send_delivery(delivery)
+    return sent
+
+
+def send_delivery(delivery: Delivery, now: datetime | None = None) -> int:
+    """Claim the row (only one caller wins), then send it. 1 if this call sent it."""
+    now = now or timezone.now()
+    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
+        status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return 0
+    try:
+        if delivery.channel == C.SMS:
+            get_sender().send(delivery.address, delivery.body)
+        elif delivery.channel == C.EMAIL:
+            send_mail(
+                delivery.subject,
+                delivery.body + (f"\n\n{delivery.url}" if delivery.url else ""),
+                settings.DEFAULT_FROM_EMAIL,
+                [delivery.address],
+            )
+    except (SmsError, OSError) as exc:
+        reason = str(exc)[:300]
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=reason)
+        target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
+        log.warning("Delivery %s to %s failed: %s", delivery.pk, target, reason)
+        return 0
+    return 1
+
+
+def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:
+    # The state change has committed already: a failure here must not turn into an error page.
+    try:
+        with transaction.atomic():
+            deliver_event(event)
+    except Exception:
+        log.exception("Could not deliver event %s (%s)", event.pk, event.verb)
+
+
+def send_digests(now: datetime | None = None) -> int:
+    """One email per person gathering the deliveries held for their digest; each row claimed
+    inside a transaction (skip_locked), so two runs never send the same row."""
+    now = now or timezone.now()
+    sent = 0
+    user_ids = (
+        Delivery.objects.filter(status=Delivery.Status.DIGEST, channel=C.EMAIL)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    for user_id in list(user_ids):
+        with transaction.atomic():
+            rows = list(
+                Delivery.objects.select_for_update(skip_locked=True)
+                .filter(status=Delivery.Status.DIGEST, channel=C.EMAIL, user_id=user_id)
+                .order_by("created_at", "id")
+            )
+            if not rows:
+                continue
+            by_address: dict[str, list[Delivery]] = defaultdict(list)
+            for row in rows:
+                by_address[row.address].append(row)
+            Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+                status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1
+            )
+            for address, items in by_address.items():
+                lines = [f"· {r.subject}\n  {r.body}" for r in items]
+                send_mail(
+                    _("Yishi daily digest: %(n)d updates") % {"n": len(items)},
+                    "\n\n".join(lines),
+                    settings.DEFAULT_FROM_EMAIL,
+                    [address],
+                )
+                sent += 1
+    return sent
