@@ -19,8 +19,21 @@ from consultations.models import Meeting, Participant, Resolution, Topic
 from places.models import Area
 from timeline.models import Event
 
-# Issue steps already told to residents through the action item's own event.
-COVERED_BY_ACTION_ITEM = {"issue.in_action", "issue.reopened"}
+# Steps of earlier objects residents (and a meeting's participants) are told of (反馈). Others are internal (grouping,
+# retitling…) or told through a later object's own event (the item's listing and reopening).
+RESIDENT_VERBS = {
+    "concern.received",
+    "issue.accepted",
+    "issue.site_visit",
+    "issue.settled",
+    "issue.escalated",
+    "issue.in_consultation",
+    "issue.resolved",
+    "topic.shelved",
+    "meeting.announced",
+    "meeting.published",
+    "resolution.recorded",
+}
 # Action item events residents hear of (public steps of their matter).
 RESIDENT_ITEM_VERBS = {
     "action_item.listed",
@@ -138,11 +151,10 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     people: list[Recipient] = []
     if isinstance(subject, ActionItem):
         people = _item_recipients(event, subject)
-    elif not event.public:
-        people = []  # internal steps of earlier objects are not sent to anyone
+    elif not event.public or event.verb not in RESIDENT_VERBS:
+        people = []  # internal steps, or steps told through a later object's event
     elif isinstance(subject, Issue):
-        if event.verb not in COVERED_BY_ACTION_ITEM:
-            people = residents_of([subject])
+        people = residents_of([subject])
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
     elif isinstance(subject, Topic):

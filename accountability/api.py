@@ -1,0 +1,274 @@
+"""JSON API of 民事民办/民评: action items, progress, verification, closing, reopening and
+residents' evaluations. Every change goes through accountability.actions; bad input is a 4xx
+in the one error format and writes nothing."""
+
+from datetime import date, datetime
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from accountability import actions, permissions
+from accountability.models import ActionItem, Evaluation, ProgressUpdate
+from accounts.models import Organisation, User
+from concerns.models import Issue
+from consultations.models import Resolution
+from places.models import Area
+from yishi.api_auth import staff_auth
+from yishi.errors import ActionError, RateLimited
+from yishi.ratelimit import client_ip, hit
+
+router = Router(tags=["action items"])
+
+
+class ItemOut(Schema):
+    id: int
+    title: str
+    description: str
+    community: str = Field(..., alias="community.code")
+    owner_organisation: str = Field(..., alias="owner_organisation.name")
+    status: ActionItem.Status
+    listed_at: datetime
+    deadline: date
+    overdue: bool = Field(..., alias="is_overdue")
+    residents_count: int
+    latest_progress: str
+    latest_progress_at: datetime | None
+    verified_at: datetime | None
+    closed_at: datetime | None
+    resolution_id: int | None
+    round: int
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_on: date
+
+
+class ItemIn(Schema):
+    community: str = Field(..., description="code of the listing community")
+    title: str
+    description: str = ""
+    owner_organisation: int = Field(..., description="id of the owner organisation")
+    owner: int | None = Field(None, description="id of the person in charge (optional)")
+    deadline: date
+    resolution: int | None = None
+    issues: list[int] = []
+    milestones: list[MilestoneIn] = []
+    idempotency_key: str | None = None
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class ProgressIn(Schema):
+    text: str
+
+
+class ProgressOut(Schema):
+    id: int
+    text: str
+    created_at: datetime
+    photos: int
+
+    @staticmethod
+    def resolve_photos(obj: ProgressUpdate) -> int:
+        return obj.photos.count()
+
+
+class EvaluationIn(Schema):
+    tracking_code: str
+    rating: Evaluation.Rating
+    comment: str = ""
+
+
+class EvaluationOut(Schema):
+    id: int
+    rating: str
+    comment: str
+    round: int
+    created_at: datetime
+
+
+class BoardItemOut(Schema):
+    id: int
+    title: str
+    owner_organisation: str = Field(..., alias="owner_organisation.name")
+    status: str
+    deadline: date
+    overdue: bool = Field(..., alias="is_overdue")
+    residents_count: int
+    latest_progress: str
+    latest_progress_at: datetime | None
+    closed_at: datetime | None
+
+
+def _item(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> ActionItem:
+    return permissions.get_item_for_user(request.user, pk, action)
+
+
+@router.get("/action-items", response=list[ItemOut], auth=staff_auth, summary="List items")
+@paginate
+def list_items(
+    request: HttpRequest, status: str | None = None, community: str | None = None
+) -> QuerySet[ActionItem]:
+    """Items the caller may see; `status` is one of the statuses, `open` or `overdue`."""
+    items = permissions.visible_items(request.user)
+    if status == "overdue":
+        items = items.overdue()
+    elif status == "open":
+        items = items.open()
+    elif status:
+        if status not in ActionItem.Status.values:
+            raise ActionError(_("Unknown status."), field="status")
+        items = items.filter(status=status)
+    if community:
+        items = items.filter(community__code=community)
+    return items.select_related("community", "owner_organisation").order_by("deadline", "id")
+
+
+@router.get("/action-items/{item_id}", response=ItemOut, auth=staff_auth, summary="One item")
+def get_item(request: HttpRequest, item_id: int) -> ActionItem:
+    return _item(request, item_id)
+
+
+@router.post(
+    "/action-items", response={201: ItemOut}, auth=staff_auth, summary="List an item (挂牌)"
+)
+def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, ActionItem]:
+    community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
+    if community is None:
+        raise ActionError(_("Unknown community."), field="community")
+    owner_org = Organisation.objects.filter(pk=payload.owner_organisation).first()
+    if owner_org is None:
+        raise ActionError(_("Unknown organisation."), field="owner_organisation")
+    owner = None
+    if payload.owner is not None:
+        owner = User.objects.filter(pk=payload.owner).first()
+        if owner is None:
+            raise ActionError(_("Unknown person."), field="owner")
+    resolution = None
+    if payload.resolution is not None:
+        resolution = (
+            Resolution.objects.select_related("topic").filter(pk=payload.resolution).first()
+        )
+        if resolution is None:
+            raise ActionError(_("Unknown resolution."), field="resolution")
+    issues = list(Issue.objects.filter(pk__in=payload.issues))
+    if len(issues) != len(set(payload.issues)):
+        raise ActionError(_("Unknown issue."), field="issues")
+    item = actions.list_action_item(
+        actor=request.user,
+        community=community,
+        title=payload.title,
+        description=payload.description,
+        owner_organisation=owner_org,
+        owner=owner,
+        deadline=payload.deadline,
+        resolution=resolution,
+        issues=issues,
+        milestones=[(m.title, m.due_on) for m in payload.milestones],
+        idempotency_key=payload.idempotency_key,
+    )
+    return 201, item
+
+
+@router.get(
+    "/action-items/{item_id}/progress",
+    response=list[ProgressOut],
+    auth=staff_auth,
+    summary="Progress updates",
+)
+def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate]:
+    item = _item(request, item_id)
+    return item.progress_updates.prefetch_related("photos").order_by("created_at", "id")
+
+
+@router.post(
+    "/action-items/{item_id}/progress",
+    response={201: ProgressOut},
+    auth=staff_auth,
+    summary="Report progress (the owner)",
+)
+def post_progress(
+    request: HttpRequest, item_id: int, payload: ProgressIn
+) -> tuple[int, ProgressUpdate]:
+    item = _item(request, item_id)
+    return 201, actions.report_progress(item, actor=request.user, text=payload.text)
+
+
+@router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")
+def post_done(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+    return actions.mark_done(_item(request, item_id), actor=request.user, note=payload.note)
+
+
+@router.post(
+    "/action-items/{item_id}/verify", response=ItemOut, auth=staff_auth, summary="Verify (验收)"
+)
+def post_verify(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+    return actions.verify_item(_item(request, item_id), actor=request.user, note=payload.note)
+
+
+@router.post(
+    "/action-items/{item_id}/close", response=ItemOut, auth=staff_auth, summary="Close (销号)"
+)
+def post_close(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+    return actions.close_item(_item(request, item_id), actor=request.user, note=payload.note)
+
+
+@router.post("/action-items/{item_id}/reopen", response=ItemOut, auth=staff_auth, summary="Reopen")
+def post_reopen(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+    return actions.reopen_item(_item(request, item_id), actor=request.user, note=payload.note)
+
+
+@router.get(
+    "/action-items/{item_id}/evaluations",
+    response=list[EvaluationOut],
+    auth=staff_auth,
+    summary="Residents' ratings",
+)
+def list_evaluations(request: HttpRequest, item_id: int) -> QuerySet[Evaluation]:
+    return _item(request, item_id).evaluations.order_by("created_at", "id")
+
+
+@router.post(
+    "/action-items/{item_id}/evaluations",
+    response={201: EvaluationOut},
+    summary="Rate an item (a resident, with their tracking code)",
+)
+def post_evaluation(
+    request: HttpRequest, item_id: int, payload: EvaluationIn
+) -> tuple[int, Evaluation]:
+    """Open to residents: the tracking code of a concern behind the item is the credential.
+    Each resident rates once; a wrong code is refused (and attempts are rate-limited)."""
+    wait = hit(f"rate:{client_ip(request)}", 30, 60)
+    if wait:
+        raise RateLimited(_("Too many attempts. Wait a minute and try again."), retry_after=wait)
+    item = ActionItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    evaluation = actions.rate_item(
+        item, tracking_code=payload.tracking_code, rating=payload.rating, comment=payload.comment
+    )
+    return 201, evaluation
+
+
+@router.get(
+    "/boards/{code}",
+    response=list[BoardItemOut],
+    tags=["public board"],
+    summary="A community's public board (挂牌销号公示栏)",
+)
+@paginate
+def board(request: HttpRequest, code: str) -> QuerySet[ActionItem]:
+    """Public: every item the community listed, closed ones included; no personal data."""
+    community = get_object_or_404(Area, code=code, kind=Area.Kind.COMMUNITY)
+    return (
+        ActionItem.objects.filter(community=community)
+        .select_related("owner_organisation")
+        .order_by("deadline", "id")
+    )

@@ -1,0 +1,134 @@
+"""Helpers for the accountability tests: issues with residents (phones and tracking codes),
+a consultation that ends in a resolution, and an item listed from it."""
+
+from datetime import timedelta
+from itertools import count
+
+import pytest
+from django.utils import timezone
+
+from accountability import actions
+from accounts.models import Organisation, Role
+from concerns.models import Concern, Issue
+from conftest import make_user
+from consultations import actions as consult
+from consultations.models import Meeting, Participant
+from notifications.sms import MemorySender
+
+_codes = count(1)
+
+
+def make_issue(community, title, *, residents=1, grid=None, phones=True):
+    """An accepted issue with `residents` concerns from different people, each with a phone."""
+    received = timezone.now() - timedelta(days=10)
+    issue = Issue.objects.create(
+        community=community,
+        grid=grid,
+        title=title,
+        status=Issue.Status.ACCEPTED,
+        level=Issue.Level.COMMUNITY,
+        residents_count=residents,
+        concerns_count=residents,
+        first_received_at=received,
+    )
+    for n in range(residents):
+        number = next(_codes)
+        Concern.objects.create(
+            tracking_code=f"A{number:07d}",
+            issue=issue,
+            community=community,
+            grid=grid,
+            channel=Concern.Channel.PHONE,
+            content=f"{title}（第{n + 1}户）",
+            reporter_name=f"居民{n + 1}",
+            phone=f"1390000{number:04d}" if phones else "",
+            resident_key=f"tel:{title}:{n}",
+            received_at=received,
+        )
+    return issue
+
+
+def codes_of(issue):
+    return list(issue.concerns.order_by("id").values_list("tracking_code", flat=True))
+
+
+@pytest.fixture(autouse=True)
+def _sms_outbox(settings):
+    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    MemorySender.outbox = []
+    yield MemorySender.outbox
+
+
+@pytest.fixture
+def water_company(world):
+    org = Organisation.objects.create(name="测试自来水公司", kind=Organisation.Kind.UTILITY)
+    org.areas.add(world.c1)
+    return org
+
+
+@pytest.fixture
+def water_rep(water_company):
+    return make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water_company))
+
+
+def hold_consultation(world, issue, *, parties=()):
+    """Topic → announced meeting → held → resolution; returns the resolution."""
+    topic = consult.create_topic(world.staff, title=f"{issue.title}议题", issues=[issue])
+    meeting = consult.schedule_meeting(
+        world.staff,
+        area=world.c1,
+        title=f"{issue.title}协商议事会",
+        form=Meeting.Form.COUNCIL,
+        starts_at=timezone.now() + timedelta(hours=1),
+        place="社区议事厅",
+        notice_days=0,
+        quorum=1,
+        topics=[topic],
+    )
+    consult.publish_notice(world.staff, meeting)
+    resident = consult.invite_participant(
+        world.staff, meeting, party=Participant.Party.RESIDENT, name="居民代表", phone="13800001111"
+    )
+    for organisation in parties:
+        consult.invite_participant(
+            world.staff,
+            meeting,
+            party=Participant.Party.DEPARTMENT,
+            name="代表",
+            organisation=organisation,
+        )
+    consult.sign_in_with_code(meeting, resident.sign_in_code)
+    meeting.refresh_from_db()
+    return consult.record_resolution(
+        world.staff,
+        meeting,
+        topic=topic,
+        text="冲洗二次供水管道和楼顶水箱",
+        organisations=list(parties),
+        target_date=timezone.localdate() + timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def issue(world):
+    return make_issue(world.c1, "自来水发黄", residents=5, grid=world.g1)
+
+
+@pytest.fixture
+def item(world, issue, water_company, water_rep):
+    return actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="冲洗管道和水箱",
+        deadline=timezone.localdate() + timedelta(days=20),
+        owner_organisation=water_company,
+        issues=[issue],
+    )
+
+
+@pytest.fixture
+def done_item(world, item, water_rep):
+    actions.report_progress(item, actor=water_rep, text="已开始冲洗")
+    actions.mark_done(item, actor=water_rep)
+    item.refresh_from_db()
+    return item
