@@ -246,3 +246,9 @@ WORKBENCH_PANELS = [
     "accountability.panels.workbench_panel",
     "notifications.panels.workbench_panel",
 ]
+
+# concerns: anonymous submits per client address and per phone number in a window (seconds).
+# Generous for a busy community behind one address (a WeChat gateway, a library's Wi-Fi).
+CONCERN_SUBMIT_WINDOW = env_int("YISHI_CONCERN_SUBMIT_WINDOW", 3600)
+CONCERN_SUBMIT_PER_IP = env_int("YISHI_CONCERN_SUBMIT_PER_IP", 120)
+CONCERN_SUBMIT_PER_PHONE = env_int("YISHI_CONCERN_SUBMIT_PER_PHONE", 10)

@@ -1,0 +1,194 @@
+"""Forms of the concerns pages. They parse input; the checks that matter live in actions.py,
+whose ActionError is shown beside the field it names."""
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from concerns.actions import MAX_CONTENT
+from concerns.models import Category, Concern, Issue
+from places.models import Area, Building
+
+C = Concern.Channel
+STAFF_CHANNELS = [
+    (C.PHONE, C.PHONE.label),
+    (C.WECHAT, C.WECHAT.label),
+    (C.GRID_PHONE, C.GRID_PHONE.label),
+    (C.LETTER, C.LETTER.label),
+    (C.VISIT, C.VISIT.label),
+]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos; each is checked by actions.check_photo (type and size)."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/*"})
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(PhotosField, self).clean(f, initial) for f in files]
+
+
+def building_choices(community: Area | None) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = [("", "—")]
+    if community is None:
+        return choices
+    buildings = Building.objects.filter(compound__grid__parent=community).select_related("compound")
+    choices += [(str(b.pk), f"{b.compound.name} {b.name}") for b in buildings]
+    return choices
+
+
+class _PlaceMixin(forms.Form):
+    building = forms.TypedChoiceField(
+        label=_("Building"), required=False, coerce=int, empty_value=None
+    )
+
+    def set_community(self, community: Area | None) -> None:
+        self.fields["building"].choices = building_choices(community)  # type: ignore[attr-defined]
+
+    def cleaned_building(self) -> Building | None:
+        pk = self.cleaned_data.get("building")
+        return Building.objects.select_related("compound").filter(pk=pk).first() if pk else None
+
+
+class ResidentConcernForm(_PlaceMixin):
+    """A resident's own form, on a phone: no account, a phone number for the call-back."""
+
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Area.objects.filter(kind=Area.Kind.COMMUNITY).order_by("path"),
+        to_field_name="code",
+    )
+    content = forms.CharField(
+        label=_("What is the matter?"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
+        help_text=_("Say what, where and since when. At most 4,000 characters."),
+        required=False,
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+        help_text=_("Only staff handling your concern see it, to call you back."),
+    )
+    name = forms.CharField(label=_("Name (optional)"), max_length=50, required=False)
+    address = forms.CharField(
+        label=_("Address or room"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: unit 2, room 501."),
+    )
+    photos = PhotosField(
+        label=_("Photos (optional)"),
+        required=False,
+        help_text=_("Images only, at most 10 MB each."),
+    )
+    field_order = ["community", "content", "building", "address", "phone", "name", "photos"]
+
+
+class StaffConcernForm(_PlaceMixin):
+    """来信来访登记表: what staff write down from a phone call, a message, a letter or a visit."""
+
+    channel = forms.ChoiceField(label=_("Channel"), choices=STAFF_CHANNELS)
+    received_at = forms.DateTimeField(
+        label=_("Received at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+    name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    phone = forms.CharField(
+        label=_("Contact number"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    content = forms.CharField(
+        label=_("Content"),
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Concern.Urgency.choices, initial=Concern.Urgency.NORMAL
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+    field_order = [
+        "channel",
+        "received_at",
+        "name",
+        "phone",
+        "building",
+        "address",
+        "content",
+        "category",
+        "urgency",
+        "photos",
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class PatrolForm(_PlaceMixin):
+    """网格排查: what a grid worker finds on a round, entered on a phone in seconds."""
+
+    content = forms.CharField(
+        label=_("What did you find?"),
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_CONTENT}),
+        required=False,
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
+    )
+    photos = PhotosField(label=_("Photos"), required=False)
+    field_order = ["content", "building", "category", "photos"]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Tracking code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
+    )
+
+
+class IssueFilterForm(forms.Form):
+    """The community board's filters; every field optional."""
+
+    SORTS = [
+        ("residents", _("Most residents")),
+        ("oldest", _("Oldest first")),
+        ("newest", _("Newest first")),
+    ]
+    grid = forms.ModelChoiceField(
+        label=_("Grid"), queryset=Area.objects.none(), required=False, to_field_name="code"
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False, to_field_name="code"
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", "—"), ("open", _("All open")), *Issue.Status.choices],
+        required=False,
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *C.choices], required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def __init__(self, *args: Any, grids: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if grids is not None:
+            self.fields["grid"].queryset = grids  # type: ignore[attr-defined]

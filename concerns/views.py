@@ -1,0 +1,425 @@
+"""Pages of 民事民提: thin views that parse input, call one action and render."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organisation
+from accounts.permissions import GRID_ROLES, scope_of, visible_areas
+from concerns import actions
+from concerns.display import mask_name, mask_phone, public_story
+from concerns.forms import (
+    IssueFilterForm,
+    PatrolForm,
+    ResidentConcernForm,
+    StaffConcernForm,
+    TrackForm,
+)
+from concerns.models import Concern, Issue
+from concerns.permissions import (
+    can_handle,
+    can_see_personal_data,
+    can_triage,
+    get_concern_for_user,
+    get_issue_for_user,
+    visible_issues,
+)
+from concerns.throttle import limit_anonymous
+from places.models import Area
+from timeline.services import events_for
+from yishi.errors import ActionError, RateLimited
+
+S = Issue.Status
+L = Issue.Level
+PAGE_SIZE = 30
+
+
+def _show_error(form: Any, exc: ActionError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+def _community_from(request: HttpRequest) -> Area | None:
+    code = request.POST.get("community") or request.GET.get("community")
+    if not code:
+        return None
+    return Area.objects.filter(code=code, kind=Area.Kind.COMMUNITY).first()
+
+
+# ---- Residents
+
+
+def submit(request: HttpRequest) -> HttpResponse:
+    """A resident's own form: no account, a phone number for the call-back."""
+    community = _community_from(request)
+    if request.method == "POST":
+        form = ResidentConcernForm(request.POST, request.FILES)
+        form.set_community(community)
+        if form.is_valid():
+            try:
+                limit_anonymous(request, form.cleaned_data.get("phone", ""))
+                concern = actions.submit_concern(
+                    community=form.cleaned_data["community"],
+                    content=form.cleaned_data["content"],
+                    channel=Concern.Channel.WEB,
+                    phone=form.cleaned_data["phone"],
+                    name=form.cleaned_data["name"],
+                    address=form.cleaned_data["address"],
+                    building=form.cleaned_building(),
+                    photos=request.FILES.getlist("photos"),
+                    idempotency_key=request.POST.get("idempotency_key") or None,
+                )
+            except RateLimited as exc:
+                form.add_error(None, exc.message)
+                response = render(
+                    request,
+                    "concerns/submit.html",
+                    {"form": form, "community": community},
+                    status=429,
+                )
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+            except ActionError as exc:
+                _show_error(form, exc)
+            else:
+                return redirect("concerns:track_code", code=concern.tracking_code)
+        return render(
+            request, "concerns/submit.html", {"form": form, "community": community}, status=400
+        )
+    form = ResidentConcernForm(initial={"community": community.code if community else None})
+    form.set_community(community)
+    return render(request, "concerns/submit.html", {"form": form, "community": community})
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """Enter a tracking code to follow a concern."""
+    form = TrackForm(request.GET or None)
+    if form.is_valid():
+        code = actions.normalise_tracking_code(form.cleaned_data["code"])
+        if Concern.objects.filter(tracking_code=code).exists():
+            return redirect("concerns:track_code", code=code)
+        form.add_error("code", _("No concern has this tracking code. Check it and try again."))
+    return render(
+        request, "concerns/track.html", {"form": form}, status=404 if form.errors else 200
+    )
+
+
+def track_code(request: HttpRequest, code: str) -> HttpResponse:
+    """The public status and timeline of the issue behind a code; no personal data."""
+    code = actions.normalise_tracking_code(code)
+    concern = (
+        Concern.objects.select_related("issue", "issue__category", "community")
+        .filter(tracking_code=code)
+        .first()
+    )
+    if concern is None:
+        raise Http404
+    issue, story = public_story(concern)
+    return render(
+        request,
+        "concerns/tracked.html",
+        {"concern": concern, "issue": issue, "story": story},
+    )
+
+
+# ---- Staff: registering
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    """来信来访登记表: staff register a call, a message, a letter or a visit."""
+    communities = visible_areas(request.user, Area.Kind.COMMUNITY)
+    community = _community_from(request) or (communities.first() if communities else None)
+    if community is None or not communities.filter(pk=community.pk).exists():
+        raise Http404
+    form = StaffConcernForm(request.POST or None, request.FILES or None)
+    form.set_community(community)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            concern = actions.submit_concern(
+                community=community,
+                content=data["content"],
+                channel=data["channel"],
+                phone=data["phone"],
+                name=data["name"],
+                address=data["address"],
+                building=form.cleaned_building(),
+                category=data["category"],
+                urgency=data["urgency"],
+                received_at=data["received_at"],
+                actor=request.user,
+                photos=request.FILES.getlist("photos"),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except ActionError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Registered. Tracking code %(code)s — tell it to the resident.")
+                % {"code": concern.tracking_code},
+            )
+            return redirect("concerns:issue", pk=concern.issue_id)
+    return render(
+        request,
+        "concerns/register.html",
+        {"form": form, "community": community, "communities": communities},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def patrol(request: HttpRequest) -> HttpResponse:
+    """网格排查: a grid worker's quick entry from a round of the grid."""
+    grids = list(visible_areas(request.user, Area.Kind.GRID).select_related("parent"))
+    grid = next(
+        (g for g in grids if g.code == request.GET.get("grid")), grids[0] if grids else None
+    )
+    if grid is None:
+        raise Http404
+    community = grid.parent
+    form = PatrolForm(request.POST or None, request.FILES or None)
+    form.set_community(community)
+    if request.method == "POST" and form.is_valid():
+        building = form.cleaned_building()
+        try:
+            concern = actions.submit_concern(
+                community=community,  # type: ignore[arg-type]
+                content=form.cleaned_data["content"],
+                channel=Concern.Channel.PATROL,
+                building=building,
+                category=form.cleaned_data["category"],
+                actor=request.user,
+                photos=request.FILES.getlist("photos"),
+                idempotency_key=request.POST.get("idempotency_key") or None,
+            )
+        except ActionError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(title)s") % {"title": concern.issue.title})
+            return redirect("concerns:queue")
+    return render(
+        request,
+        "concerns/patrol.html",
+        {"form": form, "grid": grid, "grids": grids},
+        status=400 if form.errors else 200,
+    )
+
+
+# ---- Staff: lists
+
+
+def _board_rows(issues: QuerySet[Issue]) -> QuerySet[Issue]:
+    return issues.select_related("community", "grid", "category")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """A grid worker's queue: open issues handled in their grids, overdue first."""
+    scope = scope_of(request.user)
+    if not scope.is_staff:
+        raise PermissionDenied
+    grids = visible_areas(request.user, Area.Kind.GRID)
+    issues = _board_rows(
+        visible_issues(request.user).filter(
+            status__in=Issue.OPEN_STATUSES, level=L.GRID, grid__in=grids
+        )
+    ).order_by("accept_due_at", "-residents_count")
+    page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
+    is_grid = bool(scope.roles & set(GRID_ROLES))
+    return render(
+        request, "concerns/queue.html", {"page": page, "is_grid_worker": is_grid or scope.is_admin}
+    )
+
+
+@login_required
+def issues(request: HttpRequest) -> HttpResponse:
+    """The community's issue board: filter by grid, category, status, channel, overdue."""
+    if not scope_of(request.user).is_staff:
+        raise PermissionDenied
+    grids = visible_areas(request.user, Area.Kind.GRID).select_related("parent")
+    form = IssueFilterForm(request.GET or None, grids=grids)
+    rows = _board_rows(visible_issues(request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    if data.get("grid"):
+        rows = rows.filter(grid=data["grid"])
+    if data.get("category"):
+        rows = rows.filter(category=data["category"])
+    status = data.get("status") or "open"
+    if status == "open":
+        rows = rows.filter(status__in=Issue.OPEN_STATUSES)
+    elif status:
+        rows = rows.filter(status=status)
+    if data.get("channel"):
+        rows = rows.filter(
+            Exists(Concern.objects.filter(issue=OuterRef("pk"), channel=data["channel"]))
+        )
+    if data.get("overdue"):
+        now = timezone.now()
+        rows = rows.filter(
+            Q(status=S.NEW, accept_due_at__lt=now)
+            | Q(status__in=Issue.OPEN_STATUSES, resolve_due_at__lt=now)
+        )
+    sort = data.get("sort") or "residents"
+    order = {
+        "residents": ["-residents_count", "first_received_at"],
+        "oldest": ["first_received_at"],
+        "newest": ["-first_received_at"],
+    }[sort]
+    page = Paginator(rows.order_by(*order, "pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "concerns/issues.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+# ---- Staff: one issue
+
+
+@login_required
+def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = get_issue_for_user(request.user, pk)
+    personal = can_see_personal_data(request.user, issue)
+    concerns = list(
+        issue.concerns.select_related("building", "building__compound", "compound").order_by(
+            "received_at"
+        )
+    )
+    for concern in concerns:
+        concern.shown_phone = concern.phone if personal else mask_phone(concern.phone)  # type: ignore[attr-defined]
+        concern.shown_name = concern.reporter_name if personal else mask_name(concern.reporter_name)  # type: ignore[attr-defined]
+    triage = can_triage(request.user, issue)
+    candidates = []
+    if triage and issue.is_open:
+        from concerns import grouping
+
+        candidates = grouping.rank(
+            grouping.load_terms(issue.terms),
+            actions._candidate_rows(issue.community, exclude=[issue.pk]),
+        )[:8]
+    departments = Organisation.objects.filter(active=True).exclude(
+        kind=Organisation.Kind.PROPERTY_COMPANY
+    )
+    return render(
+        request,
+        "concerns/issue.html",
+        {
+            "issue": issue,
+            "concerns": concerns,
+            "personal": personal,
+            "can_handle": can_handle(request.user, issue),
+            "can_triage": triage,
+            "candidates": candidates,
+            "events": events_for([issue]).select_related("actor"),
+            "photos": issue.photos.all(),
+            "departments": departments if triage else [],
+            "Level": L,
+            "Status": S,
+        },
+    )
+
+
+@login_required
+def concern_candidates(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx: the open issues one concern may belong to, ranked, to move it."""
+    concern = get_concern_for_user(request.user, pk)
+    if not can_triage(request.user, concern.issue):
+        raise PermissionDenied
+    return render(
+        request,
+        "concerns/_candidates.html",
+        {"concern": concern, "candidates": actions.candidates_for_concern(concern)[:8]},
+    )
+
+
+def _text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "")
+
+
+def _other_issue(request: HttpRequest, name: str) -> Issue:
+    raw = request.POST.get(name, "")
+    if not raw.isdigit():
+        raise ActionError(_("Choose an issue."), field=name)
+    return get_issue_for_user(request.user, int(raw))
+
+
+def _concern_of(request: HttpRequest, issue: Issue) -> Concern:
+    raw = request.POST.get("concern", "")
+    concern = issue.concerns.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if concern is None:
+        raise ActionError(_("Choose a concern."), field="concern")
+    return concern
+
+
+def _organisation(request: HttpRequest) -> Organisation | None:
+    raw = request.POST.get("organisation", "")
+    return Organisation.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+
+
+ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
+    "accept": lambda r, i: actions.accept_issue(i, actor=r.user, note=_text(r, "note")),
+    "visit": lambda r, i: actions.record_site_visit(
+        i, actor=r.user, notes=_text(r, "notes"), photos=r.FILES.getlist("photos")
+    ),
+    "settle": lambda r, i: actions.settle_issue(i, actor=r.user, outcome=_text(r, "outcome")),
+    "escalate": lambda r, i: actions.escalate_to_community(
+        i, actor=r.user, reason=_text(r, "reason")
+    ),
+    "escalate_onward": lambda r, i: actions.escalate_onward(
+        i,
+        actor=r.user,
+        reason=_text(r, "reason"),
+        to=_text(r, "to"),
+        organisation=_organisation(r),
+    ),
+    "hand_back": lambda r, i: actions.hand_back(i, actor=r.user, reason=_text(r, "reason")),
+    "retitle": lambda r, i: actions.retitle_issue(i, actor=r.user, title=_text(r, "title")),
+    "merge": lambda r, i: actions.merge_issues(
+        _other_issue(r, "source"), into=i, actor=r.user, note=_text(r, "note")
+    ),
+    "split": lambda r, i: actions.split_issue(
+        i,
+        concern_ids=[int(x) for x in r.POST.getlist("concerns") if x.isdigit()],
+        actor=r.user,
+        title=_text(r, "title"),
+    ),
+    "move": lambda r, i: actions.move_concern(
+        _concern_of(r, i), to=_other_issue(r, "to"), actor=r.user
+    ),
+    "confirm": lambda r, i: actions.confirm_grouping(_concern_of(r, i), actor=r.user),
+}
+
+
+@login_required
+@require_POST
+def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every staff action on an issue: one action function each, errors shown as messages."""
+    if action not in ISSUE_ACTIONS:
+        raise Http404
+    issue = get_issue_for_user(request.user, pk)
+    target = issue
+    try:
+        result = ISSUE_ACTIONS[action](request, issue)
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect("concerns:issue", pk=issue.pk)
+    messages.success(request, _("Done."))
+    if isinstance(result, Issue):
+        target = result
+    if target.status == S.MERGED and target.merged_into_id:
+        return redirect("concerns:issue", pk=target.merged_into_id)
+    return redirect("concerns:issue", pk=target.pk)
