@@ -129,13 +129,13 @@ class Period:
 # ---- Which rows belong to an area -----------------------------------------------------
 
 
-def community_ids(area: Area) -> list[int]:
-    """The communities in the area's subtree (one small indexed query)."""
+def community_paths(area: Area) -> dict[int, str]:
+    """The communities in the area's subtree with their paths (one small indexed query)."""
     if area.kind == Area.Kind.COMMUNITY:
-        return [area.pk]
-    return list(
+        return {area.pk: area.path}
+    return dict(
         Area.objects.filter(path__startswith=area.path, kind=Area.Kind.COMMUNITY).values_list(
-            "pk", flat=True
+            "pk", "path"
         )
     )
 
@@ -145,11 +145,15 @@ class Scope:
     """An area resolved once into the filters every figure uses."""
 
     area: Area
-    ids: list[int] = field(default_factory=list)
+    paths: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, area: Area) -> Scope:
-        return cls(area, [] if area.kind == Area.Kind.GRID else community_ids(area))
+        return cls(area, {} if area.kind == Area.Kind.GRID else community_paths(area))
+
+    @property
+    def ids(self) -> list[int]:
+        return sorted(self.paths)
 
     def where(self, community_field: str = "community", grid_field: str = "grid") -> Q:
         if self.area.kind == Area.Kind.GRID:
@@ -419,9 +423,7 @@ def children_figures(scope: Scope, period: Period) -> list[dict[str, Any]]:
         received_concerns(scope, period).values_list(concern_key).annotate(n=Count("pk")).order_by()
     )
     # A street's or district's rows come per community: fold them into the child above.
-    paths = {}
-    if key == "community_id":
-        paths = dict(Area.objects.filter(pk__in=scope.ids).values_list("pk", "path"))
+    paths = scope.paths
 
     def child_of(pk: int | None) -> int | None:
         if pk is None:

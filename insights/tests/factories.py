@@ -137,3 +137,70 @@ def march_data_set(world, *, j_due: datetime | None = None) -> dict[str, Issue]:
             world.other_district, "I", at(3, 15), status=S.SETTLED, accepted=at(3, 15, 12)
         ),
     }
+
+
+def march_later_steps(world, issues: dict[str, Issue]) -> dict:
+    """Meetings, action items and ratings for March, on top of march_data_set.
+
+    Meetings held in March: c1 council (published), c2 joint (in session); a draft in c1 is
+    not held; the district's thematic research consultation counts for the district only.
+    Action items: X (c1) listed 03-03, closed 03-20; Y (c1) listed 03-10, due 03-15, still
+    listed (overdue); Z (c2) listed 03-12, due at the end of the year.
+    Ratings of X in March: satisfied, basically satisfied, dissatisfied → 满意率 2/3 = 66.7%;
+    a fourth rating in April is outside the period.
+    """
+    from datetime import date
+
+    from accountability.models import ActionItem, Evaluation
+    from consultations.models import Meeting
+
+    M = Meeting.Form
+    for area, form, day, status in (
+        (world.c1, M.COUNCIL, 18, Meeting.Status.PUBLISHED),
+        (world.c2, M.JOINT, 19, Meeting.Status.HELD),
+        (world.c1, M.HEARING, 21, Meeting.Status.DRAFT),
+        (world.district, M.THEMATIC_RESEARCH, 25, Meeting.Status.CLOSED),
+    ):
+        Meeting.objects.create(
+            title=f"{form}会议", form=form, area=area, starts_at=at(3, day), status=status
+        )
+    company = world.property_company
+    x = ActionItem.objects.create(
+        community=world.c1,
+        title="冲洗水箱",
+        owner_organisation=company,
+        listed_at=at(3, 3),
+        deadline=date(2026, 3, 25),
+        status=ActionItem.Status.CLOSED,
+        closed_at=at(3, 20),
+    )
+    x.issues.add(issues["B"])
+    y = ActionItem.objects.create(
+        community=world.c1,
+        title="清理楼道杂物",
+        owner_organisation=company,
+        listed_at=at(3, 10),
+        deadline=date(2026, 3, 15),
+    )
+    y.issues.add(issues["C"])
+    ActionItem.objects.create(
+        community=world.c2,
+        title="修补围栏",
+        owner_organisation=company,
+        listed_at=at(3, 12),
+        deadline=date(2026, 12, 31),
+    )
+    concern = issues["B"].concerns.first()
+    R = Evaluation.Rating
+    for n, (rating, when) in enumerate(
+        [
+            (R.SATISFIED, at(3, 21)),
+            (R.BASICALLY, at(3, 22)),
+            (R.DISSATISFIED, at(3, 23)),
+            (R.SATISFIED, at(4, 2)),
+        ]
+    ):
+        Evaluation.objects.create(
+            action_item=x, concern=concern, resident_key=f"r{n}", rating=rating, created_at=when
+        )
+    return {"X": x, "Y": y}

@@ -113,3 +113,32 @@ def test_period_parsing():
     default = metrics.Period.parse(None, None, today=date(2026, 11, 26))
     assert default == metrics.Period(date(2025, 12, 1), date(2026, 11, 26))
     assert len(default.buckets()) == 12
+
+
+@pytest.mark.django_db
+def test_satisfaction_meetings_and_action_items_by_hand(world):
+    from insights.tests.factories import march_later_steps
+
+    march_later_steps(world, march_data_set(world))
+    rates = figures_for(world.c1)
+    assert (rates["satisfaction"].numerator, rates["satisfaction"].denominator) == (2, 3)
+    assert rates["satisfaction"].value == 66.7
+    # Ratings belong to c1's item: the street counts them, c2 has none.
+    assert figures_for(world.street)["satisfaction"].denominator == 3
+    assert figures_for(world.c2)["satisfaction"].denominator == 0
+
+    street = metrics.dashboard(world.street, MARCH, now=NOW)
+    forms = {f["key"]: f["count"] for f in street["meetings"]["forms"]}
+    assert street["meetings"]["total"] == 2
+    assert forms["council"] == 1 and forms["joint"] == 1 and forms["hearing"] == 0
+    district = metrics.dashboard(world.district, MARCH, now=NOW)
+    assert district["meetings"]["total"] == 3
+
+    items = street["action_items"]
+    assert (items["listed_total"], items["closed_total"]) == (3, 1)
+    assert items["listed"][2] == 1 and items["closed"][19] == 1  # 3 March, 20 March
+    assert items["overdue"]["count"] == 1
+    assert items["overdue"]["items"][0]["title"] == "清理楼道杂物"
+    # A grid sees the items taken up for its issues: C (g2) has Y.
+    grid = metrics.dashboard(world.g2, MARCH, now=NOW)["action_items"]
+    assert grid["listed_total"] == 1 and grid["overdue"]["count"] == 1
