@@ -64,6 +64,11 @@ def _keyed_hash(*parts: Any) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
+def voter_key(motion: Motion, participant: Participant) -> str:
+    """The key that makes a vote once per participant without naming them."""
+    return _keyed_hash("vote", motion.pk, participant.pk)
+
+
 def normalise_phone(phone: str) -> str:
     digits = re.sub(r"[\s-]", "", phone or "")
     if digits.startswith("+86"):
@@ -686,8 +691,8 @@ def cast_vote(
         )
     if not participant.signed_in:
         raise Conflict(_("Only participants who have signed in may vote."))
-    voter_key = _keyed_hash("vote", motion.pk, participant.pk)
-    if Vote.objects.filter(motion=motion, voter_key=voter_key).exists():
+    key = voter_key(motion, participant)
+    if Vote.objects.filter(motion=motion, voter_key=key).exists():
         raise Conflict(
             _("This participant has already voted on this motion."), code="already_voted"
         )
@@ -696,7 +701,7 @@ def cast_vote(
             Vote.objects.create(
                 motion=motion,
                 participant=None if motion.secret else participant,
-                voter_key=voter_key,
+                voter_key=key,
                 choice=choice,
             )
     except IntegrityError:

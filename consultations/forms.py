@@ -1,0 +1,216 @@
+"""Forms that parse what people type; the actions decide what is allowed."""
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from accounts.permissions import visible_areas
+from consultations.models import Meeting, Motion, Participant, Statement, Topic, Venue
+from places.models import Area
+
+
+def _limit(form: forms.Form, name: str, queryset: Any) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def convenable_areas(user: Any) -> Any:
+    """Communities and districts in the user's scope, for the area of a topic or meeting."""
+    return (
+        visible_areas(user)
+        .filter(kind__in=[Area.Kind.COMMUNITY, Area.Kind.STREET, Area.Kind.DISTRICT])
+        .order_by("path")
+    )
+
+
+class TopicForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public = forms.BooleanField(
+        label=_("Residents may see and support it"), required=False, initial=True
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, "area", convenable_areas(user))
+
+
+class ShelveForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SupportForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Your mobile number"),
+        max_length=20,
+        help_text=_("Only used to count each resident once; never shown."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    form = forms.ChoiceField(label=_("Form"), choices=Meeting.Form.choices)
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput(), required=False)
+    venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none(), required=False)
+    place = forms.CharField(label=_("Or another place"), max_length=200, required=False)
+    convener = forms.ModelChoiceField(
+        label=_("Convener"), queryset=Organisation.objects.filter(active=True), required=False
+    )
+    notice_days = forms.IntegerField(label=_("Notice (days ahead)"), min_value=0, initial=3)
+    quorum = forms.IntegerField(label=_("Quorum (voters signed in)"), min_value=0, initial=0)
+    pass_rule = forms.ChoiceField(label=_("A vote passes with"), choices=Meeting.PassRule.choices)
+    topics = forms.ModelMultipleChoiceField(
+        label=_("Topics on the agenda"),
+        queryset=Topic.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    materials = forms.CharField(
+        label=_("Materials"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Background, figures and documents residents should read beforehand."),
+    )
+
+    def __init__(self, *args: Any, user: Any, topics: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        areas = convenable_areas(user)
+        _limit(self, "area", areas)
+        paths = list(areas.values_list("path", flat=True))
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(community__path__startswith=path)
+        _limit(self, "venue", Venue.objects.filter(condition).select_related("community"))
+        _limit(self, "topics", topics)
+
+
+class ParticipantForm(forms.Form):
+    party = forms.ChoiceField(label=_("Party"), choices=Participant.Party.choices)
+    name = forms.CharField(label=_("Name"), max_length=50)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.filter(active=True), required=False
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    may_vote = forms.BooleanField(label=_("May vote"), required=False, initial=True)
+
+
+class ReplyForm(forms.Form):
+    participant = forms.IntegerField()
+    reply = forms.ChoiceField(choices=Participant.Reply.choices)
+
+
+class StaffSignInForm(forms.Form):
+    participant = forms.IntegerField()
+
+
+class SignInForm(forms.Form):
+    code = forms.CharField(
+        label=_("Sign-in code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class StatementForm(forms.Form):
+    participant = forms.ModelChoiceField(
+        label=_("Speaker"), queryset=Participant.objects.none(), required=False
+    )
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Statement.Kind.choices)
+    text = forms.CharField(
+        label=_("What was said"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, "participant", meeting.participants.select_related("organisation"))
+        _limit(self, "topic", meeting.topics.all())
+
+
+class PhoneStatementForm(StatementForm):
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, meeting=meeting, **kwargs)
+        del self.fields["participant"]
+
+
+class MotionForm(forms.Form):
+    text = forms.CharField(label=_("What is decided"), widget=forms.Textarea(attrs={"rows": 2}))
+    method = forms.ChoiceField(label=_("Decided by"), choices=Motion.Method.choices)
+    topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
+    secret = forms.BooleanField(label=_("Secret ballot"), required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, "topic", meeting.topics.all())
+
+
+class VoteForm(forms.Form):
+    motion = forms.IntegerField()
+    participant = forms.IntegerField()
+    choice = forms.ChoiceField(
+        choices=[("for", "for"), ("against", "against"), ("abstain", "abstain")]
+    )
+
+
+class CloseMotionForm(forms.Form):
+    motion = forms.IntegerField()
+    agreed = forms.BooleanField(required=False, initial=True)
+
+
+class ResolutionForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=_("Topic settled"), queryset=Topic.objects.none(), required=False
+    )
+    text = forms.CharField(
+        label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Responsible organisations"),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+    )
+    target_date = forms.DateField(label=_("Target date"), widget=DateInput(), required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit(self, "topic", meeting.topics.all())
+
+
+class FieldVisitForm(forms.Form):
+    place = forms.CharField(label=_("Place visited"), max_length=120)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation visited"),
+        queryset=Organisation.objects.filter(active=True),
+        required=False,
+    )
+    visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
+    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PublishForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Result notice"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
