@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concerns.models import Category, Concern
@@ -96,6 +96,10 @@ def _service_request_for(concern: Concern, api_key: ApiKey, new: NewRequest) -> 
     return request
 
 
+def _when(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
 def service_notice(concern: Concern) -> str:
     """What happens next, in words for the person who reported."""
     issue = concern.issue
@@ -104,22 +108,10 @@ def service_notice(concern: Concern) -> str:
         % {"code": concern.tracking_code}
     ]
     if issue.accept_due_at:
-        parts.append(
-            _("It will be accepted by %(when)s.")
-            % {
-                "when": formats.date_format(
-                    timezone.localtime(issue.accept_due_at), "DATETIME_FORMAT"
-                )
-            }
-        )
+        parts.append(_("It will be accepted by %(when)s.") % {"when": _when(issue.accept_due_at)})
     if issue.resolve_due_at:
         parts.append(
-            _("The time limit for handling it is %(when)s.")
-            % {
-                "when": formats.date_format(
-                    timezone.localtime(issue.resolve_due_at), "DATETIME_FORMAT"
-                )
-            }
+            _("The time limit for handling it is %(when)s.") % {"when": _when(issue.resolve_due_at)}
         )
     if issue.residents_count > 1:
         parts.append(

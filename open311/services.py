@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concerns.actions import normalise_tracking_code
 from concerns.models import Category, Concern, Issue
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
@@ -309,6 +310,17 @@ def resolve_place(
         place = _place_from_string(address_string, communities)
         if place is not None:
             return place
+        elsewhere = _place_from_string(address_string, Area.objects.filter(kind="community"))
+        if elsewhere is not None:
+            raise Open311Error(
+                400,
+                _("address_string names %(place)s, which this api_key does not serve.")
+                % {
+                    "place": elsewhere.compound.name
+                    if elsewhere.compound
+                    else elsewhere.community.name
+                },
+            )
     only = list(communities[:2])
     if len(only) == 1:
         return Place(community=only[0])
@@ -361,27 +373,23 @@ def _place_from_id(address_id: str, communities: QuerySet[Area]) -> Place:
 
 
 def _place_from_string(text: str, communities: QuerySet[Area]) -> Place | None:
-    community_list = list(communities)
-    paths = [c.path for c in community_list]
-    if not paths:
-        return None
-    grids = Area.objects.filter(_within(paths), kind=Area.Kind.GRID)
     compounds = [
-        c for c in Compound.objects.filter(grid__in=grids).select_related("grid") if c.name
+        c
+        for c in Compound.objects.filter(grid__parent__in=communities).select_related("grid")
+        if c.name and c.name in text
     ]
-    # The longest name that appears wins: "金城蓝湾二期" before "金城蓝湾".
-    compounds.sort(key=lambda c: len(c.name), reverse=True)
-    for compound in compounds:
-        if compound.name in text:
-            community = _grid_community(compound.grid)
-            buildings = sorted(compound.buildings.all(), key=lambda b: len(b.name), reverse=True)
-            rest = text.split(compound.name, 1)[1]
-            building = next((b for b in buildings if b.name and b.name in rest), None)
-            address_id = f"building:{building.pk}" if building else f"compound:{compound.pk}"
-            return Place(community, compound, building, address_id)
-    for community in sorted(community_list, key=lambda c: len(c.name), reverse=True):
-        if community.name in text:
-            return Place(community, None, None, community.code)
+    if compounds:
+        # The longest name that appears wins: "金城蓝湾二期" before "金城蓝湾".
+        compound = max(compounds, key=lambda c: len(c.name))
+        rest = text.split(compound.name, 1)[1]
+        buildings = [b for b in compound.buildings.all() if b.name and b.name in rest]
+        building = max(buildings, key=lambda b: len(b.name)) if buildings else None
+        address_id = f"building:{building.pk}" if building else f"compound:{compound.pk}"
+        return Place(_grid_community(compound.grid), compound, building, address_id)
+    named = [c for c in communities if c.name in text]
+    if named:
+        community = max(named, key=lambda c: len(c.name))
+        return Place(community, None, None, community.code)
     return None
 
 
@@ -529,7 +537,7 @@ def find_requests(params: Any, scope: Area | None) -> list[Concern]:
                 400,
                 _("Ask for at most %(max)s service_request_id at once.") % {"max": MAX_PAGE_SIZE},
             )
-        concerns = concerns.filter(tracking_code__in=ids)
+        concerns = concerns.filter(tracking_code__in=[normalise_tracking_code(i) for i in ids])
     else:
         concerns = _filtered(concerns, params)
     start = (page - 1) * size
@@ -594,7 +602,8 @@ def _open_issue() -> Q:
 
 
 def get_request(service_request_id: str, scope: Area | None) -> Concern:
-    concerns = requests_queryset().filter(tracking_code=service_request_id)
+    code = normalise_tracking_code(service_request_id)
+    concerns = requests_queryset().filter(tracking_code=code)
     if scope is not None:
         concerns = concerns.filter(community__path__startswith=scope.path)
     concern = concerns.first()
