@@ -14,7 +14,13 @@ from django.db.models import Q
 from django.http import Http404
 
 from accountability.models import ActionItem, ActionItemQuerySet
-from accounts.permissions import COMMUNITY_ROLES, area_filter, holds_role_over, scope_of
+from accounts.permissions import (
+    COMMUNITY_ROLES,
+    area_filter,
+    can_view_area,
+    holds_role_over,
+    scope_of,
+)
 from places.models import Area
 
 VIEW = "view"
@@ -91,7 +97,7 @@ def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
 
 
 def check_list_in(user: Any, community: Area) -> None:
-    if not scope_of(user).is_staff:
+    if not can_view_area(user, community):
         raise Http404
     if not can_list_in(user, community):
         raise PermissionDenied

@@ -96,7 +96,9 @@ def test_story_1_yellow_water_from_consultation_to_closing(
     ]:
         sms = Delivery.objects.filter(event__verb=verb, channel=Delivery.Channel.SMS)
         assert sms.count() == told, verb
-    assert Delivery.objects.filter(address="13800001111", event__verb="resolution.recorded").exists()
+    assert Delivery.objects.filter(
+        address="13800001111", event__verb="resolution.recorded"
+    ).exists()
     # The SMS carries the resident's own tracking code and nobody else's.
     first = Delivery.objects.filter(event=events[0], address=issue.concerns.first().phone).get()
     assert issue.concerns.first().tracking_code in first.body

@@ -1,0 +1,465 @@
+"""Every transition guarded: bad input and the wrong people are refused and nothing is written."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
+from django.http import Http404
+from django.utils import timezone
+
+from accountability import actions
+from accountability.models import (
+    ActionItem,
+    Evaluation,
+    EvaluationRule,
+    ProgressUpdate,
+    Reminder,
+)
+from accountability.reminders import claim_due_reminders
+from accountability.tests.conftest import codes_of, make_issue
+from accounts.models import Organisation, Role
+from concerns.models import Issue
+from conftest import make_user
+from notifications.models import Delivery
+from timeline.models import Event
+from yishi.errors import ActionError, Conflict
+
+S = ActionItem.Status
+R = Evaluation.Rating
+
+
+def item_events(item):
+    return list(Event.objects.filter(subject_id=item.pk, verb__startswith="action_item."))
+
+
+# ---- listing
+
+
+def test_deadline_before_listing_is_refused_and_nothing_written(world, issue, water_company):
+    with pytest.raises(ActionError) as error:
+        actions.list_action_item(
+            actor=world.staff,
+            community=world.c1,
+            title="冲洗",
+            deadline=timezone.localdate() - timedelta(days=1),
+            owner_organisation=water_company,
+            issues=[issue],
+        )
+    assert error.value.field == "deadline"
+    assert not ActionItem.objects.exists()
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.ACCEPTED
+
+
+def test_listing_on_the_deadline_day_is_allowed(world, issue, water_company):
+    item = actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="当天完成",
+        deadline=timezone.localdate(),
+        owner_organisation=water_company,
+        issues=[issue],
+        milestones=[("准备", timezone.localdate())],
+    )
+    assert item.status == S.LISTED
+    assert item.milestones.count() == 1
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"title": "  "}, "title"),
+        ({"issues": []}, "issues"),
+        ({"milestones": [("", timezone.localdate())]}, "milestones"),
+        ({"milestones": [("太晚", timezone.localdate() + timedelta(days=99))]}, "milestones"),
+    ],
+)
+def test_listing_bad_input(world, issue, water_company, change, field):
+    arguments = {
+        "actor": world.staff,
+        "community": world.c1,
+        "title": "冲洗",
+        "deadline": timezone.localdate() + timedelta(days=10),
+        "owner_organisation": water_company,
+        "issues": [issue],
+        **change,
+    }
+    with pytest.raises(ActionError) as error:
+        actions.list_action_item(**arguments)
+    assert error.value.field == field
+    assert not ActionItem.objects.exists()
+
+
+def test_issue_of_another_community_and_owner_outside_the_organisation(
+    world, water_company, water_rep
+):
+    other = make_issue(world.c2, "别处的问题")
+    with pytest.raises(ActionError):
+        actions.list_action_item(
+            actor=world.staff,
+            community=world.c1,
+            title="冲洗",
+            deadline=timezone.localdate() + timedelta(days=3),
+            owner_organisation=water_company,
+            issues=[other],
+        )
+    mine = make_issue(world.c1, "本社区问题")
+    with pytest.raises(ActionError) as error:
+        actions.list_action_item(
+            actor=world.staff,
+            community=world.c1,
+            title="冲洗",
+            deadline=timezone.localdate() + timedelta(days=3),
+            owner_organisation=world.property_company,
+            owner=water_rep,
+            issues=[mine],
+        )
+    assert error.value.field == "owner"
+    assert not ActionItem.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "who, error",
+    [
+        ("staff2", Http404),  # another community's staff
+        ("street_officer", PermissionDenied),
+        ("district_officer", PermissionDenied),
+        ("grid_worker", Http404),  # sees only the grid
+        ("org_rep", Http404),
+        ("nobody", Http404),
+    ],
+)
+def test_only_the_communitys_staff_list(world, issue, water_company, who, error):
+    with pytest.raises(error):
+        actions.list_action_item(
+            actor=getattr(world, who),
+            community=world.c1,
+            title="冲洗",
+            deadline=timezone.localdate() + timedelta(days=3),
+            owner_organisation=water_company,
+            issues=[issue],
+        )
+    assert not ActionItem.objects.exists()
+
+
+def test_listing_twice_with_the_same_key_lists_once(world, issue, water_company):
+    arguments = {
+        "actor": world.staff,
+        "community": world.c1,
+        "title": "冲洗",
+        "deadline": timezone.localdate() + timedelta(days=3),
+        "owner_organisation": water_company,
+        "issues": [issue],
+        "idempotency_key": "k1",
+    }
+    first = actions.list_action_item(**arguments)
+    second = actions.list_action_item(**arguments)
+    assert first.pk == second.pk
+    assert ActionItem.objects.count() == 1
+
+
+# ---- progress, done, verify, close
+
+
+def test_only_the_owner_reports_progress(world, item):
+    for who, error in [
+        ("staff", PermissionDenied),
+        ("district_officer", PermissionDenied),
+        ("org_rep", Http404),  # the property company does not own it
+        ("staff2", Http404),
+    ]:
+        with pytest.raises(error):
+            actions.report_progress(item, actor=getattr(world, who), text="进展")
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_progress_needs_text_and_not_a_closed_item(world, done_item, water_rep):
+    with pytest.raises(Conflict):
+        actions.report_progress(done_item, actor=water_rep, text="又做了一些")
+    actions.verify_item(done_item, actor=world.staff)
+    actions.close_item(done_item, actor=world.staff)
+    count = ProgressUpdate.objects.count()
+    with pytest.raises(Conflict):
+        actions.report_progress(done_item, actor=water_rep, text="关闭后的进展")
+    with pytest.raises(ActionError) as error:
+        actions.report_progress(done_item, actor=water_rep, text=" ")
+    assert error.value.field == "text"
+    assert ProgressUpdate.objects.count() == count
+
+
+def test_progress_with_photos_and_milestone(world, issue, water_company, water_rep):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="冲洗",
+        deadline=timezone.localdate() + timedelta(days=10),
+        owner_organisation=water_company,
+        issues=[issue],
+        milestones=[("管道冲洗", timezone.localdate() + timedelta(days=5))],
+    )
+    gif = (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+        b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    photo = SimpleUploadedFile("p.gif", gif, content_type="image/gif")
+    milestone = item.milestones.get()
+    update = actions.report_progress(
+        item, actor=water_rep, text="管道冲洗完成", photos=[photo], milestone=milestone
+    )
+    item.refresh_from_db()
+    milestone.refresh_from_db()
+    assert update.photos.count() == 1
+    assert milestone.reached_at is not None
+    assert item.status == S.IN_PROGRESS
+    assert item.latest_progress == "管道冲洗完成"
+
+
+def test_closing_unverified_is_refused(world, done_item):
+    with pytest.raises(Conflict) as error:
+        actions.close_item(done_item, actor=world.staff)
+    assert "Verify" in error.value.message or "验收" in error.value.message
+    done_item.refresh_from_db()
+    assert done_item.status == S.DONE
+    assert not Event.objects.filter(verb="action_item.closed").exists()
+
+
+def test_closing_a_listed_item_is_refused(world, item):
+    with pytest.raises(Conflict):
+        actions.close_item(item, actor=world.staff)
+    with pytest.raises(Conflict):
+        actions.verify_item(item, actor=world.staff)
+
+
+@pytest.mark.parametrize(
+    "who, error",
+    [
+        ("staff2", Http404),
+        ("street_officer", PermissionDenied),  # sees the street, is not the listing community
+        ("district_officer", PermissionDenied),
+        ("cppcc", PermissionDenied),
+        ("grid_worker", Http404),
+        ("outsider", Http404),
+    ],
+)
+def test_only_the_listing_community_verifies_and_closes(world, done_item, water_rep, who, error):
+    user = getattr(world, who)
+    with pytest.raises(error):
+        actions.verify_item(done_item, actor=user)
+    actions.verify_item(done_item, actor=world.secretary)
+    with pytest.raises(error):
+        actions.close_item(done_item, actor=user)
+    with pytest.raises(PermissionDenied):
+        actions.close_item(done_item, actor=water_rep)  # the owner cannot close its own item
+    done_item.refresh_from_db()
+    assert done_item.status == S.DONE
+
+
+def test_closing_the_last_item_resolves_the_issue(world, issue, water_company, water_rep):
+    deadline = timezone.localdate() + timedelta(days=5)
+    first, second = (
+        actions.list_action_item(
+            actor=world.staff,
+            community=world.c1,
+            title=title,
+            deadline=deadline,
+            owner_organisation=water_company,
+            issues=[issue],
+        )
+        for title in ("冲洗管道", "清洗水箱")
+    )
+    for item in (first, second):
+        actions.mark_done(item, actor=water_rep)
+        actions.verify_item(item, actor=world.staff)
+    actions.close_item(first, actor=world.staff)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.IN_ACTION
+    actions.close_item(second, actor=world.staff)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.RESOLVED
+
+
+# ---- rating
+
+
+def test_rating_by_wrong_code_twice_or_too_early_is_refused(world, item, issue):
+    code = codes_of(issue)[0]
+    with pytest.raises(Conflict):
+        actions.rate_item(item, tracking_code=code, rating=R.SATISFIED)  # not done yet
+    item.status = S.DONE
+    item.save()
+    other = make_issue(world.c1, "别的问题")
+    for wrong in ("NOPE1234", codes_of(other)[0], ""):
+        with pytest.raises(ActionError) as error:
+            actions.rate_item(item, tracking_code=wrong, rating=R.SATISFIED)
+        assert error.value.code == "wrong_code"
+    with pytest.raises(ActionError) as error:
+        actions.rate_item(item, tracking_code=code, rating="excellent")
+    assert error.value.field == "rating"
+    actions.rate_item(item, tracking_code=code.lower(), rating=R.SATISFIED)
+    with pytest.raises(Conflict) as error:
+        actions.rate_item(item, tracking_code=code, rating=R.DISSATISFIED)
+    assert error.value.code == "already_rated"
+    assert Evaluation.objects.count() == 1
+
+
+def test_the_same_resident_with_two_concerns_rates_once(world, done_item, issue):
+    first = issue.concerns.order_by("id").first()
+    twin = issue.concerns.order_by("id").last()
+    twin.resident_key = first.resident_key
+    twin.save()
+    actions.rate_item(done_item, tracking_code=first.tracking_code, rating=R.SATISFIED)
+    with pytest.raises(Conflict):
+        actions.rate_item(done_item, tracking_code=twin.tracking_code, rating=R.SATISFIED)
+
+
+def test_a_dissatisfied_majority_reopens_the_item_with_comments(world, done_item, issue):
+    codes = codes_of(issue)  # five residents behind it
+    actions.rate_item(done_item, tracking_code=codes[0], rating=R.SATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[1], rating=R.DISSATISFIED, comment="还是黄")
+    actions.rate_item(done_item, tracking_code=codes[2], rating=R.DISSATISFIED)
+    done_item.refresh_from_db()
+    assert done_item.status == S.DONE  # two of five: not yet a majority
+    actions.rate_item(done_item, tracking_code=codes[3], rating=R.DISSATISFIED, comment="有异味")
+    done_item.refresh_from_db()
+    issue.refresh_from_db()
+    assert done_item.status == S.REOPENED
+    assert done_item.round == 2
+    reopened = Event.objects.get(verb="action_item.reopened")
+    assert "还是黄" in reopened.note and "有异味" in reopened.note
+    assert reopened.actor_label == "居民"
+    assert Event.objects.filter(verb="issue.reopened", note=reopened.note).exists()
+    assert issue.status == Issue.Status.IN_ACTION
+    # The item is rated afresh when it is done again.
+    with pytest.raises(Conflict):
+        actions.rate_item(done_item, tracking_code=codes[4], rating=R.SATISFIED)
+
+
+def test_a_dissatisfied_minority_lets_the_community_close(world, done_item, issue):
+    codes = codes_of(issue)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[1], rating=R.BASICALLY)
+    actions.rate_item(done_item, tracking_code=codes[2], rating=R.SATISFIED)
+    actions.verify_item(done_item, actor=world.staff)
+    actions.close_item(done_item, actor=world.staff)
+    done_item.refresh_from_db()
+    assert done_item.status == S.CLOSED
+
+
+def test_closing_against_the_raters_is_refused(world, done_item, issue):
+    codes = codes_of(issue)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
+    actions.verify_item(done_item, actor=world.staff)
+    with pytest.raises(Conflict):
+        actions.close_item(done_item, actor=world.staff)
+
+
+def test_the_rule_is_configurable_per_community(world, done_item, issue):
+    EvaluationRule.objects.create(community=world.c1, reopen_above_percent=30)
+    codes = codes_of(issue)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
+    done_item.refresh_from_db()
+    assert done_item.status == S.DONE  # 1 of 5 = 20 %
+    actions.rate_item(done_item, tracking_code=codes[1], rating=R.DISSATISFIED)
+    done_item.refresh_from_db()
+    assert done_item.status == S.REOPENED  # 2 of 5 = 40 % > 30 %
+
+
+def test_staff_reopen_needs_a_reason_and_a_done_or_closed_item(world, item, water_rep):
+    with pytest.raises(Conflict):
+        actions.reopen_item(item, actor=world.staff, note="再看看")
+    actions.mark_done(item, actor=water_rep)
+    with pytest.raises(ActionError):
+        actions.reopen_item(item, actor=world.staff, note="  ")
+    with pytest.raises(PermissionDenied):
+        actions.reopen_item(item, actor=world.district_officer, note="不行")
+    actions.reopen_item(item, actor=world.staff, note="现场复查仍有黄水")
+    item.refresh_from_db()
+    assert item.status == S.REOPENED
+    actions.report_progress(item, actor=water_rep, text="再次冲洗")
+    item.refresh_from_db()
+    assert item.status == S.IN_PROGRESS
+
+
+def test_every_transition_is_recorded(world, done_item):
+    actions.verify_item(done_item, actor=world.staff)
+    actions.close_item(done_item, actor=world.staff)
+    verbs = [e.verb for e in item_events(done_item)]
+    assert verbs == [
+        "action_item.listed",
+        "action_item.progress",
+        "action_item.done",
+        "action_item.verified",
+        "action_item.closed",
+    ]
+
+
+# ---- story 5: the basketball court, and reminders
+
+
+@pytest.fixture
+def court(world):
+    sports = Organisation.objects.create(
+        name="金凤区文化旅游体育广电局", kind=Organisation.Kind.GOVERNMENT_DEPARTMENT
+    )
+    make_user("sports", (Role.Kind.ORG_REPRESENTATIVE, None, sports))
+    issue = make_issue(world.c1, "商务区缺少运动场地", residents=3)
+    next_year = timezone.localdate().replace(month=6, day=30, year=timezone.localdate().year + 1)
+    return actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="金水园广场多功能篮球场",
+        deadline=next_year,
+        owner_organisation=sports,
+        issues=[issue],
+    )
+
+
+def test_story_5_court_stays_listed_and_turns_overdue_after_the_deadline(world, court):
+    assert court.status == S.LISTED
+    assert not court.is_overdue
+    assert not ActionItem.objects.overdue().exists()
+    after = timezone.now() + (court.deadline - timezone.localdate()) + timedelta(days=1)
+    assert court.is_overdue_at(after)
+    assert list(ActionItem.objects.overdue(after)) == [court]
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        assert court.is_overdue
+    # A closed item is never overdue.
+    court.status = S.CLOSED
+    assert not court.is_overdue_at(after)
+
+
+def test_reminder_command_run_twice_sends_nothing_twice(
+    world, court, django_capture_on_commit_callbacks
+):
+    sports_rep = Role.objects.get(
+        kind=Role.Kind.ORG_REPRESENTATIVE, organisation__name__contains="文化"
+    ).user
+    after = timezone.now() + (court.deadline - timezone.localdate()) + timedelta(days=1)
+    with mock.patch("django.utils.timezone.now", return_value=after):
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_reminders", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Reminder.objects.filter(kind=Reminder.Kind.OVERDUE).count() == 1
+    assert Event.objects.filter(verb="action_item.overdue").count() == 1
+    told = Delivery.objects.filter(event__verb="action_item.overdue", channel="in_app")
+    assert set(told.values_list("user", flat=True)) == {
+        sports_rep.pk,
+        world.staff.pk,
+        world.secretary.pk,
+    }
+    # Another run the next day still sends nothing new for the same deadline.
+    assert claim_due_reminders(after + timedelta(days=1)) == []
+
+
+def test_due_soon_then_overdue_each_once(world, court):
+    soon = timezone.now() + (court.deadline - timezone.localdate()) - timedelta(days=2)
+    assert [r.kind for r in claim_due_reminders(soon)] == [Reminder.Kind.DUE_SOON]
+    assert claim_due_reminders(soon) == []
+    late = soon + timedelta(days=5)
+    assert [r.kind for r in claim_due_reminders(late)] == [Reminder.Kind.OVERDUE]
+    assert claim_due_reminders(late) == []
