@@ -19,8 +19,9 @@ from consultations.models import Meeting, Participant, Resolution, Topic
 from places.models import Area
 from timeline.models import Event
 
-# Steps of earlier objects residents (and a meeting's participants) are told of (反馈). Others are internal (grouping,
-# retitling…) or told through a later object's own event (the item's listing and reopening).
+# Steps of earlier objects residents (and a meeting's participants) are told of (反馈). The
+# others are internal (grouping, retitling…) or told through a later object's own event (the
+# item's listing and reopening).
 RESIDENT_VERBS = {
     "concern.received",
     "issue.accepted",

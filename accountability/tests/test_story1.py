@@ -89,13 +89,13 @@ def test_story_1_yellow_water_from_consultation_to_closing(
         assert set(told.values_list("status", flat=True)) == {Delivery.Status.SENT}
     # They heard of the meeting's notice and its resolution (民事民议/民决) and of the issue
     # being resolved; the resident representative at the meeting too.
-    for verb, told in [
+    for verb, expected in [
         ("meeting.announced", 13),
         ("resolution.recorded", 13),
         ("issue.resolved", 12),
     ]:
         sms = Delivery.objects.filter(event__verb=verb, channel=Delivery.Channel.SMS)
-        assert sms.count() == told, verb
+        assert sms.count() == expected, verb
     assert Delivery.objects.filter(
         address="13800001111", event__verb="resolution.recorded"
     ).exists()
