@@ -90,8 +90,12 @@ def test_anonymous_submits_are_rate_limited_per_phone(client, world, settings):
 
 def test_tracking_page_shows_status_and_no_personal_data(client, world):
     concern = submit_concern(
-        community=world.c1, content="路灯坏了", phone="13912345678", name="王大妈",
-        address="3号楼", channel=WEB,
+        community=world.c1,
+        content="路灯坏了",
+        phone="13912345678",
+        name="王大妈",
+        address="3号楼",
+        channel=WEB,
     )
     accept_issue(concern.issue, actor=world.staff)
     response = client.get(reverse("concerns:track") + f"?code={concern.tracking_code.lower()}")
@@ -108,9 +112,14 @@ def test_staff_register_form(client, world, places):
     response = client.post(
         reverse("concerns:register"),
         {
-            "community": "C1", "channel": "phone", "received_at": "2026-11-20T09:30",
-            "name": "李先生", "phone": "13700000000", "building": places["b"][2].pk,
-            "content": "楼道里堆满杂物", "urgency": "normal",
+            "community": "C1",
+            "channel": "phone",
+            "received_at": "2026-11-20T09:30",
+            "name": "李先生",
+            "phone": "13700000000",
+            "building": places["b"][2].pk,
+            "content": "楼道里堆满杂物",
+            "urgency": "normal",
         },
     )
     assert response.status_code == 302
@@ -131,9 +140,18 @@ def test_patrol_form_for_a_grid_worker(client, world):
 def _many_issues(world, places, n=6):
     for i in range(n):
         submit_concern(
-            community=world.c1, channel=WEB, phone=f"1380000{i:04d}",
-            content=["自来水发黄", "电动车太快", "宠物医院很臭", "半夜装修吵", "路灯不亮",
-                     "井盖坏了"][i % 6], building=places["b"][1 + i % 3],
+            community=world.c1,
+            channel=WEB,
+            phone=f"1380000{i:04d}",
+            content=[
+                "自来水发黄",
+                "电动车太快",
+                "宠物医院很臭",
+                "半夜装修吵",
+                "路灯不亮",
+                "井盖坏了",
+            ][i % 6],
+            building=places["b"][1 + i % 3],
         )
 
 
@@ -172,8 +190,9 @@ def test_board_filters_and_overdue_flag(client, world, places):
 
 
 def test_issue_detail_masks_phones_for_read_only_roles(client, world):
-    concern = submit_concern(community=world.c1, content="路灯坏了", phone="13912345678",
-                             channel=WEB)
+    concern = submit_concern(
+        community=world.c1, content="路灯坏了", phone="13912345678", channel=WEB
+    )
     url = reverse("concerns:issue", args=[concern.issue_id])
     login(client, world.staff)
     assert "13912345678" in client.get(url).content.decode()
@@ -184,8 +203,9 @@ def test_issue_detail_masks_phones_for_read_only_roles(client, world):
 
 
 def test_scope_404_and_403(client, world):
-    concern = submit_concern(community=world.c1, content="路灯坏了", phone="13912345678",
-                             channel=WEB)
+    concern = submit_concern(
+        community=world.c1, content="路灯坏了", phone="13912345678", channel=WEB
+    )
     issue = concern.issue
     detail = reverse("concerns:issue", args=[issue.pk])
     accept = reverse("concerns:issue_action", args=[issue.pk, "accept"])

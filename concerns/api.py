@@ -1,0 +1,440 @@
+"""JSON API of 民事民提: submit and track concerns; list, read and handle issues (staff)."""
+
+from datetime import datetime
+from typing import Any, Literal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+from ninja.responses import Status
+
+from accounts.models import Organisation
+from concerns import actions, grouping
+from concerns.display import mask_name, mask_phone, public_story
+from concerns.models import Category, Concern, Issue
+from concerns.permissions import (
+    can_handle,
+    can_see_personal_data,
+    can_triage,
+    get_issue_for_user,
+    visible_issues,
+)
+from concerns.throttle import limit_anonymous
+from places.models import Area, Building, Compound
+from yishi.api_auth import optional_user, staff_auth
+from yishi.errors import ActionError
+
+router = Router(tags=["concerns"])
+S = Issue.Status
+
+
+# ---- Submitting and tracking
+
+
+class ConcernIn(Schema):
+    community: str = Field(..., description="The community's area code.")
+    content: str = Field("", description="What the matter is (at most 4,000 characters).")
+    phone: str = Field("", description="A mainland number for the call-back.")
+    name: str = ""
+    address: str = ""
+    building: int | None = Field(None, description="A building id (see /areas).")
+    compound: int | None = None
+    category: str | None = Field(None, description="A category code.")
+    channel: Concern.Channel = Field(
+        Concern.Channel.WEB, description="`web` for residents; other channels need a token."
+    )
+    urgency: Concern.Urgency = Concern.Urgency.NORMAL
+    received_at: datetime | None = None
+
+
+class IssueRef(Schema):
+    id: int
+    residents_count: int
+    status: str
+    title: str
+
+
+class ConcernCreated(Schema):
+    tracking_code: str
+    issue: IssueRef
+
+
+class TimelineOut(Schema):
+    when: datetime
+    what: str
+    by: str
+    note: str
+
+
+class TrackedOut(Schema):
+    tracking_code: str
+    community: str
+    received_at: datetime
+    status: str
+    status_label: str
+    title: str
+    category: str | None
+    residents_count: int
+    overdue: bool
+    outcome: str
+    timeline: list[TimelineOut]
+
+
+def _lookup(model: Any, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    obj = model.filter(pk=pk).first()
+    if obj is None:
+        raise ActionError(
+            _("No such %(field)s.") % {"field": field}, code=f"unknown_{field}", field=field
+        )
+    return obj
+
+
+@router.post(
+    "/concerns",
+    auth=None,
+    response={201: ConcernCreated},
+    summary="Submit a concern (anonymous for residents, token for staff channels)",
+)
+def submit(request: HttpRequest, payload: ConcernIn) -> Status:
+    """Registers one concern and groups it into an issue of its community. Residents need no
+    account (channel `web`, rate-limited per phone and per address: 429 with Retry-After);
+    staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: a
+    repeated key returns the first answer."""
+    user = optional_user(request)
+    key = request.headers.get("Idempotency-Key") or None
+    if key:
+        earlier = Concern.objects.select_related("issue").filter(idempotency_key=key[:80]).first()
+        if earlier is not None:
+            return Status(201, _created(earlier))
+    community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
+    if community is None:
+        raise ActionError(
+            _("Unknown community."), code="unknown_community", field="community", status=404
+        )
+    if not user.is_authenticated:
+        limit_anonymous(request, payload.phone)
+    category = None
+    if payload.category:
+        category = Category.objects.filter(code=payload.category, active=True).first()
+        if category is None:
+            raise ActionError(_("Unknown category."), code="unknown_category", field="category")
+    concern = actions.submit_concern(
+        community=community,
+        content=payload.content,
+        channel=payload.channel,
+        phone=payload.phone,
+        name=payload.name,
+        address=payload.address,
+        building=_lookup(Building.objects.select_related("compound"), payload.building, "building"),
+        compound=_lookup(Compound.objects.all(), payload.compound, "compound"),
+        category=category,
+        urgency=payload.urgency,
+        received_at=payload.received_at if user.is_authenticated else None,
+        actor=user if user.is_authenticated else None,
+        idempotency_key=key,
+    )
+    return Status(201, _created(concern))
+
+
+def _created(concern: Concern) -> dict:
+    issue = Issue.objects.get(pk=concern.issue_id)
+    return {
+        "tracking_code": concern.tracking_code,
+        "issue": {
+            "id": issue.pk,
+            "residents_count": issue.residents_count,
+            "status": issue.status,
+            "title": issue.title,
+        },
+    }
+
+
+@router.get(
+    "/concerns/{tracking_code}",
+    auth=None,
+    response=TrackedOut,
+    summary="Follow a concern by its tracking code (public, no personal data)",
+)
+def track(request: HttpRequest, tracking_code: str) -> dict:
+    code = actions.normalise_tracking_code(tracking_code)
+    concern = get_object_or_404(
+        Concern.objects.select_related("issue", "community"), tracking_code=code
+    )
+    issue, story = public_story(concern)
+    return {
+        "tracking_code": concern.tracking_code,
+        "community": concern.community.name,
+        "received_at": concern.received_at,
+        "status": issue.status,
+        "status_label": str(issue.get_status_display()),
+        "title": issue.title,
+        "category": issue.category.name if issue.category else None,
+        "residents_count": issue.residents_count,
+        "overdue": issue.is_overdue,
+        "outcome": issue.outcome,
+        "timeline": [{"when": e.when, "what": e.label, "by": e.by, "note": e.note} for e in story],
+    }
+
+
+# ---- Issues (staff)
+
+
+class IssueOut(Schema):
+    id: int
+    title: str
+    community: str = Field(..., alias="community.code")
+    grid: str | None = Field(None, alias="grid.code")
+    category: str | None = Field(None, alias="category.code")
+    status: str
+    level: str
+    residents_count: int
+    concerns_count: int
+    first_received_at: datetime
+    last_received_at: datetime
+    accept_due_at: datetime | None
+    resolve_due_at: datetime | None
+    overdue: bool = Field(..., alias="is_overdue")
+    outcome: str
+    merged_into: int | None = Field(None, alias="merged_into_id")
+
+
+class ConcernOut(Schema):
+    id: int
+    tracking_code: str
+    channel: str
+    received_at: datetime
+    content: str
+    name: str
+    phone: str
+    address: str
+    building: str | None
+    similarity: float | None
+    grouping_confirmed: bool
+
+
+class CandidateOut(Schema):
+    issue_id: int
+    title: str
+    similarity: float
+    residents_count: int
+
+
+class IssueDetailOut(IssueOut):
+    concerns: list[ConcernOut] = Field(..., alias="concern_rows")
+    candidates: list[CandidateOut] = Field(..., alias="candidate_rows")
+    can_handle: bool = Field(..., alias="caller_can_handle")
+    can_triage: bool = Field(..., alias="caller_can_triage")
+
+
+@router.get("/issues", auth=staff_auth, response=list[IssueOut], summary="List issues in scope")
+@paginate
+def list_issues(
+    request: HttpRequest,
+    community: str | None = None,
+    grid: str | None = None,
+    category: str | None = None,
+    status: str | None = "open",
+    channel: str | None = None,
+    overdue: bool = False,
+    sort: Literal["residents", "oldest", "newest"] = "residents",
+) -> QuerySet[Issue]:
+    """Issues the caller may see. `status=open` (default) keeps open ones, `status=all` every
+    one; `sort=residents` ranks by distinct residents (大家普遍关心的问题)."""
+    rows = visible_issues(request.user).select_related("community", "grid", "category")
+    if community:
+        rows = rows.filter(community__code=community)
+    if grid:
+        rows = rows.filter(grid__code=grid)
+    if category:
+        rows = rows.filter(category__code=category)
+    if status == "open":
+        rows = rows.filter(status__in=Issue.OPEN_STATUSES)
+    elif status and status != "all":
+        rows = rows.filter(status=status)
+    if channel:
+        rows = rows.filter(Exists(Concern.objects.filter(issue=OuterRef("pk"), channel=channel)))
+    if overdue:
+        now = timezone.now()
+        rows = rows.filter(
+            Q(status=S.NEW, accept_due_at__lt=now)
+            | Q(status__in=Issue.OPEN_STATUSES, resolve_due_at__lt=now)
+        )
+    order = {
+        "residents": ["-residents_count", "first_received_at"],
+        "oldest": ["first_received_at"],
+        "newest": ["-first_received_at"],
+    }[sort]
+    return rows.order_by(*order, "pk")
+
+
+def _detail(request: HttpRequest, issue: Issue) -> Issue:
+    issue = get_issue_for_user(request.user, issue.pk)
+    personal = can_see_personal_data(request.user, issue)
+    concerns = []
+    for c in issue.concerns.select_related("building", "building__compound").order_by(
+        "received_at"
+    ):
+        concerns.append(
+            {
+                "id": c.pk,
+                "tracking_code": c.tracking_code,
+                "channel": c.channel,
+                "received_at": c.received_at,
+                "content": c.content,
+                "name": c.reporter_name if personal else mask_name(c.reporter_name),
+                "phone": c.phone if personal else mask_phone(c.phone),
+                "address": c.address if personal else "",
+                "building": str(c.building) if c.building else None,
+                "similarity": c.similarity,
+                "grouping_confirmed": c.grouping_confirmed,
+            }
+        )
+    triage = can_triage(request.user, issue)
+    candidates = []
+    if triage and issue.is_open:
+        candidates = grouping.rank(
+            grouping.load_terms(issue.terms),
+            actions._candidate_rows(issue.community, exclude=[issue.pk]),
+        )[:10]
+    issue.concern_rows = concerns  # type: ignore[attr-defined]
+    issue.candidate_rows = [c.__dict__ for c in candidates]  # type: ignore[attr-defined]
+    issue.caller_can_handle = can_handle(request.user, issue)  # type: ignore[attr-defined]
+    issue.caller_can_triage = triage  # type: ignore[attr-defined]
+    return issue
+
+
+@router.get("/issues/{issue_id}", auth=staff_auth, response=IssueDetailOut, summary="One issue")
+def issue_detail(request: HttpRequest, issue_id: int) -> Issue:
+    """The issue, its concerns (phones masked unless the caller handles it) and the open
+    issues of the community that look like it, ranked by similarity."""
+    return _detail(request, get_issue_for_user(request.user, issue_id))
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class VisitIn(Schema):
+    notes: str
+
+
+class OutcomeIn(Schema):
+    outcome: str
+
+
+class EscalateIn(Schema):
+    reason: str
+    to: Literal["community", "street", "department"] = "community"
+    organisation: int | None = None
+
+
+class ReasonIn(Schema):
+    reason: str
+
+
+class MergeIn(Schema):
+    into: int = Field(..., description="The issue that takes over this one's concerns.")
+    note: str = ""
+
+
+class SplitIn(Schema):
+    concerns: list[int]
+    title: str = ""
+
+
+class MoveIn(Schema):
+    concern: int
+    to: int
+
+
+def _act(request: HttpRequest, issue_id: int) -> Issue:
+    return get_issue_for_user(request.user, issue_id)
+
+
+@router.post("/issues/{issue_id}/accept", auth=staff_auth, response=IssueDetailOut)
+def accept(request: HttpRequest, issue_id: int, payload: NoteIn) -> Issue:
+    issue = actions.accept_issue(_act(request, issue_id), actor=request.user, note=payload.note)
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/site-visit", auth=staff_auth, response=IssueDetailOut)
+def site_visit(request: HttpRequest, issue_id: int, payload: VisitIn) -> Issue:
+    issue = actions.record_site_visit(
+        _act(request, issue_id), actor=request.user, notes=payload.notes
+    )
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/settle", auth=staff_auth, response=IssueDetailOut)
+def settle(request: HttpRequest, issue_id: int, payload: OutcomeIn) -> Issue:
+    issue = actions.settle_issue(
+        _act(request, issue_id), actor=request.user, outcome=payload.outcome
+    )
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/escalate", auth=staff_auth, response=IssueDetailOut)
+def escalate(request: HttpRequest, issue_id: int, payload: EscalateIn) -> Issue:
+    """`to=community` from the grid; `street` or `department` (with `organisation`) from the
+    community."""
+    issue = _act(request, issue_id)
+    if payload.to == "community":
+        issue = actions.escalate_to_community(issue, actor=request.user, reason=payload.reason)
+    else:
+        organisation = (
+            get_object_or_404(Organisation, pk=payload.organisation)
+            if payload.organisation
+            else None
+        )
+        issue = actions.escalate_onward(
+            issue,
+            actor=request.user,
+            reason=payload.reason,
+            to=payload.to,
+            organisation=organisation,
+        )
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/hand-back", auth=staff_auth, response=IssueDetailOut)
+def hand_back(request: HttpRequest, issue_id: int, payload: ReasonIn) -> Issue:
+    issue = actions.hand_back(_act(request, issue_id), actor=request.user, reason=payload.reason)
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/merge", auth=staff_auth, response=IssueDetailOut)
+def merge(request: HttpRequest, issue_id: int, payload: MergeIn) -> Issue:
+    """Merge this issue into `into`; answers with the issue that remains."""
+    source = _act(request, issue_id)
+    into = get_issue_for_user(request.user, payload.into)
+    return _detail(
+        request, actions.merge_issues(source, into=into, actor=request.user, note=payload.note)
+    )
+
+
+@router.post("/issues/{issue_id}/split", auth=staff_auth, response={201: IssueDetailOut})
+def split(request: HttpRequest, issue_id: int, payload: SplitIn) -> Status:
+    """Take the listed concerns out into a new issue; answers with the new issue."""
+    new = actions.split_issue(
+        _act(request, issue_id),
+        concern_ids=payload.concerns,
+        actor=request.user,
+        title=payload.title,
+    )
+    return Status(201, _detail(request, new))
+
+
+@router.post("/issues/{issue_id}/move", auth=staff_auth, response=IssueDetailOut)
+def move(request: HttpRequest, issue_id: int, payload: MoveIn) -> Issue:
+    """Move one of this issue's concerns to issue `to`; answers with the target issue."""
+    issue = _act(request, issue_id)
+    concern = get_object_or_404(Concern, pk=payload.concern, issue=issue)
+    target = get_issue_for_user(request.user, payload.to)
+    actions.move_concern(concern, to=target, actor=request.user)
+    return _detail(request, target)

@@ -1,0 +1,190 @@
+"""The JSON API: submit, track, idempotency, rate limits, bad input, issues for staff."""
+
+import json
+
+import pytest
+
+from accounts.models import ApiToken
+from concerns.models import Concern, Issue
+
+URL = "/api/v1/concerns"
+
+
+def post(client, body, **headers):
+    return client.post(URL, json.dumps(body), content_type="application/json", **headers)
+
+
+def bearer(user) -> dict:
+    _token, key = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def body(**kw):
+    return {"community": "C1", "content": "自来水发黄了", "phone": "13800138000"} | kw
+
+
+def test_submit_answers_201_with_code_and_issue(client, world, places):
+    response = post(client, body(building=places["b"][3].pk))
+    assert response.status_code == 201
+    data = response.json()
+    assert len(data["tracking_code"]) == 8
+    assert data["issue"]["residents_count"] == 1
+    second = post(client, body(phone="13900139000", content="水龙头出来的水是黄的")).json()
+    assert second["issue"]["id"] == data["issue"]["id"]
+    assert second["issue"]["residents_count"] == 2
+
+
+def test_idempotency_key_returns_the_first_answer(client, world):
+    first = post(client, body(), HTTP_IDEMPOTENCY_KEY="k-123")
+    again = post(client, body(), HTTP_IDEMPOTENCY_KEY="k-123")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Concern.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "field"),
+    [
+        ({"content": ""}, 400, "content"),
+        ({"content": "水" * 4001}, 400, "content"),
+        ({"content": "<script>alert(1)</script>"}, 400, "content"),
+        ({"phone": "1234"}, 400, "phone"),
+        ({"community": "NOPE"}, 404, "community"),
+        ({"channel": "phone"}, 403, "channel"),
+        ({"building": 999999}, 400, "building"),
+        ({"channel": "pigeon"}, 422, "channel"),
+    ],
+)
+def test_bad_input_is_a_4xx_json_error_and_writes_nothing(client, world, changes, status, field):
+    response = post(client, body(**changes))
+    assert response.status_code == status
+    error = response.json()["error"]
+    assert error["code"] and error["message"]
+    assert field in error["fields"]
+    assert Concern.objects.count() == 0 and Issue.objects.count() == 0
+
+
+def test_missing_content_field(client, world):
+    response = post(client, {"community": "C1", "phone": "13800138000"})
+    assert response.status_code == 400
+    assert Concern.objects.count() == 0
+
+
+def test_anonymous_submits_are_limited_per_phone_and_per_ip(client, world, settings):
+    settings.CONCERN_SUBMIT_PER_PHONE = 3
+    settings.CONCERN_SUBMIT_PER_IP = 5
+    for _ in range(3):
+        assert post(client, body()).status_code == 201
+    limited = post(client, body())
+    assert limited.status_code == 429
+    assert int(limited["Retry-After"]) > 0
+    assert limited.json()["error"]["code"] == "rate_limited"
+    # Other phones from the same address, up to the address's limit.
+    assert post(client, body(phone="13900000001")).status_code == 201
+    assert post(client, body(phone="13900000002")).status_code == 429
+    assert Concern.objects.count() == 4
+
+
+def test_staff_channel_with_a_token(client, world):
+    response = post(
+        client,
+        body(channel="phone", received_at="2026-11-20T09:00:00+08:00"),
+        **bearer(world.staff),
+    )
+    assert response.status_code == 201
+    concern = Concern.objects.get()
+    assert concern.channel == "phone" and concern.created_by == world.staff
+
+
+def test_tracking_is_public_without_personal_data(client, world):
+    code = post(client, body(name="张阿姨", address="5号楼1单元302")).json()["tracking_code"]
+    response = client.get(f"{URL}/{code.lower()}")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["status"] == "new" and data["residents_count"] == 1
+    text = json.dumps(data, ensure_ascii=False)
+    assert "13800138000" not in text and "张阿姨" not in text and "302" not in text
+    assert data["timeline"][0]["what"]
+    assert client.get(f"{URL}/ZZZZ2222").status_code == 404
+
+
+def test_issue_list_and_handling_by_the_grid_worker(client, world, places):
+    issue_id = post(client, body(building=places["b"][3].pk)).json()["issue"]["id"]
+    auth = bearer(world.grid_worker)
+    listing = client.get("/api/v1/issues", **auth).json()
+    assert listing["count"] == 1 and listing["items"][0]["id"] == issue_id
+    base = f"/api/v1/issues/{issue_id}"
+    r = client.post(f"{base}/accept", "{}", content_type="application/json", **auth)
+    assert r.status_code == 200 and r.json()["status"] == "accepted"
+    r = client.post(
+        f"{base}/site-visit",
+        json.dumps({"notes": "查看了3号楼水龙头"}),
+        content_type="application/json",
+        **auth,
+    )
+    assert r.json()["status"] == "in_progress"
+    r = client.post(
+        f"{base}/escalate",
+        json.dumps({"reason": "需要自来水公司"}),
+        content_type="application/json",
+        **auth,
+    )
+    assert r.status_code == 200 and r.json()["level"] == "community"
+    # The grid worker no longer handles it; the community does.
+    r = client.post(
+        f"{base}/settle", json.dumps({"outcome": "x"}), content_type="application/json", **auth
+    )
+    assert r.status_code == 403
+    r = client.post(
+        f"{base}/settle",
+        json.dumps({"outcome": "已冲洗管道"}),
+        content_type="application/json",
+        **bearer(world.staff),
+    )
+    assert r.status_code == 200 and r.json()["status"] == "settled"
+
+
+def test_issue_api_scope(client, world):
+    issue_id = post(client, body()).json()["issue"]["id"]
+    assert client.get(f"/api/v1/issues/{issue_id}").status_code == 401
+    assert client.get(f"/api/v1/issues/{issue_id}", **bearer(world.staff2)).status_code == 404
+    detail = client.get(f"/api/v1/issues/{issue_id}", **bearer(world.cppcc))
+    assert detail.status_code == 200
+    assert detail.json()["concerns"][0]["phone"] == "138****8000"
+    r = client.post(
+        f"/api/v1/issues/{issue_id}/accept",
+        "{}",
+        content_type="application/json",
+        **bearer(world.cppcc),
+    )
+    assert r.status_code == 403
+    assert client.get("/api/v1/issues", **bearer(world.staff2)).json()["count"] == 0
+
+
+def test_merge_and_split_over_the_api(client, world):
+    auth = bearer(world.staff)
+    a = post(client, body(content="自来水发黄")).json()["issue"]["id"]
+    b = post(client, body(content="小区路灯不亮", phone="13900000001")).json()["issue"]["id"]
+    assert a != b
+    r = client.post(
+        f"/api/v1/issues/{b}/merge",
+        json.dumps({"into": a}),
+        content_type="application/json",
+        **auth,
+    )
+    assert r.status_code == 200 and r.json()["residents_count"] == 2
+    assert Issue.objects.get(pk=b).status == "merged"
+    lamp = Concern.objects.get(content="小区路灯不亮")
+    r = client.post(
+        f"/api/v1/issues/{a}/split",
+        json.dumps({"concerns": [lamp.pk]}),
+        content_type="application/json",
+        **auth,
+    )
+    assert r.status_code == 201 and r.json()["residents_count"] == 1
+    assert Issue.objects.get(pk=a).residents_count == 1
+
+
+def test_openapi_lists_the_endpoints(client, world):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/concerns" in paths and "/api/v1/issues/{issue_id}/merge" in paths
