@@ -33,7 +33,8 @@ MAX_ROWS = 5000
 MAX_BYTES = 10 * 1024 * 1024
 EARLIEST = date(2000, 1, 1)
 
-# The template's columns, in order. Headers are read in Chinese or English.
+# The template's columns, in order: (key, label, required). Headers are read in Chinese or
+# English, and under the other names paper registers commonly use.
 COLUMNS: list[tuple[str, Promise, bool]] = [
     ("received", gettext_lazy("Date received"), True),
     ("name", gettext_lazy("Name"), False),
@@ -42,6 +43,15 @@ COLUMNS: list[tuple[str, Promise, bool]] = [
     ("category", gettext_lazy("Category"), False),
     ("content", gettext_lazy("What was raised"), True),
 ]
+
+ALIASES = {
+    "received": {"登记日期", "日期", "登记时间", "来访日期", "来信日期", "反映时间"},
+    "name": {"姓名", "来访人", "来访人姓名", "反映人"},
+    "phone": {"联系电话", "电话", "手机", "手机号"},
+    "address": {"住址", "地址", "家庭住址", "居住地址"},
+    "category": {"类别", "问题类别", "分类"},
+    "content": {"反映问题", "反映内容", "诉求内容", "主要问题", "来信来访事由"},
+}
 
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
@@ -71,7 +81,7 @@ class ImportResult:
 
 def header_names(key: str) -> set[str]:
     label = {k: v for k, v, _required in COLUMNS}[key]
-    names = set()
+    names = set(ALIASES.get(key, ()))
     for language in ("zh-hans", "en"):
         with translation.override(language):
             names.add(str(label).strip().lower())
@@ -239,7 +249,11 @@ def import_register(upload: IO[bytes], *, community: Area, actor: Any) -> Import
     if len(data) > MAX_BYTES:
         raise ImportFailed([RowError(0, "", _("The file is larger than 10 MB."))])
     rows = read_rows(io.BytesIO(data))
-    digest = hashlib.sha256(data).hexdigest()[:24]
+    # Keyed on what the rows say (not the file's bytes, which change with every save), so
+    # uploading the same register twice adds nothing the second time.
+    digest = hashlib.sha256(
+        repr([(r["received_at"], r["name"], r["phone"], r["content"]) for r in rows]).encode()
+    ).hexdigest()[:24]
     issues: set[int] = set()
     with transaction.atomic():
         for row in rows:

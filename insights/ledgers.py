@@ -17,7 +17,7 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
@@ -282,7 +282,7 @@ def write_ledger(
     """Write the ledger `kind` (a key of LEDGERS) for the area and period to `out`."""
     ctx = Context(area, period, metrics.Scope.of(area), personal_data, now or timezone.now())
     workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(_("Summary"))
+    summary = workbook.create_sheet(pgettext("ledger sheet", "Summary"))
     summary.column_dimensions["A"].width = 22
     summary.column_dimensions["E"].width = 60
     title = WriteOnlyCell(summary, value=f"{area.name} · {LEDGERS[kind].title}")

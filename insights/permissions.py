@@ -68,4 +68,4 @@ def mask_phone(phone: str) -> str:
 
 def mask_name(name: str) -> str:
     name = name.strip()
-    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+    return name[:1] + "**" if name else ""
