@@ -181,12 +181,12 @@ def action_item_ledger_rows(
         _("Action item"),
         _("Community"),
         _("Owner"),
-        _("Listed"),
+        _("Date listed"),
         _("Deadline"),
         _("Status"),
         _("Latest progress"),
         _("Overdue"),
-        _("Closed"),
+        _("Date closed"),
     ]
     statuses = dict(ActionItem.Status.choices)
     today = timezone.localdate(now)

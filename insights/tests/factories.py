@@ -191,6 +191,7 @@ def march_later_steps(world, issues: dict[str, Issue]) -> dict:
         deadline=date(2026, 12, 31),
     )
     concern = issues["B"].concerns.first()
+    assert concern is not None
     R = Evaluation.Rating
     for n, (rating, when) in enumerate(
         [
