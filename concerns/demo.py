@@ -1,0 +1,364 @@
+"""Demo concerns from the seed's stories. Idempotent: every concern carries a fixed
+idempotency key, and every step after it is taken only if it has not been taken yet.
+
+Later demo loaders (consultations, accountability) find the issues by the title constants.
+"""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.models import User
+from concerns import actions
+from concerns.models import Concern, Issue
+from places.models import Area, Building, Compound
+
+YELLOW_WATER_TITLE = "金城蓝湾二期自来水发黄"
+STORY2_TITLES = (
+    "沿街商铺占道堆放、跨门经营",
+    "电动车在小区内超速行驶",
+    "宠物医院环境卫生差",
+)
+JCLW = "640106001001"
+JINSHAN = "640202001001"
+C = Concern.Channel
+
+# Story 1: twelve households of 金城蓝湾二期, each in their own words, over three channels.
+# (key, building, room, phone, channel, text, days ago)
+YELLOW_WATER = [
+    (
+        "01",
+        "3号楼",
+        "2单元501",
+        "13995010301",
+        C.PHONE,
+        "家里自来水发黄，接了一盆全是黄的，没法做饭",
+        9,
+    ),
+    (
+        "02",
+        "3号楼",
+        "1单元302",
+        "13995010302",
+        C.WECHAT,
+        "3号楼的水龙头放出来是黄水，已经好几天了",
+        9,
+    ),
+    (
+        "03",
+        "5号楼",
+        "3单元601",
+        "13995010503",
+        C.GRID_PHONE,
+        "水黄黄的，洗衣服都染黄了，孩子不敢喝",
+        8,
+    ),
+    (
+        "04",
+        "7号楼",
+        "1单元101",
+        "13995010704",
+        C.PHONE,
+        "自来水颜色不对，像铁锈水，物业说没问题",
+        8,
+    ),
+    (
+        "05",
+        "2号楼",
+        "2单元402",
+        "13995010205",
+        C.WECHAT,
+        "我们楼的水又黄了，烧开了底下一层黄渣子",
+        8,
+    ),
+    (
+        "06",
+        "9号楼",
+        "1单元1102",
+        "13995010906",
+        C.GRID_PHONE,
+        "早上一开龙头出来的水发黄有味道，放一会儿才清",
+        7,
+    ),
+    ("07", "11号楼", "2单元801", "13995011107", C.PHONE, "二期自来水浑浊发黄，希望社区管一管", 7),
+    (
+        "08",
+        "4号楼",
+        "3单元301",
+        "13995010408",
+        C.WECHAT,
+        "水质太差了，黄色的水，净水器滤芯一周就黄了",
+        7,
+    ),
+    (
+        "09",
+        "6号楼",
+        "1单元202",
+        "13995010609",
+        C.GRID_PHONE,
+        "家里的水发黄，不知道能不能喝，老人很担心",
+        6,
+    ),
+    (
+        "10",
+        "8号楼",
+        "2单元1201",
+        "13995010810",
+        C.PHONE,
+        "自来水出黄水，物业送检说正常，可还是黄",
+        6,
+    ),
+    (
+        "11",
+        "10号楼",
+        "1单元501",
+        "13995011011",
+        C.WECHAT,
+        "10号楼水龙头流出黄水，楼上楼下都这样",
+        5,
+    ),
+    ("12", "12号楼", "3单元702", "13995011212", C.GRID_PHONE, "顶楼的水最黄，怀疑楼顶水箱脏了", 5),
+    # The first household calls again: still twelve residents.
+    (
+        "13",
+        "3号楼",
+        "2单元501",
+        "13995010301",
+        C.PHONE,
+        "上次反映的自来水发黄还没解决，水还是黄的",
+        3,
+    ),
+]
+
+# Story 2: three phone reports about 金城蓝湾.
+# (key, compound, building or None, phone, text, title, days ago)
+PHONE_REPORTS = [
+    (
+        "s2-shops",
+        "金城蓝湾沿街营业房",
+        "A段",
+        "13995020001",
+        "沿街商铺把货物堆到店门外，还跨门经营，人行道都走不了",
+        STORY2_TITLES[0],
+        12,
+    ),
+    (
+        "s2-ebikes",
+        "金城蓝湾一期",
+        None,
+        "13995020002",
+        "小区里电动车骑得飞快，横冲直撞，老人孩子出门很危险",
+        STORY2_TITLES[1],
+        11,
+    ),
+    (
+        "s2-pets",
+        "金城蓝湾沿街营业房",
+        "B段",
+        "13995020003",
+        "小区门口的宠物医院卫生太差，狗粪便和异味很大，夏天苍蝇多",
+        STORY2_TITLES[2],
+        11,
+    ),
+]
+
+# Story 4: 金山社区, 春晖小区 — matters settled in the grid (小事不出网格).
+# (key, compound, text, outcome, days ago)
+JINSHAN_SETTLED = [
+    (
+        "s4-01",
+        "春晖小区",
+        "楼上楼下因为卫生间漏水吵起来了，两家闹得很僵",
+        "网格员和楼长上门调解，楼上维修防水，双方握手言和",
+        40,
+    ),
+    (
+        "s4-02",
+        "春晖小区",
+        "两户邻居因为楼道里放鞋柜起了纠纷",
+        "在议事角调解，鞋柜移回各自家中，楼道恢复通畅",
+        36,
+    ),
+    (
+        "s4-03",
+        "春晖小区",
+        "楼后空地垃圾成堆，好久没人清理，气味很大",
+        "组织党员志愿者和物业清理垃圾三车，设置垃圾桶",
+        33,
+    ),
+    (
+        "s4-04",
+        "春晖小区",
+        "小区门口小绿地的围栏倒了好几段，狗跑进去踩草坪",
+        "物业修复围栏二十米，补种草皮",
+        30,
+    ),
+    (
+        "s4-05",
+        "春晖小区",
+        "单元门口小广告贴得到处都是，很难看",
+        "志愿者清理小广告，物业加装公告栏",
+        27,
+    ),
+    (
+        "s4-06",
+        "金山花园",
+        "楼道里堆放废旧家具和纸箱，存在消防隐患",
+        "通知住户三日内自行清理，逾期由物业统一清运，已清理完毕",
+        24,
+    ),
+    (
+        "s4-07",
+        "春晖小区",
+        "广场舞音响声音太大，晚上十点还在跳，吵得睡不着",
+        "与舞队协商，音量调低并九点半前结束",
+        20,
+    ),
+    ("s4-08", "金山花园", "3号楼门前路灯坏了，晚上黑灯瞎火的", "物业更换灯具，路灯恢复照明", 16),
+    (
+        "s4-09",
+        "春晖小区",
+        "租户和房东为押金的事吵到社区来了",
+        "网格员和调解员调解，房东退还押金，双方签字确认",
+        12,
+    ),
+    ("s4-10", "春晖小区", "小区绿化带里的树枝挡住二楼窗户，采光不好", "物业修剪树枝，住户满意", 9),
+    ("s4-11", "金山花园", "下水道堵了，污水往外冒，味道很大", "物业疏通下水管道，清洗地面", 6),
+]
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _building(compound: Compound, name: str | None) -> Building | None:
+    if not name:
+        return None
+    return Building.objects.filter(compound=compound, name=name).first()
+
+
+def _submit(key: str, **kwargs: Any) -> Concern:
+    return actions.submit_concern(idempotency_key=f"demo:{key}", **kwargs)
+
+
+def _retitle(issue: Issue, title: str, actor: Any) -> Issue:
+    issue.refresh_from_db()
+    if issue.title != title:
+        issue = actions.retitle_issue(issue, title=title, actor=actor)
+    return issue
+
+
+def _accept(issue: Issue, actor: Any, note: str = "") -> Issue:
+    issue.refresh_from_db()
+    if issue.status == Issue.Status.NEW:
+        issue = actions.accept_issue(issue, actor=actor, note=note)
+    return issue
+
+
+def _visit(issue: Issue, actor: Any, notes: str) -> Issue:
+    issue.refresh_from_db()
+    if issue.status in (Issue.Status.NEW, Issue.Status.ACCEPTED):
+        issue = actions.record_site_visit(issue, actor=actor, notes=notes)
+    return issue
+
+
+def _escalate(issue: Issue, actor: Any, reason: str) -> Issue:
+    issue.refresh_from_db()
+    if issue.level == Issue.Level.GRID and issue.is_open:
+        issue = actions.escalate_to_community(issue, actor=actor, reason=reason)
+    return issue
+
+
+def load(out) -> None:
+    now = timezone.now()
+    jclw = Area.objects.filter(code=JCLW).first()
+    jinshan = Area.objects.filter(code=JINSHAN).first()
+    staff = _user("staff_jclw")
+    grid_worker = _user("grid_jclw")
+    if jclw is None or staff is None or grid_worker is None:
+        out.write("concerns: places or accounts demo missing, skipped\n")
+        return
+    before = Concern.objects.count()
+
+    # Story 1: yellow tap water in 金城蓝湾二期.
+    phase2 = Compound.objects.get(grid__parent=jclw, name="金城蓝湾二期")
+    water_issue = None
+    for key, building, room, phone, channel, text, days in YELLOW_WATER:
+        actor = grid_worker if channel == C.GRID_PHONE else staff
+        concern = _submit(
+            f"s1-{key}",
+            community=jclw,
+            content=text,
+            channel=channel,
+            phone=phone,
+            building=_building(phase2, building),
+            address=room,
+            received_at=now - timedelta(days=days, hours=int(key) % 5),
+            actor=actor,
+        )
+        water_issue = concern.issue
+    assert water_issue is not None
+    water_issue = _retitle(water_issue, YELLOW_WATER_TITLE, staff)
+    water_issue = _accept(water_issue, grid_worker, "已受理，联系物业公司取水样送检")
+    water_issue = _visit(
+        water_issue,
+        grid_worker,
+        "入户查看3号楼、5号楼、12号楼，放水后水色发黄；物业已取水样送检测公司，检测结果正常。"
+        "自来水公司冲洗管道后仍未好转。",
+    )
+    _escalate(
+        water_issue,
+        grid_worker,
+        "涉及物业、自来水公司和市政用水管理处，网格内无法解决，提请社区组织协商",
+    )
+
+    # Story 2: three phone reports, seen on site, taken to the community.
+    for key, compound_name, building, phone, text, title, days in PHONE_REPORTS:
+        compound = Compound.objects.get(grid__parent=jclw, name=compound_name)
+        concern = _submit(
+            key,
+            community=jclw,
+            content=text,
+            channel=C.PHONE,
+            phone=phone,
+            compound=compound,
+            building=_building(compound, building),
+            received_at=now - timedelta(days=days),
+            actor=staff,
+        )
+        issue = _retitle(concern.issue, title, staff)
+        handler = staff if issue.grid is None else _handler_for(issue, staff)
+        issue = _accept(issue, handler)
+        issue = _visit(issue, handler, "实地查看情况属实，需物业公司和综合执法局共同处理")
+        _escalate(issue, handler, "需要居民代表、物业公司和综合执法局协商解决")
+
+    # Story 4: 金山社区, settled in the grid.
+    secretary = _user("secretary_jinshan")
+    if jinshan is not None and secretary is not None:
+        for key, compound_name, text, outcome, days in JINSHAN_SETTLED:
+            compound = Compound.objects.get(grid__parent=jinshan, name=compound_name)
+            concern = _submit(
+                key,
+                community=jinshan,
+                content=text,
+                channel=C.PATROL if int(key[-2:]) % 2 else C.VISIT,
+                compound=compound,
+                received_at=now - timedelta(days=days),
+                actor=secretary,
+            )
+            issue = concern.issue
+            issue.refresh_from_db()
+            if issue.is_open:
+                issue = _accept(issue, secretary)
+                actions.settle_issue(issue, actor=secretary, outcome=outcome)
+    out.write(f"concerns: {Concern.objects.count() - before} new concerns\n")
+
+
+def _handler_for(issue: Issue, fallback: User) -> User:
+    """The grid worker of the issue's grid when the demo has one, else community staff."""
+    if issue.grid is not None and issue.grid.code.endswith("G2"):
+        return _user("grid_jclw") or fallback
+    if issue.grid is not None and issue.grid.code.endswith("G1"):
+        return _user("grid_jclw1") or fallback
+    return fallback
