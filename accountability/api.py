@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
+from ninja.responses import Status
 
 from accountability import actions, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
@@ -139,7 +140,7 @@ def get_item(request: HttpRequest, item_id: int) -> ActionItem:
 @router.post(
     "/action-items", response={201: ItemOut}, auth=staff_auth, summary="List an item (挂牌)"
 )
-def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, ActionItem]:
+def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
     if community is None:
         raise ActionError(_("Unknown community."), field="community")
@@ -174,7 +175,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> tuple[int, ActionItem]
         milestones=[(m.title, m.due_on) for m in payload.milestones],
         idempotency_key=payload.idempotency_key,
     )
-    return 201, item
+    return Status(201, item)
 
 
 @router.get(
@@ -194,11 +195,9 @@ def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate
     auth=staff_auth,
     summary="Report progress (the owner)",
 )
-def post_progress(
-    request: HttpRequest, item_id: int, payload: ProgressIn
-) -> tuple[int, ProgressUpdate]:
+def post_progress(request: HttpRequest, item_id: int, payload: ProgressIn) -> Status:
     item = _item(request, item_id)
-    return 201, actions.report_progress(item, actor=request.user, text=payload.text)
+    return Status(201, actions.report_progress(item, actor=request.user, text=payload.text))
 
 
 @router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")
@@ -240,9 +239,7 @@ def list_evaluations(request: HttpRequest, item_id: int) -> QuerySet[Evaluation]
     response={201: EvaluationOut},
     summary="Rate an item (a resident, with their tracking code)",
 )
-def post_evaluation(
-    request: HttpRequest, item_id: int, payload: EvaluationIn
-) -> tuple[int, Evaluation]:
+def post_evaluation(request: HttpRequest, item_id: int, payload: EvaluationIn) -> Status:
     """Open to residents: the tracking code of a concern behind the item is the credential.
     Each resident rates once; a wrong code is refused (and attempts are rate-limited)."""
     wait = hit(f"rate:{client_ip(request)}", 30, 60)
@@ -254,7 +251,7 @@ def post_evaluation(
     evaluation = actions.rate_item(
         item, tracking_code=payload.tracking_code, rating=payload.rating, comment=payload.comment
     )
-    return 201, evaluation
+    return Status(201, evaluation)
 
 
 @router.get(

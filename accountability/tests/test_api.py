@@ -1,0 +1,145 @@
+"""The JSON API: every change through the actions, bad input a 4xx that writes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accountability.models import ActionItem, Evaluation, ProgressUpdate
+from accountability.tests.conftest import codes_of
+from accounts.models import ApiToken
+
+API = "/api/v1"
+
+
+def bearer(user):
+    _token, key = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def post(client, url, data, user=None):
+    headers = bearer(user) if user else {}
+    return client.post(url, data, content_type="application/json", **headers)
+
+
+def test_list_an_item_and_walk_it_to_closing(world, client, issue, water_company, water_rep):
+    deadline = (timezone.localdate() + timedelta(days=10)).isoformat()
+    payload = {
+        "community": world.c1.code,
+        "title": "冲洗管道",
+        "owner_organisation": water_company.pk,
+        "deadline": deadline,
+        "issues": [issue.pk],
+        "milestones": [{"title": "管道", "due_on": deadline}],
+    }
+    response = post(client, f"{API}/action-items", payload, world.staff)
+    assert response.status_code == 201, response.content
+    item = response.json()
+    assert item["status"] == "listed" and item["residents_count"] == 5 and not item["overdue"]
+    base = f"{API}/action-items/{item['id']}"
+    assert post(client, f"{base}/progress", {"text": "开始"}, world.staff).status_code == 403
+    assert post(client, f"{base}/progress", {"text": "开始"}, water_rep).status_code == 201
+    assert post(client, f"{base}/done", {}, water_rep).json()["status"] == "done"
+    closing = post(client, f"{base}/close", {}, world.staff)
+    assert closing.status_code == 409
+    assert closing.json()["error"]["code"] == "conflict"
+    code = codes_of(issue)[0]
+    rating = post(
+        client, f"{base}/evaluations", {"tracking_code": code, "rating": "satisfied"}
+    )  # no login: the tracking code is the credential
+    assert rating.status_code == 201
+    again = post(client, f"{base}/evaluations", {"tracking_code": code, "rating": "satisfied"})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "already_rated"
+    wrong = post(
+        client, f"{base}/evaluations", {"tracking_code": "BAD00000", "rating": "satisfied"}
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["error"]["fields"] == {"tracking_code": [wrong.json()["error"]["message"]]}
+    assert post(client, f"{base}/verify", {"note": "验收"}, world.staff).status_code == 200
+    closed = post(client, f"{base}/close", {}, world.staff)
+    assert closed.status_code == 200 and closed.json()["closed_at"]
+    reopened = post(client, f"{base}/reopen", {"note": "复查不合格"}, world.staff)
+    assert reopened.json()["status"] == "reopened"
+    listing = client.get(f"{API}/action-items?status=reopened", **bearer(world.staff)).json()
+    assert listing["count"] == 1
+    ratings = client.get(f"{base}/evaluations", **bearer(world.staff)).json()
+    assert [r["rating"] for r in ratings] == ["satisfied"]
+    assert len(client.get(f"{base}/progress", **bearer(world.staff)).json()) == 1
+
+
+@pytest.mark.parametrize(
+    "change, status, field",
+    [
+        ({"deadline": "2000-01-01"}, 400, "deadline"),
+        ({"deadline": "not a date"}, 422, "deadline"),
+        ({"community": "NOPE"}, 400, "community"),
+        ({"owner_organisation": 99999}, 400, "owner_organisation"),
+        ({"issues": [99999]}, 400, "issues"),
+        ({"title": ""}, 400, "title"),
+        ({"resolution": 99999}, 400, "resolution"),
+    ],
+)
+def test_bad_listing_writes_nothing(world, client, issue, water_company, change, status, field):
+    payload = {
+        "community": world.c1.code,
+        "title": "冲洗管道",
+        "owner_organisation": water_company.pk,
+        "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "issues": [issue.pk],
+        **change,
+    }
+    response = post(client, f"{API}/action-items", payload, world.staff)
+    assert response.status_code == status, response.content
+    assert field in response.json()["error"]["fields"]
+    assert not ActionItem.objects.exists()
+
+
+def test_scope_and_authentication(world, client, item):
+    base = f"{API}/action-items/{item.pk}"
+    assert client.get(base).status_code == 401
+    assert client.get(base, **bearer(world.staff2)).status_code == 404
+    assert client.get(base, **bearer(world.district_officer)).status_code == 200
+    assert post(client, f"{base}/reopen", {"note": "x"}, world.district_officer).status_code == 403
+    assert post(client, f"{base}/progress", {"text": "x"}, world.staff2).status_code == 404
+    assert (
+        client.get(f"{API}/action-items?status=whatever", **bearer(world.staff)).status_code == 400
+    )
+    assert not ProgressUpdate.objects.exists()
+
+
+def test_rating_bad_input(client, done_item, issue):
+    base = f"{API}/action-items/{done_item.pk}/evaluations"
+    code = codes_of(issue)[0]
+    assert post(client, base, {"tracking_code": code, "rating": "great"}).status_code == 422
+    assert post(client, base, {"rating": "satisfied"}).status_code == 422
+    assert (
+        post(
+            client,
+            f"{API}/action-items/99999/evaluations",
+            {"tracking_code": code, "rating": "satisfied"},
+        ).status_code
+        == 404
+    )
+    assert not Evaluation.objects.exists()
+
+
+def test_public_board_json_has_no_personal_data(world, client, item, water_rep):
+    response = client.get(f"{API}/boards/{world.c1.code}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    row = body["items"][0]
+    assert set(row) == {
+        "id",
+        "title",
+        "owner_organisation",
+        "status",
+        "deadline",
+        "overdue",
+        "residents_count",
+        "latest_progress",
+        "latest_progress_at",
+        "closed_at",
+    }
+    assert client.get(f"{API}/boards/NOPE").status_code == 404

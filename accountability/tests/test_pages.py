@@ -1,0 +1,215 @@
+"""The pages: staff list and item page, forms, the public board, the community section."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability import actions
+from accountability.models import ActionItem, ProgressUpdate
+from accountability.tests.conftest import codes_of, make_issue
+from conftest import PASSWORD
+
+S = ActionItem.Status
+
+
+def many_items(world, water_company, n):
+    items = []
+    for k in range(n):
+        issue = make_issue(world.c1, f"问题{k}", residents=2)
+        items.append(
+            actions.list_action_item(
+                actor=world.staff,
+                community=world.c1,
+                title=f"事项{k}",
+                deadline=timezone.localdate() + timedelta(days=k),
+                owner_organisation=water_company,
+                issues=[issue],
+            )
+        )
+    return items
+
+
+def test_board_is_public_without_personal_data_and_keeps_closed_items(
+    world, client, done_item, issue, water_company
+):
+    actions.verify_item(done_item, actor=world.staff)
+    actions.close_item(done_item, actor=world.staff)
+    done_item.refresh_from_db()
+    other = make_issue(world.c1, "路灯不亮", residents=2)
+    actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="修复路灯",
+        deadline=timezone.localdate() + timedelta(days=3),
+        owner_organisation=water_company,
+        issues=[other],
+    )
+    response = client.get(reverse("accountability:board", args=[world.c1.code]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "修复路灯" in html and "冲洗管道和水箱" in html
+    assert water_company.name in html
+    assert (
+        done_item.closed_at.astimezone(timezone.get_current_timezone()).strftime("%Y-%m-%d") in html
+    )
+    for concern in issue.concerns.all():
+        assert concern.phone not in html
+        assert concern.reporter_name not in html
+        assert concern.tracking_code not in html
+    assert "water_rep" not in html  # no staff names either
+    assert client.get(reverse("accountability:board", args=[world.g1.code])).status_code == 404
+
+
+def test_board_query_count_does_not_grow_with_items(
+    world, client, water_company, django_assert_num_queries
+):
+    many_items(world, water_company, 3)
+    url = reverse("accountability:board", args=[world.c1.code])
+    with django_assert_num_queries(2) as small:  # the community, its items
+        client.get(url)
+    many_items(world, water_company, 12)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("board-item") == 15
+
+
+def test_staff_list_query_count_and_scope(world, client, water_company, django_assert_num_queries):
+    many_items(world, water_company, 3)
+    client.force_login(world.staff)
+    url = reverse("accountability:items")
+    client.get(url)
+    with django_assert_num_queries(4) as small:  # session, user, roles, items
+        client.get(url)
+    many_items(world, water_company, 10)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = client.get(url + "?status=all")
+    assert response.content.decode().count("/accountability/") >= 13
+    client.force_login(world.staff2)
+    assert "事项0" not in client.get(url + "?status=all").content.decode()
+
+
+def test_community_page_shows_the_board_summary_from_the_home_page(world, client, item):
+    home = client.get(reverse("yishi:home")).content.decode()
+    community_url = reverse("yishi:community", args=[world.c1.code])
+    assert community_url in home
+    page = client.get(community_url).content.decode()
+    board_url = reverse("accountability:board", args=[world.c1.code])
+    assert board_url in page
+    assert item.title in page
+
+
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("staff", 200),
+        ("water_rep", 200),
+        ("district_officer", 200),
+        ("staff2", 404),
+        ("org_rep", 404),
+    ],
+)
+def test_item_page_visibility(world, client, item, water_rep, who, status):
+    user = water_rep if who == "water_rep" else getattr(world, who)
+    client.force_login(user)
+    assert client.get(reverse("accountability:item", args=[item.pk])).status_code == status
+
+
+def test_anonymous_is_sent_to_login(client, item):
+    response = client.get(reverse("accountability:item", args=[item.pk]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_owner_reports_progress_through_the_form(world, client, item, water_rep):
+    client.force_login(water_rep)
+    page = client.get(reverse("accountability:item", args=[item.pk])).content.decode()
+    assert 'id="progress-form"' in page
+    url = reverse("accountability:progress", args=[item.pk])
+    assert client.post(url, {"text": ""}).status_code == 400
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"text": "开始冲洗"})
+    assert response.status_code == 302
+    assert ProgressUpdate.objects.filter(action_item=item).count() == 1
+    # Community staff see the item but may not report for the owner.
+    client.force_login(world.staff)
+    page = client.get(reverse("accountability:item", args=[item.pk])).content.decode()
+    assert 'id="progress-form"' not in page
+    assert client.post(url, {"text": "代报"}).status_code == 403
+    assert ProgressUpdate.objects.filter(action_item=item).count() == 1
+
+
+def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
+    client.force_login(world.staff)
+    close = reverse("accountability:close", args=[done_item.pk])
+    response = client.post(close)
+    assert response.status_code == 409  # not verified: shown on the page
+    assert "msg-error" in response.content.decode()
+    assert client.post(reverse("accountability:verify", args=[done_item.pk])).status_code == 302
+    assert client.post(close, {"note": "销号"}).status_code == 302
+    done_item.refresh_from_db()
+    assert done_item.status == S.CLOSED
+    reopen = reverse("accountability:reopen", args=[done_item.pk])
+    assert client.post(reopen, {"note": ""}).status_code == 400
+    client.force_login(world.district_officer)
+    assert client.post(reopen, {"note": "复查"}).status_code == 403
+    client.force_login(world.staff)
+    assert client.post(reopen, {"note": "复查仍有问题"}).status_code == 302
+    done_item.refresh_from_db()
+    assert done_item.status == S.REOPENED
+
+
+def test_listing_page_from_an_issue(world, client, issue, water_company):
+    client.force_login(world.staff)
+    url = reverse("accountability:list_item") + f"?issue={issue.pk}"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {
+        "title": "冲洗",
+        "owner_organisation": water_company.pk,
+        "deadline": (timezone.localdate() - timedelta(days=1)).isoformat(),
+        "idempotency_key": "abc",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert not ActionItem.objects.exists()
+    data["deadline"] = (timezone.localdate() + timedelta(days=7)).isoformat()
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # a double submit lists once
+    assert ActionItem.objects.count() == 1
+    client.force_login(world.staff2)
+    assert client.get(url).status_code == 404
+    client.force_login(world.district_officer)
+    assert client.get(url).status_code == 403
+
+
+def test_story_lookup_and_wrong_code(client, item, issue):
+    assert client.get(reverse("accountability:story_lookup")).status_code == 200
+    code = codes_of(issue)[0]
+    response = client.get(reverse("accountability:story_lookup") + f"?code={code.lower()}")
+    assert response.status_code == 302
+    assert client.get(response["Location"]).status_code == 200
+    wrong = client.get(reverse("accountability:story_code", args=["ZZZZ0000"]))
+    assert wrong.status_code == 404
+
+
+def test_rating_a_not_done_item_by_post_is_refused(client, item, issue):
+    code = codes_of(issue)[0]
+    response = client.post(
+        reverse("accountability:story_code", args=[code]), {"item": item.pk, "rating": "satisfied"}
+    )
+    assert response.status_code == 400
+    assert not item.evaluations.exists()
+
+
+def test_workbench_panels(world, client, item, water_rep, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.report_progress(item, actor=water_rep, text="开始冲洗")
+    client.login(username="water_rep", password=PASSWORD)
+    page = client.get(reverse("yishi:workbench")).content.decode()
+    assert 'id="accountability-panel"' in page and item.title in page
+    client.force_login(world.staff)
+    page = client.get(reverse("yishi:workbench")).content.decode()
+    assert 'id="notifications-panel"' in page
+    assert "开始冲洗" in page or item.title in page
