@@ -1,4 +1,4 @@
-"""The demo: story 1 closed with its ratings, story 5 listed for next year; run twice, added once."""
+"""The demo: story 1 closed with its ratings, story 5 listed for next year; idempotent."""
 
 import io
 from datetime import timedelta
