@@ -782,6 +782,7 @@ def record_resolution(
     organisations: Iterable[Organisation] = (),
     target_date: date | None = None,
     motion: Motion | None = None,
+    now: datetime | None = None,
 ) -> Resolution:
     """协商成果: what will be done about a topic, by whom and by when."""
     meeting = _locked_meeting(meeting)
@@ -797,7 +798,7 @@ def record_resolution(
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Write what was agreed."), field="text")
-    if target_date is not None and target_date < timezone.localdate():
+    if target_date is not None and target_date < timezone.localdate(_now(now)):
         raise ActionError(_("The target date cannot be in the past."), field="target_date")
     if motion is not None:
         if motion.meeting_id != meeting.pk:
