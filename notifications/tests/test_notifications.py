@@ -1,0 +1,176 @@
+"""Deliveries: after commit, one per person and channel, through pluggable senders; phone
+numbers never logged unmasked; staff may choose a daily digest."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability import actions
+from accountability.tests.conftest import make_issue
+from accounts.models import Organisation, Role
+from conftest import make_user
+from notifications.models import Delivery, Preference, mask_phone
+from notifications.services import deliver_event, send_digests
+from notifications.sms import LogSender, MemorySender, SmsError
+from timeline.models import Event
+from timeline.services import record
+
+
+@pytest.fixture(autouse=True)
+def _memory_sms(settings):
+    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    MemorySender.outbox = []
+
+
+@pytest.fixture
+def owner(world):
+    org = Organisation.objects.create(name="水务公司", kind=Organisation.Kind.UTILITY)
+    user = make_user("owner", (Role.Kind.ORG_REPRESENTATIVE, None, org))
+    user.email = "owner@example.org"
+    user.save()
+    return user
+
+
+def list_item(world, owner, residents=3):
+    issue = make_issue(world.c1, "自来水发黄", residents=residents)
+    org = Role.objects.get(user=owner).organisation
+    return actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="冲洗管道",
+        deadline=timezone.localdate() + timedelta(days=5),
+        owner_organisation=org,
+        issues=[issue],
+    ), issue
+
+
+def test_nothing_is_sent_before_commit_nor_when_rolled_back(world, owner, transactional_db):
+    with transaction.atomic():
+        list_item(world, owner)
+        assert not Delivery.objects.exists()
+        assert MemorySender.outbox == []
+    assert Delivery.objects.filter(channel=Delivery.Channel.SMS).count() == 3
+    assert len(MemorySender.outbox) == 3
+    try:
+        with transaction.atomic():
+            issue = make_issue(world.c1, "路灯", residents=2)
+            record(issue, "issue.accepted", actor_label="社区")
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    assert len(MemorySender.outbox) == 3
+
+
+def test_one_message_per_person_per_event_even_if_heard_twice(
+    world, owner, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        item, issue = list_item(world, owner)
+    # The same resident with a second concern is told once.
+    first = issue.concerns.order_by("id").first()
+    twin = issue.concerns.order_by("id").last()
+    twin.resident_key = first.resident_key
+    twin.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.report_progress(item, actor=owner, text="开始冲洗")
+    event = Event.objects.get(verb="action_item.progress")
+    assert Delivery.objects.filter(event=event, channel="sms").count() == 2
+    sent = len(MemorySender.outbox)
+    assert deliver_event(event) == 0  # heard again: nothing new
+    assert len(MemorySender.outbox) == sent
+    assert Delivery.objects.filter(event=event, channel="sms").count() == 2
+
+
+def test_email_at_once_or_in_a_daily_digest(world, owner, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner)
+    assert [m.to for m in mail.outbox] == [["owner@example.org"]]
+    Preference.objects.create(user=owner, email_mode=Preference.EmailMode.DIGEST)
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner)
+        list_item(world, owner)
+    assert len(mail.outbox) == 1
+    held = Delivery.objects.filter(user=owner, channel="email", status=Delivery.Status.DIGEST)
+    assert held.count() == 2
+    call_command("send_digests", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(mail.outbox) == 2
+    assert "冲洗管道" in mail.outbox[1].body
+    assert send_digests() == 0  # nothing twice
+    assert len(mail.outbox) == 2
+    # In-app messages are there whatever the email choice.
+    assert Delivery.objects.filter(user=owner, channel="in_app").count() == 3
+
+
+def test_no_email_when_switched_off(world, owner, django_capture_on_commit_callbacks):
+    Preference.objects.create(user=owner, email_mode=Preference.EmailMode.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner)
+    assert mail.outbox == []
+    assert Delivery.objects.filter(user=owner, channel="in_app").count() == 1
+
+
+def test_sms_log_sender_masks_the_number(caplog):
+    with caplog.at_level(logging.INFO, logger="yishi.sms"):
+        LogSender().send("13912345678", "您反映的问题有新进展")
+    assert "139****5678" in caplog.text
+    assert "13912345678" not in caplog.text
+    assert mask_phone("13912345678") == "139****5678"
+
+
+def test_a_refused_sms_is_marked_failed_and_logged_masked(
+    world, owner, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
+    with caplog.at_level(logging.WARNING, logger="yishi.notifications"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _item, issue = list_item(world, owner, residents=1)
+    delivery = Delivery.objects.get(channel="sms")
+    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.error == "gateway down"
+    phone = issue.concerns.get().phone
+    assert phone not in caplog.text
+    assert mask_phone(phone) in caplog.text
+
+
+class RefusingSender:
+    def send(self, phone, text):
+        raise SmsError("gateway down")
+
+
+def test_internal_events_reach_no_resident(world, owner, django_capture_on_commit_callbacks):
+    issue = make_issue(world.c1, "路灯", residents=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(issue, "issue.retitled", actor_label="社区")
+        record(issue, "issue.accepted", actor_label="社区", public=False)
+    assert not Delivery.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        record(issue, "issue.accepted", actor_label="社区")
+    assert Delivery.objects.filter(channel="sms").count() == 2
+
+
+def test_messages_page_and_preference(world, owner, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner)
+    client.force_login(owner)
+    page = client.get(reverse("notifications:messages"))
+    assert page.status_code == 200
+    assert "冲洗管道" in page.content.decode()
+    assert client.get(reverse("notifications:mark_read")).status_code == 405
+    client.post(reverse("notifications:mark_read"))
+    assert not Delivery.objects.filter(user=owner, read_at__isnull=True, channel="in_app").exists()
+    client.post(reverse("notifications:preference"), {"email_mode": "digest"})
+    assert Preference.objects.get(user=owner).email_mode == "digest"
+    client.post(reverse("notifications:preference"), {"email_mode": "sometimes"})
+    assert Preference.objects.get(user=owner).email_mode == "digest"
+    client.logout()
+    assert client.get(reverse("notifications:messages")).status_code == 302
+    # Someone else's messages are not shown.
+    client.force_login(world.staff2)
+    assert "冲洗管道" not in client.get(reverse("notifications:messages")).content.decode()
