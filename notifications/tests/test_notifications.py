@@ -128,9 +128,11 @@ def test_a_refused_sms_is_marked_failed_and_logged_masked(
     world, owner, settings, caplog, django_capture_on_commit_callbacks
 ):
     settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
-    with caplog.at_level(logging.WARNING, logger="yishi.notifications"):
-        with django_capture_on_commit_callbacks(execute=True):
-            _item, issue = list_item(world, owner, residents=1)
+    with (
+        caplog.at_level(logging.WARNING, logger="yishi.notifications"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        _item, issue = list_item(world, owner, residents=1)
     delivery = Delivery.objects.get(channel="sms")
     assert delivery.status == Delivery.Status.FAILED
     assert delivery.error == "gateway down"
