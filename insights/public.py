@@ -2,16 +2,14 @@
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from insights import metrics
 from places.models import Area
 
 
 def community_section(request: HttpRequest, community: Area) -> str:
-    """This year's figures for the community (the same definitions as the dashboard)."""
-    today = timezone.localdate()
-    period = metrics.Period(today.replace(month=1, day=1), today)
+    """The last twelve months' figures for the community (the dashboard's definitions)."""
+    period = metrics.Period.parse(None, None)
     scope = metrics.Scope.of(community)
     counts = metrics.issue_counts(scope, period)
     return render_to_string(
