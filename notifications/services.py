@@ -35,7 +35,7 @@ def compose(event: Event, subject: Any, recipient: Recipient) -> tuple[str, str]
     """(subject line, body) of the message; no other person's data in either."""
     title = _title(subject)
     label = event.label
-    line = f"【{_('Yishi')}】{title}：{label}"
+    line = "【{}】{}：{}".format(_("Yishi"), title, label)
     note = (event.note or "").strip()
     if recipient.tracking_code:
         body = _("Your concern %(code)s: %(title)s — %(label)s.") % {
