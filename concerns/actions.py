@@ -207,10 +207,13 @@ def candidates_for_concern(concern: Concern) -> list[grouping.Candidate]:
 
 
 def _guess_category(content: str) -> Category | None:
+    """The active category whose keywords the text names most often (first in order on ties)."""
+    best, best_hits = None, 0
     for category in Category.objects.filter(active=True).exclude(keywords=""):
-        if any(word and word in content for word in category.keywords.split()):
-            return category
-    return None
+        hits = sum(1 for word in category.keywords.split() if word and word in content)
+        if hits > best_hits:
+            best, best_hits = category, hits
+    return best
 
 
 def _due_dates(category: Category | None, received: datetime) -> tuple[datetime, datetime]:
@@ -546,7 +549,7 @@ def _count_in(
 def _lock_pair(a: Issue, b: Issue) -> tuple[Issue, Issue]:
     locked = {
         i.pk: i
-        for i in Issue.objects.select_for_update()
+        for i in Issue.objects.select_for_update(of=("self",))
         .filter(pk__in=[a.pk, b.pk])
         .order_by("pk")
         .select_related("community")
@@ -677,7 +680,9 @@ def split_issue(
 ) -> Issue:
     """Take some concerns out of an issue into a new issue of their own."""
     check(actor, issue, can_triage(actor, issue))
-    issue = Issue.objects.select_for_update().select_related("community").get(pk=issue.pk)
+    issue = (
+        Issue.objects.select_for_update(of=("self",)).select_related("community").get(pk=issue.pk)
+    )
     if not issue.is_open:
         raise Conflict(_("Only an open issue can be split."))
     ids = set(issue.concerns.filter(pk__in=list(concern_ids)).values_list("pk", flat=True))
@@ -733,7 +738,11 @@ HANDLING_STATUSES = (S.NEW, S.ACCEPTED, S.IN_PROGRESS)
 
 def _lock_for_handling(issue: Issue, actor: Any) -> Issue:
     check(actor, issue, can_handle(actor, issue))
-    issue = Issue.objects.select_for_update().select_related("community", "grid").get(pk=issue.pk)
+    issue = (
+        Issue.objects.select_for_update(of=("self",))
+        .select_related("community", "grid")
+        .get(pk=issue.pk)
+    )
     if not can_handle(actor, issue):  # its level changed meanwhile
         raise PermissionDenied
     return issue

@@ -314,7 +314,7 @@ def load(out) -> None:
     )
 
     # Story 2: three phone reports, seen on site, taken to the community.
-    for key, compound_name, building, phone, text, title, days in PHONE_REPORTS:
+    for key, compound_name, building_name, phone, text, title, days in PHONE_REPORTS:
         compound = Compound.objects.get(grid__parent=jclw, name=compound_name)
         concern = _submit(
             key,
@@ -323,7 +323,7 @@ def load(out) -> None:
             channel=C.PHONE,
             phone=phone,
             compound=compound,
-            building=_building(compound, building),
+            building=_building(compound, building_name),
             received_at=now - timedelta(days=days),
             actor=staff,
         )
