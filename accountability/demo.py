@@ -31,7 +31,22 @@ def _user(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 
 
-def _resolution(*words: str, area_prefix: str) -> Resolution | None:
+def _by_constant(name: str) -> Resolution | None:
+    """The resolution consultations.demo recorded under that constant, if it did."""
+    try:
+        from consultations import demo as consultations_demo
+    except ImportError:
+        return None
+    text = getattr(consultations_demo, name, None)
+    if not text:
+        return None
+    return Resolution.objects.filter(text=text).select_related("topic", "meeting").first()
+
+
+def _resolution(*words: str, area_prefix: str, constant: str = "") -> Resolution | None:
+    found = _by_constant(constant) if constant else None
+    if found is not None:
+        return found
     condition = Q()
     for word in words:
         condition |= Q(text__contains=word)
@@ -52,7 +67,7 @@ def _story_1(out) -> None:
         return
     if ActionItem.objects.filter(community=community, title=FLUSHING).exists():
         return
-    resolution = _resolution("水箱", "冲洗", area_prefix="6401")
+    resolution = _resolution("水箱", "冲洗", area_prefix="6401", constant="YELLOW_WATER_RESOLUTION")
     issues = list(
         Issue.objects.filter(community=community)
         .filter(Q(title__contains="黄") | Q(title__contains="水质"))
@@ -134,18 +149,19 @@ def _story_5(out) -> None:
         return
     next_year = timezone.localdate().year + 1
     listed = 0
-    for title, words, deadline, progress in [
+    for title, constant, words, deadline, progress in [
         (
             COURT,
+            "BASKETBALL_RESOLUTION",
             ("篮球场",),
             date(next_year, 10, 31),
             "已完成选址和设计方案，体彩公益金申请已提交。",
         ),
-        (PLAY, ("儿童", "游乐"), date(next_year, 6, 30), ""),
+        (PLAY, "PLAYGROUND_RESOLUTION", ("儿童", "游乐"), date(next_year, 6, 30), ""),
     ]:
         if ActionItem.objects.filter(community=community, title=title).exists():
             continue
-        resolution = _resolution(*words, area_prefix="640106")
+        resolution = _resolution(*words, area_prefix="640106", constant=constant)
         issues = list(
             Issue.objects.filter(community=community)
             .filter(
