@@ -7,9 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import MAX_CONTENT
+from concerns.actions import MAX_CONTENT, check_text, normalise_phone
 from concerns.models import Category, Concern, Issue
 from places.models import Area, Building
+from yishi.errors import ActionError
 
 C = Concern.Channel
 STAFF_CHANNELS = [
@@ -59,6 +60,13 @@ class _PlaceMixin(forms.Form):
         return Building.objects.select_related("compound").filter(pk=pk).first() if pk else None
 
 
+def _checked(check: Any, *args: Any, **kwargs: Any) -> str:
+    try:
+        return check(*args, **kwargs)
+    except ActionError as exc:
+        raise forms.ValidationError(exc.message, code=exc.code) from None
+
+
 class ResidentConcernForm(_PlaceMixin):
     """A resident's own form, on a phone: no account, a phone number for the call-back."""
 
@@ -93,6 +101,21 @@ class ResidentConcernForm(_PlaceMixin):
         help_text=_("Images only, at most 10 MB each."),
     )
     field_order = ["community", "content", "building", "address", "phone", "name", "photos"]
+
+    # The same checks as the action, here so that every wrong field is shown at once.
+    def clean_content(self) -> str:
+        return _checked(
+            check_text, self.cleaned_data["content"], "content", limit=MAX_CONTENT, required=True
+        )
+
+    def clean_phone(self) -> str:
+        return _checked(normalise_phone, self.cleaned_data["phone"])
+
+    def clean_name(self) -> str:
+        return _checked(check_text, self.cleaned_data["name"], "name", limit=50)
+
+    def clean_address(self) -> str:
+        return _checked(check_text, self.cleaned_data["address"], "address", limit=200)
 
 
 class StaffConcernForm(_PlaceMixin):
