@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountabilityConfig(AppConfig):
@@ -15,7 +16,7 @@ class AccountabilityConfig(AppConfig):
                 "action_item.progress": _("Progress reported"),
                 "action_item.done": _("Reported done, awaiting verification and ratings"),
                 "action_item.verified": _("Verified by the community"),
-                "action_item.closed": _("Closed"),
+                "action_item.closed": pgettext_lazy("action item", "Closed"),
                 "action_item.reopened": _("Reopened"),
                 "action_item.rated": _("Rated by a resident"),
                 "action_item.overdue": _("Deadline passed"),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from concerns.models import Concern, Issue
@@ -38,7 +39,10 @@ class ActionItem(models.Model):
         LISTED = "listed", _("Listed")  # 已挂牌: published, the owner has not reported yet
         IN_PROGRESS = "in_progress", _("In progress")  # 推进中: the owner has reported progress
         DONE = "done", _("Done, awaiting verification")  # 待验收: owner says done; residents rate
-        CLOSED = "closed", _("Closed")  # 已销号: verified by the listing community and closed
+        CLOSED = (
+            "closed",
+            pgettext_lazy("action item", "Closed"),
+        )  # 已销号: verified by the listing community and closed
         REOPENED = "reopened", _("Reopened")  # 已重启: residents dissatisfied or staff reopened
 
     # Statuses in which the owner is no longer expected to work on it (not overdue).
@@ -98,7 +102,7 @@ class ActionItem(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    closed_at = models.DateTimeField(pgettext_lazy("action item", "closed"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closed by"),

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accountability import actions, permissions
@@ -55,7 +56,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "items": items[:200],
             "status": status,
             "statuses": [
-                ("open", _("Open")),
+                ("open", pgettext("action items", "Open")),
                 ("overdue", _("Overdue")),
                 *S.choices,
                 ("all", _("All")),
