@@ -40,7 +40,12 @@ from consultations.permissions import (
     visible_meetings,
     visible_topics,
 )
-from consultations.views import participant_from_token, participant_token, sign_in_by_code
+from consultations.views import (
+    participant_from_token,
+    participant_token,
+    sign_in_by_code,
+    support_from,
+)
 from places.models import Area
 from yishi.api_auth import staff_auth
 from yishi.errors import ActionError
@@ -169,7 +174,7 @@ def shelve_topic(request: HttpRequest, topic_id: int, payload: ShelveIn) -> Topi
 def support_topic(request: HttpRequest, topic_id: int, payload: SupportIn) -> Topic:
     """A resident supports a public topic, once per mobile number (never stored or shown)."""
     topic = get_object_or_404(Topic, pk=topic_id, public=True)
-    return actions.support_topic(topic, phone=payload.phone)
+    return support_from(request, topic, payload.phone)
 
 
 # ---- Meetings ----------------------------------------------------------------------------

@@ -100,6 +100,20 @@ def sign_in_by_code(request: HttpRequest, meeting: Meeting, code: str) -> Partic
         raise
 
 
+# Supports one address may send in an hour (each number counts once anyway).
+SUPPORT_LIMIT = 30
+SUPPORT_WINDOW = 3600
+
+
+def support_from(request: HttpRequest, topic: Topic, phone: str) -> Topic:
+    """A resident's support, limited per address so a script cannot stuff numbers."""
+    key = f"topic-support:{ratelimit.client_ip(request)}"
+    wait = ratelimit.hit(key, SUPPORT_LIMIT, SUPPORT_WINDOW)
+    if wait:
+        raise RateLimited(_("Too many requests from here; try again later."), retry_after=wait)
+    return actions.support_topic(topic, phone=phone)
+
+
 # ---- Topics ------------------------------------------------------------------------------
 
 
@@ -215,7 +229,7 @@ def topic_public(request: HttpRequest, pk: int) -> HttpResponse:
     code = 200
     if request.method == "POST" and form.is_valid():
         try:
-            actions.support_topic(topic, phone=form.cleaned_data["phone"])
+            support_from(request, topic, form.cleaned_data["phone"])
         except ActionError as exc:
             form.add_error("phone", exc.message)
             code = exc.status

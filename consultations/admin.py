@@ -1,0 +1,46 @@
+"""Back office: administrators keep the venues; topics and meetings are listed for reference,
+their states change only through the pages and the API (the action functions)."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from consultations.models import Meeting, Resolution, Topic, Venue
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "community", "address"]
+    list_filter = ["kind"]
+    search_fields = ["name", "address", "community__name"]
+    autocomplete_fields = ["community"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Topic)
+class TopicAdmin(ReadOnlyAdmin):
+    list_display = ["title", "area", "status", "residents_count", "supporters_count"]
+    list_filter = ["status", "source"]
+    search_fields = ["title"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "form", "area", "starts_at", "status"]
+    list_filter = ["form", "status"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(ReadOnlyAdmin):
+    list_display = ["text", "meeting", "topic", "target_date"]
+    search_fields = ["text"]
