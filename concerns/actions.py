@@ -464,8 +464,9 @@ def _best_match(
     else:
         categories = {}
     best: tuple[int, float] | None = None
+    norm = grouping._norm(weights)
     for issue_id, _title, terms, _residents in rows:
-        score = grouping.similarity(weights, grouping.load_terms(terms))
+        score = grouping.similarity_to(weights, norm, terms)
         other = categories.get(issue_id)
         if category is not None and other is not None and other != category.pk:
             score *= 0.8

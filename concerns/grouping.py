@@ -15,6 +15,7 @@ its concerns (`Issue.terms`), so a new concern is compared with a capped, indexe
 open issues of its own community only: the cost does not grow with the number of concerns.
 """
 
+import functools
 import math
 import re
 import threading
@@ -325,34 +326,75 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
 _BIGRAM_SKIP = frozenset("的了是我你他她它们这那有也都又还就很太吗呢吧啊呀哦嗯在和跟给把被让")
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _norm(weights: dict[str, float]) -> float:
+    return math.sqrt(sum(w * w for w in weights.values()))
+
+
+def cosine(
+    a: dict[str, float], b: dict[str, float], na: float | None = None, nb: float | None = None
+) -> float:
     if not a or not b:
         return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(k, 0.0) for k, w in a.items())
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(w * large.get(k, 0.0) for k, w in small.items())
     if dot == 0:
         return 0.0
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
-    return dot / (na * nb)
+    return dot / ((na if na is not None else _norm(a)) * (nb if nb is not None else _norm(b)))
 
 
-def similarity(a: dict[str, float], b: dict[str, float]) -> float:
+def core_concepts(weights: dict[str, float]) -> frozenset[str]:
+    """The concepts that carry a bag: for an issue of many concerns, those named by a fair
+    share of them (a stray "味道" in one of twelve water reports is not what it is about)."""
+    concepts = {k: w for k, w in weights.items() if k.startswith("#")}
+    if not concepts:
+        return frozenset()
+    top = max(concepts.values())
+    return frozenset(k for k, w in concepts.items() if w >= 0.3 * top)
+
+
+def similarity(
+    a: dict[str, float],
+    b: dict[str, float],
+    *,
+    na: float | None = None,
+    nb: float | None = None,
+    cb: frozenset[str] | None = None,
+) -> float:
     """How alike two feature bags are (0–1).
 
     The cosine of the whole bag, lifted by the share of concepts they have in common: two
     messages that name the same concepts ("水质" + "自来水") describe the same matter even
     when their words differ; two messages with no concept in common rely on their words."""
-    base = cosine(a, b)
-    ca = {k for k in a if k.startswith("#")}
-    cb = {k for k in b if k.startswith("#")}
+    base = cosine(a, b, na, nb)
+    ca = core_concepts(a)
+    cb = core_concepts(b) if cb is None else cb
     if ca and cb:
-        shared = len(ca & cb) / len(ca | cb)
-        if not ca & cb:
-            base *= 0.6  # different matters named explicitly: words alone should not join them
-        return min(1.0, 0.5 * base + 0.5 * shared) if shared else base
+        common = ca & cb
+        if not common:
+            return base * 0.6  # different matters named explicitly: words alone do not join
+        shared = len(common) / len(ca | cb)
+        return min(1.0, 0.5 * base + 0.5 * shared)
     return base
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An issue's stored terms, parsed once (cached: many submits compare with the same)."""
+
+    weights: dict[str, float]
+    norm: float
+    concepts: frozenset[str]
+
+
+@functools.lru_cache(maxsize=8192)
+def parsed(stored: str) -> Stored:
+    weights = load_terms(stored)
+    return Stored(weights, _norm(weights), core_concepts(weights))
+
+
+def similarity_to(weights: dict[str, float], norm: float, stored: str) -> float:
+    issue = parsed(stored)
+    return similarity(weights, issue.weights, na=norm, nb=issue.norm, cb=issue.concepts)
 
 
 # ---- Storing an issue's features in Issue.terms: "key=weight key=weight ..."
@@ -399,8 +441,9 @@ def rank(
 ) -> list[Candidate]:
     """Rank (id, title, terms, residents) rows by similarity to the concern, best first."""
     ranked = []
+    norm = _norm(concern_weights)
     for issue_id, title, terms, residents in issues:
-        score = similarity(concern_weights, load_terms(terms))
+        score = similarity_to(concern_weights, norm, terms)
         if score >= threshold:
             ranked.append(Candidate(issue_id, title, round(score, 3), residents))
     ranked.sort(key=lambda c: (-c.similarity, -c.residents_count, c.issue_id))
