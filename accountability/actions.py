@@ -117,6 +117,12 @@ def list_action_item(
         if issue.status == Issue.Status.MERGED:
             raise Conflict(_("An issue merged into another cannot be listed."), field="issues")
     if resolution is not None:
+        area_path = resolution.meeting.area.path
+        if not (community.path.startswith(area_path) or area_path.startswith(community.path)):
+            raise ActionError(
+                _("This resolution was made for another area than the listing community."),
+                field="resolution",
+            )
         chosen += [
             i
             for i in resolution.topic.issues.filter(community=community)

@@ -29,6 +29,7 @@ KINDS: dict[str, type[Model]] = {
     "resolution": Resolution,
     "item": ActionItem,
 }
+RESIDENTS = "居民"
 KIND_LABELS = {
     Concern: _("Concern"),
     Issue: _("Issue"),
@@ -54,6 +55,7 @@ class ItemRatings:
     item: ActionItem
     counts: dict[str, int]
     total: int
+    last_rated_at: Any
     comments: list[str] = field(default_factory=list)
 
 
@@ -178,6 +180,8 @@ def build_story(start: Model, *, public: bool) -> Story:
     titles = {(type(s), s.pk): _title(s) for s in subjects}
     events = []
     for event in events_for(subjects, public_only=public):
+        if event.verb == "action_item.rated":
+            continue  # one line per item below, not one per resident
         model = event.subject_type.model_class()
         events.append(
             StoryEvent(
@@ -189,6 +193,19 @@ def build_story(start: Model, *, public: bool) -> Story:
                 actor_label=event.actor_label,
             )
         )
+    for r in ratings:
+        summary = "，".join(f"{label} {n}" for label, n in r.counts.items())
+        events.append(
+            StoryEvent(
+                when=r.last_rated_at,
+                kind=str(KIND_LABELS[ActionItem]),
+                title=r.item.title,
+                label=str(_("Rated by residents")),
+                note=summary,
+                actor_label=RESIDENTS,
+            )
+        )
+    events.sort(key=lambda e: e.when)
     return Story(
         public=public,
         concern=concern,
@@ -228,6 +245,7 @@ def _ratings(items: list[ActionItem], *, public: bool) -> list[ItemRatings]:
                     str(label): counts.get(value, 0) for value, label in Evaluation.Rating.choices
                 },
                 total=len(rows),
+                last_rated_at=max(e.created_at for e in rows),
                 comments=[e.comment for e in rows if e.comment],
             )
         )

@@ -39,6 +39,28 @@ def _status_filter(items: Any, status: str) -> Any:
     return items
 
 
+def resolutions_to_list(user: Any) -> list[Resolution]:
+    """Resolutions not yet listed that concern the user's communities (made in them, or above
+    them as a district's three-party consultation), for community staff to list."""
+    scope = scope_of(user)
+    paths = [path for kind, path in scope.grants if kind in permissions.MANAGING_ROLES]
+    if not (paths or scope.is_admin):
+        return []
+    pending = (
+        Resolution.objects.filter(action_items__isnull=True)
+        .select_related("meeting__area", "topic")
+        .order_by("-created_at")[:100]
+    )
+    return [
+        r
+        for r in pending
+        if scope.is_admin
+        or any(
+            p.startswith(r.meeting.area.path) or r.meeting.area.path.startswith(p) for p in paths
+        )
+    ][:20]
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).is_staff:
@@ -62,6 +84,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
                 ("all", _("All")),
             ],
             "today": today(),
+            "to_list": resolutions_to_list(request.user),
         },
     )
 

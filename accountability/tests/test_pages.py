@@ -80,7 +80,7 @@ def test_staff_list_query_count_and_scope(world, client, water_company, django_a
     client.force_login(world.staff)
     url = reverse("accountability:items")
     client.get(url)
-    with django_assert_num_queries(4) as small:  # session, user, roles, items
+    with django_assert_num_queries(5) as small:  # session, user, roles, items, resolutions
         client.get(url)
     many_items(world, water_company, 10)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -213,3 +213,50 @@ def test_workbench_panels(world, client, item, water_rep, django_capture_on_comm
     page = client.get(reverse("yishi:workbench")).content.decode()
     assert 'id="notifications-panel"' in page
     assert "开始冲洗" in page or item.title in page
+
+
+def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, water_company):
+    from accountability.tests.conftest import hold_consultation
+
+    resolution = hold_consultation(world, issue, parties=[water_company])
+    client.force_login(world.staff)
+    page = client.get(reverse("accountability:items")).content.decode()
+    link = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    assert link in page
+    form = client.get(link)
+    assert form.status_code == 200
+    assert resolution.text in form.content.decode()
+    response = client.post(
+        link,
+        {
+            "title": resolution.text,
+            "owner_organisation": water_company.pk,
+            "deadline": resolution.target_date.isoformat(),
+            "community": world.c1.code,
+        },
+    )
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert item.resolution == resolution and list(item.issues.all()) == [issue]
+    assert link not in client.get(reverse("accountability:items")).content.decode()
+    # Another community's staff cannot list it for their own community.
+    client.force_login(world.staff2)
+    assert link not in client.get(reverse("accountability:items")).content.decode()
+
+
+def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_company):
+    from accountability.tests.conftest import hold_consultation
+    from yishi.errors import ActionError
+
+    resolution = hold_consultation(world, issue, parties=[water_company])
+    with pytest.raises(ActionError) as error:
+        actions.list_action_item(
+            actor=world.staff2,
+            community=world.c2,
+            title="借用",
+            deadline=timezone.localdate() + timedelta(days=3),
+            owner_organisation=water_company,
+            resolution=resolution,
+        )
+    assert error.value.field == "resolution"
+    assert not ActionItem.objects.exists()
