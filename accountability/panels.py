@@ -19,10 +19,17 @@ def workbench_panel(request: HttpRequest) -> str:
     owned = list(visible.filter(mine).filter(status__in=ActionItem.WORKING_STATUSES)[:10])
     awaiting = list(visible.filter(status=ActionItem.Status.DONE).order_by("done_at")[:10])
     overdue = list(visible.overdue()[:10])
-    if not (owned or awaiting or overdue):
+    open_count = visible.open().count()
+    if not (owned or awaiting or overdue or open_count or visible.exists()):
         return ""
     return render_to_string(
         "accountability/panel.html",
-        {"owned": owned, "awaiting": awaiting, "overdue": overdue, "today": today()},
+        {
+            "owned": owned,
+            "awaiting": awaiting,
+            "overdue": overdue,
+            "open_count": open_count,
+            "today": today(),
+        },
         request=request,
     )
