@@ -12,7 +12,7 @@ constants below (e.g. `Resolution.objects.get(text=YELLOW_WATER_RESOLUTION)`).
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +23,7 @@ from concerns.models import Issue
 from consultations import actions
 from consultations.models import Meeting, Participant, Resolution, Topic, Venue
 from places.models import Area
+from timeline.models import Event
 from yishi.errors import ActionError
 
 P = Participant.Party
@@ -101,6 +102,8 @@ class Story:
     # One consensus motion (一致同意) before the resolutions, if given.
     consensus: str = ""
     summary: str = ""
+    # When the story began to be played (its topics were made), for dating its events.
+    since: datetime = field(default_factory=timezone.now)
 
 
 def _org(name: str | None) -> Organisation | None:
@@ -122,7 +125,7 @@ def play(story: Story) -> Meeting | None:
     actor, area = _user(story.actor), _area(story.area)
     if actor is None or area is None:
         return None
-    base = timezone.now() - timedelta(days=story.days_ago)
+    base = timezone.localtime() - timedelta(days=story.days_ago)
     start = base.replace(hour=9, minute=30, second=0, microsecond=0)
     meeting = actions.schedule_meeting(
         actor,
@@ -192,7 +195,45 @@ def play(story: Story) -> Meeting | None:
         )
     actions.close_meeting(actor, meeting, now=start + timedelta(hours=2))
     actions.publish_result(actor, meeting, summary=story.summary, now=start + timedelta(days=1))
+    _backdate(story.since, start, story.notice_days)
     return meeting
+
+
+# When each kind of event happened, relative to the meeting's start (days, minutes).
+WHEN = {
+    "topic.created": (-7, 0),
+    "topic.accepted": (-6, 0),
+    "issue.in_consultation": (-7, 0),
+    "meeting.scheduled": (-1, 0),  # days before the notice
+    "meeting.field_visit": (-1, 30),
+    "meeting.closed": (0, 120),
+    "meeting.published": (1, 0),
+}
+
+
+def _backdate(since: datetime, start: datetime, notice_days: int) -> None:
+    """Date the events the story just recorded as they would have happened, so its
+    timeline reads in order: prepared, announced, held, closed, published."""
+    events = list(Event.objects.filter(created_at__gte=since).order_by("id"))
+    announced = start - timedelta(days=notice_days + 1)
+    for minute, event in enumerate(events):
+        days, minutes = WHEN.get(event.verb, (None, None))
+        if event.verb in ("topic.created", "topic.accepted", "issue.in_consultation"):
+            when = announced + timedelta(days=days or 0, minutes=minute)
+        elif event.verb in ("meeting.scheduled", "meeting.field_visit"):
+            when = announced + timedelta(days=days or 0, minutes=(minutes or 0) + minute)
+        elif event.verb in (
+            "meeting.announced",
+            "topic.scheduled",
+            "meeting.invited",
+            "meeting.replied",
+        ):
+            when = announced + timedelta(minutes=minute)
+        elif days is not None:
+            when = start + timedelta(days=days, minutes=minutes or 0)
+        else:  # during the meeting: sign-in, statements, decisions, resolutions
+            when = start + timedelta(minutes=minute)
+        Event.objects.filter(pk=event.pk).update(created_at=when)
 
 
 def _topic(username: str, title: str, **kwargs: Any) -> Topic | None:
@@ -260,6 +301,7 @@ def venues() -> dict[str, Venue | None]:
 
 
 def story1(venue: Venue | None) -> Meeting | None:
+    since = timezone.now()
     title = _concerns_constant("YELLOW_WATER_TITLE")
     issues = _issues_titled([title], JCLW) if title else []
     if not issues:
@@ -267,6 +309,7 @@ def story1(venue: Venue | None) -> Meeting | None:
     topic = _topic("secretary_jclw", "金城蓝湾二期自来水发黄", issues=issues)
     return play(
         Story(
+            since=since,
             title=STORY1_MEETING,
             area=JCLW,
             actor="secretary_jclw",
@@ -317,6 +360,7 @@ def story1(venue: Venue | None) -> Meeting | None:
 
 
 def story2(venue: Venue | None) -> Meeting | None:
+    since = timezone.now()
     titles = _concerns_constant("STORY2_TITLES") or []
     issues = _issues_titled(list(titles), JCLW)
     if not issues:
@@ -333,6 +377,7 @@ def story2(venue: Venue | None) -> Meeting | None:
     owners = [["金凤区综合执法局"], ["金城蓝湾物业服务中心"], ["金凤区综合执法局"]]
     return play(
         Story(
+            since=since,
             title=STORY2_MEETING,
             area=JCLW,
             actor="secretary_jclw",
@@ -373,6 +418,7 @@ def story2(venue: Venue | None) -> Meeting | None:
 
 
 def story3(venue: Venue | None) -> Meeting | None:
+    since = timezone.now()
     topic = _topic(
         "secretary_wlsx",
         "垃圾分类与文明城市创建中的小区共性问题",
@@ -384,6 +430,7 @@ def story3(venue: Venue | None) -> Meeting | None:
     companies = ["水乡A区物业公司", "水乡B区物业公司", "水乡C区物业公司", "水乡D区物业公司"]
     return play(
         Story(
+            since=since,
             title=STORY3_MEETING,
             area=WLSX,
             actor="secretary_wlsx",
@@ -435,6 +482,7 @@ def story3(venue: Venue | None) -> Meeting | None:
 
 
 def story5(venue: Venue | None) -> Meeting | None:
+    since = timezone.now()
     topic = _topic(
         "staff_yhw",
         "增加阅海湾商务区公园内体育健身设施",
@@ -447,6 +495,7 @@ def story5(venue: Venue | None) -> Meeting | None:
     next_year = timezone.localdate().year + 1
     return play(
         Story(
+            since=since,
             title=STORY5_MEETING,
             area=YHW,
             actor="cppcc_jf",
@@ -515,6 +564,7 @@ def story5(venue: Venue | None) -> Meeting | None:
 
 
 def story6() -> Meeting | None:
+    since = timezone.now()
     topic = _topic(
         "cppcc_py",
         "推进全面依法治县",
@@ -525,6 +575,7 @@ def story6() -> Meeting | None:
         return None
     return play(
         Story(
+            since=since,
             title=STORY6_MEETING,
             area=PENGYANG,
             actor="cppcc_py",
@@ -566,6 +617,7 @@ def story6() -> Meeting | None:
 
 
 def story7() -> Meeting | None:
+    since = timezone.now()
     topic = _topic(
         "cppcc_pl",
         "高标准农田建设",
@@ -576,6 +628,7 @@ def story7() -> Meeting | None:
         return None
     return play(
         Story(
+            since=since,
             title=STORY7_MEETING,
             area=PINGLUO,
             actor="cppcc_pl",
