@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -36,12 +36,12 @@ EARLIEST = date(2000, 1, 1)
 # The template's columns, in order: (key, label, required). Headers are read in Chinese or
 # English, and under the other names paper registers commonly use.
 COLUMNS: list[tuple[str, Promise, bool]] = [
-    ("received", gettext_lazy("Date received"), True),
-    ("name", gettext_lazy("Name"), False),
-    ("phone", gettext_lazy("Phone"), False),
-    ("address", gettext_lazy("Address"), False),
-    ("category", gettext_lazy("Category"), False),
-    ("content", gettext_lazy("What was raised"), True),
+    ("received", pgettext_lazy("ledger column", "Date received"), True),
+    ("name", pgettext_lazy("ledger column", "Name"), False),
+    ("phone", pgettext_lazy("ledger column", "Phone"), False),
+    ("address", pgettext_lazy("ledger column", "Address"), False),
+    ("category", pgettext_lazy("ledger column", "Category"), False),
+    ("content", pgettext_lazy("ledger column", "What was raised"), True),
 ]
 
 ALIASES = {
@@ -91,7 +91,7 @@ def header_names(key: str) -> set[str]:
 def template_workbook(out: IO[bytes]) -> None:
     """An empty register with the expected columns and one example row."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Concern register"))
+    sheet = workbook.create_sheet(pgettext("ledger sheet", "Concern register"))
     for letter, width in zip("ABCDEF", [14, 10, 16, 24, 14, 60], strict=True):
         sheet.column_dimensions[letter].width = width
     bold = Font(bold=True)

@@ -16,7 +16,6 @@ from typing import IO, Any
 
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -74,20 +73,20 @@ class Context:
 def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
     """Laid out like the paper 来信来访登记表."""
     headers = [
-        _("No."),
-        _("Date received"),
-        _("Tracking code"),
-        _("Channel"),
-        _("Name"),
-        _("Phone"),
-        _("Address"),
-        _("Community"),
-        _("Grid"),
-        _("Category"),
-        _("What was raised"),
-        _("Issue"),
-        _("Handling"),
-        _("Outcome"),
+        pgettext("ledger column", "No."),
+        pgettext("ledger column", "Date received"),
+        pgettext("ledger column", "Tracking code"),
+        pgettext("ledger column", "Channel"),
+        pgettext("ledger column", "Name"),
+        pgettext("ledger column", "Phone"),
+        pgettext("ledger column", "Address"),
+        pgettext("ledger column", "Community"),
+        pgettext("ledger column", "Grid"),
+        pgettext("ledger column", "Category"),
+        pgettext("ledger column", "What was raised"),
+        pgettext("ledger column", "Issue"),
+        pgettext("ledger column", "Handling"),
+        pgettext("ledger column", "Outcome"),
     ]
     channels = dict(Concern.Channel.choices)
     statuses = dict(Issue.Status.choices)
@@ -135,35 +134,36 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 outcome,
             ]
 
-    return _("Concern register"), headers, generate()
+    return pgettext("ledger sheet", "Concern register"), headers, generate()
 
 
 def on_time_mark(accept_due: datetime | None, accepted: datetime | None, now: datetime) -> str:
     """The 响应率 test for one issue: "yes", "no", or "" when acceptance is not yet due."""
     if accept_due is None or (accepted is None and accept_due > now):
         return ""
-    return _("yes") if accepted is not None and accepted <= accept_due else _("no")
+    on_time = accepted is not None and accepted <= accept_due
+    return pgettext("ledger cell", "yes") if on_time else pgettext("ledger cell", "no")
 
 
 def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
     headers = [
-        _("No."),
-        _("Issue"),
-        _("Community"),
-        _("Grid"),
-        _("Category"),
-        _("Level"),
-        _("Status"),
-        _("Residents"),
-        _("Concerns"),
-        _("First received"),
-        _("Accept by"),
-        _("Accepted"),
-        _("Accepted in time"),
-        _("Resolve by"),
-        _("Settled"),
-        _("Settled in the grid"),
-        _("Outcome"),
+        pgettext("ledger column", "No."),
+        pgettext("ledger column", "Issue"),
+        pgettext("ledger column", "Community"),
+        pgettext("ledger column", "Grid"),
+        pgettext("ledger column", "Category"),
+        pgettext("ledger column", "Level"),
+        pgettext("ledger column", "Status"),
+        pgettext("ledger column", "Residents"),
+        pgettext("ledger column", "Concerns"),
+        pgettext("ledger column", "First received"),
+        pgettext("ledger column", "Accept by"),
+        pgettext("ledger column", "Accepted"),
+        pgettext("ledger column", "Accepted in time"),
+        pgettext("ledger column", "Resolve by"),
+        pgettext("ledger column", "Settled"),
+        pgettext("ledger column", "Settled in the grid"),
+        pgettext("ledger column", "Outcome"),
     ]
     statuses = dict(Issue.Status.choices)
     levels = dict(Issue.Level.choices)
@@ -210,21 +210,21 @@ def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 on_time_mark(accept_due, accepted, ctx.now),
                 _local(resolve_due),
                 _local(settled),
-                _("yes") if in_grid else "",
+                pgettext("ledger cell", "yes") if in_grid else "",
                 outcome,
             ]
 
-    return _("Issue ledger"), headers, generate()
+    return pgettext("ledger sheet", "Issue ledger"), headers, generate()
 
 
 def meeting_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
     headers, rows = sources.meeting_ledger_rows(ctx.scope, ctx.period)
-    return _("Meeting ledger"), headers, _numbered(rows)
+    return pgettext("ledger sheet", "Meeting ledger"), headers, _numbered(rows)
 
 
 def action_item_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
     headers, rows = sources.action_item_ledger_rows(ctx.scope, ctx.period, now=ctx.now)
-    return _("Action-item ledger"), headers, _numbered(rows)
+    return pgettext("ledger sheet", "Action-item ledger"), headers, _numbered(rows)
 
 
 def _numbered(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
@@ -243,11 +243,20 @@ SHEETS: dict[str, Callable[[Context], tuple[str, list[str], Iterator[list[Any]]]
 def summary_rows(ctx: Context) -> list[list[Any]]:
     rates = metrics.rates(ctx.scope, ctx.period, now=ctx.now)
     rows: list[list[Any]] = [
-        [_("Area"), ctx.area.name],
-        [_("Period"), f"{ctx.period.start.isoformat()} – {ctx.period.end.isoformat()}"],
-        [_("Exported"), _local(ctx.now)],
+        [pgettext("ledger column", "Area"), ctx.area.name],
+        [
+            pgettext("ledger column", "Period"),
+            f"{ctx.period.start.isoformat()} – {ctx.period.end.isoformat()}",
+        ],
+        [pgettext("ledger column", "Exported"), _local(ctx.now)],
         [],
-        [_("Figure"), _("Value (%)"), _("Counted"), _("Out of"), _("How it is computed")],
+        [
+            pgettext("ledger column", "Figure"),
+            pgettext("ledger column", "Value (%)"),
+            pgettext("ledger column", "Counted"),
+            pgettext("ledger column", "Out of"),
+            pgettext("ledger column", "How it is computed"),
+        ],
     ]
     for rate in rates.values():
         rows.append(

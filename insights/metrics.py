@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncMonth
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -116,11 +116,24 @@ class Period:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return labels
 
-    def bucket_label(self, moment: datetime | date) -> str:
-        if isinstance(moment, datetime):
-            moment = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-            moment = moment.date()
-        return moment.isoformat() if self.daily else moment.strftime("%Y-%m")
+    def bucket_parts(self, field_name: str) -> dict[str, Any]:
+        """Annotations naming the day or month of `field_name` in the site's time zone.
+
+        Whole numbers (year, month, day) rather than truncated datetimes: the database does
+        the time-zone arithmetic and Python reads back plain integers."""
+        parts: dict[str, Any] = {
+            "bucket_year": ExtractYear(field_name),
+            "bucket_month": ExtractMonth(field_name),
+        }
+        if self.daily:
+            parts["bucket_day"] = ExtractDay(field_name)
+        return parts
+
+    def bucket_label(self, *parts: int) -> str:
+        """The label of a (year, month[, day]) bucket, as in buckets()."""
+        if self.daily:
+            return f"{parts[0]:04d}-{parts[1]:02d}-{parts[2]:02d}"
+        return f"{parts[0]:04d}-{parts[1]:02d}"
 
     def as_query(self) -> str:
         return f"start={self.start.isoformat()}&end={self.end.isoformat()}"
@@ -291,23 +304,25 @@ def concerns_over_time(scope: Scope, period: Period) -> dict[str, Any]:
 
     One grouped query gives (bucket, channel, category) counts; the three charts are sums
     of its few hundred rows."""
-    trunc = TruncDay("received_at") if period.daily else TruncMonth("received_at")
+    parts = period.bucket_parts("received_at")
     rows = (
         received_concerns(scope, period)
-        .annotate(bucket=trunc)
-        .values_list("bucket", "channel", "category__name")
+        .annotate(**parts)
+        .values_list(*parts, "channel", "category__name")
         .annotate(n=Count("pk"))
         .order_by()
     )
+    width = len(parts)
     labels = period.buckets()
     index = {label: i for i, label in enumerate(labels)}
     by_channel: dict[str, list[int]] = {}
     channel_totals: dict[str, int] = defaultdict(int)
     category_totals: dict[str, int] = defaultdict(int)
     total = 0
-    for bucket, channel, category, n in rows:
+    for row in rows:
+        channel, category, n = row[width:]
         series = by_channel.setdefault(channel, [0] * len(labels))
-        position = index.get(period.bucket_label(bucket))
+        position = index.get(period.bucket_label(*row[:width]))
         if position is not None:
             series[position] += n
         channel_totals[channel] += n

@@ -10,9 +10,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDay, TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from accountability.models import ActionItem, Evaluation
 from consultations.models import Meeting
@@ -85,16 +84,16 @@ def action_items(scope: Scope, period: Period, *, now: datetime | None = None) -
         ("listed_at", listed, Q()),
         ("closed_at", closed, Q(status=ActionItem.Status.CLOSED)),
     ):
-        trunc = TruncDay(field) if period.daily else TruncMonth(field)
+        parts = period.bucket_parts(field)
         rows = (
             items.filter(_in(period, field), extra)
-            .annotate(bucket=trunc)
-            .values_list("bucket")
+            .annotate(**parts)
+            .values_list(*parts)
             .annotate(n=Count("pk"))
             .order_by()
         )
-        for bucket, n in rows:
-            position = index.get(period.bucket_label(bucket))
+        for *bucket, n in rows:
+            position = index.get(period.bucket_label(*bucket))
             if position is not None:
                 series[position] += n
     overdue = items.overdue(now)
@@ -129,15 +128,15 @@ def action_items(scope: Scope, period: Period, *, now: datetime | None = None) -
 def meeting_ledger_rows(scope: Scope, period: Period) -> tuple[list[str], Iterable[list[Any]]]:
     """Every meeting that starts in the period (drafts left out), oldest first."""
     headers = [
-        _("No."),
-        _("Date"),
-        _("Meeting"),
-        _("Form"),
-        _("Area"),
-        _("Place"),
-        _("Status"),
-        _("Topics"),
-        _("Resolutions"),
+        pgettext("ledger column", "No."),
+        pgettext("ledger column", "Date"),
+        pgettext("ledger column", "Meeting"),
+        pgettext("ledger column", "Form"),
+        pgettext("ledger column", "Area"),
+        pgettext("ledger column", "Place"),
+        pgettext("ledger column", "Status"),
+        pgettext("ledger column", "Topics"),
+        pgettext("ledger column", "Resolutions"),
     ]
     forms = dict(Meeting.Form.choices)
     statuses = dict(Meeting.Status.choices)
@@ -177,16 +176,16 @@ def action_item_ledger_rows(
     """挂牌销号台账: every item listed in the period, with where it stands."""
     now = now or timezone.now()
     headers = [
-        _("No."),
-        _("Action item"),
-        _("Community"),
-        _("Owner"),
-        _("Date listed"),
-        _("Deadline"),
-        _("Status"),
-        _("Latest progress"),
-        _("Overdue"),
-        _("Date closed"),
+        pgettext("ledger column", "No."),
+        pgettext("ledger column", "Action item"),
+        pgettext("ledger column", "Community"),
+        pgettext("ledger column", "Owner"),
+        pgettext("ledger column", "Date listed"),
+        pgettext("ledger column", "Deadline"),
+        pgettext("ledger column", "Status"),
+        pgettext("ledger column", "Latest progress"),
+        pgettext("ledger column", "Overdue"),
+        pgettext("ledger column", "Date closed"),
     ]
     statuses = dict(ActionItem.Status.choices)
     today = timezone.localdate(now)
@@ -219,7 +218,7 @@ def action_item_ledger_rows(
                 deadline,
                 str(statuses.get(status, status)),
                 progress,
-                _("yes") if late else "",
+                pgettext("ledger cell", "yes") if late else "",
                 closed if status == ActionItem.Status.CLOSED else None,
             ]
 

@@ -32,7 +32,7 @@ def test_concern_register_for_community_staff_shows_phones(client, world):
     assert book.sheetnames == ["汇总", "来信来访登记表"]
     rows = rows_of(book["来信来访登记表"])
     assert rows[0] == [
-        "序号", "登记日期", "查询码", "渠道", "姓名", "联系电话", "地址", "社区", "网格", "类别",
+        "序号", "登记日期", "查询码", "渠道", "姓名", "联系电话", "住址", "社区", "网格", "类别",
         "反映问题", "问题", "办理情况", "办理结果",
     ]  # fmt: skip
     assert len(rows) - 1 == 9  # c1's March concerns
@@ -66,15 +66,24 @@ def test_every_ledger_has_its_sheets_and_columns(client, world):
         "挂牌销号台账",
     ]
     issues = rows_of(book["问题台账"])
-    assert issues[0][:8] == ["序号", "问题", "社区", "网格", "类别", "层级", "状态", "反映人数"]
+    assert issues[0][:8] == [
+        "序号",
+        "问题",
+        "社区",
+        "网格",
+        "类别",
+        "处置层级",
+        "办理状态",
+        "涉及居民数",
+    ]
     assert len(issues) - 1 == 7
     meetings = rows_of(book["协商议事会台账"])
-    assert meetings[0][:4] == ["序号", "日期", "会议", "形式"]
+    assert meetings[0][:4] == ["序号", "日期", "会议名称", "会议形式"]
     assert len(meetings) - 1 == 3  # the draft is left out
     items = rows_of(book["挂牌销号台账"])
     assert items[0] == [
-        "序号", "挂牌事项", "社区", "责任单位", "挂牌时间", "完成时限", "状态", "最新进展", "逾期",
-        "销号时间",
+        "序号", "挂牌事项", "社区", "责任单位", "挂牌时间", "完成时限", "办理状态", "最新进展",
+        "逾期", "销号时间",
     ]  # fmt: skip
     by_title = {row[1]: row for row in items[1:]}
     assert by_title["清理楼道杂物"][8] == "是"
@@ -181,14 +190,7 @@ def test_who_may_import(client, world):
     assert client.get("/insights/a/S1/import/").status_code == 404  # only communities import
     template = client.get("/insights/import-template.xlsx")
     book = load_workbook(io.BytesIO(b"".join(template.streaming_content)))
-    assert rows_of(book.worksheets[0])[0] == [
-        "登记日期",
-        "姓名",
-        "联系电话",
-        "地址",
-        "类别",
-        "反映问题",
-    ]
+    assert rows_of(book.worksheets[0])[0] == HEADER
     # The template as downloaded is itself a good file.
     template = client.get("/insights/import-template.xlsx")
     upload = io.BytesIO(b"".join(template.streaming_content))

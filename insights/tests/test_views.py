@@ -70,7 +70,7 @@ def test_same_figures_on_dashboard_api_report_and_ledger(client, march):
     issues = list(book.worksheets[2].iter_rows(values_only=True))
     header, rows = issues[0], issues[1:]
     in_time = [r[header.index("按时受理")] for r in rows]
-    status = [r[header.index("状态")] for r in rows]
+    status = [r[header.index("办理状态")] for r in rows]
     assert (
         f"{100 * in_time.count('是') / (in_time.count('是') + in_time.count('否')):.1f}%"
         == expected["response"]
