@@ -19,6 +19,7 @@ from concerns.actions import normalise_tracking_code
 from concerns.models import Category, Concern, Issue
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
+from open311.permissions import communities_for_key
 from places.models import Area, Building, Compound
 from timeline.services import events_for
 
@@ -100,10 +101,6 @@ def jurisdiction_area(jurisdiction_id: str) -> Area | None:
             404, _("jurisdiction_id %(value)s was not found.") % {"value": value[:80]}
         )
     return area
-
-
-def key_paths(api_key: ApiKey) -> list[str]:
-    return list(api_key.areas.values_list("path", flat=True))
 
 
 # ---- services
@@ -257,24 +254,6 @@ class Place:
     address_id: str = ""
 
 
-def _within(paths: list[str]) -> Q:
-    condition = Q(pk__in=[])
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return condition
-
-
-def _communities(paths: list[str], scope: Area | None) -> QuerySet[Area]:
-    communities = Area.objects.filter(_within(paths), kind=Area.Kind.COMMUNITY)
-    if scope is not None:
-        communities = communities.filter(path__startswith=scope.path)
-    return communities
-
-
-def _in_paths(area: Area, paths: list[str]) -> bool:
-    return any(area.path.startswith(p) for p in paths)
-
-
 def _grid_community(grid: Area) -> Area:
     return Area.objects.get(pk=grid.parent_id or 0)
 
@@ -294,16 +273,7 @@ def resolve_place(
     An `address_string` is matched against compound, building and community names in the
     key's areas. Yishi keeps no map of boundaries, so `lat`/`long` alone place a report only
     when the key serves a single community."""
-    paths = key_paths(api_key)
-    overlaps = (
-        scope is None or _in_paths(scope, paths) or any(p.startswith(scope.path) for p in paths)
-    )
-    if not overlaps:
-        raise Open311Error(
-            403,
-            _("This api_key may not report in the jurisdiction %(code)s.") % {"code": scope.code},
-        )
-    communities = _communities(paths, scope)
+    communities = communities_for_key(api_key, scope)
     if address_id:
         return _place_from_id(address_id, communities)
     if address_string:
@@ -432,16 +402,29 @@ def requests_queryset() -> QuerySet[Concern]:
     )
 
 
-def latest_public_notes(issues: list[Issue]) -> dict[int, str]:
-    """The latest public timeline entry of each issue, as a sentence (one query)."""
-    notes: dict[int, str] = {}
-    for event in events_for(issues, public_only=True):
-        label = event.label
-        notes[event.subject_id] = f"{label}：{event.note}" if event.note else label
-    return notes
+Notes = dict[tuple[str, int], Any]
 
 
-def request_record(concern: Concern, notes: dict[int, str]) -> dict:
+def latest_public_events(issues: list[Issue], concerns: list[Concern]) -> Notes:
+    """The latest public timeline entry of each issue and concern (one query)."""
+    latest: Notes = {}
+    for event in events_for([*issues, *concerns], public_only=True):
+        latest[(event.subject_type.model, event.subject_id)] = event
+    return latest
+
+
+def status_notes(concern: Concern, issue: Issue, latest: Notes) -> str | None:
+    """Why the request is where it is: its issue's or its own latest public entry."""
+    candidates = [latest.get(("issue", issue.pk)), latest.get(("concern", concern.pk))]
+    events = [e for e in candidates if e is not None]
+    if not events:
+        return None
+    event = max(events, key=lambda e: (e.created_at, e.pk))
+    label = event.label
+    return f"{label}：{event.note}" if event.note else label
+
+
+def request_record(concern: Concern, latest: Notes) -> dict:
     issue = _current_issue(concern)
     category = concern.category or issue.category
     extra = getattr(concern, "open311_request", None)
@@ -469,7 +452,7 @@ def request_record(concern: Concern, notes: dict[int, str]) -> dict:
     return {
         "service_request_id": concern.tracking_code,
         "status": "closed" if closed else "open",
-        "status_notes": notes.get(issue.pk),
+        "status_notes": status_notes(concern, issue, latest),
         "service_name": category.name if category else None,
         "service_code": category.code if category else None,
         "description": mask_phones(concern.content),
@@ -489,8 +472,8 @@ def request_record(concern: Concern, notes: dict[int, str]) -> dict:
 
 def request_records(concerns: list[Concern]) -> list[dict]:
     issues = {_current_issue(c).pk: _current_issue(c) for c in concerns}
-    notes = latest_public_notes(list(issues.values())) if issues else {}
-    return [request_record(c, notes) for c in concerns]
+    latest = latest_public_events(list(issues.values()), concerns) if concerns else {}
+    return [request_record(c, latest) for c in concerns]
 
 
 def _comma_list(value: str) -> list[str]:

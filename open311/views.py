@@ -43,7 +43,11 @@ def endpoint(methods: tuple[str, ...]) -> Callable:
                     headers={"Allow": ", ".join(methods)},
                 )
             try:
-                return view(request, *args, fmt=fmt, **kwargs)
+                response = view(request, *args, fmt=fmt, **kwargs)
+                if request.method in ("GET", "HEAD"):
+                    # Anyone may read: let web clients on other sites do so too.
+                    response["Access-Control-Allow-Origin"] = "*"
+                return response
             except Open311Error as exc:
                 headers = getattr(exc, "headers", None)
                 return render_errors(fmt, exc.status, exc.descriptions, headers)
@@ -168,8 +172,9 @@ def _form(request: HttpRequest) -> QueryDict:
     return request.POST
 
 
-def _api_key(form: QueryDict) -> ApiKey:
-    key = form.get("api_key", "").strip()
+def _api_key(request: HttpRequest, form: QueryDict) -> ApiKey:
+    # The spec sends it in the body; some clients put it in the query string.
+    key = (form.get("api_key") or request.GET.get("api_key") or "").strip()
     if not key:
         raise Open311Error(403, _("api_key is missing: a key is needed to create requests."))
     api_key = ApiKey.authenticate(key)
@@ -285,7 +290,7 @@ def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> New
 
 def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     form = _form(request)
-    api_key = _api_key(form)
+    api_key = _api_key(request, form)
     new = parse_request(request, form, api_key)
     concern, service_request = submit_service_request(api_key, new)
     data = [

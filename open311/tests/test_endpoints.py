@@ -9,6 +9,7 @@ from concerns.actions import resolve_issue, submit_concern
 from concerns.models import Category, Concern, Issue
 from open311.models import ServiceRequest
 from open311.tests import spec
+from timeline.models import Event
 from timeline.services import record
 
 FORMATS = ["xml", "json"]
@@ -230,6 +231,18 @@ def test_jurisdiction_id_is_optional_and_may_name_an_area(client, world, setting
     assert client.get(f"{V2}/requests.json", {"jurisdiction_id": "C1"}).json()
     assert client.get(f"{V2}/requests.json", {"jurisdiction_id": "ceshi.example.cn"}).json() == []
     assert client.get(f"{V2}/services.json", {"jurisdiction_id": "C2"}).status_code == 200
+
+
+def test_a_new_request_is_explained_by_its_own_public_entry(client, world):
+    concern = raise_concern(world)
+    [item] = client.get(f"{V2}/requests/{concern.tracking_code}.json").json()
+    received = Event.objects.filter(verb="concern.received", subject_id=concern.pk).get()
+    assert item["status_notes"].startswith(received.label)
+
+
+def test_anyone_may_read_from_another_site(client, db):
+    response = client.get(f"{V2}/services.json")
+    assert response["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

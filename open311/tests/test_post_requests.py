@@ -152,3 +152,11 @@ def test_key_use_is_recorded(client, partner):
     client.post(f"{V2}/requests.json", body(partner))
     partner.api_key.refresh_from_db()
     assert partner.api_key.last_used_at <= timezone.now()
+
+
+def test_the_key_may_come_in_the_query_string(client, partner):
+    data = body(partner)
+    key = data.pop("api_key")
+    response = client.post(f"{V2}/requests.json?api_key={key}", data)
+    assert response.status_code == 200
+    assert Concern.objects.count() == 1
