@@ -359,56 +359,90 @@ def submit_concern(
     else:
         resident = f"anon:{secrets.token_hex(8)}"
 
-    try:
-        with transaction.atomic():
-            issue, score = _group(community, weights, category, content, received, grid)
-            concern = _insert_concern(
-                issue=issue,
-                community=community,
-                grid=grid,
-                compound=compound,
-                building=building,
-                channel=channel,
-                category=category,
-                urgency=urgency,
-                content=content,
-                name=name,
-                phone=phone,
-                address=address,
-                resident=resident,
-                household=household,
-                score=score,
-                received=received,
-                actor=actor if is_staff else None,
-                idempotency_key=idempotency_key or None,
-            )
-            _count_in(issue, concern, weights, received)
-            for upload in photos:
-                Photo.objects.create(concern=concern, image=upload)
-            label = _actor_label(actor if is_staff else None, channel)
-            record(
-                concern,
-                "concern.received",
-                actor=actor,
-                actor_label=label,
-                note=str(concern.get_channel_display()),
-                data={"issue": issue.pk},
-            )
-            record(
-                issue,
-                "issue.concern_added",
-                actor=actor,
-                actor_label=label,
-                public=False,
-                data={"concern": concern.pk, "similarity": score},
-            )
-    except IntegrityError:
-        # The same idempotency key raced in from a second request: answer with the first.
-        if idempotency_key:
-            earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
-            if earlier is not None:
-                return earlier
-        raise
+    fields = {
+        "community": community,
+        "grid": grid,
+        "compound": compound,
+        "building": building,
+        "channel": channel,
+        "category": category,
+        "urgency": urgency,
+        "content": content,
+        "name": name,
+        "phone": phone,
+        "address": address,
+        "resident": resident,
+        "household": household,
+        "received": received,
+        "actor": actor if is_staff else None,
+        "idempotency_key": idempotency_key or None,
+    }
+    for _attempt in range(4):
+        try:
+            return _register(fields, weights, photos)
+        except IntegrityError:
+            # The same idempotency key raced in from a second request: answer with the first.
+            if idempotency_key:
+                earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
+                if earlier is not None:
+                    return earlier
+            # Otherwise a tracking code collided (one in 10^11): the whole insert is retried.
+    raise Conflict(_("Could not allocate a tracking code; please try again."))
+
+
+@transaction.atomic
+def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
+    """The write half of submit_concern: group, insert, count, record — one transaction."""
+    issue, score = _group(
+        fields["community"],
+        weights,
+        fields["category"],
+        fields["content"],
+        fields["received"],
+        fields["grid"],
+    )
+    concern = Concern.objects.create(
+        tracking_code=_new_tracking_code(),
+        issue=issue,
+        community=fields["community"],
+        grid=fields["grid"],
+        compound=fields["compound"],
+        building=fields["building"],
+        channel=fields["channel"],
+        category=fields["category"],
+        urgency=fields["urgency"],
+        content=fields["content"],
+        reporter_name=fields["name"],
+        phone=fields["phone"],
+        address=fields["address"],
+        resident_key=fields["resident"],
+        household_key=fields["household"],
+        similarity=score,
+        received_at=fields["received"],
+        created_by=fields["actor"],
+        idempotency_key=fields["idempotency_key"],
+    )
+    _count_in(issue, concern, weights, fields["received"])
+    for upload in photos:
+        Photo.objects.create(concern=concern, image=upload)
+    actor = fields["actor"]
+    label = _actor_label(actor, fields["channel"])
+    record(
+        concern,
+        "concern.received",
+        actor=actor,
+        actor_label=label,
+        note=str(concern.get_channel_display()),
+        data={"issue": issue.pk},
+    )
+    record(
+        issue,
+        "issue.concern_added",
+        actor=actor,
+        actor_label=label,
+        public=False,
+        data={"concern": concern.pk, "similarity": score},
+    )
     return concern
 
 
@@ -473,41 +507,6 @@ def _best_match(
         if score >= grouping.JOIN_THRESHOLD and (best is None or score > best[1]):
             best = (issue_id, round(score, 3))
     return best
-
-
-def _insert_concern(*, issue: Issue, **fields: Any) -> Concern:
-    for _attempt in range(5):
-        try:
-            with transaction.atomic():
-                return Concern.objects.create(
-                    tracking_code=_new_tracking_code(),
-                    issue=issue,
-                    community=fields["community"],
-                    grid=fields["grid"],
-                    compound=fields["compound"],
-                    building=fields["building"],
-                    channel=fields["channel"],
-                    category=fields["category"],
-                    urgency=fields["urgency"],
-                    content=fields["content"],
-                    reporter_name=fields["name"],
-                    phone=fields["phone"],
-                    address=fields["address"],
-                    resident_key=fields["resident"],
-                    household_key=fields["household"],
-                    similarity=fields["score"],
-                    received_at=fields["received"],
-                    created_by=fields["actor"],
-                    idempotency_key=fields["idempotency_key"],
-                )
-        except IntegrityError:
-            if (
-                fields["idempotency_key"]
-                and Concern.objects.filter(idempotency_key=fields["idempotency_key"]).exists()
-            ):
-                raise
-            continue  # a tracking code collided: draw another
-    raise Conflict(_("Could not allocate a tracking code; please try again."))
 
 
 def _count_in(

@@ -143,7 +143,7 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
 
 
 def _created(concern: Concern) -> dict:
-    issue = Issue.objects.get(pk=concern.issue_id)
+    issue = concern.issue  # as the submit left it (counted under its lock)
     return {
         "tracking_code": concern.tracking_code,
         "issue": {

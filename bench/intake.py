@@ -1,0 +1,577 @@
+"""Benchmark of 民事民提 intake: submitting concerns with grouping, against a bare insert.
+
+    .venv/bin/python bench/intake.py                         # 1,000,000 concerns (the target)
+    .venv/bin/python bench/intake.py --concerns 200000       # a quicker run
+    .venv/bin/python bench/intake.py --database-url postgresql://user@host:port/db
+
+Without --database-url it makes its own PostgreSQL cluster (initdb as the postgres user) in
+--datadir on --port and stops it at the end. The database is emptied and rebuilt.
+
+1. Builds 100 communities (2 grids, 2 compounds each) and their issues and concerns with bulk
+   INSERT … SELECT generate_series: first 10,000 concerns, then `--concerns`. Each community
+   keeps `--open-issues` open issues; the rest of its history is settled (a community's open
+   matters do not grow with its years of history — that is what the grouping relies on).
+2. Measures the grouping step alone (segmenting, the capped candidate query, the comparison)
+   in this process for a sample of messages, at 10,000 and at the full size, and once more with
+   one community holding 1,000 open issues (more than the cap of 200 it compares).
+3. Starts gunicorn (2 workers) serving the app plus a bare view that inserts one row, and
+   drives both with 16 concurrent clients: POST /api/v1/concerns (anonymous resident submits,
+   rate limits on but generous) and POST /bench/bare. Prints submits per second, their ratio,
+   p50 / p95 latency, and the workers' memory (RSS, peak RSS).
+
+Targets (issue 3): ratio ≥ 50 %; p95 ≤ 50 ms; grouping at full size ≤ 1.5 × at 10,000;
+worker memory ≤ 250 MB. Figures depend on the machine: two cores here are shared by the
+server, PostgreSQL and the 16 client threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COMMUNITIES = 100
+CLIENTS = 16
+
+# Messages residents send, in their own words; the generator and the load both use them.
+MESSAGES = [
+    "家里自来水发黄，没法用",
+    "水龙头放出来是黄水，好几天了",
+    "楼上半夜装修太吵，睡不着",
+    "小区里电动车骑得飞快，太危险",
+    "电瓶车在楼道里飞线充电",
+    "楼道里堆满杂物，过不去人",
+    "门口商铺把货物堆到门外跨门经营",
+    "宠物医院门口狗粪便没人清理",
+    "垃圾桶满了好几天没人清运，很臭",
+    "路灯坏了，晚上黑灯瞎火",
+    "电梯又坏了，把人困在里面",
+    "暖气不热，家里才十五度",
+    "下水道堵了，污水往外冒",
+    "广场舞音响太吵，晚上十点还在跳",
+    "小区绿地的围栏倒了",
+    "消防通道被私家车堵住了",
+    "健身器材坏了，孩子玩很危险",
+    "楼上漏水到我家，邻居不管",
+    "物业保安不在岗，外人随便进",
+    "地下车库积水，车开不进去",
+]
+
+
+# ---- A private PostgreSQL cluster
+
+
+def _pg_bin() -> Path:
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
+    return found[-1] if found else Path("/usr/bin")
+
+
+def _as_postgres(*args: str) -> None:
+    subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True)
+
+
+def start_cluster(datadir: Path, port: int) -> str:
+    bin_dir = _pg_bin()
+    if not (datadir / "PG_VERSION").exists():
+        datadir.mkdir(parents=True, exist_ok=True)
+        shutil.chown(datadir, "postgres", "postgres")
+        _as_postgres(
+            str(bin_dir / "initdb"),
+            "-D",
+            str(datadir),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+    options = (
+        f"-p {port} -k {datadir} -c listen_addresses=127.0.0.1 -c shared_buffers=512MB "
+        "-c max_connections=60"
+    )
+    _as_postgres(
+        str(bin_dir / "pg_ctl"),
+        "-D",
+        str(datadir),
+        "-o",
+        options,
+        "-l",
+        str(datadir / "server.log"),
+        "-w",
+        "start",
+    )
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+
+def stop_cluster(datadir: Path) -> None:
+    _as_postgres(str(_pg_bin() / "pg_ctl"), "-D", str(datadir), "-m", "fast", "stop")
+
+
+# ---- Building the data
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yishi.settings")
+    import django
+
+    django.setup()
+
+
+def recreate_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+
+
+def build_places() -> list[int]:
+    from places.models import Area, Building, Compound
+
+    K = Area.Kind
+    district = Area.objects.create(code="BD", name="基准区", kind=K.DISTRICT)
+    street = Area.objects.create(code="BDS", name="基准街道", kind=K.STREET, parent=district)
+    ids = []
+    for c in range(1, COMMUNITIES + 1):
+        community = Area.objects.create(
+            code=f"BC{c:03d}", name=f"基准{c}社区", kind=K.COMMUNITY, parent=street
+        )
+        ids.append(community.pk)
+        for g in (1, 2):
+            grid = Area.objects.create(
+                code=f"BC{c:03d}G{g}", name=f"基准{c}社区{g}网格", kind=K.GRID, parent=community
+            )
+            compound = Compound.objects.create(name=f"基准{c}-{g}小区", grid=grid)
+            Building.objects.bulk_create(
+                Building(compound=compound, name=f"{n}号楼") for n in range(1, 11)
+            )
+    return ids
+
+
+def build_history(total: int, open_per_community: int) -> float:
+    """(Re)build `total` concerns over the communities, 5 per issue, with bulk SQL."""
+    from django.db import connection
+
+    from concerns import grouping
+
+    started = time.perf_counter()
+    terms = [grouping.dump_terms(grouping.features(m).weights) for m in MESSAGES]
+    per_community = max(5, total // COMMUNITIES)
+    issues_per_community = per_community // 5
+    with connection.cursor() as cur:
+        cur.execute(
+            "TRUNCATE concerns_photo, concerns_concern, concerns_issue, timeline_event CASCADE"
+        )
+        cur.execute("SELECT min(id) FROM places_area WHERE code LIKE 'BC%%' AND kind='community'")
+        first_community = cur.fetchone()[0]
+        cur.execute(
+            """
+            INSERT INTO concerns_issue (id, community_id, grid_id, category_id, title, summary,
+                status, level, residents_count, concerns_count, first_received_at,
+                last_received_at, accept_due_at, resolve_due_at, accepted_at, settled_at,
+                outcome, escalation_reason, terms, created_at, updated_at)
+            SELECT i,
+                   c.id, NULL, NULL,
+                   (%(titles)s::text[])[1 + (i %% %(m)s)], '',
+                   CASE WHEN (i - 1) %% %(ipc)s >= %(ipc)s - %(open)s THEN 'accepted'
+                        ELSE 'settled' END,
+                   'community', 5, 5,
+                   now() - ((%(ipc)s - (i - 1) %% %(ipc)s) || ' hours')::interval,
+                   now() - ((%(ipc)s - (i - 1) %% %(ipc)s) || ' hours')::interval,
+                   now() + interval '1 day', now() + interval '7 days', now(), NULL,
+                   '', '', (%(terms)s::text[])[1 + (i %% %(m)s)], now(), now()
+            FROM generate_series(1, %(n)s) AS i
+            JOIN places_area c ON c.id = %(first)s + ((i - 1) / %(ipc)s) * 3
+            """,
+            {
+                "titles": MESSAGES,
+                "terms": terms,
+                "m": len(MESSAGES),
+                "ipc": issues_per_community,
+                "open": min(open_per_community, issues_per_community),
+                "n": issues_per_community * COMMUNITIES,
+                "first": first_community,
+            },
+        )
+        cur.execute(
+            """
+            INSERT INTO concerns_concern (id, tracking_code, issue_id, community_id, grid_id,
+                compound_id, building_id, channel, category_id, urgency, content,
+                reporter_name, phone, address, resident_key, household_key,
+                grouping_confirmed, similarity, received_at, created_by_id, idempotency_key,
+                created_at)
+            SELECT n, 'X' || lpad(n::text, 9, '0'), iss.id, iss.community_id, NULL, NULL, NULL,
+                   'web', NULL, 'normal', iss.title, '',
+                   (13000000000 + n)::text, '', 'tel:' || (13000000000 + n)::text, '',
+                   false, NULL, iss.first_received_at, NULL, NULL, iss.first_received_at
+            FROM generate_series(1, %(total)s) AS n
+            JOIN concerns_issue iss ON iss.id = 1 + (n - 1) / 5
+            """,
+            {"total": issues_per_community * COMMUNITIES * 5},
+        )
+        for table in ("concerns_issue", "concerns_concern"):
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT coalesce(max(id), 1) FROM {table}))"
+            )
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE concerns_issue")
+        cur.execute("ANALYZE concerns_concern")
+    return time.perf_counter() - started
+
+
+def check_layout() -> tuple[int, int]:
+    from concerns.models import Concern, Issue
+
+    return Concern.objects.count(), Issue.objects.filter(status__in=Issue.OPEN_STATUSES).count()
+
+
+# ---- The grouping step alone
+
+
+def grouping_cost(samples: int, community_code: str | None = None) -> dict[str, float]:
+    """Milliseconds per message for segmenting + candidate query + comparison (no writes)."""
+    from concerns import actions, grouping
+    from places.models import Area
+
+    communities = list(Area.objects.filter(code__startswith="BC", kind="community"))
+    if community_code:
+        communities = [c for c in communities if c.code == community_code]
+    rng = random.Random(7)
+    grouping.warm_up()
+    for community in communities:
+        actions.place_names(community)  # the per-process place cache, as in a warm worker
+    # Warm the terms cache as a running worker would have it.
+    for _ in range(50):
+        community = rng.choice(communities)
+        actions._best_match(community, actions.concern_features("水黄", community), None)
+    timings = []
+    for _ in range(samples):
+        community = rng.choice(communities)
+        text = rng.choice(MESSAGES) + rng.choice(["", "！", "，麻烦管管", "，好几天了"])
+        started = time.perf_counter()
+        weights = actions.concern_features(text, community)
+        actions._best_match(community, weights, None)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "mean": statistics.fmean(timings),
+        "p50": timings[len(timings) // 2],
+        "p95": timings[int(len(timings) * 0.95)],
+    }
+
+
+def crowd_one_community(open_issues: int) -> str:
+    """Give the first community `open_issues` open issues (above the comparison cap)."""
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            """
+            UPDATE concerns_issue SET status = 'accepted', last_received_at = now()
+            WHERE id IN (SELECT id FROM concerns_issue
+                         WHERE community_id = (SELECT id FROM places_area WHERE code='BC001')
+                         ORDER BY id DESC LIMIT %s)
+            """,
+            [open_issues],
+        )
+    return "BC001"
+
+
+# ---- The server: the app plus one bare view
+
+
+def bare_insert(request):  # runs inside the gunicorn workers
+    """One JSON body in, one row out: the floor any submit endpoint stands on."""
+    from django.db import connection
+    from django.http import JsonResponse
+
+    body = json.loads(request.body or b"{}")
+    with connection.cursor() as cur:
+        cur.execute(
+            "INSERT INTO bench_bare (community, content, phone) VALUES (%s, %s, %s) RETURNING id",
+            [body.get("community", ""), body.get("content", ""), body.get("phone", "")],
+        )
+        row = cur.fetchone()
+    return JsonResponse({"id": row[0]}, status=201)
+
+
+def _server_urls():
+    from django.urls import include, path
+    from django.views.decorators.csrf import csrf_exempt
+
+    return [path("bench/bare", csrf_exempt(bare_insert)), path("", include("yishi.urls"))]
+
+
+if os.environ.get("YISHI_BENCH_SERVER"):
+    # Imported by gunicorn: this module is the URLconf, and `application` the WSGI app.
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    from django.conf import settings as _settings
+
+    _settings.ROOT_URLCONF = "bench.intake"
+    urlpatterns = _server_urls()
+    from concerns import grouping as _grouping
+
+    _grouping.warm_up()  # jieba's dictionary once per worker, not on the first request
+
+
+def start_server(database_url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TABLE IF NOT EXISTS bench_bare (id bigserial PRIMARY KEY, community text, "
+            "content text, phone text, created_at timestamptz DEFAULT now())"
+        )
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        DJANGO_SETTINGS_MODULE="yishi.settings",
+        YISHI_BENCH_SERVER="1",
+        YISHI_DEBUG="0",
+        YISHI_SECRET_KEY="bench-only",
+        YISHI_ALLOWED_HOSTS="127.0.0.1,localhost",
+        YISHI_CONCERN_SUBMIT_PER_IP="100000000",
+        YISHI_CONCERN_SUBMIT_PER_PHONE="1000",
+        PYTHONPATH=str(ROOT),
+    )
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "bench.intake:application",
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--backlog",
+        "256",
+        "--log-level",
+        "warning",
+    ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/concerns/track/")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+def worker_memory(server: subprocess.Popen) -> list[tuple[int, float, float]]:
+    """(pid, RSS MB, peak RSS MB) of each worker (children of the gunicorn master)."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(server.pid):
+            rss = int(fields["VmRSS"].split()[0]) / 1024
+            peak = int(fields["VmHWM"].split()[0]) / 1024
+            found.append((int(status.parent.name), rss, peak))
+    return sorted(found)
+
+
+# ---- The load
+
+
+def drive(port: int, path: str, requests: int, make_body, idempotent: bool = False) -> dict:
+    """`requests` POSTs from CLIENTS threads; latency per request, throughput overall."""
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    counter = iter(range(requests))
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            with lock:
+                n = next(counter, None)
+            if n is None:
+                break
+            body = json.dumps(make_body(rng, n)).encode()
+            headers = {"Content-Type": "application/json", "X-Forwarded-For": f"10.{n % 250}.0.1"}
+            if idempotent and n % 2:
+                headers["Idempotency-Key"] = f"bench-{seed}-{n}"
+            started = time.perf_counter()
+            try:
+                conn.request("POST", path, body, headers)
+                response = conn.getresponse()
+                response.read()
+                status = response.status
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                statuses[status] = statuses.get(status, 0) + 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - started
+    latencies.sort()
+    return {
+        "rps": len(latencies) / wall,
+        "p50": latencies[len(latencies) // 2],
+        "p95": latencies[int(len(latencies) * 0.95)],
+        "statuses": statuses,
+    }
+
+
+def concern_body(rng: random.Random, n: int) -> dict:
+    return {
+        "community": f"BC{rng.randint(1, COMMUNITIES):03d}",
+        "content": rng.choice(MESSAGES) + rng.choice(["", "！", "，麻烦管管", "，好几天了"]),
+        "phone": f"15{rng.randint(0, 999999999):09d}",
+        "address": f"{rng.randint(1, 6)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}",
+    }
+
+
+# ---- Main
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--concerns", type=int, default=1_000_000)
+    parser.add_argument("--open-issues", type=int, default=40, help="open issues per community")
+    parser.add_argument("--requests", type=int, default=3000, help="POSTs per endpoint")
+    parser.add_argument("--samples", type=int, default=1000, help="grouping samples")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help=">1 uses gthread workers")
+    parser.add_argument("--database-url", help="an existing PostgreSQL server (admin URL)")
+    parser.add_argument("--datadir", default="/tmp/yishi-bench-intake/data")
+    parser.add_argument("--pg-port", type=int, default=55433)
+    parser.add_argument("--http-port", type=int, default=18733)
+    args = parser.parse_args()
+
+    datadir = Path(args.datadir)
+    own_cluster = not args.database_url
+    admin_url = start_cluster(datadir, args.pg_port) if own_cluster else args.database_url
+    server = None
+    try:
+        url = recreate_database(admin_url, "yishi_bench_intake")
+        setup_django(url)
+        migrate()
+        build_places()
+        print(f"PostgreSQL: {url}")
+
+        small = build_history(10_000, args.open_issues)
+        count, open_count = check_layout()
+        print(f"built {count:,} concerns ({open_count:,} open issues) in {small:.1f} s")
+        cost_small = grouping_cost(args.samples)
+
+        large = build_history(args.concerns, args.open_issues)
+        count, open_count = check_layout()
+        print(f"built {count:,} concerns ({open_count:,} open issues) in {large:.1f} s")
+        cost_large = grouping_cost(args.samples)
+        code = crowd_one_community(1000)
+        cost_crowded = grouping_cost(max(100, args.samples // 5), code)
+        crowd_one_community(args.open_issues)
+
+        print("\nGrouping step alone (segmenting + candidate query + comparison), ms/message:")
+        for label, cost in (
+            ("10,000 concerns", cost_small),
+            (f"{count:,} concerns", cost_large),
+            ("a community with 1,000 open issues (cap 200)", cost_crowded),
+        ):
+            print(
+                f"  {label:<46} mean {cost['mean']:6.2f}  p50 {cost['p50']:6.2f}  "
+                f"p95 {cost['p95']:6.2f}"
+            )
+        ratio = cost_large["mean"] / cost_small["mean"]
+        print(f"  ratio at full size / at 10,000 (mean): {ratio:.2f}  (target ≤ 1.5)")
+
+        from django.db import connections
+
+        connections.close_all()
+        server = start_server(url, args.http_port, args.workers, args.threads)
+        # Warm both endpoints (connections, caches), then measure them in turn, twice.
+        drive(args.http_port, "/bench/bare", 100, concern_body)
+        drive(args.http_port, "/api/v1/concerns", 100, concern_body, idempotent=True)
+        half = max(1, args.requests // 2)
+        runs: dict[str, list[dict]] = {"bare": [], "api": []}
+        for _ in range(2):
+            runs["bare"].append(drive(args.http_port, "/bench/bare", half, concern_body))
+            runs["api"].append(
+                drive(args.http_port, "/api/v1/concerns", half, concern_body, idempotent=True)
+            )
+        memory = worker_memory(server)
+
+        print(
+            f"\nHTTP, gunicorn {args.workers} workers"
+            f"{f' × {args.threads} threads' if args.threads > 1 else ''}, {CLIENTS} clients, "
+            f"{2 * half} POSTs each:"
+        )
+        summary = {}
+        for name, label in (("bare", "bare insert view"), ("api", "POST /api/v1/concerns")):
+            rps = statistics.fmean(r["rps"] for r in runs[name])
+            p50 = statistics.fmean(r["p50"] for r in runs[name])
+            p95 = statistics.fmean(r["p95"] for r in runs[name])
+            statuses: dict[int, int] = {}
+            for r in runs[name]:
+                for k, v in r["statuses"].items():
+                    statuses[k] = statuses.get(k, 0) + v
+            summary[name] = rps
+            print(
+                f"  {label:<24} {rps:7.1f} submits/s  p50 {p50:6.1f} ms  p95 {p95:6.1f} ms  "
+                f"statuses {statuses}"
+            )
+        print(
+            f"  ratio (with grouping / bare): {summary['api'] / summary['bare']:.0%}"
+            "  (target ≥ 50 %)"
+        )
+        for pid, rss, peak in memory:
+            print(f"  worker {pid}: RSS {rss:.0f} MB, peak {peak:.0f} MB  (target ≤ 250 MB)")
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        if own_cluster:
+            stop_cluster(datadir)
+
+
+if __name__ == "__main__":
+    main()
