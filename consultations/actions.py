@@ -88,7 +88,11 @@ def _in_tree(inner: Area, outer: Area) -> bool:
 
 
 def _locked_meeting(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("area", "convener").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("area", "convener")
+        .get(pk=meeting.pk)
+    )
 
 
 def _require_status(meeting: Meeting, allowed: Iterable[str], message: str) -> None:
@@ -169,7 +173,7 @@ def create_topic(
 
 
 def _locked_topic(topic: Topic) -> Topic:
-    return Topic.objects.select_for_update().select_related("area").get(pk=topic.pk)
+    return Topic.objects.select_for_update(of=("self",)).select_related("area").get(pk=topic.pk)
 
 
 @transaction.atomic
@@ -662,7 +666,9 @@ def cast_vote(
 ) -> Motion:
     """One vote per participant, while the motion is open. The convener's staff may record
     the vote of a participant in the room; a secret vote is cast only by the participant."""
-    motion = Motion.objects.select_for_update().select_related("meeting").get(pk=motion.pk)
+    motion = (
+        Motion.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=motion.pk)
+    )
     meeting = motion.meeting
     if speaker is not None:
         if speaker.pk != participant.pk:
