@@ -228,3 +228,9 @@ def test_public_section_and_workbench_panel(client, world):
     login(client, world.staff)
     html = client.get(reverse("yishi:workbench")).content.decode()
     assert "路灯坏了" in html
+
+
+def test_administrators_edit_categories_in_the_back_office(client, world):
+    client.force_login(world.admin)
+    assert client.get("/admin/concerns/category/").status_code == 200
+    assert client.get("/admin/concerns/issue/").status_code == 200
