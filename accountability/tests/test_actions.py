@@ -463,3 +463,18 @@ def test_due_soon_then_overdue_each_once(world, court):
     late = soon + timedelta(days=5)
     assert [r.kind for r in claim_due_reminders(late)] == [Reminder.Kind.OVERDUE]
     assert claim_due_reminders(late) == []
+
+
+def test_a_reminder_claimed_by_a_parallel_run_is_not_sent_again(world, court):
+    from accountability.reminders import _claim
+
+    late = timezone.now() + (court.deadline - timezone.localdate()) + timedelta(days=1)
+    # Another run inserted the row between our look-up and our insert: the unique key wins.
+    Reminder.objects.create(action_item=court, kind=Reminder.Kind.OVERDUE, deadline=court.deadline)
+    assert _claim(court, Reminder.Kind.OVERDUE, late) is None
+    assert not Event.objects.filter(verb="action_item.overdue").exists()
+    # A new deadline earns its own reminder.
+    court.deadline += timedelta(days=30)
+    court.save()
+    later = late + timedelta(days=31)
+    assert [r.kind for r in claim_due_reminders(later)] == [Reminder.Kind.OVERDUE]
