@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from insights import metrics
+from insights import cache, metrics
 from insights.permissions import get_area_for_insights
 from yishi.api_auth import staff_auth
 
@@ -34,7 +34,7 @@ def figures(
     overdue issues, meetings by form, action items listed and closed, and one row per child
     area. 404 outside your scope; 400 for a bad period."""
     area = get_area_for_insights(request.user, code)
-    return as_json(metrics.dashboard(area, _period(start, end)))
+    return as_json(cache.dashboard(area, _period(start, end)))
 
 
 @router.get("/insights/areas/{code}/rates", response=dict, summary="The four rates")

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InsightsConfig(AppConfig):
     name = "insights"
     verbose_name = _("Insights and ledgers")
+
+    def ready(self) -> None:
+        from insights.cache import on_event_committed
+        from timeline.services import event_committed
+
+        event_committed.connect(on_event_committed, dispatch_uid="insights.cache")

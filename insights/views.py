@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_view_area
-from insights import charts, imports, ledgers, metrics
+from insights import cache, charts, imports, ledgers, metrics
 from insights.permissions import (
     default_area,
     get_area_for_insights,
@@ -48,7 +48,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     except ActionError as error:
         context["error"] = error
         return render(request, "insights/dashboard.html", context, status=400)
-    figures = metrics.dashboard(area, period)
+    figures = cache.dashboard(area, period)
     context.update(
         period=period,
         figures=figures,
@@ -91,7 +91,7 @@ def monthly_report(request: HttpRequest, code: str) -> HttpResponse:
         last = today.replace(day=1) - timedelta(days=1)
         year, month = last.year, last.month
     period = metrics.Period.month(year, month)
-    figures = metrics.dashboard(area, period)
+    figures = cache.dashboard(area, period)
     context.update(period=period, figures=figures, month=f"{year:04d}-{month:02d}")
     return render(request, "insights/report.html", context)
 

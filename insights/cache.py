@@ -1,0 +1,85 @@
+"""Dashboards of streets and districts aggregate hundreds of thousands of rows; their figures
+are kept in the cache until something in the area changes.
+
+Every state change in Yishi records a timeline event (the project's rule), so an event for an
+object of a community bumps that community's version, and any other event (a district's
+meeting, a rating) bumps the global version. A dashboard's cache key carries the versions of
+every community in its area, so a change anywhere below shows on the next view; figures that
+move with the clock alone (what is overdue, what has fallen due) are at most
+INSIGHTS_CACHE_SECONDS old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+from insights import metrics
+from places.models import Area
+
+logger = logging.getLogger(__name__)
+
+GLOBAL_KEY = "insights:v:all"
+DEFAULT_SECONDS = 300
+
+
+def _version_key(community_id: int) -> str:
+    return f"insights:v:{community_id}"
+
+
+def seconds() -> int:
+    return int(getattr(settings, "INSIGHTS_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def bump(community_id: int | None = None) -> None:
+    """Forget the cached figures of every area holding this community (None: of all)."""
+    import time
+
+    key = GLOBAL_KEY if community_id is None else _version_key(community_id)
+    cache.set(key, time.time_ns(), None)
+
+
+def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
+    """metrics.dashboard(area, period), from the cache while nothing in the area changed."""
+    ttl = seconds()
+    if ttl <= 0:
+        return metrics.dashboard(area, period)
+    scope = metrics.Scope.of(area)
+    ids = list(scope.ids)
+    if area.kind == Area.Kind.GRID and area.parent_id is not None:
+        ids = [area.parent_id]  # a grid's figures change with its community's
+    keys = [GLOBAL_KEY, *(_version_key(i) for i in ids)]
+    versions = cache.get_many(keys)
+    stamp = hashlib.sha1(  # noqa: S324 - a cache key, not security
+        repr([versions.get(k) for k in keys]).encode()
+    ).hexdigest()
+    key = (
+        f"insights:dash:{area.pk}:{period.start}:{period.end}:{translation.get_language()}:{stamp}"
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = metrics.dashboard(area, period)
+        cache.set(key, figures, ttl)
+    return figures
+
+
+def on_event_committed(sender: Any, event: Any, **kwargs: Any) -> None:
+    """Bump the version of the community the event's subject belongs to."""
+    try:
+        model = event.subject_type.model_class()
+        fields = {f.name for f in model._meta.concrete_fields} if model else set()
+        community_id = None
+        if "community" in fields:
+            community_id = (
+                model._default_manager.filter(pk=event.subject_id)
+                .values_list("community_id", flat=True)
+                .first()
+            )
+        bump(community_id)
+    except Exception:  # figures may lag a few minutes; the state change itself stands
+        logger.exception("insights: could not mark figures stale after %s", event)
