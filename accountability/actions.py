@@ -183,6 +183,8 @@ def report_progress(
         raise ActionError(_("Describe the progress."), field="text")
     if len(photos) > MAX_PHOTOS:
         raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
+    for photo in photos:
+        concern_actions.check_photo(photo)  # the same rule as residents' photos
     if not item.can_report_progress():
         raise Conflict(_("Progress can only be reported while the item is being carried out."))
     if milestone is not None and (milestone.action_item_id != item.pk or milestone.reached_at):

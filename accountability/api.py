@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
@@ -198,6 +198,22 @@ def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate
 def post_progress(request: HttpRequest, item_id: int, payload: ProgressIn) -> Status:
     item = _item(request, item_id)
     return Status(201, actions.report_progress(item, actor=request.user, text=payload.text))
+
+
+@router.post(
+    "/action-items/{item_id}/progress-with-photos",
+    response={201: ProgressOut},
+    auth=staff_auth,
+    summary="Report progress with photos (the owner; multipart/form-data)",
+)
+def post_progress_with_photos(
+    request: HttpRequest,
+    item_id: int,
+    text: Form[str],
+    photos: File[list[UploadedFile]],
+) -> Status:
+    item = _item(request, item_id)
+    return Status(201, actions.report_progress(item, actor=request.user, text=text, photos=photos))
 
 
 @router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")

@@ -143,3 +143,23 @@ def test_public_board_json_has_no_personal_data(world, client, item, water_rep):
         "closed_at",
     }
     assert client.get(f"{API}/boards/NOPE").status_code == 404
+
+
+def test_progress_with_photos(client, item, water_rep):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    gif = (
+        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+        b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    )
+    url = f"{API}/action-items/{item.pk}/progress-with-photos"
+    headers = bearer(water_rep)
+    not_a_photo = SimpleUploadedFile("x.gif", b"not an image", content_type="image/gif")
+    response = client.post(url, {"text": "现场照片", "photos": [not_a_photo]}, **headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "not_an_image"
+    assert not ProgressUpdate.objects.exists()
+    photos = [SimpleUploadedFile(f"{n}.gif", gif, content_type="image/gif") for n in range(2)]
+    response = client.post(url, {"text": "现场照片", "photos": photos}, **headers)
+    assert response.status_code == 201, response.content
+    assert response.json()["photos"] == 2
