@@ -83,6 +83,10 @@ def resident_key(phone: str) -> str:
     return _keyed_hash("resident", normalise_phone(phone))
 
 
+def _local(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+
+
 def _in_tree(inner: Area, outer: Area) -> bool:
     return inner.path.startswith(outer.path)
 
@@ -306,6 +310,48 @@ def schedule_meeting(
     )
     meeting.topics.set(topic_list)
     record(meeting, "meeting.scheduled", actor=actor, actor_label="社区", public=False, note=title)
+    return meeting
+
+
+@transaction.atomic
+def reschedule_meeting(
+    actor: Any,
+    meeting: Meeting,
+    *,
+    starts_at: datetime,
+    ends_at: datetime | None = None,
+    now: datetime | None = None,
+) -> Meeting:
+    """Move a meeting that has not begun. Once announced, the new date must still leave the
+    notice period, and the public notice shows the new date."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting, (MS.DRAFT, MS.ANNOUNCED), _("A meeting that has begun cannot be moved.")
+    )
+    now = _now(now)
+    if starts_at <= now:
+        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
+    if ends_at is not None and ends_at <= starts_at:
+        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+    if meeting.status == MS.ANNOUNCED and starts_at - now < timedelta(days=meeting.notice_days):
+        raise ActionError(
+            _("The notice must go out %(days)s days before the meeting; move the meeting later.")
+            % {"days": meeting.notice_days},
+            field="starts_at",
+        )
+    old = meeting.starts_at
+    meeting.starts_at = starts_at
+    meeting.ends_at = ends_at
+    meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
+    record(
+        meeting,
+        "meeting.rescheduled",
+        actor=actor,
+        actor_label="社区",
+        public=meeting.status == MS.ANNOUNCED,
+        note=f"{_local(old)} → {_local(starts_at)}",
+    )
     return meeting
 
 

@@ -19,6 +19,7 @@ class ConsultationsConfig(AppConfig):
                 "topic.decided": _("Resolution reached on the topic"),
                 "meeting.scheduled": _("Meeting planned"),
                 "meeting.announced": _("Meeting notice published"),
+                "meeting.rescheduled": _("Meeting moved to a new time"),
                 "meeting.invited": _("Participant invited"),
                 "meeting.replied": _("Reply to invitation recorded"),
                 "meeting.held": _("Meeting opened"),

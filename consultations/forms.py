@@ -107,6 +107,11 @@ class MeetingForm(forms.Form):
         _limit(self, "topics", topics)
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput(), required=False)
+
+
 class ParticipantForm(forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=Participant.Party.choices)
     name = forms.CharField(label=_("Name"), max_length=50)

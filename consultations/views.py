@@ -10,6 +10,7 @@ from django.core import signing
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,7 @@ from consultations.forms import (
     PhoneStatementForm,
     PublishForm,
     ReplyForm,
+    RescheduleForm,
     ResolutionForm,
     ShelveForm,
     SignInForm,
@@ -364,6 +366,9 @@ def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dic
         "resolution_form": ResolutionForm(meeting=meeting),
         "visit_form": FieldVisitForm(),
         "publish_form": PublishForm(initial={"summary": meeting.result_summary}),
+        "reschedule_form": RescheduleForm(
+            initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at}
+        ),
     }
     forms.update(bound or {})
     return forms
@@ -501,6 +506,14 @@ def _do_visit(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
     return "visit_form", None
 
 
+def _do_reschedule(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+    data = _valid("reschedule_form", RescheduleForm(request.POST))
+    actions.reschedule_meeting(
+        request.user, meeting, starts_at=data["starts_at"], ends_at=data["ends_at"]
+    )
+    return "reschedule_form", None
+
+
 def _do_publish_notice(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
     actions.publish_notice(request.user, meeting)
     return "", None
@@ -532,6 +545,7 @@ MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = 
     "close-motion": _do_close_motion,
     "resolution": _do_resolution,
     "visit": _do_visit,
+    "reschedule": _do_reschedule,
     "publish-notice": _do_publish_notice,
     "hold": _do_hold,
     "close": _do_close,
@@ -545,6 +559,7 @@ ACTION_FORMS = {
     "resolution": "resolution_form",
     "visit": "visit_form",
     "publish-result": "publish_form",
+    "reschedule": "reschedule_form",
 }
 
 
@@ -586,6 +601,7 @@ def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
         "resolution_form": lambda: ResolutionForm(request.POST, meeting=meeting),
         "visit_form": lambda: FieldVisitForm(request.POST),
         "publish_form": lambda: PublishForm(request.POST),
+        "reschedule_form": lambda: RescheduleForm(request.POST),
     }
     return classes[name]()
 

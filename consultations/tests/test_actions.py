@@ -341,3 +341,33 @@ def test_close_and_publish(world, held, topic):
     assert Event.objects.filter(verb="meeting.published", public=True).exists()
     with pytest.raises(Conflict):
         actions.add_statement(meeting, text="迟到的发言", actor=world.staff)
+
+
+def test_reschedule_draft_then_announced_keeps_notice(world, topic, venue):
+    meeting = actions.schedule_meeting(
+        world.staff,
+        area=world.c1,
+        title="议事会",
+        form=Meeting.Form.COUNCIL,
+        starts_at=timezone.now() + timedelta(days=2),
+        venue=venue,
+        notice_days=3,
+        topics=[topic],
+    )
+    with pytest.raises(ActionError):
+        actions.publish_notice(world.staff, meeting)
+    later = timezone.now() + timedelta(days=5)
+    actions.reschedule_meeting(world.staff, meeting, starts_at=later)
+    actions.publish_notice(world.staff, meeting)
+    with pytest.raises(ActionError) as err:  # moving it closer would cut the notice short
+        actions.reschedule_meeting(
+            world.staff, meeting, starts_at=timezone.now() + timedelta(days=1)
+        )
+    assert err.value.field == "starts_at"
+    with pytest.raises(PermissionDenied):
+        actions.reschedule_meeting(
+            world.street_officer, meeting, starts_at=later + timedelta(days=1)
+        )
+    meeting.refresh_from_db()
+    assert meeting.starts_at == later
+    assert Event.objects.filter(verb="meeting.rescheduled").count() == 1

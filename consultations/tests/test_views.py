@@ -304,3 +304,10 @@ def test_community_section_query_count(client, world, django_assert_num_queries,
     with django_assert_num_queries(3):
         html = community_section(request, world.c1)
     assert html.count("/notice/") == n
+
+
+def test_reschedule_past_date_error_beside_field(client, world, announced):
+    url = reverse("consultations:meeting_action", args=[announced.pk, "reschedule"])
+    response = login(client, world.staff).post(url, {"starts_at": "2020-01-01T09:00"})
+    assert response.status_code == 400
+    assert response.context["reschedule_form"].errors["starts_at"]
