@@ -671,7 +671,7 @@ def upcoming(venue: Venue | None) -> Meeting | None:
     )
     if actor is None or topic is None:
         return None
-    start = (timezone.now() + timedelta(days=5)).replace(
+    start = (timezone.localtime() + timedelta(days=5)).replace(
         hour=18, minute=30, second=0, microsecond=0
     )
     meeting = actions.schedule_meeting(
