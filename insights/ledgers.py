@@ -55,7 +55,9 @@ def _local(moment: datetime | None) -> datetime | None:
     """Excel has no time zones: write the site's local time."""
     if moment is None:
         return None
-    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+    return moment.astimezone(timezone.get_current_timezone()).replace(
+        tzinfo=None, microsecond=0
+    )
 
 
 @dataclass
@@ -88,8 +90,10 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         pgettext("ledger column", "Handling"),
         pgettext("ledger column", "Outcome"),
     ]
-    channels = dict(Concern.Channel.choices)
-    statuses = dict(Issue.Status.choices)
+    # Labels translated once, not once per row.
+    channels = {key: str(label) for key, label in Concern.Channel.choices}
+    statuses = {key: str(label) for key, label in Issue.Status.choices}
+    tz = timezone.get_current_timezone()
     rows = (
         metrics.received_concerns(ctx.scope, ctx.period)
         .order_by("received_at", "pk")
@@ -119,9 +123,9 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 name, phone = mask_name(name), mask_phone(phone)
             yield [
                 number,
-                _local(received),
+                received.astimezone(tz).replace(tzinfo=None, microsecond=0),
                 code,
-                str(channels.get(channel, channel)),
+                channels.get(channel, channel),
                 name,
                 phone,
                 address,
@@ -130,7 +134,7 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 category or "",
                 content,
                 issue,
-                str(statuses.get(status, status)),
+                statuses.get(status, status),
                 outcome,
             ]
 
@@ -165,8 +169,8 @@ def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         pgettext("ledger column", "Settled in the grid"),
         pgettext("ledger column", "Outcome"),
     ]
-    statuses = dict(Issue.Status.choices)
-    levels = dict(Issue.Level.choices)
+    statuses = {key: str(label) for key, label in Issue.Status.choices}
+    levels = {key: str(label) for key, label in Issue.Level.choices}
     rows = (
         metrics.received_issues(ctx.scope, ctx.period)
         .order_by("first_received_at", "pk")
@@ -200,8 +204,8 @@ def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 community,
                 grid or "",
                 category or "",
-                str(levels.get(level, level)),
-                str(statuses.get(status, status)),
+                levels.get(level, level),
+                statuses.get(status, status),
                 residents,
                 concerns,
                 _local(first),
