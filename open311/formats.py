@@ -32,10 +32,11 @@ ITEM_TAGS = {
 class Open311Error(Exception):
     """One or more errors to answer in the spec's format; nothing has been written."""
 
-    def __init__(self, status: int, *descriptions: str) -> None:
+    def __init__(self, status: int, *descriptions: str, headers: dict | None = None) -> None:
         super().__init__("; ".join(descriptions))
         self.status = status
         self.descriptions = [str(d) for d in descriptions]
+        self.headers = headers or {}
 
 
 def _text(value: Any) -> str | None:

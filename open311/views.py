@@ -49,8 +49,7 @@ def endpoint(methods: tuple[str, ...]) -> Callable:
                     response["Access-Control-Allow-Origin"] = "*"
                 return response
             except Open311Error as exc:
-                headers = getattr(exc, "headers", None)
-                return render_errors(fmt, exc.status, exc.descriptions, headers)
+                return render_errors(fmt, exc.status, exc.descriptions, exc.headers)
             except ActionError as exc:
                 status = exc.status if exc.status in (403, 404, 429) else 400
                 headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
@@ -179,18 +178,25 @@ def _api_key(request: HttpRequest, form: QueryDict) -> ApiKey:
         raise Open311Error(403, _("api_key is missing: a key is needed to create requests."))
     api_key = ApiKey.authenticate(key)
     if api_key is None:
+        # Guessing keys from one address is slowed down like guessing passwords.
+        wait = ratelimit.hit(f"open311:badkey:{ratelimit.client_ip(request)}", 20, 60)
+        if wait:
+            raise _too_many(wait)
         raise Open311Error(403, _("Invalid api_key received; the request was not created."))
     limit = int(services.setting("OPEN311_RATE_LIMIT", 60))
     wait = ratelimit.hit(f"open311:{api_key.pk}", limit, 60)
     if wait:
-        error = Open311Error(
-            429,
-            _("Too many requests with this api_key; try again in %(seconds)s seconds.")
-            % {"seconds": wait},
-        )
-        error.headers = {"Retry-After": str(wait)}  # type: ignore[attr-defined]
-        raise error
+        raise _too_many(wait)
     return api_key
+
+
+def _too_many(wait: int) -> Open311Error:
+    return Open311Error(
+        429,
+        _("Too many requests with this api_key; try again in %(seconds)s seconds.")
+        % {"seconds": wait},
+        headers={"Retry-After": str(wait)},
+    )
 
 
 def _float(form: QueryDict, name: str, limit: float, errors: list[str]) -> float | None:

@@ -143,6 +143,16 @@ def test_requests_per_key_are_rate_limited(client, partner, settings):
     assert Concern.objects.count() == 2
 
 
+def test_guessing_keys_is_slowed_down(client, partner):
+    for n in range(20):
+        response = client.post(f"{V2}/requests.json", good(partner, api_key=f"o311_guess{n}"))
+        assert response.status_code == 403
+    response = client.post(f"{V2}/requests.json", good(partner, api_key="o311_guess21"))
+    spec.errors_of(response, "json", 429)
+    assert int(response["Retry-After"]) > 0
+    assert_nothing_written()
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize(
     ("params", "words"),
