@@ -270,6 +270,43 @@ def post_evaluation(request: HttpRequest, item_id: int, payload: EvaluationIn) -
     return Status(201, evaluation)
 
 
+class MyItemOut(BoardItemOut):
+    can_rate: bool
+    rated: bool
+
+
+@router.get(
+    "/tracking/{code}/action-items",
+    response=list[MyItemOut],
+    tags=["public board"],
+    summary="The action items behind a resident's concern, by tracking code",
+)
+def items_by_code(request: HttpRequest, code: str) -> list[ActionItem]:
+    """Public, for residents' apps: what is being done about the concern with this tracking
+    code, and whether the resident may rate it now (then POST .../evaluations)."""
+    wait = hit(f"rate:{client_ip(request)}", 30, 60)
+    if wait:
+        raise RateLimited(_("Too many attempts. Wait a minute and try again."), retry_after=wait)
+    concern = actions.find_concern(code)
+    if concern is None:
+        raise Http404
+    items = (
+        ActionItem.objects.filter(issues=concern.issue_id)
+        .select_related("owner_organisation")
+        .order_by("listed_at", "id")
+    )
+    rated = set(
+        Evaluation.objects.filter(
+            action_item__in=items, resident_key=concern.resident_key
+        ).values_list("action_item_id", "round")
+    )
+    result = list(items)
+    for item in result:
+        item.rated = (item.pk, item.round) in rated
+        item.can_rate = item.can_be_rated() and not item.rated
+    return result
+
+
 @router.get(
     "/boards/{code}",
     response=list[BoardItemOut],

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accountability.models import Evaluation
+from accountability.models import ActionItem, Evaluation, Milestone
 from accounts.models import Organisation, Role, User
 
 
@@ -62,6 +62,19 @@ class ListItemForm(forms.Form):
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=2000)
     photos = MultipleImageField(label=_("Photos"), required=False)
+    milestone = forms.ModelChoiceField(
+        label=_("Milestone reached"), queryset=Milestone.objects.none(), required=False
+    )
+
+    def __init__(self, *args, item: ActionItem | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if item is not None:
+            open_milestones = item.milestones.filter(reached_at__isnull=True)
+            self.fields["milestone"].queryset = open_milestones  # type: ignore[attr-defined]
+            if not open_milestones.exists():
+                del self.fields["milestone"]
+        else:
+            del self.fields["milestone"]
 
 
 class NoteForm(forms.Form):

@@ -107,7 +107,7 @@ def _item_context(request: HttpRequest, item: ActionItem, **forms: Any) -> dict:
         "is_owner": permissions.can(user, item, permissions.REPORT),
         "can_manage": permissions.can(user, item, permissions.MANAGE),
         "can_mark_done": permissions.can(user, item, permissions.DONE),
-        "progress_form": forms.get("progress_form") or ProgressForm(),
+        "progress_form": forms.get("progress_form") or ProgressForm(item=item),
         "note_form": NoteForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "error": forms.get("error"),
@@ -129,7 +129,7 @@ def _failed(request: HttpRequest, item: ActionItem, exc: ActionError, **forms: A
 @require_POST
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = permissions.get_item_for_user(request.user, pk, permissions.REPORT)
-    form = ProgressForm(request.POST, request.FILES)
+    form = ProgressForm(request.POST, request.FILES, item=item)
     if not form.is_valid():
         return render(
             request,
@@ -143,6 +143,7 @@ def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             text=form.cleaned_data["text"],
             photos=form.cleaned_data["photos"],
+            milestone=form.cleaned_data.get("milestone"),
         )
     except ActionError as exc:
         return _failed(request, item, exc, progress_form=form)

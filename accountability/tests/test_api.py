@@ -163,3 +163,18 @@ def test_progress_with_photos(client, item, water_rep):
     response = client.post(url, {"text": "现场照片", "photos": photos}, **headers)
     assert response.status_code == 201, response.content
     assert response.json()["photos"] == 2
+
+
+def test_items_by_tracking_code(client, done_item, issue):
+    code = codes_of(issue)[0]
+    url = f"{API}/tracking/{code}/action-items"
+    rows = client.get(url).json()
+    assert [(r["id"], r["can_rate"], r["rated"]) for r in rows] == [(done_item.pk, True, False)]
+    post(
+        client,
+        f"{API}/action-items/{done_item.pk}/evaluations",
+        {"tracking_code": code, "rating": "satisfied"},
+    )
+    rows = client.get(url).json()
+    assert [(r["can_rate"], r["rated"]) for r in rows] == [(False, True)]
+    assert client.get(f"{API}/tracking/NOPE0000/action-items").status_code == 404
