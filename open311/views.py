@@ -51,7 +51,8 @@ def endpoint(methods: tuple[str, ...]) -> Callable:
             except Open311Error as exc:
                 return render_errors(fmt, exc.status, exc.descriptions, exc.headers)
             except ActionError as exc:
-                status = exc.status if exc.status in (403, 404, 429) else 400
+                # 403 is kept for api_key problems, as the spec has it.
+                status = exc.status if exc.status in (404, 429) else 400
                 headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
                 return render_errors(fmt, status, [exc.message], headers)
             except Http404:
