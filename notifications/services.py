@@ -89,8 +89,13 @@ def plan_deliveries(event: Event) -> list[Delivery]:
 
 
 def deliver_event(event: Event) -> int:
-    """Create the event's deliveries (once) and send those waiting; returns how many sent."""
+    """Create the event's deliveries (once) and send those waiting; returns how many sent.
+
+    With the setting NOTIFICATIONS_DEFER = True the rows only wait, and `manage.py
+    send_notifications` (from cron, or a task queue) sends them outside the request."""
     Delivery.objects.bulk_create(plan_deliveries(event), ignore_conflicts=True)
+    if getattr(settings, "NOTIFICATIONS_DEFER", False):
+        return 0
     sent = 0
     for delivery in Delivery.objects.filter(event=event, status=Delivery.Status.PENDING):
         sent += send_delivery(delivery)
@@ -122,6 +127,18 @@ def send_delivery(delivery: Delivery, now: datetime | None = None) -> int:
         log.warning("Delivery %s to %s failed: %s", delivery.pk, target, reason)
         return 0
     return 1
+
+
+def send_pending(*, retry_failed: bool = False, limit: int = 500) -> int:
+    """Send deliveries still waiting (deferred, or left by a crash); each is claimed first."""
+    if retry_failed:
+        Delivery.objects.filter(status=Delivery.Status.FAILED, attempts__lt=3).update(
+            status=Delivery.Status.PENDING
+        )
+    sent = 0
+    for delivery in Delivery.objects.filter(status=Delivery.Status.PENDING).order_by("id")[:limit]:
+        sent += send_delivery(delivery)
+    return sent
 
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:

@@ -176,3 +176,28 @@ def test_messages_page_and_preference(world, owner, client, django_capture_on_co
     # Someone else's messages are not shown.
     client.force_login(world.staff2)
     assert "冲洗管道" not in client.get(reverse("notifications:messages")).content.decode()
+
+
+def test_deferred_messages_are_sent_by_the_command_once(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_DEFER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner, residents=2)
+    assert MemorySender.outbox == []
+    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 4  # 2 SMS, app, mail
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(MemorySender.outbox) == 2
+    assert len(mail.outbox) == 1
+    assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
+
+
+def test_failed_messages_can_be_retried(world, owner, settings, django_capture_on_commit_callbacks):
+    settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner, residents=1)
+    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(MemorySender.outbox) == 1
+    assert Delivery.objects.get(channel="sms").status == Delivery.Status.SENT
