@@ -260,3 +260,37 @@ def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_compa
         )
     assert error.value.field == "resolution"
     assert not ActionItem.objects.exists()
+
+
+def test_story_page_query_count_does_not_grow(
+    world, client, issue, water_company, water_rep, django_assert_max_num_queries
+):
+    code = codes_of(issue)[0]
+    url = reverse("accountability:story_code", args=[code])
+
+    def add_item(n):
+        item = actions.list_action_item(
+            actor=world.staff,
+            community=world.c1,
+            title=f"事项{n}",
+            deadline=timezone.localdate() + timedelta(days=3),
+            owner_organisation=water_company,
+            issues=[issue],
+        )
+        actions.report_progress(item, actor=water_rep, text="进展")
+        actions.mark_done(item, actor=water_rep)
+        return item
+
+    add_item(0)
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for n in range(1, 6):
+        item = add_item(n)
+        actions.rate_item(item, tracking_code=codes_of(issue)[1], rating="satisfied")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('name="item"') == 6
