@@ -1,18 +1,22 @@
-"""Dashboards of streets and districts aggregate hundreds of thousands of rows; their figures
-are kept in the cache until something in the area changes.
+"""Dashboards of streets and districts aggregate hundreds of thousands of rows, so their
+figures are cached; the page says when they were computed.
 
-Every state change in Yishi records a timeline event (the project's rule), so an event for an
-object of a community bumps that community's version, and any other event (a district's
-meeting, a rating) bumps the global version. A dashboard's cache key carries the versions of
-every community in its area, so a change anywhere below shows on the next view; figures that
-move with the clock alone (what is overdue, what has fallen due) are at most
-INSIGHTS_CACHE_SECONDS old.
+* A community's or a grid's figures stay cached until something in that community changes.
+  Every state change in Yishi records a timeline event (the project's rule): an event for an
+  object of a community bumps that community's version, which is part of the cache key.
+* A street's, district's or city's figures are refreshed every INSIGHTS_CACHE_SECONDS
+  (default five minutes): somewhere in a district something changes every few seconds, so
+  following every event would mean never using the cache. `manage.py warm_insights`, run
+  from cron as often, computes them ahead so nobody waits.
+* Any event without a community (a district's meeting, a rating) bumps the global version,
+  which every key carries.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from typing import Any
 
 from django.conf import settings
@@ -37,9 +41,7 @@ def seconds() -> int:
 
 
 def bump(community_id: int | None = None) -> None:
-    """Forget the cached figures of every area holding this community (None: of all)."""
-    import time
-
+    """Forget the cached figures of this community and its grids (None: of every area)."""
     key = GLOBAL_KEY if community_id is None else _version_key(community_id)
     cache.set(key, time.time_ns(), None)
 
@@ -49,15 +51,18 @@ def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
     ttl = seconds()
     if ttl <= 0:
         return metrics.dashboard(area, period)
-    scope = metrics.Scope.of(area)
-    ids = list(scope.ids)
-    if area.kind == Area.Kind.GRID and area.parent_id is not None:
-        ids = [area.parent_id]  # a grid's figures change with its community's
-    keys = [GLOBAL_KEY, *(_version_key(i) for i in ids)]
+    if area.kind == Area.Kind.COMMUNITY:
+        keys = [GLOBAL_KEY, _version_key(area.pk)]
+    elif area.kind == Area.Kind.GRID and area.parent_id is not None:
+        keys = [GLOBAL_KEY, _version_key(area.parent_id)]  # changes with its community
+    else:
+        keys = [GLOBAL_KEY]
     versions = cache.get_many(keys)
     stamp = hashlib.sha1(  # noqa: S324 - a cache key, not security
         repr([versions.get(k) for k in keys]).encode()
     ).hexdigest()
+    if area.kind not in (Area.Kind.COMMUNITY, Area.Kind.GRID):
+        stamp += f":{int(time.time() // ttl)}"
     key = (
         f"insights:dash:{area.pk}:{period.start}:{period.end}:{translation.get_language()}:{stamp}"
     )

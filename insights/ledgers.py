@@ -55,9 +55,7 @@ def _local(moment: datetime | None) -> datetime | None:
     """Excel has no time zones: write the site's local time."""
     if moment is None:
         return None
-    return moment.astimezone(timezone.get_current_timezone()).replace(
-        tzinfo=None, microsecond=0
-    )
+    return moment.astimezone(timezone.get_current_timezone()).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass

@@ -499,4 +499,5 @@ def dashboard(area: Area, period: Period, *, now: datetime | None = None) -> dic
         "meetings": sources.meetings_by_form(scope, period),
         "action_items": sources.action_items(scope, period, now=now),
         "children": children_figures(scope, period),
+        "computed_at": now,
     }
