@@ -64,6 +64,23 @@ def _keyed_hash(*parts: Any) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
+# Characters no one types: NUL (which PostgreSQL refuses) and the other control characters.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(value: str | None, field: str, *, limit: int | None = None) -> str:
+    """Text as typed, trimmed; refused with a message beside the field when it holds control
+    characters or is longer than its column."""
+    value = (value or "").strip()
+    if CONTROL_CHARACTERS.search(value):
+        raise ActionError(_("Remove the control characters from this text."), field=field)
+    if limit is not None and len(value) > limit:
+        raise ActionError(
+            _("Keep this under %(limit)s characters.") % {"limit": limit}, field=field
+        )
+    return value
+
+
 def voter_key(motion: Motion, participant: Participant) -> str:
     """The key that makes a vote once per participant without naming them."""
     return _keyed_hash("vote", motion.pk, participant.pk)
@@ -119,7 +136,8 @@ def create_topic(
 ) -> Topic:
     """A topic from one or more issues (their residents counted together), or set directly
     for an area (a CPPCC thematic topic for a district)."""
-    title = (title or "").strip()
+    title = clean(title, "title", limit=120)
+    description = clean(description, "description")
     if not title:
         raise ActionError(_("Give the topic a title."), field="title")
     issue_list = list(
@@ -159,7 +177,7 @@ def create_topic(
     )
     topic = Topic.objects.create(
         title=title,
-        description=description.strip(),
+        description=description,
         area=area,
         source=Topic.Source.ISSUES if issue_list else Topic.Source.DIRECT,
         public=public,
@@ -198,7 +216,7 @@ def accept_topic(actor: Any, topic: Topic) -> Topic:
 def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
     topic = _locked_topic(topic)
     check_can_change_topic(actor, topic)
-    reason = (reason or "").strip()
+    reason = clean(reason, "reason")
     if not reason:
         raise ActionError(
             _("Say why the topic is shelved; residents will read it."), field="reason"
@@ -269,7 +287,10 @@ def schedule_meeting(
 ) -> Meeting:
     """A draft meeting with its agenda of topics; nothing is public until the notice goes out."""
     check_can_convene(actor, area, convener)
-    title = (title or "").strip()
+    title = clean(title, "title", limit=120)
+    place = clean(place, "place", limit=200)
+    agenda = clean(agenda, "agenda")
+    materials = clean(materials, "materials")
     if not title:
         raise ActionError(_("Give the meeting a title."), field="title")
     if form not in Meeting.Form.values:
@@ -288,7 +309,7 @@ def schedule_meeting(
         and not _in_tree(area, venue.community)
     ):
         raise ActionError(_("That venue belongs to another community."), field="venue")
-    if venue is None and not place.strip():
+    if venue is None and not place:
         raise ActionError(_("Choose a venue or say where the meeting is held."), field="venue")
     topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
     _check_topics_fit(area, topic_list)
@@ -299,14 +320,14 @@ def schedule_meeting(
         starts_at=starts_at,
         ends_at=ends_at,
         venue=venue,
-        place=place.strip(),
+        place=place,
         convener=convener,
         convened_by=actor if getattr(actor, "is_authenticated", False) else None,
         notice_days=notice_days,
         quorum=quorum,
         pass_rule=pass_rule,
-        agenda=agenda.strip(),
-        materials=materials.strip(),
+        agenda=agenda,
+        materials=materials,
     )
     meeting.topics.set(topic_list)
     record(meeting, "meeting.scheduled", actor=actor, actor_label="社区", public=False, note=title)
@@ -432,7 +453,7 @@ def invite_participant(
     )
     if party not in Participant.Party.values:
         raise ActionError(_("Choose the party the participant speaks for."), field="party")
-    name = (name or "").strip()
+    name = clean(name, "name", limit=50)
     if not name:
         raise ActionError(_("Give the participant's name."), field="name")
     phone = normalise_phone(phone) if phone else ""
@@ -513,6 +534,8 @@ def sign_in_with_code(meeting: Meeting, code: str, *, now: datetime | None = Non
     now = _now(now)
     _open_for_sign_in(meeting, now)
     code = (code or "").strip()
+    if not code.isdigit():
+        code = ""  # never sent to the database: only digits are codes
     participant = (
         Participant.objects.select_for_update().filter(meeting=meeting, sign_in_code=code).first()
         if code
@@ -593,7 +616,7 @@ def add_statement(
     meeting = _locked_meeting(meeting)
     participant = _check_speaker(meeting, actor, speaker, participant)
     _require_status(meeting, (MS.HELD,), _("Statements are recorded while the meeting is on."))
-    text = (text or "").strip()
+    text = clean(text, "text", limit=4000)
     if not text:
         raise ActionError(_("Write what was said."), field="text")
     if kind not in Statement.Kind.values:
@@ -636,8 +659,8 @@ def add_field_visit(
         (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
         _("Field visits are recorded before the meeting is closed."),
     )
-    place = (place or "").strip()
-    findings = (findings or "").strip()
+    place = clean(place, "place", limit=120)
+    findings = clean(findings, "findings")
     if not place:
         raise ActionError(_("Name the place visited."), field="place")
     if not findings:
@@ -677,7 +700,7 @@ def open_motion(
         raise ActionError(_("Decide by consensus or by vote."), field="method")
     if proposal is not None and proposal.meeting_id != meeting.pk:
         raise ActionError(_("That proposal was made at another meeting."), field="proposal")
-    text = (text or "").strip() or (proposal.text if proposal else "")
+    text = clean(text, "text", limit=2000) or (proposal.text if proposal else "")
     if not text:
         raise ActionError(_("Write what is being decided."), field="text")
     topic = topic or (proposal.topic if proposal else None)
@@ -847,7 +870,7 @@ def record_resolution(
     if topic is None:
         raise ActionError(_("Name the topic this resolution settles."), field="topic")
     _topic_on_agenda(meeting, topic)
-    text = (text or "").strip()
+    text = clean(text, "text", limit=4000)
     if not text:
         raise ActionError(_("Write what was agreed."), field="text")
     if target_date is not None and target_date < timezone.localdate(_now(now)):
@@ -903,7 +926,7 @@ def publish_result(
     if meeting.status == MS.PUBLISHED:
         return meeting
     _require_status(meeting, (MS.CLOSED,), _("Close the meeting before publishing its result."))
-    summary = (summary or "").strip()
+    summary = clean(summary, "summary")
     if not summary and not meeting.resolutions.exists():
         raise ActionError(
             _("Write the result notice: there are no resolutions to publish."), field="summary"

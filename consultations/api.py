@@ -63,6 +63,11 @@ def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str) -> Any
     return obj
 
 
+def _code(value: str, field: str) -> str:
+    """An area code from the caller; one with control characters matches nothing."""
+    return actions.clean(value, field, limit=32)
+
+
 def _aware(value: datetime | None) -> datetime | None:
     if value is not None and timezone.is_naive(value):
         return timezone.make_aware(value)
@@ -122,7 +127,7 @@ def list_topics(
     if status:
         topics = topics.filter(status=status)
     if area:
-        topics = topics.filter(area__path__contains=f"/{area}/")
+        topics = topics.filter(area__path__contains=f"/{_code(area, 'area')}/")
     return topics.order_by("-created_at", "-id")
 
 
@@ -138,7 +143,7 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
             )
     area = None
     if payload.area:
-        area = Area.objects.filter(code=payload.area).first()
+        area = Area.objects.filter(code=_code(payload.area, "area")).first()
         if area is None:
             raise ActionError(_("No area has that code."), field="area")
     topic = actions.create_topic(
@@ -249,7 +254,7 @@ def list_meetings(
 @router.post("/meetings", response={201: MeetingOut}, auth=staff_auth, summary="Plan a meeting")
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """A draft meeting; nothing is public until POST /meetings/{id}/notice."""
-    area = Area.objects.filter(code=payload.area).first()
+    area = Area.objects.filter(code=_code(payload.area, "area")).first()
     if area is None:
         raise ActionError(_("No area has that code."), field="area")
     topics = list(visible_topics(request.user).filter(pk__in=payload.topics))

@@ -211,3 +211,13 @@ def test_lists_query_counts(client, world, django_assert_num_queries, held, topi
     assert response.json()["count"] == 1
     with django_assert_num_queries(6):  # session, user, roles, count, topics, issues
         client.get(API + "/topics")
+
+
+def test_control_characters_are_refused_not_a_server_error(client, world, held, topic):
+    as_user(client, world.staff)
+    error(post(client, "/topics", {"title": "议\x00题", "area": world.c1.code}), 400, "title")
+    error(post(client, "/topics", {"title": "议题", "area": "C\x001"}), 400, "area")
+    error(client.get(API + "/topics", {"area": "C\x001"}), 400, "area")
+    error(post(client, f"/meetings/{held.pk}/statements", {"text": "a\x00b"}), 400, "text")
+    error(post(client, f"/meetings/{held.pk}/sign-in", {"code": "12\x0034"}), 400, "code")
+    assert not held.statements.exists()
