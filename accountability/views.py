@@ -6,7 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -61,6 +61,23 @@ def resolutions_to_list(user: Any) -> list[Resolution]:
     ][:20]
 
 
+def issues_to_list(user: Any) -> list[Issue]:
+    """Issues of the user's communities that staff may settle by listing an item without a
+    meeting (accepted or being handled, not yet in consultation or action)."""
+    scope = scope_of(user)
+    paths = [path for kind, path in scope.grants if kind in permissions.MANAGING_ROLES]
+    if not (paths or scope.is_admin):
+        return []
+    condition = Q() if scope.is_admin else Q(pk__in=[])
+    for path in paths:
+        condition |= Q(community__path__startswith=path)
+    return list(
+        Issue.objects.filter(condition)
+        .filter(status__in=[Issue.Status.ACCEPTED, Issue.Status.IN_PROGRESS, Issue.Status.SETTLED])
+        .order_by("-residents_count", "id")[:50]
+    )
+
+
 @login_required
 def item_list(request: HttpRequest) -> HttpResponse:
     if not scope_of(request.user).is_staff:
@@ -85,6 +102,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             ],
             "today": today(),
             "to_list": resolutions_to_list(request.user),
+            "issues_to_list": issues_to_list(request.user),
         },
     )
 

@@ -80,7 +80,7 @@ def test_staff_list_query_count_and_scope(world, client, water_company, django_a
     client.force_login(world.staff)
     url = reverse("accountability:items")
     client.get(url)
-    with django_assert_num_queries(5) as small:  # session, user, roles, items, resolutions
+    with django_assert_num_queries(6) as small:  # session, user, roles, items, resolutions, issues
         client.get(url)
     many_items(world, water_company, 10)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -163,6 +163,10 @@ def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
 def test_listing_page_from_an_issue(world, client, issue, water_company):
     client.force_login(world.staff)
     url = reverse("accountability:list_item") + f"?issue={issue.pk}"
+    assert (
+        f'<option value="{issue.pk}">'
+        in client.get(reverse("accountability:items")).content.decode()
+    )
     page = client.get(url)
     assert page.status_code == 200
     data = {
