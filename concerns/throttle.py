@@ -1,23 +1,50 @@
-"""Rate limits on anonymous submits, shared by the resident's form and the JSON API."""
+"""Rate limits on anonymous submits, shared by the resident's form and the JSON API.
+
+Per client address: a fixed-window counter in the shared cache (yishi.ratelimit). Per phone
+number: the concerns already registered from that number in the window, counted from the
+concerns table itself (one indexed query instead of a second cache counter), so a retried or
+refused submit does not use up a resident's allowance.
+"""
+
+from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count, Min
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi.errors import RateLimited
+from concerns.models import Concern
+from yishi.errors import ActionError, RateLimited
 from yishi.ratelimit import client_ip, hit
 
 
 def limit_anonymous(request: HttpRequest, phone: str) -> None:
-    """Anonymous submits per client address and per phone number (429 with Retry-After)."""
-    window = getattr(settings, "CONCERN_SUBMIT_WINDOW", 3600)
+    """Raise RateLimited (429 with Retry-After) when this address or phone sent too many."""
+    window = settings.CONCERN_SUBMIT_WINDOW
     wait = hit(f"concern-ip:{client_ip(request)}", settings.CONCERN_SUBMIT_PER_IP, window)
-    if phone and not wait:
-        digits = "".join(ch for ch in phone if ch.isdigit())[-11:]
-        wait = hit(f"concern-phone:{digits}", settings.CONCERN_SUBMIT_PER_PHONE, window)
+    if not wait and phone:
+        wait = _phone_wait(phone, window, settings.CONCERN_SUBMIT_PER_PHONE)
     if wait:
         raise RateLimited(
             _("Too many concerns from here in a short time. Please try again in %(m)d minutes.")
             % {"m": max(1, wait // 60)},
             retry_after=wait,
         )
+
+
+def _phone_wait(phone: str, window: int, limit: int) -> int:
+    from concerns.actions import normalise_phone
+
+    try:
+        number = normalise_phone(phone)
+    except ActionError:
+        return 0  # the submit itself refuses it, with the reason
+    now = timezone.now()
+    recent = Concern.objects.filter(
+        resident_key=f"tel:{number}", created_at__gte=now - timedelta(seconds=window)
+    ).aggregate(n=Count("id"), first=Min("created_at"))
+    if recent["n"] < limit:
+        return 0
+    frees_at = recent["first"] + timedelta(seconds=window)
+    return max(1, int((frees_at - now).total_seconds()))
