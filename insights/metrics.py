@@ -260,22 +260,49 @@ def _rate(key: str, numerator: int, denominator: int) -> Rate:
     return Rate(key, label, definition, numerator or 0, denominator or 0)
 
 
-def issue_counts(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, int]:
-    """The cohort's counts behind 响应率, 解决率 and 小事不出网格率, in one query."""
+def _child_field(scope: Scope) -> str:
+    """What a row is grouped by for drilling down: grids in a community, else communities."""
+    return "grid_id" if scope.area.kind in (Area.Kind.COMMUNITY, Area.Kind.GRID) else "community_id"
+
+
+def issue_table(
+    scope: Scope, period: Period, *, now: datetime | None = None
+) -> list[tuple[int | None, str, str, int, int, int]]:
+    """The cohort grouped by (area below, status, level), with how many of each group were
+    due for acceptance and accepted in time: every issue figure comes from this one query.
+
+    Due: the issue has a time to accept, and that time has passed or it was accepted.
+    In time: accepted no later than its time to accept."""
     now = now or timezone.now()
     due = Q(accept_due_at__isnull=False) & (
         Q(accept_due_at__lte=now) | Q(accepted_at__isnull=False)
     )
     on_time = due & Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))
-    solved = Q(status__in=SOLVED_STATUSES)
-    in_grid = Q(status=Issue.Status.SETTLED, level=Issue.Level.GRID)
-    return received_issues(scope, period).aggregate(
-        received=Count("pk"),
-        due=Count("pk", filter=due),
-        on_time=Count("pk", filter=on_time),
-        solved=Count("pk", filter=solved),
-        in_grid=Count("pk", filter=in_grid),
+    rows = (
+        received_issues(scope, period)
+        .values_list(_child_field(scope), "status", "level")
+        .annotate(n=Count("pk"), due=Count("pk", filter=due), on_time=Count("pk", filter=on_time))
+        .order_by()
     )
+    return list(rows)
+
+
+def counts_from(table: list[tuple[int | None, str, str, int, int, int]]) -> dict[str, int]:
+    """The counts behind 响应率, 解决率 and 小事不出网格率."""
+    counts = {"received": 0, "due": 0, "on_time": 0, "solved": 0, "in_grid": 0}
+    for _child, status, level, n, due, on_time in table:
+        counts["received"] += n
+        counts["due"] += due
+        counts["on_time"] += on_time
+        if status in SOLVED_STATUSES:
+            counts["solved"] += n
+            if status == Issue.Status.SETTLED and level == Issue.Level.GRID:
+                counts["in_grid"] += n
+    return counts
+
+
+def issue_counts(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, int]:
+    return counts_from(issue_table(scope, period, now=now))
 
 
 def satisfaction_counts(scope: Scope, period: Period) -> dict[str, int]:
@@ -285,15 +312,17 @@ def satisfaction_counts(scope: Scope, period: Period) -> dict[str, int]:
     return sources.rating_counts(scope, period)
 
 
-def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, Rate]:
-    counts = issue_counts(scope, period, now=now)
-    ratings = satisfaction_counts(scope, period)
+def rates_from(counts: dict[str, int], ratings: dict[str, int]) -> dict[str, Rate]:
     return {
         "response": _rate("response", counts["on_time"], counts["due"]),
         "resolution": _rate("resolution", counts["solved"], counts["received"]),
         "satisfaction": _rate("satisfaction", ratings["satisfied"], ratings["rated"]),
         "grid": _rate("grid", counts["in_grid"], counts["solved"]),
     }
+
+
+def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[str, Rate]:
+    return rates_from(issue_counts(scope, period, now=now), satisfaction_counts(scope, period))
 
 
 # ---- Counts ------------------------------------------------------------------------------
@@ -340,11 +369,10 @@ def concerns_over_time(scope: Scope, period: Period) -> dict[str, Any]:
     return {"total": total, "buckets": labels, "channels": channels, "categories": categories}
 
 
-def issues_by_status_and_level(scope: Scope, period: Period) -> dict[str, Any]:
-    rows = received_issues(scope, period).values_list("status", "level").annotate(n=Count("pk"))
+def issues_by_status_and_level(table: list[tuple]) -> dict[str, Any]:
     statuses: dict[str, int] = defaultdict(int)
     levels: dict[str, int] = defaultdict(int)
-    for status, level, n in rows.order_by():
+    for _child, status, level, n, _due, _on_time in table:
         statuses[status] += n
         levels[level] += n
     return {
@@ -414,7 +442,7 @@ def overdue_issues(
     return {"count": overdue.count(), "items": items}
 
 
-def children_figures(scope: Scope, period: Period) -> list[dict[str, Any]]:
+def children_figures(scope: Scope, period: Period, table: list[tuple]) -> list[dict[str, Any]]:
     """One row per child area (for drilling down): concerns, issues, solved, 解决率."""
     area = scope.area
     if area.kind == Area.Kind.GRID:
@@ -424,16 +452,7 @@ def children_figures(scope: Scope, period: Period) -> list[dict[str, Any]]:
     )
     if not children:
         return []
-    if area.kind == Area.Kind.COMMUNITY:
-        key, concern_key = "grid_id", "grid_id"
-    else:
-        key = concern_key = "community_id"
-    issue_rows = (
-        received_issues(scope, period)
-        .values_list(key)
-        .annotate(n=Count("pk"), solved=Count("pk", filter=Q(status__in=SOLVED_STATUSES)))
-        .order_by()
-    )
+    concern_key = _child_field(scope)
     concern_rows = (
         received_concerns(scope, period).values_list(concern_key).annotate(n=Count("pk")).order_by()
     )
@@ -452,11 +471,12 @@ def children_figures(scope: Scope, period: Period) -> list[dict[str, Any]]:
         return None
 
     figures = {c["pk"]: {"concerns": 0, "issues": 0, "solved": 0} for c in children}
-    for pk, n, solved in issue_rows:
+    for pk, status, _level, n, _due, _on_time in table:
         above = child_of(pk)
         if above in figures:
             figures[above]["issues"] += n
-            figures[above]["solved"] += solved
+            if status in SOLVED_STATUSES:
+                figures[above]["solved"] += n
     for pk, n in concern_rows:
         above = child_of(pk)
         if above in figures:
@@ -488,16 +508,17 @@ def dashboard(area: Area, period: Period, *, now: datetime | None = None) -> dic
 
     now = now or timezone.now()
     scope = Scope.of(area)
+    table = issue_table(scope, period, now=now)
     return {
         "area": {"code": area.code, "name": area.name, "kind": area.kind},
         "period": {"start": period.start, "end": period.end, "daily": period.daily},
-        "rates": rates(scope, period, now=now),
+        "rates": rates_from(counts_from(table), satisfaction_counts(scope, period)),
         "concerns": concerns_over_time(scope, period),
-        "issues": issues_by_status_and_level(scope, period),
+        "issues": issues_by_status_and_level(table),
         "hottest": hottest_issues(scope, period),
         "overdue_issues": overdue_issues(scope, now=now),
         "meetings": sources.meetings_by_form(scope, period),
         "action_items": sources.action_items(scope, period, now=now),
-        "children": children_figures(scope, period),
+        "children": children_figures(scope, period, table),
         "computed_at": now,
     }
