@@ -74,17 +74,12 @@ def start_cluster(datadir: Path, port: int) -> None:
         "-c work_mem=32MB -c maintenance_work_mem=256MB -c jit=off "
         "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_wal_size=4GB"
     )
-    pg(
-        str(PG_BIN / "pg_ctl"),
-        "-D",
-        str(datadir),
-        "-o",
-        options,
-        "-l",
-        str(datadir / "log"),
-        "-w",
-        "start",
-    )
+    running = pg(str(PG_BIN / "pg_ctl"), "-D", str(datadir), "status", check=False)
+    if running.returncode != 0:
+        pg(
+            str(PG_BIN / "pg_ctl"), "-D", str(datadir), "-o", options,
+            "-l", str(datadir / "log"), "-w", "start",
+        )  # fmt: skip
     exists = pg(
         str(PG_BIN / "psql"), "-h", str(socket_dir), "-p", str(port), "-tAc",
         "SELECT 1 FROM pg_database WHERE datname='yishi_bench'",
@@ -405,6 +400,7 @@ def main() -> None:
     parser.add_argument("--datadir", type=Path, default=Path("/tmp/yishi-insights-bench"))
     parser.add_argument("--no-cluster", action="store_true", help="use DATABASE_URL as it is")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running")
+    parser.add_argument("--skip-export", action="store_true", help="time the dashboards only")
     parser.add_argument("--export-child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_child:
@@ -425,7 +421,8 @@ def main() -> None:
         print("\ndashboard page for the last twelve months (target p95 ≤ 300 ms):")
         for label, state, p50, p95 in time_dashboards(args.runs, args.cold_runs):
             print(f"  {label:<10} {state}  p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
-        print("\n" + time_export("B1") + " (target < 200 MB)")
+        if not args.skip_export:
+            print("\n" + time_export("B1") + " (target < 200 MB)")
     finally:
         if not args.no_cluster and not args.keep:
             stop_cluster(args.datadir)
