@@ -265,6 +265,22 @@ def _check_topics_fit(area: Area, topics: list[Topic]) -> None:
             )
 
 
+# How far ahead a meeting can be planned, and how long one (with its field research) lasts.
+PLANNING_HORIZON = timedelta(days=3 * 365)
+LONGEST_MEETING = timedelta(days=31)
+
+
+def _check_times(starts_at: datetime, ends_at: datetime | None, now: datetime) -> None:
+    if starts_at <= now:
+        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
+    if starts_at > now + PLANNING_HORIZON:
+        raise ActionError(_("A meeting can be planned up to three years ahead."), field="starts_at")
+    if ends_at is not None and ends_at <= starts_at:
+        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+    if ends_at is not None and ends_at > starts_at + LONGEST_MEETING:
+        raise ActionError(_("A meeting lasts at most a month."), field="ends_at")
+
+
 @transaction.atomic
 def schedule_meeting(
     actor: Any,
@@ -297,10 +313,7 @@ def schedule_meeting(
         raise ActionError(_("Choose a form of meeting."), field="form")
     if pass_rule not in Meeting.PassRule.values:
         raise ActionError(_("Choose how a vote is carried."), field="pass_rule")
-    if starts_at <= _now(now):
-        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
-    if ends_at is not None and ends_at <= starts_at:
-        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+    _check_times(starts_at, ends_at, _now(now))
     if notice_days < 0 or quorum < 0:
         raise ActionError(_("Numbers of days and people cannot be negative."), field="quorum")
     if (
@@ -351,10 +364,7 @@ def reschedule_meeting(
         meeting, (MS.DRAFT, MS.ANNOUNCED), _("A meeting that has begun cannot be moved.")
     )
     now = _now(now)
-    if starts_at <= now:
-        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
-    if ends_at is not None and ends_at <= starts_at:
-        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+    _check_times(starts_at, ends_at, now)
     if meeting.status == MS.ANNOUNCED and starts_at - now < timedelta(days=meeting.notice_days):
         raise ActionError(
             _("The notice must go out %(days)s days before the meeting; move the meeting later.")

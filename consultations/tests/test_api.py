@@ -221,3 +221,23 @@ def test_control_characters_are_refused_not_a_server_error(client, world, held, 
     error(post(client, f"/meetings/{held.pk}/statements", {"text": "a\x00b"}), 400, "text")
     error(post(client, f"/meetings/{held.pk}/sign-in", {"code": "12\x0034"}), 400, "code")
     assert not held.statements.exists()
+
+
+def test_dates_out_of_range_are_refused(client, world, topic, venue):
+    as_user(client, world.staff)
+    data = {
+        "title": "遥远的会",
+        "form": "council",
+        "area": world.c1.code,
+        "venue": venue.pk,
+        "topics": [topic.pk],
+        "starts_at": "9999-12-31T23:00:00-12:00",
+    }
+    error(post(client, "/meetings", data), 400, "starts_at")
+    soon = (timezone.now() + timedelta(days=4)).isoformat()
+    error(
+        post(client, "/meetings", dict(data, starts_at=soon, ends_at="9999-12-31T23:00:00-12:00")),
+        400,
+        "ends_at",
+    )
+    assert not Meeting.objects.exists()
