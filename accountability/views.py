@@ -6,10 +6,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -316,25 +318,35 @@ def board_items(community: Area) -> Any:
     )
 
 
+BOARD_PAGE = 100
+
+
 def board(request: HttpRequest, code: str) -> HttpResponse:
     """挂牌销号公示栏: every listed item of a community, open ones first, closed ones with their
     closing date. No personal data: organisations, dates, counts and progress text only."""
     community = get_object_or_404(Area, code=code, kind=Area.Kind.COMMUNITY)
     items = list(board_items(community))
+    now = timezone.now()
+    for item in items:
+        item.overdue = item.is_overdue_at(now)
     open_items = [i for i in items if i.status != S.CLOSED]
     closed_items = sorted(
         (i for i in items if i.status == S.CLOSED), key=lambda i: i.closed_at, reverse=True
     )
-    now = today()
+    open_page = Paginator(open_items, BOARD_PAGE).get_page(request.GET.get("page"))
+    closed_page = Paginator(closed_items, BOARD_PAGE).get_page(request.GET.get("closed_page"))
     return render(
         request,
         "accountability/board.html",
         {
             "community": community,
-            "open_items": open_items,
-            "closed_items": closed_items,
-            "overdue_count": sum(1 for i in open_items if i.is_overdue_at()),
-            "today": now,
+            "open_page": open_page,
+            "closed_page": closed_page,
+            "open_count": len(open_items),
+            "closed_count": len(closed_items),
+            "overdue_count": sum(1 for i in open_items if i.overdue),
+            # One reverse() for the page, not one per item.
+            "story_prefix": reverse("accountability:story", args=["item", 0])[:-2],
         },
     )
 

@@ -298,3 +298,19 @@ def test_story_page_query_count_does_not_grow(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(url)
     assert response.content.decode().count('name="item"') == 6
+
+
+def test_board_pages_long_lists(world, client, water_company, settings):
+    from accountability import views
+
+    many_items(world, water_company, 3)
+    original = views.BOARD_PAGE
+    views.BOARD_PAGE = 2
+    try:
+        url = reverse("accountability:board", args=[world.c1.code])
+        first = client.get(url).content.decode()
+        second = client.get(url + "?page=2").content.decode()
+    finally:
+        views.BOARD_PAGE = original
+    assert "事项0" in first and "事项1" in first and "事项2" not in first
+    assert "事项2" in second and "?page=1" in second
