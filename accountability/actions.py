@@ -52,6 +52,13 @@ def _owner_label(item: ActionItem) -> str:
     return org.short_name or org.name
 
 
+def _note(note: str) -> str:
+    note = (note or "").strip()
+    if len(note) > 2000:
+        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="note")
+    return note
+
+
 def count_residents(issues: Iterable[Issue]) -> int:
     return (
         Concern.objects.filter(issue__in=list(issues))
@@ -83,14 +90,17 @@ def list_action_item(
     From a resolution (its topic's issues in this community come along) or straight from
     issues that staff settle without a meeting. Listing takes the issues into action."""
     permissions.check_list_in(actor, community)
-    if idempotency_key:
-        earlier = ActionItem.objects.filter(idempotency_key=idempotency_key).first()
+    if idempotency_key and idempotency_key.strip():
+        earlier = ActionItem.objects.filter(idempotency_key=idempotency_key.strip()[:80]).first()
         if earlier is not None:
             return earlier
     now = now or timezone.now()
     title = (title or "").strip()
     if not title:
         raise ActionError(_("Say what will be done."), field="title")
+    if len(title) > 160:
+        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 160}, field="title")
+    idempotency_key = (idempotency_key or "").strip()[:80] or None
     if deadline < today(now):
         raise ActionError(_("The deadline cannot be before the listing date."), field="deadline")
     if (
@@ -105,6 +115,8 @@ def list_action_item(
     for milestone_title, due_on in milestones:
         if not milestone_title.strip():
             raise ActionError(_("Name each milestone."), field="milestones")
+        if len(milestone_title.strip()) > 120:
+            raise ActionError(_("Keep it under %(n)d characters.") % {"n": 120}, field="milestones")
         if due_on < today(now) or due_on > deadline:
             raise ActionError(
                 _("Each milestone falls between the listing date and the deadline."),
@@ -181,6 +193,8 @@ def report_progress(
     text = (text or "").strip()
     if not text:
         raise ActionError(_("Describe the progress."), field="text")
+    if len(text) > 2000:
+        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="text")
     if len(photos) > MAX_PHOTOS:
         raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
     for photo in photos:
@@ -217,6 +231,7 @@ def mark_done(
     item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
 ) -> ActionItem:
     """The owner says the work is done: it awaits verification, and residents are asked to rate."""
+    note = _note(note)
     permissions.check(actor, item, permissions.DONE)
     item = _locked(item)
     if not item.can_mark_done():
@@ -227,7 +242,7 @@ def mark_done(
     item.verified_by = None
     item.save(update_fields=["status", "done_at", "verified_at", "verified_by", "updated_at"])
     label = _owner_label(item) if permissions.is_owner(actor, item) else COMMUNITY
-    record(item, "action_item.done", actor=actor, actor_label=label, note=note.strip())
+    record(item, "action_item.done", actor=actor, actor_label=label, note=note)
     return item
 
 
@@ -236,6 +251,7 @@ def verify_item(
     item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
 ) -> ActionItem:
     """验收: the listing community has checked the work on site."""
+    note = _note(note)
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
     if not item.can_verify():
@@ -243,7 +259,7 @@ def verify_item(
     item.verified_at = now or timezone.now()
     item.verified_by = actor
     item.save(update_fields=["verified_at", "verified_by", "updated_at"])
-    record(item, "action_item.verified", actor=actor, actor_label=COMMUNITY, note=note.strip())
+    record(item, "action_item.verified", actor=actor, actor_label=COMMUNITY, note=note)
     return item
 
 
@@ -268,6 +284,7 @@ def close_item(
 ) -> ActionItem:
     """销号: the listing community closes a verified item. The issues whose items are all
     closed are resolved."""
+    note = _note(note)
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
     if item.status == S.CLOSED:
@@ -283,7 +300,7 @@ def close_item(
     item.closed_at = now
     item.closed_by = actor
     item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    record(item, "action_item.closed", actor=actor, actor_label=COMMUNITY, note=note.strip())
+    record(item, "action_item.closed", actor=actor, actor_label=COMMUNITY, note=note)
     for issue in item.issues.all():
         if not issue.action_items.exclude(status=S.CLOSED).exists():
             concern_actions.resolve_issue(
@@ -328,6 +345,8 @@ def reopen_item(item: ActionItem, *, actor: Any, note: str) -> ActionItem:
     note = (note or "").strip()
     if not note:
         raise ActionError(_("Say why the item is reopened."), field="note")
+    if len(note) > 2000:
+        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="note")
     if not item.can_reopen():
         raise Conflict(_("Only a done or closed item can be reopened."))
     return _reopen(item, actor=actor, actor_label=COMMUNITY, note=note)

@@ -178,3 +178,20 @@ def test_items_by_tracking_code(client, done_item, issue):
     rows = client.get(url).json()
     assert [(r["can_rate"], r["rated"]) for r in rows] == [(False, True)]
     assert client.get(f"{API}/tracking/NOPE0000/action-items").status_code == 404
+
+
+def test_overlong_input_is_a_clear_4xx(world, client, item, water_rep, issue, water_company):
+    base = f"{API}/action-items/{item.pk}"
+    assert post(client, f"{base}/progress", {"text": "长" * 2001}, water_rep).status_code == 400
+    assert post(client, f"{base}/done", {"note": "长" * 2001}, water_rep).status_code == 400
+    payload = {
+        "community": world.c1.code,
+        "title": "长" * 161,
+        "owner_organisation": water_company.pk,
+        "deadline": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "issues": [issue.pk],
+    }
+    assert post(client, f"{API}/action-items", payload, world.staff).status_code == 400
+    item.refresh_from_db()
+    assert item.status == ActionItem.Status.LISTED
+    assert ActionItem.objects.count() == 1
