@@ -359,6 +359,8 @@ def start_server(database_url: str, port: int, workers: int, threads: int) -> su
         YISHI_ALLOWED_HOSTS="127.0.0.1,localhost",
         YISHI_CONCERN_SUBMIT_PER_IP="100000000",
         YISHI_CONCERN_SUBMIT_PER_PHONE="1000",
+        # Behind a reverse proxy many residents arrive from many addresses.
+        YISHI_TRUST_X_FORWARDED_FOR="1",
         PYTHONPATH=str(ROOT),
     )
     command = [
@@ -375,7 +377,10 @@ def start_server(database_url: str, port: int, workers: int, threads: int) -> su
     ]
     if threads > 1:
         command += ["--worker-class", "gthread", "--threads", str(threads)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / "yishi-bench-intake-server.log", "ab")  # noqa: SIM115
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -476,7 +481,7 @@ def concern_body(rng: random.Random, n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--concerns", type=int, default=1_000_000)
-    parser.add_argument("--open-issues", type=int, default=40, help="open issues per community")
+    parser.add_argument("--open-issues", type=int, default=20, help="open issues per community")
     parser.add_argument("--requests", type=int, default=3000, help="POSTs per endpoint")
     parser.add_argument("--samples", type=int, default=1000, help="grouping samples")
     parser.add_argument("--workers", type=int, default=2)
@@ -485,13 +490,22 @@ def main() -> None:
     parser.add_argument("--datadir", default="/tmp/yishi-bench-intake/data")
     parser.add_argument("--pg-port", type=int, default=55433)
     parser.add_argument("--http-port", type=int, default=18733)
+    parser.add_argument(
+        "--http-only",
+        action="store_true",
+        help="reuse the database of an earlier run and measure only the HTTP part",
+    )
     args = parser.parse_args()
 
     datadir = Path(args.datadir)
     own_cluster = not args.database_url
     admin_url = start_cluster(datadir, args.pg_port) if own_cluster else args.database_url
-    server = None
     try:
+        if args.http_only:
+            url = admin_url.rsplit("/", 1)[0] + "/yishi_bench_intake"
+            setup_django(url)
+            run_http(args, url)
+            return
         url = recreate_database(admin_url, "yishi_bench_intake")
         setup_django(url)
         migrate()
@@ -524,10 +538,24 @@ def main() -> None:
         ratio = cost_large["mean"] / cost_small["mean"]
         print(f"  ratio at full size / at 10,000 (mean): {ratio:.2f}  (target ≤ 1.5)")
 
-        from django.db import connections
+        run_http(args, url)
+    finally:
+        if own_cluster:
+            stop_cluster(datadir)
 
-        connections.close_all()
-        server = start_server(url, args.http_port, args.workers, args.threads)
+
+def run_http(args: argparse.Namespace, url: str) -> None:
+    from django.db import connection, connections
+
+    with connection.cursor() as cur:
+        cur.execute("SHOW synchronous_commit")
+        sync = cur.fetchone()[0]
+        cur.execute("SELECT count(*) FROM concerns_concern")
+        existing = cur.fetchone()[0]
+    connections.close_all()
+    print(f"\n{existing:,} concerns in the database; PostgreSQL synchronous_commit={sync}")
+    server = start_server(url, args.http_port, args.workers, args.threads)
+    try:
         # Warm both endpoints (connections, caches), then measure them in turn, twice.
         drive(args.http_port, "/bench/bare", 100, concern_body)
         drive(args.http_port, "/api/v1/concerns", 100, concern_body, idempotent=True)
@@ -566,11 +594,8 @@ def main() -> None:
         for pid, rss, peak in memory:
             print(f"  worker {pid}: RSS {rss:.0f} MB, peak {peak:.0f} MB  (target ≤ 250 MB)")
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        if own_cluster:
-            stop_cluster(datadir)
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
 
 
 if __name__ == "__main__":
