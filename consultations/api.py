@@ -7,7 +7,7 @@ as the pages, so the rules and the error messages are the same.
 """
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -51,6 +51,8 @@ from yishi.api_auth import staff_auth
 from yishi.errors import ActionError
 
 router = Router(tags=["consultations"])
+# Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 MS = Meeting.Status
 
 
@@ -99,7 +101,7 @@ class TopicOut(Schema):
 class TopicIn(Schema):
     title: str = Field(..., max_length=120)
     area: str | None = Field(None, description="area code; taken from the issues when given")
-    issues: list[int] = Field(default_factory=list, description="ids of the issues gathered")
+    issues: list[Id] = Field(default_factory=list, description="ids of the issues gathered")
     description: str = Field("", max_length=4000)
     public: bool = True
 
@@ -158,25 +160,25 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
 
 
 @router.get("/topics/{topic_id}", response=TopicOut, auth=staff_auth, summary="A topic")
-def get_topic(request: HttpRequest, topic_id: int) -> Topic:
+def get_topic(request: HttpRequest, topic_id: Id) -> Topic:
     return get_topic_for_user(request.user, topic_id)
 
 
 @router.post("/topics/{topic_id}/accept", response=TopicOut, auth=staff_auth)
-def accept_topic(request: HttpRequest, topic_id: int) -> Topic:
+def accept_topic(request: HttpRequest, topic_id: Id) -> Topic:
     return actions.accept_topic(
         request.user, get_topic_for_user(request.user, topic_id, write=True)
     )
 
 
 @router.post("/topics/{topic_id}/shelve", response=TopicOut, auth=staff_auth)
-def shelve_topic(request: HttpRequest, topic_id: int, payload: ShelveIn) -> Topic:
+def shelve_topic(request: HttpRequest, topic_id: Id, payload: ShelveIn) -> Topic:
     topic = get_topic_for_user(request.user, topic_id, write=True)
     return actions.shelve_topic(request.user, topic, reason=payload.reason)
 
 
 @router.post("/topics/{topic_id}/support", response=SupportOut, summary="Support a topic (public)")
-def support_topic(request: HttpRequest, topic_id: int, payload: SupportIn) -> Topic:
+def support_topic(request: HttpRequest, topic_id: Id, payload: SupportIn) -> Topic:
     """A resident supports a public topic, once per mobile number (never stored or shown)."""
     topic = get_object_or_404(Topic, pk=topic_id, public=True)
     return support_from(request, topic, payload.phone)
@@ -215,13 +217,13 @@ class MeetingIn(Schema):
     area: str = Field(..., description="area code of the community (or district)")
     starts_at: datetime
     ends_at: datetime | None = None
-    venue: int | None = None
+    venue: Id | None = None
     place: str = Field("", max_length=200)
-    convener: int | None = Field(None, description="id of the convening organisation")
+    convener: Id | None = Field(None, description="id of the convening organisation")
     notice_days: int = Field(3, ge=0, le=60)
     quorum: int = Field(0, ge=0, le=10000)
     pass_rule: Meeting.PassRule = Meeting.PassRule.MAJORITY
-    topics: list[int] = Field(default_factory=list)
+    topics: list[Id] = Field(default_factory=list)
     agenda: str = Field("", max_length=4000)
     materials: str = Field("", max_length=8000)
 
@@ -282,7 +284,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     return Status(201, meeting)
 
 
-def _meeting(request: HttpRequest, meeting_id: int, *, write: bool = False) -> Meeting:
+def _meeting(request: HttpRequest, meeting_id: Id, *, write: bool = False) -> Meeting:
     return get_meeting_for_user(request.user, meeting_id, write=write)
 
 
@@ -295,28 +297,28 @@ def _fresh(meeting: Meeting) -> Meeting:
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, auth=staff_auth, summary="A meeting")
-def get_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def get_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(_meeting(request, meeting_id))
 
 
 @router.post("/meetings/{meeting_id}/notice", response=MeetingOut, auth=staff_auth)
-def publish_notice(request: HttpRequest, meeting_id: int) -> Meeting:
+def publish_notice(request: HttpRequest, meeting_id: Id) -> Meeting:
     """提前公告: publish the notice, at least `notice_days` before the meeting."""
     return _fresh(actions.publish_notice(request.user, _meeting(request, meeting_id, write=True)))
 
 
 @router.post("/meetings/{meeting_id}/hold", response=MeetingOut, auth=staff_auth)
-def hold_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def hold_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(actions.hold_meeting(request.user, _meeting(request, meeting_id, write=True)))
 
 
 @router.post("/meetings/{meeting_id}/close", response=MeetingOut, auth=staff_auth)
-def close_meeting(request: HttpRequest, meeting_id: int) -> Meeting:
+def close_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(actions.close_meeting(request.user, _meeting(request, meeting_id, write=True)))
 
 
 @router.post("/meetings/{meeting_id}/result", response=MeetingOut, auth=staff_auth)
-def publish_result(request: HttpRequest, meeting_id: int, payload: ResultIn) -> Meeting:
+def publish_result(request: HttpRequest, meeting_id: Id, payload: ResultIn) -> Meeting:
     """公示: publish the result notice with the resolutions."""
     meeting = _meeting(request, meeting_id, write=True)
     return _fresh(actions.publish_result(request.user, meeting, summary=payload.summary))
@@ -340,7 +342,7 @@ class ParticipantOut(Schema):
 class ParticipantIn(Schema):
     party: Participant.Party
     name: str = Field(..., max_length=50)
-    organisation: int | None = None
+    organisation: Id | None = None
     phone: str = Field("", max_length=20)
     may_vote: bool = True
 
@@ -375,7 +377,7 @@ def _participant_out(person: Participant, private: bool) -> dict:
 
 
 @router.get("/meetings/{meeting_id}/participants", response=list[ParticipantOut], auth=staff_auth)
-def list_participants(request: HttpRequest, meeting_id: int) -> list[dict]:
+def list_participants(request: HttpRequest, meeting_id: Id) -> list[dict]:
     """Participants by party; phones and codes only for the convener's staff."""
     meeting = _meeting(request, meeting_id)
     private = can_see_personal_data(request.user, meeting)
@@ -384,7 +386,7 @@ def list_participants(request: HttpRequest, meeting_id: int) -> list[dict]:
 
 
 @router.post("/meetings/{meeting_id}/participants", response={201: ParticipantOut}, auth=staff_auth)
-def invite_participant(request: HttpRequest, meeting_id: int, payload: ParticipantIn) -> Status:
+def invite_participant(request: HttpRequest, meeting_id: Id, payload: ParticipantIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.invite_participant(
         request.user,
@@ -403,7 +405,7 @@ def invite_participant(request: HttpRequest, meeting_id: int, payload: Participa
     return Status(201, _participant_out(person, True))
 
 
-def _person(meeting: Meeting, participant_id: int) -> Participant:
+def _person(meeting: Meeting, participant_id: Id) -> Participant:
     person = meeting.participants.select_related("organisation").filter(pk=participant_id).first()
     if person is None:
         raise Http404
@@ -416,7 +418,7 @@ def _person(meeting: Meeting, participant_id: int) -> Participant:
     auth=staff_auth,
 )
 def record_reply(
-    request: HttpRequest, meeting_id: int, participant_id: int, payload: ReplyIn
+    request: HttpRequest, meeting_id: Id, participant_id: Id, payload: ReplyIn
 ) -> dict:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.record_reply(request.user, _person(meeting, participant_id), payload.reply)
@@ -429,13 +431,13 @@ def record_reply(
     auth=staff_auth,
     summary="Sign in a participant without a phone",
 )
-def staff_sign_in(request: HttpRequest, meeting_id: int, participant_id: int) -> dict:
+def staff_sign_in(request: HttpRequest, meeting_id: Id, participant_id: Id) -> dict:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.staff_sign_in(request.user, _person(meeting, participant_id))
     return _participant_out(person, True)
 
 
-def _public_meeting(meeting_id: int) -> Meeting:
+def _public_meeting(meeting_id: Id) -> Meeting:
     meeting = Meeting.objects.filter(pk=meeting_id).exclude(status=MS.DRAFT).first()
     if meeting is None:
         raise Http404
@@ -445,7 +447,7 @@ def _public_meeting(meeting_id: int) -> Meeting:
 @router.post(
     "/meetings/{meeting_id}/sign-in", response=SignedInOut, summary="Sign in with a code (public)"
 )
-def sign_in(request: HttpRequest, meeting_id: int, payload: SignInIn) -> dict:
+def sign_in(request: HttpRequest, meeting_id: Id, payload: SignInIn) -> dict:
     """A participant signs in with the code from the invitation; a wrong or used code is
     refused, and repeated wrong codes are paused (429)."""
     meeting = _public_meeting(meeting_id)
@@ -475,9 +477,9 @@ def _speaker(meeting: Meeting, token: str) -> Participant:
 
 class StatementOut(Schema):
     id: int
-    participant: int | None = Field(None, alias="participant_id")
+    participant: Id | None = Field(None, alias="participant_id")
     speaker: str
-    topic: int | None = Field(None, alias="topic_id")
+    topic: Id | None = Field(None, alias="topic_id")
     kind: Statement.Kind
     text: str
     created_at: datetime
@@ -490,19 +492,19 @@ class StatementOut(Schema):
 class StatementIn(Schema):
     text: str = Field(..., max_length=4000)
     kind: Statement.Kind = Statement.Kind.STATEMENT
-    topic: int | None = None
-    participant: int | None = Field(None, description="whose statement the staff record")
+    topic: Id | None = None
+    participant: Id | None = Field(None, description="whose statement the staff record")
 
 
 class MyStatementIn(Schema):
     token: str
     text: str = Field(..., max_length=4000)
     kind: Statement.Kind = Statement.Kind.STATEMENT
-    topic: int | None = None
+    topic: Id | None = None
 
 
 @router.get("/meetings/{meeting_id}/statements", response=list[StatementOut], auth=staff_auth)
-def list_statements(request: HttpRequest, meeting_id: int) -> QuerySet[Statement]:
+def list_statements(request: HttpRequest, meeting_id: Id) -> QuerySet[Statement]:
     meeting = _meeting(request, meeting_id)
     return meeting.statements.select_related("participant__organisation")
 
@@ -519,7 +521,7 @@ def _topic_of(meeting: Meeting, pk: int | None) -> Topic | None:
     auth=staff_auth,
     summary="Record a statement in the minutes (staff)",
 )
-def add_statement(request: HttpRequest, meeting_id: int, payload: StatementIn) -> Status:
+def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     statement = actions.add_statement(
         meeting,
@@ -539,7 +541,7 @@ def add_statement(request: HttpRequest, meeting_id: int, payload: StatementIn) -
     response={201: StatementOut},
     summary="Add your own statement (participant token)",
 )
-def add_my_statement(request: HttpRequest, meeting_id: int, payload: MyStatementIn) -> Status:
+def add_my_statement(request: HttpRequest, meeting_id: Id, payload: MyStatementIn) -> Status:
     meeting = _public_meeting(meeting_id)
     speaker = _speaker(meeting, payload.token)
     statement = actions.add_statement(
@@ -556,7 +558,7 @@ class FieldVisitIn(Schema):
     place: str = Field(..., max_length=120)
     visited_on: date
     findings: str = Field(..., max_length=8000)
-    organisation: int | None = None
+    organisation: Id | None = None
 
 
 class FieldVisitOut(Schema):
@@ -568,12 +570,12 @@ class FieldVisitOut(Schema):
 
 
 @router.get("/meetings/{meeting_id}/field-visits", response=list[FieldVisitOut], auth=staff_auth)
-def list_field_visits(request: HttpRequest, meeting_id: int) -> QuerySet[FieldVisit]:
+def list_field_visits(request: HttpRequest, meeting_id: Id) -> QuerySet[FieldVisit]:
     return _meeting(request, meeting_id).field_visits.select_related("organisation")
 
 
 @router.post("/meetings/{meeting_id}/field-visits", response={201: FieldVisitOut}, auth=staff_auth)
-def add_field_visit(request: HttpRequest, meeting_id: int, payload: FieldVisitIn) -> Status:
+def add_field_visit(request: HttpRequest, meeting_id: Id, payload: FieldVisitIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     visit = actions.add_field_visit(
         request.user,
@@ -597,7 +599,7 @@ def add_field_visit(request: HttpRequest, meeting_id: int, payload: FieldVisitIn
 class MotionOut(Schema):
     id: int
     text: str
-    topic: int | None = Field(None, alias="topic_id")
+    topic: Id | None = Field(None, alias="topic_id")
     method: Motion.Method
     secret: bool
     status: Motion.Status
@@ -611,13 +613,13 @@ class MotionOut(Schema):
 class MotionIn(Schema):
     text: str = Field(..., max_length=2000)
     method: Motion.Method = Motion.Method.VOTE
-    topic: int | None = None
-    proposal: int | None = Field(None, description="id of the proposal (statement) decided")
+    topic: Id | None = None
+    proposal: Id | None = Field(None, description="id of the proposal (statement) decided")
     secret: bool = False
 
 
 class VoteIn(Schema):
-    participant: int
+    participant: Id
     choice: str = Field(..., pattern="^(for|against|abstain)$")
 
 
@@ -631,12 +633,12 @@ class CloseMotionIn(Schema):
 
 
 @router.get("/meetings/{meeting_id}/motions", response=list[MotionOut], auth=staff_auth)
-def list_motions(request: HttpRequest, meeting_id: int) -> QuerySet[Motion]:
+def list_motions(request: HttpRequest, meeting_id: Id) -> QuerySet[Motion]:
     return _meeting(request, meeting_id).motions.all()
 
 
 @router.post("/meetings/{meeting_id}/motions", response={201: MotionOut}, auth=staff_auth)
-def open_motion(request: HttpRequest, meeting_id: int, payload: MotionIn) -> Status:
+def open_motion(request: HttpRequest, meeting_id: Id, payload: MotionIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     motion = actions.open_motion(
         request.user,
@@ -652,7 +654,7 @@ def open_motion(request: HttpRequest, meeting_id: int, payload: MotionIn) -> Sta
     return Status(201, motion)
 
 
-def _motion_for(request: HttpRequest, motion_id: int, *, write: bool) -> Motion:
+def _motion_for(request: HttpRequest, motion_id: Id, *, write: bool) -> Motion:
     motion = Motion.objects.filter(pk=motion_id).first()
     if motion is None:
         raise Http404
@@ -666,7 +668,7 @@ def _motion_for(request: HttpRequest, motion_id: int, *, write: bool) -> Motion:
     auth=staff_auth,
     summary="Record a participant's vote (staff, open ballots)",
 )
-def record_vote(request: HttpRequest, motion_id: int, payload: VoteIn) -> Motion:
+def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
     motion = _motion_for(request, motion_id, write=True)
     person = _lookup(
         Participant.objects.filter(meeting_id=motion.meeting_id),
@@ -682,7 +684,7 @@ def record_vote(request: HttpRequest, motion_id: int, payload: VoteIn) -> Motion
     response=MotionOut,
     summary="Cast your own vote (participant token)",
 )
-def cast_my_vote(request: HttpRequest, motion_id: int, payload: MyVoteIn) -> Motion:
+def cast_my_vote(request: HttpRequest, motion_id: Id, payload: MyVoteIn) -> Motion:
     motion = Motion.objects.select_related("meeting").filter(pk=motion_id).first()
     if motion is None or motion.meeting.status == MS.DRAFT:
         raise Http404
@@ -691,7 +693,7 @@ def cast_my_vote(request: HttpRequest, motion_id: int, payload: MyVoteIn) -> Mot
 
 
 @router.post("/motions/{motion_id}/close", response=MotionOut, auth=staff_auth)
-def close_motion(request: HttpRequest, motion_id: int, payload: CloseMotionIn) -> Motion:
+def close_motion(request: HttpRequest, motion_id: Id, payload: CloseMotionIn) -> Motion:
     """Close by consensus (agreed or not) or count the vote against the quorum rule."""
     motion = _motion_for(request, motion_id, write=True)
     return actions.close_motion(request.user, motion, agreed=payload.agreed)
@@ -715,17 +717,17 @@ class ResolutionOut(Schema):
 
 
 class ResolutionIn(Schema):
-    topic: int | None = Field(None, description="the topic the resolution settles (required)")
+    topic: Id | None = Field(None, description="the topic the resolution settles (required)")
     text: str = Field(..., max_length=4000)
-    organisations: list[int] = Field(default_factory=list)
+    organisations: list[Id] = Field(default_factory=list)
     target_date: date | None = None
-    motion: int | None = None
+    motion: Id | None = None
 
 
 @router.get("/resolutions", response=list[ResolutionOut], auth=staff_auth)
 @paginate
 def list_resolutions(
-    request: HttpRequest, meeting: int | None = None, topic: int | None = None
+    request: HttpRequest, meeting: Id | None = None, topic: Id | None = None
 ) -> QuerySet[Resolution]:
     """Resolutions of the meetings in the caller's scope."""
     rows = Resolution.objects.filter(meeting__in=visible_meetings(request.user)).prefetch_related(
@@ -739,7 +741,7 @@ def list_resolutions(
 
 
 @router.post("/meetings/{meeting_id}/resolutions", response={201: ResolutionOut}, auth=staff_auth)
-def record_resolution(request: HttpRequest, meeting_id: int, payload: ResolutionIn) -> Status:
+def record_resolution(request: HttpRequest, meeting_id: Id, payload: ResolutionIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
     if len(organisations) != len(set(payload.organisations)):
