@@ -19,7 +19,7 @@ from concerns.actions import normalise_tracking_code
 from concerns.models import Category, Concern, Issue
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
-from open311.permissions import communities_for_key
+from open311.permissions import communities_for_key, key_paths
 from places.models import Area, Building, Compound
 from timeline.services import events_for
 
@@ -424,7 +424,11 @@ def status_notes(concern: Concern, issue: Issue, latest: Notes) -> str | None:
     return f"{label}：{event.note}" if event.note else label
 
 
-def request_record(concern: Concern, latest: Notes) -> dict:
+def request_record(concern: Concern, latest: Notes, *, full: bool) -> dict:
+    """A concern as a GeoReport request. Anyone may read the matter (its issue's title, as
+    the public tracking page shows it), the place down to the building and the progress;
+    the resident's own words, room address and exact coordinates only go to a key serving
+    the concern's area (`full`)."""
     issue = _current_issue(concern)
     category = concern.category or issue.category
     extra = getattr(concern, "open311_request", None)
@@ -433,14 +437,14 @@ def request_record(concern: Concern, latest: Notes) -> dict:
     if closed and issue.settled_at:
         updated = issue.settled_at
     if concern.building is not None:
-        address = f"{concern.building}"
+        place = f"{concern.building}"
     elif concern.compound is not None:
-        address = concern.compound.name
+        place = concern.compound.name
     else:
-        address = ""
-    if concern.address and concern.address not in address:
-        address = f"{concern.address} {address}".strip()
-    address = f"{address} {concern.community.name}".strip() if address else concern.community.name
+        place = ""
+    if full and concern.address and concern.address not in place:
+        place = f"{concern.address} {place}".strip()
+    address = f"{place} {concern.community.name}".strip() if place else concern.community.name
     if extra is not None and extra.address_id:
         address_id = extra.address_id
     elif concern.building_id:
@@ -449,13 +453,17 @@ def request_record(concern: Concern, latest: Notes) -> dict:
         address_id = f"compound:{concern.compound_id}"
     else:
         address_id = concern.community.code
+    lat = extra.lat if extra is not None else None
+    long = extra.long if extra is not None else None
+    if not full and lat is not None and long is not None:
+        lat, long = round(lat, 3), round(long, 3)  # about a hundred metres
     return {
         "service_request_id": concern.tracking_code,
         "status": "closed" if closed else "open",
         "status_notes": status_notes(concern, issue, latest),
         "service_name": category.name if category else None,
         "service_code": category.code if category else None,
-        "description": mask_phones(concern.content),
+        "description": mask_phones(concern.content if full else issue.title),
         "agency_responsible": agency_of(issue),
         "service_notice": None,
         "requested_datetime": w3c(concern.received_at),
@@ -464,16 +472,20 @@ def request_record(concern: Concern, latest: Notes) -> dict:
         "address": address,
         "address_id": address_id,
         "zipcode": None,
-        "lat": extra.lat if extra is not None else None,
-        "long": extra.long if extra is not None else None,
-        "media_url": (extra.media_url or None) if extra is not None else None,
+        "lat": lat,
+        "long": long,
+        "media_url": (extra.media_url or None) if extra is not None and full else None,
     }
 
 
-def request_records(concerns: list[Concern]) -> list[dict]:
+def request_records(concerns: list[Concern], viewer: ApiKey | None = None) -> list[dict]:
     issues = {_current_issue(c).pk: _current_issue(c) for c in concerns}
     latest = latest_public_events(list(issues.values()), concerns) if concerns else {}
-    return [request_record(c, latest) for c in concerns]
+    paths = key_paths(viewer) if viewer is not None else []
+    return [
+        request_record(c, latest, full=any(c.community.path.startswith(p) for p in paths))
+        for c in concerns
+    ]
 
 
 def _comma_list(value: str) -> list[str]:

@@ -128,15 +128,25 @@ def requests(request: HttpRequest, fmt: str) -> HttpResponse:
     if request.method == "POST":
         return _create(request, fmt)
     scope = services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    viewer = _viewer(request)
     concerns = services.find_requests(request.GET, scope)
-    return render(fmt, "service_requests", services.request_records(concerns))
+    return render(fmt, "service_requests", services.request_records(concerns, viewer))
 
 
 @endpoint(("GET", "HEAD"))
 def request_detail(request: HttpRequest, fmt: str, service_request_id: str) -> HttpResponse:
     scope = services.jurisdiction_area(request.GET.get("jurisdiction_id", ""))
+    viewer = _viewer(request)
     concern = services.get_request(service_request_id, scope)
-    return render(fmt, "service_requests", services.request_records([concern]))
+    return render(fmt, "service_requests", services.request_records([concern], viewer))
+
+
+def _viewer(request: HttpRequest) -> ApiKey | None:
+    """Reading needs no key; a partner that sends its key sees its areas' requests in full."""
+    key = request.GET.get("api_key", "").strip()
+    if not key:
+        return None
+    return _authenticated(request, key)
 
 
 @endpoint(("GET", "HEAD"))
@@ -177,17 +187,22 @@ def _api_key(request: HttpRequest, form: QueryDict) -> ApiKey:
     key = (form.get("api_key") or request.GET.get("api_key") or "").strip()
     if not key:
         raise Open311Error(403, _("api_key is missing: a key is needed to create requests."))
+    api_key = _authenticated(request, key)
+    limit = int(services.setting("OPEN311_RATE_LIMIT", 60))
+    wait = ratelimit.hit(f"open311:{api_key.pk}", limit, 60)
+    if wait:
+        raise _too_many(wait)
+    return api_key
+
+
+def _authenticated(request: HttpRequest, key: str) -> ApiKey:
     api_key = ApiKey.authenticate(key)
     if api_key is None:
         # Guessing keys from one address is slowed down like guessing passwords.
         wait = ratelimit.hit(f"open311:badkey:{ratelimit.client_ip(request)}", 20, 60)
         if wait:
             raise _too_many(wait)
-        raise Open311Error(403, _("Invalid api_key received; the request was not created."))
-    limit = int(services.setting("OPEN311_RATE_LIMIT", 60))
-    wait = ratelimit.hit(f"open311:{api_key.pk}", limit, 60)
-    if wait:
-        raise _too_many(wait)
+        raise Open311Error(403, _("Invalid api_key received; nothing was done."))
     return api_key
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from concerns.actions import resolve_issue, submit_concern
 from concerns.models import Category, Concern, Issue
 from open311.models import ServiceRequest
+from open311.services import mask_phones
 from open311.tests import spec
 from timeline.models import Event
 from timeline.services import record
@@ -238,6 +239,30 @@ def test_a_new_request_is_explained_by_its_own_public_entry(client, world):
     [item] = client.get(f"{V2}/requests/{concern.tracking_code}.json").json()
     received = Event.objects.filter(verb="concern.received", subject_id=concern.pk).get()
     assert item["status_notes"].startswith(received.label)
+
+
+def test_the_residents_own_words_go_only_to_a_key_serving_the_area(client, world, partner):
+    from accounts.models import Organisation
+    from open311.models import ApiKey
+
+    concern = raise_concern(
+        world, content="我家在3号楼2单元501，自来水发黄，电话13800138000", address="3号楼2单元501"
+    )
+    url = f"{V2}/requests/{concern.tracking_code}.json"
+    [public] = client.get(url).json()
+    # Anyone reads the matter as the public tracking page shows it: the issue's title.
+    assert public["description"] == mask_phones(concern.issue.title)
+    assert "13800138000" not in public["description"]
+    assert "501" not in public["address"]
+    [partners] = client.get(url, {"api_key": partner.key}).json()
+    assert "3号楼2单元501" in partners["description"]
+    assert "138****8000" in partners["description"]
+    other = Organisation.objects.create(name="别区热线", kind=Organisation.Kind.OTHER)
+    _other_key, key = ApiKey.issue(name="other", organisation=other, areas=[world.c2])
+    [outsiders] = client.get(url, {"api_key": key}).json()
+    assert outsiders == public
+    response = client.get(url, {"api_key": "o311_wrong"}, HTTP_ACCEPT_LANGUAGE="en")
+    spec.errors_of(response, "json", 403)
 
 
 def test_anyone_may_read_from_another_site(client, db):

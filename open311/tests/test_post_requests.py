@@ -105,10 +105,18 @@ def test_post_with_attributes_and_coordinates(client, partner, water, places):
         "taps": ["kitchen", "bath"],
     }
     assert (extra.lat, extra.long, extra.email) == (38.4872, 106.2309, "wang@example.cn")
-    # The request reads back with its place and coordinates.
-    [item] = client.get(f"{V2}/requests/{concern.tracking_code}.json").json()
+    # The partner reads it back in full with its key; anyone else sees no room number,
+    # no resident's words and coordinates to about a hundred metres.
+    url = f"{V2}/requests/{concern.tracking_code}.json"
+    [item] = client.get(url, {"api_key": partner.key}).json()
     assert (item["lat"], item["long"]) == (38.4872, 106.2309)
     assert item["address_id"] == f"building:{building.pk}"
+    assert "2单元501" in item["address"]
+    assert "水龙头里的水发黄" in item["description"]
+    [public] = client.get(url).json()
+    assert (public["lat"], public["long"]) == (38.487, 106.231)
+    assert "501" not in public["address"] and public["address"].startswith("金城蓝湾二期3号楼")
+    assert public["description"] == concern.issue.title
 
 
 def test_address_id_names_a_grid_or_a_building(client, partner, world, places):

@@ -53,4 +53,4 @@ def test_hotline_calls_about_yellow_water_become_one_counted_issue(client, world
     for request in element:
         spec.check_xml_request(request)
         assert "冲洗管道和屋顶水箱" in request.findtext("status_notes")
-        assert request.findtext("address").startswith("长城中路金城蓝湾二期")
+        assert request.findtext("address") == "金城蓝湾二期 一号社区"
