@@ -150,7 +150,7 @@ def _topics_page(
 @require_POST
 def topic_create(request: HttpRequest) -> HttpResponse:
     """From a suggestion (issue ids and a title) or the form of a direct topic."""
-    issue_ids = [int(i) for i in request.POST.getlist("issues") if i.isdigit()]
+    issue_ids = [pk for pk in map(_pk, request.POST.getlist("issues")) if pk is not None]
     form = TopicForm(request.POST, user=request.user)
     try:
         if issue_ids:
@@ -383,8 +383,19 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "consultations/meeting.html", context)
 
 
+MAX_ID = 2**63 - 1
+
+
+def _pk(value: Any) -> int | None:
+    """An id typed into a form or URL, or None when it cannot be one."""
+    text = str(value or "")
+    if not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        return None
+    return int(text)
+
+
 def _participant(meeting: Meeting, pk: Any) -> Participant:
-    participant = meeting.participants.filter(pk=pk).first()
+    participant = meeting.participants.filter(pk=_pk(pk)).first()
     if participant is None:
         raise ActionError(
             _("That person is not a participant of this meeting."), field="participant"
@@ -393,7 +404,7 @@ def _participant(meeting: Meeting, pk: Any) -> Participant:
 
 
 def _motion(meeting: Meeting, pk: Any) -> Motion:
-    motion = meeting.motions.filter(pk=pk).first()
+    motion = meeting.motions.filter(pk=_pk(pk)).first()
     if motion is None:
         raise ActionError(_("No such motion at this meeting."), field="motion")
     return motion

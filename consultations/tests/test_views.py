@@ -311,3 +311,17 @@ def test_reschedule_past_date_error_beside_field(client, world, announced):
     response = login(client, world.staff).post(url, {"starts_at": "2020-01-01T09:00"})
     assert response.status_code == 400
     assert response.context["reschedule_form"].errors["starts_at"]
+
+
+def test_bad_ids_in_forms_are_4xx(client, world, held):
+    login(client, world.staff)
+    vote = reverse("consultations:meeting_action", args=[held.pk, "vote"])
+    for bad in ("abc", "99999999999999999999999", "-1"):
+        response = client.post(vote, {"motion": bad, "participant": bad, "choice": "for"})
+        assert response.status_code == 400
+    client.logout()
+    join = reverse("consultations:join", args=[held.pk])
+    assert client.post(join, {"step": "vote", "motion": "abc"}).status_code == 403
+    login(client, world.staff)
+    response = client.post(reverse("consultations:topic_create"), {"issues": ["9" * 30]})
+    assert response.status_code == 400
