@@ -395,7 +395,7 @@ def _pk(value: Any) -> int | None:
 
 
 def _participant(meeting: Meeting, pk: Any) -> Participant:
-    participant = meeting.participants.filter(pk=_pk(pk)).first()
+    participant = meeting.participants.filter(pk=_pk(pk) or 0).first()
     if participant is None:
         raise ActionError(
             _("That person is not a participant of this meeting."), field="participant"
@@ -404,7 +404,7 @@ def _participant(meeting: Meeting, pk: Any) -> Participant:
 
 
 def _motion(meeting: Meeting, pk: Any) -> Motion:
-    motion = meeting.motions.filter(pk=_pk(pk)).first()
+    motion = meeting.motions.filter(pk=_pk(pk) or 0).first()
     if motion is None:
         raise ActionError(_("No such motion at this meeting."), field="motion")
     return motion
