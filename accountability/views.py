@@ -443,12 +443,3 @@ def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "accountability/story.html",
         {"story": build_story(start, public=public), "to_rate": [], "start": start},
     )
-
-
-def story_url(obj: Any) -> str:
-    from accountability.story import KINDS
-
-    for kind, model in KINDS.items():
-        if isinstance(obj, model) and kind != "concern":
-            return reverse("accountability:story", args=[kind, obj.pk])
-    raise ValueError(obj)

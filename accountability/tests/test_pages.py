@@ -314,3 +314,16 @@ def test_board_pages_long_lists(world, client, water_company, settings):
         views.BOARD_PAGE = original
     assert "事项0" in first and "事项1" in first and "事项2" not in first
     assert "事项2" in second and "?page=1" in second
+
+
+def test_story_url_template_tag(item, issue):
+    from django.template import Context, Template
+
+    html = Template(
+        "{% load accountability %}{% story_url a %}|{% story_url b %}|{% story_url c %}"
+    )
+    rendered = html.render(Context({"a": item, "b": issue, "c": "nothing"}))
+    assert rendered == (
+        f"{reverse('accountability:story', args=['item', item.pk])}|"
+        f"{reverse('accountability:story', args=['issue', issue.pk])}|"
+    )
