@@ -93,7 +93,18 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.filter(area_filter(user, "area"))
 
 
+MAX_ID = 2**63 - 1
+
+
+def existing_pk(pk: int) -> int:
+    """A primary key from a URL: one beyond the database's range cannot exist (404)."""
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return pk
+
+
 def get_topic_for_user(user: Any, pk: int, *, write: bool = False) -> Topic:
+    existing_pk(pk)
     topic = visible_topics(user).select_related("area").filter(pk=pk).first()
     if topic is None:
         raise Http404
@@ -103,6 +114,7 @@ def get_topic_for_user(user: Any, pk: int, *, write: bool = False) -> Topic:
 
 
 def get_meeting_for_user(user: Any, pk: int, *, write: bool = False) -> Meeting:
+    existing_pk(pk)
     meeting = (
         visible_meetings(user)
         .select_related("area", "venue", "convener", "convened_by")

@@ -48,6 +48,7 @@ from consultations.models import (
 from consultations.permissions import (
     can_change_meeting,
     can_change_topic,
+    existing_pk,
     get_meeting_for_user,
     get_topic_for_user,
     mask_phone,
@@ -226,7 +227,7 @@ def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 def topic_public(request: HttpRequest, pk: int) -> HttpResponse:
     """A public topic: residents read it and support it once each."""
-    topic = get_object_or_404(Topic.objects.select_related("area"), pk=pk, public=True)
+    topic = get_object_or_404(Topic.objects.select_related("area"), pk=existing_pk(pk), public=True)
     form = SupportForm(request.POST or None)
     code = 200
     if request.method == "POST" and form.is_valid():
@@ -642,7 +643,8 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant signs in with their code and adds statements or votes, on a phone."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("area", "venue", "convener").exclude(status=MS.DRAFT), pk=pk
+        Meeting.objects.select_related("area", "venue", "convener").exclude(status=MS.DRAFT),
+        pk=existing_pk(pk),
     )
     me = participant_from_token(request.session.get(_session_key(meeting), ""), meeting)
     sign_in_form = SignInForm()
@@ -730,7 +732,7 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
 def _public_meeting(pk: int, statuses: tuple[str, ...]) -> Meeting:
     meeting = (
         Meeting.objects.select_related("area", "venue", "convener")
-        .filter(pk=pk, status__in=statuses)
+        .filter(pk=existing_pk(pk), status__in=statuses)
         .first()
     )
     if meeting is None:

@@ -325,3 +325,22 @@ def test_bad_ids_in_forms_are_4xx(client, world, held):
     login(client, world.staff)
     response = client.post(reverse("consultations:topic_create"), {"issues": ["9" * 30]})
     assert response.status_code == 400
+
+
+def test_ids_beyond_the_database_are_404(client, world):
+    huge = "9" * 25
+    for url in (
+        f"/consultations/m/{huge}/notice/",
+        f"/consultations/m/{huge}/result/",
+        f"/consultations/m/{huge}/join/",
+        f"/consultations/t/{huge}/",
+    ):
+        assert client.get(url).status_code == 404
+    login(client, world.staff)
+    for url in (
+        f"/consultations/meetings/{huge}/",
+        f"/consultations/topics/{huge}/",
+        f"/consultations/meetings/{huge}/minutes/",
+    ):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/consultations/meetings/{huge}/do/close/").status_code == 404
