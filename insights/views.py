@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_view_area
-from insights import cache, charts, imports, ledgers, metrics
+from insights import cache, charts, exports, imports, ledgers, metrics
+from insights.models import LedgerExport
 from insights.permissions import (
     default_area,
     get_area_for_insights,
@@ -109,9 +110,13 @@ def ledger(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
         )
     except ActionError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
-    out = ledgers.ledger_file(
-        kind, area, period, personal_data=may_see_personal_data(request.user, area)
-    )
+    personal_data = may_see_personal_data(request.user, area)
+    if exports.estimated_rows(kind, area, period) > exports.inline_limit():
+        export = exports.request_export(
+            request.user, area, kind, period, personal_data=personal_data
+        )
+        return redirect("insights:export", pk=export.pk)
+    out = ledgers.ledger_file(kind, area, period, personal_data=personal_data)
     return FileResponse(
         out,
         as_attachment=True,
@@ -152,3 +157,33 @@ def import_register(request: HttpRequest, code: str) -> HttpResponse:
         return render(request, "insights/import.html", context, status=400)
     context["result"] = result
     return render(request, "insights/import.html", context)
+
+
+def _own_export(request: HttpRequest, pk: int) -> LedgerExport:
+    """Only the person who asked may see or download an export (404 for anyone else)."""
+    export = (
+        LedgerExport.objects.select_related("area")
+        .filter(pk=pk, user_id=request.user.pk or 0)
+        .first()
+    )
+    if export is None or not can_view_area(request.user, export.area):
+        raise Http404
+    return export
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _own_export(request, pk)
+    return render(request, "insights/export.html", {"export": export, "area": export.area})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    export = _own_export(request, pk)
+    if export.status != LedgerExport.Status.DONE or not export.file:
+        raise Http404
+    return FileResponse(
+        export.file.open("rb"), as_attachment=True, filename=export.filename, content_type=XLSX
+    )

@@ -197,3 +197,29 @@ def test_who_may_import(client, world):
     upload.name = "template.xlsx"
     assert post_import(client, upload).status_code == 200
     assert Concern.objects.filter(channel="import").count() == 1
+
+
+@pytest.mark.django_db
+def test_large_ledger_is_written_in_the_background(
+    client, world, settings, django_capture_on_commit_callbacks
+):
+    settings.INSIGHTS_EXPORT_INLINE_ROWS = 5
+    settings.INSIGHTS_EXPORT_THREADS = False  # the same work, in this thread
+    march_data_set(world)
+    client.force_login(world.street_officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(f"/insights/a/S1/ledger/concerns.xlsx?{MARCH}")
+    assert response.status_code == 302
+    status = client.get(response.url)
+    assert 'data-status="done"' in status.content.decode()
+    from insights.models import LedgerExport
+
+    export = LedgerExport.objects.get()
+    assert export.user == world.street_officer and not export.personal_data
+    book = download(client, f"/insights/exports/{export.pk}/download/")
+    rows = rows_of(book["来信来访登记表"])[1:]
+    assert len(rows) == 10 and {row[5] for row in rows} == {"138****5678"}
+    # Nobody else may see or fetch it, even with the same scope.
+    client.force_login(world.district_officer)
+    assert client.get(response.url).status_code == 404
+    assert client.get(f"/insights/exports/{export.pk}/download/").status_code == 404

@@ -1,0 +1,97 @@
+"""Large ledger exports, written in the background.
+
+A ledger whose rows would exceed INSIGHTS_EXPORT_INLINE_ROWS is not written while the browser
+waits: a LedgerExport row is created and, once the request's transaction commits, a thread
+writes the file into media storage; the person who asked is shown a page that refreshes until
+the file is ready. `manage.py run_ledger_exports` writes any left waiting (after a restart).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from django.conf import settings
+from django.core.files import File
+from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
+
+from insights import ledgers, metrics
+from insights.models import LedgerExport
+from places.models import Area
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INLINE_ROWS = 20_000
+
+
+def inline_limit() -> int:
+    return int(getattr(settings, "INSIGHTS_EXPORT_INLINE_ROWS", DEFAULT_INLINE_ROWS))
+
+
+def estimated_rows(kind: str, area: Area, period: metrics.Period) -> int:
+    """The rows of the ledger's big sheets (concerns, issues): one count query each."""
+    scope = metrics.Scope.of(area)
+    sheets = ledgers.LEDGERS[kind].sheets
+    rows = 0
+    if "concerns" in sheets:
+        rows += metrics.received_concerns(scope, period).count()
+    if "issues" in sheets:
+        rows += metrics.received_issues(scope, period).count()
+    return rows
+
+
+def request_export(
+    user: Any, area: Area, kind: str, period: metrics.Period, *, personal_data: bool
+) -> LedgerExport:
+    export = LedgerExport.objects.create(
+        user=user,
+        area=area,
+        kind=kind,
+        start=period.start,
+        end=period.end,
+        personal_data=personal_data,
+        filename=ledgers.filename(kind, area, period),
+    )
+    transaction.on_commit(lambda: start(export.pk))
+    return export
+
+
+def start(pk: int) -> None:
+    if getattr(settings, "INSIGHTS_EXPORT_THREADS", True):
+        threading.Thread(target=_run_in_thread, args=(pk,), daemon=True).start()
+    else:
+        run_export(pk)
+
+
+def _run_in_thread(pk: int) -> None:
+    try:
+        run_export(pk)
+    finally:
+        connection.close()
+
+
+def run_export(pk: int) -> bool:
+    """Write one waiting export; False if someone else has claimed it."""
+    close_old_connections()
+    claimed = LedgerExport.objects.filter(pk=pk, status=LedgerExport.Status.PENDING).update(
+        status=LedgerExport.Status.RUNNING
+    )
+    if not claimed:
+        return False
+    export = LedgerExport.objects.select_related("area").get(pk=pk)
+    period = metrics.Period(export.start, export.end)
+    try:
+        with ledgers.ledger_file(
+            export.kind, export.area, period, personal_data=export.personal_data
+        ) as out:
+            export.file.save(f"ledger-{export.pk}.xlsx", File(out), save=False)
+        export.status = LedgerExport.Status.DONE
+    except Exception as error:
+        logger.exception("insights: ledger export %s failed", pk)
+        export.status = LedgerExport.Status.FAILED
+        export.error = str(error)[:500]
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "error", "finished_at"])
+    return True
