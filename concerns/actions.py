@@ -482,7 +482,6 @@ def _group(
         level=L.GRID if grid is not None else L.COMMUNITY,
     )
     record(issue, "issue.opened", actor_label="社区", note=issue.title)
-    Issue.objects.select_for_update().filter(pk=issue.pk).first()
     return issue, None
 
 
