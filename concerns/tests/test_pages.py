@@ -234,3 +234,36 @@ def test_administrators_edit_categories_in_the_back_office(client, world):
     client.force_login(world.admin)
     assert client.get("/admin/concerns/category/").status_code == 200
     assert client.get("/admin/concerns/issue/").status_code == 200
+
+
+def test_staff_triage_through_the_pages(client, world):
+    water = submit_concern(
+        community=world.c1, content="自来水发黄", phone="13900000001", channel=WEB
+    )
+    lamp = submit_concern(
+        community=world.c1, content="自来水发黄，路灯也不亮", phone="13900000002", channel=WEB
+    )
+    login(client, world.staff)
+    issue = water.issue
+    # htmx: the issues the concern could move to, ranked with their similarity.
+    other = submit_concern(
+        community=world.c1, content="小区路灯不亮", phone="13900000003", channel=WEB
+    )
+    partial = client.get(
+        reverse("concerns:concern_candidates", args=[lamp.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert partial.status_code == 200 and "相似度" in partial.content.decode()
+    act = lambda name, **data: client.post(  # noqa: E731
+        reverse("concerns:issue_action", args=[issue.pk, name]), data
+    )
+    assert act("move", concern=lamp.pk, to=other.issue_id).status_code == 302
+    assert Issue.objects.get(pk=other.issue_id).residents_count == 2
+    assert act("confirm", concern=water.pk).status_code == 302
+    water.refresh_from_db()
+    assert water.grouping_confirmed
+    response = act("settle", outcome="")
+    assert response.status_code == 302  # refused with a message, nothing changed
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.NEW
+    act("settle", outcome="物业冲洗了管道")
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.SETTLED
+    assert client.post(reverse("concerns:issue_action", args=[issue.pk, "nope"])).status_code == 404
