@@ -433,3 +433,28 @@ def rate_item(
             note += " " + _("Their comments:") + " " + "；".join(comments)
         _reopen(item, actor=None, actor_label=RESIDENT, note=note)
     return evaluation
+
+
+@transaction.atomic
+def set_evaluation_rule(
+    *, actor: Any, community: Area, reopen_above_percent: int
+) -> EvaluationRule:
+    """The community decides what share of dissatisfied residents reopens its items."""
+    permissions.check_list_in(actor, community)
+    if not 0 <= reopen_above_percent <= 99:
+        raise ActionError(
+            _("Give a share between 0 and 99 per cent."), field="reopen_above_percent"
+        )
+    rule, _created = EvaluationRule.objects.update_or_create(
+        community=community, defaults={"reopen_above_percent": reopen_above_percent}
+    )
+    record(
+        community,
+        "evaluation_rule.set",
+        actor=actor,
+        actor_label=COMMUNITY,
+        note=_("Items reopen when more than %(p)d%% of residents are dissatisfied.")
+        % {"p": reopen_above_percent},
+        public=False,
+    )
+    return rule

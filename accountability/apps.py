@@ -21,5 +21,6 @@ class AccountabilityConfig(AppConfig):
                 "action_item.rated": _("Rated by a resident"),
                 "action_item.overdue": _("Deadline passed"),
                 "action_item.due_soon": _("Deadline approaching"),
+                "evaluation_rule.set": _("Evaluation rule changed"),
             }
         )

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accountability import actions, permissions
 from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
-from accountability.models import ActionItem, Evaluation, ProgressUpdate, today
+from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, get_start
 from accounts.permissions import scope_of, visible_areas
 from concerns.models import Issue
@@ -105,6 +105,11 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "today": today(),
             "to_list": resolutions_to_list(request.user),
             "issues_to_list": issues_to_list(request.user),
+            "rules": [
+                (c, EvaluationRule.percent_for(c))
+                for c in visible_areas(request.user, Area.Kind.COMMUNITY)
+                if permissions.can_list_in(request.user, c)
+            ][:5],
         },
     )
 
@@ -132,6 +137,24 @@ def _item_context(request: HttpRequest, item: ActionItem, **forms: Any) -> dict:
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "error": forms.get("error"),
     }
+
+
+@login_required
+@require_POST
+def set_rule(request: HttpRequest, code: str) -> HttpResponse:
+    community = get_object_or_404(Area, code=code, kind=Area.Kind.COMMUNITY)
+    raw = request.POST.get("reopen_above_percent", "")
+    try:
+        actions.set_evaluation_rule(
+            actor=request.user,
+            community=community,
+            reopen_above_percent=int(raw) if raw.strip().isdigit() else -1,
+        )
+    except ActionError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("accountability:items") + "?status=open")
+    messages.success(request, _("Evaluation rule saved."))
+    return redirect("accountability:items")
 
 
 @login_required

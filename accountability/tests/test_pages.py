@@ -80,7 +80,8 @@ def test_staff_list_query_count_and_scope(world, client, water_company, django_a
     client.force_login(world.staff)
     url = reverse("accountability:items")
     client.get(url)
-    with django_assert_num_queries(6) as small:  # session, user, roles, items, resolutions, issues
+    with django_assert_num_queries(8) as small:  # session, user, roles, items, resolutions,
+        # issues, communities, evaluation rule
         client.get(url)
     many_items(world, water_company, 10)
     with django_assert_num_queries(len(small.captured_queries)):
@@ -327,3 +328,23 @@ def test_story_url_template_tag(item, issue):
         f"{reverse('accountability:story', args=['item', item.pk])}|"
         f"{reverse('accountability:story', args=['issue', issue.pk])}|"
     )
+
+
+def test_community_sets_its_evaluation_rule(world, client):
+    from accountability.models import EvaluationRule
+    from timeline.models import Event
+
+    url = reverse("accountability:rule", args=[world.c1.code])
+    client.force_login(world.staff)
+    assert "reopen_above_percent" in client.get(reverse("accountability:items")).content.decode()
+    client.post(url, {"reopen_above_percent": "abc"})
+    client.post(url, {"reopen_above_percent": "100"})
+    assert not EvaluationRule.objects.exists()
+    assert client.post(url, {"reopen_above_percent": "30"}).status_code == 302
+    assert EvaluationRule.percent_for(world.c1) == 30
+    assert Event.objects.filter(verb="evaluation_rule.set", public=False).count() == 1
+    client.force_login(world.district_officer)
+    assert client.post(url, {"reopen_above_percent": "10"}).status_code == 403
+    client.force_login(world.staff2)
+    assert client.post(url, {"reopen_above_percent": "10"}).status_code == 404
+    assert EvaluationRule.percent_for(world.c1) == 30
