@@ -143,9 +143,10 @@ def send_pending(*, retry_failed: bool = False, limit: int = 500) -> int:
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:
     # The state change has committed already: a failure here must not turn into an error page.
+    # No transaction around it: each message's claim commits on its own, so a failure later on
+    # never rolls back the record of a message already sent (it would go out twice).
     try:
-        with transaction.atomic():
-            deliver_event(event)
+        deliver_event(event)
     except Exception:
         log.exception("Could not deliver event %s (%s)", event.pk, event.verb)
 
