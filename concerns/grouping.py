@@ -173,6 +173,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "敲打",
         "喇叭",
     ),
+    "广场舞": ("广场舞", "跳舞", "音响", "大喇叭"),
     "装修": ("装修", "施工", "电钻", "砸墙"),
     "漏水": ("漏水", "渗水", "滴水", "返水", "冒水", "水管爆", "爆管", "跑水", "淹"),
     "楼道": ("楼道", "走廊", "楼梯间", "楼梯口", "过道", "地下室", "单元门"),
@@ -373,7 +374,12 @@ def similarity(
         if not common:
             return base * 0.6  # different matters named explicitly: words alone do not join
         shared = len(common) / len(ca | cb)
-        return min(1.0, 0.5 * base + 0.5 * shared)
+        score = min(1.0, 0.5 * base + 0.5 * shared)
+        if ca - cb and cb - ca:
+            # Each names something the other does not (电动车 乱停 / 电动车 超速): two matters
+            # about the same thing, not one.
+            score *= 0.75
+        return score
     return base
 
 
