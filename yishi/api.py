@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -92,6 +93,15 @@ def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return error_response(
         request, 401, "unauthenticated", _("Log in, or send a valid bearer token.")
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # A 30-digit id or page reached SQL: the client's mistake, not the server's.
+    return error_response(
+        request, 400, "out_of_range", _("A number in the request is out of range.")
     )
 
 

@@ -125,6 +125,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "yishi.middleware.OutOfRangeMiddleware",
 ]
 
 ROOT_URLCONF = "yishi.urls"
@@ -228,7 +229,7 @@ SITE_NAME = _("Yishi community consultation")
 TRUST_X_FORWARDED_FOR = env_bool("YISHI_TRUST_X_FORWARDED_FOR", False)
 
 # One style of pagination for every JSON list: ?page=&page_size= → {"items": [...], "count": n}
-NINJA_PAGINATION_CLASS = "ninja.pagination.PageNumberPagination"
+NINJA_PAGINATION_CLASS = "yishi.pagination.Pagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_MAX_PER_PAGE_SIZE = 200
 

@@ -73,3 +73,26 @@ def test_openapi_document_and_docs(client):
     assert docs.status_code == 200
     # Served from the platform itself: an intranet has no CDN.
     assert "cdn." not in docs.content.decode()
+
+
+def test_pagination_is_bounded(client, world):
+    huge = "1" + "0" * 30
+    response = client.get(f"/api/v1/areas?page={huge}")
+    assert response.status_code == 422
+    assert "page" in response.json()["error"]["fields"]
+    too_big = client.get("/api/v1/organisations?page_size=201")
+    assert too_big.status_code == 422
+    assert "page_size" in too_big.json()["error"]["fields"]
+    assert client.get("/api/v1/areas?page_size=200").status_code == 200
+    assert client.get("/api/v1/areas?page=1000000").json()["items"] == []
+
+
+def test_out_of_range_ids_are_the_clients_mistake(client, world):
+    client.force_login(world.staff)
+    huge = "9" * 30
+    page = client.get(f"/concerns/issues/{huge}/")
+    assert page.status_code in (400, 404)
+    api = client.get(f"/api/v1/issues/{huge}")
+    assert api.status_code in (400, 404, 422)
+    if api.status_code == 400:
+        assert api.json()["error"]["code"] == "out_of_range"

@@ -1,0 +1,19 @@
+from django.db import DataError
+from django.http import HttpRequest, HttpResponseBadRequest
+from django.utils.translation import gettext as _
+
+
+class OutOfRangeMiddleware:
+    """A number too large for the database (an id of 30 digits in a URL) is the client's
+    mistake: answer 400, not 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, OverflowError | DataError):
+            return HttpResponseBadRequest(_("A number in the request is out of range."))
+        return None
