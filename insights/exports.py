@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from insights import ledgers, metrics
@@ -66,6 +66,7 @@ def start(pk: int) -> None:
 
 
 def _run_in_thread(pk: int) -> None:
+    # The thread has its own database connection: close it when done.
     try:
         run_export(pk)
     finally:
@@ -74,7 +75,6 @@ def _run_in_thread(pk: int) -> None:
 
 def run_export(pk: int) -> bool:
     """Write one waiting export; False if someone else has claimed it."""
-    close_old_connections()
     claimed = LedgerExport.objects.filter(pk=pk, status=LedgerExport.Status.PENDING).update(
         status=LedgerExport.Status.RUNNING
     )
