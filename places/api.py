@@ -3,7 +3,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from places.models import Area
+from places.models import Area, Building, Compound
 
 router = Router(tags=["places"])
 
@@ -34,3 +34,63 @@ def list_areas(
         root = Area.objects.filter(code=within).values_list("path", flat=True).first()
         areas = areas.filter(path__startswith=root).exclude(code=within) if root else areas.none()
     return areas
+
+
+class CompoundOut(Schema):
+    id: int
+    name: str
+    address: str
+    grid: str = Field(..., alias="grid.code")
+    community: str = Field(..., description="code of the community the compound is in")
+
+    @staticmethod
+    def resolve_community(obj: Compound) -> str:
+        # The grid's path is /…/<community>/<grid>/: its second-last code is the community.
+        return obj.grid.path.strip("/").split("/")[-2]
+
+
+class BuildingOut(Schema):
+    id: int
+    name: str
+    compound: int = Field(..., alias="compound_id")
+    grid: str = Field(..., description="code of the grid the building is in")
+
+    @staticmethod
+    def resolve_grid(obj: Building) -> str:
+        return (obj.grid or obj.compound.grid).code
+
+
+@router.get("/compounds", response=list[CompoundOut], summary="List compounds (public)")
+@paginate
+def list_compounds(
+    request: HttpRequest, within: str | None = None, q: str | None = None
+) -> QuerySet[Compound]:
+    """Public: residential compounds (小区). `within` keeps those under the area with that code
+    (a community or grid); `q` matches part of the name."""
+    compounds = Compound.objects.select_related("grid").order_by("grid__path", "name")
+    if within:
+        root = Area.objects.filter(code=within).values_list("path", flat=True).first()
+        compounds = compounds.filter(grid__path__startswith=root) if root else compounds.none()
+    if q:
+        compounds = compounds.filter(name__icontains=q)
+    return compounds
+
+
+@router.get("/buildings", response=list[BuildingOut], summary="List buildings (public)")
+@paginate
+def list_buildings(
+    request: HttpRequest, compound: int | None = None, within: str | None = None
+) -> QuerySet[Building]:
+    """Public: buildings (楼栋), for the `building` field of a concern. `compound` keeps one
+    compound's buildings, `within` those under the area with that code."""
+    buildings = Building.objects.select_related("grid", "compound__grid").order_by(
+        "compound__name", "id"
+    )
+    if compound is not None:
+        buildings = buildings.filter(compound_id=compound)
+    if within:
+        root = Area.objects.filter(code=within).values_list("path", flat=True).first()
+        buildings = (
+            buildings.filter(compound__grid__path__startswith=root) if root else buildings.none()
+        )
+    return buildings

@@ -11,7 +11,61 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yishi.errors import ActionError
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string", "description": "machine-readable, e.g. not_found"},
+                "message": {"type": "string", "description": "for a person, in their language"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "description": "messages by field name",
+                },
+            },
+        }
+    },
+}
+ERROR_DESCRIPTIONS = {
+    "400": "The request cannot be carried out (the message says why)",
+    "401": "Not logged in and no valid bearer token",
+    "403": "You may see this but not change it",
+    "404": "Not found, or outside your scope",
+    "409": "Not possible in the object's current state",
+    "422": "Some fields are missing or invalid",
+}
+
+
+class YishiAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """The generated document, plus the error answers every operation can give, so
+        that the document describes what the server really does."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                codes = ["400", "422"]
+                if operation.get("security"):
+                    codes += ["401", "403"]
+                if "{" in path:
+                    codes.append("404")
+                if method in ("post", "put", "patch", "delete"):
+                    codes.append("409")
+                responses = operation.setdefault("responses", {})
+                for code in codes:
+                    responses.setdefault(
+                        code, {"description": ERROR_DESCRIPTIONS[code], "content": ref}
+                    )
+        return schema
+
+
+api = YishiAPI(
     title="Yishi API",
     version="1",
     description=(
