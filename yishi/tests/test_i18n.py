@@ -28,3 +28,16 @@ def test_home_is_chinese_by_default_and_english_on_request(client):
     assert "有事好商量" in client.get("/").content.decode()
     english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Whatever comes up" in english
+
+
+def test_form_labels_end_with_a_full_width_colon_in_chinese():
+    from django import forms
+    from django.utils import translation
+
+    class Form(forms.Form):
+        name = forms.CharField(label="姓名")
+
+    with translation.override("zh-hans"):
+        assert Form()["name"].label_tag().endswith("姓名：</label>")
+    with translation.override("en"):
+        assert Form()["name"].label_tag().endswith("姓名:</label>")
