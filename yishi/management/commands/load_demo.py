@@ -1,3 +1,4 @@
+import logging
 from importlib import import_module
 
 from django.conf import settings
@@ -30,6 +31,18 @@ class Command(BaseCommand):
             return
         translation.activate(settings.LANGUAGE_CODE)
         self.stdout.write("Loading demo data:")
+        # The stories notify their (fictional) residents as they are played; keep the text
+        # messages out of the console, where they would bury the set-up's own output.
+        sms_log = logging.getLogger("yishi.sms")
+        level = sms_log.level
+        sms_log.setLevel(logging.WARNING)
+        try:
+            self._load_all()
+        finally:
+            sms_log.setLevel(level)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts: see README.md."))
+
+    def _load_all(self) -> None:
         with transaction.atomic():
             for dotted in settings.DEMO_LOADERS:
                 try:
@@ -39,4 +52,3 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.load(_Lines(self.stdout))
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. Accounts: see README.md."))

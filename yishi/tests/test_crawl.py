@@ -1,0 +1,201 @@
+"""Walk the site as each demo account (and as an anonymous visitor) sees it.
+
+Starting from the home page, the workbench and every community page, follow the links the
+site shows (GET only, same host) and check what every person would meet:
+no server error, no link that answers 404, every HTML page in Chinese (<html lang="zh-hans">)
+with no template syntax left un-rendered, and no full mainland mobile number on any page an
+anonymous visitor can reach.
+
+The demo data is loaded once for the module (inside a transaction rolled back at the end);
+each role's walk runs in its own savepoint, so what one walk writes (sessions, rate-limit
+counters) does not leak into the next.
+"""
+
+import io
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from accounts.models import User
+from places.models import Area
+
+ROLES = [
+    None,  # anonymous
+    "admin",
+    "grid_jclw",
+    "grid_jclw1",
+    "volunteer_jclw",
+    "staff_jclw",
+    "secretary_jclw",
+    "secretary_wlsx",
+    "staff_yhw",
+    "secretary_jinshan",
+    "street_cczl",
+    "street_shxl",
+    "district_jf",
+    "cppcc_jf",
+    "cppcc_py",
+    "cppcc_pl",
+    "property_jclw",
+    "water_yc",
+    "sports_jf",
+    "enforcement_jf",
+]
+
+PAGES_PER_ROLE = 150
+SKIPPED_PREFIXES = ("/admin/", "/api/v1/docs", "/i18n/", "/static/", "/media/")
+SKIPPED_WORDS = ("logout",)
+NOT_PARSED_SUFFIXES = (".xlsx", ".csv", ".json", ".xml", ".png", ".jpg", ".pdf")
+
+PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
+HTML_LANG = re.compile(r'<html[^>]*\blang="zh-hans"', re.I)
+
+# Failures already reported to the owning app (see /tmp/lead/qa.md): (role or "*",
+# regular expression matched against "<kind> <url>", reason).  Each is xfailed, never hidden:
+# any failure not listed here fails the test.
+KNOWN: list[tuple[str, str, str]] = []
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def links_in(html: str) -> list[str]:
+    parser = _Links()
+    parser.feed(html)
+    return parser.hrefs
+
+
+def internal(href: str, base_path: str) -> str | None:
+    """The site-relative URL of a link, or None when it leaves the site or is not crawled."""
+    href, _ = urldefrag(href.strip())
+    if not href or href.startswith(("mailto:", "tel:", "javascript:", "sms:")):
+        return None
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme not in ("http", "https"):
+        return None
+    if parts.netloc and parts.netloc not in ("testserver", "localhost"):
+        return None
+    path = parts.path
+    if not path:
+        path = base_path
+    elif not path.startswith("/"):
+        path = base_path.rsplit("/", 1)[0] + "/" + path
+    if path.startswith(SKIPPED_PREFIXES) or any(word in path for word in SKIPPED_WORDS):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def pattern_of(url: str) -> str:
+    """Pages that differ only by ids (or by filter values) are visited once."""
+    parts = urlsplit(url)
+    path = re.sub(r"\d+", "N", parts.path)
+    keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
+    return path + ("?" + "&".join(keys) if keys else "")
+
+
+def crawl(client, starts: list[str], anonymous: bool) -> list[str]:
+    failures: list[str] = []
+    seen: set[str] = set()
+    queue: deque[tuple[str, str]] = deque((url, "(start)") for url in starts)
+    visited = 0
+    while queue and visited < PAGES_PER_ROLE:
+        url, referrer = queue.popleft()
+        key = pattern_of(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        visited += 1
+        import time; t0=time.perf_counter()
+        response = client.get(url)
+        print(f'{time.perf_counter()-t0:.2f} {url}')
+        status = response.status_code
+        if status >= 500:
+            failures.append(f"{status} {url} (linked from {referrer})")
+            continue
+        if status == 404 and referrer != "(start)":
+            failures.append(f"404 {url} (linked from {referrer})")
+            continue
+        if status in (301, 302, 303, 307, 308):
+            target = internal(response["Location"], urlsplit(url).path)
+            if target:
+                queue.append((target, url))
+            continue
+        if status != 200:
+            continue
+        content_type = response.get("Content-Type", "")
+        if "text/html" not in content_type or url.split("?")[0].endswith(NOT_PARSED_SUFFIXES):
+            continue
+        html = response.content.decode()
+        if not HTML_LANG.search(html) and "<html" in html:
+            failures.append(f'lang {url} (no <html lang="zh-hans">)')
+        visible = SCRIPT.sub("", html)
+        for syntax in ("{{", "{%"):
+            if syntax in visible:
+                at = visible.index(syntax)
+                failures.append(f"template {url} ({visible[at : at + 40]!r})")
+        if anonymous:
+            for phone in set(PHONE.findall(visible)):
+                failures.append(f"phone {url} (shows {phone})")
+        for href in links_in(html):
+            target = internal(href, urlsplit(url).path)
+            if target and pattern_of(target) not in seen:
+                queue.append((target, url))
+    print(f"visited {visited}: " + " ".join(sorted(seen)))
+    return failures
+
+
+@pytest.fixture(scope="module")
+def demo_site(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield list(
+                Area.objects.filter(kind=Area.Kind.COMMUNITY)
+                .order_by("path")
+                .values_list("code", flat=True)
+            )
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("username", ROLES, ids=[name or "anonymous" for name in ROLES])
+def test_every_link_works_for_the_person_it_is_shown_to(demo_site, db, client, username):
+    if username:
+        client.force_login(User.objects.get(username=username))
+    starts = ["/", "/workbench/"] + [f"/c/{code}/" for code in demo_site]
+    failures = crawl(client, starts, anonymous=username is None)
+    role = username or "anonymous"
+    unknown = [
+        failure
+        for failure in failures
+        if not any(who in ("*", role) and re.search(rule, failure) for who, rule, _ in KNOWN)
+    ]
+    assert not unknown, f"{role} meets {len(unknown)} problem(s):\n" + "\n".join(failures)
+    if failures:
+        reasons = sorted(
+            {
+                reason
+                for failure in failures
+                for who, rule, reason in KNOWN
+                if who in ("*", role) and re.search(rule, failure)
+            }
+        )
+        pytest.xfail("; ".join(reasons) + "\n" + "\n".join(failures))
