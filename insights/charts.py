@@ -6,6 +6,7 @@ Each chart is drawn from exactly the numbers shown in the table beside it.
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PALETTE = ["#b4232a", "#1d5fa8", "#1a7f37", "#b35900", "#6f42c1", "#0e7c86", "#8c6d1f", "#c2185b"]
 
@@ -15,7 +16,7 @@ def _base(title: str) -> dict[str, Any]:
         "color": PALETTE,
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 40, "right": 12, "top": 56, "bottom": 30, "containLabel": True},
+        "grid": {"left": 12, "right": 24, "top": 60, "bottom": 12, "containLabel": True},
         "animation": False,
     }
 
@@ -23,7 +24,11 @@ def _base(title: str) -> dict[str, Any]:
 def concerns_over_time(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Concerns by channel"))
     option["legend"] = {"top": 24, "type": "scroll"}
-    option["xAxis"] = {"type": "category", "data": figures["buckets"]}
+    option["xAxis"] = {
+        "type": "category",
+        "data": figures["buckets"],
+        "axisLabel": {"hideOverlap": True},
+    }
     option["yAxis"] = {"type": "value", "minInterval": 1}
     option["series"] = [
         {"name": c["label"], "type": "bar", "stack": "all", "data": c["counts"]}
@@ -73,11 +78,15 @@ def counts_pie(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def action_items(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Action items listed and closed"))
     option["legend"] = {"top": 24}
-    option["xAxis"] = {"type": "category", "data": figures["buckets"]}
+    option["xAxis"] = {
+        "type": "category",
+        "data": figures["buckets"],
+        "axisLabel": {"hideOverlap": True},
+    }
     option["yAxis"] = {"type": "value", "minInterval": 1}
     option["series"] = [
-        {"name": _("Listed"), "type": "bar", "data": figures["listed"]},
-        {"name": _("Closed"), "type": "bar", "data": figures["closed"]},
+        {"name": pgettext("action items", "Listed"), "type": "bar", "data": figures["listed"]},
+        {"name": pgettext("action items", "Closed"), "type": "bar", "data": figures["closed"]},
     ]
     return option
 
@@ -122,7 +131,14 @@ def all_tables(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "issues_by_status": _count_table(_("Status"), figures["issues"]["statuses"]),
         "issues_by_level": _count_table(_("Level"), figures["issues"]["levels"]),
         "meetings_by_form": _count_table(_("Form"), figures["meetings"]["forms"]),
-        "action_items": {"headers": [_("Period"), _("Listed"), _("Closed")], "rows": action_rows},
+        "action_items": {
+            "headers": [
+                _("Period"),
+                pgettext("action items", "Listed"),
+                pgettext("action items", "Closed"),
+            ],
+            "rows": action_rows,
+        },
     }
 
 
