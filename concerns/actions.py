@@ -284,8 +284,13 @@ def submit_concern(
     actor: Any = None,
     idempotency_key: str | None = None,
     photos: Sequence[Any] = (),
+    partner: Any = None,
 ) -> Concern:
     """Register one person's concern and group it into an issue of its community.
+
+    `partner` is the organisation behind an authenticated partner system (an Open311 API
+    key): it raises concerns on residents' behalf through the API channel, and, like staff,
+    may leave out the phone number.
 
     Joins the open issue it describes (jieba similarity) or opens a new one, recounts the
     distinct residents behind that issue under a row lock, gives the concern a tracking code
@@ -303,7 +308,8 @@ def submit_concern(
     if channel not in C.values:
         raise ActionError(_("Unknown channel."), code="invalid_channel", field="channel")
     is_staff = actor is not None and getattr(actor, "is_authenticated", False)
-    if not is_staff and channel not in RESIDENT_CHANNELS:
+    trusted_partner = partner is not None and channel == C.API
+    if not is_staff and not trusted_partner and channel not in RESIDENT_CHANNELS:
         raise ActionError(
             _("Only staff may register concerns received through this channel."),
             code="staff_channel",
@@ -314,7 +320,7 @@ def submit_concern(
     name = check_text(name, "name", limit=50)
     address = check_text(address, "address", limit=200)
     phone = phone.strip() if phone else ""
-    if phone or not is_staff:
+    if phone or not (is_staff or trusted_partner):
         phone = normalise_phone(phone)
     if urgency not in Concern.Urgency.values:
         raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")

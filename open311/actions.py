@@ -71,6 +71,7 @@ def submit_service_request(api_key: ApiKey, new: NewRequest) -> tuple[Concern, S
             actor=None,
             idempotency_key=idempotency_key,
             photos=new.photos,
+            partner=api_key.organisation,
         )
         return concern, _service_request_for(concern, api_key, new)
 

@@ -60,16 +60,3 @@ def water(db) -> Category:
         values=[{"key": "kitchen", "name": "厨房"}, {"key": "bath", "name": "卫生间"}],
     )
     return category
-
-
-@pytest.fixture
-def partner_channel(monkeypatch):
-    """concerns.actions accepts concerns without a staff account only on the web channel
-    so far; a partner system (channel "api") reports on residents' behalf the same way.
-    Until concerns lists C.API in RESIDENT_CHANNELS (reported to its owner), the tests
-    open it here; test_concerns_accepts_the_partner_channel shows when that has landed."""
-    from concerns import actions
-    from concerns.models import Concern
-
-    channels = set(actions.RESIDENT_CHANNELS) | {Concern.Channel.API}
-    monkeypatch.setattr(actions, "RESIDENT_CHANNELS", channels)

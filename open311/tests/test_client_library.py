@@ -8,7 +8,6 @@ from georeport import GeoReport
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("partner_channel"),
 ]
 
 

@@ -13,7 +13,6 @@ from timeline.models import Event
 
 V2 = "/open311/v2"
 FORMATS = ["xml", "json"]
-pytestmark = pytest.mark.usefixtures("partner_channel")
 
 
 def good(partner, **fields):

@@ -1,13 +1,27 @@
+"""A partner system raises concerns through the API channel; nobody else may claim it."""
+
 import pytest
 
-from concerns import actions
 from concerns.models import Concern
+from open311.tests.test_post_requests import V2, body
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(
-    reason="concerns.actions.RESIDENT_CHANNELS does not yet include Concern.Channel.API, so "
-    "POST requests is refused (400) outside the tests that open it (fixture partner_channel)",
-    strict=False,
-)
-def test_concerns_accepts_the_partner_channel():
-    assert Concern.Channel.API in actions.RESIDENT_CHANNELS
+def test_partner_may_post_without_a_phone(client, partner):
+    response = client.post(f"{V2}/requests.json", body(partner, phone=None))
+    assert response.status_code == 200, response.content
+    concern = Concern.objects.get()
+    assert concern.channel == Concern.Channel.API
+    assert concern.phone == ""
+
+
+def test_anonymous_json_api_cannot_claim_the_partner_channel(client, world):
+    response = client.post(
+        "/api/v1/concerns",
+        {"community": "C1", "content": "楼下太吵", "phone": "13800138000", "channel": "api"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "staff_channel"
+    assert not Concern.objects.exists()

@@ -10,7 +10,6 @@ from places.models import Building, Compound
 from timeline.models import Event
 
 V2 = "/open311/v2"
-pytestmark = pytest.mark.usefixtures("partner_channel")
 
 
 @pytest.fixture

@@ -1,15 +1,12 @@
 """The seed's first story, told through a partner system: the 12345 hotline passes on calls
 about yellow tap water in one compound; residents follow them by tracking code."""
 
-import pytest
-
 from concerns.actions import accept_issue, record_site_visit, resolve_issue
 from concerns.models import Issue
 from open311.tests import spec
 from places.models import Compound
 
 V2 = "/open311/v2"
-pytestmark = pytest.mark.usefixtures("partner_channel")
 
 CALLS = [
     ("13800000001", "金城蓝湾二期3号楼的自来水发黄，烧开有沉淀"),
