@@ -1,9 +1,9 @@
 """Walk the site as each demo account (and as an anonymous visitor) sees it.
 
 Starting from the home page, the workbench and every community page, follow the links the
-site shows (GET only, same host) and check what every person would meet:
-no server error, no link that answers 404, every HTML page in Chinese (<html lang="zh-hans">)
-with no template syntax left un-rendered, and no full mainland mobile number on any page an
+site shows (GET only, same host) and check what every person would meet: no server error,
+no link that answers 404 (or 403), every HTML page in Chinese (<html lang="zh-hans">) with
+no template syntax left un-rendered, and no full mainland mobile number on any page an
 anonymous visitor can reach.
 
 The demo data is loaded once for the module (inside a transaction rolled back at the end);
@@ -59,7 +59,14 @@ HTML_LANG = re.compile(r'<html[^>]*\blang="zh-hans"', re.I)
 # Failures already reported to the owning app (see /tmp/lead/qa.md): (role or "*",
 # regular expression matched against "<kind> <url>", reason).  Each is xfailed, never hidden:
 # any failure not listed here fails the test.
-KNOWN: list[tuple[str, str, str]] = []
+KNOWN: list[tuple[str, str, str]] = [
+    (
+        "*",
+        r"^404 /concerns/register/ \(linked from /workbench/\)",
+        "concerns: the workbench panel links 'Register' for grid workers, volunteers and"
+        " organisation representatives, whose /concerns/register/ answers 404 — reported",
+    ),
+]
 
 
 class _Links(HTMLParser):
@@ -103,6 +110,8 @@ def internal(href: str, base_path: str) -> str | None:
 def pattern_of(url: str) -> str:
     """Pages that differ only by ids (or by filter values) are visited once."""
     parts = urlsplit(url)
+    if parts.path.endswith(NOT_PARSED_SUFFIXES):
+        return "file " + parts.path.rsplit(".", 1)[-1]
     path = re.sub(r"\d+", "N", parts.path)
     keys = sorted({key for key, _ in parse_qsl(parts.query, keep_blank_values=True)})
     return path + ("?" + "&".join(keys) if keys else "")
@@ -112,23 +121,27 @@ def crawl(client, starts: list[str], anonymous: bool) -> list[str]:
     failures: list[str] = []
     seen: set[str] = set()
     queue: deque[tuple[str, str]] = deque((url, "(start)") for url in starts)
+    starts_seen: set[str] = set()
     visited = 0
     while queue and visited < PAGES_PER_ROLE:
         url, referrer = queue.popleft()
+        # Every start page is visited (each community's own page), other pages once per pattern.
         key = pattern_of(url)
-        if key in seen:
+        if referrer == "(start)":
+            if url in starts_seen:
+                continue
+            starts_seen.add(url)
+        elif key in seen:
             continue
         seen.add(key)
         visited += 1
-        import time; t0=time.perf_counter()
         response = client.get(url)
-        print(f'{time.perf_counter()-t0:.2f} {url}')
         status = response.status_code
         if status >= 500:
             failures.append(f"{status} {url} (linked from {referrer})")
             continue
-        if status == 404 and referrer != "(start)":
-            failures.append(f"404 {url} (linked from {referrer})")
+        if status in (403, 404) and referrer != "(start)":
+            failures.append(f"{status} {url} (linked from {referrer})")
             continue
         if status in (301, 302, 303, 307, 308):
             target = internal(response["Location"], urlsplit(url).path)
@@ -155,7 +168,6 @@ def crawl(client, starts: list[str], anonymous: bool) -> list[str]:
             target = internal(href, urlsplit(url).path)
             if target and pattern_of(target) not in seen:
                 queue.append((target, url))
-    print(f"visited {visited}: " + " ".join(sorted(seen)))
     return failures
 
 
