@@ -104,6 +104,10 @@ def test_tracking_page_shows_status_and_no_personal_data(client, world):
     assert concern.tracking_code in html and "已受理" in html
     assert "13912345678" not in html and "王大妈" not in html and "3号楼" not in html
     assert client.get(reverse("concerns:track") + "?code=ZZZZZZZZ").status_code == 404
+    # The whole story (meetings, action items, rating) is one link away.
+    story = reverse("accountability:story_code", args=[concern.tracking_code])
+    assert f'href="{story}"' in html
+    assert client.get(story).status_code == 200
 
 
 def test_staff_register_form(client, world, places):
