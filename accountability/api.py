@@ -15,7 +15,7 @@ from ninja.responses import Status
 from accountability import actions, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
 from accounts.models import Organisation, User
-from concerns.models import Issue
+from concerns.models import Concern, Issue
 from consultations.models import Resolution
 from places.models import Area
 from yishi.api_auth import staff_auth
@@ -82,7 +82,6 @@ class ProgressOut(Schema):
 
 
 class EvaluationIn(Schema):
-    tracking_code: str
     rating: Evaluation.Rating
     comment: str = ""
 
@@ -115,9 +114,10 @@ def _item(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> Acti
 @router.get("/action-items", response=list[ItemOut], auth=staff_auth, summary="List items")
 @paginate
 def list_items(
-    request: HttpRequest, status: str | None = None, community: str | None = None
+    request: HttpRequest, status: str | None = None, area: str | None = None
 ) -> QuerySet[ActionItem]:
-    """Items the caller may see; `status` is one of the statuses, `open` or `overdue`."""
+    """Items the caller may see; `status` is one of the statuses, `open` or `overdue`;
+    `area` keeps the items of communities under that area code."""
     items = permissions.visible_items(request.user)
     if status == "overdue":
         items = items.overdue()
@@ -127,8 +127,13 @@ def list_items(
         if status not in ActionItem.Status.values:
             raise ActionError(_("Unknown status."), field="status")
         items = items.filter(status=status)
-    if community:
-        items = items.filter(community__code=community)
+    if area:
+        # Codes are unique and paths are /street/community/…/: a code with a slash or a
+        # control character matches nothing rather than reaching SQL.
+        if area.isprintable() and "/" not in area:
+            items = items.filter(community__path__contains=f"/{area}/")
+        else:
+            items = items.none()
     return items.select_related("community", "owner_organisation").order_by("deadline", "id")
 
 
@@ -184,6 +189,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     auth=staff_auth,
     summary="Progress updates",
 )
+@paginate
 def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate]:
     item = _item(request, item_id)
     return item.progress_updates.prefetch_related("photos").order_by("created_at", "id")
@@ -246,28 +252,9 @@ def post_reopen(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionIt
     auth=staff_auth,
     summary="Residents' ratings",
 )
+@paginate
 def list_evaluations(request: HttpRequest, item_id: int) -> QuerySet[Evaluation]:
     return _item(request, item_id).evaluations.order_by("created_at", "id")
-
-
-@router.post(
-    "/action-items/{item_id}/evaluations",
-    response={201: EvaluationOut},
-    summary="Rate an item (a resident, with their tracking code)",
-)
-def post_evaluation(request: HttpRequest, item_id: int, payload: EvaluationIn) -> Status:
-    """Open to residents: the tracking code of a concern behind the item is the credential.
-    Each resident rates once; a wrong code is refused (and attempts are rate-limited)."""
-    wait = hit(f"rate:{client_ip(request)}", 30, 60)
-    if wait:
-        raise RateLimited(_("Too many attempts. Wait a minute and try again."), retry_after=wait)
-    item = ActionItem.objects.filter(pk=item_id).first()
-    if item is None:
-        raise Http404
-    evaluation = actions.rate_item(
-        item, tracking_code=payload.tracking_code, rating=payload.rating, comment=payload.comment
-    )
-    return Status(201, evaluation)
 
 
 class MyItemOut(BoardItemOut):
@@ -275,21 +262,29 @@ class MyItemOut(BoardItemOut):
     rated: bool
 
 
-@router.get(
-    "/tracking/{code}/action-items",
-    response=list[MyItemOut],
-    tags=["public board"],
-    summary="The action items behind a resident's concern, by tracking code",
-)
-def items_by_code(request: HttpRequest, code: str) -> list[ActionItem]:
-    """Public, for residents' apps: what is being done about the concern with this tracking
-    code, and whether the resident may rate it now (then POST .../evaluations)."""
+def _resident_concern(request: HttpRequest, tracking_code: str) -> Concern:
+    """The concern behind a resident's tracking code (the credential), rate-limited per IP."""
     wait = hit(f"rate:{client_ip(request)}", 30, 60)
     if wait:
         raise RateLimited(_("Too many attempts. Wait a minute and try again."), retry_after=wait)
-    concern = actions.find_concern(code)
+    concern = actions.find_concern(tracking_code)
     if concern is None:
         raise Http404
+    return concern
+
+
+@router.get(
+    "/concerns/{tracking_code}/action-items",
+    response=list[MyItemOut],
+    tags=["public board"],
+    summary="The action items behind a resident's concern, by tracking code (public)",
+)
+@paginate
+def items_by_code(request: HttpRequest, tracking_code: str) -> list[ActionItem]:
+    """Public, for residents' apps: what is being done about the concern with this tracking
+    code (its status is at GET /concerns/{tracking_code}), and whether the resident may rate
+    an item now (then POST /concerns/{tracking_code}/action-items/{item_id}/evaluations)."""
+    concern = _resident_concern(request, tracking_code)
     items = (
         ActionItem.objects.filter(issues=concern.issue_id)
         .select_related("owner_organisation")
@@ -305,6 +300,29 @@ def items_by_code(request: HttpRequest, code: str) -> list[ActionItem]:
         item.rated = (item.pk, item.round) in rated
         item.can_rate = item.can_be_rated() and not item.rated
     return result
+
+
+@router.post(
+    "/concerns/{tracking_code}/action-items/{item_id}/evaluations",
+    response={201: EvaluationOut},
+    tags=["public board"],
+    summary="Rate an item behind your concern (民事民评; public, by tracking code)",
+)
+def post_evaluation(
+    request: HttpRequest, tracking_code: str, item_id: int, payload: EvaluationIn
+) -> Status:
+    """Open to residents: the tracking code of a concern behind the item is the credential
+    (404 when the item is not behind that concern). Each resident rates once per round;
+    attempts are rate-limited (429). Staff read the ratings at
+    GET /action-items/{item_id}/evaluations."""
+    concern = _resident_concern(request, tracking_code)
+    item = ActionItem.objects.filter(pk=item_id, issues=concern.issue_id).first()
+    if item is None:
+        raise Http404
+    evaluation = actions.rate_item(
+        item, tracking_code=tracking_code, rating=payload.rating, comment=payload.comment
+    )
+    return Status(201, evaluation)
 
 
 @router.get(

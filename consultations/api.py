@@ -243,13 +243,19 @@ def _meetings_qs(request: HttpRequest) -> QuerySet[Meeting]:
 @router.get("/meetings", response=list[MeetingOut], auth=staff_auth, summary="List meetings")
 @paginate
 def list_meetings(
-    request: HttpRequest, status: Meeting.Status | None = None, form: Meeting.Form | None = None
+    request: HttpRequest,
+    status: Meeting.Status | None = None,
+    form: Meeting.Form | None = None,
+    area: str | None = None,
 ) -> QuerySet[Meeting]:
+    """Meetings in the caller's scope, latest first; `area` keeps those under that area code."""
     meetings = _meetings_qs(request)
     if status:
         meetings = meetings.filter(status=status)
     if form:
         meetings = meetings.filter(form=form)
+    if area:
+        meetings = meetings.filter(area__path__contains=f"/{_code(area, 'area')}/")
     return meetings.order_by("-starts_at", "-id")
 
 
@@ -376,12 +382,18 @@ def _participant_out(person: Participant, private: bool) -> dict:
     }
 
 
-@router.get("/meetings/{meeting_id}/participants", response=list[ParticipantOut], auth=staff_auth)
+@router.get(
+    "/meetings/{meeting_id}/participants",
+    response=list[ParticipantOut],
+    auth=staff_auth,
+    summary="A meeting's participants",
+)
+@paginate
 def list_participants(request: HttpRequest, meeting_id: Id) -> list[dict]:
     """Participants by party; phones and codes only for the convener's staff."""
     meeting = _meeting(request, meeting_id)
     private = can_see_personal_data(request.user, meeting)
-    people = meeting.participants.select_related("organisation")
+    people = meeting.participants.select_related("organisation").order_by("party", "id")
     return [_participant_out(person, private) for person in people]
 
 
@@ -503,10 +515,18 @@ class MyStatementIn(Schema):
     topic: Id | None = None
 
 
-@router.get("/meetings/{meeting_id}/statements", response=list[StatementOut], auth=staff_auth)
+@router.get(
+    "/meetings/{meeting_id}/statements",
+    response=list[StatementOut],
+    auth=staff_auth,
+    summary="A meeting's statements, in the order spoken",
+)
+@paginate
 def list_statements(request: HttpRequest, meeting_id: Id) -> QuerySet[Statement]:
     meeting = _meeting(request, meeting_id)
-    return meeting.statements.select_related("participant__organisation")
+    return meeting.statements.select_related("participant__organisation").order_by(
+        "created_at", "id"
+    )
 
 
 def _topic_of(meeting: Meeting, pk: int | None) -> Topic | None:
@@ -569,9 +589,16 @@ class FieldVisitOut(Schema):
     findings: str
 
 
-@router.get("/meetings/{meeting_id}/field-visits", response=list[FieldVisitOut], auth=staff_auth)
+@router.get(
+    "/meetings/{meeting_id}/field-visits",
+    response=list[FieldVisitOut],
+    auth=staff_auth,
+    summary="A meeting's field visits (实地走访)",
+)
+@paginate
 def list_field_visits(request: HttpRequest, meeting_id: Id) -> QuerySet[FieldVisit]:
-    return _meeting(request, meeting_id).field_visits.select_related("organisation")
+    meeting = _meeting(request, meeting_id)
+    return meeting.field_visits.select_related("organisation").order_by("visited_on", "id")
 
 
 @router.post("/meetings/{meeting_id}/field-visits", response={201: FieldVisitOut}, auth=staff_auth)
@@ -632,9 +659,15 @@ class CloseMotionIn(Schema):
     agreed: bool = Field(True, description="for consensus: whether all agreed")
 
 
-@router.get("/meetings/{meeting_id}/motions", response=list[MotionOut], auth=staff_auth)
+@router.get(
+    "/meetings/{meeting_id}/motions",
+    response=list[MotionOut],
+    auth=staff_auth,
+    summary="A meeting's motions and their counts",
+)
+@paginate
 def list_motions(request: HttpRequest, meeting_id: Id) -> QuerySet[Motion]:
-    return _meeting(request, meeting_id).motions.all()
+    return _meeting(request, meeting_id).motions.order_by("opened_at", "id")
 
 
 @router.post("/meetings/{meeting_id}/motions", response={201: MotionOut}, auth=staff_auth)
@@ -680,7 +713,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
 
 
 @router.post(
-    "/motions/{motion_id}/my-vote",
+    "/motions/{motion_id}/my-votes",
     response=MotionOut,
     summary="Cast your own vote (participant token)",
 )
@@ -724,12 +757,22 @@ class ResolutionIn(Schema):
     motion: Id | None = None
 
 
-@router.get("/resolutions", response=list[ResolutionOut], auth=staff_auth)
+@router.get(
+    "/resolutions",
+    response=list[ResolutionOut],
+    auth=staff_auth,
+    summary="List resolutions (all meetings in scope)",
+)
 @paginate
 def list_resolutions(
-    request: HttpRequest, meeting: Id | None = None, topic: Id | None = None
+    request: HttpRequest,
+    meeting: Id | None = None,
+    topic: Id | None = None,
+    area: str | None = None,
 ) -> QuerySet[Resolution]:
-    """Resolutions of the meetings in the caller's scope."""
+    """Resolutions of the meetings in the caller's scope, newest first; `area` keeps those of
+    meetings under that area code. One meeting's resolutions are also at
+    GET /meetings/{id}/resolutions, where they are recorded (POST)."""
     rows = Resolution.objects.filter(meeting__in=visible_meetings(request.user)).prefetch_related(
         "responsible_organisations"
     )
@@ -737,10 +780,31 @@ def list_resolutions(
         rows = rows.filter(meeting_id=meeting)
     if topic:
         rows = rows.filter(topic_id=topic)
+    if area:
+        rows = rows.filter(meeting__area__path__contains=f"/{_code(area, 'area')}/")
     return rows.order_by("-created_at", "-id")
 
 
-@router.post("/meetings/{meeting_id}/resolutions", response={201: ResolutionOut}, auth=staff_auth)
+@router.get(
+    "/meetings/{meeting_id}/resolutions",
+    response=list[ResolutionOut],
+    auth=staff_auth,
+    summary="A meeting's resolutions",
+)
+@paginate
+def list_meeting_resolutions(request: HttpRequest, meeting_id: Id) -> QuerySet[Resolution]:
+    meeting = _meeting(request, meeting_id)
+    return meeting.resolutions.prefetch_related("responsible_organisations").order_by(
+        "created_at", "id"
+    )
+
+
+@router.post(
+    "/meetings/{meeting_id}/resolutions",
+    response={201: ResolutionOut},
+    auth=staff_auth,
+    summary="Record a resolution of the meeting",
+)
 def record_resolution(request: HttpRequest, meeting_id: Id, payload: ResolutionIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))

@@ -44,18 +44,15 @@ def test_list_an_item_and_walk_it_to_closing(world, client, issue, water_company
     assert closing.status_code == 409
     assert closing.json()["error"]["code"] == "conflict"
     code = codes_of(issue)[0]
-    rating = post(
-        client, f"{base}/evaluations", {"tracking_code": code, "rating": "satisfied"}
-    )  # no login: the tracking code is the credential
+    rate = f"{API}/concerns/{code}/action-items/{item['id']}/evaluations"
+    rating = post(client, rate, {"rating": "satisfied"})  # no login: the code is the credential
     assert rating.status_code == 201
-    again = post(client, f"{base}/evaluations", {"tracking_code": code, "rating": "satisfied"})
+    again = post(client, rate, {"rating": "satisfied"})
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "already_rated"
-    wrong = post(
-        client, f"{base}/evaluations", {"tracking_code": "BAD00000", "rating": "satisfied"}
-    )
-    assert wrong.status_code == 400
-    assert wrong.json()["error"]["fields"] == {"tracking_code": [wrong.json()["error"]["message"]]}
+    wrong = post(client, rate.replace(code, "BAD00000"), {"rating": "satisfied"})
+    assert wrong.status_code == 404
+    assert wrong.json()["error"]["code"] == "not_found"
     assert post(client, f"{base}/verify", {"note": "验收"}, world.staff).status_code == 200
     closed = post(client, f"{base}/close", {}, world.staff)
     assert closed.status_code == 200 and closed.json()["closed_at"]
@@ -64,8 +61,10 @@ def test_list_an_item_and_walk_it_to_closing(world, client, issue, water_company
     listing = client.get(f"{API}/action-items?status=reopened", **bearer(world.staff)).json()
     assert listing["count"] == 1
     ratings = client.get(f"{base}/evaluations", **bearer(world.staff)).json()
-    assert [r["rating"] for r in ratings] == ["satisfied"]
-    assert len(client.get(f"{base}/progress", **bearer(world.staff)).json()) == 1
+    assert ratings["count"] == 1 and [r["rating"] for r in ratings["items"]] == ["satisfied"]
+    progress = client.get(f"{base}/progress?page_size=1", **bearer(world.staff)).json()
+    assert progress["count"] == 1 and progress["items"][0]["text"] == "开始"
+    assert "items" in client.get(f"{base}/progress?page=2", **bearer(world.staff)).json()
 
 
 @pytest.mark.parametrize(
@@ -109,18 +108,15 @@ def test_scope_and_authentication(world, client, item):
 
 
 def test_rating_bad_input(client, done_item, issue):
-    base = f"{API}/action-items/{done_item.pk}/evaluations"
     code = codes_of(issue)[0]
-    assert post(client, base, {"tracking_code": code, "rating": "great"}).status_code == 422
-    assert post(client, base, {"rating": "satisfied"}).status_code == 422
-    assert (
-        post(
-            client,
-            f"{API}/action-items/99999/evaluations",
-            {"tracking_code": code, "rating": "satisfied"},
-        ).status_code
-        == 404
-    )
+    base = f"{API}/concerns/{code}/action-items/{done_item.pk}/evaluations"
+    assert post(client, base, {"rating": "great"}).status_code == 422
+    assert post(client, base, {"comment": "没有评价"}).status_code == 422
+    assert post(client, base, {"rating": "satisfied", "comment": "长" * 1001}).status_code == 400
+    elsewhere = f"{API}/concerns/{code}/action-items/99999/evaluations"
+    assert post(client, elsewhere, {"rating": "satisfied"}).status_code == 404
+    # Staff list the ratings; residents cannot post there.
+    assert post(client, f"{API}/action-items/{done_item.pk}/evaluations", {}).status_code == 405
     assert not Evaluation.objects.exists()
 
 
@@ -167,17 +163,25 @@ def test_progress_with_photos(client, item, water_rep):
 
 def test_items_by_tracking_code(client, done_item, issue):
     code = codes_of(issue)[0]
-    url = f"{API}/tracking/{code}/action-items"
-    rows = client.get(url).json()
+    url = f"{API}/concerns/{code.lower()}/action-items"
+    page = client.get(url).json()
+    assert page["count"] == 1
+    rows = page["items"]
     assert [(r["id"], r["can_rate"], r["rated"]) for r in rows] == [(done_item.pk, True, False)]
-    post(
-        client,
-        f"{API}/action-items/{done_item.pk}/evaluations",
-        {"tracking_code": code, "rating": "satisfied"},
-    )
-    rows = client.get(url).json()
+    rated = post(client, f"{url}/{done_item.pk}/evaluations", {"rating": "satisfied"})
+    assert rated.status_code == 201, rated.content
+    rows = client.get(url).json()["items"]
     assert [(r["can_rate"], r["rated"]) for r in rows] == [(False, True)]
-    assert client.get(f"{API}/tracking/NOPE0000/action-items").status_code == 404
+    assert client.get(f"{API}/concerns/NOPE0000/action-items").status_code == 404
+
+
+def test_list_filters_by_area_subtree(world, client, item):
+    def count(query):
+        return client.get(f"{API}/action-items?{query}", **bearer(world.staff)).json()["count"]
+
+    street = world.c1.parent.code
+    assert count(f"area={world.c1.code}") == count(f"area={street}") == count("") == 1
+    assert count("area=NOPE") == count("area=C%001") == count("area=a/b") == 0
 
 
 def test_overlong_input_is_a_clear_4xx(world, client, item, water_rep, issue, water_company):

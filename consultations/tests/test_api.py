@@ -111,21 +111,22 @@ def test_meeting_lifecycle_by_api(client, world, topic, venue):
     ).json()
     client.logout()
     assert (
-        post(client, f"/motions/{motion['id']}/my-vote", {"token": token, "choice": "for"}).json()[
+        post(client, f"/motions/{motion['id']}/my-votes", {"token": token, "choice": "for"}).json()[
             "votes_for"
         ]
         == 1
     )
-    error(post(client, f"/motions/{motion['id']}/my-vote", {"token": token, "choice": "for"}), 409)
+    error(post(client, f"/motions/{motion['id']}/my-votes", {"token": token, "choice": "for"}), 409)
     error(
-        post(client, f"/motions/{motion['id']}/my-vote", {"token": token, "choice": "maybe"}), 422
+        post(client, f"/motions/{motion['id']}/my-votes", {"token": token, "choice": "maybe"}), 422
     )
     as_user(client, world.staff)
     closed = post(client, f"/motions/{motion['id']}/close").json()
     assert closed["outcome"] == "adopted"
     client.logout()
     error(
-        post(client, f"/motions/{motion['id']}/my-vote", {"token": token, "choice": "against"}), 409
+        post(client, f"/motions/{motion['id']}/my-votes", {"token": token, "choice": "against"}),
+        409,
     )
     as_user(client, world.staff)
     error(post(client, f"/meetings/{mid}/resolutions", {"text": "没有议题"}), 400, "topic")
@@ -148,6 +149,17 @@ def test_meeting_lifecycle_by_api(client, world, topic, venue):
         post(client, f"/meetings/{mid}/result", {"summary": "通过"}).json()["status"] == "published"
     )
     assert client.get(API + "/resolutions").json()["count"] == 1
+    assert client.get(API + "/resolutions", {"area": world.c1.code}).json()["count"] == 1
+    assert client.get(API + "/resolutions", {"area": "NOPE"}).json()["count"] == 0
+    of_meeting = client.get(f"{API}/meetings/{mid}/resolutions").json()
+    assert of_meeting["count"] == 1 and of_meeting["items"][0]["text"] == "物业每周清运"
+    # Every sub-list of the meeting is paginated the one way.
+    for part, count in (("participants", 1), ("statements", 1), ("motions", 1)):
+        page = client.get(f"{API}/meetings/{mid}/{part}", {"page_size": 1}).json()
+        assert set(page) == {"items", "count"} and page["count"] == count, (part, page)
+        assert len(page["items"]) == 1
+    assert client.get(f"{API}/meetings/{mid}/field-visits").json() == {"items": [], "count": 0}
+    error(client.get(f"{API}/meetings/{mid}/statements", {"page_size": 201}), 422, "page_size")
     assert Vote.objects.count() == 1 and Statement.objects.count() == 1
 
 
@@ -180,7 +192,9 @@ def test_only_conveners_staff_change_meetings_by_api(client, world, held):
 
 def test_participants_masked_for_those_who_only_look(client, world, held):
     as_user(client, world.street_officer)
-    rows = client.get(f"{API}/meetings/{held.pk}/participants").json()
+    page = client.get(f"{API}/meetings/{held.pk}/participants").json()
+    assert page["count"] == len(page["items"]) == 2
+    rows = page["items"]
     resident = next(r for r in rows if r["name"] == "王大爷")
     assert resident["phone"] == "138****1111" and resident["sign_in_code"] is None
 
@@ -211,6 +225,8 @@ def test_lists_query_counts(client, world, django_assert_num_queries, held, topi
     assert response.json()["count"] == 1
     with django_assert_num_queries(6):  # session, user, roles, count, topics, issues
         client.get(API + "/topics")
+    assert client.get(API + "/meetings", {"area": world.c1.parent.code}).json()["count"] == 1
+    assert client.get(API + "/meetings", {"area": "NOPE"}).json()["count"] == 0
 
 
 def test_control_characters_are_refused_not_a_server_error(client, world, held, topic):
