@@ -32,18 +32,51 @@ router = Router(tags=["concerns"])
 S = Issue.Status
 
 
+# ---- Categories
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    description: str
+    group: str
+    accept_hours: int = Field(..., description="to be accepted within this many hours")
+    respond_hours: int = Field(..., description="to be answered within this many hours")
+    resolve_days: int = Field(..., description="to be resolved within this many days")
+
+
+@router.get(
+    "/categories",
+    auth=None,
+    response=list[CategoryOut],
+    summary="List the categories of concerns, with their time limits (public)",
+)
+@paginate
+def list_categories(request: HttpRequest, group: str | None = None) -> QuerySet[Category]:
+    """Public: the active categories in display order, for the `category` of a concern.
+    `group` keeps one group's categories."""
+    rows = Category.objects.filter(active=True)
+    if group:
+        rows = rows.filter(group=group)
+    return rows.order_by("sort_order", "code")
+
+
 # ---- Submitting and tracking
 
 
 class ConcernIn(Schema):
-    community: str = Field(..., description="The community's area code.")
+    community: str = Field(
+        ..., description="The area code of exactly one community (see GET /api/v1/areas)."
+    )
     content: str = Field("", description="What the matter is (at most 4,000 characters).")
     phone: str = Field("", description="A mainland number for the call-back.")
     name: str = ""
     address: str = ""
-    building: int | None = Field(None, description="A building id (see /areas).")
-    compound: int | None = None
-    category: str | None = Field(None, description="A category code.")
+    building: int | None = Field(
+        None, description="A building id, from GET /api/v1/buildings?compound=&area=."
+    )
+    compound: int | None = Field(None, description="A compound id, from GET /api/v1/compounds.")
+    category: str | None = Field(None, description="A category code, from GET /api/v1/categories.")
     channel: Concern.Channel = Field(
         Concern.Channel.WEB, description="`web` for residents; other channels need a token."
     )
@@ -236,21 +269,25 @@ class IssueDetailOut(IssueOut):
 @paginate
 def list_issues(
     request: HttpRequest,
-    community: str | None = None,
-    grid: str | None = None,
+    area: str | None = None,
     category: str | None = None,
     status: str | None = "open",
     channel: str | None = None,
     overdue: bool = False,
     sort: Literal["residents", "oldest", "newest"] = "residents",
 ) -> QuerySet[Issue]:
-    """Issues the caller may see. `status=open` (default) keeps open ones, `status=all` every
-    one; `sort=residents` ranks by distinct residents (大家普遍关心的问题)."""
+    """Issues the caller may see. `area` keeps those under that area code (a street, a
+    community or a grid); `status=open` (default) keeps open ones, `status=all` every one;
+    `sort=residents` ranks by distinct residents (大家普遍关心的问题)."""
     rows = visible_issues(request.user).select_related("community", "grid", "category")
-    if community:
-        rows = rows.filter(community__code=community)
-    if grid:
-        rows = rows.filter(grid__code=grid)
+    if area:
+        # Paths are /street/community/grid/ and codes unique; a code with a slash or a
+        # control character matches nothing rather than reaching SQL.
+        if area.isprintable() and "/" not in area:
+            under = f"/{area}/"
+            rows = rows.filter(Q(community__path__contains=under) | Q(grid__path__contains=under))
+        else:
+            rows = rows.none()
     if category:
         rows = rows.filter(category__code=category)
     if status == "open":

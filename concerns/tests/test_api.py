@@ -188,3 +188,51 @@ def test_merge_and_split_over_the_api(client, world):
 def test_openapi_lists_the_endpoints(client, world):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/concerns" in paths and "/api/v1/issues/{issue_id}/merge" in paths
+
+
+def test_categories_are_public_with_their_time_limits(client, db):
+    from concerns.models import Category
+
+    Category.objects.all().delete()  # the seeded ones: this test sets its own
+    Category.objects.create(code="water", name="供水", group="市政", resolve_days=5, sort_order=2)
+    Category.objects.create(code="noise", name="噪声", group="环境", sort_order=1)
+    Category.objects.create(code="old", name="旧分类", group="市政", active=False)
+    page = client.get("/api/v1/categories").json()
+    assert page["count"] == 2 and [c["code"] for c in page["items"]] == ["noise", "water"]
+    water = page["items"][1]
+    assert water == {
+        "code": "water",
+        "name": "供水",
+        "description": "",
+        "group": "市政",
+        "accept_hours": 24,
+        "respond_hours": 48,
+        "resolve_days": 5,
+    }
+    assert client.get("/api/v1/categories?group=市政").json()["count"] == 1
+    assert client.get("/api/v1/categories?page_size=0").status_code == 422
+
+
+def test_issue_list_area_keeps_the_subtree(client, world, places):
+    post(client, body(building=places["b"][1].pk))  # grid C1G1 of C1
+    post(client, body(community="C2", content="路灯坏了", phone="13900000002"))
+    auth = bearer(world.street_officer)
+
+    def count(area):
+        return client.get("/api/v1/issues", {"area": area}, **auth).json()["count"]
+
+    assert count("S1") == 2
+    assert count("C1") == count("C1G1") == count("C2") == 1
+    assert count("C1G2") == count("NOPE") == count("C\x001") == count("S1/C1") == 0
+    # `community` and `grid` are no longer filters of this list: `area` says it.
+    assert client.get("/api/v1/issues", {"community": "C2"}, **auth).json()["count"] == 2
+
+
+def test_openapi_documents_the_one_style(client, world):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/categories", "/api/v1/issues", "/api/v1/concerns/{tracking_code}"):
+        assert path in paths
+    names = {p["name"] for p in paths["/api/v1/issues"]["get"]["parameters"]}
+    assert {"area", "page", "page_size"} <= names and not names & {"community", "grid", "within"}
+    building = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ConcernIn"]
+    assert "/api/v1/buildings" in building["properties"]["building"]["description"]
