@@ -58,9 +58,15 @@ def request_export(
     return export
 
 
+# The threads started by this process (tests and shutdown hooks may join them).
+threads: list[threading.Thread] = []
+
+
 def start(pk: int) -> None:
     if getattr(settings, "INSIGHTS_EXPORT_THREADS", True):
-        threading.Thread(target=_run_in_thread, args=(pk,), daemon=True).start()
+        thread = threading.Thread(target=_run_in_thread, args=(pk,), daemon=True)
+        threads[:] = [t for t in threads if t.is_alive()] + [thread]
+        thread.start()
     else:
         run_export(pk)
 
@@ -80,18 +86,20 @@ def run_export(pk: int) -> bool:
     )
     if not claimed:
         return False
-    export = LedgerExport.objects.select_related("area").get(pk=pk)
-    period = metrics.Period(export.start, export.end)
     try:
+        export = LedgerExport.objects.select_related("area").get(pk=pk)
+        period = metrics.Period(export.start, export.end)
         with ledgers.ledger_file(
             export.kind, export.area, period, personal_data=export.personal_data
         ) as out:
             export.file.save(f"ledger-{export.pk}.xlsx", File(out), save=False)
         export.status = LedgerExport.Status.DONE
+        export.finished_at = timezone.now()
+        export.save(update_fields=["file", "status", "finished_at"])
     except Exception as error:
+        # Never leave it "being written" for ever: the page then says it failed.
         logger.exception("insights: ledger export %s failed", pk)
-        export.status = LedgerExport.Status.FAILED
-        export.error = str(error)[:500]
-    export.finished_at = timezone.now()
-    export.save(update_fields=["file", "status", "error", "finished_at"])
+        LedgerExport.objects.filter(pk=pk).update(
+            status=LedgerExport.Status.FAILED, error=str(error)[:500], finished_at=timezone.now()
+        )
     return True

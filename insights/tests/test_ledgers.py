@@ -227,8 +227,7 @@ def test_large_ledger_is_written_in_the_background(
 
 @pytest.mark.django_db(transaction=True)
 def test_background_export_runs_in_its_own_thread(client, world, settings):
-    import time as clock
-
+    from insights import exports
     from insights.models import LedgerExport
 
     settings.INSIGHTS_EXPORT_INLINE_ROWS = 5
@@ -236,11 +235,9 @@ def test_background_export_runs_in_its_own_thread(client, world, settings):
     client.force_login(world.staff)
     response = client.get(f"/insights/a/C1/ledger/all.xlsx?{MARCH}")
     assert response.status_code == 302
-    for _ in range(200):  # wait for the thread (not a timing assertion)
-        export = LedgerExport.objects.get()
-        if export.status in ("done", "failed"):
-            break
-        clock.sleep(0.1)
+    for thread in exports.threads:
+        thread.join()
+    export = LedgerExport.objects.get()
     assert export.status == "done", export.error
     book = download(client, f"/insights/exports/{export.pk}/download/")
     assert len(book.sheetnames) == 5
