@@ -47,6 +47,8 @@ def test_expired_windows_are_swept(monkeypatch):
 
     monkeypatch.setattr(ratelimit, "_bucket", lambda key, window: (f"ratelimit|{key}", 1, 1000))
     ratelimit.hit("old", 5, 60)  # a window that ended in 1970
+    ratelimit.hit("old", 5, 60)
+    assert ratelimit.is_limited("old", 2, 60)  # the row is there
     monkeypatch.setattr(ratelimit, "_last_sweep", -1e9)
     monkeypatch.undo()
     monkeypatch.setattr(ratelimit, "_last_sweep", -1e9)
@@ -54,5 +56,6 @@ def test_expired_windows_are_swept(monkeypatch):
     with connection.cursor() as cur:
         cur.execute("SELECT cache_key FROM yishi_cache WHERE cache_key LIKE 'ratelimit|%'")
         keys = [k for (k,) in cur.fetchall()]
-    assert keys and all(k.startswith("ratelimit|new:") for k in keys)
+    assert "ratelimit|old" not in keys
+    assert any(k.startswith("ratelimit|new:") for k in keys)  # live windows stay
     ratelimit.reset("new", 60)
