@@ -83,9 +83,7 @@ def list_buildings(
 ) -> QuerySet[Building]:
     """Public: buildings (楼栋), for the `building` field of a concern. `compound` keeps one
     compound's buildings, `within` those under the area with that code."""
-    buildings = Building.objects.select_related("grid", "compound__grid").order_by(
-        "compound__name", "id"
-    )
+    buildings = Building.objects.select_related("grid", "compound__grid")
     if compound is not None:
         buildings = buildings.filter(compound_id=compound)
     if within:

@@ -157,7 +157,8 @@ class Building(models.Model):
     class Meta:
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
-        ordering = ["compound__name", "name"]
+        # "2号楼" before "10号楼": shorter names first, then by text.
+        ordering = ["compound__name", Length("name"), "name"]
         constraints = [
             models.UniqueConstraint(fields=["compound", "name"], name="building_unique_in_compound")
         ]

@@ -48,3 +48,11 @@ def test_error_answers_are_in_the_openapi_document(client):
         "$ref": "#/components/schemas/Error"
     }
     assert "/api/v1/compounds" in document["paths"]
+
+
+def test_buildings_in_natural_order(client, world):
+    compound = Compound.objects.create(name="院", grid=world.g1)
+    for name in ("10号楼", "2号楼", "1号楼"):
+        Building.objects.create(compound=compound, name=name)
+    items = client.get(f"/api/v1/buildings?compound={compound.id}").json()["items"]
+    assert [b["name"] for b in items] == ["1号楼", "2号楼", "10号楼"]
