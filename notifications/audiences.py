@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
@@ -145,7 +146,14 @@ def _item_recipients(event: Event, item: ActionItem) -> list[Recipient]:
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
-    """The people to tell of `event` (the actor excluded), and its subject."""
+    """The people to tell of `event` (the actor excluded), and its subject.
+
+    Internal steps are recognised from the verb and the subject's type alone (content types
+    are cached), so they cost no query."""
+    model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
+    told = event.public and event.verb in RESIDENT_VERBS
+    if model is not ActionItem and not told:
+        return [], None
     subject = event.subject
     if subject is None:
         return [], None

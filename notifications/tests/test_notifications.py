@@ -201,3 +201,49 @@ def test_failed_messages_can_be_retried(world, owner, settings, django_capture_o
     call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(MemorySender.outbox) == 1
     assert Delivery.objects.get(channel="sms").status == Delivery.Status.SENT
+
+
+def test_the_listener_does_little_work_inside_the_request(
+    world, owner, django_assert_num_queries, django_assert_max_num_queries
+):
+    """Internal steps cost no query; a step residents hear of costs a constant handful
+    whatever the number of residents (subject, one bulk insert, one claim)."""
+    issue = make_issue(world.c1, "路灯", residents=2)
+    internal = record(issue, "issue.retitled", actor_label="社区")
+    with django_assert_num_queries(0):
+        assert deliver_event(internal) == 0
+    # subject, residents, insert; claim = select + update (+ 2 savepoints inside the test)
+    told = record(issue, "issue.accepted", actor_label="社区")
+    with django_assert_max_num_queries(7):
+        assert deliver_event(told) == 2
+    crowded = make_issue(world.c1, "噪音", residents=12)
+    told = record(crowded, "issue.accepted", actor_label="社区")
+    with django_assert_max_num_queries(7):
+        assert deliver_event(told) == 12
+    assert len(MemorySender.outbox) == 14
+
+
+def test_email_choices_are_read_in_one_query(world, owner):
+    """Staff recipients: one query for everyone's email choice, not one per person."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.services import plan_deliveries
+
+    second = make_user("owner2", *[(r.kind, r.area, r.organisation) for r in owner.roles.all()])
+    second.email = "owner2@example.org"
+    second.save()
+    Preference.objects.create(user=second, email_mode=Preference.EmailMode.OFF)
+    list_item(world, owner, residents=1)
+    event = Event.objects.filter(verb="action_item.listed").latest("id")
+    with CaptureQueriesContext(connection) as ctx:
+        rows = plan_deliveries(event)
+    assert sum("notifications_preference" in q["sql"] for q in ctx.captured_queries) == 1
+    assert sorted((r.channel, r.address) for r in rows if r.channel != "in_app") == [
+        ("email", "owner@example.org"),
+        ("sms", issue_phone(event)),
+    ]
+
+
+def issue_phone(event):
+    return event.subject.issues.get().concerns.get().phone
