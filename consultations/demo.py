@@ -48,6 +48,12 @@ YELLOW_WATER_RESOLUTION = (
     "由银川市自来水公司会同物业公司对金城蓝湾二期自来水管道及楼顶水箱进行放水冲洗，"
     "银川市市政用水管理处到小区复检水质，结果向居民公示。"
 )
+# Story 2's three resolutions, one for each of its topics (the accountability demo lists them).
+STORY2_RESOLUTIONS = (
+    "由金凤区综合执法局依法整治营业房商户门前乱堆乱放、跨门营业，社区和物业每周巡查。",
+    "由物业公司在小区出入口设置减速带和限速提示，劝导电动车慢行，业主群内宣传。",
+    "由金凤区综合执法局督促宠物医院整改动物卫生问题，社区跟踪复查。",
+)
 STORY3_RESOLUTION = (
     "社区建立“新时代文明实践+物业管理网格”新模式：文明实践站与四家物业公司按网格分片，"
     "共同做好垃圾分类宣传、二次分拣和文明城市创建整治，相互帮助、相互协作。"
@@ -195,33 +201,44 @@ def play(story: Story) -> Meeting | None:
         )
     actions.close_meeting(actor, meeting, now=start + timedelta(hours=2))
     actions.publish_result(actor, meeting, summary=story.summary, now=start + timedelta(days=1))
-    _backdate(story.since, start, story.notice_days)
+    _backdate(story.since, start, story.notice_days, story.topics)
+    announced = start - timedelta(days=story.notice_days + 1)
+    Meeting.objects.filter(pk=meeting.pk).update(created_at=announced - timedelta(days=1))
+    meeting.participants.update(created_at=announced)
+    meeting.field_visits.update(created_at=announced)
+    meeting.statements.update(created_at=start + timedelta(minutes=30))
+    meeting.resolutions.update(created_at=start + timedelta(minutes=90))
     return meeting
 
 
 # When each kind of event happened, relative to the meeting's start (days, minutes).
 WHEN = {
-    "topic.created": (-7, 0),
-    "topic.accepted": (-6, 0),
-    "issue.in_consultation": (-7, 0),
-    "meeting.scheduled": (-1, 0),  # days before the notice
-    "meeting.field_visit": (-1, 30),
     "meeting.closed": (0, 120),
     "meeting.published": (1, 0),
 }
+# Days before the notice: the topic is proposed, accepted and the meeting scheduled.
+BEFORE_NOTICE = {
+    "topic.created": 2,
+    "issue.in_consultation": 2,
+    "topic.accepted": 1,
+    "meeting.scheduled": 1,
+    "meeting.field_visit": 1,
+}
 
 
-def _backdate(since: datetime, start: datetime, notice_days: int) -> None:
+def _backdate(since: datetime, start: datetime, notice_days: int, topics: list[Topic]) -> None:
     """Date the events the story just recorded as they would have happened, so its
-    timeline reads in order: prepared, announced, held, closed, published."""
+    timeline reads in order: proposed, accepted, announced, held, closed, published."""
     events = list(Event.objects.filter(created_at__gte=since).order_by("id"))
     announced = start - timedelta(days=notice_days + 1)
+    proposed = announced - timedelta(days=BEFORE_NOTICE["topic.created"])
+    Topic.objects.filter(pk__in=[t.pk for t in topics], created_at__gte=since).update(
+        created_at=proposed
+    )
     for minute, event in enumerate(events):
         days, minutes = WHEN.get(event.verb, (None, None))
-        if event.verb in ("topic.created", "topic.accepted", "issue.in_consultation"):
-            when = announced + timedelta(days=days or 0, minutes=minute)
-        elif event.verb in ("meeting.scheduled", "meeting.field_visit"):
-            when = announced + timedelta(days=days or 0, minutes=(minutes or 0) + minute)
+        if event.verb in BEFORE_NOTICE:
+            when = announced - timedelta(days=BEFORE_NOTICE[event.verb]) + timedelta(minutes=minute)
         elif event.verb in (
             "meeting.announced",
             "topic.scheduled",
@@ -314,7 +331,7 @@ def story1(venue: Venue | None) -> Meeting | None:
             area=JCLW,
             actor="secretary_jclw",
             form=F.COUNCIL,
-            days_ago=40,
+            days_ago=35,
             topics=[topic] if topic else [],
             convener="金城蓝湾社区党支部",
             venue=venue,
@@ -369,11 +386,7 @@ def story2(venue: Venue | None) -> Meeting | None:
     topics_found = [t for t in topics if t is not None]
     if not topics_found:
         return None
-    texts = [
-        "由金凤区综合执法局依法整治营业房商户门前乱堆乱放、跨门营业，社区和物业每周巡查。",
-        "由物业公司在小区出入口设置减速带和限速提示，劝导电动车慢行，业主群内宣传。",
-        "由金凤区综合执法局督促宠物医院整改动物卫生问题，社区跟踪复查。",
-    ]
+    texts = STORY2_RESOLUTIONS
     owners = [["金凤区综合执法局"], ["金城蓝湾物业服务中心"], ["金凤区综合执法局"]]
     return play(
         Story(
