@@ -297,10 +297,9 @@ def submit_concern(
     and records the events. With `idempotency_key`, a repeated call returns the first concern.
     """
     if idempotency_key:
+        # No lookup first: a repeated key is answered when its insert meets the unique
+        # constraint (below), so a first submit (nearly all of them) pays no extra query.
         idempotency_key = idempotency_key.strip()[:80]
-        earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            return earlier
 
     # Check everything before anything is written.
     if community is None or community.kind != Area.Kind.COMMUNITY:
@@ -406,6 +405,7 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         fields["content"],
         fields["received"],
         fields["grid"],
+        fields["urgency"],
     )
     concern = Concern.objects.create(
         tracking_code=_new_tracking_code(),
@@ -428,7 +428,8 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         created_by=fields["actor"],
         idempotency_key=fields["idempotency_key"],
     )
-    _count_in(issue, concern, weights, fields["received"])
+    if score is not None:  # a new issue was created already counting this concern
+        _count_in(issue, concern, weights, fields["received"])
     for upload in photos:
         Photo.objects.create(concern=concern, image=upload)
     actor = fields["actor"]
@@ -459,8 +460,11 @@ def _group(
     content: str,
     received: datetime,
     grid: Area | None,
+    urgency: str = Concern.Urgency.NORMAL,
 ) -> tuple[Issue, float | None]:
-    """The issue a concern joins (locked), or a new one; with the similarity that decided."""
+    """The issue a concern joins (locked), or a new one; with the similarity that decided
+    (None for a new issue, which is created already counting the concern: one resident, one
+    concern, its terms)."""
     best = _best_match(community, weights, category)
     if best is not None:
         issue = Issue.objects.select_for_update().filter(pk=best[0]).first()
@@ -476,11 +480,16 @@ def _group(
             return issue, best[1]
     category = category or _guess_category(content)
     accept_due, resolve_due = _due_dates(category, received)
+    if urgency == Concern.Urgency.URGENT:
+        accept_due = min(accept_due, received + timedelta(hours=2))
     issue = Issue.objects.create(
         community=community,
         grid=grid,
         category=category,
         title=grouping.make_title(content),
+        residents_count=1,
+        concerns_count=1,
+        terms=grouping.add_terms("", weights),
         first_received_at=received,
         last_received_at=received,
         accept_due_at=accept_due,
@@ -494,19 +503,17 @@ def _group(
 def _best_match(
     community: Area, weights: dict[str, float], category: Category | None
 ) -> tuple[int, float] | None:
-    rows = _candidate_rows(community)
-    if category is not None and rows:
-        # An explicit, different category makes a match less likely but not impossible.
-        categories = dict(
-            Issue.objects.filter(pk__in=[r[0] for r in rows]).values_list("pk", "category_id")
-        )
-    else:
-        categories = {}
+    # One indexed read (issue_candidates), the categories with it.
+    rows = (
+        Issue.objects.filter(community=community, status__in=Issue.OPEN_STATUSES)
+        .order_by("-last_received_at")
+        .values_list("id", "terms", "category_id")[: grouping.MAX_CANDIDATES]
+    )
     best: tuple[int, float] | None = None
     norm = grouping._norm(weights)
-    for issue_id, _title, terms, _residents in rows:
+    for issue_id, terms, other in rows:
         score = grouping.similarity_to(weights, norm, terms)
-        other = categories.get(issue_id)
+        # An explicit, different category makes a match less likely but not impossible.
         if category is not None and other is not None and other != category.pk:
             score *= 0.8
         if score >= grouping.JOIN_THRESHOLD and (best is None or score > best[1]):

@@ -1,0 +1,88 @@
+"""What one submit costs in SQL statements, pinned so that it cannot creep back up.
+
+Measured through the API (rate limit, grouping, insert, count, timeline, and the listeners
+run after commit: notifications, insights). Before the rework a submit joining an issue ran
+45 statements and one opening an issue 57."""
+
+import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from concerns.actions import submit_concern
+from concerns.models import Concern, Issue
+
+URL = "/api/v1/concerns"
+
+
+def post(client, **kw):
+    body = {"community": "C1", "content": "自来水发黄了", "phone": "13800138000"} | kw
+    return client.post(URL, json.dumps(body), content_type="application/json")
+
+
+def test_a_submit_runs_a_bounded_number_of_statements(
+    client, world, places, settings, django_capture_on_commit_callbacks
+):
+    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    post(client, building=places["b"][3].pk)
+    with (
+        CaptureQueriesContext(connection) as joining,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        answer = post(client, phone="13900139000", content="水龙头出来的水是黄的")
+    assert answer.json()["issue"]["residents_count"] == 2
+    with (
+        CaptureQueriesContext(connection) as opening,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        answer = post(client, phone="13900139001", content="楼道里堆满了杂物")
+    assert answer.json()["issue"]["residents_count"] == 1
+    assert Issue.objects.count() == 2
+    sql = [q["sql"] for q in joining.captured_queries + opening.captured_queries]
+    rate_limit = [q for q in sql if "ratelimit|" in q]
+    assert len(rate_limit) == 2  # one upsert per submit
+    deliveries = [q for q in sql if "notifications_delivery" in q]
+    assert len(deliveries) == 6  # insert, claim (select + update), per submit
+    assert len(joining.captured_queries) <= 30
+    assert len(opening.captured_queries) <= 38
+
+
+def test_the_same_idempotency_key_answers_with_the_first_concern(world):
+    first = submit_concern(
+        community=world.c1,
+        content="自来水发黄了",
+        channel="web",
+        phone="13800138000",
+        idempotency_key="k-1",
+    )
+    again = submit_concern(
+        community=world.c1,
+        content="自来水发黄了",
+        channel="web",
+        phone="13800138000",
+        idempotency_key="k-1",
+    )
+    assert again.pk == first.pk
+    assert Concern.objects.count() == 1
+    assert Issue.objects.get().residents_count == 1
+    assert Issue.objects.get().concerns_count == 1
+
+
+def test_a_new_issue_counts_its_first_concern(world, django_assert_max_num_queries):
+    """A concern opening an issue: the issue is created counting it (no second update)."""
+    concern = submit_concern(
+        community=world.c1, content="路灯坏了好几天", channel="web", phone="13800138000"
+    )
+    issue = concern.issue
+    assert (issue.residents_count, issue.concerns_count) == (1, 1)
+    assert "路灯" in issue.terms
+    with django_assert_max_num_queries(11):
+        # candidates, lock, candidates again, category, issue, event, concern, 2 events,
+        # and the savepoint around them
+        other = submit_concern(
+            community=world.c1,
+            content="东边花坛的月季被人挖走了",
+            channel="web",
+            phone="13900139000",
+        )
+    assert other.issue_id != issue.pk
