@@ -1,6 +1,7 @@
 """The demo: story 1 closed with its ratings, story 5 listed for next year; idempotent."""
 
 import io
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -61,3 +62,51 @@ def test_demo_skips_without_earlier_steps_and_plays_the_stories_when_present(dem
     assert demo_loader.COURT in board and demo_loader.PLAY in board
     board = client.get(reverse("accountability:board", args=[jclw.code])).content.decode()
     assert demo_loader.FLUSHING in board
+
+
+def test_full_demo_lists_story_2_and_reads_in_order(demo, client):
+    from concerns import demo as concerns_demo
+    from concerns.models import Issue
+    from consultations import demo as consultations_demo
+    from timeline.models import Event
+
+    concerns_demo.load(io.StringIO())
+    consultations_demo.load(io.StringIO())
+    out = io.StringIO()
+    demo_loader.load(out)
+    events = Event.objects.count()
+    demo_loader.load(io.StringIO())
+    assert Event.objects.count() == events  # idempotent
+
+    today = timezone.localdate()
+    items = {i.title: i for i in ActionItem.objects.filter(community__code=demo_loader.JCLW)}
+    shops, ebikes, pets = (items[t] for t, *_ in demo_loader.STORY2_ITEMS)
+    assert shops.status == ActionItem.Status.CLOSED and shops.evaluations.count() == 1
+    assert shops.owner_organisation.name == "金凤区综合执法局"
+    assert ebikes.owner_organisation.name == "金城蓝湾物业服务中心"
+    for item in (ebikes, pets):
+        assert item.status == ActionItem.Status.IN_PROGRESS and item.deadline > today
+    for title in concerns_demo.STORY2_TITLES:
+        assert Issue.objects.get(title=title).status != Issue.Status.IN_CONSULTATION
+    # One item is done and waits for its resident's rating; the loader prints the code.
+    fitness = items[demo_loader.FITNESS_ITEM]
+    assert fitness.status == ActionItem.Status.DONE and not fitness.evaluations.exists()
+    code = fitness.concerns().get().tracking_code
+    assert code in out.getvalue()
+
+    # Story 1 reads forward: received, accepted, met, listed, done, rated, verified, closed.
+    water = Issue.objects.get(title=concerns_demo.YELLOW_WATER_TITLE)
+    flushing = items[demo_loader.FLUSHING]
+    meeting = Meeting.objects.get(title=consultations_demo.STORY1_MEETING)
+    resolution = flushing.resolution
+    assert water.first_received_at < water.accepted_at < resolution.topic.created_at
+    assert resolution.topic.created_at < meeting.starts_at <= resolution.created_at
+    assert resolution.created_at < flushing.listed_at < flushing.done_at < flushing.verified_at
+    assert flushing.verified_at < flushing.closed_at <= water.settled_at < timezone.now()
+    rated = flushing.evaluations.values_list("created_at", flat=True)
+    assert flushing.done_at < min(rated) and max(rated) < flushing.verified_at
+    page = client.get(
+        reverse("accountability:story_code", args=[water.concerns.first().tracking_code])
+    )
+    times = [t.decode() for t in re.findall(rb"<time>([^<]+)</time>", page.content)]
+    assert times and times == sorted(times)

@@ -64,3 +64,17 @@ def test_demo_plays_the_stories_once(demo, client):
         0,
         1,
     )
+
+
+def test_demo_meetings_are_dated_in_order(demo):
+    from timeline.models import Event
+
+    load()
+    for meeting in Meeting.objects.filter(status=Meeting.Status.PUBLISHED):
+        for topic in meeting.topics.all():
+            assert topic.created_at < meeting.created_at < meeting.starts_at
+        for resolution in meeting.resolutions.all():
+            assert meeting.starts_at <= resolution.created_at < meeting.starts_at.replace(hour=23)
+        published = Event.objects.filter(verb="meeting.published", subject_id=meeting.pk)
+        assert published.get().created_at > meeting.starts_at
+        assert meeting.starts_at < timezone.now()
