@@ -335,13 +335,17 @@ if os.environ.get("YISHI_BENCH_SERVER"):
     from django.conf import settings as _settings
 
     _settings.ROOT_URLCONF = "bench.intake"
+    # --defer-notifications: messages recorded in the request, sent by `send_notifications`
+    _settings.NOTIFICATIONS_DEFER = os.environ.get("YISHI_BENCH_DEFER") == "1"
     urlpatterns = _server_urls()
     from concerns import grouping as _grouping
 
     _grouping.warm_up()  # jieba's dictionary once per worker, not on the first request
 
 
-def start_server(database_url: str, port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_server(
+    database_url: str, port: int, workers: int, threads: int, defer: bool = False
+) -> subprocess.Popen:
     from django.db import connection
 
     with connection.cursor() as cur:
@@ -361,6 +365,7 @@ def start_server(database_url: str, port: int, workers: int, threads: int) -> su
         YISHI_CONCERN_SUBMIT_PER_PHONE="1000",
         # Behind a reverse proxy many residents arrive from many addresses.
         YISHI_TRUST_X_FORWARDED_FOR="1",
+        YISHI_BENCH_DEFER="1" if defer else "0",
         PYTHONPATH=str(ROOT),
     )
     command = [
@@ -495,6 +500,11 @@ def main() -> None:
         action="store_true",
         help="reuse the database of an earlier run and measure only the HTTP part",
     )
+    parser.add_argument(
+        "--defer-notifications",
+        action="store_true",
+        help="NOTIFICATIONS_DEFER in the server: messages recorded, sent by send_notifications",
+    )
     args = parser.parse_args()
 
     datadir = Path(args.datadir)
@@ -554,7 +564,7 @@ def run_http(args: argparse.Namespace, url: str) -> None:
         existing = cur.fetchone()[0]
     connections.close_all()
     print(f"\n{existing:,} concerns in the database; PostgreSQL synchronous_commit={sync}")
-    server = start_server(url, args.http_port, args.workers, args.threads)
+    server = start_server(url, args.http_port, args.workers, args.threads, args.defer_notifications)
     try:
         # Warm both endpoints (connections, caches), then measure them in turn, twice.
         drive(args.http_port, "/bench/bare", 100, concern_body)
@@ -571,7 +581,8 @@ def run_http(args: argparse.Namespace, url: str) -> None:
         print(
             f"\nHTTP, gunicorn {args.workers} workers"
             f"{f' × {args.threads} threads' if args.threads > 1 else ''}, {CLIENTS} clients, "
-            f"{2 * half} POSTs each:"
+            f"{2 * half} POSTs each"
+            f"{', notifications deferred' if args.defer_notifications else ''}:"
         )
         summary = {}
         for name, label in (("bare", "bare insert view"), ("api", "POST /api/v1/concerns")):
