@@ -4,6 +4,7 @@ whose ActionError is shown beside the field it names."""
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,11 +39,14 @@ class PhotosField(forms.FileField):
         return [super(PhotosField, self).clean(f, initial) for f in files]
 
 
-def building_choices(community: Area | None) -> list[tuple[str, str]]:
+def building_choices(community: Area | None, grid: Area | None = None) -> list[tuple[str, str]]:
+    """The community's buildings; with `grid`, only those in that grid (a grid worker's own)."""
     choices: list[tuple[str, str]] = [("", "—")]
     if community is None:
         return choices
     buildings = Building.objects.filter(compound__grid__parent=community).select_related("compound")
+    if grid is not None:
+        buildings = buildings.filter(Q(grid=grid) | Q(grid__isnull=True, compound__grid=grid))
     choices += [(str(b.pk), f"{b.compound.name} {b.name}") for b in buildings]
     return choices
 
@@ -52,8 +56,8 @@ class _PlaceMixin(forms.Form):
         label=_("Building"), required=False, coerce=int, empty_value=None
     )
 
-    def set_community(self, community: Area | None) -> None:
-        self.fields["building"].choices = building_choices(community)  # type: ignore[attr-defined]
+    def set_community(self, community: Area | None, grid: Area | None = None) -> None:
+        self.fields["building"].choices = building_choices(community, grid)  # type: ignore[attr-defined]
 
     def cleaned_building(self) -> Building | None:
         pk = self.cleaned_data.get("building")
@@ -76,7 +80,7 @@ class ResidentConcernForm(_PlaceMixin):
         to_field_name="code",
     )
     content = forms.CharField(
-        label=_("What is the matter?"),
+        label=_("The matter"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
         help_text=_("Say what, where and since when. At most 4,000 characters."),
         required=False,
@@ -169,7 +173,7 @@ class PatrolForm(_PlaceMixin):
     """网格排查: what a grid worker finds on a round, entered on a phone in seconds."""
 
     content = forms.CharField(
-        label=_("What did you find?"),
+        label=_("What you found"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_CONTENT}),
         required=False,
     )

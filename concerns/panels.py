@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.permissions import scope_of, visible_areas
 from concerns.models import Issue
-from concerns.permissions import visible_issues
+from concerns.permissions import may_register, visible_issues
 from places.models import Area
 
 
@@ -26,4 +26,8 @@ def workbench_panel(request: HttpRequest) -> str:
         in_grid=Count("id", filter=Q(level=Issue.Level.GRID, grid__in=grids)),
     )
     top = list(open_issues.order_by("-residents_count", "first_received_at")[:5])
-    return render_to_string("concerns/_panel.html", {"counts": counts, "top": top}, request=request)
+    return render_to_string(
+        "concerns/_panel.html",
+        {"counts": counts, "top": top, "may_register": may_register(user)},
+        request=request,
+    )

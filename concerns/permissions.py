@@ -17,11 +17,13 @@ from django.http import Http404
 from accounts.models import Role
 from accounts.permissions import (
     COMMUNITY_ROLES,
+    GRID_ROLES,
     area_filter,
     can_change_area,
     can_view_area,
     holds_role_over,
     scope_of,
+    visible_areas,
 )
 from concerns.models import Concern, Issue
 from places.models import Area
@@ -33,6 +35,43 @@ L = Issue.Level
 def can_register(user: Any, community: Area) -> bool:
     """Whether the user may register a concern in the community on a resident's behalf."""
     return can_change_area(user, community)
+
+
+def registration_places(user: Any) -> list[tuple[Area, Area | None]]:
+    """Where the user may register concerns for residents: (community, None) for the staff of
+    a community, (community, grid) for a grid worker or volunteer in their own grid. Read-only
+    roles and organisation representatives register nowhere."""
+    scope = scope_of(user)
+    if not scope.write_paths and not scope.is_admin:
+        return []
+    places: list[tuple[Area, Area | None]] = []
+    communities = [
+        c
+        for c in visible_areas(user, Area.Kind.COMMUNITY).order_by("path")
+        if can_change_area(user, c)
+    ]
+    places += [(c, None) for c in communities]
+    covered = {c.pk for c in communities}
+    grids = visible_areas(user, Area.Kind.GRID).select_related("parent").order_by("path")
+    for grid in grids:
+        community = grid.parent
+        if community is None or community.pk in covered:
+            continue
+        if can_change_area(user, grid) and holds_role_over(user, grid, set(GRID_ROLES)):
+            places.append((community, grid))
+            covered.add(community.pk)
+    return places
+
+
+# Roles that take calls, letters and visits for residents (read-only roles and organisation
+# representatives do not).
+REGISTERING_ROLES = set(COMMUNITY_ROLES) | set(GRID_ROLES) | {R.STREET_OFFICER}
+
+
+def may_register(user: Any) -> bool:
+    """Whether to offer the 来信来访登记 link at all (no query: read from the cached scope)."""
+    scope = scope_of(user)
+    return scope.is_admin or any(kind in REGISTERING_ROLES for kind, _path in scope.grants)
 
 
 def registration_grid(user: Any, community: Area) -> Area | None:

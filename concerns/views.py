@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
-from accounts.permissions import GRID_ROLES, scope_of, visible_areas
+from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
 from concerns import actions
 from concerns.display import mask_name, mask_phone, public_story
 from concerns.forms import (
@@ -32,6 +33,8 @@ from concerns.permissions import (
     can_triage,
     get_concern_for_user,
     get_issue_for_user,
+    may_register,
+    registration_places,
     visible_issues,
 )
 from concerns.throttle import limit_anonymous
@@ -137,13 +140,21 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    """来信来访登记表: staff register a call, a message, a letter or a visit."""
-    communities = visible_areas(request.user, Area.Kind.COMMUNITY)
-    community = _community_from(request) or (communities.first() if communities else None)
-    if community is None or not communities.filter(pk=community.pk).exists():
-        raise Http404
+    """来信来访登记表: staff register a call, a message, a letter or a visit in their community;
+    grid workers and volunteers in their own grid."""
+    places = registration_places(request.user)
+    chosen = _community_from(request)
+    if not places or (chosen is not None and all(c.pk != chosen.pk for c, _g in places)):
+        # Read-only roles see the community but may not write in it: say so before they type.
+        if chosen is not None:
+            seen = can_view_area(request.user, chosen)
+        else:
+            seen = visible_areas(request.user, Area.Kind.COMMUNITY).exists()
+        raise PermissionDenied if seen else Http404
+    community, grid = next(((c, g) for c, g in places if chosen and c.pk == chosen.pk), places[0])
+    communities = [c for c, _g in places]
     form = StaffConcernForm(request.POST or None, request.FILES or None)
-    form.set_community(community)
+    form.set_community(community, grid)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -174,7 +185,7 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "concerns/register.html",
-        {"form": form, "community": community, "communities": communities},
+        {"form": form, "community": community, "grid": grid, "communities": communities},
         status=400 if form.errors else 200,
     )
 
@@ -239,7 +250,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
     is_grid = bool(scope.roles & set(GRID_ROLES))
     return render(
-        request, "concerns/queue.html", {"page": page, "is_grid_worker": is_grid or scope.is_admin}
+        request,
+        "concerns/queue.html",
+        {
+            "page": page,
+            "is_grid_worker": is_grid or scope.is_admin,
+            "may_register": may_register(request.user),
+        },
     )
 
 
@@ -283,7 +300,12 @@ def issues(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "concerns/issues.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "may_register": may_register(request.user),
+        },
     )
 
 
@@ -404,6 +426,22 @@ ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
 }
 
 
+# What the banner says after each action succeeds.
+ACTION_DONE = {
+    "accept": gettext_lazy("Accepted. Handle it within the time limit."),
+    "visit": gettext_lazy("Site visit recorded."),
+    "settle": gettext_lazy("Settled. The resident can follow the outcome with the tracking code."),
+    "escalate": gettext_lazy("Reported to the community."),
+    "escalate_onward": gettext_lazy("Reported to the street or the department."),
+    "hand_back": gettext_lazy("Handed back to the grid."),
+    "retitle": gettext_lazy("Title changed."),
+    "merge": gettext_lazy("Issues merged."),
+    "split": gettext_lazy("Concerns split into a new issue."),
+    "move": gettext_lazy("Concern moved."),
+    "confirm": gettext_lazy("Grouping confirmed."),
+}
+
+
 @login_required
 @require_POST
 def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -417,7 +455,7 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ActionError as exc:
         messages.error(request, exc.message)
         return redirect("concerns:issue", pk=issue.pk)
-    messages.success(request, _("Done."))
+    messages.success(request, str(ACTION_DONE[action]))
     if isinstance(result, Issue):
         target = result
     if target.status == S.MERGED and target.merged_into_id:

@@ -105,6 +105,9 @@ class MeetingForm(forms.Form):
             condition |= Q(community__path__startswith=path)
         _limit(self, "venue", Venue.objects.filter(condition).select_related("community"))
         _limit(self, "topics", topics)
+        self.no_topics = not topics.exists()
+        if len(paths) == 1 and not self.is_bound:
+            self.fields["area"].initial = areas.first()
 
 
 class RescheduleForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.permissions import area_filter, scope_of
@@ -22,6 +22,15 @@ CANDIDATE_STATUSES = (Issue.Status.NEW, Issue.Status.ACCEPTED, Issue.Status.IN_P
 GRID_SPREAD_WEIGHT = 0.5
 AGE_DAYS_PER_POINT = 10
 AGE_POINTS_CAP = 6
+# 小事不出网格: a one-resident matter still in its grid is the grid worker's, not a topic.
+MIN_RESIDENTS_IN_GRID = 2
+
+
+def worth_a_topic(now: datetime) -> Q:
+    """Issues at community level or above, shared by several residents, or overdue in the grid."""
+    grid = Q(level=Issue.Level.GRID)
+    overdue = Q(status=Issue.Status.NEW, accept_due_at__lt=now) | Q(resolve_due_at__lt=now)
+    return ~grid | Q(residents_count__gte=MIN_RESIDENTS_IN_GRID) | (grid & overdue)
 
 
 @dataclass
@@ -68,6 +77,7 @@ def suggested_topics(
     issues = (
         Issue.objects.filter(area_filter(user, "community", write=True))
         .filter(status__in=CANDIDATE_STATUSES)
+        .filter(worth_a_topic(now))
         .exclude(Exists(on_open_topic))
         .select_related("community", "category")
         .order_by("community_id", "first_received_at")

@@ -318,6 +318,10 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
                 code = exc.status
             else:
+                messages.success(
+                    request,
+                    _("Draft saved. Publish the notice when the agenda is ready."),
+                )
                 return redirect("consultations:meeting", pk=meeting.pk)
         else:
             code = 400
@@ -350,7 +354,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "invited": len(people),
         "signed_in": sum(1 for p in people if p.signed_in),
         "voters_present": voters_present,
-        "quorum_met": voters_present >= meeting.quorum,
+        "quorum_set": meeting.quorum > 0,
+        "quorum_met": meeting.quorum > 0 and voters_present >= meeting.quorum,
         "statements": statements,
         "motions": motions,
         "resolutions": resolutions,

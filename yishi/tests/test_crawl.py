@@ -59,14 +59,7 @@ HTML_LANG = re.compile(r'<html[^>]*\blang="zh-hans"', re.I)
 # Failures already reported to the owning app (see /tmp/lead/qa.md): (role or "*",
 # regular expression matched against "<kind> <url>", reason).  Each is xfailed, never hidden:
 # any failure not listed here fails the test.
-KNOWN: list[tuple[str, str, str]] = [
-    (
-        "*",
-        r"^404 /concerns/register/ \(linked from /workbench/\)",
-        "concerns: the workbench panel links 'Register' for grid workers, volunteers and"
-        " organisation representatives, whose /concerns/register/ answers 404 — reported",
-    ),
-]
+KNOWN: list[tuple[str, str, str]] = []
 
 
 class _Links(HTMLParser):
