@@ -3,6 +3,7 @@ residents' evaluations. Every change goes through accountability.actions; bad in
 in the one error format and writes nothing."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -22,6 +23,8 @@ from yishi.api_auth import staff_auth
 from yishi.errors import ActionError, RateLimited
 from yishi.ratelimit import client_ip, hit
 
+# Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["action items"])
 
 
@@ -138,7 +141,7 @@ def list_items(
 
 
 @router.get("/action-items/{item_id}", response=ItemOut, auth=staff_auth, summary="One item")
-def get_item(request: HttpRequest, item_id: int) -> ActionItem:
+def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
     return _item(request, item_id)
 
 
@@ -190,7 +193,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     summary="Progress updates",
 )
 @paginate
-def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate]:
+def list_progress(request: HttpRequest, item_id: Id) -> QuerySet[ProgressUpdate]:
     item = _item(request, item_id)
     return item.progress_updates.prefetch_related("photos").order_by("created_at", "id")
 
@@ -201,7 +204,7 @@ def list_progress(request: HttpRequest, item_id: int) -> QuerySet[ProgressUpdate
     auth=staff_auth,
     summary="Report progress (the owner)",
 )
-def post_progress(request: HttpRequest, item_id: int, payload: ProgressIn) -> Status:
+def post_progress(request: HttpRequest, item_id: Id, payload: ProgressIn) -> Status:
     item = _item(request, item_id)
     return Status(201, actions.report_progress(item, actor=request.user, text=payload.text))
 
@@ -214,7 +217,7 @@ def post_progress(request: HttpRequest, item_id: int, payload: ProgressIn) -> St
 )
 def post_progress_with_photos(
     request: HttpRequest,
-    item_id: int,
+    item_id: Id,
     text: Form[str],
     photos: File[list[UploadedFile]],
 ) -> Status:
@@ -223,26 +226,26 @@ def post_progress_with_photos(
 
 
 @router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")
-def post_done(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+def post_done(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
     return actions.mark_done(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post(
     "/action-items/{item_id}/verify", response=ItemOut, auth=staff_auth, summary="Verify (验收)"
 )
-def post_verify(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+def post_verify(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
     return actions.verify_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post(
     "/action-items/{item_id}/close", response=ItemOut, auth=staff_auth, summary="Close (销号)"
 )
-def post_close(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+def post_close(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
     return actions.close_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post("/action-items/{item_id}/reopen", response=ItemOut, auth=staff_auth, summary="Reopen")
-def post_reopen(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionItem:
+def post_reopen(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
     return actions.reopen_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
@@ -253,7 +256,7 @@ def post_reopen(request: HttpRequest, item_id: int, payload: NoteIn) -> ActionIt
     summary="Residents' ratings",
 )
 @paginate
-def list_evaluations(request: HttpRequest, item_id: int) -> QuerySet[Evaluation]:
+def list_evaluations(request: HttpRequest, item_id: Id) -> QuerySet[Evaluation]:
     return _item(request, item_id).evaluations.order_by("created_at", "id")
 
 
@@ -309,7 +312,7 @@ def items_by_code(request: HttpRequest, tracking_code: str) -> list[ActionItem]:
     summary="Rate an item behind your concern (民事民评; public, by tracking code)",
 )
 def post_evaluation(
-    request: HttpRequest, tracking_code: str, item_id: int, payload: EvaluationIn
+    request: HttpRequest, tracking_code: str, item_id: Id, payload: EvaluationIn
 ) -> Status:
     """Open to residents: the tracking code of a concern behind the item is the credential
     (404 when the item is not behind that concern). Each resident rates once per round;

@@ -1,7 +1,7 @@
 """JSON API of 民事民提: submit and track concerns; list, read and handle issues (staff)."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -28,6 +28,8 @@ from places.models import Area, Building, Compound
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import ActionError
 
+# Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["concerns"])
 S = Issue.Status
 
@@ -347,7 +349,7 @@ def _detail(request: HttpRequest, issue: Issue) -> Issue:
 
 
 @router.get("/issues/{issue_id}", auth=staff_auth, response=IssueDetailOut, summary="One issue")
-def issue_detail(request: HttpRequest, issue_id: int) -> Issue:
+def issue_detail(request: HttpRequest, issue_id: Id) -> Issue:
     """The issue, its concerns (phones masked unless the caller handles it) and the open
     issues of the community that look like it, ranked by similarity."""
     return _detail(request, get_issue_for_user(request.user, issue_id))
@@ -390,18 +392,18 @@ class MoveIn(Schema):
     to: int
 
 
-def _act(request: HttpRequest, issue_id: int) -> Issue:
+def _act(request: HttpRequest, issue_id: Id) -> Issue:
     return get_issue_for_user(request.user, issue_id)
 
 
 @router.post("/issues/{issue_id}/accept", auth=staff_auth, response=IssueDetailOut)
-def accept(request: HttpRequest, issue_id: int, payload: NoteIn) -> Issue:
+def accept(request: HttpRequest, issue_id: Id, payload: NoteIn) -> Issue:
     issue = actions.accept_issue(_act(request, issue_id), actor=request.user, note=payload.note)
     return _detail(request, issue)
 
 
 @router.post("/issues/{issue_id}/site-visit", auth=staff_auth, response=IssueDetailOut)
-def site_visit(request: HttpRequest, issue_id: int, payload: VisitIn) -> Issue:
+def site_visit(request: HttpRequest, issue_id: Id, payload: VisitIn) -> Issue:
     issue = actions.record_site_visit(
         _act(request, issue_id), actor=request.user, notes=payload.notes
     )
@@ -409,7 +411,7 @@ def site_visit(request: HttpRequest, issue_id: int, payload: VisitIn) -> Issue:
 
 
 @router.post("/issues/{issue_id}/settle", auth=staff_auth, response=IssueDetailOut)
-def settle(request: HttpRequest, issue_id: int, payload: OutcomeIn) -> Issue:
+def settle(request: HttpRequest, issue_id: Id, payload: OutcomeIn) -> Issue:
     issue = actions.settle_issue(
         _act(request, issue_id), actor=request.user, outcome=payload.outcome
     )
@@ -417,7 +419,7 @@ def settle(request: HttpRequest, issue_id: int, payload: OutcomeIn) -> Issue:
 
 
 @router.post("/issues/{issue_id}/escalate", auth=staff_auth, response=IssueDetailOut)
-def escalate(request: HttpRequest, issue_id: int, payload: EscalateIn) -> Issue:
+def escalate(request: HttpRequest, issue_id: Id, payload: EscalateIn) -> Issue:
     """`to=community` from the grid; `street` or `department` (with `organisation`) from the
     community."""
     issue = _act(request, issue_id)
@@ -440,13 +442,13 @@ def escalate(request: HttpRequest, issue_id: int, payload: EscalateIn) -> Issue:
 
 
 @router.post("/issues/{issue_id}/hand-back", auth=staff_auth, response=IssueDetailOut)
-def hand_back(request: HttpRequest, issue_id: int, payload: ReasonIn) -> Issue:
+def hand_back(request: HttpRequest, issue_id: Id, payload: ReasonIn) -> Issue:
     issue = actions.hand_back(_act(request, issue_id), actor=request.user, reason=payload.reason)
     return _detail(request, issue)
 
 
 @router.post("/issues/{issue_id}/merge", auth=staff_auth, response=IssueDetailOut)
-def merge(request: HttpRequest, issue_id: int, payload: MergeIn) -> Issue:
+def merge(request: HttpRequest, issue_id: Id, payload: MergeIn) -> Issue:
     """Merge this issue into `into`; answers with the issue that remains."""
     source = _act(request, issue_id)
     into = get_issue_for_user(request.user, payload.into)
@@ -456,7 +458,7 @@ def merge(request: HttpRequest, issue_id: int, payload: MergeIn) -> Issue:
 
 
 @router.post("/issues/{issue_id}/split", auth=staff_auth, response={201: IssueDetailOut})
-def split(request: HttpRequest, issue_id: int, payload: SplitIn) -> Status:
+def split(request: HttpRequest, issue_id: Id, payload: SplitIn) -> Status:
     """Take the listed concerns out into a new issue; answers with the new issue."""
     new = actions.split_issue(
         _act(request, issue_id),
@@ -468,7 +470,7 @@ def split(request: HttpRequest, issue_id: int, payload: SplitIn) -> Status:
 
 
 @router.post("/issues/{issue_id}/move", auth=staff_auth, response=IssueDetailOut)
-def move(request: HttpRequest, issue_id: int, payload: MoveIn) -> Issue:
+def move(request: HttpRequest, issue_id: Id, payload: MoveIn) -> Issue:
     """Move one of this issue's concerns to issue `to`; answers with the target issue."""
     issue = _act(request, issue_id)
     concern = get_object_or_404(Concern, pk=payload.concern, issue=issue)

@@ -199,3 +199,9 @@ def test_overlong_input_is_a_clear_4xx(world, client, item, water_rep, issue, wa
     item.refresh_from_db()
     assert item.status == ActionItem.Status.LISTED
     assert ActionItem.objects.count() == 1
+
+
+def test_ids_beyond_the_database_range_are_a_422(world, client):
+    huge = 2**64
+    response = client.get(f"{API}/action-items/{huge}/progress", **bearer(world.staff))
+    assert response.status_code == 422 and "item_id" in response.json()["error"]["fields"]

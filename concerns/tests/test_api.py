@@ -236,3 +236,8 @@ def test_openapi_documents_the_one_style(client, world):
     assert {"area", "page", "page_size"} <= names and not names & {"community", "grid", "within"}
     building = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["ConcernIn"]
     assert "/api/v1/buildings" in building["properties"]["building"]["description"]
+
+
+def test_issue_ids_beyond_the_database_range_are_a_422(client, world):
+    response = client.get(f"/api/v1/issues/{2**64}", **bearer(world.staff))
+    assert response.status_code == 422 and "issue_id" in response.json()["error"]["fields"]
