@@ -28,7 +28,9 @@ SMS_LIMIT = 140
 
 
 def _title(subject: Any) -> str:
-    return str(getattr(subject, "title", "") or subject)[:40]
+    # A concern has no title: the start of the resident's own words (told only to them).
+    text = getattr(subject, "title", "") or getattr(subject, "content", "")[:20]
+    return str(text or subject)[:40]
 
 
 def compose(event: Event, subject: Any, recipient: Recipient) -> tuple[str, str]:
