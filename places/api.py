@@ -7,6 +7,14 @@ from places.models import Area, Building, Compound
 
 router = Router(tags=["places"])
 
+# Matches no path: an unknown area code filters everything out.
+NO_AREA = "//"
+
+
+def subtree_path(code: str) -> str:
+    """The path prefix of the area with `code` and everything under it."""
+    return Area.objects.filter(code=code).values_list("path", flat=True).first() or NO_AREA
+
 
 class AreaOut(Schema):
     code: str
@@ -21,18 +29,17 @@ def list_areas(
     request: HttpRequest,
     kind: Area.Kind | None = None,
     parent: str | None = None,
-    within: str | None = None,
+    area: str | None = None,
 ) -> QuerySet[Area]:
     """Public: the area tree in order. `kind` filters by level, `parent` by the parent's code,
-    `within` keeps the areas below the area with that code."""
+    `area` keeps the area with that code and everything under it."""
     areas = Area.objects.select_related("parent").order_by("path")
     if kind:
         areas = areas.filter(kind=kind)
     if parent:
         areas = areas.filter(parent__code=parent)
-    if within:
-        root = Area.objects.filter(code=within).values_list("path", flat=True).first()
-        areas = areas.filter(path__startswith=root).exclude(code=within) if root else areas.none()
+    if area:
+        areas = areas.filter(path__startswith=subtree_path(area))
     return areas
 
 
@@ -63,14 +70,13 @@ class BuildingOut(Schema):
 @router.get("/compounds", response=list[CompoundOut], summary="List compounds (public)")
 @paginate
 def list_compounds(
-    request: HttpRequest, within: str | None = None, q: str | None = None
+    request: HttpRequest, area: str | None = None, q: str | None = None
 ) -> QuerySet[Compound]:
-    """Public: residential compounds (小区). `within` keeps those under the area with that code
-    (a community or grid); `q` matches part of the name."""
+    """Public: residential compounds (小区). `area` keeps those in the area
+    with that code (a community or grid); `q` matches part of the name."""
     compounds = Compound.objects.select_related("grid").order_by("grid__path", "name")
-    if within:
-        root = Area.objects.filter(code=within).values_list("path", flat=True).first()
-        compounds = compounds.filter(grid__path__startswith=root) if root else compounds.none()
+    if area:
+        compounds = compounds.filter(grid__path__startswith=subtree_path(area))
     if q:
         compounds = compounds.filter(name__icontains=q)
     return compounds
@@ -79,16 +85,13 @@ def list_compounds(
 @router.get("/buildings", response=list[BuildingOut], summary="List buildings (public)")
 @paginate
 def list_buildings(
-    request: HttpRequest, compound: int | None = None, within: str | None = None
+    request: HttpRequest, compound: int | None = None, area: str | None = None
 ) -> QuerySet[Building]:
     """Public: buildings (楼栋), for the `building` field of a concern. `compound` keeps one
-    compound's buildings, `within` those under the area with that code."""
+    compound's buildings, `area` those in the area with that code."""
     buildings = Building.objects.select_related("grid", "compound__grid")
     if compound is not None:
         buildings = buildings.filter(compound_id=compound)
-    if within:
-        root = Area.objects.filter(code=within).values_list("path", flat=True).first()
-        buildings = (
-            buildings.filter(compound__grid__path__startswith=root) if root else buildings.none()
-        )
+    if area:
+        buildings = buildings.filter(compound__grid__path__startswith=subtree_path(area))
     return buildings

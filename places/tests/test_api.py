@@ -16,7 +16,7 @@ def compounds(world):
 
 
 def test_compounds_within_an_area(client, compounds):
-    items = client.get("/api/v1/compounds?within=C1").json()["items"]
+    items = client.get("/api/v1/compounds?area=C1").json()["items"]
     assert items == [
         {
             "id": compounds[0].id,
@@ -26,16 +26,16 @@ def test_compounds_within_an_area(client, compounds):
             "community": "C1",
         }
     ]
-    assert client.get("/api/v1/compounds?within=S1").json()["count"] == 2
+    assert client.get("/api/v1/compounds?area=S1").json()["count"] == 2
     assert client.get("/api/v1/compounds?q=三号").json()["items"][0]["community"] == "C2"
-    assert client.get("/api/v1/compounds?within=nowhere").json()["count"] == 0
+    assert client.get("/api/v1/compounds?area=nowhere").json()["count"] == 0
 
 
 def test_buildings_carry_their_own_grid(client, compounds, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         items = client.get(f"/api/v1/buildings?compound={compounds[0].id}").json()["items"]
     assert [(b["name"], b["grid"]) for b in items] == [("1号楼", "C1G1"), ("2号楼", "C1G2")]
-    assert client.get("/api/v1/buildings?within=C2").json()["count"] == 1
+    assert client.get("/api/v1/buildings?area=C2").json()["count"] == 1
 
 
 def test_error_answers_are_in_the_openapi_document(client):

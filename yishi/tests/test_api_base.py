@@ -16,9 +16,9 @@ def test_areas_filter_by_kind_and_parent(client, world):
     }
     grids = client.get("/api/v1/areas?parent=C1").json()["items"]
     assert [g["code"] for g in grids] == ["C1G1", "C1G2"]
-    below = client.get("/api/v1/areas?within=S1&kind=grid").json()["items"]
+    below = client.get("/api/v1/areas?area=S1&kind=grid").json()["items"]
     assert {g["code"] for g in below} == {"C1G1", "C1G2", "C2G1"}
-    assert client.get("/api/v1/areas?within=nowhere").json()["count"] == 0
+    assert client.get("/api/v1/areas?area=nowhere").json()["count"] == 0
 
 
 def test_areas_list_query_count_is_constant(client, world, django_assert_max_num_queries):
