@@ -119,7 +119,7 @@ def get_service(code: str, *, status: int = 404) -> Category:
 
 def attributes_of(category: Category) -> list[ServiceAttribute]:
     """The category's questions (prefetched by `services()`)."""
-    return list(category.open311_attributes.all())  # type: ignore[attr-defined]
+    return list(category.open311_attributes.all())
 
 
 def keywords_of(category: Category) -> str:
