@@ -7,7 +7,7 @@ app's own action functions.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -169,9 +169,14 @@ def list_action_item(
         note=_("Owner: %(owner)s; deadline %(deadline)s.")
         % {"owner": owner_organisation.name, "deadline": deadline.isoformat()},
     )
+    # The issue's clock is now the deadline agreed in public, to the end of that day.
+    due = timezone.make_aware(datetime.combine(deadline, time(23, 59, 59)))
     for issue in chosen:
         concern_actions.mark_issue_in_action(
-            issue, actor=actor, note=_("Listed as an action item: %(title)s") % {"title": title}
+            issue,
+            actor=actor,
+            note=_("Listed as an action item: %(title)s") % {"title": title},
+            due=due,
         )
     return item
 

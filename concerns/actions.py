@@ -938,15 +938,28 @@ def mark_issue_in_consultation(issue: Issue, *, actor: Any, note: str = "") -> I
 
 
 @transaction.atomic
-def mark_issue_in_action(issue: Issue, *, actor: Any, note: str = "") -> Issue:
-    """What was agreed about the issue is listed as action items (挂牌)."""
+def mark_issue_in_action(
+    issue: Issue, *, actor: Any, note: str = "", due: datetime | None = None
+) -> Issue:
+    """What was agreed about the issue is listed as action items (挂牌).
+
+    `due` is the listed item's public deadline: from now on the issue is overdue only when
+    the agreed deadline (the latest of its items) passes, not its category's time limit."""
     issue = _locked(issue)
     if issue.status == Issue.Status.MERGED:
         raise Conflict(_("This issue was merged into another."))
+    fields = []
+    if due is not None:
+        if issue.status == Issue.Status.IN_ACTION and issue.resolve_due_at:
+            due = max(due, issue.resolve_due_at)
+        issue.resolve_due_at = due
+        fields.append("resolve_due_at")
     if issue.status != Issue.Status.IN_ACTION:
         issue.status = Issue.Status.IN_ACTION
-        issue.save(update_fields=["status", "updated_at"])
+        fields.append("status")
         record(issue, "issue.in_action", actor=actor, actor_label="社区", note=note)
+    if fields:
+        issue.save(update_fields=[*fields, "updated_at"])
     return issue
 
 

@@ -478,3 +478,41 @@ def test_a_reminder_claimed_by_a_parallel_run_is_not_sent_again(world, court):
     court.save()
     later = late + timedelta(days=31)
     assert [r.kind for r in claim_due_reminders(later)] == [Reminder.Kind.OVERDUE]
+
+
+def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_company):
+    """Once listed, an issue is overdue when the agreed deadline passes, not its category's
+    seven days: a basketball court promised for next year is not late this month."""
+    from datetime import datetime, time
+    from unittest import mock
+
+    issue.resolve_due_at = timezone.now() - timedelta(days=1)
+    issue.save(update_fields=["resolve_due_at"])
+    assert issue.is_overdue
+    deadline = timezone.localdate() + timedelta(days=200)
+    actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="明年建成篮球场",
+        deadline=deadline,
+        owner_organisation=water_company,
+        issues=[issue],
+    )
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.IN_ACTION
+    assert not issue.is_overdue
+    assert timezone.localtime(issue.resolve_due_at).date() == deadline
+    # A second item with an earlier deadline does not pull the issue's deadline forward.
+    actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="先装儿童设施",
+        deadline=timezone.localdate() + timedelta(days=30),
+        owner_organisation=water_company,
+        issues=[issue],
+    )
+    issue.refresh_from_db()
+    assert timezone.localtime(issue.resolve_due_at).date() == deadline
+    later = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time(9)))
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert issue.is_overdue
