@@ -34,6 +34,10 @@ MAX_CANDIDATES = 200
 MAX_ISSUE_TERMS = 80
 
 CONCEPT_WEIGHT = 3.0
+# Concepts that say in what state a thing is, not what it is: "灯坏了" and "门禁坏了" share
+# them and are still two matters. They weigh like a word and never make a bag's core.
+MODIFIER_CONCEPTS = frozenset({"破损"})
+MODIFIER_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 BIGRAM_WEIGHT = 0.35
 
@@ -176,9 +180,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "广场舞": ("广场舞", "跳舞", "音响", "大喇叭"),
     "装修": ("装修", "施工", "电钻", "砸墙"),
     "漏水": ("漏水", "渗水", "滴水", "返水", "冒水", "水管爆", "爆管", "跑水", "淹"),
-    "楼道": ("楼道", "走廊", "楼梯间", "楼梯口", "过道", "地下室", "单元门"),
+    "楼道": ("楼道", "走廊", "楼梯间", "楼梯口", "过道", "地下室"),
+    "门禁": (
+        "门禁",
+        "门锁",
+        "单元门",
+        "防盗门",
+        "楼门",
+        "大门关不上",
+        "门关不上",
+        "关不上",
+        "刷卡",
+        "锁坏",
+    ),
     "电梯": ("电梯", "困人", "关人", "停梯"),
-    "路灯": ("路灯", "灯不亮", "照明", "黑灯瞎火", "太黑"),
+    "路灯": ("路灯", "灯不亮", "照明", "黑灯瞎火", "太黑", "楼道灯", "声控灯", "灯坏", "灯泡"),
     "供暖": ("暖气", "供暖", "供热", "不热", "地暖", "采暖"),
     "停电": ("停电", "没电", "跳闸", "断电"),
     "物业": ("物业", "保安", "门卫", "物业费", "管家"),
@@ -304,7 +320,9 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
     for concept, pattern in _CONCEPT_PATTERNS.items():
         hit = pattern.findall(clean)
         if hit:
-            weights[f"#{concept}"] += CONCEPT_WEIGHT
+            weights[f"#{concept}"] += (
+                MODIFIER_WEIGHT if concept in MODIFIER_CONCEPTS else CONCEPT_WEIGHT
+            )
             concept_forms.update(hit)
     jieba = _jieba()
     for word in jieba.lcut(clean):
@@ -346,7 +364,9 @@ def cosine(
 def core_concepts(weights: dict[str, float]) -> frozenset[str]:
     """The concepts that carry a bag: for an issue of many concerns, those named by a fair
     share of them (a stray "味道" in one of twelve water reports is not what it is about)."""
-    concepts = {k: w for k, w in weights.items() if k.startswith("#")}
+    concepts = {
+        k: w for k, w in weights.items() if k.startswith("#") and k[1:] not in MODIFIER_CONCEPTS
+    }
     if not concepts:
         return frozenset()
     top = max(concepts.values())
