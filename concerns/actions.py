@@ -415,7 +415,9 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         compound=fields["compound"],
         building=fields["building"],
         channel=fields["channel"],
-        category=fields["category"],
+        # Without a category chosen, the concern is counted under its issue's (guessed or
+        # confirmed) one, so figures by category do not fill up with "no category".
+        category_id=fields["category"].pk if fields["category"] else issue.category_id,
         urgency=fields["urgency"],
         content=fields["content"],
         reporter_name=fields["name"],

@@ -133,3 +133,13 @@ def test_staff_outside_scope_get_404_and_readonly_403(world):
         submit(world, "路灯坏了", channel=Concern.Channel.PHONE, actor=world.staff2)
     with pytest.raises(PermissionDenied):
         submit(world, "路灯坏了", channel=Concern.Channel.PHONE, actor=world.district_officer)
+
+
+def test_a_concern_without_a_category_counts_under_its_issues(world):
+    first = submit(world, "家里自来水发黄，没法用")
+    assert first.issue.category is not None
+    assert first.category == first.issue.category
+    # A category chosen by the reporter or staff is kept as it is.
+    noise = Category.objects.get(code="noise")
+    chosen = submit(world, "门口有人吵架", phone="13800138001", category=noise)
+    assert chosen.category == noise
