@@ -55,6 +55,11 @@ SIGN_IN_OPENS = timedelta(hours=6)
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def _account(actor: Any) -> Any:
+    """The staff account behind an action, or None for a resident or participant."""
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
@@ -182,7 +187,7 @@ def create_topic(
         source=Topic.Source.ISSUES if issue_list else Topic.Source.DIRECT,
         public=public,
         residents_count=residents,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_account(actor),
     )
     if issue_list:
         topic.issues.set(issue_list)
@@ -335,7 +340,7 @@ def schedule_meeting(
         venue=venue,
         place=place,
         convener=convener,
-        convened_by=actor if getattr(actor, "is_authenticated", False) else None,
+        convened_by=_account(actor),
         notice_days=notice_days,
         quorum=quorum,
         pass_rule=pass_rule,
@@ -638,7 +643,7 @@ def add_statement(
         topic=topic,
         kind=kind,
         text=text,
-        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        recorded_by=_account(actor),
     )
     record(
         meeting,
@@ -896,7 +901,7 @@ def record_resolution(
         motion=motion,
         text=text,
         target_date=target_date,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_account(actor),
     )
     resolution.responsible_organisations.set(list(organisations))
     Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(

@@ -65,6 +65,10 @@ def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str) -> Any
     return obj
 
 
+def _organisation(pk: int | None) -> Organisation | None:
+    return _lookup(Organisation.objects.all(), pk, "organisation", _("No such organisation."))
+
+
 def _code(value: str, field: str) -> str:
     """An area code from the caller; one with control characters matches nothing."""
     return actions.clean(value, field, limit=32)
@@ -405,12 +409,7 @@ def invite_participant(request: HttpRequest, meeting_id: Id, payload: Participan
         meeting,
         party=payload.party,
         name=payload.name,
-        organisation=_lookup(
-            Organisation.objects.all(),
-            payload.organisation,
-            "organisation",
-            _("No such organisation."),
-        ),
+        organisation=_organisation(payload.organisation),
         phone=payload.phone,
         may_vote=payload.may_vote,
     )
@@ -610,12 +609,7 @@ def add_field_visit(request: HttpRequest, meeting_id: Id, payload: FieldVisitIn)
         place=payload.place,
         visited_on=payload.visited_on,
         findings=payload.findings,
-        organisation=_lookup(
-            Organisation.objects.all(),
-            payload.organisation,
-            "organisation",
-            _("No such organisation."),
-        ),
+        organisation=_organisation(payload.organisation),
     )
     return Status(201, visit)
 
