@@ -28,9 +28,10 @@ def record(
     public: bool = True,
     data: dict | None = None,
 ) -> Event:
+    # Given as `subject=`, the object stays cached on the event: listeners after the commit
+    # read event.subject (its community, its title) without loading it again.
     event = Event.objects.create(
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=subject.pk,
+        subject=subject,
         verb=verb,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=actor_label,

@@ -48,3 +48,10 @@ def test_listeners_hear_only_after_commit(world, django_capture_on_commit_callba
         assert heard == []
     finally:
         event_committed.disconnect(listener)
+
+
+def test_listeners_read_the_subject_without_loading_it_again(world, django_assert_num_queries):
+    event = record(world.c1, "area.noted")
+    with django_assert_num_queries(0):
+        assert event.subject is world.c1
+    assert (event.subject_type.model_class(), event.subject_id) == (type(world.c1), world.c1.pk)
