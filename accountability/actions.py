@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accountability import permissions
+from accountability import matters, permissions
 from accountability.models import (
     ActionItem,
     Evaluation,
@@ -316,7 +316,10 @@ def close_item(
     return item
 
 
-def _reopen(item: ActionItem, *, actor: Any, actor_label: str, note: str) -> ActionItem:
+def _reopen(
+    item: ActionItem, *, actor: Any, actor_label: str, note: str, reopened: Iterable[int] = ()
+) -> ActionItem:
+    """Reopen the item and its issues (but those in `reopened`, already reopened)."""
     item.status = S.REOPENED
     item.round += 1
     item.done_at = None
@@ -337,7 +340,7 @@ def _reopen(item: ActionItem, *, actor: Any, actor_label: str, note: str) -> Act
         ]
     )
     record(item, "action_item.reopened", actor=actor, actor_label=actor_label, note=note)
-    for issue in item.issues.exclude(status=Issue.Status.MERGED):
+    for issue in item.issues.exclude(status=Issue.Status.MERGED).exclude(pk__in=list(reopened)):
         concern_actions.reopen_issue(issue, actor=actor, note=note)
     return item
 
@@ -355,6 +358,30 @@ def reopen_item(item: ActionItem, *, actor: Any, note: str) -> ActionItem:
     if not item.can_reopen():
         raise Conflict(_("Only a done or closed item can be reopened."))
     return _reopen(item, actor=actor, actor_label=COMMUNITY, note=note)
+
+
+def _rating_input(rating: str, comment: str) -> str:
+    """Check a rating and its comment before anything is read or written; the comment."""
+    if rating not in Evaluation.Rating.values:
+        raise ActionError(
+            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
+        )
+    comment = (comment or "").strip()
+    if len(comment) > 1000:
+        raise ActionError(_("Keep the comment under 1000 characters."), field="comment")
+    return comment
+
+
+def _dissatisfied_note(ratings: Any, dissatisfied: int, base: int) -> str:
+    comments = list(
+        ratings.filter(rating=Evaluation.Rating.DISSATISFIED)
+        .exclude(comment="")
+        .values_list("comment", flat=True)
+    )
+    note = _("%(n)d of %(total)d residents are dissatisfied.") % {"n": dissatisfied, "total": base}
+    if comments:
+        note += " " + _("Their comments:") + " " + "；".join(comments)
+    return note
 
 
 def find_concern(tracking_code: str) -> Concern | None:
@@ -378,13 +405,7 @@ def rate_item(
     When the dissatisfied ratings pass the community's rule (counted against every resident
     behind the item, so the outcome is already certain), the item is reopened with the
     residents' comments attached."""
-    if rating not in Evaluation.Rating.values:
-        raise ActionError(
-            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
-        )
-    comment = (comment or "").strip()
-    if len(comment) > 1000:
-        raise ActionError(_("Keep the comment under 1000 characters."), field="comment")
+    comment = _rating_input(rating, comment)
     concern = find_concern(tracking_code)
     if concern is None or not item.issues.filter(pk=concern.issue_id).exists():
         raise ActionError(
@@ -403,6 +424,7 @@ def rate_item(
         with transaction.atomic():
             evaluation = Evaluation.objects.create(
                 action_item=item,
+                issue_id=concern.issue_id,
                 concern=concern,
                 resident_key=concern.resident_key,
                 round=item.round,
@@ -422,22 +444,85 @@ def rate_item(
         data={"rating": rating},
     )
     if rating == Evaluation.Rating.DISSATISFIED and _majority_dissatisfied(item, of_expected=True):
-        comments = list(
-            Evaluation.objects.filter(
-                action_item=item, round=item.round, rating=Evaluation.Rating.DISSATISFIED
-            )
-            .exclude(comment="")
-            .values_list("comment", flat=True)
-        )
         dissatisfied, base = dissatisfied_share(item, of_expected=True)
-        note = _("%(n)d of %(total)d residents are dissatisfied.") % {
-            "n": dissatisfied,
-            "total": base,
-        }
-        if comments:
-            note += " " + _("Their comments:") + " " + "；".join(comments)
+        current = Evaluation.objects.filter(action_item=item, round=item.round)
+        note = _dissatisfied_note(current, dissatisfied, base)
         _reopen(item, actor=None, actor_label=RESIDENT, note=note)
     return evaluation
+
+
+def matter_ratings(issue: Issue, round_: int) -> Any:
+    """The residents' ratings of the issue itself in a round (not of its action items)."""
+    return Evaluation.objects.filter(issue=issue, action_item__isnull=True, round=round_)
+
+
+@transaction.atomic
+def rate_matter(
+    issue: Issue,
+    *,
+    tracking_code: str,
+    rating: str,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Evaluation:
+    """民事民评 of a matter settled (in the grid or by the community) or resolved: a resident
+    behind the issue rates it once per round, with their tracking code.
+
+    When the dissatisfied ratings pass the community's rule (counted against every resident
+    behind the issue, as for action items), the matter is reopened with the residents'
+    comments: the issue through concerns' reopen_issue, and its closed action items with it."""
+    comment = _rating_input(rating, comment)
+    concern = find_concern(tracking_code)
+    if concern is None or concern.issue_id != issue.pk:
+        raise ActionError(
+            _("This tracking code does not belong to a concern behind this matter."),
+            code="wrong_code",
+            field="tracking_code",
+        )
+    # The issue's row lock puts ratings (and the reopening they may cause) in a queue.
+    issue = Issue.objects.select_for_update().select_related("community").get(pk=issue.pk)
+    if issue.status not in matters.RATEABLE_STATUSES:
+        raise Conflict(_("This matter can be rated once it is settled."), code="not_settled")
+    round_ = matters.issue_round(issue)
+    if matters.rating_of(issue, concern.resident_key, round_) is not None:
+        raise Conflict(_("You have already rated this matter. Thank you."), code="already_rated")
+    try:
+        with transaction.atomic():
+            evaluation = Evaluation.objects.create(
+                issue=issue,
+                concern=concern,
+                resident_key=concern.resident_key,
+                round=round_,
+                rating=rating,
+                comment=comment,
+                created_at=now or timezone.now(),
+            )
+    except IntegrityError:
+        raise Conflict(
+            _("You have already rated this matter. Thank you."), code="already_rated"
+        ) from None
+    record(
+        issue,
+        "issue.rated",
+        actor_label=RESIDENT,
+        note=str(Evaluation.Rating(rating).label),
+        data={"rating": rating, "round": round_},
+    )
+    if rating == Evaluation.Rating.DISSATISFIED:
+        current = matter_ratings(issue, round_)
+        dissatisfied = current.filter(rating=Evaluation.Rating.DISSATISFIED).count()
+        base = issue.residents_count
+        percent = EvaluationRule.percent_for(issue.community)
+        if base > 0 and dissatisfied * 100 > percent * base:
+            _reopen_matter(issue, note=_dissatisfied_note(current, dissatisfied, base))
+    return evaluation
+
+
+def _reopen_matter(issue: Issue, *, note: str) -> None:
+    """The residents are not satisfied: the matter goes back to work, with its closed items."""
+    concern_actions.reopen_issue(issue, actor=None, note=note)
+    for item in issue.action_items.filter(status__in=(S.DONE, S.CLOSED)).order_by("pk"):
+        _reopen(_locked(item), actor=None, actor_label=RESIDENT, note=note, reopened=[issue.pk])
 
 
 @transaction.atomic

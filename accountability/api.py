@@ -13,10 +13,11 @@ from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from accountability import actions, permissions
+from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
 from accounts.models import Organisation, User
 from concerns.models import Concern, Issue
+from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from places.models import Area
 from yishi.api_auth import staff_auth
@@ -95,6 +96,25 @@ class EvaluationOut(Schema):
     comment: str
     round: int
     created_at: datetime
+    issue_id: int
+    action_item_id: int | None
+
+
+class MatterOut(Schema):
+    """What a resident may rate about the matter behind their tracking code."""
+
+    issue_id: int
+    title: str
+    status: str
+    outcome: str
+    round: int
+    settled: bool = Field(..., description="settled or resolved: the matter itself may be rated")
+    can_rate: bool
+    rated: bool
+    my_rating: str | None
+    items_to_rate: list[int] = Field(
+        ..., description="action items reported done that this resident has not rated yet"
+    )
 
 
 class BoardItemOut(Schema):
@@ -326,6 +346,69 @@ def post_evaluation(
         item, tracking_code=tracking_code, rating=payload.rating, comment=payload.comment
     )
     return Status(201, evaluation)
+
+
+@router.get(
+    "/concerns/{tracking_code}/matter",
+    response=MatterOut,
+    tags=["public board"],
+    summary="Whether the resident may rate their matter, by tracking code (public)",
+)
+def matter_by_code(request: HttpRequest, tracking_code: str) -> MatterOut:
+    """Public, for residents' apps: every matter settled (in the grid or by the community) or
+    resolved is rated once per round by each resident behind it (民事民评), with
+    POST /concerns/{tracking_code}/issues/{issue_id}/evaluations; action items reported done
+    are rated as before."""
+    concern = _resident_concern(request, tracking_code)
+    state = matters.state_for(concern)
+    issue = state.issue
+    return MatterOut(
+        issue_id=issue.pk,
+        title=issue.title,
+        status=issue.status,
+        outcome=issue.outcome if state.settled else "",
+        round=state.round,
+        settled=state.settled,
+        can_rate=state.can_rate,
+        rated=state.mine is not None,
+        my_rating=state.mine.rating if state.mine else None,
+        items_to_rate=[i.pk for i in state.items if i.pk not in state.rated_items],
+    )
+
+
+@router.post(
+    "/concerns/{tracking_code}/issues/{issue_id}/evaluations",
+    response={201: EvaluationOut},
+    tags=["public board"],
+    summary="Rate your settled matter (民事民评; public, by tracking code)",
+)
+def post_matter_evaluation(
+    request: HttpRequest, tracking_code: str, issue_id: Id, payload: EvaluationIn
+) -> Status:
+    """Open to residents: the tracking code of a concern of the issue is the credential (404
+    when the issue is not that concern's). Once per resident per round (409 `already_rated`);
+    409 `not_settled` before the matter is settled or resolved; attempts are rate-limited
+    (429). Staff read the ratings at GET /issues/{issue_id}/evaluations."""
+    concern = _resident_concern(request, tracking_code)
+    if concern.issue_id != issue_id:
+        raise Http404
+    evaluation = actions.rate_matter(
+        concern.issue, tracking_code=tracking_code, rating=payload.rating, comment=payload.comment
+    )
+    return Status(201, evaluation)
+
+
+@router.get(
+    "/issues/{issue_id}/evaluations",
+    response=list[EvaluationOut],
+    auth=staff_auth,
+    summary="Residents' ratings of a matter and of its action items",
+)
+@paginate
+def list_issue_evaluations(request: HttpRequest, issue_id: Id) -> QuerySet[Evaluation]:
+    """Staff who may see the issue (its community's, or its grid's; 404 otherwise)."""
+    issue = get_issue_for_user(request.user, issue_id)
+    return Evaluation.objects.filter(issue=issue).order_by("created_at", "id")
 
 
 @router.get(

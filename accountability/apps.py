@@ -21,6 +21,7 @@ class AccountabilityConfig(AppConfig):
                 "action_item.rated": _("Rated by a resident"),
                 "action_item.overdue": _("Deadline passed"),
                 "action_item.due_soon": _("Deadline approaching"),
+                "issue.rated": _("A resident rated how the matter was settled"),
                 "evaluation_rule.set": _("Evaluation rule changed"),
             }
         )

@@ -3,10 +3,12 @@ behind them and closed (销号).
 
 An action item comes from a resolution of a meeting, or from an issue that staff settle without
 a meeting. The residents who raised its issues rate it once it is done; a dissatisfied share
-above the community's rule reopens it.
+above the community's rule reopens it. Matters settled without an item (in the grid, or by the
+community) are rated the same way, as issues.
 """
 
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -232,19 +234,27 @@ class ProgressPhoto(models.Model):
 
 
 class Evaluation(models.Model):
-    """One resident's rating of a done item (民事民评), given through their tracking code."""
+    """One resident's rating (民事民评), given through their tracking code, of a matter done:
+    an action item reported done, or a matter settled in the grid or by the community
+    (an issue settled or resolved). One per resident per round: reopening asks again."""
 
     class Rating(models.TextChoices):
         SATISFIED = "satisfied", _("Satisfied")  # 满意
         BASICALLY = "basically", _("Basically satisfied")  # 基本满意
         DISSATISFIED = "dissatisfied", _("Dissatisfied")  # 不满意
 
+    # The matter rated: always the issue of the resident's concern; with an action item when
+    # the rating is of that item (its round), without one when it is of the issue itself.
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="evaluations"
+    )
     action_item = models.ForeignKey(
-        ActionItem, on_delete=models.CASCADE, related_name="evaluations"
+        ActionItem, null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations"
     )
     # The concern whose tracking code was used; resident_key makes it one rating per person.
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="evaluations")
     resident_key = models.CharField(max_length=64, editable=False)
+    # The item's round, or the issue's (1 + the times it was reopened) for a matter rating.
     round = models.PositiveSmallIntegerField(default=1)
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)
@@ -257,11 +267,25 @@ class Evaluation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["action_item", "resident_key", "round"], name="evaluation_once_per_resident"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["issue", "resident_key", "round"],
+                condition=models.Q(action_item__isnull=True),
+                name="evaluation_once_per_matter",
+            ),
         ]
+        indexes = [models.Index(fields=["issue", "round"])]
 
     def __str__(self) -> str:
-        return f"{self.action_item_id}: {self.rating}"
+        return f"{self.action_item_id or self.issue_id}: {self.rating}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A rating is always about the issue of the concern whose code was used.
+        if self.issue_id is None and self.concern_id is not None:
+            self.issue_id = Concern.objects.values_list("issue_id", flat=True).get(
+                pk=self.concern_id
+            )
+        super().save(*args, **kwargs)
 
 
 class EvaluationRule(models.Model):

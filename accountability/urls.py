@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
     path("board/<str:code>/", views.board, name="board"),
     path("rule/<str:code>/", views.set_rule, name="rule"),
+    path("rate/<str:code>/", views.rate, name="rate"),
     path("story/", views.story_lookup, name="story_lookup"),
     path("story/code/<str:code>/", views.story_by_code, name="story_code"),
     path("story/<str:kind>/<int:pk>/", views.story, name="story"),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
-from accountability import actions, permissions
+from accountability import actions, matters, permissions
 from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, get_start
@@ -466,3 +466,79 @@ def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         "accountability/story.html",
         {"story": build_story(start, public=public), "to_rate": [], "start": start},
     )
+
+
+# ---- 民事民评 on the resident's tracking page (concerns' /concerns/t/<code>/ loads the box)
+
+
+def _box(request: HttpRequest, concern: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "state": matters.state_for(concern),
+        "code": concern.tracking_code,
+        "form": RatingForm(),
+        **extra,
+    }
+
+
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The rating box behind a tracking code: the matter once settled or resolved, and its
+    action items awaiting ratings. htmx loads it into the tracking page and posts back into
+    it; without JavaScript it is a page of its own and a plain form POST that returns to the
+    tracking page."""
+    if request.method not in ("GET", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
+    concern = actions.find_concern(code)
+    if concern is None:
+        raise Http404
+    htmx = bool(getattr(request, "htmx", False))
+    template = "accountability/_rate_box.html" if htmx else "accountability/rate.html"
+    if request.method == "GET":
+        return render(request, template, _box(request, concern))
+    wait = hit(f"rate:{client_ip(request)}", 30, 60)
+    if wait:
+        context = _box(request, concern, error=_("Too many attempts. Wait a minute and try again."))
+        return render(request, template, context, status=200 if htmx else 429)
+    form = RatingForm(request.POST)
+    target: Any
+    if request.POST.get("item"):
+        target = ActionItem.objects.filter(
+            pk=_positive(request.POST["item"]), issues=concern.issue_id
+        ).first()
+        rate_it: Any = actions.rate_item
+    else:
+        target = Issue.objects.filter(pk=_positive(request.POST.get("issue", ""))).first()
+        if target is not None and target.pk != concern.issue_id:
+            target = None  # a code rates only its own matter
+        rate_it = actions.rate_matter
+    if target is None:
+        raise Http404
+    error = None
+    status = 400
+    if form.is_valid():
+        try:
+            rate_it(
+                target,
+                tracking_code=concern.tracking_code,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ActionError as exc:
+            error, status = exc.message, exc.status
+        else:
+            if not htmx:
+                messages.success(request, _("Thank you: your rating is recorded."))
+                return redirect("concerns:track_code", code=concern.tracking_code)
+            return render(request, template, _box(request, concern, thanks=True))
+    else:
+        error = _("Choose a rating.")
+    context = _box(request, concern, error=error, form=form)
+    # htmx swaps only successful responses: the message goes inside the box.
+    return render(request, template, context, status=200 if htmx else status)
+
+
+def _positive(value: str) -> int:
+    """A database id from a form field; 0 (matching nothing) for anything else."""
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 18:
+        return 0
+    return int(value)

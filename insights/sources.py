@@ -48,9 +48,11 @@ def meetings_in(scope: Scope) -> QuerySet[Meeting]:
 
 
 def rating_counts(scope: Scope, period: Period) -> dict[str, int]:
-    """Ratings given in the period about action items of the area (for 满意率)."""
+    """Ratings residents gave in the period about matters of the area (for 满意率): of its
+    action items and of its issues settled in the grid or by the community, each counted by
+    the issue of the concern rated (the issue's grid, for a grid)."""
     ratings = Evaluation.objects.filter(
-        _in(period, "created_at"), action_item__in=action_items_in(scope)
+        _in(period, "created_at"), scope.where("issue__community", "issue__grid")
     )
     return ratings.aggregate(
         rated=Count("pk"), satisfied=Count("pk", filter=Q(rating__in=POSITIVE_RATINGS))
