@@ -20,30 +20,25 @@ from consultations.models import Meeting, Participant, Resolution, Topic
 from places.models import Area
 from timeline.models import Event
 
-# Steps of earlier objects residents (and a meeting's participants) are told of (反馈). The
-# others are internal (grouping, retitling…) or told through a later object's own event (the
-# item's listing and reopening).
+# The few steps a resident is told of by SMS (反馈), one message each: their concern received
+# (with its tracking code), accepted, the notice of a meeting whose agenda has their matter,
+# the meeting's public result, the item listed for it (挂牌) and the matter settled or
+# resolved, with the invitation to rate it (请评价). Every other step stays on their tracking
+# page; a later object's step is told through its own event (the item's listing).
 RESIDENT_VERBS = {
     "concern.received",
     "issue.accepted",
-    "issue.site_visit",
     "issue.settled",
-    "issue.escalated",
-    "issue.in_consultation",
     "issue.resolved",
-    "topic.shelved",
     "meeting.announced",
     "meeting.published",
-    "resolution.recorded",
 }
-# Action item events residents hear of (public steps of their matter).
-RESIDENT_ITEM_VERBS = {
-    "action_item.listed",
-    "action_item.progress",
-    "action_item.done",
-    "action_item.closed",
-    "action_item.reopened",
-}
+# What a meeting's participants are told of: its notice, its resolutions and its result.
+PARTICIPANT_VERBS = {"meeting.announced", "meeting.published", "resolution.recorded"}
+# Steps of earlier objects anyone is told of (the rest cost no query at all).
+TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
+# Action item events residents hear of: its listing only (its closing resolves the issue).
+RESIDENT_ITEM_VERBS = {"action_item.listed"}
 # Action item events the owner hears of.
 OWNER_ITEM_VERBS = {
     "action_item.listed",
@@ -69,6 +64,9 @@ class Recipient:
     user: User | None = None
     phone: str = ""
     tracking_code: str = ""
+    # The start of the resident's own words: a message names their matter with these, never
+    # with the issue's title (which may be another resident's words).
+    words: str = ""
     roles: set[str] = field(default_factory=set)
 
 
@@ -91,7 +89,7 @@ def residents_of(issues: Iterable[Issue], *, concern: Concern | None = None) -> 
         concerns = list(
             Concern.objects.filter(issue_id__in=ids)
             .exclude(phone="")
-            .only("tracking_code", "phone", "resident_key", "received_at")
+            .only("tracking_code", "phone", "resident_key", "received_at", "content")
             .order_by("-received_at", "-id")
         )
     people: dict[str, Recipient] = {}
@@ -100,7 +98,9 @@ def residents_of(issues: Iterable[Issue], *, concern: Concern | None = None) -> 
             continue
         key = f"resident:{c.resident_key}"
         if key not in people:
-            people[key] = Recipient(key, phone=c.phone, tracking_code=c.tracking_code)
+            people[key] = Recipient(
+                key, phone=c.phone, tracking_code=c.tracking_code, words=c.content[:80]
+            )
     return list(people.values())
 
 
@@ -151,29 +151,30 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     Internal steps are recognised from the verb and the subject's type alone (content types
     are cached), so they cost no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    told = event.public and event.verb in RESIDENT_VERBS
+    told = event.public and event.verb in TOLD_VERBS
     if model is not ActionItem and not told:
         return [], None
     subject = event.subject
     if subject is None:
         return [], None
     people: list[Recipient] = []
+    residents = event.verb in RESIDENT_VERBS
+    participants = event.verb in PARTICIPANT_VERBS
     if isinstance(subject, ActionItem):
         people = _item_recipients(event, subject)
-    elif not event.public or event.verb not in RESIDENT_VERBS:
-        people = []  # internal steps, or steps told through a later object's event
     elif isinstance(subject, Issue):
         people = residents_of([subject])
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
-    elif isinstance(subject, Topic):
-        people = residents_of(subject.issues.all()) if subject.public else []
     elif isinstance(subject, Meeting):
         if subject.is_public:
-            issues = Issue.objects.filter(topics__meetings=subject).distinct()
-            people = residents_of(issues) + participants_of(subject)
-    elif isinstance(subject, Resolution):
-        people = residents_of(subject.topic.issues.all()) + participants_of(subject.meeting)
+            if residents:
+                issues = Issue.objects.filter(topics__meetings=subject).distinct()
+                people = residents_of(issues)
+            if participants:
+                people += participants_of(subject)
+    elif isinstance(subject, Resolution) and participants:
+        people = participants_of(subject.meeting)
     # One recipient per person, the actor left out.
     unique: dict[str, Recipient] = {}
     for person in people:
@@ -187,9 +188,10 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
 
 
 def link_for(subject: Any, recipient: Recipient) -> str:
-    """Where the message points: residents to their story page, staff to the object."""
+    """Where the message points: residents to their tracking page (status, story and the
+    rating box), staff to the object."""
     if recipient.tracking_code:
-        return _url("accountability:story_code", recipient.tracking_code)
+        return _url("concerns:track_code", recipient.tracking_code)
     if isinstance(subject, ActionItem):
         return _url("accountability:item", subject.pk)
     kind = {Issue: "issue", Topic: "topic", Meeting: "meeting", Resolution: "resolution"}.get(

@@ -6,6 +6,7 @@ channel) and each is claimed before it is sent, so nobody gets a message twice.
 """
 
 import logging
+import re
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -24,30 +25,112 @@ from timeline.models import Event
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
-SMS_LIMIT = 140
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters of `text` on one line; a text cut short ends with "…", and
+    is cut between words (jieba's), not inside one."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    import jieba
+
+    jieba.setLogLevel(60)
+    kept = ""
+    for word in jieba.cut(text):
+        if len(kept) + len(word) > limit - 1:
+            break
+        kept += word
+    # A single word longer than the room left (a long number, a URL) is cut where it must be.
+    kept = (kept or text[: limit - 1]).rstrip(' ，,、；;：:（(“"')
+    return kept + "…"
 
 
 def _title(subject: Any) -> str:
     # A concern has no title: the start of the resident's own words (told only to them).
-    text = getattr(subject, "title", "") or getattr(subject, "content", "")[:20]
-    return str(text or subject)[:40]
+    text = getattr(subject, "title", "") or getattr(subject, "content", "")
+    return cut(str(text or subject), 40)
 
 
-def compose(event: Event, subject: Any, recipient: Recipient) -> tuple[str, str]:
+def _own_words(recipient: Recipient, subject: Any) -> str:
+    """How a message names the resident's matter: their own words, cut short, long digit
+    runs (phone or ID numbers) left out."""
+    words = recipient.words or getattr(subject, "content", "")
+    return cut(re.sub(r"\d{7,}", "…", words), 16)
+
+
+def site_link(path: str) -> str:
+    """A link a phone can open: the path behind settings.SITE_URL (e.g. https://yishi.example.cn)."""
+    if not path:
+        return ""
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -> str:
+    """The SMS of one of the few steps residents are told of (audiences.RESIDENT_VERBS and
+    the item's listing): their own words, their own code, nobody else's data."""
+    values = {
+        "words": _own_words(recipient, subject),
+        "code": recipient.tracking_code,
+        "link": site_link(link),
+    }
+    verb = event.verb
+    if verb == "concern.received":
+        text = _(
+            "We have received your concern “%(words)s”. Your tracking code is %(code)s: "
+            "follow it at %(link)s"
+        )
+    elif verb == "issue.accepted":
+        text = _("Your concern “%(words)s” (%(code)s) has been accepted and is being handled.")
+    elif verb == "meeting.announced":
+        starts = timezone.localtime(subject.starts_at)
+        values |= {
+            "meeting": cut(subject.title, 24),
+            "when": f"{starts:%Y-%m-%d %H:%M}",
+            "where": cut(subject.where, 20),
+        }
+        text = _(
+            "Your concern “%(words)s” (%(code)s) is on the agenda of “%(meeting)s”, "
+            "%(when)s at %(where)s. You are welcome to take part."
+        )
+    elif verb == "meeting.published":
+        values["meeting"] = cut(subject.title, 24)
+        text = _(
+            "The result of “%(meeting)s”, which discussed your concern “%(words)s”, is "
+            "published: %(link)s"
+        )
+    elif verb == "action_item.listed":
+        values |= {
+            "item": cut(subject.title, 24),
+            "owner": cut(subject.owner_organisation.name, 16),
+            "deadline": subject.deadline.isoformat(),
+        }
+        text = _(
+            "For your concern “%(words)s” (%(code)s) this is publicly listed: “%(item)s”, "
+            "by %(owner)s, to be done by %(deadline)s."
+        )
+    elif verb in ("issue.settled", "issue.resolved"):
+        outcome = cut(event.note or getattr(subject, "outcome", ""), 30)
+        values["outcome"] = outcome.rstrip("。.！!；;")
+        text = _(
+            "Your concern “%(words)s” (%(code)s) is settled: %(outcome)s. Please rate how it "
+            "was handled (satisfied, basically satisfied or dissatisfied): %(link)s"
+        )
+    else:  # not told to residents by SMS; kept for a verb added without a text
+        text = _("Your concern “%(words)s” (%(code)s): %(label)s.")
+        values["label"] = event.label
+    return text % values
+
+
+def compose(event: Event, subject: Any, recipient: Recipient, link: str = "") -> tuple[str, str]:
     """(subject line, body) of the message; no other person's data in either."""
     title = _title(subject)
     label = event.label
     line = "【{}】{}：{}".format(_("Yishi"), title, label)
-    note = (event.note or "").strip()
     if recipient.tracking_code:
-        body = _("Your concern %(code)s: %(title)s — %(label)s.") % {
-            "code": recipient.tracking_code,
-            "title": title,
-            "label": label,
-        }
-        if note:
-            body += " " + note[:60]
-        return line, body[:SMS_LIMIT]
+        line = "【{}】{}".format(_("Yishi"), label)
+        return line, resident_text(event, subject, recipient, link)
+    note = (event.note or "").strip()
     body = f"{title}：{label}"
     if note:
         body += f"\n{note}"
@@ -67,8 +150,8 @@ def plan_deliveries(event: Event) -> list[Delivery]:
     modes = _email_modes(recipients)
     rows: list[Delivery] = []
     for person in recipients:
-        line, body = compose(event, subject, person)
         url = link_for(subject, person)
+        line, body = compose(event, subject, person, url)
         common = {"event": event, "recipient_key": person.key, "subject": line, "url": url}
         if person.user is not None:
             rows.append(Delivery(channel=C.IN_APP, user=person.user, body=body, **common))

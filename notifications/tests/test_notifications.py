@@ -71,16 +71,14 @@ def test_nothing_is_sent_before_commit_nor_when_rolled_back(world, owner, transa
 def test_one_message_per_person_per_event_even_if_heard_twice(
     world, owner, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        item, issue = list_item(world, owner)
+    issue = make_issue(world.c1, "自来水发黄", residents=3)
     # The same resident with a second concern is told once.
     first = issue.concerns.order_by("id").first()
     twin = issue.concerns.order_by("id").last()
     twin.resident_key = first.resident_key
     twin.save()
     with django_capture_on_commit_callbacks(execute=True):
-        actions.report_progress(item, actor=owner, text="开始冲洗")
-    event = Event.objects.get(verb="action_item.progress")
+        event = record(issue, "issue.accepted", actor_label="社区")
     assert Delivery.objects.filter(event=event, channel="sms").count() == 2
     sent = len(MemorySender.outbox)
     assert deliver_event(event) == 0  # heard again: nothing new

@@ -1,0 +1,188 @@
+"""Story 1, told by text message: twelve households of 金城蓝湾二期 report yellow water, and
+each hears of their matter six times, from receipt to the matter resolved — no more.
+
+received (with the tracking code) → accepted → the meeting's notice → its public result →
+the item listed (owner, deadline) → resolved, with the invitation to rate (请评价) and the
+link to the tracking page. The site visit, the escalation, the consultation, the resolution
+recorded, progress, done and closing stay on the tracking page."""
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accountability import actions as items
+from accounts.models import Organisation, Role
+from concerns import actions as concerns
+from concerns.models import Concern, Issue
+from conftest import make_user
+from consultations import actions as consult
+from consultations.models import Meeting, Participant
+from notifications.models import Delivery
+from notifications.sms import MemorySender
+from places.models import Area, Compound
+
+C = Concern.Channel
+HOUSEHOLDS = [
+    ("1号楼", "13995010001", C.PHONE, "家里自来水发黄，没法做饭"),
+    ("2号楼", "13995010002", C.WECHAT, "水龙头放出来是黄水，好几天了"),
+    ("3号楼", "13995010003", C.GRID_PHONE, "水黄黄的，孩子不敢喝"),
+    ("4号楼", "13995010004", C.PHONE, "自来水颜色不对，像铁锈水"),
+    ("5号楼", "13995010005", C.WECHAT, "我们楼的水又黄了！！烧开有黄渣"),
+    ("6号楼", "13995010006", C.GRID_PHONE, "早上开龙头出来的水发黄，有味道"),
+    ("7号楼", "13995010007", C.PHONE, "二期自来水浑浊发黄，希望社区管管"),
+    ("8号楼", "13995010008", C.WECHAT, "水质太差，净水器滤芯一周就黄了"),
+    ("9号楼", "13995010009", C.GRID_PHONE, "家里的水发黄，能不能喝啊"),
+    ("10号楼", "13995010010", C.PHONE, "自来水出黄水，物业送检说正常可还是黄"),
+    ("11号楼", "13995010011", C.WECHAT, "11号楼水管里流出来的是黄水"),
+    ("12号楼", "13995010012", C.GRID_PHONE, "顶楼水最黄，楼顶水箱是不是脏了"),
+]
+REPRESENTATIVE = "13800001111"
+
+
+@pytest.fixture(autouse=True)
+def _sms(settings):
+    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    settings.SITE_URL = "https://yishi.example.cn"
+    settings.LANGUAGE_CODE = "zh-hans"
+    MemorySender.outbox = []
+
+
+def test_story_1_each_resident_gets_six_meaningful_messages(
+    demo, django_capture_on_commit_callbacks
+):
+    from accounts.models import User
+
+    community = Area.objects.get(code="640106001001")
+    phase2 = Compound.objects.get(grid__parent=community, name="金城蓝湾二期")
+    staff = User.objects.get(username="staff_jclw")
+    grid_worker = User.objects.get(username="grid_jclw")
+    secretary = User.objects.get(username="secretary_jclw")
+    water = Organisation.objects.create(name="金凤区自来水公司", kind=Organisation.Kind.UTILITY)
+    water_rep = make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        # 民事民提: twelve households, by phone, WeChat and the grid phone.
+        codes = {}
+        for building, phone, channel, text in HOUSEHOLDS:
+            concern = concerns.submit_concern(
+                community=community,
+                content=text,
+                channel=channel,
+                phone=phone,
+                building=phase2.buildings.get(name=building),
+                actor=grid_worker if channel == C.GRID_PHONE else staff,
+            )
+            codes[phone] = concern.tracking_code
+        issue = Issue.objects.get(concerns__tracking_code=codes["13995010001"])
+        assert issue.residents_count == 12
+        # The grid accepts it, looks, and sends it up: it needs several parties.
+        concerns.accept_issue(issue, actor=grid_worker)
+        concerns.record_site_visit(issue, actor=grid_worker, notes="物业送检正常，冲洗后仍发黄")
+        concerns.escalate_to_community(issue, actor=grid_worker, reason="需多方协商")
+
+        # 民事民议/民决: a topic, the meeting announced, held, decided, its result published.
+        topic = consult.create_topic(staff, title="二期自来水发黄怎么办", issues=[issue])
+        meeting = consult.schedule_meeting(
+            staff,
+            area=community,
+            title="二期自来水发黄协商议事会",
+            form=Meeting.Form.COUNCIL,
+            starts_at=timezone.now() + timedelta(hours=1),
+            place="社区议事厅",
+            notice_days=0,
+            quorum=1,
+            topics=[topic],
+        )
+        consult.publish_notice(staff, meeting)
+        representative = consult.invite_participant(
+            staff, meeting, party=Participant.Party.RESIDENT, name="居民代表", phone=REPRESENTATIVE
+        )
+        consult.sign_in_with_code(meeting, representative.sign_in_code)
+        meeting.refresh_from_db()
+        resolution = consult.record_resolution(
+            staff,
+            meeting,
+            topic=topic,
+            text="冲洗二次供水管道和楼顶水箱",
+            organisations=[water],
+            target_date=timezone.localdate() + timedelta(days=30),
+        )
+        consult.close_meeting(staff, meeting)
+        consult.publish_result(staff, meeting)
+
+        # 民事民办: listed, carried out, verified and closed; the issue is resolved.
+        item = items.list_action_item(
+            actor=staff,
+            community=community,
+            title="冲洗二次供水管道和楼顶水箱",
+            deadline=resolution.target_date,
+            owner_organisation=water,
+            resolution=resolution,
+        )
+        items.report_progress(item, actor=water_rep, text="已冲洗1-6号楼管道")
+        items.mark_done(item, actor=water_rep, note="水质检测正常")
+        items.verify_item(item, actor=staff, note="现场取样验收")
+        items.close_item(item, actor=secretary, note="销号")
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.RESOLVED
+
+    # Exactly six messages each, one per step that matters to them.
+    expected = [
+        "concern.received",
+        "issue.accepted",
+        "meeting.announced",
+        "meeting.published",
+        "action_item.listed",
+        "issue.resolved",
+    ]
+    sent = Counter(phone for phone, _text in MemorySender.outbox)
+    for phone, code in codes.items():
+        assert sent[phone] == 6, phone
+        verbs = list(
+            Delivery.objects.filter(address=phone, channel=Delivery.Channel.SMS)
+            .order_by("id")
+            .values_list("event__verb", flat=True)
+        )
+        assert verbs == expected, phone
+        texts = [text for to, text in MemorySender.outbox if to == phone]
+        received, accepted, notice, result, listed, resolved = texts
+        assert code in received and "“" in received
+        assert "收到" in received
+        assert "受理" in accepted
+        assert "二期自来水发黄协商议事会" in notice and "社区议事厅" in notice
+        assert "公示" in result
+        assert "金凤区自来水公司" in listed and resolution.target_date.isoformat() in listed
+        assert "请" in resolved and "评价" in resolved
+        assert f"https://yishi.example.cn/concerns/t/{code}/" in resolved
+        # Nobody else's data: no other phone number, no other tracking code, no name.
+        for other_phone, other_code in codes.items():
+            if other_phone != phone:
+                assert all(other_code not in t and other_phone not in t for t in texts)
+        assert all(phone not in t and "居民代表" not in t for t in texts)
+    # The resident representative heard as a participant (notice, resolution, result).
+    assert sent[REPRESENTATIVE] == 3
+    # Nothing else went to anyone by SMS.
+    assert sum(sent.values()) == 12 * 6 + 3
+
+
+def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        concern = concerns.submit_concern(
+            community=world.c1,
+            content="小区东门的路灯已经坏了整整两个星期晚上出门特别不安全希望尽快修好",
+            channel=C.WEB,
+            phone="13912340000",
+        )
+    [(phone, text)] = MemorySender.outbox
+    assert phone == "13912340000"
+    assert concern.tracking_code in text
+    assert text.split("http")[0].count(concern.tracking_code) == 1  # not again as a "title"
+    assert str(concern.get_channel_display()) not in text  # the channel is not a note
+    words = text.split("“")[1].split("”")[0]
+    assert words.endswith("…")
+    assert "小区东门的路灯".startswith(words[:7]) or words.startswith("小区东门")
+    assert "https://yishi.example.cn/concerns/t/" in text
