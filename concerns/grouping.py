@@ -46,6 +46,7 @@ SPECIFIC_WEIGHT = 4.0
 CONCEPT_WEIGHT = 3.0
 MODIFIER_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
+EXTRA_MATTER_FACTOR = 0.8
 BIGRAM_WEIGHT = 0.35
 
 
@@ -60,7 +61,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "水质": (
         "发黄",
         "黄水",
-        "水.{0,4}黄",
+        "水.{0,7}黄",
         "黄.{0,3}水",
         "水.{0,4}(?:浑|混|锈|脏|腥|怪味|异味|有味|味道|颜色|色不对)",
         "(?:浑|混|锈|脏|红褐|褐色|黄色)的?水",
@@ -154,6 +155,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "窜出",
         "飙车",
         "赛车",
+        "投胎",
+        "不要命",
         "嗖嗖",
         "速度.{0,2}(?:快|太快|吓人)",
         "行驶.{0,2}(?:过快|快)",
@@ -176,7 +179,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "挪走",
         "不挪",
         "地锁",
-        "车.{0,4}停",
+        "车.{0,6}停",
         "停.{0,2}(?:马路|路边)",
     ),
     "充电": ("充电", "飞线", "拉电线", "私拉", "拉线", "电线", "推进电梯"),
@@ -352,10 +355,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "门禁": (
         "门禁",
         "门锁",
-        "单元门",
+        "单元门(?!口)",
         "防盗门",
         "电子锁",
-        "楼门",
+        "楼门(?!口)",
         "(?<!电梯)门.{0,3}关不(?:上|严)",
         "刷卡",
         "锁坏",
@@ -457,12 +460,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "缺少": (
         "缺少",
         "缺乏",
-        "都没有",
         "一个.{0,6}都没有",
-        "没有.{0,4}(?:地方|场地)",
+        "没有.{0,3}(?:地方|场地|球场)",
         "没地方",
-        "建议.{0,6}(?:建|装|修|加)",
-        "(?:能不能|可不可以|希望).{0,6}(?:建|装点|增|加|修个)",
+        "(?:建议|希望|能不能|可不可以).{0,8}(?:建|装点|增|加几|修个)",
         "增设",
         "新建",
         "建个",
@@ -490,7 +491,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 SPECIFIC_CONCEPTS = frozenset(
     _words(
         "超速 停车 充电 被盗 广场舞 娱乐场所 装修 广告屏 设备噪音 生活噪音 烧烤 宠物医院 养殖 "
-        "鼠害 倾倒 保洁 出店经营 流动摊贩 晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车"
+        "鼠害 倾倒 保洁 出店经营 流动摊贩 晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车 纠纷"
     )
 )
 MODIFIER_CONCEPTS = frozenset(_words("噪音 卫生 安全隐患 破损 缺少 物业 楼道 商铺"))
@@ -718,6 +719,7 @@ def _conflict(ca: frozenset[str], cb: frozenset[str]) -> bool:
 
 _FAMILY_KEYS = tuple(frozenset(f"#{c}" for c in family) for family in FAMILIES)
 _MODIFIER_KEYS = frozenset(f"#{c}" for c in MODIFIER_CONCEPTS)
+_SPECIFIC_KEYS = frozenset(f"#{c}" for c in SPECIFIC_CONCEPTS)
 
 
 def similarity(
@@ -749,6 +751,10 @@ def similarity(
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
             score *= 0.85
+        elif (ca ^ cb) & _SPECIFIC_KEYS:
+            # One names a matter of its own on top of the other's subject (电梯 + 广告屏,
+            # 下水道 + 老鼠, 车位 + 纠纷): not the same matter unless the words agree too.
+            score = min(score, 0.5 * base + 0.25) * EXTRA_MATTER_FACTOR
         return score
     if _conflict(named_a, named_b):
         return base * 0.5
