@@ -9,7 +9,7 @@ the database. Pairwise precision: of the pairs put in one issue, the share that 
 matter; recall: of the pairs that are one matter, the share put in one issue.
 
 Print the figures and the mistakes:  .venv/bin/python concerns/tests/test_grouping_realistic.py
-(add `--heldout` for the held-out set, `-v` to list every wrong join and split).
+(`--heldout` or `--late` for a held-out set, `--all` for the three, `-v` to list every wrong join and split).
 """
 
 import random
@@ -202,8 +202,10 @@ def test_the_same_words_about_another_matter_stay_apart(a, b):
 
 def main(argv: list[str]) -> None:
     names = ["grouping_heldout.txt"] if "--heldout" in argv else ["grouping_tuning.txt"]
-    if "--both" in argv:
-        names = ["grouping_tuning.txt", "grouping_heldout.txt"]
+    if "--late" in argv:
+        names = ["grouping_heldout_late.txt"]
+    if "--all" in argv:
+        names = ["grouping_tuning.txt", "grouping_heldout.txt", "grouping_heldout_late.txt"]
     for name in names:
         f = evaluate(name)
         print(
