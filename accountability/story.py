@@ -14,7 +14,7 @@ from django.db.models import Model, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from accountability import permissions
+from accountability import matters, permissions
 from accountability.models import ActionItem, Evaluation
 from accounts.permissions import can_view_area, scope_of
 from concerns.models import Concern, Issue
@@ -52,7 +52,7 @@ class StoryEvent:
 
 @dataclass
 class ItemRatings:
-    item: ActionItem
+    item: ActionItem | Issue  # an action item, or a matter settled without one
     counts: dict[str, int]
     total: int
     last_rated_at: Any
@@ -169,7 +169,7 @@ def build_story(start: Model, *, public: bool) -> Story:
         .select_related("owner_organisation", "community")
         .order_by("listed_at")
     )
-    ratings = _ratings(item_list, public=public)
+    ratings = _ratings(item_list, public=public) + _matter_ratings(issue_list)
 
     subjects: list[Model] = [*issue_list, *topic_list, *meeting_list, *resolution_list]
     subjects += item_list
@@ -180,8 +180,8 @@ def build_story(start: Model, *, public: bool) -> Story:
     titles = {(type(s), s.pk): _title(s) for s in subjects}
     events = []
     for event in events_for(subjects, public_only=public):
-        if event.verb == "action_item.rated":
-            continue  # one line per item below, not one per resident
+        if event.verb in ("action_item.rated", "issue.rated"):
+            continue  # one line per item or matter below, not one per resident
         model = event.subject_type.model_class()
         events.append(
             StoryEvent(
@@ -198,7 +198,7 @@ def build_story(start: Model, *, public: bool) -> Story:
         events.append(
             StoryEvent(
                 when=r.last_rated_at,
-                kind=str(KIND_LABELS[ActionItem]),
+                kind=str(KIND_LABELS[type(r.item)]),
                 title=r.item.title,
                 label=str(_("Rated by residents")),
                 note=summary,
@@ -231,22 +231,42 @@ def _title(obj: Model) -> str:
 def _ratings(items: list[ActionItem], *, public: bool) -> list[ItemRatings]:
     by_item: dict[int, list[Evaluation]] = {}
     for evaluation in Evaluation.objects.filter(action_item__in=items).order_by("created_at"):
-        by_item.setdefault(evaluation.action_item_id, []).append(evaluation)
+        if evaluation.action_item_id is not None:
+            by_item.setdefault(evaluation.action_item_id, []).append(evaluation)
     result = []
     for item in items:
         rows = [e for e in by_item.get(item.pk, []) if e.round == item.round]
         if not rows:
             continue
-        counts = Counter(e.rating for e in rows)
-        result.append(
-            ItemRatings(
-                item=item,
-                counts={
-                    str(label): counts.get(value, 0) for value, label in Evaluation.Rating.choices
-                },
-                total=len(rows),
-                last_rated_at=max(e.created_at for e in rows),
-                comments=[e.comment for e in rows if e.comment],
-            )
-        )
+        result.append(_summary(item, rows))
     return result
+
+
+def _matter_ratings(issues: list[Issue]) -> list[ItemRatings]:
+    """Ratings of matters settled without an item (or resolved), in each one's current round."""
+    settled = [i for i in issues if i.status in matters.RATEABLE_STATUSES]
+    if not settled:
+        return []
+    rows = list(
+        Evaluation.objects.filter(issue__in=settled, action_item__isnull=True).order_by(
+            "created_at"
+        )
+    )
+    result = []
+    for issue in settled:
+        round_ = matters.issue_round(issue)
+        mine = [e for e in rows if e.issue_id == issue.pk and e.round == round_]
+        if mine:
+            result.append(_summary(issue, mine))
+    return result
+
+
+def _summary(subject: ActionItem | Issue, rows: list[Evaluation]) -> ItemRatings:
+    counts = Counter(e.rating for e in rows)
+    return ItemRatings(
+        item=subject,
+        counts={str(label): counts.get(value, 0) for value, label in Evaluation.Rating.choices},
+        total=len(rows),
+        last_rated_at=max(e.created_at for e in rows),
+        comments=[e.comment for e in rows if e.comment],
+    )

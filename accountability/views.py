@@ -65,7 +65,8 @@ def resolutions_to_list(user: Any) -> list[Resolution]:
 
 def issues_to_list(user: Any) -> list[Issue]:
     """Issues of the user's communities that staff may settle by listing an item without a
-    meeting (accepted or being handled, not yet in consultation or action)."""
+    meeting (accepted or being handled, not yet in consultation or action, or reopened by
+    residents' ratings with no item yet)."""
     scope = scope_of(user)
     paths = [path for kind, path in scope.grants if kind in permissions.MANAGING_ROLES]
     if not (paths or scope.is_admin):
@@ -73,9 +74,16 @@ def issues_to_list(user: Any) -> list[Issue]:
     condition = Q() if scope.is_admin else Q(pk__in=[])
     for path in paths:
         condition |= Q(community__path__startswith=path)
+    # A matter residents reopened by their ratings (back "in action" with no item) is listed
+    # from here too.
+    reopened = Q(status=Issue.Status.IN_ACTION, action_items__isnull=True)
     return list(
         Issue.objects.filter(condition)
-        .filter(status__in=[Issue.Status.ACCEPTED, Issue.Status.IN_PROGRESS, Issue.Status.SETTLED])
+        .filter(
+            Q(status__in=[Issue.Status.ACCEPTED, Issue.Status.IN_PROGRESS, Issue.Status.SETTLED])
+            | reopened
+        )
+        .distinct()
         .order_by("-residents_count", "id")[:50]
     )
 

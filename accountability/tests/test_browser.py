@@ -31,3 +31,34 @@ def test_resident_follows_the_story_by_tracking_code_and_rates(phone_page, done_
     # Back on the story: the rating is counted and the form is gone.
     assert page.locator(f"#rate-{done_item.pk} form").count() == 0
     page.screenshot(path="/tmp/story_phone.png", full_page=True)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_resident_rates_a_matter_settled_in_the_grid_from_the_tracking_page(phone_page, world):
+    from accountability.tests.test_matter_ratings import grid_settled
+
+    issue = grid_settled(world, residents=2)
+    code = codes_of(issue)[0]
+    page = phone_page
+    page.goto(f"/concerns/t/{code}/")
+    # htmx replaces the link with the rating box.
+    box = page.locator("[data-testid=rate-box]")
+    box.wait_for()
+    assert "宠物医院整改" in page.inner_text("main")
+    page.click("text=基本满意")
+    page.fill("#rate-box textarea[name=comment]", "门口干净了")
+    page.click("#rate-box button[type=submit]")
+    page.locator("[data-testid=rated]").wait_for()
+    assert "谢谢" in page.inner_text("#rate-box")
+    evaluation = Evaluation.objects.get(issue=issue)
+    assert (evaluation.rating, evaluation.comment) == ("basically", "门口干净了")
+    assert evaluation.action_item is None
+    # The box fits the phone: nothing wider than the screen.
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    page.screenshot(path="/tmp/rate_phone.png", full_page=True)
+    # Reloaded, the page remembers: no second form.
+    page.reload()
+    page.locator("[data-testid=rated]").wait_for()
+    assert page.locator("#rate-box form").count() == 0
