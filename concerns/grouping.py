@@ -107,6 +107,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "恢复供水",
         "正常供水",
         "停了.{0,3}水",
+        "一滴(?:水)?都没",
+        "停供",
         "自来水.{0,6}停",
     ),
     "漏水": (
@@ -119,7 +121,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "爆管",
         "跑水",
         "漏雨",
-        "漏得",
+        "漏[得的]",
+        "滴滴答答",
+        "滴答",
+        "拿盆接",
         "漏了",
         "下雨.{0,4}漏",
         "往下(?:滴|流|渗)",
@@ -146,8 +151,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "超速": (
         "超速",
         "车速",
-        "骑得.{0,2}快",
-        "开得.{0,2}快",
+        "骑[得的地].{0,2}快",
+        "开[得的地].{0,2}快",
+        "贼快",
+        "撞倒",
         "骑.{0,4}飞快",
         "飞快",
         "横冲直撞",
@@ -171,7 +178,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "停车",
         "乱停",
         "停放",
-        "停得",
+        "停[得的]",
         "停满",
         "停在",
         "车位",
@@ -180,6 +187,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "不挪",
         "地锁",
         "车.{0,6}停",
+        "车.{0,6}堵",
         "停.{0,2}(?:马路|路边)",
     ),
     "充电": ("充电", "飞线", "拉电线", "私拉", "拉线", "电线", "推进电梯"),
@@ -201,6 +209,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "咚咚",
         "震得",
         "鬼哭狼嚎",
+        "(?:狗|犬).{0,6}(?:叫|吠|嚎)",
+        "狂叫",
+        "乱叫",
+        "犬吠",
+        "吼叫",
         "大喊大叫",
         "半夜",
         "凌晨",
@@ -212,8 +225,21 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "广场.{0,6}(?:音|喇叭|跳)",
         "大妈.{0,6}(?:音|喇叭|跳)",
         "舞.{0,3}音",
+        "(?:开始|准时|还在)跳",
     ),
-    "娱乐场所": ("歌厅", "酒吧", "唱歌", "唱到", "夜店", "迪厅", "低音炮", "棋牌室", "麻将"),
+    "娱乐场所": (
+        "歌厅",
+        "酒吧",
+        "清吧",
+        "放歌",
+        "唱歌",
+        "唱到",
+        "夜店",
+        "迪厅",
+        "低音炮",
+        "棋牌室",
+        "麻将",
+    ),
     "装修": ("装修", "施工", "电钻", "电锯", "砸墙", "拆墙", "叮叮当当", "冲击钻"),
     "广告屏": ("广告", "广告屏", "屏幕"),
     "设备噪音": ("机房", "外机", "排风", "风机", "水泵", "泵房", "变压器"),
@@ -228,10 +254,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "金毛",
         "泰迪",
         "鸽",
-        "牵绳",
-        "拴绳",
-        "拴",
     ),
+    "遛狗": ("遛狗", "牵绳", "拴绳", "不拴", "不牵", "没拴", "没牵", "狗绳"),
     "宠物医院": ("宠物医院", "宠物诊所", "宠物店", "宠物美容", "动物医院", "兽医"),
     "养殖": (
         "养殖",
@@ -292,7 +316,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "粪水",
         "(?:管道|管子|下水管).{0,4}堵",
     ),
-    "保洁": ("保洁", "打扫", "清扫", "扫地", "没人扫", "烟头", "一层灰", "小广告"),
+    "保洁": ("保洁", "打扫", "清扫", "扫地", "没人扫", "一层灰"),
+    "小广告": ("小广告", "牛皮癣", "乱贴", "乱涂"),
     "绿化": ("绿化", "草坪", "绿地", "花坛", "毁绿", "种菜", "行道树", "树枝", "修剪"),
     # ---- things in the way, trading in the street
     "堆放": (
@@ -317,6 +342,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "沙发",
         "鞋柜",
         "东西太多",
+        "冰柜",
+        "泡沫箱",
+        "床垫",
+        "放在楼道",
+        "立在楼道",
     ),
     "出店经营": (
         "出店经营",
@@ -379,7 +409,26 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "感应灯",
         "灯泡",
     ),
-    "供暖": ("暖气", "供暖", "供热", "采暖", "地暖", "室温", "冻得", "电褥子", "不烫"),
+    "供暖": ("暖气", "暖器", "供暖", "供热", "采暖", "地暖"),
+    "不热": (
+        "不热",
+        "不烫",
+        "室温",
+        "冻得",
+        "冻感冒",
+        "电褥子",
+        "冷得",
+        "还冷",
+        "冰凉",
+        "冰的",
+        "凉的",
+        "温的",
+        "温乎",
+        "温度.{0,4}(?:低|不达标|不够)",
+        "效果差",
+        "跟没开一样",
+        "摆设",
+    ),
     "停电": ("停电", "停了.{0,3}电", "没电", "跳闸", "断电", "线路老化"),
     "物业服务": (
         "物业费",
@@ -403,6 +452,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "篮筐",
         "篮板",
         "体育",
+        "乒乓",
+        "球台",
         "运动场",
         "锻炼",
         "步道",
@@ -416,9 +467,31 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "滑梯",
         "秋千",
     ),
-    "围墙": ("围墙", "围栏", "栅栏", "护栏", "篱笆", "铁栏", "栏杆"),
+    "围墙": (
+        "围墙",
+        "院墙",
+        "老墙",
+        "墙.{0,4}(?:裂|歪|塌|倒)",
+        "围栏",
+        "栅栏",
+        "护栏",
+        "篱笆",
+        "铁栏",
+        "栏杆",
+    ),
     "井盖": ("井盖", "窨井"),
-    "道路": ("路面", "坑洼", "水泥路", "路不平", "坑"),
+    "道路": (
+        "路面",
+        "坑洼",
+        "水泥路",
+        "路不平",
+        "坑",
+        "压烂",
+        "压坏",
+        "碾压",
+        "泥塘",
+        "路.{0,4}烂",
+    ),
     "外墙": ("外墙", "瓷砖", "高空坠物"),
     "消防设施": ("灭火器", "消防栓", "消火栓", "水带", "消防设施", "消防器材"),
     "燃气": ("燃气", "煤气", "天然气", "漏气", "液化气"),
@@ -428,14 +501,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "安全",
         "着火",
         "火灾",
-        "消防通道",
-        "消防车",
         "吓人",
         "出事",
         "摔",
     ),
     # ---- states: in what state a thing is, not what it is
     "破损": (
+        "(?<![渴冻吓气累饿])坏",
         "坏了",
         "坏掉",
         "坏的",
@@ -471,6 +543,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "修个",
         "改成",
     ),
+    "伤人": ("咬", "伤人", "扑倒", "追着人"),
+    "吸烟": ("抽烟", "吸烟", "烟味", "烟头"),
+    "焚烧": ("焚烧", "烧秸秆", "烧垃圾", "秸秆", "黑烟"),
+    "光污染": ("太亮", "刺眼", "晃眼", "晃得", "探照灯"),
+    "治安": ("陌生人", "不认识的人", "推销", "徘徊", "小偷"),
+    "消防通道": ("消防通道", "生命通道", "消防车"),
     "纠纷": (
         "纠纷",
         "吵架",
@@ -482,6 +560,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "跟我吵",
         "争执",
         "闹翻",
+        "吵翻",
+        "吵了一架",
+        "抢水",
         "调解",
     ),
     "宅基地": ("宅基地", "界址", "边界", "盖房", "占了.{0,4}地"),
@@ -491,7 +572,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
 SPECIFIC_CONCEPTS = frozenset(
     _words(
         "超速 停车 充电 被盗 广场舞 娱乐场所 装修 广告屏 设备噪音 生活噪音 烧烤 宠物医院 养殖 "
-        "鼠害 倾倒 保洁 出店经营 流动摊贩 晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车 纠纷"
+        "遛狗 鼠害 倾倒 保洁 小广告 伤人 吸烟 焚烧 光污染 出店经营 流动摊贩 晒粮 井盖 外墙 "
+        "消防设施 燃气 宅基地 共享单车 纠纷"
     )
 )
 MODIFIER_CONCEPTS = frozenset(_words("噪音 卫生 安全隐患 破损 缺少 物业 楼道 商铺"))
@@ -511,6 +593,16 @@ FAMILIES: tuple[frozenset[str], ...] = tuple(
     )
 )
 
+# What is wrong, whatever it is wrong with: two messages about one thing (暖气, 电梯, 狗) that
+# each name what is wrong and share none of it are about two matters (暖气不热 / 暖气漏水,
+# 电梯坏了 / 电梯里抽烟, 狗叫 / 狗咬人) unless a specific concept they share says it is one.
+PROBLEMS = frozenset(
+    _words(
+        "水质 停水 漏水 超速 停车 充电 被盗 噪音 卫生 破损 缺少 堆放 不热 伤人 吸烟 停电 "
+        "光污染 小广告 焚烧 倾倒"
+    )
+)
+
 # Compounds read first and then taken out of the text, so that their parts do not count as
 # well: "电梯里的广告屏" is about the advertising screen, not the lift; "电梯门关不上" about
 # the lift, not a door lock; "楼道灯" about a light.
@@ -520,6 +612,7 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     (r"电梯门|电梯按钮", "电梯"),
     (r"(?:电动车|电瓶车|电车).{0,3}电瓶", "被盗"),
     (r"(?:楼道|楼梯间?|单元)(?:里|内)?的?(?:声控|感应)?灯", "路灯"),
+    (r"装修的?(?:垃圾|碎砖|废料|渣土)", "倾倒"),
 )
 
 
@@ -713,13 +806,18 @@ def core_concepts(weights: dict[str, float]) -> frozenset[str]:
 
 
 def _conflict(ca: frozenset[str], cb: frozenset[str]) -> bool:
-    """Each names a different alternative of one family (超速 / 乱停; 坏了 / 缺少)."""
-    return any((ca & family) - cb and (cb & family) - ca for family in _FAMILY_KEYS)
+    """Each names a different alternative of one family (超速 / 乱停; 坏了 / 缺少), or they
+    name different problems of one thing and no specific concept in common."""
+    if any((ca & family) - cb and (cb & family) - ca for family in _FAMILY_KEYS):
+        return True
+    pa, pb = ca & _PROBLEM_KEYS, cb & _PROBLEM_KEYS
+    return bool(pa and pb and not pa & pb and not ca & cb & _SPECIFIC_KEYS)
 
 
 _FAMILY_KEYS = tuple(frozenset(f"#{c}" for c in family) for family in FAMILIES)
 _MODIFIER_KEYS = frozenset(f"#{c}" for c in MODIFIER_CONCEPTS)
 _SPECIFIC_KEYS = frozenset(f"#{c}" for c in SPECIFIC_CONCEPTS)
+_PROBLEM_KEYS = frozenset(f"#{c}" for c in PROBLEMS)
 
 
 def similarity(
