@@ -64,8 +64,13 @@ class Issue(models.Model):
         STREET = "street", _("Subdistrict")  # 街道
         DEPARTMENT = "department", _("Government department")  # 职能部门
 
+    # Indexed through Meta.indexes (community or grid first), not on their own.
     community = models.ForeignKey(
-        Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="issues"
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="issues",
+        db_index=False,
     )
     grid = models.ForeignKey(
         Area,
@@ -74,6 +79,7 @@ class Issue(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="grid_issues",
+        db_index=False,
     )
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
@@ -81,11 +87,9 @@ class Issue(models.Model):
     title = models.CharField(_("title"), max_length=120)
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    level = models.CharField(
-        _("level"), max_length=16, choices=Level.choices, default=Level.GRID, db_index=True
-    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.GRID)
     escalated_to = models.ForeignKey(
         Organisation,
         verbose_name=_("escalated to"),
@@ -117,9 +121,12 @@ class Issue(models.Model):
         verbose_name = _("issue")
         verbose_name_plural = _("issues")
         ordering = ["-residents_count", "first_received_at"]
+        # Every concern submitted rewrites its issue's row, and PostgreSQL then writes an entry
+        # in every index of the table: only indexes that queries use are kept.
         indexes = [
             models.Index(fields=["community", "status"]),
             models.Index(fields=["grid", "status"]),
+            models.Index(fields=["status"]),
             # The grouping step's capped candidate query: open issues of one community,
             # most recently active first.
             models.Index(
@@ -164,12 +171,22 @@ class Concern(models.Model):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
 
-    tracking_code = models.CharField(_("tracking code"), max_length=12, unique=True)
+    # Unique through Meta.constraints (no second, pattern-matching index on PostgreSQL).
+    tracking_code = models.CharField(_("tracking code"), max_length=12)
+    # Indexed through Meta.indexes (issue or community first), not on their own.
     issue = models.ForeignKey(
-        Issue, verbose_name=_("issue"), on_delete=models.PROTECT, related_name="concerns"
+        Issue,
+        verbose_name=_("issue"),
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        db_index=False,
     )
     community = models.ForeignKey(
-        Area, verbose_name=_("community"), on_delete=models.PROTECT, related_name="concerns"
+        Area,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="concerns",
+        db_index=False,
     )
     grid = models.ForeignKey(
         Area,
@@ -197,9 +214,9 @@ class Concern(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     # Who the resident is for counting: the same phone or household counts once.
-    resident_key = models.CharField(max_length=64, db_index=True, editable=False)
+    resident_key = models.CharField(max_length=64, editable=False)
     # The household (building + room) when the address names one: a second way to be the same.
-    household_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    household_key = models.CharField(max_length=64, blank=True, editable=False)
     # Staff have looked at the grouping and agree with it.
     grouping_confirmed = models.BooleanField(default=False, editable=False)
     # How alike the concern was to its issue when it was grouped (0–1), for staff review.
@@ -213,17 +230,26 @@ class Concern(models.Model):
         on_delete=models.SET_NULL,
         related_name="registered_concerns",
     )
-    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
         ordering = ["-received_at"]
+        # Each index is written on every submit: only those that queries use.
         indexes = [
             models.Index(fields=["community", "received_at"]),
             models.Index(fields=["issue", "resident_key"]),
             models.Index(fields=["issue", "household_key"]),
+            # The per-phone submit limit: a resident's concerns in the last hour.
+            models.Index(fields=["resident_key", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["tracking_code"], name="concern_tracking_code_unique"),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="concern_idempotency_key_unique"
+            ),
         ]
 
     def __str__(self) -> str:
