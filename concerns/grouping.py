@@ -47,6 +47,8 @@ CONCEPT_WEIGHT = 3.0
 MODIFIER_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 EXTRA_MATTER_FACTOR = 0.8
+# An issue's dominant concepts are those named by at least this share of the most named one.
+DOMINANT_SHARE = 0.6
 BIGRAM_WEIGHT = 0.35
 
 
@@ -805,6 +807,19 @@ def core_concepts(weights: dict[str, float]) -> frozenset[str]:
     return frozenset(k for k, n in named.items() if n >= 0.3 * top)
 
 
+def _dominant(weights: dict[str, float]) -> frozenset[str]:
+    """The concepts named by most of the concerns of a bag (all of them for one message)."""
+    named = {
+        k: w / _CONCEPT_WEIGHTS.get(k[1:], CONCEPT_WEIGHT)
+        for k, w in weights.items()
+        if k.startswith("#") and k not in _MODIFIER_KEYS
+    }
+    if not named:
+        return frozenset()
+    top = max(named.values())
+    return frozenset(k for k, n in named.items() if n >= DOMINANT_SHARE * top)
+
+
 def _conflict(ca: frozenset[str], cb: frozenset[str]) -> bool:
     """Each names a different alternative of one family (超速 / 乱停; 坏了 / 缺少), or they
     name different problems of one thing and no specific concept in common."""
@@ -843,6 +858,10 @@ def similarity(
         common = ca & cb
         if not common:
             return base * 0.5  # different matters named explicitly: words alone do not join
+        if ca < cb and not ca & _dominant(b):
+            # It names only what a few of the issue's concerns mentioned besides its matter
+            # ("路灯不亮" and an issue of yellow water where one resident added the lights).
+            return base * 0.5
         shared = len(common) / min(len(ca), len(cb))
         score = min(1.0, 0.5 * base + 0.5 * shared)
         if _conflict(named_a, named_b):

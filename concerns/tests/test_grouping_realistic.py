@@ -204,8 +204,15 @@ def main(argv: list[str]) -> None:
     names = ["grouping_heldout.txt"] if "--heldout" in argv else ["grouping_tuning.txt"]
     if "--late" in argv:
         names = ["grouping_heldout_late.txt"]
+    if "--final" in argv:
+        names = ["grouping_heldout_final.txt"]
     if "--all" in argv:
-        names = ["grouping_tuning.txt", "grouping_heldout.txt", "grouping_heldout_late.txt"]
+        names = [
+            "grouping_tuning.txt",
+            "grouping_heldout.txt",
+            "grouping_heldout_late.txt",
+            "grouping_heldout_final.txt",
+        ]
     for name in names:
         f = evaluate(name)
         print(
