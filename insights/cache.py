@@ -23,17 +23,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from insights import metrics
+from insights import metrics, tallies
 from places.models import Area
 
 logger = logging.getLogger(__name__)
 
-GLOBAL_KEY = "insights:v:all"
 DEFAULT_SECONDS = 300
-
-
-def _version_key(community_id: int) -> str:
-    return f"insights:v:{community_id}"
 
 
 def seconds() -> int:
@@ -42,8 +37,10 @@ def seconds() -> int:
 
 def bump(community_id: int | None = None) -> None:
     """Forget the cached figures of this community and its grids (None: of every area)."""
-    key = GLOBAL_KEY if community_id is None else _version_key(community_id)
-    cache.set(key, time.time_ns(), None)
+    community = community_id or tallies.EVERYTHING
+    tallies.Version.objects.filter(community=community, month=tallies.DASHBOARDS).update(
+        version=tallies.stamp()
+    )
 
 
 def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
@@ -52,14 +49,14 @@ def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
     if ttl <= 0:
         return metrics.dashboard(area, period)
     if area.kind == Area.Kind.COMMUNITY:
-        keys = [GLOBAL_KEY, _version_key(area.pk)]
+        communities = [tallies.EVERYTHING, area.pk]
     elif area.kind == Area.Kind.GRID and area.parent_id is not None:
-        keys = [GLOBAL_KEY, _version_key(area.parent_id)]  # changes with its community
+        communities = [tallies.EVERYTHING, area.parent_id]  # changes with its community
     else:
-        keys = [GLOBAL_KEY]
-    versions = cache.get_many(keys)
+        communities = [tallies.EVERYTHING]
+    versions = tallies.dashboard_versions(communities)  # one query
     stamp = hashlib.sha1(  # noqa: S324 - a cache key, not security
-        repr([versions.get(k) for k in keys]).encode()
+        repr([versions.get(c) for c in communities]).encode()
     ).hexdigest()
     if area.kind not in (Area.Kind.COMMUNITY, Area.Kind.GRID):
         stamp += f":{int(time.time() // ttl)}"
@@ -74,17 +71,8 @@ def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
 
 
 def on_event_committed(sender: Any, event: Any, **kwargs: Any) -> None:
-    """Bump the version of the community the event's subject belongs to."""
+    """Mark the figures the event's change reaches stale: one UPDATE (tallies.bump_for)."""
     try:
-        model = event.subject_type.model_class()
-        fields = {f.name for f in model._meta.concrete_fields} if model else set()
-        community_id = None
-        if "community" in fields:
-            community_id = (
-                model._default_manager.filter(pk=event.subject_id)
-                .values_list("community_id", flat=True)
-                .first()
-            )
-        bump(community_id)
+        tallies.bump_for(event.subject)
     except Exception:  # figures may lag a few minutes; the state change itself stands
         logger.exception("insights: could not mark figures stale after %s", event)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -35,6 +35,9 @@ HOTTEST_LIMIT = 10
 OVERDUE_LIMIT = 10
 
 SOLVED_STATUSES = (Issue.Status.SETTLED, Issue.Status.RESOLVED)
+# Every status but merged, named (not "≠ merged") so that the database can use the
+# (community, status, …) indexes of concerns_issue.
+COUNTED_STATUSES = [s for s in Issue.Status.values if s != Issue.Status.MERGED]
 
 
 # ---- The period -------------------------------------------------------------------------
@@ -174,7 +177,7 @@ class Scope:
         return Q(**{f"{community_field}_id__in": self.ids})
 
     def issues(self) -> QuerySet[Issue]:
-        return Issue.objects.filter(self.where()).exclude(status=Issue.Status.MERGED)
+        return Issue.objects.filter(self.where(), status__in=COUNTED_STATUSES)
 
     def concerns(self) -> QuerySet[Concern]:
         return Concern.objects.filter(self.where())
@@ -265,26 +268,44 @@ def _child_field(scope: Scope) -> str:
     return "grid_id" if scope.area.kind in (Area.Kind.COMMUNITY, Area.Kind.GRID) else "community_id"
 
 
+def sources_of(scope: Scope, period: Period, *, now: datetime | None = None) -> Any:
+    """Where the period's concern and issue rows are read from: the whole closed months from
+    the tallies (insights/tallies.py), the rest from the raw tables. Same figures either way."""
+    from insights import tallies
+
+    now = now or timezone.now()
+    months = [] if period.daily else tallies.closed_months(period.start, period.end, now)
+    return tallies.plan(scope, period.start_at, period.end_at, months, now)
+
+
 def issue_table(
-    scope: Scope, period: Period, *, now: datetime | None = None
+    scope: Scope, period: Period, *, now: datetime | None = None, plan: Any = None
 ) -> list[tuple[int | None, str, str, int, int, int]]:
     """The cohort grouped by (area below, status, level), with how many of each group were
-    due for acceptance and accepted in time: every issue figure comes from this one query.
+    due for acceptance and accepted in time: every issue figure comes from this table.
 
     Due: the issue has a time to accept, and that time has passed or it was accepted.
-    In time: accepted no later than its time to accept."""
+    In time: accepted no later than its time to accept.
+    (The same groups may come twice, from the tallies and from the raw rows: callers sum.)"""
+    from insights import tallies
+
     now = now or timezone.now()
-    due = Q(accept_due_at__isnull=False) & (
-        Q(accept_due_at__lte=now) | Q(accepted_at__isnull=False)
-    )
-    on_time = due & Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))
-    rows = (
-        received_issues(scope, period)
-        .values_list(_child_field(scope), "status", "level")
-        .annotate(n=Count("pk"), due=Count("pk", filter=due), on_time=Count("pk", filter=on_time))
-        .order_by()
-    )
-    return list(rows)
+    plan = plan or sources_of(scope, period, now=now)
+    rows: list[tuple[int | None, str, str, int, int, int]] = []
+    if plan.raw:
+        rows += (
+            scope.issues()
+            .filter(plan.raw_filter("first_received_at", also_after="last_received_at"))
+            .values_list(_child_field(scope), "status", "level")
+            .annotate(
+                n=Count("pk"),
+                due=Count("pk", filter=tallies.due_filter(now)),
+                on_time=Count("pk", filter=tallies.on_time_filter(now)),
+            )
+            .order_by()
+        )
+    rows += tallies.issue_rows(scope, plan, _child_field(scope))
+    return rows
 
 
 def counts_from(table: list[tuple[int | None, str, str, int, int, int]]) -> dict[str, int]:
@@ -328,30 +349,48 @@ def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[
 # ---- Counts ------------------------------------------------------------------------------
 
 
-def concerns_over_time(scope: Scope, period: Period) -> dict[str, Any]:
-    """Concerns per day or month and channel, plus totals per channel and category.
+def concern_table(scope: Scope, period: Period, *, plan: Any = None) -> list[tuple]:
+    """The period's concerns grouped by (bucket, channel, category name, area below): the
+    concern charts and the drill-down are sums of these rows. One grouped query over the raw
+    rows and one over the tallied months (their rows may repeat a group: callers sum)."""
+    from insights import tallies
 
-    One grouped query gives (bucket, channel, category) counts; the three charts are sums
-    of its few hundred rows."""
+    plan = plan or sources_of(scope, period)
+    child = _child_field(scope)
     parts = period.bucket_parts("received_at")
-    rows = (
-        received_concerns(scope, period)
-        .annotate(**parts)
-        .values_list(*parts, "channel", "category__name")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    width = len(parts)
+    rows: list[tuple] = []
+    if plan.raw:
+        for *bucket, channel, category, below, n in (
+            scope.concerns()
+            .filter(plan.raw_filter("received_at"))
+            .annotate(**parts)
+            .values_list(*parts, "channel", "category__name", child)
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            rows.append((period.bucket_label(*bucket), channel, category, below, n))
+    for month, channel, category, below, n in tallies.concern_rows(
+        scope, plan, "month", "channel", "category__name", child
+    ):
+        rows.append((period.bucket_label(month.year, month.month), channel, category, below, n))
+    return rows
+
+
+def concerns_over_time(
+    scope: Scope, period: Period, *, table: list[tuple] | None = None
+) -> dict[str, Any]:
+    """Concerns per day or month and channel, plus totals per channel and category: sums of
+    concern_table's rows."""
+    rows = concern_table(scope, period) if table is None else table
     labels = period.buckets()
     index = {label: i for i, label in enumerate(labels)}
     by_channel: dict[str, list[int]] = {}
     channel_totals: dict[str, int] = defaultdict(int)
     category_totals: dict[str, int] = defaultdict(int)
     total = 0
-    for row in rows:
-        channel, category, n = row[width:]
+    for label, channel, category, _below, n in rows:
         series = by_channel.setdefault(channel, [0] * len(labels))
-        position = index.get(period.bucket_label(*row[:width]))
+        position = index.get(label)
         if position is not None:
             series[position] += n
         channel_totals[channel] += n
@@ -442,8 +481,11 @@ def overdue_issues(
     return {"count": overdue.count(), "items": items}
 
 
-def children_figures(scope: Scope, period: Period, table: list[tuple]) -> list[dict[str, Any]]:
-    """One row per child area (for drilling down): concerns, issues, solved, 解决率."""
+def children_figures(
+    scope: Scope, period: Period, table: list[tuple], *, concerns: list[tuple] | None = None
+) -> list[dict[str, Any]]:
+    """One row per child area (for drilling down): concerns, issues, solved, 解决率.
+    `table` is issue_table's, `concerns` concern_table's (read when not given)."""
     area = scope.area
     if area.kind == Area.Kind.GRID:
         return []
@@ -452,10 +494,8 @@ def children_figures(scope: Scope, period: Period, table: list[tuple]) -> list[d
     )
     if not children:
         return []
-    concern_key = _child_field(scope)
-    concern_rows = (
-        received_concerns(scope, period).values_list(concern_key).annotate(n=Count("pk")).order_by()
-    )
+    if concerns is None:
+        concerns = concern_table(scope, period)
     # A street's or district's rows come per community: fold them into the child above.
     paths = scope.paths
 
@@ -477,7 +517,7 @@ def children_figures(scope: Scope, period: Period, table: list[tuple]) -> list[d
             figures[above]["issues"] += n
             if status in SOLVED_STATUSES:
                 figures[above]["solved"] += n
-    for pk, n in concern_rows:
+    for _label, _channel, _category, pk, n in concerns:
         above = child_of(pk)
         if above in figures:
             figures[above]["concerns"] += n
@@ -508,17 +548,19 @@ def dashboard(area: Area, period: Period, *, now: datetime | None = None) -> dic
 
     now = now or timezone.now()
     scope = Scope.of(area)
-    table = issue_table(scope, period, now=now)
+    plan = sources_of(scope, period, now=now)
+    table = issue_table(scope, period, now=now, plan=plan)
+    concerns = concern_table(scope, period, plan=plan)
     return {
         "area": {"code": area.code, "name": area.name, "kind": area.kind},
         "period": {"start": period.start, "end": period.end, "daily": period.daily},
         "rates": rates_from(counts_from(table), satisfaction_counts(scope, period)),
-        "concerns": concerns_over_time(scope, period),
+        "concerns": concerns_over_time(scope, period, table=concerns),
         "issues": issues_by_status_and_level(table),
         "hottest": hottest_issues(scope, period),
         "overdue_issues": overdue_issues(scope, now=now),
         "meetings": sources.meetings_by_form(scope, period),
         "action_items": sources.action_items(scope, period, now=now),
-        "children": children_figures(scope, period, table),
+        "children": children_figures(scope, period, table, concerns=concerns),
         "computed_at": now,
     }

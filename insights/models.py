@@ -1,5 +1,6 @@
-"""Ledger exports too large to write while the browser waits: written in the background,
-then downloaded by the person who asked for them."""
+"""Ledger exports too large to write while the browser waits (written in the background,
+then downloaded by the person who asked for them), and the tallies of closed months that
+keep cold dashboards fast (insights/tallies.py)."""
 
 from django.conf import settings
 from django.db import models
@@ -42,3 +43,71 @@ class LedgerExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.area_id} {self.start}–{self.end}"
+
+
+# ---- Tallies: closed months of concerns and issues, summed ahead (insights/tallies.py) ----
+
+
+class Version(models.Model):
+    """What a timeline event bumps, in one UPDATE (insights/tallies.py, `bump_for`).
+
+    The row with month DASHBOARDS versions a community's cached dashboards (community
+    EVERYTHING: every area's); a row with a real month says whether that community's tallies
+    of that month still match the raw rows (`tallied == version`)."""
+
+    community = models.BigIntegerField()  # an Area pk, or 0 for "every area"
+    month = models.DateField()  # the first day of a tallied month, or 0001-01-01
+    version = models.BigIntegerField()
+    # The version the month's tallies were computed at (None: never), the moment their
+    # 响应率 counts hold from, and the moment they stop holding (an unaccepted issue of the
+    # month becomes due for acceptance then; None: never).
+    tallied = models.BigIntegerField(null=True, blank=True)
+    tallied_at = models.DateTimeField(null=True, blank=True)
+    due_changes_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["community", "month"], name="insights_version_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community} {self.month} v{self.version}"
+
+
+class ConcernTally(models.Model):
+    """Concerns of one closed month, counted by community, grid, channel and category."""
+
+    community = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    channel = models.CharField(max_length=16)
+    category = models.ForeignKey(
+        "concerns.Category", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month} {self.channel}: {self.count}"
+
+
+class IssueTally(models.Model):
+    """The cohort of one closed month (issues first received in it, merged ones left out),
+    counted by community, grid, status and level, with the 响应率 counts."""
+
+    community = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    grid = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    status = models.CharField(max_length=20)
+    level = models.CharField(max_length=16)
+    count = models.PositiveIntegerField()
+    due = models.PositiveIntegerField()
+    on_time = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} {self.month} {self.status}/{self.level}: {self.count}"

@@ -1,0 +1,477 @@
+"""Closed months summed ahead, so a district's dashboard does not count 250,000 rows cold.
+
+A *tally* holds one closed month of one community: its concerns counted by grid, channel
+and category (ConcernTally) and its cohort of issues counted by grid, status and level with
+the 响应率 counts (IssueTally). A dashboard reads the whole closed months of its period from
+the tallies and the rest (the current month, the partial months at the ends of a chosen
+range, and any month whose tallies cannot be used) from the raw rows, with the very same
+definitions (`insights.metrics`), so the figures are identical either way.
+
+Staying exact:
+
+* Every change in Yishi records a timeline event. `bump_for(subject)` runs after the event's
+  commit and bumps, in one UPDATE, the community's dashboard version (insights/cache.py) and,
+  when the change reaches back into a closed month, that month's version: a concern's own
+  month; for an issue the month of its first concern *and every later one* (an issue's first
+  concern only ever moves earlier — a backdated concern joins, two issues merge — so the month
+  it was counted in is among them). A concern of the current month costs nothing more.
+* A month's tallies are used only while `tallied == version`; otherwise they are computed
+  again from the raw rows (`rollup`: lazily by the dashboard that needs them, or ahead of
+  it by `manage.py tally_insights` from cron). The rollup keeps the version it *read before*
+  counting, so a change committed while it counts leaves the month stale, never wrong.
+* 响应率 depends on the moment: an issue not yet accepted becomes "due" when its time to
+  accept passes. Tallies are counted for a moment (`tallied_at`) and hold until the next
+  unaccepted issue of the month becomes due (`due_changes_at`); outside that window the
+  month is counted again.
+* Months are the site's time zone's (settings.TIME_ZONE); under any other active time zone
+  every figure is read raw.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from concerns.models import Concern, Issue
+from insights import metrics
+from insights.models import ConcernTally, IssueTally, Version
+from places.models import Area
+
+# Version.community of the row every dashboard key carries (changes without a community).
+EVERYTHING = 0
+# Version.month of a community's dashboard version.
+DASHBOARDS = date(1, 1, 1)
+
+Pair = tuple[int, date]  # (community pk, first day of the month)
+
+
+def stamp() -> int:
+    """A new version: unique enough that a key never comes back after a database reset."""
+    return time.time_ns()
+
+
+# ---- Months -------------------------------------------------------------------------------
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return (month + timedelta(days=32)).replace(day=1)
+
+
+def month_of(moment: datetime) -> date:
+    return first_of_month(timezone.localtime(moment, timezone.get_default_timezone()).date())
+
+
+def _at(day: date) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(day, datetime.min.time()), timezone.get_default_timezone()
+    )
+
+
+def current_month() -> date:
+    return first_of_month(timezone.localdate(timezone.now(), timezone.get_default_timezone()))
+
+
+def closed_months(start: date, end: date, now: datetime) -> list[date]:
+    """The whole months within [start, end] (days, both included) that were over by `now`
+    and are over in fact (a month is tallied only once it has really ended)."""
+    if timezone.get_current_timezone_name() != settings.TIME_ZONE:
+        return []
+    limit = min(now, timezone.now())
+    months = []
+    month = first_of_month(start)
+    if month < start:
+        month = next_month(month)
+    while next_month(month) - timedelta(days=1) <= end and _at(next_month(month)) <= limit:
+        months.append(month)
+        month = next_month(month)
+    return months
+
+
+# ---- Marking months stale: the listener's one statement -------------------------------------
+
+
+def changed_since(subject: Any) -> tuple[date, bool] | None:
+    """The closed month a change to `subject` reaches back to, and whether every later month
+    may be touched too (issues) or that month alone (concerns). None: no closed month."""
+    if isinstance(subject, Concern):
+        month, onwards = month_of(subject.received_at), False
+    elif isinstance(subject, Issue):
+        month, onwards = month_of(subject.first_received_at), True
+    else:
+        return None
+    return (month, onwards) if month < current_month() else None
+
+
+def bump_for(subject: Any) -> None:
+    """After an event about `subject` committed: mark its community's cached dashboards and
+    any tallied month it changed stale. One UPDATE, no SELECT (the subject is cached on the
+    event); an event without a community marks every area's dashboards stale."""
+    community = getattr(subject, "community_id", None) or EVERYTHING
+    months = Q(month=DASHBOARDS)
+    since = changed_since(subject) if community != EVERYTHING else None
+    if since is not None:
+        month, onwards = since
+        months |= Q(month__gte=month) if onwards else Q(month=month)
+    Version.objects.filter(months, community=community).update(version=stamp())
+
+
+def dashboard_versions(communities: list[int]) -> dict[int, int]:
+    """The dashboard versions of these communities (EVERYTHING for every area's), creating
+    the rows the first time (so the next event has a row to bump)."""
+    rows = dict(
+        Version.objects.filter(community__in=communities, month=DASHBOARDS).values_list(
+            "community", "version"
+        )
+    )
+    missing = [c for c in communities if c not in rows]
+    if missing:
+        Version.objects.bulk_create(
+            [Version(community=c, month=DASHBOARDS, version=stamp()) for c in missing],
+            ignore_conflicts=True,
+        )
+        rows = dict(
+            Version.objects.filter(community__in=communities, month=DASHBOARDS).values_list(
+                "community", "version"
+            )
+        )
+    return rows
+
+
+# ---- Which rows a figure reads from where -------------------------------------------------
+
+
+@dataclass
+class Plan:
+    """Where a figure's rows come from: `tallied` months (of these communities) from the
+    tallies, and the `raw` ranges [start, end) (of these communities; None: all in scope)
+    from the raw tables."""
+
+    tallied: dict[date, list[int]] = field(default_factory=dict)
+    raw: list[tuple[list[int] | None, datetime, datetime]] = field(default_factory=list)
+    communities: list[int] = field(default_factory=list)
+
+    def raw_filter(self, moment_field: str, also_after: str = "") -> Q:
+        """Rows whose `moment_field` is in a raw range. `also_after` names a field known to
+        be no earlier than `moment_field` (an issue's last_received_at): the same condition
+        on it changes no result but lets the database use an index that has it."""
+        condition = Q(pk__in=[])
+        for communities, start, end in self.raw:
+            part = Q(**{f"{moment_field}__gte": start, f"{moment_field}__lt": end})
+            if also_after:
+                part &= Q(**{f"{also_after}__gte": start})
+            if communities is not None:
+                part &= Q(community_id__in=communities)
+            condition |= part
+        return condition
+
+    def tally_filter(self) -> Q:
+        whole = [m for m, cs in self.tallied.items() if len(cs) == len(self.communities)]
+        condition = Q(month__in=whole) if whole else Q(pk__in=[])
+        for month, communities in self.tallied.items():
+            if len(communities) != len(self.communities):
+                condition |= Q(month=month, community_id__in=communities)
+        return condition
+
+
+def plan(
+    scope: Any, start_at: datetime, end_at: datetime, months: list[date], now: datetime
+) -> Plan:
+    """Split [start_at, end_at) into tallied months and raw ranges, counting again (rollup)
+    any month whose tallies are missing, stale or not valid at `now`."""
+    if not months:
+        return Plan(raw=[(None, start_at, end_at)])
+    if scope.area.kind == Area.Kind.GRID:
+        communities = [scope.area.parent_id] if scope.area.parent_id else []
+    else:
+        communities = scope.ids
+    usable = ensure(communities, months, now)
+    result = Plan(communities=communities)
+    if start_at < _at(months[0]):
+        result.raw.append((None, start_at, _at(months[0])))
+    for month in months:
+        fresh = [c for c in communities if (c, month) in usable]
+        stale = [c for c in communities if (c, month) not in usable]
+        if fresh:
+            result.tallied[month] = fresh
+        if stale:
+            whole = len(stale) == len(communities)
+            start, end = _at(month), _at(next_month(month))
+            previous = result.raw[-1] if result.raw else None
+            if whole and previous and previous[0] is None and previous[2] == start:
+                result.raw[-1] = (None, previous[1], end)
+            else:
+                result.raw.append((None if whole else stale, start, end))
+    after = _at(next_month(months[-1]))
+    if after < end_at:
+        previous = result.raw[-1] if result.raw else None
+        if previous and previous[0] is None and previous[2] == after:
+            result.raw[-1] = (None, previous[1], end_at)
+        else:
+            result.raw.append((None, after, end_at))
+    return result
+
+
+def _usable(row: tuple, now: datetime) -> bool:
+    _c, _m, version, tallied, tallied_at, due_changes_at = row
+    return (
+        tallied == version
+        and tallied_at is not None
+        and tallied_at <= now
+        and (due_changes_at is None or now < due_changes_at)
+    )
+
+
+def ensure(communities: list[int], months: list[date], now: datetime) -> set[Pair]:
+    """The (community, month) pairs whose tallies hold at `now`, counting again those that
+    do not (unless another process is counting them right now)."""
+    if not communities:
+        return set()
+    rows = Version.objects.filter(community__in=communities, month__in=months).values_list(
+        "community", "month", "version", "tallied", "tallied_at", "due_changes_at"
+    )
+    usable: set[Pair] = set()
+    for row in rows:
+        if _usable(row, now):
+            usable.add((row[0], row[1]))
+    wanted = {(c, m) for c in communities for m in months}
+    if len(usable) < len(wanted):
+        usable |= rollup(wanted - usable, now)
+    return usable
+
+
+# ---- Counting months again -----------------------------------------------------------------
+
+
+def due_filter(now: datetime) -> Q:
+    """响应率's denominator: the issue has a time to accept, and that time has passed or it
+    was accepted."""
+    return Q(accept_due_at__isnull=False) & (
+        Q(accept_due_at__lte=now) | Q(accepted_at__isnull=False)
+    )
+
+
+def on_time_filter(now: datetime) -> Q:
+    """响应率's numerator: due, and accepted no later than its time to accept."""
+    return due_filter(now) & Q(accepted_at__isnull=False, accepted_at__lte=F("accept_due_at"))
+
+
+def _by_month(pairs: Iterable[Pair]) -> dict[date, list[int]]:
+    grouped: dict[date, list[int]] = defaultdict(list)
+    for community, month in pairs:
+        grouped[month].append(community)
+    return grouped
+
+
+def _pairs_filter(pairs: Iterable[Pair], community_field: str = "community_id") -> Q:
+    condition = Q(pk__in=[])
+    for month, communities in _by_month(pairs).items():
+        condition |= Q(month=month, **{f"{community_field}__in": communities})
+    return condition
+
+
+def _month_parts(moment_field: str) -> dict[str, Any]:
+    tz = timezone.get_default_timezone()
+    return {
+        "tally_year": ExtractYear(moment_field, tzinfo=tz),
+        "tally_month": ExtractMonth(moment_field, tzinfo=tz),
+    }
+
+
+def rollup(pairs: set[Pair], now: datetime) -> set[Pair]:
+    """Count the given (community, month) pairs again from the raw rows, as of `now`.
+    Returns the pairs counted (those another process holds locked are left to it)."""
+    if not pairs:
+        return set()
+    communities = sorted({c for c, _m in pairs})
+    months = sorted({m for _c, m in pairs})
+    with transaction.atomic():
+        # Rows to lock and to bump (the listener only updates rows that exist).
+        Version.objects.bulk_create(
+            [Version(community=c, month=m, version=stamp()) for c, m in pairs],
+            ignore_conflicts=True,
+        )
+        locked = {
+            (c, m): (pk, version)
+            for pk, c, m, version in Version.objects.select_for_update(skip_locked=True)
+            .filter(_pairs_filter(pairs, "community"))
+            .values_list("pk", "community", "month", "version")
+        }
+        if not locked:
+            return set()
+        start, end = _at(months[0]), _at(next_month(months[-1]))
+        concerns = _count_concerns(locked, communities, start, end)
+        issues, due_changes = _count_issues(locked, communities, start, end, now)
+        ConcernTally.objects.filter(_pairs_filter(locked)).delete()
+        IssueTally.objects.filter(_pairs_filter(locked)).delete()
+        ConcernTally.objects.bulk_create(concerns, batch_size=5000)
+        IssueTally.objects.bulk_create(issues, batch_size=5000)
+        versions = [
+            Version(
+                pk=pk,
+                tallied=version,
+                tallied_at=now,
+                due_changes_at=due_changes.get(pair),
+            )
+            for pair, (pk, version) in locked.items()
+        ]
+        Version.objects.bulk_update(
+            versions, ["tallied", "tallied_at", "due_changes_at"], batch_size=1000
+        )
+    return set(locked)
+
+
+def _grouped(
+    queryset: QuerySet, moment_field: str, *fields: str, **aggregates: Any
+) -> Iterable[tuple]:
+    parts = _month_parts(moment_field)
+    return (
+        queryset.annotate(**parts)
+        .values_list("community_id", "grid_id", *parts, *fields)
+        .annotate(**aggregates)
+        .order_by()
+    )
+
+
+def _count_concerns(
+    pairs: dict[Pair, Any], communities: list[int], start: datetime, end: datetime
+) -> list[ConcernTally]:
+    rows = _grouped(
+        Concern.objects.filter(
+            community_id__in=communities, received_at__gte=start, received_at__lt=end
+        ),
+        "received_at",
+        "channel",
+        "category_id",
+        n=Count("pk"),
+    )
+    tallies = []
+    for community, grid, year, month_number, channel, category, n in rows:
+        month = date(year, month_number, 1)
+        if (community, month) in pairs:
+            tallies.append(
+                ConcernTally(
+                    community_id=community,
+                    grid_id=grid,
+                    month=month,
+                    channel=channel,
+                    category_id=category,
+                    count=n,
+                )
+            )
+    return tallies
+
+
+def _count_issues(
+    pairs: dict[Pair, Any], communities: list[int], start: datetime, end: datetime, now: datetime
+) -> tuple[list[IssueTally], dict[Pair, datetime]]:
+    waiting = Q(accepted_at__isnull=True, accept_due_at__gt=now)
+    rows = _grouped(
+        Issue.objects.filter(
+            community_id__in=communities,
+            status__in=metrics.COUNTED_STATUSES,
+            first_received_at__gte=start,
+            first_received_at__lt=end,
+            last_received_at__gte=start,  # implied (see Plan.raw_filter), for the index
+        ),
+        "first_received_at",
+        "status",
+        "level",
+        n=Count("pk"),
+        due=Count("pk", filter=due_filter(now)),
+        on_time=Count("pk", filter=on_time_filter(now)),
+        next_due=Min("accept_due_at", filter=waiting),
+    )
+    tallies = []
+    due_changes: dict[Pair, datetime] = {}
+    for community, grid, year, month_number, status, level, n, due, on_time, next_due in rows:
+        pair = (community, date(year, month_number, 1))
+        if pair not in pairs:
+            continue
+        tallies.append(
+            IssueTally(
+                community_id=community,
+                grid_id=grid,
+                month=pair[1],
+                status=status,
+                level=level,
+                count=n,
+                due=due,
+                on_time=on_time,
+            )
+        )
+        if next_due is not None and (pair not in due_changes or next_due < due_changes[pair]):
+            due_changes[pair] = next_due
+    return tallies, due_changes
+
+
+def rollup_all(months: int, *, now: datetime | None = None) -> int:
+    """Count ahead every community's closed months among the last `months` whose tallies
+    are missing or stale (for cron). Returns how many community-months were counted."""
+    now = now or timezone.now()
+    last = current_month()
+    first = last
+    for _ in range(months):
+        first = first_of_month(first - timedelta(days=1))
+    wanted = closed_months(first, last - timedelta(days=1), now)
+    communities = list(
+        Area.objects.filter(kind=Area.Kind.COMMUNITY).order_by("pk").values_list("pk", flat=True)
+    )
+    counted = 0
+    for month in wanted:  # a month at a time: short transactions, short locks
+        counted += len(ensure_counted(communities, month, now))
+    return counted
+
+
+def ensure_counted(communities: list[int], month: date, now: datetime) -> set[Pair]:
+    rows = Version.objects.filter(community__in=communities, month=month).values_list(
+        "community", "month", "version", "tallied", "tallied_at", "due_changes_at"
+    )
+    usable = {(r[0], r[1]) for r in rows if _usable(r, now)}
+    return rollup({(c, month) for c in communities} - usable, now)
+
+
+# ---- Reading the tallies ------------------------------------------------------------------
+
+
+def _tally_scope(scope: Any) -> Q:
+    if scope.area.kind == Area.Kind.GRID:
+        return Q(grid_id=scope.area.pk)
+    return Q(community_id__in=scope.ids)
+
+
+def concern_rows(scope: Any, tallies: Plan, *fields: str) -> list[tuple]:
+    """Tallied concerns grouped by `fields` (ConcernTally fields, "month" among them)."""
+    if not tallies.tallied:
+        return []
+    return list(
+        ConcernTally.objects.filter(_tally_scope(scope), tallies.tally_filter())
+        .values_list(*fields)
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+
+
+def issue_rows(scope: Any, tallies: Plan, child_field: str) -> list[tuple]:
+    """Tallied issues grouped as metrics.issue_table groups the raw ones."""
+    if not tallies.tallied:
+        return []
+    return list(
+        IssueTally.objects.filter(_tally_scope(scope), tallies.tally_filter())
+        .values_list(child_field, "status", "level")
+        .annotate(n=Sum("count"), due=Sum("due"), on_time=Sum("on_time"))
+        .order_by()
+    )
