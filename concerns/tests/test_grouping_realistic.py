@@ -1,15 +1,21 @@
 """Grouping judged on streams of messages as residents really write them.
 
-Two hand-written sets (`data/grouping_tuning.txt`, `data/grouping_heldout.txt`): each cluster is
-one real-world matter in one community told in several people's words; a cluster of one must
-stay alone. Each community's messages arrive interleaved and go through the decision the app
-makes in `actions._group` (features → the best open issue by `similarity_to` → join at
+Hand-written sets in `data/`: each cluster is one real-world matter in one community told in
+several people's words; a cluster of one must stay alone. `grouping_tuning.txt` and
+`grouping_heldout_late.txt` were tuned on (the second was written after a first round of tuning
+and measured before it was used); `grouping_heldout.txt` (written before any tuning) and
+`grouping_heldout_final.txt` (written after all tuning) never were.
+
+Each community's messages arrive interleaved and go through the decision the app makes in
+`actions._group` (features → the best open issue by `similarity_to` → join at
 ≥ JOIN_THRESHOLD, else a new issue whose terms then accumulate with `add_terms`), without
 the database. Pairwise precision: of the pairs put in one issue, the share that are one
 matter; recall: of the pairs that are one matter, the share put in one issue.
 
-Print the figures and the mistakes:  .venv/bin/python concerns/tests/test_grouping_realistic.py
-(`--heldout` or `--late` for a held-out set, `--all` for the three, `-v` to list every wrong join and split).
+Print the figures and the mistakes:
+    PYTHONPATH=. .venv/bin/python concerns/tests/test_grouping_realistic.py --all [-v]
+(`--heldout`, `--late` or `--final` for one set, the tuning set alone by default; `-v` lists
+every wrong join and split).
 """
 
 import random
@@ -91,6 +97,7 @@ class Figures:
     issues: int
     clusters: int
     messages: int
+    alone: float  # share of the messages that must stay alone that did
     wrong_joins: list[tuple[str, str]]
     splits: list[tuple[str, str]]
 
@@ -102,7 +109,7 @@ class Figures:
 
 def evaluate(name: str, seeds=SEEDS) -> Figures:
     together = both = truly = 0
-    issues = clusters = messages = 0
+    issues = clusters = messages = singles = singles_alone = 0
     wrong: list[tuple[str, str]] = []
     split: list[tuple[str, str]] = []
     for community in load(name):
@@ -118,6 +125,11 @@ def evaluate(name: str, seeds=SEEDS) -> Figures:
                     wrong.append((ta, tb))
                 elif same_matter and not same_issue:
                     split.append((ta, tb))
+            sizes = {c: sum(1 for other, _ in stream if other == c) for c, _ in stream}
+            for (cluster, _), number in zip(stream, landed, strict=True):
+                if sizes[cluster] == 1:
+                    singles += 1
+                    singles_alone += landed.count(number) == 1
             issues += len(set(landed))
             clusters += len({c for c, _ in stream})
             messages += len(stream)
@@ -128,23 +140,22 @@ def evaluate(name: str, seeds=SEEDS) -> Figures:
         issues=round(issues / runs),
         clusters=clusters // runs,
         messages=messages // runs,
+        alone=singles_alone / singles if singles else 1.0,
         wrong_joins=sorted(set(wrong)),
         splits=sorted(set(split)),
     )
 
 
-@pytest.fixture(scope="module")
-def tuning():
-    return evaluate("grouping_tuning.txt")
-
-
-@pytest.fixture(scope="module")
-def heldout():
-    return evaluate("grouping_heldout.txt")
+SETS = (
+    "grouping_tuning.txt",
+    "grouping_heldout.txt",
+    "grouping_heldout_late.txt",
+    "grouping_heldout_final.txt",
+)
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in (("grouping_tuning.txt", 280), ("grouping_heldout.txt", 120)):
+    for name, least in zip(SETS, (300, 120, 100, 90), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -156,14 +167,37 @@ def test_the_sets_are_large_and_cover_every_default_category():
         assert len(categories) == 11, categories
 
 
-def test_on_the_tuning_set_joined_messages_are_one_matter_and_one_matter_is_joined(tuning):
-    assert tuning.precision >= 0.95, tuning.wrong_joins[:10]
-    assert tuning.recall >= 0.85, tuning.splits[:10]
+# Floors: (set, pairwise precision, pairwise recall, share of lone messages left alone). The
+# held-out floors are lower: they measure Chinese the vocabulary was not written from.
+FLOORS = [
+    ("grouping_tuning.txt", 0.95, 0.90, 0.90),
+    ("grouping_heldout_late.txt", 0.92, 0.90, 0.90),
+    ("grouping_heldout.txt", 0.93, 0.80, 0.80),
+    ("grouping_heldout_final.txt", 0.83, 0.70, 0.80),
+]
 
 
-def test_on_the_held_out_set_grouping_holds_up(heldout):
-    assert heldout.precision >= 0.90, heldout.wrong_joins[:10]
-    assert heldout.recall >= 0.75, heldout.splits[:10]
+@pytest.mark.parametrize(("name", "precision", "recall", "alone"), FLOORS)
+def test_joined_messages_are_one_matter_and_one_matter_is_joined(name, precision, recall, alone):
+    figures = evaluate(name)
+    assert figures.precision >= precision, figures.wrong_joins[:10]
+    assert figures.recall >= recall, figures.splits[:10]
+    assert figures.alone >= alone
+
+
+def test_twelve_households_in_their_own_words_make_one_issue():
+    [community] = [c for c in load("grouping_tuning.txt") if c.name == "金凤社区"]
+    yellow = [m for m in community.messages if m[0] == "jf-yellow-water"]
+    assert len(yellow) >= 10 and len(set(group_stream(yellow, community.places))) == 1
+
+
+def test_a_lone_mention_in_one_concern_does_not_pull_in_another_matter():
+    stored = grouping.add_terms("", grouping.features("自来水发黄").weights)
+    stored = grouping.add_terms(stored, grouping.features("自来水发黄，路灯也不亮").weights)
+    lights = grouping.features("小区路灯不亮").weights
+    water = grouping.features("我家水也是黄的").weights
+    assert grouping.similarity_to(lights, grouping._norm(lights), stored) < 0.4
+    assert grouping.similarity_to(water, grouping._norm(water), stored) >= 0.4
 
 
 def sim(a: str, b: str) -> float:
@@ -182,6 +216,10 @@ SAME = [
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
+    ("电梯又坏了 爬了十五楼", "电梯里老有人抽烟"),
+    ("暖气一点都不热", "暖气管子接头漏水了"),
+    ("邻居家的狗整宿叫", "那条狗把放学的孩子咬了"),
+    ("隔壁装修天天电钻响", "装修垃圾堆在单元门口没人拉"),
     ("楼道声控灯不亮了", "单元门的门禁坏了 刷卡不开"),
     ("单元门口电瓶车停得乱七八糟", "小区里电动车骑得太快了"),
     ("楼上卫生间漏水 我家天花板都泡了", "又停水了"),
@@ -217,7 +255,8 @@ def main(argv: list[str]) -> None:
         f = evaluate(name)
         print(
             f"{name}: {f.messages} messages in {f.clusters} matters → {f.issues} issues; "
-            f"pairwise precision {f.precision:.3f}, recall {f.recall:.3f}, F1 {f.f1:.3f}"
+            f"pairwise precision {f.precision:.3f}, recall {f.recall:.3f}, F1 {f.f1:.3f}; "
+            f"lone messages left alone {f.alone:.2f}"
         )
         if "-v" in argv:
             for a, b in f.wrong_joins:
