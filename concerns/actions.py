@@ -31,7 +31,7 @@ from concerns.permissions import (
     registration_grid,
 )
 from places.models import Area, Building, Compound
-from timeline.services import record
+from timeline.services import record, record_many
 from yishi.errors import ActionError, Conflict
 
 S = Issue.Status
@@ -436,21 +436,33 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         Photo.objects.create(concern=concern, image=upload)
     actor = fields["actor"]
     label = _actor_label(actor, fields["channel"])
-    record(
-        concern,
-        "concern.received",
-        actor=actor,
-        actor_label=label,
-        note=str(concern.get_channel_display()),
-        data={"issue": issue.pk},
+    opened = (
+        []
+        if score is not None
+        else [(issue, "issue.opened", {"actor_label": "社区", "note": issue.title})]
     )
-    record(
-        issue,
-        "issue.concern_added",
-        actor=actor,
-        actor_label=label,
-        public=False,
-        data={"concern": concern.pk, "similarity": score},
+    record_many(
+        *opened,
+        (
+            concern,
+            "concern.received",
+            {
+                "actor": actor,
+                "actor_label": label,
+                "note": str(concern.get_channel_display()),
+                "data": {"issue": issue.pk},
+            },
+        ),
+        (
+            issue,
+            "issue.concern_added",
+            {
+                "actor": actor,
+                "actor_label": label,
+                "public": False,
+                "data": {"concern": concern.pk, "similarity": score},
+            },
+        ),
     )
     return concern
 
@@ -498,8 +510,7 @@ def _group(
         resolve_due_at=resolve_due,
         level=L.GRID if grid is not None else L.COMMUNITY,
     )
-    record(issue, "issue.opened", actor_label="社区", note=issue.title)
-    return issue, None
+    return issue, None  # its "issue.opened" event is recorded with the concern's
 
 
 def _best_match(

@@ -18,7 +18,7 @@ from timeline.models import Event
 event_committed = Signal()
 
 
-def record(
+def _event(
     subject: models.Model,
     verb: str,
     *,
@@ -30,7 +30,7 @@ def record(
 ) -> Event:
     # Given as `subject=`, the object stays cached on the event: listeners after the commit
     # read event.subject (its community, its title) without loading it again.
-    event = Event.objects.create(
+    return Event(
         subject=subject,
         verb=verb,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
@@ -39,8 +39,37 @@ def record(
         public=public,
         data=data or {},
     )
+
+
+def _announce(event: Event) -> None:
     transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+
+
+def record(
+    subject: models.Model,
+    verb: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    note: str = "",
+    public: bool = True,
+    data: dict | None = None,
+) -> Event:
+    event = _event(
+        subject, verb, actor=actor, actor_label=actor_label, note=note, public=public, data=data
+    )
+    event.save(force_insert=True)
+    _announce(event)
     return event
+
+
+def record_many(*entries: tuple[models.Model, str, dict[str, Any]]) -> list[Event]:
+    """Several events of one state change, as (subject, verb, record()'s keywords), written in
+    one INSERT; listeners hear of them after the commit, in the order given."""
+    events = Event.objects.bulk_create([_event(s, verb, **kw) for s, verb, kw in entries])
+    for event in events:
+        _announce(event)
+    return events
 
 
 def events_for(subjects: Iterable[models.Model], *, public_only: bool = False):

@@ -55,3 +55,29 @@ def test_listeners_read_the_subject_without_loading_it_again(world, django_asser
     with django_assert_num_queries(0):
         assert event.subject is world.c1
     assert (event.subject_type.model_class(), event.subject_id) == (type(world.c1), world.c1.pk)
+
+
+def test_record_many_writes_once_and_announces_in_order(
+    world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from timeline.services import record_many
+
+    heard = []
+
+    def listener(sender, event, **kwargs):
+        heard.append((event.verb, event.subject))
+
+    event_committed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
+            events = record_many(
+                (world.c1, "area.noted", {"note": "一", "actor": world.staff}),
+                (world.c2, "area.checked", {"public": False}),
+            )
+        assert [e.pk is not None for e in events] == [True, True]
+        assert heard == [("area.noted", world.c1), ("area.checked", world.c2)]
+        stored = {e.verb: e for e in Event.objects.filter(pk__in=[e.pk for e in events])}
+        assert stored["area.noted"].actor == world.staff and stored["area.noted"].note == "一"
+        assert stored["area.checked"].public is False and stored["area.checked"].subject == world.c2
+    finally:
+        event_committed.disconnect(listener)
