@@ -45,7 +45,8 @@ class Suggestion:
 
     @property
     def grids(self) -> int:
-        return len({issue.grid_id for issue in self.issues if issue.grid_id}) or 1
+        """The grids the issues come from (0 when none was placed in a grid)."""
+        return len({issue.grid_id for issue in self.issues if issue.grid_id})
 
     @property
     def oldest(self) -> datetime:
@@ -55,7 +56,7 @@ class Suggestion:
         return max(0, (now - self.oldest).days)
 
     def score(self, now: datetime) -> float:
-        spread = 1 + GRID_SPREAD_WEIGHT * (self.grids - 1)
+        spread = 1 + GRID_SPREAD_WEIGHT * max(0, self.grids - 1)
         age = min(self.age_days(now) / AGE_DAYS_PER_POINT, AGE_POINTS_CAP)
         return round(self.residents * spread + age, 1)
 

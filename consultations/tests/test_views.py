@@ -48,6 +48,15 @@ def test_topics_page_ranks_suggestions(client, world):
     assert suggestions[0].score(timezone.now()) == 8.0  # 6 residents + 20 days / 10
 
 
+def test_suggestion_card_names_grids_only_when_there_are_some(client, world):
+    make_issue(world.c1, "社区层面的问题", residents=3)  # no grid known
+    make_issue(world.c1, "网格里的问题", residents=2, grid=world.g1)
+    page = login(client, world.staff).get(reverse("consultations:topics")).content.decode()
+    first, second = page.split("社区层面的问题", 1)[1].split("网格里的问题", 1)
+    assert "3位居民" in first and "个网格" not in first
+    assert "2位居民 · 1个网格" in second
+
+
 def test_suggestion_spread_across_grids_counts(world):
     from concerns.models import Category
     from consultations.suggestions import suggested_topics
