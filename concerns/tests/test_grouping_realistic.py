@@ -242,8 +242,8 @@ def main(argv: list[str]) -> None:
     names = ["grouping_heldout.txt"] if "--heldout" in argv else ["grouping_tuning.txt"]
     if "--late" in argv:
         names = ["grouping_heldout_late.txt"]
-    if "--final" in argv:
-        names = ["grouping_heldout_final.txt"]
+    if "--fresh" in argv:
+        names = ["grouping_fresh.txt"]
     if "--all" in argv:
         names = [
             "grouping_tuning.txt",
