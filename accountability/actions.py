@@ -507,6 +507,9 @@ def rate_matter(
         actor_label=RESIDENT,
         note=str(Evaluation.Rating(rating).label),
         data={"rating": rating, "round": round_},
+        # Not one line per resident on the public tracking page: the whole-story page sums
+        # the ratings of the round, and the rating box shows the resident their own.
+        public=False,
     )
     if rating == Evaluation.Rating.DISSATISFIED:
         current = matter_ratings(issue, round_)

@@ -104,6 +104,10 @@ def test_plain_form_post_returns_to_the_tracking_page(world, client):
     followed = client.get(response["Location"])
     assert "谢谢" in followed.content.decode() or "Thank you" in followed.content.decode()
     assert Evaluation.objects.get().rating == S.BASICALLY
+    # The whole-story page sums the matter's ratings; the tracking page has no line per rating.
+    story = client.get(reverse("accountability:story_code", args=[code])).content.decode()
+    assert "基本满意 1" in story or "Basically satisfied 1" in story
+    assert "rate-matter-link" in story
     # Without a rating chosen: 400, nothing written.
     other = codes_of(issue)[1]
     assert client.post(rate_url(other), {"issue": issue.pk}).status_code == 400
