@@ -1,7 +1,8 @@
 """Demo: the seed's stories carried to steps four and five.
 
 Story 1 (金城蓝湾二期, yellow tap water): the agreed flushing of pipes and roof tanks is listed,
-progressed, done, rated by the twelve residents and closed. Story 5 (阅海湾 three-party
+progressed, done, rated by the twelve residents and closed. Story 4 (金山社区): the residents
+rate the matters their grid settled, but the latest. Story 5 (阅海湾 three-party
 consultation): the basketball court and the children's play equipment are listed with next-year
 deadlines, owned by 金凤区文化旅游体育广电局. Runs after concerns.demo and consultations.demo and
 finds their objects by place and words; skips a story whose earlier steps are absent. Safe to
@@ -22,6 +23,7 @@ from consultations.models import Resolution
 from places.models import Area
 
 JCLW = "640106001001"  # 金城蓝湾社区
+JINSHAN = "640202001001"  # 金山社区 (石嘴山市大武口区长城街道)
 YHW = "640106002001"  # 阅海湾社区
 FLUSHING = "冲洗二次供水管道和楼顶水箱"
 COURT = "金水园广场多功能篮球场"
@@ -338,6 +340,31 @@ def _fitness(out) -> str:
     return code
 
 
+def _grid_ratings(out) -> str:
+    """Story 4 (金山社区): the residents rate the matters their grid settled, the day after;
+    the latest one is left for the visitor to rate. Returns its tracking code."""
+    settled = list(
+        Issue.objects.filter(
+            community__code=JINSHAN, status=Issue.Status.SETTLED, level=Issue.Level.GRID
+        ).order_by("settled_at", "id")
+    )
+    if not settled:
+        return ""
+    *rated, waiting = settled
+    for n, issue in enumerate(rated):
+        concern = issue.concerns.order_by("id").first()
+        if concern is None or Evaluation.objects.filter(issue=issue).exists():
+            continue
+        when = (issue.settled_at or timezone.now()) + timedelta(days=1)
+        rating = Evaluation.Rating.BASICALLY if n % 4 == 3 else Evaluation.Rating.SATISFIED
+        with dated(when):
+            actions.rate_matter(issue, tracking_code=concern.tracking_code, rating=rating, now=when)
+    out.write(
+        f"accountability: story 4, residents rated {len(rated)} matter(s) settled in the grid"
+    )
+    return waiting.concerns.order_by("id").values_list("tracking_code", flat=True).first() or ""
+
+
 def _consultations_constant(name: str):
     try:
         from consultations import demo as consultations_demo
@@ -353,3 +380,6 @@ def load(out) -> None:
     code = _fitness(out)
     if code:
         out.write(f"accountability: {FITNESS_ITEM} done, awaiting rating: try tracking code {code}")
+    code = _grid_ratings(out)
+    if code:
+        out.write(f"accountability: a matter settled in the grid awaits rating: try {code}")

@@ -110,3 +110,28 @@ def test_full_demo_lists_story_2_and_reads_in_order(demo, client):
     )
     times = [t.decode() for t in re.findall(rb"<time>([^<]+)</time>", page.content)]
     assert times and times == sorted(times)
+
+
+def test_demo_rates_story_4_matters_settled_in_the_grid_but_the_latest(demo):
+    from accountability.models import Evaluation
+    from concerns import demo as concerns_demo
+    from concerns.models import Issue
+
+    concerns_demo.load(io.StringIO())
+    out = io.StringIO()
+    demo_loader.load(out)
+    settled = list(
+        Issue.objects.filter(
+            community__code=demo_loader.JINSHAN,
+            status=Issue.Status.SETTLED,
+            level=Issue.Level.GRID,
+        ).order_by("settled_at", "id")
+    )
+    assert len(settled) > 2
+    for issue in settled[:-1]:
+        rating = Evaluation.objects.get(issue=issue)
+        assert rating.action_item is None and rating.created_at > issue.settled_at
+    assert not Evaluation.objects.filter(issue=settled[-1]).exists()
+    assert settled[-1].concerns.first().tracking_code in out.getvalue()
+    demo_loader.load(io.StringIO())
+    assert Evaluation.objects.filter(action_item__isnull=True).count() == len(settled) - 1
