@@ -155,11 +155,12 @@ SETS = (
     "grouping_round2.txt",
     "grouping_round3.txt",
     "grouping_round4.txt",
+    "grouping_fresh.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80), strict=True):
+    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -171,14 +172,16 @@ def test_the_sets_are_large_and_cover_every_default_category():
         assert len(categories) == 11, categories
 
 
-# Floors: (set, pairwise precision, pairwise recall, share of lone messages left alone). The
-# held-out floors are lower: they measure Chinese the vocabulary was not written from.
+# Floors: (set, pairwise precision, pairwise recall, share of lone messages left alone), a
+# little under today's figures. The floors of the sets never tuned on (heldout, fresh) are
+# lower: they measure Chinese the vocabulary was not written from.
 FLOORS = [
     ("grouping_tuning.txt", 0.95, 0.90, 0.90),
     ("grouping_round2.txt", 0.92, 0.90, 0.90),
     ("grouping_heldout.txt", 0.93, 0.80, 0.80),
     ("grouping_round3.txt", 0.90, 0.85, 0.90),
     ("grouping_round4.txt", 0.95, 0.85, 0.75),
+    ("grouping_fresh.txt", 0.95, 0.75, 0.90),
 ]
 
 
