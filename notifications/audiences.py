@@ -31,10 +31,17 @@ RESIDENT_VERBS = {
     "issue.settled",
     "issue.resolved",
     "meeting.announced",
+    "meeting.rescheduled",  # the notice corrected: an announced meeting moved
     "meeting.published",
 }
-# What a meeting's participants are told of: its notice, its resolutions and its result.
-PARTICIPANT_VERBS = {"meeting.announced", "meeting.published", "resolution.recorded"}
+# What a meeting's participants are told of: its notice (and its correction), its
+# resolutions and its result.
+PARTICIPANT_VERBS = {
+    "meeting.announced",
+    "meeting.rescheduled",
+    "meeting.published",
+    "resolution.recorded",
+}
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
 TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).

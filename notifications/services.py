@@ -93,6 +93,17 @@ def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -
             "Your concern “%(words)s” (%(code)s) is on the agenda of “%(meeting)s”, "
             "%(when)s at %(where)s. You are welcome to take part."
         )
+    elif verb == "meeting.rescheduled":
+        starts = timezone.localtime(subject.starts_at)
+        values |= {
+            "meeting": cut(subject.title, 24),
+            "when": f"{starts:%Y-%m-%d %H:%M}",
+            "where": cut(subject.where, 20),
+        }
+        text = _(
+            "The meeting “%(meeting)s” on your concern “%(words)s” (%(code)s) has moved: "
+            "%(when)s at %(where)s."
+        )
     elif verb == "meeting.published":
         values["meeting"] = cut(subject.title, 24)
         text = _(

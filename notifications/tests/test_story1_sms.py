@@ -186,3 +186,38 @@ def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(
     assert words.endswith("…")
     assert "小区东门的路灯".startswith(words[:7]) or words.startswith("小区东门")
     assert "https://yishi.example.cn/concerns/t/" in text
+
+
+def test_a_moved_meeting_corrects_the_notice_once_it_is_out(
+    world, django_capture_on_commit_callbacks
+):
+    from accountability.tests.conftest import make_issue
+
+    issue = make_issue(world.c1, "电梯噪音", residents=2)
+    topic = consult.create_topic(world.staff, title="电梯噪音议题", issues=[issue])
+    first = timezone.now() + timedelta(days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = consult.schedule_meeting(
+            world.staff,
+            area=world.c1,
+            title="电梯噪音协商会",
+            form=Meeting.Form.COUNCIL,
+            starts_at=first,
+            place="社区议事厅",
+            notice_days=0,
+            quorum=1,
+            topics=[topic],
+        )
+        consult.reschedule_meeting(world.staff, meeting, starts_at=first + timedelta(hours=1))
+    assert MemorySender.outbox == []  # a draft moves silently
+    with django_capture_on_commit_callbacks(execute=True):
+        consult.publish_notice(world.staff, meeting)
+    assert len(MemorySender.outbox) == 2
+    moved = first + timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        consult.reschedule_meeting(world.staff, meeting, starts_at=moved)
+    assert len(MemorySender.outbox) == 4
+    when = f"{timezone.localtime(moved):%Y-%m-%d %H:%M}"
+    for code in issue.concerns.values_list("tracking_code", flat=True):
+        [text] = [t for _p, t in MemorySender.outbox[2:] if code in t]
+        assert when in text and "改期" in text
