@@ -886,23 +886,26 @@ def similarity(
     na: float | None = None,
     nb: float | None = None,
     cb: frozenset[str] | None = None,
+    ca: frozenset[str] | None = None,
+    db: frozenset[str] | None = None,
 ) -> float:
-    """How alike two feature bags are (0–1).
+    """How alike two feature bags are (0–1); `ca`/`cb` are their core concepts and `db` the
+    dominant ones of `b`, when already known.
 
     The cosine of the whole bag, lifted by the share of (non-generic) concepts they have in
-    common: two messages that name the same concepts ("水质" + "自来水") describe the same
-    matter even when their words differ. Two messages that name different concepts, or
-    different alternatives of one family, are about different matters; two messages with no
-    concept in common rely on their words."""
+    common: two messages that name the same concepts ("水质") describe the same matter even
+    when their words differ. Two messages that name different concepts, or different
+    alternatives of one family, are about different matters; two messages with no concept in
+    common rely on their words."""
     base = cosine(a, b, na, nb)
-    named_a = core_concepts(a)
+    named_a = core_concepts(a) if ca is None else ca
     named_b = core_concepts(b) if cb is None else cb
     ca, cb = named_a - _MODIFIER_KEYS, named_b - _MODIFIER_KEYS
     if ca and cb:
         common = ca & cb
         if not common:
             return base * 0.5  # different matters named explicitly: words alone do not join
-        if ca < cb and not ca & _dominant(b):
+        if ca < cb and not ca & (_dominant(b) if db is None else db):
             # It names only what a few of the issue's concerns mentioned besides its matter
             # ("路灯不亮" and an issue of yellow water where one resident added the lights).
             return base * 0.5
@@ -937,9 +940,37 @@ def parsed(stored: str) -> Stored:
     return Stored(weights, _norm(weights), core_concepts(weights))
 
 
+@functools.lru_cache(maxsize=8192)
+def _dominant_of(stored: str) -> frozenset[str]:
+    return _dominant(parsed(stored).weights)
+
+
+# The last message compared and its concepts: a submit compares one message with up to
+# MAX_CANDIDATES issues, so its concepts are worked out once (the same dict, not an equal one).
+_last_message: tuple[dict[str, float], frozenset[str]] | None = None
+
+
+def _message_concepts(weights: dict[str, float]) -> frozenset[str]:
+    global _last_message
+    last = _last_message
+    if last is not None and last[0] is weights:
+        return last[1]
+    concepts = core_concepts(weights)
+    _last_message = (weights, concepts)
+    return concepts
+
+
 def similarity_to(weights: dict[str, float], norm: float, stored: str) -> float:
     issue = parsed(stored)
-    return similarity(weights, issue.weights, na=norm, nb=issue.norm, cb=issue.concepts)
+    return similarity(
+        weights,
+        issue.weights,
+        na=norm,
+        nb=issue.norm,
+        ca=_message_concepts(weights),
+        cb=issue.concepts,
+        db=_dominant_of(stored),
+    )
 
 
 # ---- Storing an issue's features in Issue.terms: "key=weight key=weight ..."

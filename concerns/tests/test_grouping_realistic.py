@@ -208,6 +208,18 @@ def test_a_lone_mention_in_one_concern_does_not_pull_in_another_matter():
     assert grouping.similarity_to(water, grouping._norm(water), stored) >= 0.4
 
 
+def test_comparing_with_stored_issues_scores_as_comparing_the_bags():
+    texts = ["又停水了", "水又黄了！！！", "电梯坏了", "电梯里的广告太吵", "自来水发黄，路灯也不亮"]
+    stored = ""
+    for text in texts[:3]:
+        stored = grouping.add_terms(stored, grouping.features(text).weights)
+    issue = grouping.load_terms(stored)
+    for text in texts:
+        weights = grouping.features(text).weights
+        cached = grouping.similarity_to(weights, grouping._norm(weights), stored)
+        assert cached == pytest.approx(grouping.similarity(weights, issue)), text
+
+
 def sim(a: str, b: str) -> float:
     fa = grouping.features(a).weights
     fb = grouping.features(b).weights
