@@ -1,13 +1,14 @@
 """Ledgers (台账) to Excel, for any area and period.
 
-Workbooks are written with openpyxl's write-only mode, row by row from database cursors
-(`.iterator()`), into a temporary file that the response then streams: the whole table is
-never held in memory. Each workbook opens with a summary sheet holding the same rates as
+Workbooks are written by insights/xlsx.py, row by row from database cursors (`.iterator()`),
+into a temporary file that the response then streams: the whole table is never held in
+memory. Each workbook opens with a summary sheet holding the same rates as
 the dashboard (from insights.metrics).
 """
 
 from __future__ import annotations
 
+import itertools
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -17,12 +18,9 @@ from typing import IO, Any
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
 
 from concerns.models import Concern, Issue
-from insights import metrics, sources
+from insights import metrics, sources, xlsx
 from insights.permissions import mask_name, mask_phone
 from places.models import Area
 
@@ -270,17 +268,6 @@ def summary_rows(ctx: Context) -> list[list[Any]]:
 # ---- Writing ----------------------------------------------------------------------------
 
 
-def _header_cells(sheet: Any, headers: list[str]) -> list[WriteOnlyCell]:
-    bold = Font(bold=True)
-    cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        cells.append(cell)
-    return cells
-
-
 def write_ledger(
     kind: str,
     area: Area,
@@ -290,27 +277,19 @@ def write_ledger(
     out: IO[bytes],
     now: datetime | None = None,
 ) -> None:
-    """Write the ledger `kind` (a key of LEDGERS) for the area and period to `out`."""
+    """Write the ledger `kind` (a key of LEDGERS) for the area and period to `out`
+    (insights/xlsx.py: rows are streamed from database cursors into the file)."""
     ctx = Context(area, period, metrics.Scope.of(area), personal_data, now or timezone.now())
-    workbook = Workbook(write_only=True)
-    summary = workbook.create_sheet(pgettext("ledger sheet", "Summary"))
-    summary.column_dimensions["A"].width = 22
-    summary.column_dimensions["E"].width = 60
-    title = WriteOnlyCell(summary, value=f"{area.name} · {LEDGERS[kind].title}")
-    title.font = Font(bold=True, size=14)
-    summary.append([title])
-    for row in summary_rows(ctx):
-        summary.append(row)
+    workbook = xlsx.Workbook(out)
+    summary = [[xlsx.Cell(f"{area.name} · {LEDGERS[kind].title}", xlsx.TITLE)], *summary_rows(ctx)]
+    workbook.add_sheet(pgettext("ledger sheet", "Summary"), summary, widths=[22, 18, 18, 18, 60])
     for sheet_key in LEDGERS[kind].sheets:
         name, headers, rows = SHEETS[sheet_key](ctx)
-        sheet = workbook.create_sheet(name[:31])
-        sheet.freeze_panes = "A2"
-        for letter, width in zip("ABCDEFGHIJKLMNOPQ", _widths(len(headers)), strict=False):
-            sheet.column_dimensions[letter].width = width
-        sheet.append(_header_cells(sheet, headers))
-        for row in rows:
-            sheet.append(row)
-    workbook.save(out)
+        header = [xlsx.Cell(text, xlsx.HEADER) for text in headers]
+        workbook.add_sheet(
+            name, itertools.chain([header], rows), widths=_widths(len(headers)), freeze_header=True
+        )
+    workbook.close()
 
 
 def _widths(columns: int) -> list[int]:
