@@ -19,6 +19,7 @@ matter; recall: of the pairs that are one matter, the share put in one issue.
 Print the figures (add -v for every wrong join and split):
     PYTHONPATH=. .venv/bin/python concerns/tests/test_grouping_realistic.py --all
     PYTHONPATH=. .venv/bin/python concerns/tests/test_grouping_realistic.py fresh -v
+    PYTHONPATH=. .venv/bin/python concerns/tests/test_grouping_realistic.py --crowded
 """
 
 import random
@@ -258,10 +259,41 @@ def test_the_same_words_about_another_matter_stay_apart(a, b):
     assert sim(a, b) < grouping.JOIN_THRESHOLD, (a, b, sim(a, b))
 
 
+def crowded() -> None:
+    """Every set's messages as one community (hundreds of open issues, as a large community
+    has): how many joined pairs are of two different categories."""
+    categories: dict[str, str] = {}
+    everything = Community("all", [])
+    for name in SETS:
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+            if line.startswith("=="):
+                cluster, category = line[2:].split()[:2]
+                categories[cluster] = category.rstrip(":")
+        for community in load(name):
+            everything.places += community.places
+            everything.messages += community.messages
+    stream = arrival_order(everything, 1)
+    landed = group_stream(stream, everything.places)
+    pairs = [
+        (ca, cb)
+        for (i, (ca, _)), (j, (cb, _)) in combinations(enumerate(stream), 2)
+        if landed[i] == landed[j]
+    ]
+    across = sum(categories[a] != categories[b] for a, b in pairs)
+    print(
+        f"one crowded community: {len(stream)} messages, {len({c for c, _ in stream})} matters "
+        f"→ {len(set(landed))} issues; joined pairs of two categories {across}/{len(pairs)} "
+        f"= {across / len(pairs):.3f}"
+    )
+
+
 def main(argv: list[str]) -> None:
     named = [f"grouping_{a}.txt" for a in argv if not a.startswith("-")]
     if "--all" in argv:
         named = sorted(p.name for p in DATA.glob("grouping_*.txt"))
+    if "--crowded" in argv:
+        crowded()
+        return
     for name in named or ["grouping_tuning.txt"]:
         f = evaluate(name)
         print(
