@@ -16,8 +16,15 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
    one community holding 1,000 open issues (more than the cap of 200 it compares).
 3. Starts gunicorn (2 workers) serving the app plus a bare view that inserts one row, and
    drives both with 16 concurrent clients: POST /api/v1/concerns (anonymous resident submits,
-   rate limits on but generous) and POST /bench/bare. Prints submits per second, their ratio,
-   p50 / p95 latency, and the workers' memory (RSS, peak RSS).
+   rate limits on but generous, notifications deferred to `send_notifications` as README's
+   production set-up has them) and POST /bench/bare.
+   - Throughput: each client sends again as soon as it is answered. Prints submits per second
+     and their ratio, and the CPU milliseconds per request spent in the gunicorn workers, in
+     PostgreSQL and in the load itself. Its latencies are queueing: with 16 requests always
+     in flight, mean latency = 16 / throughput (Little's law), whatever the server does.
+   - Latency: the 16 clients send at random moments at `--load` (default half) of the API's
+     measured throughput, timed from when each request was due; p50 / p95 for both endpoints.
+   - The workers' memory (RSS, peak RSS), and the cost of sending the deferred messages.
 
 Targets (issue 3): ratio ≥ 50 %; p95 ≤ 50 ms; grouping at full size ≤ 1.5 × at 10,000;
 worker memory ≤ 250 MB. Figures depend on the machine: two cores here are shared by the
@@ -335,8 +342,6 @@ if os.environ.get("YISHI_BENCH_SERVER"):
     from django.conf import settings as _settings
 
     _settings.ROOT_URLCONF = "bench.intake"
-    # --defer-notifications: messages recorded in the request, sent by `send_notifications`
-    _settings.NOTIFICATIONS_DEFER = os.environ.get("YISHI_BENCH_DEFER") == "1"
     urlpatterns = _server_urls()
     from concerns import grouping as _grouping
 
@@ -344,7 +349,7 @@ if os.environ.get("YISHI_BENCH_SERVER"):
 
 
 def start_server(
-    database_url: str, port: int, workers: int, threads: int, defer: bool = False
+    database_url: str, port: int, workers: int, threads: int, defer: bool = True
 ) -> subprocess.Popen:
     from django.db import connection
 
@@ -365,7 +370,10 @@ def start_server(
         YISHI_CONCERN_SUBMIT_PER_PHONE="1000",
         # Behind a reverse proxy many residents arrive from many addresses.
         YISHI_TRUST_X_FORWARDED_FOR="1",
-        YISHI_BENCH_DEFER="1" if defer else "0",
+        # Long-lived connections, as behind a pool: none is reopened during a run.
+        YISHI_DB_CONN_MAX_AGE="3600",
+        # As README's production set-up: SMS and mail go out from `send_notifications`.
+        YISHI_NOTIFICATIONS_DEFER="1" if defer else "0",
         PYTHONPATH=str(ROOT),
     )
     command = [
@@ -418,8 +426,22 @@ def worker_memory(server: subprocess.Popen) -> list[tuple[int, float, float]]:
 # ---- The load
 
 
-def drive(port: int, path: str, requests: int, make_body, idempotent: bool = False) -> dict:
-    """`requests` POSTs from CLIENTS threads; latency per request, throughput overall."""
+def drive(
+    port: int,
+    path: str,
+    requests: int,
+    make_body,
+    idempotent: bool = False,
+    rate: float | None = None,
+) -> dict:
+    """`requests` POSTs from CLIENTS threads; latency per request, throughput overall.
+
+    Without `rate` each client sends its next request as soon as the last one is answered
+    (a closed loop: it finds the throughput, and the latency is then mostly queueing: with
+    16 requests always in flight, mean latency = 16 / throughput). With `rate` (requests per
+    second, all clients together) each client sends at random (Poisson) moments at its share
+    of that rate, and latency counts from the moment a request was due, so a slow answer that
+    delays the next request still shows in the figures (no coordinated omission)."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     lock = threading.Lock()
@@ -428,6 +450,7 @@ def drive(port: int, path: str, requests: int, make_body, idempotent: bool = Fal
     def client(seed: int) -> None:
         rng = random.Random(seed)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        due = time.perf_counter() + (rng.expovariate(rate / CLIENTS) if rate else 0.0)
         while True:
             with lock:
                 n = next(counter, None)
@@ -436,8 +459,15 @@ def drive(port: int, path: str, requests: int, make_body, idempotent: bool = Fal
             body = json.dumps(make_body(rng, n)).encode()
             headers = {"Content-Type": "application/json", "X-Forwarded-For": f"10.{n % 250}.0.1"}
             if idempotent and n % 2:
-                headers["Idempotency-Key"] = f"bench-{seed}-{n}"
-            started = time.perf_counter()
+                headers["Idempotency-Key"] = f"bench-{seed}-{n}-{time.time_ns()}"
+            if rate:
+                wait = due - time.perf_counter()
+                if wait > 0:
+                    time.sleep(wait)
+                started = due
+                due += rng.expovariate(rate / CLIENTS)
+            else:
+                started = time.perf_counter()
             try:
                 conn.request("POST", path, body, headers)
                 response = conn.getresponse()
@@ -471,6 +501,36 @@ def drive(port: int, path: str, requests: int, make_body, idempotent: bool = Fal
     }
 
 
+# ---- Where the CPU goes: the workers, the database, the load itself
+
+
+def _cpu_seconds(match) -> float:
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (
+                (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="ignore")
+            )
+        except OSError:
+            continue
+        if match(int(stat.parent.name), command):
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server: subprocess.Popen, database: str) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn workers, the PostgreSQL backends serving the
+    benchmark's database, and this process (the 16 client threads)."""
+    workers = {pid for pid, _rss, _peak in worker_memory(server)}
+    times = os.times()
+    return {
+        "server": _cpu_seconds(lambda pid, cmd: pid in workers),
+        "database": _cpu_seconds(lambda pid, cmd: cmd.startswith("postgres") and database in cmd),
+        "clients": times.user + times.system,
+    }
+
+
 def concern_body(rng: random.Random, n: int) -> dict:
     return {
         "community": f"BC{rng.randint(1, COMMUNITIES):03d}",
@@ -501,9 +561,16 @@ def main() -> None:
         help="reuse the database of an earlier run and measure only the HTTP part",
     )
     parser.add_argument(
-        "--defer-notifications",
+        "--inline-notifications",
         action="store_true",
-        help="NOTIFICATIONS_DEFER in the server: messages recorded, sent by send_notifications",
+        help="send SMS inside the request (YISHI_NOTIFICATIONS_DEFER=0) instead of from "
+        "send_notifications as in production",
+    )
+    parser.add_argument(
+        "--load",
+        type=float,
+        default=0.5,
+        help="the offered load of the latency run, as a share of the API's measured throughput",
     )
     args = parser.parse_args()
 
@@ -564,28 +631,37 @@ def run_http(args: argparse.Namespace, url: str) -> None:
         existing = cur.fetchone()[0]
     connections.close_all()
     print(f"\n{existing:,} concerns in the database; PostgreSQL synchronous_commit={sync}")
-    server = start_server(url, args.http_port, args.workers, args.threads, args.defer_notifications)
+    defer = not args.inline_notifications
+    server = start_server(url, args.http_port, args.workers, args.threads, defer)
+    database = url.rsplit("/", 1)[1]
+    endpoints = (
+        ("bare", "/bench/bare", "bare insert view"),
+        ("api", "/api/v1/concerns", "POST /api/v1/concerns"),
+    )
     try:
         # Warm both endpoints (connections, caches), then measure them in turn, twice.
-        drive(args.http_port, "/bench/bare", 100, concern_body)
-        drive(args.http_port, "/api/v1/concerns", 100, concern_body, idempotent=True)
+        for _name, path, _label in endpoints:
+            drive(args.http_port, path, 100, concern_body, idempotent=True)
         half = max(1, args.requests // 2)
         runs: dict[str, list[dict]] = {"bare": [], "api": []}
+        cpu: dict[str, dict[str, float]] = {"bare": {}, "api": {}}
         for _ in range(2):
-            runs["bare"].append(drive(args.http_port, "/bench/bare", half, concern_body))
-            runs["api"].append(
-                drive(args.http_port, "/api/v1/concerns", half, concern_body, idempotent=True)
-            )
+            for name, path, _label in endpoints:
+                before = cpu_snapshot(server, database)
+                runs[name].append(drive(args.http_port, path, half, concern_body, idempotent=True))
+                after = cpu_snapshot(server, database)
+                for key, value in after.items():
+                    cpu[name][key] = cpu[name].get(key, 0.0) + value - before[key]
         memory = worker_memory(server)
 
         print(
             f"\nHTTP, gunicorn {args.workers} workers"
             f"{f' × {args.threads} threads' if args.threads > 1 else ''}, {CLIENTS} clients, "
-            f"{2 * half} POSTs each"
-            f"{', notifications deferred' if args.defer_notifications else ''}:"
+            f"{2 * half} POSTs each, notifications {'deferred' if defer else 'sent inline'}."
         )
+        print("Throughput: each client sends again as soon as it is answered (closed loop):")
         summary = {}
-        for name, label in (("bare", "bare insert view"), ("api", "POST /api/v1/concerns")):
+        for name, _path, label in endpoints:
             rps = statistics.fmean(r["rps"] for r in runs[name])
             p50 = statistics.fmean(r["p50"] for r in runs[name])
             p95 = statistics.fmean(r["p95"] for r in runs[name])
@@ -602,11 +678,54 @@ def run_http(args: argparse.Namespace, url: str) -> None:
             f"  ratio (with grouping / bare): {summary['api'] / summary['bare']:.0%}"
             "  (target ≥ 50 %)"
         )
+        print("CPU per request (ms), where the two cores went:")
+        for name, _path, label in endpoints:
+            parts = "  ".join(f"{k} {1000 * v / (2 * half):5.2f}" for k, v in cpu[name].items())
+            total = 1000 * sum(cpu[name].values()) / (2 * half)
+            print(f"  {label:<24} {parts}  total {total:5.2f}")
+
+        rate = args.load * summary["api"]
+        print(
+            f"Latency at {rate:.1f} requests/s offered ({args.load:.0%} of the API's throughput), "
+            f"{CLIENTS} clients sending at random moments, timed from when each was due:"
+        )
+        for _name, path, label in endpoints:
+            paced = drive(args.http_port, path, max(200, half // 2), concern_body, True, rate)
+            print(
+                f"  {label:<24} p50 {paced['p50']:6.1f} ms  p95 {paced['p95']:6.1f} ms  "
+                f"(target p95 ≤ 50 ms)  statuses {paced['statuses']}"
+            )
         for pid, rss, peak in memory:
             print(f"  worker {pid}: RSS {rss:.0f} MB, peak {peak:.0f} MB  (target ≤ 250 MB)")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+    if defer:
+        send_waiting(url)
+
+
+def send_waiting(url: str) -> None:
+    """What deferring costs: `send_notifications` sending the messages the run left waiting."""
+    from notifications.models import Delivery
+
+    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    if not waiting:
+        return
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="yishi.settings")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "manage.py", "send_notifications"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    elapsed = time.perf_counter() - started
+    left = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    print(
+        f"send_notifications afterwards: {waiting - left:,} messages in {elapsed:.1f} s "
+        f"({1000 * elapsed / max(1, waiting - left):.2f} ms each, start-up included)"
+    )
 
 
 if __name__ == "__main__":

@@ -253,3 +253,9 @@ WORKBENCH_PANELS = [
 CONCERN_SUBMIT_WINDOW = env_int("YISHI_CONCERN_SUBMIT_WINDOW", 3600)
 CONCERN_SUBMIT_PER_IP = env_int("YISHI_CONCERN_SUBMIT_PER_IP", 120)
 CONCERN_SUBMIT_PER_PHONE = env_int("YISHI_CONCERN_SUBMIT_PER_PHONE", 10)
+
+# notifications: with 1, a state change only records who is to be told (in its request) and
+# `manage.py send_notifications` (cron, every minute) talks to the SMS gateway and the mail
+# server, so no resident's submit waits on them. Off by default, so a development server
+# shows messages at once.
+NOTIFICATIONS_DEFER = env_bool("YISHI_NOTIFICATIONS_DEFER", False)
