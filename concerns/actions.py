@@ -1004,11 +1004,17 @@ def resolve_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
 
 @transaction.atomic
 def reopen_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
-    """Residents were not satisfied: the issue goes back to being handled."""
+    """Residents were not satisfied: the issue goes back to being handled. A matter settled
+    where it was (in the grid or the community, without a meeting) returns to whoever holds it
+    there, accepted, to settle again; one resolved through action items goes back to them."""
     issue = _locked(issue)
     if issue.status == Issue.Status.MERGED:
         raise Conflict(_("This issue was merged into another."))
-    issue.status = Issue.Status.IN_ACTION
-    issue.save(update_fields=["status", "updated_at"])
+    if issue.status == Issue.Status.SETTLED:
+        issue.status = Issue.Status.ACCEPTED
+        issue.settled_at = None
+    else:
+        issue.status = Issue.Status.IN_ACTION
+    issue.save(update_fields=["status", "settled_at", "updated_at"])
     record(issue, "issue.reopened", actor=actor, actor_label="居民", note=note)
     return issue

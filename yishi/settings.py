@@ -259,3 +259,7 @@ CONCERN_SUBMIT_PER_PHONE = env_int("YISHI_CONCERN_SUBMIT_PER_PHONE", 10)
 # server, so no resident's submit waits on them. Off by default, so a development server
 # shows messages at once.
 NOTIFICATIONS_DEFER = env_bool("YISHI_NOTIFICATIONS_DEFER", False)
+
+# The address residents open from an SMS (e.g. https://yishi.example.gov.cn); links in messages
+# are this followed by the page's path.
+SITE_URL = env_str("YISHI_SITE_URL", "")

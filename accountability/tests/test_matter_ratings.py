@@ -152,7 +152,8 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
     assert issue.status == Issue.Status.SETTLED  # 1 of 3 is not a majority
     actions.rate_matter(issue, tracking_code=codes[1], rating="dissatisfied")
     issue.refresh_from_db()
-    assert issue.status == Issue.Status.IN_ACTION  # 2 of 3: reopened (concerns' reopen_issue)
+    # 2 of 3: reopened (concerns' reopen_issue), back with the grid worker to settle again
+    assert issue.status == Issue.Status.ACCEPTED and issue.settled_at is None
     from timeline.models import Event
 
     reopened = Event.objects.get(verb="issue.reopened", subject_id=issue.pk)
@@ -185,7 +186,7 @@ def test_a_rule_of_the_community_applies_to_matters(world):
     issue = grid_settled(world, residents=4)
     actions.rate_matter(issue, tracking_code=codes_of(issue)[0], rating="dissatisfied")
     issue.refresh_from_db()
-    assert issue.status == Issue.Status.IN_ACTION  # 1 of 4 is above 20 %
+    assert issue.status == Issue.Status.ACCEPTED  # 1 of 4 is above 20 %: reopened
 
 
 def test_a_resolved_matter_whose_item_a_resident_rated_is_not_rated_twice(world, done_item, issue):

@@ -197,3 +197,28 @@ def test_grid_worker_of_another_grid_cannot_handle(jclw):
 
     with pytest.raises(PermissionDenied):
         actions.settle_issue(issue, actor=User.objects.get(username="district_jf"), outcome="x")
+
+
+def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worker(
+    jclw, client
+):
+    from django.urls import reverse
+
+    worker = jclw["grid_worker"]
+    concern = actions.submit_concern(
+        community=jclw["community"],
+        channel=C.PATROL,
+        actor=worker,
+        compound=jclw["phase2"],
+        content="二期3号楼楼道灯不亮，晚上黑灯瞎火",
+    )
+    issue = Issue.objects.get(pk=concern.issue_id)
+    actions.accept_issue(issue, actor=worker)
+    actions.settle_issue(issue, actor=worker, outcome="已更换灯泡")
+
+    reopened = actions.reopen_issue(issue, actor=None, note="还是不亮")
+    assert reopened.status == Issue.Status.ACCEPTED and reopened.settled_at is None
+    client.force_login(worker)
+    assert reopened.title in client.get(reverse("concerns:queue")).content.decode()
+    again = actions.settle_issue(reopened, actor=worker, outcome="更换了声控开关")
+    assert again.status == Issue.Status.SETTLED and again.outcome == "更换了声控开关"
