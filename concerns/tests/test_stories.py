@@ -199,9 +199,7 @@ def test_grid_worker_of_another_grid_cannot_handle(jclw):
         actions.settle_issue(issue, actor=User.objects.get(username="district_jf"), outcome="x")
 
 
-def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worker(
-    jclw, client
-):
+def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worker(jclw, client):
     from django.urls import reverse
 
     worker = jclw["grid_worker"]
