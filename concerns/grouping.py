@@ -784,10 +784,14 @@ def _concept_weight(concept: str) -> float:
     return SPECIFIC_WEIGHT if concept in SPECIFIC_CONCEPTS else CONCEPT_WEIGHT
 
 
+_CONCEPT_WEIGHTS = {concept: _concept_weight(concept) for concept in CONCEPTS}
+
+
 def features(text: str, place_names: Iterable[str] = ()) -> Features:
     clean = normalise(text, place_names)
     weights: dict[str, float] = defaultdict(float)
     concept_forms: set[str] = set()
+    # Concepts are read in the text without its compounds; words and bigrams in all of it.
     rest = clean
     for pattern, concept in _COMPOUNDS:
         rest, found = pattern.subn(" ", rest)
@@ -815,7 +819,6 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
     return Features(dict(weights))
 
 
-_CONCEPT_WEIGHTS = {concept: _concept_weight(concept) for concept in CONCEPTS}
 # Characters that make bigrams meaningless ("了我", "的水").
 _BIGRAM_SKIP = frozenset("的了是我你他她它们这那有也都又还就很太吗呢吧啊呀哦嗯在和跟给把被让")
 
