@@ -221,6 +221,18 @@ def test_the_listener_does_little_work_inside_the_request(
     assert len(MemorySender.outbox) == 14
 
 
+def test_deferred_the_listener_only_inserts(world, owner, settings, django_assert_num_queries):
+    """With NOTIFICATIONS_DEFER the request pays the residents' lookup and one INSERT, with no
+    transaction of its own to open and commit (the job sends them)."""
+    settings.NOTIFICATIONS_DEFER = True
+    issue = make_issue(world.c1, "路灯", residents=3)
+    told = record(issue, "issue.accepted", actor_label="社区")
+    with django_assert_num_queries(2):  # the residents behind the issue, the insert
+        assert deliver_event(told) == 0
+    assert Delivery.objects.filter(event=told, status=Delivery.Status.PENDING).count() == 3
+    assert MemorySender.outbox == []
+
+
 def test_email_choices_are_read_in_one_query(world, owner):
     """Staff recipients: one query for everyone's email choice, not one per person."""
     from django.db import connection
