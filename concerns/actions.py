@@ -268,6 +268,35 @@ def _rebuild_terms(issue: Issue) -> None:
     issue.terms = grouping.dump_terms(weights)
 
 
+def refresh_open_terms(*, batch: int = 500) -> int:
+    """Recompute the grouping features of every open issue from its concerns, e.g. after the
+    vocabulary in concerns/grouping.py changed; returns how many changed. Each issue is
+    rewritten under its row lock only when its features differ, so submits carry on."""
+    changed = 0
+    last = 0
+    while True:
+        ids = list(
+            Issue.objects.filter(status__in=Issue.OPEN_STATUSES, pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not ids:
+            return changed
+        last = ids[-1]
+        for pk in ids:
+            with transaction.atomic():
+                issue = first(
+                    Issue.objects.select_for_update().select_related("community").filter(pk=pk)
+                )
+                if issue is None or issue.status not in Issue.OPEN_STATUSES:
+                    continue
+                before = issue.terms
+                _rebuild_terms(issue)
+                if issue.terms != before:
+                    issue.save(update_fields=["terms"])
+                    changed += 1
+
+
 def _actor_label(actor: Any, channel: str) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return "居民"
