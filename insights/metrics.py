@@ -15,11 +15,11 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import Count, F, Min, Q, QuerySet, Window
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear, RowNumber
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -349,46 +349,59 @@ def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[
 # ---- Counts ------------------------------------------------------------------------------
 
 
-def concern_table(scope: Scope, period: Period, *, plan: Any = None) -> list[tuple]:
-    """The period's concerns grouped by (bucket, channel, category name, area below): the
-    concern charts and the drill-down are sums of these rows. One grouped query over the raw
-    rows and one over the tallied months (their rows may repeat a group: callers sum)."""
+@dataclass
+class ConcernTable:
+    """The period's concerns counted two ways: `series` by (bucket label, channel, category
+    name) for the charts, `children` by the area below for the drill-down. A group may come
+    more than once (from the tallies and from the raw rows): readers sum."""
+
+    series: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    children: list[tuple[int | None, int]] = field(default_factory=list)
+
+
+def concern_table(scope: Scope, period: Period, *, plan: Any = None) -> ConcernTable:
+    """Grouped queries over the raw rows (one for a period drawn month by month: its few
+    groups per child are folded both ways) and two over the tallied months."""
     from insights import tallies
 
     plan = plan or sources_of(scope, period)
     child = _child_field(scope)
     parts = period.bucket_parts("received_at")
-    rows: list[tuple] = []
+    table = ConcernTable()
     if plan.raw:
-        for *bucket, channel, category, below, n in (
-            scope.concerns()
-            .filter(plan.raw_filter("received_at"))
-            .annotate(**parts)
-            .values_list(*parts, "channel", "category__name", child)
-            .annotate(n=Count("pk"))
-            .order_by()
-        ):
-            rows.append((period.bucket_label(*bucket), channel, category, below, n))
-    for month, channel, category, below, n in tallies.concern_rows(
-        scope, plan, "month", "channel", "category__name", child
+        raw = scope.concerns().filter(plan.raw_filter("received_at")).annotate(**parts)
+        by_series = ["channel", "category__name"]
+        if period.daily:  # days × children would be as many groups as rows
+            groups = raw.values_list(*parts, *by_series).annotate(n=Count("pk")).order_by()
+            for *bucket, channel, category, n in groups:
+                table.series.append((period.bucket_label(*bucket), channel, category, n))
+            table.children += raw.values_list(child).annotate(n=Count("pk")).order_by()
+        else:
+            groups = raw.values_list(*parts, *by_series, child).annotate(n=Count("pk")).order_by()
+            for *bucket, channel, category, below, n in groups:
+                table.series.append((period.bucket_label(*bucket), channel, category, n))
+                table.children.append((below, n))
+    for month, channel, category, n in tallies.concern_rows(
+        scope, plan, "month", "channel", "category__name"
     ):
-        rows.append((period.bucket_label(month.year, month.month), channel, category, below, n))
-    return rows
+        table.series.append((period.bucket_label(month.year, month.month), channel, category, n))
+    table.children += tallies.concern_rows(scope, plan, child)
+    return table
 
 
 def concerns_over_time(
-    scope: Scope, period: Period, *, table: list[tuple] | None = None
+    scope: Scope, period: Period, *, table: ConcernTable | None = None
 ) -> dict[str, Any]:
     """Concerns per day or month and channel, plus totals per channel and category: sums of
     concern_table's rows."""
-    rows = concern_table(scope, period) if table is None else table
+    rows = (table or concern_table(scope, period)).series
     labels = period.buckets()
     index = {label: i for i, label in enumerate(labels)}
     by_channel: dict[str, list[int]] = {}
     channel_totals: dict[str, int] = defaultdict(int)
     category_totals: dict[str, int] = defaultdict(int)
     total = 0
-    for label, channel, category, _below, n in rows:
+    for label, channel, category, n in rows:
         series = by_channel.setdefault(channel, [0] * len(labels))
         position = index.get(label)
         if position is not None:
@@ -457,32 +470,103 @@ def overdue_issue_filter(now: datetime) -> Q:
     )
 
 
+# Most urgent first; an issue without a date last (the same on every database).
+OVERDUE_ORDER = (
+    F("resolve_due_at").asc(nulls_last=True),
+    F("accept_due_at").asc(nulls_last=True),
+    F("pk").asc(),
+)
+
+
+def _overdue_key(row: tuple) -> tuple:
+    """OVERDUE_ORDER in Python, for (pk, title, status, community, accept_due, resolve_due)."""
+    pk, _title, _status, _community, accept_due, resolve_due = row
+    return (
+        resolve_due is None,
+        resolve_due or _EARLIEST,
+        accept_due is None,
+        accept_due or _EARLIEST,
+        pk,
+    )
+
+
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def overdue_by_community(
+    communities: list[int], now: datetime, limit: int = OVERDUE_LIMIT
+) -> dict[int, tuple[int, list[tuple], datetime | None]]:
+    """Per community: how many issues are overdue, the first `limit` of them (in
+    OVERDUE_ORDER), and the last moment these hold (the earliest time limit not yet
+    passed; None: none left). Two queries whatever the number of communities."""
+    open_issues = Issue.objects.filter(community_id__in=communities, status__in=Issue.OPEN_STATUSES)
+    result: dict[int, tuple[int, list[tuple], datetime | None]] = {}
+    for community, n, next_resolve, next_accept in (
+        open_issues.values_list("community_id")
+        .annotate(
+            n=Count("pk", filter=overdue_issue_filter(now)),
+            next_resolve=Min("resolve_due_at", filter=Q(resolve_due_at__gte=now)),
+            next_accept=Min(
+                "accept_due_at", filter=Q(status=Issue.Status.NEW, accept_due_at__gte=now)
+            ),
+        )
+        .order_by()
+    ):
+        until = min((d for d in (next_resolve, next_accept) if d is not None), default=None)
+        result[community] = (n, [], until)
+    ranked = (
+        open_issues.filter(overdue_issue_filter(now))
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("community_id")], order_by=OVERDUE_ORDER)
+        )
+        .filter(rank__lte=limit)
+        .values_list("pk", "title", "status", "community_id", "accept_due_at", "resolve_due_at")
+    )
+    for row in ranked:
+        result[row[3]][1].append(row)
+    return result
+
+
 def overdue_issues(
     scope: Scope, *, now: datetime | None = None, limit: int = OVERDUE_LIMIT
 ) -> dict[str, Any]:
-    """Open issues past a time limit now (a snapshot, not bound to the period)."""
+    """Open issues past a time limit now (a snapshot, not bound to the period).
+
+    A community's count and first few are kept with its dashboard version
+    (tallies.overdue_snapshots) until something changes in it or a time limit passes, so
+    a district's dashboard re-reads only the communities where something happened."""
+    from insights import tallies
+
     now = now or timezone.now()
-    overdue = scope.issues().filter(overdue_issue_filter(now))
-    rows = overdue.order_by("resolve_due_at", "accept_due_at", "pk").values(
-        "pk", "title", "status", "community__name", "accept_due_at", "resolve_due_at"
-    )[:limit]
+    if scope.area.kind == Area.Kind.GRID:
+        overdue = scope.issues().filter(overdue_issue_filter(now))
+        rows = list(
+            overdue.order_by(*OVERDUE_ORDER).values_list(
+                "pk", "title", "status", "community_id", "accept_due_at", "resolve_due_at"
+            )[:limit]
+        )
+        count = overdue.count()
+    else:
+        snapshots = tallies.overdue_snapshots(scope.ids, now, limit)
+        count = sum(n for n, _rows in snapshots.values())
+        rows = sorted((r for _n, rs in snapshots.values() for r in rs), key=_overdue_key)[:limit]
+    names = dict(Area.objects.filter(pk__in={r[3] for r in rows}).values_list("pk", "name"))
     items = []
-    for r in rows:
-        due = r["accept_due_at"] if r["status"] == Issue.Status.NEW else r["resolve_due_at"]
+    for pk, title, status, community, accept_due, resolve_due in rows:
         items.append(
             {
-                "id": r["pk"],
-                "title": r["title"],
-                "community": r["community__name"],
-                "status": str(Issue.Status(r["status"]).label),
-                "due": due,
+                "id": pk,
+                "title": title,
+                "community": names.get(community),
+                "status": str(Issue.Status(status).label),
+                "due": accept_due if status == Issue.Status.NEW else resolve_due,
             }
         )
-    return {"count": overdue.count(), "items": items}
+    return {"count": count, "items": items}
 
 
 def children_figures(
-    scope: Scope, period: Period, table: list[tuple], *, concerns: list[tuple] | None = None
+    scope: Scope, period: Period, table: list[tuple], *, concerns: ConcernTable | None = None
 ) -> list[dict[str, Any]]:
     """One row per child area (for drilling down): concerns, issues, solved, 解决率.
     `table` is issue_table's, `concerns` concern_table's (read when not given)."""
@@ -517,7 +601,7 @@ def children_figures(
             figures[above]["issues"] += n
             if status in SOLVED_STATUSES:
                 figures[above]["solved"] += n
-    for _label, _channel, _category, pk, n in concerns:
+    for pk, n in concerns.children:
         above = child_of(pk)
         if above in figures:
             figures[above]["concerns"] += n

@@ -64,6 +64,9 @@ class Version(models.Model):
     tallied = models.BigIntegerField(null=True, blank=True)
     tallied_at = models.DateTimeField(null=True, blank=True)
     due_changes_at = models.DateTimeField(null=True, blank=True)
+    # A DASHBOARDS row: the community's overdue issues as of `tallied_at` (count and the
+    # first few), good until `due_changes_at` — metrics.overdue_issues.
+    snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -151,6 +151,82 @@ def dashboard_versions(communities: list[int]) -> dict[int, int]:
     return rows
 
 
+# ---- Overdue issues per community, kept with the dashboard version -----------------------
+
+
+def overdue_snapshots(
+    communities: list[int], now: datetime, limit: int
+) -> dict[int, tuple[int, list[tuple]]]:
+    """metrics.overdue_by_community for these communities, read from the DASHBOARDS rows
+    where it still holds (nothing changed in the community since, and no time limit passed
+    between then and `now`), counted again for the others."""
+    from insights.metrics import overdue_by_community
+
+    if not communities:
+        return {}
+    dashboard_versions(communities)  # the rows exist (usually: one read, nothing written)
+    rows = Version.objects.filter(community__in=communities, month=DASHBOARDS).values_list(
+        "pk", "community", "version", "tallied", "tallied_at", "due_changes_at", "snapshot"
+    )
+    result: dict[int, tuple[int, list[tuple]]] = {}
+    stale: dict[int, tuple[int, int]] = {}
+    for pk, community, version, tallied, tallied_at, until, snapshot in rows:
+        if (
+            tallied == version
+            and tallied_at is not None
+            and tallied_at <= now
+            and (until is None or now <= until)
+            and snapshot is not None
+            and snapshot["limit"] >= limit
+        ):
+            result[community] = (snapshot["count"], [_row(r) for r in snapshot["rows"]][:limit])
+        else:
+            stale[community] = (pk, version)
+    if stale:
+        counted = overdue_by_community(sorted(stale), now, limit)
+        updates = []
+        for community, (pk, version) in stale.items():
+            count, first, until = counted.get(community, (0, [], None))
+            result[community] = (count, first)
+            updates.append(
+                Version(
+                    pk=pk,
+                    tallied=version,
+                    tallied_at=now,
+                    due_changes_at=until,
+                    snapshot={"count": count, "limit": limit, "rows": [_json(r) for r in first]},
+                )
+            )
+        Version.objects.bulk_update(
+            updates, ["tallied", "tallied_at", "due_changes_at", "snapshot"], batch_size=500
+        )
+    return result
+
+
+def _json(row: tuple) -> list:
+    pk, title, status, community, accept_due, resolve_due = row
+    return [
+        pk,
+        title,
+        status,
+        community,
+        accept_due.isoformat() if accept_due else None,
+        resolve_due.isoformat() if resolve_due else None,
+    ]
+
+
+def _row(data: list) -> tuple:
+    pk, title, status, community, accept_due, resolve_due = data
+    return (
+        pk,
+        title,
+        status,
+        community,
+        datetime.fromisoformat(accept_due) if accept_due else None,
+        datetime.fromisoformat(resolve_due) if resolve_due else None,
+    )
+
+
 # ---- Which rows a figure reads from where -------------------------------------------------
 
 
