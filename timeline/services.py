@@ -16,6 +16,10 @@ from timeline.models import Event
 
 # Sent with `event=` once the transaction that recorded the event has committed.
 event_committed = Signal()
+# Sent with `events=` (a list, in order) once for each record() or record_many() call, after
+# event_committed for each of them: for listeners whose work per change is the same however
+# many events it recorded (marking a community's figures stale).
+events_committed = Signal()
 
 
 def _event(
@@ -41,8 +45,13 @@ def _event(
     )
 
 
-def _announce(event: Event) -> None:
-    transaction.on_commit(lambda: event_committed.send(sender=Event, event=event))
+def _announce(events: list[Event]) -> None:
+    def send() -> None:
+        for event in events:
+            event_committed.send(sender=Event, event=event)
+        events_committed.send(sender=Event, events=events)
+
+    transaction.on_commit(send)
 
 
 def record(
@@ -59,7 +68,7 @@ def record(
         subject, verb, actor=actor, actor_label=actor_label, note=note, public=public, data=data
     )
     event.save(force_insert=True)
-    _announce(event)
+    _announce([event])
     return event
 
 
@@ -67,8 +76,7 @@ def record_many(*entries: tuple[models.Model, str, dict[str, Any]]) -> list[Even
     """Several events of one state change, as (subject, verb, record()'s keywords), written in
     one INSERT; listeners hear of them after the commit, in the order given."""
     events = Event.objects.bulk_create([_event(s, verb, **kw) for s, verb, kw in entries])
-    for event in events:
-        _announce(event)
+    _announce(events)
     return events
 
 

@@ -60,14 +60,18 @@ def test_listeners_read_the_subject_without_loading_it_again(world, django_asser
 def test_record_many_writes_once_and_announces_in_order(
     world, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
-    from timeline.services import record_many
+    from timeline.services import events_committed, record_many
 
-    heard = []
+    heard, batches = [], []
 
     def listener(sender, event, **kwargs):
         heard.append((event.verb, event.subject))
 
+    def batch_listener(sender, events, **kwargs):
+        batches.append([e.verb for e in events])
+
     event_committed.connect(listener)
+    events_committed.connect(batch_listener)
     try:
         with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
             events = record_many(
@@ -76,8 +80,10 @@ def test_record_many_writes_once_and_announces_in_order(
             )
         assert [e.pk is not None for e in events] == [True, True]
         assert heard == [("area.noted", world.c1), ("area.checked", world.c2)]
+        assert batches == [["area.noted", "area.checked"]]
         stored = {e.verb: e for e in Event.objects.filter(pk__in=[e.pk for e in events])}
         assert stored["area.noted"].actor == world.staff and stored["area.noted"].note == "一"
         assert stored["area.checked"].public is False and stored["area.checked"].subject == world.c2
     finally:
         event_committed.disconnect(listener)
+        events_committed.disconnect(batch_listener)
