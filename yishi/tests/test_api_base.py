@@ -96,3 +96,10 @@ def test_out_of_range_ids_are_the_clients_mistake(client, world):
     assert api.status_code in (400, 404, 422)
     if api.status_code == 400:
         assert api.json()["error"]["code"] == "out_of_range"
+
+
+@pytest.mark.django_db
+def test_the_api_link_is_for_staff_not_for_residents(client, world):
+    assert "/api/v1/docs" not in client.get("/").content.decode()
+    client.force_login(world.staff)
+    assert "/api/v1/docs" in client.get("/").content.decode()
