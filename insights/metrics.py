@@ -274,8 +274,11 @@ def sources_of(scope: Scope, period: Period, *, now: datetime | None = None) -> 
     from insights import tallies
 
     now = now or timezone.now()
-    months = [] if period.daily else tallies.closed_months(period.start, period.end, now)
-    return tallies.plan(scope, period.start_at, period.end_at, months, now)
+    if period.daily:  # drawn day by day: every row raw
+        return tallies.plan(scope, period.start_at, period.end_at, [], now)
+    months = tallies.closed_months(period.start, period.end, now)
+    to_date = tallies.month_to_date(period.start, period.end, now)
+    return tallies.plan(scope, period.start_at, period.end_at, months, now, to_date)
 
 
 def issue_table(

@@ -64,6 +64,9 @@ class Version(models.Model):
     tallied = models.BigIntegerField(null=True, blank=True)
     tallied_at = models.DateTimeField(null=True, blank=True)
     due_changes_at = models.DateTimeField(null=True, blank=True)
+    # The current month is tallied up to the start of a day (this one, exclusive); None:
+    # the whole month.
+    counted_until = models.DateField(null=True, blank=True)
     # A DASHBOARDS row: the community's overdue issues as of `tallied_at` (count and the
     # first few), good until `due_changes_at` — metrics.overdue_issues.
     snapshot = models.JSONField(null=True, blank=True)

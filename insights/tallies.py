@@ -101,19 +101,39 @@ def closed_months(start: date, end: date, now: datetime) -> list[date]:
     return months
 
 
+def month_to_date(start: date, end: date, now: datetime) -> date | None:
+    """Today, when the current month up to the start of today can be read from tallies for
+    the days [start, end] at `now`: the range holds the whole of it (from its first day to
+    today), and `now` is today (a figure as of another day is read raw)."""
+    if timezone.get_current_timezone_name() != settings.TIME_ZONE:
+        return None
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    if timezone.localdate(now, timezone.get_default_timezone()) != today or now > timezone.now():
+        return None
+    if today.day == 1 or start > first_of_month(today) or end < today:
+        return None
+    return today
+
+
 # ---- Marking months stale: the listener's one statement -------------------------------------
 
 
+def _day_of(moment: datetime) -> date:
+    return timezone.localtime(moment, timezone.get_default_timezone()).date()
+
+
 def changed_since(subject: Any) -> tuple[date, bool] | None:
-    """The closed month a change to `subject` reaches back to, and whether every later month
-    may be touched too (issues) or that month alone (concerns). None: no closed month."""
+    """The tallied month a change to `subject` reaches back to, and whether every later
+    month may be touched too (issues) or that month alone (concerns). None when the change
+    is about today only (today is never tallied): nothing to mark."""
     if isinstance(subject, Concern):
-        month, onwards = month_of(subject.received_at), False
+        day, onwards = _day_of(subject.received_at), False
     elif isinstance(subject, Issue):
-        month, onwards = month_of(subject.first_received_at), True
+        day, onwards = _day_of(subject.first_received_at), True
     else:
         return None
-    return (month, onwards) if month < current_month() else None
+    today = timezone.localdate(timezone.now(), timezone.get_default_timezone())
+    return (first_of_month(day), onwards) if day < today else None
 
 
 def bump_for(subject: Any) -> None:
@@ -264,17 +284,27 @@ class Plan:
 
 
 def plan(
-    scope: Any, start_at: datetime, end_at: datetime, months: list[date], now: datetime
+    scope: Any,
+    start_at: datetime,
+    end_at: datetime,
+    months: list[date],
+    now: datetime,
+    to_date: date | None = None,
 ) -> Plan:
     """Split [start_at, end_at) into tallied months and raw ranges, counting again (rollup)
-    any month whose tallies are missing, stale or not valid at `now`."""
-    if not months:
+    any month whose tallies are missing, stale or not valid at `now`. `months` are whole
+    closed months; `to_date` (today) adds the current month up to the start of today."""
+    spans = dict.fromkeys(months)
+    if to_date is not None:
+        spans[first_of_month(to_date)] = to_date
+    if not spans:
         return Plan(raw=[(None, start_at, end_at)])
+    months = sorted(spans)
     if scope.area.kind == Area.Kind.GRID:
         communities = [scope.area.parent_id] if scope.area.parent_id else []
     else:
         communities = scope.ids
-    usable = ensure(communities, months, now)
+    usable = ensure(communities, spans, now)
     result = Plan(communities=communities)
     if start_at < _at(months[0]):
         result.raw.append((None, start_at, _at(months[0])))
@@ -285,13 +315,13 @@ def plan(
             result.tallied[month] = fresh
         if stale:
             whole = len(stale) == len(communities)
-            start, end = _at(month), _at(next_month(month))
+            start, end = _at(month), _span_end(month, spans[month])
             previous = result.raw[-1] if result.raw else None
             if whole and previous and previous[0] is None and previous[2] == start:
                 result.raw[-1] = (None, previous[1], end)
             else:
                 result.raw.append((None if whole else stale, start, end))
-    after = _at(next_month(months[-1]))
+    after = _span_end(months[-1], spans[months[-1]])
     if after < end_at:
         previous = result.raw[-1] if result.raw else None
         if previous and previous[0] is None and previous[2] == after:
@@ -301,31 +331,37 @@ def plan(
     return result
 
 
-def _usable(row: tuple, now: datetime) -> bool:
-    _c, _m, version, tallied, tallied_at, due_changes_at = row
+def _span_end(month: date, until: date | None) -> datetime:
+    return _at(until or next_month(month))
+
+
+def _usable(row: tuple, now: datetime, until: date | None) -> bool:
+    _c, _m, version, tallied, tallied_at, due_changes_at, counted_until = row
     return (
         tallied == version
+        and counted_until == until
         and tallied_at is not None
         and tallied_at <= now
         and (due_changes_at is None or now < due_changes_at)
     )
 
 
-def ensure(communities: list[int], months: list[date], now: datetime) -> set[Pair]:
-    """The (community, month) pairs whose tallies hold at `now`, counting again those that
-    do not (unless another process is counting them right now)."""
+_STATE = ("community", "month", "version", "tallied", "tallied_at", "due_changes_at")
+
+
+def ensure(communities: list[int], spans: dict[date, date | None], now: datetime) -> set[Pair]:
+    """The (community, month) pairs whose tallies hold at `now` (and count the month up to
+    `spans[month]`, None: the whole month), counting again those that do not (unless another
+    process is counting them right now)."""
     if not communities:
         return set()
-    rows = Version.objects.filter(community__in=communities, month__in=months).values_list(
-        "community", "month", "version", "tallied", "tallied_at", "due_changes_at"
+    rows = Version.objects.filter(community__in=communities, month__in=list(spans)).values_list(
+        *_STATE, "counted_until"
     )
-    usable: set[Pair] = set()
-    for row in rows:
-        if _usable(row, now):
-            usable.add((row[0], row[1]))
-    wanted = {(c, m) for c in communities for m in months}
+    usable = {(r[0], r[1]) for r in rows if _usable(r, now, spans[r[1]])}
+    wanted = {(c, m) for c in communities for m in spans}
     if len(usable) < len(wanted):
-        usable |= rollup(wanted - usable, now)
+        usable |= rollup(wanted - usable, now, spans)
     return usable
 
 
@@ -367,9 +403,10 @@ def _month_parts(moment_field: str) -> dict[str, Any]:
     }
 
 
-def rollup(pairs: set[Pair], now: datetime) -> set[Pair]:
-    """Count the given (community, month) pairs again from the raw rows, as of `now`.
-    Returns the pairs counted (those another process holds locked are left to it)."""
+def rollup(pairs: set[Pair], now: datetime, spans: dict[date, date | None]) -> set[Pair]:
+    """Count the given (community, month) pairs again from the raw rows, as of `now`, each
+    month up to spans[month] (None: whole). Returns the pairs counted (those another
+    process holds locked are left to it)."""
     if not pairs:
         return set()
     communities = sorted({c for c, _m in pairs})
@@ -388,7 +425,7 @@ def rollup(pairs: set[Pair], now: datetime) -> set[Pair]:
         }
         if not locked:
             return set()
-        start, end = _at(months[0]), _at(next_month(months[-1]))
+        start, end = _at(months[0]), max(_span_end(m, spans[m]) for m in months)
         concerns = _count_concerns(locked, communities, start, end)
         issues, due_changes = _count_issues(locked, communities, start, end, now)
         ConcernTally.objects.filter(_pairs_filter(locked)).delete()
@@ -401,11 +438,14 @@ def rollup(pairs: set[Pair], now: datetime) -> set[Pair]:
                 tallied=version,
                 tallied_at=now,
                 due_changes_at=due_changes.get(pair),
+                counted_until=spans[pair[1]],
             )
             for pair, (pk, version) in locked.items()
         ]
         Version.objects.bulk_update(
-            versions, ["tallied", "tallied_at", "due_changes_at"], batch_size=1000
+            versions,
+            ["tallied", "tallied_at", "due_changes_at", "counted_until"],
+            batch_size=1000,
         )
     return set(locked)
 
@@ -506,18 +546,18 @@ def rollup_all(months: int, *, now: datetime | None = None) -> int:
     communities = list(
         Area.objects.filter(kind=Area.Kind.COMMUNITY).order_by("pk").values_list("pk", flat=True)
     )
+    spans: list[dict[date, date | None]] = [{month: None} for month in wanted]
+    today = month_to_date(last, timezone.localdate(now), now)
+    if today is not None:
+        spans.append({last: today})
     counted = 0
-    for month in wanted:  # a month at a time: short transactions, short locks
-        counted += len(ensure_counted(communities, month, now))
+    for span in spans:  # a month at a time: short transactions, short locks
+        rows = Version.objects.filter(community__in=communities, month__in=list(span))
+        state = rows.values_list(*_STATE, "counted_until")
+        usable = {(r[0], r[1]) for r in state if _usable(r, now, span[r[1]])}
+        wanted = {(c, m) for c in communities for m in span}
+        counted += len(rollup(wanted - usable, now, span))
     return counted
-
-
-def ensure_counted(communities: list[int], month: date, now: datetime) -> set[Pair]:
-    rows = Version.objects.filter(community__in=communities, month=month).values_list(
-        "community", "month", "version", "tallied", "tallied_at", "due_changes_at"
-    )
-    usable = {(r[0], r[1]) for r in rows if _usable(r, now)}
-    return rollup({(c, month) for c in communities} - usable, now)
 
 
 # ---- Reading the tallies ------------------------------------------------------------------
