@@ -354,18 +354,19 @@ def rates(scope: Scope, period: Period, *, now: datetime | None = None) -> dict[
 
 @dataclass
 class ConcernTable:
-    """The period's concerns counted two ways: `series` by (bucket label, channel, category
-    name) for the charts, `children` by the area below for the drill-down. A group may come
+    """The period's concerns counted three ways: by (bucket label, channel) for the chart
+    over time, by category name, and by the area below for the drill-down. A group may come
     more than once (from the tallies and from the raw rows): readers sum."""
 
-    series: list[tuple[str, str, str | None, int]] = field(default_factory=list)
+    by_channel: list[tuple[str, str, int]] = field(default_factory=list)
+    by_category: list[tuple[str | None, int]] = field(default_factory=list)
     children: list[tuple[int | None, int]] = field(default_factory=list)
 
 
 def concern_table(scope: Scope, period: Period, *, plan: Any = None) -> ConcernTable:
     """Grouped queries over the raw rows (one for a period drawn month by month: its few
-    groups per child are folded both ways) and two over the tallied months."""
-    from insights import tallies
+    groups per child are folded every way), and the tallied months' counts."""
+    from concerns.models import Category
 
     plan = plan or sources_of(scope, period)
     child = _child_field(scope)
@@ -377,18 +378,29 @@ def concern_table(scope: Scope, period: Period, *, plan: Any = None) -> ConcernT
         if period.daily:  # days × children would be as many groups as rows
             groups = raw.values_list(*parts, *by_series).annotate(n=Count("pk")).order_by()
             for *bucket, channel, category, n in groups:
-                table.series.append((period.bucket_label(*bucket), channel, category, n))
+                table.by_channel.append((period.bucket_label(*bucket), channel, n))
+                table.by_category.append((category, n))
             table.children += raw.values_list(child).annotate(n=Count("pk")).order_by()
         else:
             groups = raw.values_list(*parts, *by_series, child).annotate(n=Count("pk")).order_by()
             for *bucket, channel, category, below, n in groups:
-                table.series.append((period.bucket_label(*bucket), channel, category, n))
+                table.by_channel.append((period.bucket_label(*bucket), channel, n))
+                table.by_category.append((category, n))
                 table.children.append((below, n))
-    for month, channel, category, n in tallies.concern_rows(
-        scope, plan, "month", "channel", "category__name"
-    ):
-        table.series.append((period.bucket_label(month.year, month.month), channel, category, n))
-    table.children += tallies.concern_rows(scope, plan, child)
+    if plan.concerns:
+        names = dict(Category.objects.values_list("pk", "name"))
+        for (community, month), counts in plan.concerns.items():
+            label = period.bucket_label(month.year, month.month)
+            table.by_channel += [(label, key, n) for key, n in counts["channels"].items()]
+            table.by_category += [
+                (names.get(int(key)) if key else None, n) for key, n in counts["categories"].items()
+            ]
+            if child == "community_id":
+                table.children.append((community, counts["total"]))
+            else:
+                table.children += [
+                    (int(key) if key else None, n) for key, n in counts["grids"].items()
+                ]
     return table
 
 
@@ -397,21 +409,21 @@ def concerns_over_time(
 ) -> dict[str, Any]:
     """Concerns per day or month and channel, plus totals per channel and category: sums of
     concern_table's rows."""
-    rows = (table or concern_table(scope, period)).series
+    table = table or concern_table(scope, period)
     labels = period.buckets()
     index = {label: i for i, label in enumerate(labels)}
     by_channel: dict[str, list[int]] = {}
     channel_totals: dict[str, int] = defaultdict(int)
     category_totals: dict[str, int] = defaultdict(int)
-    total = 0
-    for label, channel, category, n in rows:
+    for label, channel, n in table.by_channel:
         series = by_channel.setdefault(channel, [0] * len(labels))
         position = index.get(label)
         if position is not None:
             series[position] += n
         channel_totals[channel] += n
+    for category, n in table.by_category:
         category_totals[category or ""] += n
-        total += n
+    total = sum(channel_totals.values())
     channels = [
         {"key": key, "label": str(label), "counts": by_channel[key], "total": channel_totals[key]}
         for key, label in Concern.Channel.choices

@@ -67,6 +67,8 @@ class Version(models.Model):
     # The current month is tallied up to the start of a day (this one, exclusive); None:
     # the whole month.
     counted_until = models.DateField(null=True, blank=True)
+    # A month row: its concerns counted in all and by channel, category and grid.
+    concerns = models.JSONField(null=True, blank=True)
     # A DASHBOARDS row: the community's overdue issues as of `tallied_at` (count and the
     # first few), good until `due_changes_at` — metrics.overdue_issues.
     snapshot = models.JSONField(null=True, blank=True)
@@ -78,25 +80,6 @@ class Version(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community} {self.month} v{self.version}"
-
-
-class ConcernTally(models.Model):
-    """Concerns of one closed month, counted by community, grid, channel and category."""
-
-    community = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
-    grid = models.ForeignKey(Area, null=True, on_delete=models.CASCADE, related_name="+")
-    month = models.DateField()
-    channel = models.CharField(max_length=16)
-    category = models.ForeignKey(
-        "concerns.Category", null=True, on_delete=models.CASCADE, related_name="+"
-    )
-    count = models.PositiveIntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["community", "month"])]
-
-    def __str__(self) -> str:
-        return f"{self.community_id} {self.month} {self.channel}: {self.count}"
 
 
 class IssueTally(models.Model):

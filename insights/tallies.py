@@ -44,7 +44,7 @@ from django.utils import timezone
 
 from concerns.models import Concern, Issue
 from insights import metrics
-from insights.models import ConcernTally, IssueTally, Version
+from insights.models import IssueTally, Version
 from places.models import Area
 
 # Version.community of the row every dashboard key carries (changes without a community).
@@ -259,6 +259,8 @@ class Plan:
     tallied: dict[date, list[int]] = field(default_factory=dict)
     raw: list[tuple[list[int] | None, datetime, datetime]] = field(default_factory=list)
     communities: list[int] = field(default_factory=list)
+    # The tallied pairs' concern counts (see _count_concerns).
+    concerns: dict[Pair, dict[str, Any]] = field(default_factory=dict)
 
     def raw_filter(self, moment_field: str, also_after: str = "") -> Q:
         """Rows whose `moment_field` is in a raw range. `also_after` names a field known to
@@ -297,15 +299,12 @@ def plan(
     spans = dict.fromkeys(months)
     if to_date is not None:
         spans[first_of_month(to_date)] = to_date
-    if not spans:
+    if not spans or scope.area.kind == Area.Kind.GRID:  # a grid's few rows are read raw
         return Plan(raw=[(None, start_at, end_at)])
     months = sorted(spans)
-    if scope.area.kind == Area.Kind.GRID:
-        communities = [scope.area.parent_id] if scope.area.parent_id else []
-    else:
-        communities = scope.ids
+    communities = scope.ids
     usable = ensure(communities, spans, now)
-    result = Plan(communities=communities)
+    result = Plan(communities=communities, concerns=usable)
     if start_at < _at(months[0]):
         result.raw.append((None, start_at, _at(months[0])))
     for month in months:
@@ -349,19 +348,21 @@ def _usable(row: tuple, now: datetime, until: date | None) -> bool:
 _STATE = ("community", "month", "version", "tallied", "tallied_at", "due_changes_at")
 
 
-def ensure(communities: list[int], spans: dict[date, date | None], now: datetime) -> set[Pair]:
+def ensure(
+    communities: list[int], spans: dict[date, date | None], now: datetime
+) -> dict[Pair, dict[str, Any]]:
     """The (community, month) pairs whose tallies hold at `now` (and count the month up to
-    `spans[month]`, None: the whole month), counting again those that do not (unless another
-    process is counting them right now)."""
+    `spans[month]`, None: the whole month), with their concern counts; those that do not
+    hold are counted again (unless another process is counting them right now)."""
     if not communities:
-        return set()
+        return {}
     rows = Version.objects.filter(community__in=communities, month__in=list(spans)).values_list(
-        *_STATE, "counted_until"
+        *_STATE, "counted_until", "concerns"
     )
-    usable = {(r[0], r[1]) for r in rows if _usable(r, now, spans[r[1]])}
+    usable = {(r[0], r[1]): r[7] for r in rows if _usable(r[:7], now, spans[r[1]])}
     wanted = {(c, m) for c in communities for m in spans}
     if len(usable) < len(wanted):
-        usable |= rollup(wanted - usable, now, spans)
+        usable.update(rollup(wanted - set(usable), now, spans))
     return usable
 
 
@@ -403,12 +404,14 @@ def _month_parts(moment_field: str) -> dict[str, Any]:
     }
 
 
-def rollup(pairs: set[Pair], now: datetime, spans: dict[date, date | None]) -> set[Pair]:
+def rollup(
+    pairs: set[Pair], now: datetime, spans: dict[date, date | None]
+) -> dict[Pair, dict[str, Any]]:
     """Count the given (community, month) pairs again from the raw rows, as of `now`, each
-    month up to spans[month] (None: whole). Returns the pairs counted (those another
-    process holds locked are left to it)."""
+    month up to spans[month] (None: whole). Returns the pairs counted with their concern
+    counts (pairs another process holds locked are left to it)."""
     if not pairs:
-        return set()
+        return {}
     communities = sorted({c for c, _m in pairs})
     months = sorted({m for _c, m in pairs})
     with transaction.atomic():
@@ -424,13 +427,11 @@ def rollup(pairs: set[Pair], now: datetime, spans: dict[date, date | None]) -> s
             .values_list("pk", "community", "month", "version")
         }
         if not locked:
-            return set()
+            return {}
         start, end = _at(months[0]), max(_span_end(m, spans[m]) for m in months)
         concerns = _count_concerns(locked, communities, start, end)
         issues, due_changes = _count_issues(locked, communities, start, end, now)
-        ConcernTally.objects.filter(_pairs_filter(locked)).delete()
         IssueTally.objects.filter(_pairs_filter(locked)).delete()
-        ConcernTally.objects.bulk_create(concerns, batch_size=5000)
         IssueTally.objects.bulk_create(issues, batch_size=5000)
         versions = [
             Version(
@@ -439,15 +440,16 @@ def rollup(pairs: set[Pair], now: datetime, spans: dict[date, date | None]) -> s
                 tallied_at=now,
                 due_changes_at=due_changes.get(pair),
                 counted_until=spans[pair[1]],
+                concerns=concerns[pair],
             )
             for pair, (pk, version) in locked.items()
         ]
         Version.objects.bulk_update(
             versions,
-            ["tallied", "tallied_at", "due_changes_at", "counted_until"],
+            ["tallied", "tallied_at", "due_changes_at", "counted_until", "concerns"],
             batch_size=1000,
         )
-    return set(locked)
+    return {pair: concerns[pair] for pair in locked}
 
 
 def _grouped(
@@ -462,9 +464,19 @@ def _grouped(
     )
 
 
+def empty_counts() -> dict[str, Any]:
+    return {"total": 0, "channels": {}, "categories": {}, "grids": {}}
+
+
+def _key(pk: int | None) -> str:
+    return "" if pk is None else str(pk)
+
+
 def _count_concerns(
     pairs: dict[Pair, Any], communities: list[int], start: datetime, end: datetime
-) -> list[ConcernTally]:
+) -> dict[Pair, dict[str, Any]]:
+    """Per pair: concerns in all, and by channel, by category and by grid (keys of the
+    last two: pks as text, "" for none). The charts and the drill-down need no more."""
     rows = _grouped(
         Concern.objects.filter(
             community_id__in=communities, received_at__gte=start, received_at__lt=end
@@ -474,21 +486,19 @@ def _count_concerns(
         "category_id",
         n=Count("pk"),
     )
-    tallies = []
+    counts = {pair: empty_counts() for pair in pairs}
     for community, grid, year, month_number, channel, category, n in rows:
-        month = date(year, month_number, 1)
-        if (community, month) in pairs:
-            tallies.append(
-                ConcernTally(
-                    community_id=community,
-                    grid_id=grid,
-                    month=month,
-                    channel=channel,
-                    category_id=category,
-                    count=n,
-                )
-            )
-    return tallies
+        found = counts.get((community, date(year, month_number, 1)))
+        if found is None:
+            continue
+        found["total"] += n
+        for part, key in (
+            ("channels", channel),
+            ("categories", _key(category)),
+            ("grids", _key(grid)),
+        ):
+            found[part][key] = found[part].get(key, 0) + n
+    return counts
 
 
 def _count_issues(
@@ -567,18 +577,6 @@ def _tally_scope(scope: Any) -> Q:
     if scope.area.kind == Area.Kind.GRID:
         return Q(grid_id=scope.area.pk)
     return Q(community_id__in=scope.ids)
-
-
-def concern_rows(scope: Any, tallies: Plan, *fields: str) -> list[tuple]:
-    """Tallied concerns grouped by `fields` (ConcernTally fields, "month" among them)."""
-    if not tallies.tallied:
-        return []
-    return list(
-        ConcernTally.objects.filter(_tally_scope(scope), tallies.tally_filter())
-        .values_list(*fields)
-        .annotate(n=Sum("count"))
-        .order_by()
-    )
 
 
 def issue_rows(scope: Any, tallies: Plan, child_field: str) -> list[tuple]:

@@ -15,7 +15,7 @@ from accountability.models import ActionItem
 from concerns import actions
 from concerns.models import Category, Concern, Issue
 from insights import cache, metrics, tallies
-from insights.models import ConcernTally, IssueTally, Version
+from insights.models import IssueTally, Version
 from places.models import Area
 from timeline.services import record
 
@@ -57,7 +57,8 @@ def assert_same_figures(world, now, areas=None):
         for period in periods(today):
             tallied = metrics.dashboard(area, period, now=now)
             assert tallied == raw_dashboard(area, period, now), (area.code, period)
-    assert ConcernTally.objects.exists() and IssueTally.objects.exists()
+    assert IssueTally.objects.exists()
+    assert Version.objects.filter(concerns__total__gt=0).exists()
 
 
 def random_data(world, now: datetime, *, seed: int = 7, issues: int = 90) -> list[Issue]:
