@@ -335,9 +335,10 @@ def _span_end(month: date, until: date | None) -> datetime:
 
 
 def _usable(row: tuple, now: datetime, until: date | None) -> bool:
-    _c, _m, version, tallied, tallied_at, due_changes_at, counted_until = row
+    _c, _m, version, tallied, tallied_at, due_changes_at, counted_until, concerns = row
     return (
-        tallied == version
+        concerns is not None
+        and tallied == version
         and counted_until == until
         and tallied_at is not None
         and tallied_at <= now
@@ -359,7 +360,7 @@ def ensure(
     rows = Version.objects.filter(community__in=communities, month__in=list(spans)).values_list(
         *_STATE, "counted_until", "concerns"
     )
-    usable = {(r[0], r[1]): r[7] for r in rows if _usable(r[:7], now, spans[r[1]])}
+    usable = {(r[0], r[1]): r[7] for r in rows if _usable(r, now, spans[r[1]])}
     wanted = {(c, m) for c in communities for m in spans}
     if len(usable) < len(wanted):
         usable.update(rollup(wanted - set(usable), now, spans))
@@ -563,7 +564,7 @@ def rollup_all(months: int, *, now: datetime | None = None) -> int:
     counted = 0
     for span in spans:  # a month at a time: short transactions, short locks
         rows = Version.objects.filter(community__in=communities, month__in=list(span))
-        state = rows.values_list(*_STATE, "counted_until")
+        state = rows.values_list(*_STATE, "counted_until", "concerns")
         usable = {(r[0], r[1]) for r in state if _usable(r, now, span[r[1]])}
         wanted = {(c, m) for c in communities for m in span}
         counted += len(rollup(wanted - usable, now, span))
