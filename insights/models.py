@@ -52,8 +52,9 @@ class Version(models.Model):
     """What a timeline event bumps, in one UPDATE (insights/tallies.py, `bump_for`).
 
     The row with month DASHBOARDS versions a community's cached dashboards (community
-    EVERYTHING: every area's); a row with a real month says whether that community's tallies
-    of that month still match the raw rows (`tallied == version`)."""
+    EVERYTHING: every area's) and keeps its overdue issues; a row with a real month holds
+    that community's concern counts of the month and says whether they and the month's
+    IssueTally rows still match the raw rows (`tallied == version`)."""
 
     community = models.BigIntegerField()  # an Area pk, or 0 for "every area"
     month = models.DateField()  # the first day of a tallied month, or 0001-01-01

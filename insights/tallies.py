@@ -1,20 +1,23 @@
-"""Closed months summed ahead, so a district's dashboard does not count 250,000 rows cold.
+"""Past months summed ahead, so a district's dashboard does not count 250,000 rows cold.
 
-A *tally* holds one closed month of one community: its concerns counted by grid, channel
-and category (ConcernTally) and its cohort of issues counted by grid, status and level with
-the 响应率 counts (IssueTally). A dashboard reads the whole closed months of its period from
-the tallies and the rest (the current month, the partial months at the ends of a chosen
-range, and any month whose tallies cannot be used) from the raw rows, with the very same
-definitions (`insights.metrics`), so the figures are identical either way.
+A *tally* holds one month of one community — a closed month, or the current month up to the
+start of today: its concerns counted in all and by channel, category and grid (a JSON map
+on its Version row: the charts and the drill-down need no cross-counts), and its cohort of
+issues counted by grid, status and level with the 响应率 counts (IssueTally rows). A
+dashboard reads the tallied months of its period from there and the rest (today, the
+partial months at the ends of a chosen range, any month whose tallies cannot be used, and
+every row of a grid's dashboard or of a period drawn day by day) from the raw rows, with the
+very same definitions (`insights.metrics`), so the figures are identical either way.
 
 Staying exact:
 
 * Every change in Yishi records a timeline event. `bump_for(subject)` runs after the event's
   commit and bumps, in one UPDATE, the community's dashboard version (insights/cache.py) and,
-  when the change reaches back into a closed month, that month's version: a concern's own
-  month; for an issue the month of its first concern *and every later one* (an issue's first
-  concern only ever moves earlier — a backdated concern joins, two issues merge — so the month
-  it was counted in is among them). A concern of the current month costs nothing more.
+  when the change is dated before today, the version of the month it reaches back to: a
+  concern's own month; for an issue the month of its first concern *and every later one*
+  (an issue's first concern only ever moves earlier — a backdated concern joins, two issues
+  merge — so the month it was counted in is among them). A concern dated today costs
+  nothing more.
 * A month's tallies are used only while `tallied == version`; otherwise they are computed
   again from the raw rows (`rollup`: lazily by the dashboard that needs them, or ahead of
   it by `manage.py tally_insights` from cron). The rollup keeps the version it *read before*
@@ -22,7 +25,10 @@ Staying exact:
 * 响应率 depends on the moment: an issue not yet accepted becomes "due" when its time to
   accept passes. Tallies are counted for a moment (`tallied_at`) and hold until the next
   unaccepted issue of the month becomes due (`due_changes_at`); outside that window the
-  month is counted again.
+  month is counted again. The current month's tally counts up to the start of a day
+  (`counted_until`) and is counted again the next day.
+* The DASHBOARDS row of a community also keeps its overdue issues (count and first few,
+  `overdue_snapshots`), good until its next change or the next time limit to pass.
 * Months are the site's time zone's (settings.TIME_ZONE); under any other active time zone
   every figure is read raw.
 """
