@@ -293,6 +293,10 @@ def _build(concerns: int) -> None:
             {
                 "action_item": f"{low_item} + (g % {items})",
                 "concern": f"{low_concern} + g",
+                "issue": f"(SELECT issue_id FROM concerns_concern WHERE id = {low_concern} + g)",
+                "community": (
+                    f"(SELECT community_id FROM concerns_concern WHERE id = {low_concern} + g)"
+                ),
                 "resident_key": "'tel:' || g",
                 "rating": "(ARRAY['satisfied','satisfied','basically','dissatisfied'])[1 + g % 4]",
                 "created_at": first,

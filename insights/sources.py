@@ -51,8 +51,9 @@ def rating_counts(scope: Scope, period: Period) -> dict[str, int]:
     """Ratings residents gave in the period about matters of the area (for 满意率): of its
     action items and of its issues settled in the grid or by the community, each counted by
     the issue of the concern rated (the issue's grid, for a grid)."""
+    # By the community kept on each rating (one index range); a grid's through its issues.
     ratings = Evaluation.objects.filter(
-        _in(period, "created_at"), scope.where("issue__community", "issue__grid")
+        _in(period, "created_at"), scope.where("community", "issue__grid")
     )
     return ratings.aggregate(
         rated=Count("pk"), satisfied=Count("pk", filter=Q(rating__in=POSITIVE_RATINGS))

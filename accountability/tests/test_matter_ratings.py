@@ -248,6 +248,9 @@ def test_satisfaction_rate_by_hand_includes_grid_settled_matters(world, done_ite
     assert counts(world.g2) == {"rated": 1, "satisfied": 1}
     assert counts(world.c2) == {"rated": 1, "satisfied": 0}
     assert counts(world.street) == {"rated": 5, "satisfied": 3}
+    # Each rating keeps its issue's community, which the area figures read.
+    kept = Evaluation.objects.select_related("issue").values_list("community", "issue__community")
+    assert len(kept) == 5 and all(mine == its for mine, its in kept)
     last_year = metrics.Period(date(today.year - 1, 1, 1), date(today.year - 1, 1, 31))
     assert metrics.satisfaction_counts(metrics.Scope.of(world.c1), last_year)["rated"] == 0
 

@@ -8,6 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("accountability", "0002_evaluation_issue")]
 AFTER = [("accountability", "0004_evaluation_issue_required")]
+KEPT_COMMUNITY = [("accountability", "0007_evaluation_community_required")]
 
 
 def _migrate(targets):
@@ -59,5 +60,8 @@ def test_existing_ratings_get_the_issue_of_their_concern():
         Evaluation = apps.get_model("accountability", "Evaluation")
         assert Evaluation.objects.get(pk=on_water.pk).issue_id == lights.pk
         assert Evaluation.objects.get(pk=elsewhere.pk).issue_id == water.pk  # the item's first
+        apps = _migrate(KEPT_COMMUNITY)
+        Evaluation = apps.get_model("accountability", "Evaluation")
+        assert set(Evaluation.objects.values_list("community_id", flat=True)) == {community.pk}
     finally:
         _migrate(leaf)
