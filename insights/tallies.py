@@ -572,8 +572,8 @@ def rollup_all(months: int, *, now: datetime | None = None) -> int:
         rows = Version.objects.filter(community__in=communities, month__in=list(span))
         state = rows.values_list(*_STATE, "counted_until", "concerns")
         usable = {(r[0], r[1]) for r in state if _usable(r, now, span[r[1]])}
-        wanted = {(c, m) for c in communities for m in span}
-        counted += len(rollup(wanted - usable, now, span))
+        pairs = {(c, m) for c in communities for m in span}
+        counted += len(rollup(pairs - usable, now, span))
     return counted
 
 
