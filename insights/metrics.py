@@ -4,7 +4,9 @@ The dashboard, the JSON API, the monthly report, the ledgers' summary sheet and 
 community page all read their numbers from here, so a rate can never mean two things.
 
 Every figure is an aggregate query over an area's subtree and a date range; Python only
-reshapes the few rows the database returns (buckets × channels, statuses, children).
+reshapes the few rows the database returns (buckets × channels, statuses, children). The
+concern and issue counts of past months come from tallies counted ahead with these same
+definitions (insights/tallies.py), the rest from the raw rows: the same figures either way.
 
 Figures are "by cohort": the issues received in the period (first concern in the period,
 merged issues left out) are the base of 响应率, 解决率 and 小事不出网格率 alike.
@@ -269,8 +271,9 @@ def _child_field(scope: Scope) -> str:
 
 
 def sources_of(scope: Scope, period: Period, *, now: datetime | None = None) -> Any:
-    """Where the period's concern and issue rows are read from: the whole closed months from
-    the tallies (insights/tallies.py), the rest from the raw tables. Same figures either way."""
+    """Where the period's concern and issue rows are read from: whole closed months, and
+    the current month up to today, from the tallies (insights/tallies.py); the rest from the
+    raw tables. Same figures either way."""
     from insights import tallies
 
     now = now or timezone.now()
