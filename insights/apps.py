@@ -7,7 +7,7 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights and ledgers")
 
     def ready(self) -> None:
-        from insights.cache import on_event_committed
-        from timeline.services import event_committed
+        from insights.cache import on_events_committed
+        from timeline.services import events_committed
 
-        event_committed.connect(on_event_committed, dispatch_uid="insights.cache")
+        events_committed.connect(on_events_committed, dispatch_uid="insights.cache")

@@ -72,7 +72,13 @@ def dashboard(area: Area, period: metrics.Period) -> dict[str, Any]:
 
 def on_event_committed(sender: Any, event: Any, **kwargs: Any) -> None:
     """Mark the figures the event's change reaches stale: one UPDATE (tallies.bump_for)."""
+    on_events_committed(sender, [event])
+
+
+def on_events_committed(sender: Any, events: list[Any], **kwargs: Any) -> None:
+    """Once per state change (timeline.services.events_committed): the figures its events
+    reach are marked stale in one UPDATE per community, however many events it recorded."""
     try:
-        tallies.bump_for(event.subject)
+        tallies.bump_for_all(event.subject for event in events)
     except Exception:  # figures may lag a few minutes; the state change itself stands
-        logger.exception("insights: could not mark figures stale after %s", event)
+        logger.exception("insights: could not mark figures stale after %s", events)

@@ -146,13 +146,23 @@ def bump_for(subject: Any) -> None:
     """After an event about `subject` committed: mark its community's cached dashboards and
     any tallied month it changed stale. One UPDATE, no SELECT (the subject is cached on the
     event); an event without a community marks every area's dashboards stale."""
-    community = getattr(subject, "community_id", None) or EVERYTHING
-    months = Q(month=DASHBOARDS)
-    since = changed_since(subject) if community != EVERYTHING else None
-    if since is not None:
-        month, onwards = since
-        months |= Q(month__gte=month) if onwards else Q(month=month)
-    Version.objects.filter(months, community=community).update(version=stamp())
+    bump_for_all([subject])
+
+
+def bump_for_all(subjects: Iterable[Any]) -> None:
+    """bump_for() for the subjects of one state change (record_many: a concern and its
+    issue): one UPDATE per community they belong to, usually one in all."""
+    stale: dict[int, Q] = {}
+    for subject in subjects:
+        community = getattr(subject, "community_id", None) or EVERYTHING
+        months = stale.get(community, Q(month=DASHBOARDS))
+        since = changed_since(subject) if community != EVERYTHING else None
+        if since is not None:
+            month, onwards = since
+            months |= Q(month__gte=month) if onwards else Q(month=month)
+        stale[community] = months
+    for community, months in stale.items():
+        Version.objects.filter(months, community=community).update(version=stamp())
 
 
 def dashboard_versions(communities: list[int]) -> dict[int, int]:

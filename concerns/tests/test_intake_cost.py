@@ -44,9 +44,9 @@ def test_a_submit_runs_a_bounded_number_of_statements(
     deliveries = [q for q in sql if "notifications_delivery" in q]
     assert len(deliveries) == 6  # insert, claim (select + update), per submit
     insights = [q for q in sql if "insights_" in q]
-    assert len(insights) <= 5  # one small update per event, none reading the subject again
-    assert len(joining.captured_queries) <= 18
-    assert len(opening.captured_queries) <= 20
+    assert len(insights) == 2  # one small update per submit, none reading the subject again
+    assert len(joining.captured_queries) <= 17
+    assert len(opening.captured_queries) <= 18
 
 
 def test_the_same_idempotency_key_answers_with_the_first_concern(world):

@@ -305,3 +305,25 @@ def test_tally_insights_counts_every_closed_month_once(world):
     out = io.StringIO()
     call_command("tally_insights", "--months", "12", stdout=out)
     assert out.getvalue().startswith("0 community-months counted")
+
+
+@pytest.mark.django_db
+def test_a_submit_marks_its_community_stale_once(world, django_capture_on_commit_callbacks):
+    """A concern and the issue it joins are one change: one UPDATE of the community's rows."""
+    from concerns.actions import submit_concern
+    from timeline.models import Event
+
+    tallies.dashboard_versions([tallies.EVERYTHING, world.c1.pk])
+    before = Version.objects.get(community=world.c1.pk, month=tallies.DASHBOARDS).version
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with (
+        CaptureQueriesContext(connection) as captured,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit_concern(community=world.c1, content="自来水发黄", channel="web", phone="13800000001")
+    assert Event.objects.count() == 3  # issue opened, concern received, concern added
+    bumps = [q["sql"] for q in captured.captured_queries if "insights_version" in q["sql"]]
+    assert len(bumps) == 1 and bumps[0].startswith("UPDATE")
+    assert Version.objects.get(community=world.c1.pk, month=tallies.DASHBOARDS).version != before
