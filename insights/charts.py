@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+# Below the title (14 px text and ECharts' 5 px padding), also when a phone wraps nothing.
+LEGEND_TOP = 36
 PALETTE = ["#b4232a", "#1d5fa8", "#1a7f37", "#b35900", "#6f42c1", "#0e7c86", "#8c6d1f", "#c2185b"]
 
 
@@ -16,14 +18,14 @@ def _base(title: str) -> dict[str, Any]:
         "color": PALETTE,
         "title": {"text": title, "left": 0, "textStyle": {"fontSize": 14}},
         "tooltip": {"trigger": "axis"},
-        "grid": {"left": 12, "right": 24, "top": 60, "bottom": 12, "containLabel": True},
+        "grid": {"left": 12, "right": 24, "top": 76, "bottom": 12, "containLabel": True},
         "animation": False,
     }
 
 
 def concerns_over_time(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Concerns by channel"))
-    option["legend"] = {"top": 24, "type": "scroll"}
+    option["legend"] = {"top": LEGEND_TOP, "type": "scroll"}
     option["xAxis"] = {
         "type": "category",
         "data": figures["buckets"],
@@ -69,7 +71,9 @@ def counts_pie(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
             "type": "pie",
             "radius": ["35%", "62%"],
             "center": ["50%", "52%"],
-            "data": [{"name": r["label"], "value": r["count"]} for r in rows],
+            # Empty slices have no area but would still print their labels on top of each
+            # other; the table beside the chart lists every row, zeros included.
+            "data": [{"name": r["label"], "value": r["count"]} for r in rows if r["count"]],
         }
     ]
     return option
@@ -77,7 +81,7 @@ def counts_pie(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 def action_items(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Action items listed and closed"))
-    option["legend"] = {"top": 24}
+    option["legend"] = {"top": LEGEND_TOP}
     option["xAxis"] = {
         "type": "category",
         "data": figures["buckets"],
