@@ -66,6 +66,16 @@ def site_link(path: str) -> str:
     return getattr(settings, "SITE_URL", "").rstrip("/") + path
 
 
+def _meeting_values(meeting: Any) -> dict[str, str]:
+    """What a resident's SMS says of a meeting: its title, when and where (shortened)."""
+    starts = timezone.localtime(meeting.starts_at)
+    return {
+        "meeting": cut(meeting.title, 24),
+        "when": f"{starts:%Y-%m-%d %H:%M}",
+        "where": cut(meeting.where, 20),
+    }
+
+
 def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -> str:
     """The SMS of one of the few steps residents are told of (audiences.RESIDENT_VERBS and
     the item's listing): their own words, their own code, nobody else's data."""
@@ -83,23 +93,13 @@ def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -
     elif verb == "issue.accepted":
         text = _("Your concern “%(words)s” (%(code)s) has been accepted and is being handled.")
     elif verb == "meeting.announced":
-        starts = timezone.localtime(subject.starts_at)
-        values |= {
-            "meeting": cut(subject.title, 24),
-            "when": f"{starts:%Y-%m-%d %H:%M}",
-            "where": cut(subject.where, 20),
-        }
+        values |= _meeting_values(subject)
         text = _(
             "Your concern “%(words)s” (%(code)s) is on the agenda of “%(meeting)s”, "
             "%(when)s at %(where)s. You are welcome to take part."
         )
     elif verb == "meeting.rescheduled":
-        starts = timezone.localtime(subject.starts_at)
-        values |= {
-            "meeting": cut(subject.title, 24),
-            "when": f"{starts:%Y-%m-%d %H:%M}",
-            "where": cut(subject.where, 20),
-        }
+        values |= _meeting_values(subject)
         text = _(
             "The meeting “%(meeting)s” on your concern “%(words)s” (%(code)s) has moved: "
             "%(when)s at %(where)s."

@@ -16,6 +16,7 @@ from accountability import actions as items
 from accounts.models import Organisation, Role
 from concerns import actions as concerns
 from concerns.models import Concern, Issue
+from concerns.tests.test_stories import HOUSEHOLDS  # story 1's twelve households
 from conftest import make_user
 from consultations import actions as consult
 from consultations.models import Meeting, Participant
@@ -24,20 +25,7 @@ from notifications.sms import MemorySender
 from places.models import Area, Compound
 
 C = Concern.Channel
-HOUSEHOLDS = [
-    ("1号楼", "13995010001", C.PHONE, "家里自来水发黄，没法做饭"),
-    ("2号楼", "13995010002", C.WECHAT, "水龙头放出来是黄水，好几天了"),
-    ("3号楼", "13995010003", C.GRID_PHONE, "水黄黄的，孩子不敢喝"),
-    ("4号楼", "13995010004", C.PHONE, "自来水颜色不对，像铁锈水"),
-    ("5号楼", "13995010005", C.WECHAT, "我们楼的水又黄了！！烧开有黄渣"),
-    ("6号楼", "13995010006", C.GRID_PHONE, "早上开龙头出来的水发黄，有味道"),
-    ("7号楼", "13995010007", C.PHONE, "二期自来水浑浊发黄，希望社区管管"),
-    ("8号楼", "13995010008", C.WECHAT, "水质太差，净水器滤芯一周就黄了"),
-    ("9号楼", "13995010009", C.GRID_PHONE, "家里的水发黄，能不能喝啊"),
-    ("10号楼", "13995010010", C.PHONE, "自来水出黄水，物业送检说正常可还是黄"),
-    ("11号楼", "13995010011", C.WECHAT, "11号楼水管里流出来的是黄水"),
-    ("12号楼", "13995010012", C.GRID_PHONE, "顶楼水最黄，楼顶水箱是不是脏了"),
-]
+
 REPRESENTATIVE = "13800001111"
 
 
