@@ -391,6 +391,18 @@ def find_concern(tracking_code: str) -> Concern | None:
     return Concern.objects.select_related("issue").filter(tracking_code=code).first()
 
 
+def _save_rating(already: Any, *, concern: Concern, **fields: Any) -> Evaluation:
+    """Insert one resident's rating; a second one of the same round, raced in at the same
+    moment, meets the unique constraint and is refused with `already`."""
+    try:
+        with transaction.atomic():
+            return Evaluation.objects.create(
+                concern=concern, resident_key=concern.resident_key, **fields
+            )
+    except IntegrityError:
+        raise Conflict(already, code="already_rated") from None
+
+
 @transaction.atomic
 def rate_item(
     item: ActionItem,
@@ -420,22 +432,16 @@ def rate_item(
         action_item=item, resident_key=concern.resident_key, round=item.round
     ).exists():
         raise Conflict(_("You have already rated this item. Thank you."), code="already_rated")
-    try:
-        with transaction.atomic():
-            evaluation = Evaluation.objects.create(
-                action_item=item,
-                issue_id=concern.issue_id,
-                concern=concern,
-                resident_key=concern.resident_key,
-                round=item.round,
-                rating=rating,
-                comment=comment,
-                created_at=now or timezone.now(),
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("You have already rated this item. Thank you."), code="already_rated"
-        ) from None
+    evaluation = _save_rating(
+        _("You have already rated this item. Thank you."),
+        action_item=item,
+        issue_id=concern.issue_id,
+        concern=concern,
+        round=item.round,
+        rating=rating,
+        comment=comment,
+        created_at=now or timezone.now(),
+    )
     record(
         item,
         "action_item.rated",
@@ -486,21 +492,15 @@ def rate_matter(
     round_ = matters.issue_round(issue)
     if matters.rating_of(issue, concern.resident_key, round_) is not None:
         raise Conflict(_("You have already rated this matter. Thank you."), code="already_rated")
-    try:
-        with transaction.atomic():
-            evaluation = Evaluation.objects.create(
-                issue=issue,
-                concern=concern,
-                resident_key=concern.resident_key,
-                round=round_,
-                rating=rating,
-                comment=comment,
-                created_at=now or timezone.now(),
-            )
-    except IntegrityError:
-        raise Conflict(
-            _("You have already rated this matter. Thank you."), code="already_rated"
-        ) from None
+    evaluation = _save_rating(
+        _("You have already rated this matter. Thank you."),
+        issue=issue,
+        concern=concern,
+        round=round_,
+        rating=rating,
+        comment=comment,
+        created_at=now or timezone.now(),
+    )
     record(
         issue,
         "issue.rated",
