@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +32,7 @@ from concerns.permissions import (
 )
 from places.models import Area, Building, Compound
 from timeline.services import record, record_many
+from yishi import sql
 from yishi.errors import ActionError, Conflict
 
 T = TypeVar("T")
@@ -519,16 +520,17 @@ def _group(
     concern, its terms)."""
     best = _best_match(community, weights, category)
     if best is not None:
-        issue = first(Issue.objects.select_for_update().filter(pk=best[0]))
-        if issue is not None and issue.status in Issue.OPEN_STATUSES:
+        issue = _open_issue_locked(best[0])
+        if issue is not None:
             return issue, best[1]
     # No match: create under the community's row lock, after looking once more, so two
     # similar concerns arriving together do not open two issues.
-    first(Area.objects.select_for_update().filter(pk=community.pk))
+    lock = f"SELECT id FROM places_area WHERE id = %s{sql.for_update()}"  # noqa: S608
+    sql.one(lock, [community.pk])
     best = _best_match(community, weights, category)
     if best is not None:
-        issue = first(Issue.objects.select_for_update().filter(pk=best[0]))
-        if issue is not None and issue.status in Issue.OPEN_STATUSES:
+        issue = _open_issue_locked(best[0])
+        if issue is not None:
             return issue, best[1]
     category = category or _guess_category(content)
     accept_due, resolve_due = _due_dates(category, received)
@@ -551,15 +553,27 @@ def _group(
     return issue, None  # its "issue.opened" event is recorded with the concern's
 
 
+def _open_issue_locked(pk: int) -> Issue | None:
+    """The issue, row-locked, if it is still open (a merge or a settlement may have come
+    between the candidates' read and the lock)."""
+    lock = f"SELECT * FROM concerns_issue WHERE id = %s{sql.for_update()}"  # noqa: S608
+    found = list(Issue.objects.raw(lock, [pk]))
+    if found and found[0].status in Issue.OPEN_STATUSES:
+        return found[0]
+    return None
+
+
+_CANDIDATES = (
+    "SELECT id, terms, category_id FROM concerns_issue WHERE community_id = %s "  # noqa: S608
+    f"AND status IN ({sql.marks(Issue.OPEN_STATUSES)}) ORDER BY last_received_at DESC LIMIT %s"
+)
+
+
 def _best_match(
     community: Area, weights: dict[str, float], category: Category | None
 ) -> tuple[int, float] | None:
     # One indexed read (issue_candidates), the categories with it.
-    rows = (
-        Issue.objects.filter(community=community, status__in=Issue.OPEN_STATUSES)
-        .order_by("-last_received_at")
-        .values_list("id", "terms", "category_id")[: grouping.MAX_CANDIDATES]
-    )
+    rows = sql.rows(_CANDIDATES, [community.pk, *Issue.OPEN_STATUSES, grouping.MAX_CANDIDATES])
     best: tuple[int, float] | None = None
     norm = grouping._norm(weights)
     for issue_id, terms, other in rows:
@@ -576,11 +590,11 @@ def _count_in(
     issue: Issue, concern: Concern, weights: dict[str, float], received: datetime
 ) -> None:
     """Update the (locked) issue for its new concern: residents, concerns, terms, dates."""
-    others = issue.concerns.exclude(pk=concern.pk)
-    link = Q(resident_key=concern.resident_key)
+    same = "SELECT 1 FROM concerns_concern WHERE issue_id = %s AND id <> %s AND (resident_key = %s"
+    params = [issue.pk, concern.pk, concern.resident_key]
     if concern.household_key:
-        link |= Q(household_key=concern.household_key)
-    known = others.filter(link).exists()
+        same, params = same + " OR household_key = %s", [*params, concern.household_key]
+    known = sql.one(same + ") LIMIT 1", params)
     if not known:
         issue.residents_count += 1
     elif concern.household_key and concern.resident_key.startswith("tel:"):
@@ -593,16 +607,21 @@ def _count_in(
         issue.first_received_at = received
     if concern.urgency == Concern.Urgency.URGENT and issue.accept_due_at:
         issue.accept_due_at = min(issue.accept_due_at, received + timedelta(hours=2))
-    issue.save(
-        update_fields=[
-            "residents_count",
-            "concerns_count",
-            "terms",
-            "last_received_at",
-            "first_received_at",
-            "accept_due_at",
-            "updated_at",
-        ]
+    issue.updated_at = timezone.now()
+    sql.run(
+        "UPDATE concerns_issue SET residents_count = %s, concerns_count = %s, terms = %s, "
+        "last_received_at = %s, first_received_at = %s, accept_due_at = %s, updated_at = %s "
+        "WHERE id = %s",
+        [
+            issue.residents_count,
+            issue.concerns_count,
+            issue.terms,
+            issue.last_received_at,
+            issue.first_received_at,
+            issue.accept_due_at,
+            issue.updated_at,
+            issue.pk,
+        ],
     )
 
 

@@ -25,6 +25,7 @@ from concerns.permissions import (
 )
 from concerns.throttle import limit_anonymous
 from places.models import Area, Building, Compound
+from yishi import sql
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import ActionError
 
@@ -145,11 +146,9 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     key = request.headers.get("Idempotency-Key") or None
     if key:
         # Only the key's index is read for the first submit (nearly all of them).
-        earlier = actions.first(
-            Concern.objects.filter(idempotency_key=key[:80]).values_list("pk", flat=True)
-        )
+        earlier = sql.one("SELECT id FROM concerns_concern WHERE idempotency_key = %s", [key[:80]])
         if earlier is not None:
-            return Status(201, _created(Concern.objects.select_related("issue").get(pk=earlier)))
+            return Status(201, _created(Concern.objects.select_related("issue").get(pk=earlier[0])))
     community = actions.first(Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY))
     if community is None:
         raise ActionError(

@@ -9,12 +9,11 @@ refused submit does not use up a resident's allowance.
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Min
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concerns.models import Concern
+from yishi import sql
 from yishi.errors import ActionError, RateLimited
 from yishi.ratelimit import client_ip, hit
 
@@ -41,10 +40,13 @@ def _phone_wait(phone: str, window: int, limit: int) -> int:
     except ActionError:
         return 0  # the submit itself refuses it, with the reason
     now = timezone.now()
-    recent = Concern.objects.filter(
-        resident_key=f"tel:{number}", created_at__gte=now - timedelta(seconds=window)
-    ).aggregate(n=Count("id"), first=Min("created_at"))
-    if recent["n"] < limit:
+    count, earliest = sql.one(
+        "SELECT COUNT(*), MIN(created_at) FROM concerns_concern "
+        "WHERE resident_key = %s AND created_at >= %s",
+        [f"tel:{number}", now - timedelta(seconds=window)],
+    ) or (0, None)
+    earliest = sql.as_datetime(earliest)
+    if count < limit or earliest is None:
         return 0
-    frees_at = recent["first"] + timedelta(seconds=window)
+    frees_at = earliest + timedelta(seconds=window)
     return max(1, int((frees_at - now).total_seconds()))

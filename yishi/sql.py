@@ -1,0 +1,72 @@
+"""Fixed statements for the few hot paths where building the query costs more than running it.
+
+Django's ORM compiles every queryset anew: on the machines we measure on, about half a
+millisecond of Python for a one-row lookup, which made the ORM half of what a resident's submit
+cost. The handful of statements a submit repeats are written out here instead, with parameters,
+through Django's own connection (so transactions, `CaptureQueriesContext` and the query-count
+tests still see them). The SQL is the common dialect of PostgreSQL and SQLite (≥ 3.35 for
+RETURNING); values are adapted the way the ORM adapts them, so stored dates compare alike.
+
+Everything else uses the ORM: use these only where a benchmark shows the difference.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _params(params: Iterable[Any]) -> list[Any]:
+    return [_adapt(value) for value in params]
+
+
+def one(sql: str, params: Iterable[Any] = ()) -> tuple | None:
+    """The first row of a query, or None."""
+    with connection.cursor() as cur:
+        cur.execute(sql, _params(params))
+        return cur.fetchone()
+
+
+def rows(sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+    with connection.cursor() as cur:
+        cur.execute(sql, _params(params))
+        return cur.fetchall()
+
+
+def run(sql: str, params: Iterable[Any] = ()) -> int:
+    """Run a statement; the number of rows it changed."""
+    with connection.cursor() as cur:
+        cur.execute(sql, _params(params))
+        return cur.rowcount
+
+
+def marks(values: Sequence[Any]) -> str:
+    """ "%s, %s, %s" for an IN (…) list of these values."""
+    return ", ".join(["%s"] * len(values))
+
+
+def for_update() -> str:
+    """ " FOR UPDATE" where the database locks rows (PostgreSQL); SQLite locks the whole
+    database for a writing transaction and has no such clause."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def as_datetime(value: Any) -> datetime | None:
+    """A timestamp read by hand: PostgreSQL gives a datetime, SQLite the ORM's UTC text."""
+    if value is None or isinstance(value, datetime):
+        return value
+    parsed = parse_datetime(str(value))
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
