@@ -556,11 +556,8 @@ def _group(
 def _open_issue_locked(pk: int) -> Issue | None:
     """The issue, row-locked, if it is still open (a merge or a settlement may have come
     between the candidates' read and the lock)."""
-    lock = f"SELECT * FROM concerns_issue WHERE id = %s{sql.for_update()}"  # noqa: S608
-    found = list(Issue.objects.raw(lock, [pk]))
-    if found and found[0].status in Issue.OPEN_STATUSES:
-        return found[0]
-    return None
+    issue = sql.instance(Issue, "id = %s", [pk], lock=True)
+    return issue if issue is not None and issue.status in Issue.OPEN_STATUSES else None
 
 
 _CANDIDATES = (

@@ -52,6 +52,7 @@ from concerns.models import Concern, Issue
 from insights import metrics
 from insights.models import IssueTally, Version
 from places.models import Area
+from yishi import sql
 
 # Version.community of the row every dashboard key carries (changes without a community).
 EVERYTHING = 0
@@ -152,17 +153,22 @@ def bump_for(subject: Any) -> None:
 def bump_for_all(subjects: Iterable[Any]) -> None:
     """bump_for() for the subjects of one state change (record_many: a concern and its
     issue): one UPDATE per community they belong to, usually one in all."""
-    stale: dict[int, Q] = {}
+    # Per community: the conditions on `month` of the rows to bump ("month = %s", DASHBOARDS)…
+    stale: dict[int, list[tuple[str, date]]] = {}
     for subject in subjects:
         community = getattr(subject, "community_id", None) or EVERYTHING
-        months = stale.get(community, Q(month=DASHBOARDS))
+        months = stale.setdefault(community, [("month = %s", DASHBOARDS)])
         since = changed_since(subject) if community != EVERYTHING else None
         if since is not None:
             month, onwards = since
-            months |= Q(month__gte=month) if onwards else Q(month=month)
-        stale[community] = months
+            months.append(("month >= %s" if onwards else "month = %s", month))
+    # Written out rather than built by the ORM: it runs after every state change (yishi/sql.py).
     for community, months in stale.items():
-        Version.objects.filter(months, community=community).update(version=stamp())
+        which = " OR ".join(condition for condition, _month in months)
+        sql.run(
+            f"UPDATE insights_version SET version = %s WHERE community = %s AND ({which})",  # noqa: S608
+            [stamp(), community, *(month for _condition, month in months)],
+        )
 
 
 def dashboard_versions(communities: list[int]) -> dict[int, int]:

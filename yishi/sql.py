@@ -12,9 +12,9 @@ Everything else uses the ORM: use these only where a benchmark shows the differe
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -63,10 +63,47 @@ def for_update() -> str:
 
 
 def as_datetime(value: Any) -> datetime | None:
-    """A timestamp read by hand: PostgreSQL gives a datetime, SQLite the ORM's UTC text."""
-    if value is None or isinstance(value, datetime):
-        return value
-    parsed = parse_datetime(str(value))
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, UTC)
-    return parsed
+    """A timestamp read by hand: PostgreSQL gives an aware datetime, SQLite a naive one in
+    UTC (a column it knows is a timestamp) or the ORM's UTC text (an aggregate of one)."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, UTC)
+    return moment
+
+
+M = TypeVar("M", bound=models.Model)
+
+_SIMPLE = (
+    models.AutoField,
+    models.BigAutoField,
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.ForeignKey,
+    models.DateTimeField,
+)
+
+
+def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = False) -> M | None:
+    """One row of `model` as an instance (every column), read with `where` ("id = %s"),
+    row-locked with `lock`: what `Model.objects.select_for_update().filter(…).first()` gives,
+    without compiling the query. For models of plain columns only (text, numbers, foreign
+    keys, timestamps), whose values need no conversion but SQLite's timestamps."""
+    fields = model._meta.concrete_fields
+    if not all(isinstance(field, _SIMPLE) for field in fields):
+        raise TypeError(f"{model.__name__} has columns sql.instance() does not convert")
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    row = one(
+        f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
+        + (for_update() if lock else ""),
+        params,
+    )
+    if row is None:
+        return None
+    values = [
+        as_datetime(value) if isinstance(field, models.DateTimeField) else value
+        for field, value in zip(fields, row, strict=True)
+    ]
+    return model.from_db(connection.alias, [field.attname for field in fields], values)

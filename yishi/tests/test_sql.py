@@ -1,0 +1,54 @@
+"""The hand-written statements of yishi/sql.py read and write what the ORM would."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from concerns.actions import submit_concern
+from concerns.models import Category, Issue
+from yishi import sql
+
+
+def test_an_instance_read_by_hand_equals_the_orm_one(world):
+    concern = submit_concern(
+        community=world.c1, content="自来水发黄了", channel="web", phone="13800138000"
+    )
+    Issue.objects.filter(pk=concern.issue_id).update(accepted_at=timezone.now())
+    by_orm = Issue.objects.get(pk=concern.issue_id)
+    by_hand = sql.instance(Issue, "id = %s", [concern.issue_id], lock=True)
+    assert by_hand is not None and not by_hand._state.adding
+    for field in Issue._meta.concrete_fields:
+        assert getattr(by_hand, field.attname) == getattr(by_orm, field.attname), field.name
+    assert by_hand.accepted_at.tzinfo is not None
+    assert sql.instance(Issue, "id = %s", [0]) is None
+
+
+def test_models_with_columns_it_does_not_convert_are_refused(db):
+    with pytest.raises(TypeError):
+        sql.instance(Category, "id = %s", [1])  # a boolean column
+
+
+def test_timestamps_compare_as_the_orm_stores_them(world):
+    concern = submit_concern(
+        community=world.c1, content="自来水发黄了", channel="web", phone="13800138000"
+    )
+    before, after = concern.created_at - timedelta(seconds=1), concern.created_at
+    query = "SELECT COUNT(*), MIN(created_at) FROM concerns_concern WHERE created_at >= %s"
+    assert sql.one(query, [before])[0] == 1
+    assert sql.one(query, [after + timedelta(microseconds=1)])[0] == 0
+    assert sql.as_datetime(sql.one(query, [before])[1]) == concern.created_at
+
+
+def test_as_datetime_reads_every_form_a_database_gives():
+    moment = datetime(2026, 11, 26, 9, 30, 15, 250000, tzinfo=UTC)
+    assert sql.as_datetime(moment) == moment
+    assert sql.as_datetime(moment.replace(tzinfo=None)) == moment
+    assert sql.as_datetime("2026-11-26 09:30:15.250000") == moment
+    assert sql.as_datetime(None) is None
+
+
+def test_for_update_only_where_rows_lock(db):
+    assert (sql.for_update() != "") == connection.features.has_select_for_update
+    assert sql.marks([1, 2, 3]) == "%s, %s, %s"
