@@ -446,7 +446,7 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         fields["grid"],
         fields["urgency"],
     )
-    concern = Concern.objects.create(
+    concern = Concern(
         tracking_code=_new_tracking_code(),
         issue=issue,
         community=fields["community"],
@@ -469,6 +469,7 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         created_by=fields["actor"],
         idempotency_key=fields["idempotency_key"],
     )
+    sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
     if score is not None:  # a new issue was created already counting this concern
         _count_in(issue, concern, weights, fields["received"])
     for upload in photos:
@@ -536,7 +537,7 @@ def _group(
     accept_due, resolve_due = _due_dates(category, received)
     if urgency == Concern.Urgency.URGENT:
         accept_due = min(accept_due, received + timedelta(hours=2))
-    issue = Issue.objects.create(
+    issue = Issue(
         community=community,
         grid=grid,
         category=category,
@@ -550,6 +551,7 @@ def _group(
         resolve_due_at=resolve_due,
         level=L.GRID if grid is not None else L.COMMUNITY,
     )
+    sql.insert([issue])
     return issue, None  # its "issue.opened" event is recorded with the concern's
 
 

@@ -149,7 +149,9 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         earlier = sql.one("SELECT id FROM concerns_concern WHERE idempotency_key = %s", [key[:80]])
         if earlier is not None:
             return Status(201, _created(Concern.objects.select_related("issue").get(pk=earlier[0])))
-    community = actions.first(Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY))
+    community = sql.instance(
+        Area, "code = %s AND kind = %s", [payload.community, Area.Kind.COMMUNITY]
+    )
     if community is None:
         raise ActionError(
             _("Unknown community."), code="unknown_community", field="community", status=404

@@ -22,6 +22,7 @@ from notifications.audiences import Recipient, link_for, recipients_for
 from notifications.models import Delivery, Preference, mask_phone
 from notifications.sms import SmsError, get_sender
 from timeline.models import Event
+from yishi import sql
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
@@ -201,7 +202,7 @@ def deliver_event(event: Event) -> int:
         return 0
     if getattr(settings, "NOTIFICATIONS_DEFER", False):
         # One statement, committed on its own: no transaction around it to open and close.
-        Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+        sql.insert(rows, ignore_conflicts=True)
         return 0
     # Insert and claim in one transaction: one commit (a disk flush) instead of two.
     with transaction.atomic():

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.dispatch import Signal
 
 from timeline.models import Event
+from yishi import sql
 
 # Sent with `event=` once the transaction that recorded the event has committed.
 event_committed = Signal()
@@ -75,7 +76,7 @@ def record(
 def record_many(*entries: tuple[models.Model, str, dict[str, Any]]) -> list[Event]:
     """Several events of one state change, as (subject, verb, record()'s keywords), written in
     one INSERT; listeners hear of them after the commit, in the order given."""
-    events = Event.objects.bulk_create([_event(s, verb, **kw) for s, verb, kw in entries])
+    events = list(sql.insert([_event(s, verb, **kw) for s, verb, kw in entries]))
     _announce(events)
     return events
 

@@ -12,6 +12,7 @@ Everything else uses the ORM: use these only where a benchmark shows the differe
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from django.db import connection, models
@@ -20,6 +21,8 @@ from django.utils.dateparse import parse_datetime
 
 
 def _adapt(value: Any) -> Any:
+    if isinstance(value, Enum):  # a model's choices (TextChoices…) go in as their values
+        return value.value
     if isinstance(value, datetime):
         return connection.ops.adapt_datetimefield_value(value)
     if isinstance(value, date):
@@ -107,3 +110,31 @@ def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = 
         for field, value in zip(fields, row, strict=True)
     ]
     return model.from_db(connection.alias, [field.attname for field in fields], values)
+
+
+def insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> Sequence[M]:
+    """Insert new instances of one model in one statement, as `save()` or `bulk_create()`
+    would (defaults, auto_now, every field's own conversion), and give them their keys.
+    With `ignore_conflicts`, rows meeting a unique constraint are skipped and no instance
+    learns its key (the database does not say which rows went in)."""
+    if not objs:
+        return objs
+    meta = type(objs[0])._meta
+    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    row = f"({marks(fields)})"
+    statement = f"INSERT INTO {meta.db_table} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
+    if ignore_conflicts:
+        run(statement + " ON CONFLICT DO NOTHING", values)
+        return objs
+    keys = rows(statement + f" RETURNING {connection.ops.quote_name(meta.pk.column)}", values)
+    for obj, (key,) in zip(objs, keys, strict=True):
+        obj.pk = key
+        obj._state.adding = False
+        obj._state.db = connection.alias
+    return objs
