@@ -52,3 +52,24 @@ def test_as_datetime_reads_every_form_a_database_gives():
 def test_for_update_only_where_rows_lock(db):
     assert (sql.for_update() != "") == connection.features.has_select_for_update
     assert sql.marks([1, 2, 3]) == "%s, %s, %s"
+
+
+def test_statements_share_a_cursor_until_the_connection_is_replaced(transactional_db, settings):
+    settings.DEBUG = False
+    connection.force_debug_cursor = False
+    assert sql._cursor() is sql._cursor()
+    assert sql.one("SELECT %s", [7]) == (7,)
+    kept = sql._cursor()
+    connection._yishi_cursor = (object(), kept)  # kept for a connection since replaced
+    assert sql._cursor() is not kept
+    connection.close()  # as close_old_connections() does between requests
+    assert sql.one("SELECT %s", [8]) == (8,)
+
+
+def test_logged_queries_see_every_statement(db):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        sql.one("SELECT %s", [1])
+        sql.run("SELECT %s", [2])
+    assert len(queries.captured_queries) == 2
