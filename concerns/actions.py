@@ -588,17 +588,24 @@ def _best_match(
 def _count_in(
     issue: Issue, concern: Concern, weights: dict[str, float], received: datetime
 ) -> None:
-    """Update the (locked) issue for its new concern: residents, concerns, terms, dates."""
+    """Update the (locked) issue for its new concern: residents, concerns, terms, dates.
+    One statement: the resident is counted unless an earlier concern of the issue shares
+    their phone or household (an EXISTS inside the UPDATE)."""
     same = "SELECT 1 FROM concerns_concern WHERE issue_id = %s AND id <> %s AND (resident_key = %s"
-    params = [issue.pk, concern.pk, concern.resident_key]
+    same_params: list[Any] = [issue.pk, concern.pk, concern.resident_key]
     if concern.household_key:
-        same, params = same + " OR household_key = %s", [*params, concern.household_key]
-    known = sql.one(same + ") LIMIT 1", params)
-    if not known:
-        issue.residents_count += 1
-    elif concern.household_key and concern.resident_key.startswith("tel:"):
-        # It may link two residents counted apart so far: count the whole issue again.
-        issue.residents_count = _recount(issue)
+        same, same_params = same + " OR household_key = %s", [*same_params, concern.household_key]
+    same += ")"
+    if concern.household_key and concern.resident_key.startswith("tel:"):
+        # It may link two residents counted apart so far: then count the whole issue again.
+        known = sql.one(same + " LIMIT 1", same_params)
+        residents, residents_params = (
+            "%s",
+            [_recount(issue) if known else issue.residents_count + 1],
+        )
+    else:
+        residents = f"residents_count + CASE WHEN EXISTS ({same}) THEN 0 ELSE 1 END"
+        residents_params = same_params
     issue.concerns_count += 1
     issue.terms = grouping.add_terms(issue.terms, weights)
     issue.last_received_at = max(issue.last_received_at, received)
@@ -607,12 +614,12 @@ def _count_in(
     if concern.urgency == Concern.Urgency.URGENT and issue.accept_due_at:
         issue.accept_due_at = min(issue.accept_due_at, received + timedelta(hours=2))
     issue.updated_at = timezone.now()
-    sql.run(
-        "UPDATE concerns_issue SET residents_count = %s, concerns_count = %s, terms = %s, "
-        "last_received_at = %s, first_received_at = %s, accept_due_at = %s, updated_at = %s "
-        "WHERE id = %s",
+    counted = sql.one(
+        f"UPDATE concerns_issue SET residents_count = {residents}, concerns_count = %s, "  # noqa: S608
+        "terms = %s, last_received_at = %s, first_received_at = %s, accept_due_at = %s, "
+        "updated_at = %s WHERE id = %s RETURNING residents_count",
         [
-            issue.residents_count,
+            *residents_params,
             issue.concerns_count,
             issue.terms,
             issue.last_received_at,
@@ -622,6 +629,8 @@ def _count_in(
             issue.pk,
         ],
     )
+    assert counted is not None  # the row is locked: it cannot have gone
+    issue.residents_count = counted[0]
 
 
 # ---- Staff review of the grouping

@@ -27,7 +27,7 @@ from concerns.throttle import limit_anonymous
 from places.models import Area, Building, Compound
 from yishi import sql
 from yishi.api_auth import optional_user, staff_auth
-from yishi.errors import ActionError
+from yishi.errors import ActionError, RateLimited
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -143,12 +143,9 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: a
     repeated key returns the first answer."""
     user = optional_user(request)
+    # A repeated key is answered by submit_concern when its insert meets the key's unique
+    # index: the first submit (nearly all of them) reads nothing for it.
     key = request.headers.get("Idempotency-Key") or None
-    if key:
-        # Only the key's index is read for the first submit (nearly all of them).
-        earlier = sql.one("SELECT id FROM concerns_concern WHERE idempotency_key = %s", [key[:80]])
-        if earlier is not None:
-            return Status(201, _created(Concern.objects.select_related("issue").get(pk=earlier[0])))
     community = sql.instance(
         Area, "code = %s AND kind = %s", [payload.community, Area.Kind.COMMUNITY]
     )
@@ -157,7 +154,15 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
             _("Unknown community."), code="unknown_community", field="community", status=404
         )
     if not user.is_authenticated:
-        limit_anonymous(request, payload.phone)
+        try:
+            limit_anonymous(request, payload.phone)
+        except RateLimited:
+            # A retry of a submit that went in (and used the last of the allowance) is
+            # answered with it, not refused.
+            earlier = Concern.objects.filter(idempotency_key=(key or "")[:80]).first()
+            if key and earlier is not None:
+                return Status(201, _created(earlier))
+            raise
     category = None
     if payload.category:
         category = Category.objects.filter(code=payload.category, active=True).first()

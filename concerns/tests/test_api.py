@@ -42,6 +42,18 @@ def test_idempotency_key_returns_the_first_answer(client, world):
     assert Concern.objects.count() == 1
 
 
+def test_a_retry_is_answered_even_when_its_first_submit_used_the_last_allowance(
+    client, world, settings
+):
+    settings.CONCERN_SUBMIT_PER_PHONE = 1
+    first = post(client, body(), HTTP_IDEMPOTENCY_KEY="k-9")
+    again = post(client, body(), HTTP_IDEMPOTENCY_KEY="k-9")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert post(client, body(), HTTP_IDEMPOTENCY_KEY="k-10").status_code == 429
+    assert Concern.objects.count() == 1
+
+
 @pytest.mark.parametrize(
     ("changes", "status", "field"),
     [
