@@ -13,45 +13,52 @@ Everything else uses the ORM: use these only where a benchmark shows the differe
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from enum import Enum
+from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 
-def _adapt(value: Any) -> Any:
-    if isinstance(value, Enum):  # a model's choices (TextChoices…) go in as their values
-        return value.value
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return connection.ops.adapt_datefield_value(value)
-    return value
+def _db() -> Any:
+    """This thread's connection wrapper itself: each attribute read through Django's
+    `connection` proxy looks the connection up again."""
+    return connections[DEFAULT_DB_ALIAS]
 
 
-def _params(params: Iterable[Any]) -> list[Any]:
-    return [_adapt(value) for value in params]
+def _params(db: Any, params: Iterable[Any]) -> list[Any]:
+    adapted = []
+    for value in params:
+        if isinstance(value, Enum):  # a model's choices (TextChoices…) go in as their values
+            value = value.value
+        elif isinstance(value, datetime):
+            value = db.ops.adapt_datetimefield_value(value)
+        elif isinstance(value, date):
+            value = db.ops.adapt_datefield_value(value)
+        adapted.append(value)
+    return adapted
 
 
-def _cursor() -> Any:
+def _cursor(db: Any) -> Any:
     """A cursor of this thread's connection, kept for the next statement: making one (Django's
     wrapper over psycopg's) cost a third of a short statement. A new one is made when the
     connection was replaced, and every time while queries are being logged (DEBUG, the
     query-count tests), so the logging wrapper sees each statement."""
-    if connection.queries_logged:
-        return connection.cursor()
-    connection.ensure_connection()
-    kept = getattr(connection, "_yishi_cursor", None)
-    if kept is None or kept[0] is not connection.connection:
-        kept = (connection.connection, connection.cursor())
-        connection._yishi_cursor = kept  # type: ignore[attr-defined]
+    if db.queries_logged:
+        return db.cursor()
+    db.ensure_connection()
+    kept = getattr(db, "_yishi_cursor", None)
+    if kept is None or kept[0] is not db.connection:
+        kept = (db.connection, db.cursor())
+        db._yishi_cursor = kept
     return kept[1]
 
 
 def _execute(sql: str, params: Iterable[Any]) -> Any:
-    cur = _cursor()
-    cur.execute(sql, _params(params))
+    db = _db()
+    cur = _cursor(db)
+    cur.execute(sql, _params(db, params))
     return cur
 
 
@@ -104,15 +111,23 @@ _SIMPLE = (
 )
 
 
+@cache
+def _columns(model: type[models.Model], *, with_key: bool) -> tuple[list[Any], str]:
+    """A model's concrete fields (with or without its automatic key) and their quoted
+    column names, worked out once per model."""
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if with_key or f is not meta.auto_field]
+    return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields)
+
+
 def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = False) -> M | None:
     """One row of `model` as an instance (every column), read with `where` ("id = %s"),
     row-locked with `lock`: what `Model.objects.select_for_update().filter(…).first()` gives,
     without compiling the query. For models of plain columns only (text, numbers, foreign
     keys, timestamps), whose values need no conversion but SQLite's timestamps."""
-    fields = model._meta.concrete_fields
+    fields, columns = _columns(model, with_key=True)
     if not all(isinstance(field, _SIMPLE) for field in fields):
         raise TypeError(f"{model.__name__} has columns sql.instance() does not convert")
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     row = one(
         f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
         + (for_update() if lock else ""),
@@ -124,7 +139,8 @@ def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = 
         as_datetime(value) if isinstance(field, models.DateTimeField) else value
         for field, value in zip(fields, row, strict=True)
     ]
-    return model.from_db(connection.alias, [field.attname for field in fields], values)
+    # All the values, in field order: from_db() passes them straight to the constructor.
+    return model.from_db(DEFAULT_DB_ALIAS, (), values)
 
 
 def insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> Sequence[M]:
@@ -134,22 +150,22 @@ def insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> Sequence[M]:
     learns its key (the database does not say which rows went in)."""
     if not objs:
         return objs
-    meta = type(objs[0])._meta
-    fields = [field for field in meta.concrete_fields if field is not meta.auto_field]
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    model = type(objs[0])
+    fields, columns = _columns(model, with_key=False)
+    db = _db()
     values = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection)
-        for obj in objs
-        for field in fields
+        field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields
     ]
     row = f"({marks(fields)})"
-    statement = f"INSERT INTO {meta.db_table} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
+    statement = (
+        f"INSERT INTO {model._meta.db_table} ({columns}) VALUES {', '.join([row] * len(objs))}"  # noqa: S608
+    )
     if ignore_conflicts:
         run(statement + " ON CONFLICT DO NOTHING", values)
         return objs
-    keys = rows(statement + f" RETURNING {connection.ops.quote_name(meta.pk.column)}", values)
+    keys = rows(statement + f" RETURNING {db.ops.quote_name(model._meta.pk.column)}", values)
     for obj, (key,) in zip(objs, keys, strict=True):
         obj.pk = key
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = DEFAULT_DB_ALIAS
     return objs

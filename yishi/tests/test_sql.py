@@ -57,11 +57,11 @@ def test_for_update_only_where_rows_lock(db):
 def test_statements_share_a_cursor_until_the_connection_is_replaced(transactional_db, settings):
     settings.DEBUG = False
     connection.force_debug_cursor = False
-    assert sql._cursor() is sql._cursor()
+    assert sql._cursor(sql._db()) is sql._cursor(sql._db())
     assert sql.one("SELECT %s", [7]) == (7,)
-    kept = sql._cursor()
+    kept = sql._cursor(sql._db())
     connection._yishi_cursor = (object(), kept)  # kept for a connection since replaced
-    assert sql._cursor() is not kept
+    assert sql._cursor(sql._db()) is not kept
     connection.close()  # as close_old_connections() does between requests
     assert sql.one("SELECT %s", [8]) == (8,)
 
