@@ -8,7 +8,10 @@ measured before it was used for tuning (the figures are in concerns/README.md):
 - `grouping_heldout.txt`: written before any tuning, never tuned on nor its mistakes read;
 - `grouping_round2.txt`, `grouping_round3.txt`, `grouping_round4.txt`: each written after a
   round of tuning, measured as held-out, then tuned on;
-- `grouping_fresh.txt`: written after the last round, never tuned on.
+- `grouping_fresh.txt`: written after round four, never tuned on;
+- `grouping_round5.txt`: written after round four in new communities on matters the others
+  mostly lack (加装电梯, 暖气, 燃气味, 高空抛物, 违建, 快递柜, 夜间施工…), measured as
+  held-out, then tuned on.
 
 Each community's messages arrive interleaved and go through the decision the app makes in
 `actions._group` (features → the best open issue by `similarity_to` → join at
@@ -157,11 +160,12 @@ SETS = (
     "grouping_round3.txt",
     "grouping_round4.txt",
     "grouping_fresh.txt",
+    "grouping_round5.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80), strict=True):
+    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -183,6 +187,7 @@ FLOORS = [
     ("grouping_round3.txt", 0.90, 0.85, 0.90),
     ("grouping_round4.txt", 0.95, 0.85, 0.75),
     ("grouping_fresh.txt", 0.95, 0.75, 0.90),
+    ("grouping_round5.txt", 0.88, 0.90, 0.95),
 ]
 
 
