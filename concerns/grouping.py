@@ -50,6 +50,9 @@ EXTRA_MATTER_FACTOR = 0.8
 # An issue's dominant concepts are those named by at least this share of the most named one.
 DOMINANT_SHARE = 0.6
 BIGRAM_WEIGHT = 0.35
+# A building's number ("@3"): two messages about a thing of one building (its lift, its
+# stairwell lights, its outer wall) that name two different buildings are two matters.
+BUILDING_WEIGHT = 0.5
 
 
 def _words(text: str) -> list[str]:
@@ -119,7 +122,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "渗漏",
         "渗(?:到|进|下)",
         "滴水",
-        "冒水",
         "爆管",
         "跑水",
         "漏雨",
@@ -282,6 +284,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "粪污",
         "鸽棚",
         "养鸽",
+        "(?:养|放|一大?群).{0,3}鸽",
+        "鸽子?(?:屎|粪)",
     ),
     "鼠害": ("老鼠", "耗子", "灭鼠"),
     # ---- environment
@@ -328,6 +332,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "水体",
         "池塘",
         "条河",
+        "河堤",
         "河水",
         "河里",
         "河面",
@@ -617,7 +622,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "盖到路上",
     ),
     "叫卖": ("吆喝", "叫卖", "促销", "高音喇叭", "大喇叭.{0,4}(?:喊|促销|循环)"),
-    "积水": ("积水", "排水", "成河", "淹", "雨水"),
+    "积水": ("积水", "排水", "成河", "淹", "雨水", "汪洋"),
     "伤人": ("咬", "伤人", "扑倒", "追着人"),
     "吸烟": ("抽烟", "吸烟", "烟味", "烟头"),
     "工业污染": (
@@ -731,6 +736,9 @@ PROBLEMS = frozenset(
     )
 )
 
+# Things of one building: the same thing in another building is another matter.
+BUILDING_CONCEPTS = frozenset(_words("电梯 加装电梯 楼道灯 外墙 门禁 燃气 漏水"))
+
 # Compounds read first and then taken out of the text, so that their parts do not count as
 # well: "电梯里的广告屏" is about the advertising screen, not the lift; "电梯门关不上" about
 # the lift, not a door lock; "楼道灯" about a light.
@@ -745,7 +753,7 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
         "加装电梯",
     ),
     (r"停车费|收停车|停车收费", "收费"),
-    (r"充电(?:桩|设施|站|柜|口|位|车棚)", "充电桩"),
+    (r"充电(?:桩|设施|站|柜|口|位|车棚|困难|难)|没(?:地方|处)充电?", "充电桩"),
     (r"充电桩.{0,4}(?:收费|太贵|涨价)", "充电桩"),
     (r"装修的?(?:垃圾|碎砖|废料|渣土)", "倾倒"),
 )
@@ -808,16 +816,69 @@ _TRADITIONAL: dict[int, str] = str.maketrans(
             "鍛锻 煉炼 兒儿 遊游 戲戏 鞦秋 韆千 動动 蟲虫 糞粪 蒼苍 蠅蝇 總总 時时 間间 幾几 "
             "後后 頭头 樣样 與与 從从 對对 會会 說说 話话 碼码 聯联 繫系 燙烫 溫温 達达 標标 "
             "機机 廠厂 飯饭 館馆 煙烟 嗆呛 噸吨 鐘钟 樂乐 壓压 漲涨 爛烂 斷断 掃扫 紙纸 "
-            "積积 淨净 麗丽 蘭兰 儀仪 陽阳 臺台 檯台 鐵铁 錢钱 線线 閘闸 鄉乡"
+            "積积 淨净 麗丽 蘭兰 儀仪 陽阳 臺台 檯台 鐵铁 錢钱 線线 閘闸 鄉乡 棗枣 組组 飲饮 "
+            "販贩 擁拥 傷伤 輛辆 廁厕 廳厅 灣湾 顏颜 凍冻 蓋盖 盜盗 竊窃 監监 攝摄 錄录 擾扰 "
+            "嚇吓 飛飞 殺杀 藥药 噴喷 閉闭 鬆松 罰罚 違违 規规 築筑 彎弯 橋桥 護护 維维 報报 "
+            "檢检 換换 帳账 賬账 稅税 貴贵 鍋锅 廚厨 師师 員员 長长 難难 歲岁 養养 鴿鸽 鳥鸟 "
+            "鴨鸭 雞鸡 豬猪 磚砖 脫脱 劃划 掛挂 墜坠 擲掷 拋抛 滅灭 術术 產产 網网 絡络 纜缆 "
+            "爐炉 閥阀 錶表 鑰钥 龍龙 澇涝 溝沟 屬属 於于 誰谁 嚴严 幫帮 辦办 證证 療疗 齡龄 "
+            "齊齐 擠挤 聽听 覺觉 紀纪 談谈 論论 議议 協协 簽签 補补 償偿 準准 許许 頂顶 黴霉 "
+            "剝剥 陣阵 風风 颳刮 雲云 廢废 棄弃 殼壳 歡欢 觀观 視视 鏡镜 麵面 條条 極极 階阶 "
+            "緣缘 側侧 莊庄 園园 東东 認认 識识 裏里 係系 應应 該该 現现 歸归 級级 種种 狀状 "
+            "況况 據据 輪轮 駛驶 禍祸 災灾 飼饲 餵喂 淺浅 潔洁 環环 專专 項项 價价 買买 貨货 "
+            "運运 輸输 遞递 櫃柜 領领 遲迟 誤误 擋挡 葉叶 鬥斗 罵骂 臨临 質质 瀝沥 濾滤 鹼碱 "
+            "漿浆 銅铜 錯错 濕湿 貼贴 幣币 腦脑 藝艺 圖图 書书 導导 學学 馬马 紅红 爺爷 婦妇 "
+            "殘残 遷迁 隊队 勞劳 優优 煩烦 惱恼 憂忧 擔担 驚惊 盡尽 趕赶 緊紧 講讲 覽览 彈弹 "
+            "撥拨 幹干 雖虽 萬万 億亿 兩两 週周 際际 隻只 衝冲 盞盏 擊击 靜静 鑽钻 錘锤 當当 "
+            "鈴铃 蕩荡 牽牵 繩绳 內内 嘔呕 鍵键 訂订 約约 絕绝 讀读 課课 範范 漢汉 鍊链 鏈链 "
+            "韁缰 腳脚 癢痒 蒼苍 氣气 歷历 曆历 彙汇 匯汇 團团 廂厢 龜龟 館馆 釘钉 鋼钢 礙碍 "
+            "礦矿"
         )
     }
 )
+# Misspellings residents often type (same sound or shape), to the word they mean.
+TYPOS: dict[str, str] = {
+    "拉圾": "垃圾",
+    "垃级": "垃圾",
+    "燥音": "噪音",
+    "躁音": "噪音",
+    "绕民": "扰民",
+    "饶民": "扰民",
+    "消防通到": "消防通道",
+    "天燃气": "天然气",
+    "煤汽": "煤气",
+    "秸杆": "秸秆",
+    "电平车": "电瓶车",
+    "电频车": "电瓶车",
+    "监空": "监控",
+    "暧气": "暖气",
+    "水龙投": "水龙头",
+    "井概": "井盖",
+    "因该": "应该",
+}
+_TYPO = re.compile("|".join(sorted(TYPOS, key=len, reverse=True)))
 # Addresses and numbers: buildings, units, rooms, floors, phone numbers, dates, times.
 _ADDRESS = re.compile(
     r"[0-9一二三四五六七八九十百两零〇A-Za-z]+\s*(?:号楼|栋|幢|号院|单元|楼|层|室|号|户|期|区|排|#)"
     r"|\d+(?:[-—－./:：]\d+)*"
     r"|[A-Za-z]+\d*"
 )
+# A building's number, however it is written (3号楼 / 三号楼 / 3栋 / 3幢 / 三#楼).
+_BUILDING = re.compile(
+    r"(?<![0-9.])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#楼)"
+)
+_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _building_number(written: str) -> str:
+    if written.isdigit():
+        return str(int(written))
+    tens, _, units = written.rpartition("十")
+    if "十" not in written:
+        return str(_DIGITS.get(written[-1], 0)) if len(written) == 1 else ""
+    return str(10 * (_DIGITS.get(tens, 0) if tens else 1) + (_DIGITS.get(units, 0) if units else 0))
+
+
 _COMPOUNDS = tuple((re.compile(pattern), concept) for pattern, concept in COMPOUNDS)
 _CONCEPT_PATTERNS = {concept: re.compile("|".join(forms)) for concept, forms in CONCEPTS.items()}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
@@ -846,14 +907,17 @@ def warm_up() -> None:
 
 
 def normalise(text: str, place_names: Iterable[str] = ()) -> str:
+    return _ADDRESS.sub(" ", _without_places(text, place_names))
+
+
+def _without_places(text: str, place_names: Iterable[str]) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_FULLWIDTH).lower()
-    text = text.translate(_TRADITIONAL)
+    text = _TYPO.sub(lambda m: TYPOS[m.group()], text.translate(_TRADITIONAL))
     for name in sorted({n for n in place_names if n}, key=len, reverse=True):
         text = text.replace(name.lower(), " ")
     for latin, chinese in _LATIN_WORDS:
         text = text.replace(latin, chinese)
-    text = _FRAME.sub(" ", text)
-    return _ADDRESS.sub(" ", text)
+    return _FRAME.sub(" ", text)
 
 
 @dataclass
@@ -877,8 +941,13 @@ _CONCEPT_WEIGHTS = {concept: _concept_weight(concept) for concept in CONCEPTS}
 
 
 def features(text: str, place_names: Iterable[str] = ()) -> Features:
-    clean = normalise(text, place_names)
+    framed = _without_places(text, place_names)
+    clean = _ADDRESS.sub(" ", framed)
     weights: dict[str, float] = defaultdict(float)
+    for written in _BUILDING.findall(framed):
+        number = _building_number(written)
+        if number and number != "0":
+            weights[f"@{number}"] = BUILDING_WEIGHT
     concept_forms: set[str] = set()
     # Concepts are read in the text without its compounds; words and bigrams in all of it.
     rest = clean
@@ -969,6 +1038,16 @@ _FAMILY_KEYS = tuple(frozenset(f"#{c}" for c in family) for family in FAMILIES)
 _MODIFIER_KEYS = frozenset(f"#{c}" for c in MODIFIER_CONCEPTS)
 _SPECIFIC_KEYS = frozenset(f"#{c}" for c in SPECIFIC_CONCEPTS)
 _PROBLEM_KEYS = frozenset(f"#{c}" for c in PROBLEMS)
+_BUILDING_KEYS = frozenset(f"#{c}" for c in BUILDING_CONCEPTS)
+
+
+def _other_buildings(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Both name a building and none in common."""
+    ba = {k for k in a if k[0] == "@"}
+    if not ba:
+        return False
+    bb = {k for k in b if k[0] == "@"}
+    return bool(bb) and not ba & bb
 
 
 def similarity(
@@ -1003,7 +1082,7 @@ def similarity(
             return base * 0.5
         shared = len(common) / min(len(ca), len(cb))
         score = min(1.0, 0.5 * base + 0.5 * shared)
-        if _conflict(named_a, named_b):
+        if _conflict(named_a, named_b) or (common & _BUILDING_KEYS and _other_buildings(a, b)):
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
             score *= 0.85
