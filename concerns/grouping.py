@@ -53,6 +53,7 @@ BIGRAM_WEIGHT = 0.35
 # A building's number ("@3"): two messages about a thing of one building (its lift, its
 # stairwell lights, its outer wall) that name two different buildings are two matters.
 BUILDING_WEIGHT = 0.5
+OTHER_BUILDING_FACTOR = 0.3
 
 
 def _words(text: str) -> list[str]:
@@ -749,7 +750,7 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     (r"(?:电动车|电瓶车|电车).{0,3}电瓶", "被盗"),
     (r"(?:楼道|楼梯间?|楼梯|单元)(?:里|内)?的?(?:声控|感应)?(?:灯|照明)", "楼道灯"),
     (
-        r"(?:加装|装个|安装|增设|装部|盼着装个?|想装|要装|楼装|^装|\s装)电梯|装电梯的事|电梯加装|没电梯",
+        r"装(?:个|部|台|上)?电梯|(?:增设|盼着)电梯|电梯加装|没电梯",
         "加装电梯",
     ),
     (r"停车费|收停车|停车收费", "收费"),
@@ -1082,7 +1083,9 @@ def similarity(
             return base * 0.5
         shared = len(common) / min(len(ca), len(cb))
         score = min(1.0, 0.5 * base + 0.5 * shared)
-        if _conflict(named_a, named_b) or (common & _BUILDING_KEYS and _other_buildings(a, b)):
+        if common & _BUILDING_KEYS and _other_buildings(a, b):
+            return min(score, base) * OTHER_BUILDING_FACTOR
+        if _conflict(named_a, named_b):
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
             score *= 0.85

@@ -239,6 +239,12 @@ SAME = [
     ("暖气不热 家里才16度", "咋暖气还是冰的 都交了采暖费了"),
     ("广场舞音响太大声了", "大妈跳舞的喇叭能不能小点声？？"),
     ("有人往河沟里倒垃圾", "河边那一片成了垃圾场了 塑料袋满天飞"),
+    ("3号楼电梯又困人了", "三号楼的电梯把我关在里面半小时"),
+    ("楼下烧烤店油烟太大", "燒烤店的油煙全飄到我家 窗户都不敢开"),
+    ("小区拉圾没人清 臭死了", "垃圾桶满了没人收 臭气熏天"),
+    ("想加装电梯 一楼不同意", "我们单元装电梯 低层的住户一直反对"),
+    ("充电桩太少了 排队都排不上", "电动车充电难 能不能多装几个充电桩"),
+    ("快递柜超时要收费", "丰巢放久了就扣钱 太黑了"),
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
@@ -251,6 +257,11 @@ APART = [
     ("楼上卫生间漏水 我家天花板都泡了", "又停水了"),
     ("商务区公园一个健身器材都没有", "小区健身器材年久失修，漫步机断了一根杆"),
     ("楼道里一股煤气味", "楼道里堆满了纸箱子和旧家具"),
+    ("8号楼电梯困人", "2号楼电梯一直异响"),
+    ("3号楼楼道灯不亮", "五号楼楼道灯坏了"),
+    ("楼道里电动车充电", "充电桩太少了 不够用"),
+    ("快递柜超时收费", "物业费又涨价了"),
+    ("社区能搞个老年食堂吗", "村里独居老人没人照顾"),
 ]
 
 
@@ -315,3 +326,24 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+@pytest.mark.parametrize(
+    ("written", "number"),
+    [
+        ("3号楼", "@3"),
+        ("三号楼", "@3"),
+        ("3栋", "@3"),
+        ("3幢", "@3"),
+        ("十二号楼", "@12"),
+        ("二十三栋", "@23"),
+    ],
+)
+def test_a_building_is_one_feature_however_its_number_is_written(written, number):
+    buildings = [k for k in grouping.features(f"{written}2单元电梯坏了").weights if k[0] == "@"]
+    assert buildings == [number]
+
+
+def test_a_building_number_outside_a_thing_of_one_building_does_not_split():
+    # Water comes to the whole community: two buildings, one matter.
+    assert sim("3号楼又停水了", "5号楼也停水了 啥时候来水") >= grouping.JOIN_THRESHOLD
