@@ -187,7 +187,7 @@ FLOORS = [
     ("grouping_round3.txt", 0.90, 0.85, 0.90),
     ("grouping_round4.txt", 0.95, 0.85, 0.75),
     ("grouping_fresh.txt", 0.95, 0.75, 0.90),
-    ("grouping_round5.txt", 0.88, 0.90, 0.95),
+    ("grouping_round5.txt", 0.94, 0.94, 0.95),
 ]
 
 
