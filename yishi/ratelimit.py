@@ -15,6 +15,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from yishi import sql
+
 PREFIX = "ratelimit|"
 SWEEP_EVERY = 600  # seconds between sweeps of expired counters, per process
 _last_sweep = time.monotonic()
@@ -66,14 +68,13 @@ def hit(key: str, limit: int, window: int) -> int:
             count = 1
     else:
         _sweep(table)
-        with connection.cursor() as cur:
-            cur.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '1', %s) "  # noqa: S608
-                f"ON CONFLICT (cache_key) DO UPDATE SET value = "
-                f"CAST(CAST({table}.value AS INTEGER) + 1 AS VARCHAR(20)) RETURNING value",
-                [bucket, _db_time(end + 1)],
-            )
-            count = int(cur.fetchone()[0])
+        counted = sql.one(
+            f"INSERT INTO {table} (cache_key, value, expires) VALUES (%s, '1', %s) "  # noqa: S608
+            f"ON CONFLICT (cache_key) DO UPDATE SET value = "
+            f"CAST(CAST({table}.value AS INTEGER) + 1 AS VARCHAR(20)) RETURNING value",
+            [bucket, datetime.fromtimestamp(end + 1, tz=UTC)],
+        )
+        count = int(counted[0]) if counted else 1
     return remaining if count > limit else 0
 
 

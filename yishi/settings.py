@@ -155,6 +155,10 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the writer instead of failing at once when two requests write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the few hand-written statements of a submit (yishi/sql.py) are prepared once per
+# connection. Set 0 behind a pooler in transaction mode (PgBouncer without prepared-statement
+# support), where a connection's prepared statements are not the next transaction's.
+DB_PREPARED_STATEMENTS = env_bool("YISHI_DB_PREPARED_STATEMENTS", True)
 
 CACHES = {
     # The database cache is shared by every worker process, so login throttling and

@@ -16,6 +16,7 @@ from enum import Enum
 from functools import cache
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -40,17 +41,44 @@ def _params(db: Any, params: Iterable[Any]) -> list[Any]:
     return adapted
 
 
+class _Prepared:
+    """PostgreSQL: psycopg's own cursor, binding parameters on the server, each statement
+    prepared on its connection the first time it runs and from then on executed without
+    being parsed and planned again (about a third of what PostgreSQL spent on a short
+    statement). Errors come out as Django's, as through Django's cursor."""
+
+    def __init__(self, db: Any) -> None:
+        import psycopg
+
+        raw = db.connection
+        if raw.prepare_threshold is None:
+            # Django turns psycopg's automatic preparing off (for connection poolers); the
+            # ORM's queries stay unprepared, and only these ask for it, by name.
+            raw.prepare_threshold = 2**31 - 1
+        self.db, self.cursor = db, psycopg.Cursor(raw)
+
+    def execute(self, sql: str, params: list[Any]) -> None:
+        self.db.validate_no_broken_transaction()
+        with self.db.wrap_database_errors:
+            self.cursor.execute(sql, params, prepare=True)
+
+    def __getattr__(self, name: str) -> Any:  # fetchone, fetchall, rowcount
+        return getattr(self.cursor, name)
+
+
 def _cursor(db: Any) -> Any:
     """A cursor of this thread's connection, kept for the next statement: making one (Django's
     wrapper over psycopg's) cost a third of a short statement. A new one is made when the
     connection was replaced, and every time while queries are being logged (DEBUG, the
-    query-count tests), so the logging wrapper sees each statement."""
+    query-count tests), so the logging wrapper sees each statement. On PostgreSQL, with
+    settings.DB_PREPARED_STATEMENTS, the kept cursor prepares its statements (_Prepared)."""
     if db.queries_logged:
         return db.cursor()
     db.ensure_connection()
     kept = getattr(db, "_yishi_cursor", None)
     if kept is None or kept[0] is not db.connection:
-        kept = (db.connection, db.cursor())
+        prepared = db.vendor == "postgresql" and settings.DB_PREPARED_STATEMENTS
+        kept = (db.connection, _Prepared(db) if prepared else db.cursor())
         db._yishi_cursor = kept
     return kept[1]
 

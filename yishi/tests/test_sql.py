@@ -73,3 +73,46 @@ def test_logged_queries_see_every_statement(db):
         sql.one("SELECT %s", [1])
         sql.run("SELECT %s", [2])
     assert len(queries.captured_queries) == 2
+
+
+def test_a_refused_statement_raises_djangos_error_and_loses_nothing(world):
+    from django.db import IntegrityError, transaction
+
+    from concerns.models import Concern
+
+    first = submit_concern(
+        community=world.c1,
+        content="自来水发黄了",
+        channel="web",
+        phone="13800138000",
+        idempotency_key="same",
+    )
+    twin = Concern(
+        tracking_code="ZZZZZZZZ",
+        issue=first.issue,
+        community=world.c1,
+        channel="web",
+        content="again",
+        resident_key="tel:13800138000",
+        idempotency_key="same",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert([twin])
+    assert Concern.objects.count() == 1
+    assert sql.one("SELECT COUNT(*) FROM concerns_concern") == (1,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_postgresql_prepares_the_statements_unless_told_not_to(transactional_db, settings):
+    settings.DEBUG = False
+    connection.force_debug_cursor = False
+    connection.close()
+    assert isinstance(sql._cursor(sql._db()), sql._Prepared)
+    for n in range(3):
+        assert sql.one("SELECT %s::int + 1", [n]) == (n + 1,)
+    names = sql.one("SELECT COUNT(*) FROM pg_prepared_statements")
+    assert names is not None and names[0] >= 1
+    settings.DB_PREPARED_STATEMENTS = False
+    connection.close()
+    assert not isinstance(sql._cursor(sql._db()), sql._Prepared)
+    assert sql.one("SELECT %s::int + 1", [4]) == (5,)
