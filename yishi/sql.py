@@ -174,11 +174,14 @@ def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = 
 def insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> Sequence[M]:
     """Insert new instances of one model in one statement, as `save()` or `bulk_create()`
     would (defaults, auto_now, every field's own conversion), and give them their keys.
+    Not for models whose save() does more (it would be skipped); no signals are sent.
     With `ignore_conflicts`, rows meeting a unique constraint are skipped and no instance
     learns its key (the database does not say which rows went in)."""
     if not objs:
         return objs
     model = type(objs[0])
+    if model.save is not models.Model.save:
+        raise TypeError(f"{model.__name__}.save() does more than insert: use it")
     fields, columns = _columns(model, with_key=False)
     db = _db()
     values = [

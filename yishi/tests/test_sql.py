@@ -30,6 +30,14 @@ def test_models_with_columns_it_does_not_convert_are_refused(db):
         sql.instance(Category, "id = %s", [1])  # a boolean column
 
 
+def test_models_whose_save_does_more_are_not_inserted_by_hand(db):
+    from places.models import Area
+
+    with pytest.raises(TypeError):
+        sql.insert([Area(code="X1", name="某区", kind=Area.Kind.DISTRICT)])
+    assert not Area.objects.exists()
+
+
 def test_timestamps_compare_as_the_orm_stores_them(world):
     concern = submit_concern(
         community=world.c1, content="自来水发黄了", channel="web", phone="13800138000"
