@@ -236,7 +236,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "广场舞": (
         "广场舞",
-        "跳舞",
+        "(?<!去)跳舞(?!回来|去了)",
         "跳广场",
         "广场.{0,6}(?:音|喇叭|跳)",
         "大妈.{0,6}(?:音|喇叭|跳)",
@@ -427,7 +427,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "越门",
         "占道经营",
         "店外",
-        "门外",
+        "(?<![南北东西大正侧后])门外",
         "摆到.{0,4}(?:外|街上|路上|人行道)",
         "搬到.{0,4}(?:外|街上|路上)",
         "桌椅",
@@ -897,6 +897,8 @@ STOP_WORDS = frozenset(
     部分 多名 仍 已 未 尚 均 较 较大 此 该 某 其 并 且 又双叒叕 双叒叕 咋办 怎么回事
     谁来 谁管 有没有 管不管 管吗 不管 没用 不听 也不 都不 还不 太差 素质 行不行 好不好
     忒 啥子 撒子 咋个 咋子 木有 肿么 神马 晓得 晓不得 莫得 没得 么子 啷个 哎呀 唉 咧 噻 嘞
+    加强 管理 产生 大量 进行 发生 督促 规范 予以 对此 不满 担心 近日 近期 每日 依法 落实
+    答复 回复 来电 诉求 诉求人 市民 群众 同问 同感 附议
     """
     )
 )
@@ -988,20 +990,31 @@ TYPOS: dict[str, str] = {
     "结杆": "秸秆",
     "五叶": "物业",
 }
-# Sound-alikes that are also words of their own: only where the word cannot be meant.
-SOUND_ALIKES: tuple[tuple[str, str], ...] = (
-    (r"无业(?!游民|人员|青年)", "物业"),
-    (r"(?<![号栋幢0-9一二三四五六七八九十高低顶])楼水(?![压管箱表费质])", "漏水"),
-    (r"露水(?!珠)", "漏水"),
-    (r"路等(?![车人着待你我他她公])", "路灯"),
-)
-_REPLACEMENTS = [
-    *((re.escape(k), v) for k, v in sorted(TYPOS.items(), key=lambda kv: -len(kv[0]))),
-    *SOUND_ALIKES,
-]
-# One pass for all of them: the alternative that matched (its group) says the replacement.
-_TYPO = re.compile("|".join(f"({pattern})" for pattern, _ in _REPLACEMENTS))
-_TYPO_WORDS = [word for _, word in _REPLACEMENTS]
+# Sound-alikes that are also words of their own, replaced only where the word cannot be
+# meant: written → (the word meant, characters it never follows, characters it never precedes).
+SOUND_ALIKES: dict[str, tuple[str, str, str]] = {
+    "无业": ("物业", "", "游人青"),  # 无业游民, 无业人员, 无业青年
+    "楼水": ("漏水", "号栋幢0123456789一二三四五六七八九十高低顶", "压管箱表费质"),  # 3号楼水管
+    "露水": ("漏水", "", "珠"),
+    "路等": ("路灯", "", "车人着待你我他她公"),  # 在马路等车
+}
+# One pass of plain words (fast); a sound-alike's neighbours are looked at when it is found.
+_TYPO = re.compile("|".join(sorted([*TYPOS, *SOUND_ALIKES], key=len, reverse=True)))
+
+
+def _corrected(match: re.Match[str]) -> str:
+    written = match.group()
+    if written in TYPOS:
+        return TYPOS[written]
+    meant, never_after, never_before = SOUND_ALIKES[written]
+    text, start, end = match.string, match.start(), match.end()
+    if (start and text[start - 1] in never_after) or (
+        end < len(text) and text[end] in never_before
+    ):
+        return written
+    return meant
+
+
 # Addresses and numbers: buildings, units, rooms, floors, phone numbers, dates, times.
 _ADDRESS = re.compile(
     r"[0-9一二三四五六七八九十百两零〇A-Za-z]+\s*(?:号楼|栋|幢|号院|单元|楼|层|室|号|户|期|区|排|#)"
@@ -1057,7 +1070,7 @@ def normalise(text: str, place_names: Iterable[str] = ()) -> str:
 
 def _without_places(text: str, place_names: Iterable[str]) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_FULLWIDTH).lower()
-    text = _TYPO.sub(lambda m: _TYPO_WORDS[m.lastindex - 1], text.translate(_TRADITIONAL))
+    text = _TYPO.sub(_corrected, text.translate(_TRADITIONAL))
     for name in sorted({n for n in place_names if n}, key=len, reverse=True):
         text = text.replace(name.lower(), " ")
     for latin, chinese in _LATIN_WORDS:
