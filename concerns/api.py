@@ -159,8 +159,8 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         except RateLimited:
             # A retry of a submit that went in (and used the last of the allowance) is
             # answered with it, not refused.
-            earlier = Concern.objects.filter(idempotency_key=(key or "")[:80]).first()
-            if key and earlier is not None:
+            earlier = key and Concern.objects.filter(idempotency_key=key.strip()[:80]).first()
+            if earlier:
                 return Status(201, _created(earlier))
             raise
     category = None
