@@ -37,10 +37,6 @@ def _table() -> str | None:
     return None
 
 
-def _db_time(unix: int):
-    return connection.ops.adapt_datetimefield_value(datetime.fromtimestamp(unix, tz=UTC))
-
-
 def is_limited(key: str, limit: int, window: int) -> int:
     """Seconds to wait if `key` has reached `limit` in this window, else 0 (counts nothing)."""
     bucket, remaining, _end = _bucket(key, window)
@@ -48,9 +44,7 @@ def is_limited(key: str, limit: int, window: int) -> int:
     if table is None:
         count = cache.get(bucket) or 0
     else:
-        with connection.cursor() as cur:
-            cur.execute(f"SELECT value FROM {table} WHERE cache_key = %s", [bucket])  # noqa: S608
-            row = cur.fetchone()
+        row = sql.one(f"SELECT value FROM {table} WHERE cache_key = %s", [bucket])  # noqa: S608
         count = int(row[0]) if row else 0
     return remaining if count >= limit else 0
 
@@ -84,8 +78,7 @@ def reset(key: str, window: int) -> None:
     if table is None:
         cache.delete(bucket)
         return
-    with connection.cursor() as cur:
-        cur.execute(f"DELETE FROM {table} WHERE cache_key = %s", [bucket])  # noqa: S608
+    sql.run(f"DELETE FROM {table} WHERE cache_key = %s", [bucket])  # noqa: S608
 
 
 def _sweep(table: str) -> None:
@@ -94,11 +87,10 @@ def _sweep(table: str) -> None:
     if time.monotonic() - _last_sweep < SWEEP_EVERY:
         return
     _last_sweep = time.monotonic()
-    with connection.cursor() as cur:
-        cur.execute(
-            f"DELETE FROM {table} WHERE cache_key LIKE %s AND expires < %s",  # noqa: S608
-            [PREFIX + "%", _db_time(int(time.time()))],
-        )
+    sql.run(
+        f"DELETE FROM {table} WHERE cache_key LIKE %s AND expires < %s",  # noqa: S608
+        [PREFIX + "%", datetime.now(tz=UTC)],
+    )
 
 
 def client_ip(request) -> str:
