@@ -95,7 +95,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "发红",
         "红水",
         "茶水一个色",
-        "水箱.{0,6}(?:清洗|洗|脏|消毒)",
+        "水箱",
+        "二次供水",
+        "渣子",
         "自来水.{0,6}(?:臭|脏|味)",
     ),
     "停水": (
@@ -163,6 +165,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "贼快",
         "撞倒",
         "骑.{0,4}飞快",
+        "逆行",
+        "太猛",
+        "冲过来",
+        "抢道",
+        "闯红灯",
         "飞快",
         "横冲直撞",
         "乱窜",
@@ -225,7 +232,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "咚咚",
         "震得",
         "鬼哭狼嚎",
-        "(?:狗|犬).{0,6}(?:叫|吠|嚎)",
+        "(?:狗|犬|泰迪|金毛|柯基|哈士奇).{0,12}(?:叫|吠|嚎)",
+        "汪汪",
         "狂叫",
         "乱叫",
         "犬吠",
@@ -259,7 +267,20 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "棋牌室",
         "麻将",
     ),
-    "装修": ("装修", "施工", "电钻", "电锯", "砸墙", "拆墙", "叮叮当当", "冲击钻"),
+    "装修": (
+        "装修",
+        "施工",
+        "电钻",
+        "电锯",
+        "砸墙",
+        "拆墙",
+        "敲墙",
+        "叮叮当当",
+        "冲击钻",
+        "打孔",
+        "钻孔",
+        "打洞",
+    ),
     "广告屏": ("广告", "广告屏", "屏幕"),
     "设备噪音": ("机房", "外机", "排风", "风机", "水泵", "泵房", "变压器"),
     "生活噪音": ("拖椅子", "拖凳子", "跑跳", "蹦", "剁"),
@@ -290,7 +311,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "养猪",
         "牛棚",
         "羊圈",
-        "粪水",
+        "(?:猪|牛|羊|鸡)粪",
         "粪污",
         "鸽棚",
         "养鸽",
@@ -453,6 +474,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "集市",
         "赶集",
         "水果摊",
+        "(?:海鲜|菜|瓜|鱼|肉)摊",
+        "摊摊",
+        "卖(?:菜|瓜|水果|海鲜|鱼|肉)",
+        "城管",
     ),
     "商铺": (
         "商铺",
@@ -467,13 +492,25 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "店",
     ),
     "晒粮": (
-        "晒(?:粮|谷|麦|玉米|稻|豆|场|的玉米|的粮)",
+        "晒(?:粮|谷|麦|玉米|稻|豆|场|的玉米|的粮|鱼|咸鱼|海带|虾)",
         "(?:粮食|玉米|稻谷|麦子|谷子|豆子|稻子).{0,8}(?:晒|摊在|铺在|路上|马路)",
         "(?:路|道)上.{0,3}晒",
     ),
     # ---- buildings and facilities
     "楼道": ("楼道", "走廊", "楼梯", "过道", "单元里", "单元内"),
-    "电梯": ("电梯", "困人", "困了.{0,2}人", "关人", "停梯", "被关", "关在里面"),
+    "电梯": (
+        "电梯",
+        "困人",
+        "困了.{0,2}人",
+        "关人",
+        "停梯",
+        "被关",
+        "关在里面",
+        "[一两几]部梯",
+        "等梯",
+        "坐梯",
+        "梯控",
+    ),
     "门禁": (
         "门禁",
         "门锁",
@@ -653,6 +690,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "乱收",
         "涨价",
         "说涨就涨",
+        "物业费.{0,6}涨",
         "上调",
         "涨.{0,2}(?:物业费|费)",
     ),
@@ -662,7 +700,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "群租",
         "隔成.{0,4}间",
         "隔断",
-        "二房东",
         "(?:十几|十多|十余|二十多|好多)个?人.{0,3}住",
         "住.{0,4}(?:十几|十多|十余|二十多)个?人",
         "租给.{0,6}(?:十几|十多|十余|好多|一帮)",
@@ -680,8 +717,32 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "棚子",
         "盖到路上",
     ),
-    "叫卖": ("吆喝", "叫卖", "促销", "高音喇叭", "大喇叭.{0,4}(?:喊|促销|循环)"),
-    "积水": ("积水", "排水", "成河", "淹", "雨水", "汪洋"),
+    "叫卖": (
+        "吆喝",
+        "叫卖",
+        "促销",
+        "高音喇叭",
+        "喇叭.{0,8}(?:喊|促销|循环)",
+        "清仓",
+        "甩卖",
+        "跳楼价",
+        "最后[一二三两]天",
+        "店.{0,3}门口.{0,6}(?:喇叭|音响|音乐|放歌)",
+    ),
+    "积水": (
+        "积水",
+        "排水",
+        "成河",
+        "淹",
+        "雨水",
+        "汪洋",
+        "水浸",
+        "内涝",
+        "暴雨",
+        "防汛",
+        "沙袋",
+        "大雨.{0,6}(?:灌|进|浸|漫)",
+    ),
     "伤人": ("咬", "伤人", "扑倒", "扑到", "见人就扑", "追着人", "被.{0,3}追", "追着跑"),
     "吸烟": ("抽烟", "吸烟", "烟味", "烟头"),
     "工业污染": (
@@ -783,6 +844,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "长者食堂",
         "老年餐",
         "食堂",
+        "饭堂",
+        "长者.{0,2}(?:饭|餐)",
         "送餐",
         "饭.{0,3}凑合",
         "吃饭.{0,4}补贴",
@@ -806,6 +869,82 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "呼叫器",
         "(?:儿女|子女|年轻人).{0,6}(?:外地|打工|出去|不在)",
     ),
+    # Round 7: matters of new estates, old compounds, rented rooms and streets.
+    "梯控": ("梯控", "电梯.{0,8}刷卡", "刷卡.{0,8}电梯", "坐不了电梯", "电梯.{0,4}上不(?:来|去)"),
+    "物业交接": (
+        "交接",
+        "撤场",
+        "进场",
+        "前期物业",
+        "(?:新|老|原)物业",
+        "物业.{0,4}(?:撤|退出)",
+        "物业.{0,2}要?走了",
+        "选聘",
+    ),
+    "维修基金": ("维修基金", "维修资金", "大修基金", "专项维修"),
+    "光伏": ("光伏", "太阳能.{0,2}(?:板|发电|热水器)", "发电板"),
+    "适老化": (
+        "适老",
+        "无障碍",
+        "坡道",
+        "(?:装|安|加|没得?|没有|缺)个?扶手",
+        "扶手.{0,2}(?:都没|没有)",
+    ),
+    "电线老化": (
+        "电线.{0,8}(?:老化|开裂|破皮|裸露)",
+        "外皮.{0,4}(?:开裂|破|裂)",
+        "线路老化",
+        "老电线",
+        "火星子?",
+        "冒火",
+        "短路",
+        "打火",
+    ),
+    "结冰": (
+        "结冰",
+        "积雪",
+        "除雪",
+        "扫雪",
+        "铲雪",
+        "下雪",
+        "路滑",
+        "太滑",
+        "冰溜",
+        "全是冰",
+        "冻成冰",
+        "打滑",
+        "融雪",
+        "撒盐",
+        "防滑",
+    ),
+    "倒树": (
+        "倒树",
+        "树.{0,4}(?:倒|断|刮|砸|歪|斜)",
+        "(?:刮|吹|砸)倒.{0,3}树",
+        "断树枝",
+        "树枝.{0,4}(?:断|掉下|挂在)",
+    ),
+    "僵尸车": (
+        "僵尸车",
+        "废弃车",
+        "报废",
+        "没动过",
+        "没挪过",
+        "长期停放",
+        "轮胎.{0,3}瘪",
+        "没(?:有)?车牌",
+        "无牌",
+        "满身灰",
+        "落满灰",
+    ),
+    "接送": (
+        "接送",
+        "上下学时",
+        "(?:放学|(?:学校|校)门口|[接送](?:孩子|娃|学生))[^。！？]{0,10}(?:堵|车|挤|乱停)",
+        "(?:堵|挤)[^。！？]{0,10}(?:放学|上学|学校|校门)",
+    ),
+    "押金": ("押金", "退租", "房租", "房东.{0,6}(?:扣|不退|不给)"),
+    "招牌": ("招牌", "广告牌", "店招", "牌匾"),
     "公厕": ("公厕", "公共厕所", "厕所", "卫生间.{0,4}(?:开门|关门)"),
     "宠物粪便": ("(?:狗|猫|犬|宠物).{0,2}(?:屎|粪|便|尿)", "铲屎", "不捡"),
 }
@@ -816,7 +955,8 @@ SPECIFIC_CONCEPTS = frozenset(
         "超速 停车 充电 被盗 广场舞 娱乐场所 装修 广告屏 设备噪音 生活噪音 烧烤 宠物医院 养殖 "
         "遛狗 流浪动物 工业污染 鼠害 倾倒 保洁 小广告 伤人 吸烟 焚烧 光污染 出店经营 流动摊贩 "
         "晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车 纠纷 加装电梯 高空抛物 群租 私搭乱建 "
-        "叫卖 充电桩 快递柜 公示 工地 蚊虫 助餐 养老 占绿种菜 散养家禽 危房 土地流转"
+        "叫卖 充电桩 快递柜 公示 工地 蚊虫 助餐 养老 占绿种菜 散养家禽 危房 土地流转 "
+        "梯控 物业交接 光伏 适老化 电线老化 结冰 倒树 僵尸车 接送 押金 招牌"
     )
 )
 MODIFIER_CONCEPTS = frozenset(_words("噪音 卫生 安全隐患 破损 缺少 物业 楼道 商铺 黑暗"))
@@ -851,6 +991,13 @@ PROBLEMS = frozenset(
 # Things of one building: the same thing in another building is another matter.
 BUILDING_CONCEPTS = frozenset(_words("电梯 加装电梯 楼道灯 外墙 门禁 燃气 漏水"))
 
+# A matter that is told with the words of others it contains: the cars of a school run are
+# not a parking matter of their own, nor is a car abandoned for a year.
+SUBSUMES: dict[str, tuple[str, ...]] = {
+    "接送": ("停车", "机动车", "电动车", "超速"),
+    "僵尸车": ("停车", "机动车"),
+}
+
 # Compounds read first and then taken out of the text, so that their parts do not count as
 # well: "电梯里的广告屏" is about the advertising screen, not the lift; "电梯门关不上" about
 # the lift, not a door lock; "楼道灯" about a light.
@@ -858,6 +1005,17 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     (r"电梯.{0,6}(?:广告|屏|电视)", "广告屏"),
     (r"电梯.{0,6}机房", "设备噪音"),
     (r"电梯门|电梯按钮", "电梯"),
+    # An electric bike taken up in the lift is the bike charged at home, not the lift.
+    (
+        r"(?:电动车|电瓶车|电车|电驴)\S{0,3}(?:推|进|上|带)\S{0,2}电梯"
+        r"|电梯里?.{0,6}(?:电动车|电瓶车)|阻车",
+        "充电",
+    ),
+    (r"(?:公共|专项)?维修(?:基金|资金)", "维修基金"),
+    (r"(?:排水沟|水沟|阴沟|沙井|窨井|井盖)[^。！？]{0,6}(?:堵|臭|油污|冒)", "下水道"),
+    (r"(?:漫步机|器材|器械|单杠|双杠|健身)[^。！？]{0,8}扶手", "健身器材"),
+    # One's own toilet backing up is the drain, not a public toilet.
+    (r"厕所[^。！？]{0,4}(?:往上冒|冒|返|堵|冲不下)|冲厕所", "下水道"),
     (r"(?:电动车|电瓶车|电车).{0,3}电瓶", "被盗"),
     (r"(?:楼道|楼梯间?|楼梯|单元)(?:里|内)?的?(?:声控|感应)?(?:灯|照明)", "楼道灯"),
     (
@@ -921,6 +1079,26 @@ _FRAME = re.compile(
 )
 # A few whole words that written in letters would be lost with the addresses below.
 _LATIN_WORDS = (("ktv", "歌厅"), ("wifi", "网络"))
+# Letters residents type for the words they use most (拼音 initials), read where they stand
+# alone: "wy又不管", "b座dt坏了", "推ddc进电梯".
+ABBREVIATIONS = {
+    "wy": "物业",
+    "wyf": "物业费",
+    "dt": "电梯",
+    "ddc": "电动车",
+    "sq": "社区",
+    "xq": "小区",
+    "jwh": "居委会",
+    "wgy": "网格员",
+}
+_ABBREVIATION = re.compile(
+    "(?<![a-z])(?:" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + ")(?![a-z])"
+)
+# A word spelled out one character at a time for emphasis: "冰！路！太！滑！" → "冰路太滑".
+_SPELLED_OUT = re.compile(
+    r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][!?~.,、。， ]+){2,}[\u4e00-\u9fff](?![\u4e00-\u9fff])"
+)
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _FULLWIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 # Traditional characters some residents type, to their simplified form (the common ones).
 _TRADITIONAL: dict[int, str] = str.maketrans(
@@ -1021,14 +1199,18 @@ _ADDRESS = re.compile(
     r"|\d+(?:[-—－./:：]\d+)*"
     r"|[A-Za-z]+\d*"
 )
-# A building's number, however it is written (3号楼 / 三号楼 / 3栋 / 3幢 / 三#楼).
+# A building's number, however it is written (3号楼 / 三号楼 / 3栋 / 3幢 / 3#楼 / 3#), or
+# its letter (B座, a栋).
 _BUILDING = re.compile(
-    r"(?<![0-9.])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#楼)"
+    r"(?<![0-9.])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#)"
+    r"|(?<![a-z])([a-z])\s*(?:座|栋)"
 )
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
 def _building_number(written: str) -> str:
+    if written.isascii() and written.isalpha():
+        return written
     if written.isdigit():
         return str(int(written))
     tens, _, units = written.rpartition("十")
@@ -1038,6 +1220,9 @@ def _building_number(written: str) -> str:
 
 
 _COMPOUNDS = tuple((re.compile(pattern), concept) for pattern, concept in COMPOUNDS)
+_SUBSUMES = tuple(
+    (f"#{concept}", tuple(f"#{c}" for c in contained)) for concept, contained in SUBSUMES.items()
+)
 _CONCEPT_PATTERNS = {concept: re.compile("|".join(forms)) for concept, forms in CONCEPTS.items()}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 _jieba_lock = threading.Lock()
@@ -1075,6 +1260,9 @@ def _without_places(text: str, place_names: Iterable[str]) -> str:
         text = text.replace(name.lower(), " ")
     for latin, chinese in _LATIN_WORDS:
         text = text.replace(latin, chinese)
+    if _ABBREVIATION.search(text):
+        text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group()], text)
+    text = _SPELLED_OUT.sub(lambda m: _NOT_CJK.sub("", m.group()), text)
     return _FRAME.sub(" ", text)
 
 
@@ -1102,8 +1290,8 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
     framed = _without_places(text, place_names)
     clean = _ADDRESS.sub(" ", framed)
     weights: dict[str, float] = defaultdict(float)
-    for written in _BUILDING.findall(framed):
-        number = _building_number(written)
+    for digits, letter in _BUILDING.findall(framed):
+        number = _building_number(digits or letter)
         if number and number != "0":
             weights[f"@{number}"] = BUILDING_WEIGHT
     concept_forms: set[str] = set()
@@ -1118,6 +1306,10 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
         if hit:
             weights[f"#{concept}"] = _CONCEPT_WEIGHTS[concept]
             concept_forms.update(hit)
+    for concept, contained in _SUBSUMES:
+        if concept in weights:
+            for key in contained:
+                weights.pop(key, None)
     jieba = _jieba()
     for word in jieba.lcut(clean):
         word = word.strip()
