@@ -15,7 +15,8 @@ their own frame ("来电人反映：…"). Three layers of features make two suc
 
 Addresses, numbers, the community's own place names and the operator's frame are removed
 first, so that "3号楼" or "来电人反映" in two unrelated messages does not make them look
-alike. An issue stores the weighted features of its concerns (`Issue.terms`), so a new concern
+alike; pinyin initials typed for common words (wy 物业, dt 电梯, ddc 电动车) are spelled
+out. An issue stores the weighted features of its concerns (`Issue.terms`), so a new concern
 is compared with a capped, indexed list of the open issues of its own community only: the cost
 does not grow with the number of concerns.
 
@@ -313,11 +314,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "羊圈",
         "(?:猪|牛|羊|鸡)粪",
         "粪污",
-        "鸽棚",
-        "养鸽",
-        "(?:养|放|一大?群).{0,3}鸽",
-        "鸽子?(?:屎|粪)",
     ),
+    # Pigeons kept on a roof are a matter of their own, not a farm.
+    "养鸽": ("鸽棚", "养鸽", "(?:养|放|一大?群).{0,3}鸽", "鸽子?(?:屎|粪)"),
     "散养家禽": (
         "散养",
         "鸡鸭",
@@ -956,7 +955,7 @@ SPECIFIC_CONCEPTS = frozenset(
         "遛狗 流浪动物 工业污染 鼠害 倾倒 保洁 小广告 伤人 吸烟 焚烧 光污染 出店经营 流动摊贩 "
         "晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车 纠纷 加装电梯 高空抛物 群租 私搭乱建 "
         "叫卖 充电桩 快递柜 公示 工地 蚊虫 助餐 养老 占绿种菜 散养家禽 危房 土地流转 "
-        "梯控 物业交接 光伏 适老化 电线老化 结冰 倒树 僵尸车 接送 押金 招牌"
+        "养鸽 梯控 物业交接 光伏 适老化 电线老化 结冰 倒树 僵尸车 接送 押金 招牌"
     )
 )
 MODIFIER_CONCEPTS = frozenset(_words("噪音 卫生 安全隐患 破损 缺少 物业 楼道 商铺 黑暗"))
@@ -1091,9 +1090,7 @@ ABBREVIATIONS = {
     "jwh": "居委会",
     "wgy": "网格员",
 }
-_ABBREVIATION = re.compile(
-    "(?<![a-z])(?:" + "|".join(sorted(ABBREVIATIONS, key=len, reverse=True)) + ")(?![a-z])"
-)
+_LETTERS = re.compile("[a-z]+")
 # A word spelled out one character at a time for emphasis: "冰！路！太！滑！" → "冰路太滑".
 _SPELLED_OUT = re.compile(
     r"(?<![\u4e00-\u9fff])(?:[\u4e00-\u9fff][!?~.,、。， ]+){2,}[\u4e00-\u9fff](?![\u4e00-\u9fff])"
@@ -1201,10 +1198,8 @@ _ADDRESS = re.compile(
 )
 # A building's number, however it is written (3号楼 / 三号楼 / 3栋 / 3幢 / 3#楼 / 3#), or
 # its letter (B座, a栋).
-_BUILDING = re.compile(
-    r"(?<![0-9.])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#)"
-    r"|(?<![a-z])([a-z])\s*(?:座|栋)"
-)
+_BUILDING = re.compile(r"(?<![0-9.])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#)")
+_LETTERED_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*座")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
@@ -1253,6 +1248,11 @@ def normalise(text: str, place_names: Iterable[str] = ()) -> str:
     return _ADDRESS.sub(" ", _without_places(text, place_names))
 
 
+def _spelled_in_full(match: re.Match[str]) -> str:
+    letters = match.group()
+    return ABBREVIATIONS.get(letters, letters)
+
+
 def _without_places(text: str, place_names: Iterable[str]) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_FULLWIDTH).lower()
     text = _TYPO.sub(_corrected, text.translate(_TRADITIONAL))
@@ -1260,8 +1260,7 @@ def _without_places(text: str, place_names: Iterable[str]) -> str:
         text = text.replace(name.lower(), " ")
     for latin, chinese in _LATIN_WORDS:
         text = text.replace(latin, chinese)
-    if _ABBREVIATION.search(text):
-        text = _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group()], text)
+    text = _LETTERS.sub(_spelled_in_full, text)
     text = _SPELLED_OUT.sub(lambda m: _NOT_CJK.sub("", m.group()), text)
     return _FRAME.sub(" ", text)
 
@@ -1290,8 +1289,11 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
     framed = _without_places(text, place_names)
     clean = _ADDRESS.sub(" ", framed)
     weights: dict[str, float] = defaultdict(float)
-    for digits, letter in _BUILDING.findall(framed):
-        number = _building_number(digits or letter)
+    buildings = _BUILDING.findall(framed)
+    if "座" in framed:
+        buildings += _LETTERED_BUILDING.findall(framed)
+    for written in buildings:
+        number = _building_number(written)
         if number and number != "0":
             weights[f"@{number}"] = BUILDING_WEIGHT
     concept_forms: set[str] = set()

@@ -16,7 +16,15 @@ measured before it was used for tuning (the figures are in concerns/README.md):
   communities, in the writing styles the others lack (older residents' voice input with
   sound-alike characters, 12345 work orders, WeChat group replies, two matters in one
   message) on village matters (秸秆, 村道, 灌溉渠, 宅基地, 河塘, 危房, 留守老人…), measured as
-  held-out, then tuned on.
+  held-out, then tuned on;
+- `grouping_round7.txt`: written after round six, before reading the vocabulary, in a new-build
+  high-rise estate, an old compound without a property company, a 城中村 of rented rooms, a
+  county-town street, a school-side estate and a seaside town, in the styles the others lack
+  (pinyin initials wy / dt / ddc, B座 / 3#楼 / 1801, Sichuan and northern dialect, emoji and
+  punctuation spam, very long and very short messages, questions, thanks with a complaint) on
+  their matters (群租, 二次供水水箱, 化粪池返水, 台风倒树, 结冰, 学校门口接送, 周末装修, 梯控,
+  电动车进电梯, 僵尸车, 飞线充电, 光伏漏雨, 维修基金, 物业交接, 摊贩, 老年食堂, 扶手…),
+  measured as held-out, then tuned on.
 
 Each community's messages arrive interleaved and go through the decision the app makes in
 `actions._group` (features → the best open issue by `similarity_to` → join at
@@ -167,11 +175,12 @@ SETS = (
     "grouping_fresh.txt",
     "grouping_round5.txt",
     "grouping_round6.txt",
+    "grouping_round7.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150), strict=True):
+    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -195,6 +204,7 @@ FLOORS = [
     ("grouping_fresh.txt", 0.95, 0.75, 0.90),
     ("grouping_round5.txt", 0.94, 0.94, 0.95),
     ("grouping_round6.txt", 0.97, 0.94, 0.95),
+    ("grouping_round7.txt", 0.95, 0.94, 0.95),
 ]
 
 
@@ -263,6 +273,17 @@ SAME = [
     ),
     ("邻居家的鸡鸭散养 天天跑我家院子里", "鸡到处跑 路上全是鸡屎"),
     ("老房子墙裂了 房梁也歪了 住着害怕", "危房啥时候给改造"),
+    # Pinyin initials, punctuation spam, dialect, new matters (round 7).
+    ("B座dt又停了 走了十八层", "B座的电梯这个月第三次坏了 wy到底管不管"),
+    ("下雪了 人行道全是冰 老人滑倒了", "冰！路！太！滑！摔了"),
+    ("每天放学学校门口堵得水泄不通", "接孩子的车把路堵死了 我们的车开不出去"),
+    ("台风把树刮倒了 砸在车上", "大风过后门口的大树倒了 压着路"),
+    ("村口停了辆破面包车 一年多没动过 轮胎都瘪了", "僵尸车谁管？满身灰 玻璃都碎了"),
+    ("化粪池满了 一楼厕所往上冒", "我家在一楼 下水道返水 粪水都漫到客厅了"),
+    ("楼梯没得扶手 老人上下楼难", "适老化改造啥时候轮到我们 楼梯口装个扶手就行"),
+    ("外卖小哥在巷子里逆行", "送外卖的电瓶车太猛了 按着喇叭就冲过来"),
+    ("店门口的大喇叭循环放 清仓甩卖跳楼价", "卖鞋那家的喇叭一直喊 最后三天"),
+    ("听说前期物业要撤了 新物业啥时候进场", "老wy说月底撤 门岗都没人了"),
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
@@ -290,6 +311,16 @@ APART = [
     ("送快递的被狗咬了", "快递柜超时收费"),
     ("楼上的水管漏了 电线都湿了", "楼道里私拉电线给电动车充电"),
     ("流转的地租金还没给", "宅基地边界跟邻居吵起来了"),
+    # Three lift matters; two handrails; a school run and parking; rented rooms (round 7).
+    ("B座电梯又坏了 困了人", "电梯装了梯控 只能刷卡到自己那层"),
+    ("B座电梯又坏了", "有人把电瓶车推进电梯带回家"),
+    ("楼梯没得扶手 老人上下楼难", "漫步机坏了 扶手都松了"),
+    ("放学时学校门口接孩子的车堵死了", "小区里车乱停 车位不够"),
+    ("二房东把房子隔成八个单间出租", "二房东不退押金"),
+    ("三楼从窗户吊电线下来给电瓶车充电", "楼道里的电线老化 外皮都开裂了 怕起火"),
+    ("暴雨 巷子积水到膝盖", "下水道堵了 臭味一直往上冒"),
+    ("树倒了横在路上", "路上结冰了 老人滑倒"),
+    ("顶楼有人养了一群鸽子 鸽子屎满阳台", "村西养猪场粪污直排 臭得很"),
 ]
 
 
@@ -365,6 +396,8 @@ if __name__ == "__main__":
         ("3幢", "@3"),
         ("十二号楼", "@12"),
         ("二十三栋", "@23"),
+        ("3#楼", "@3"),
+        ("B座", "@b"),
     ],
 )
 def test_a_building_is_one_feature_however_its_number_is_written(written, number):
@@ -392,3 +425,19 @@ def test_a_building_number_outside_a_thing_of_one_building_does_not_split():
 )
 def test_voice_input_sound_alikes_are_read_as_meant(spoken, meant):
     assert grouping._without_places(spoken, ()) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("wy不管 dt坏了 有人推ddc进去", "物业不管 电梯坏了 有人推电动车进去"),
+        ("wyf说涨就涨", "物业费说涨就涨"),
+        # Letters that are not an abbreviation on their own stay as they are.
+        ("b座 dtv wyz", "b座 dtv wyz"),
+        # A word spelled out one character at a time for emphasis.
+        ("冰！路！太！滑！摔了", "冰路太滑!摔了"),
+        ("又坏 又坏", "又坏 又坏"),
+    ],
+)
+def test_pinyin_initials_and_spelled_out_words_are_read_as_meant(typed, meant):
+    assert grouping._without_places(typed, ()) == meant
