@@ -40,6 +40,7 @@ import http.client
 import json
 import os
 import random
+import resource
 import shutil
 import signal
 import statistics
@@ -744,15 +745,19 @@ def run_http(args: argparse.Namespace, url: str) -> None:
 
 
 def send_waiting(url: str) -> None:
-    """What deferring costs: `send_notifications` sending the messages the run left waiting."""
+    """What deferring costs: `send_notifications` planning the events the run left in the
+    timeline's outbox and sending their messages (CPU of the job and of PostgreSQL)."""
     from notifications.models import Delivery
+    from timeline.models import Event
 
-    waiting = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    waiting = Event.objects.filter(dispatched=False).count()
     if not waiting:
         return
+    before = Delivery.objects.filter(status=Delivery.Status.SENT).count()
     env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="yishi.settings")
     started = time.perf_counter()
-    subprocess.run(
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    job = subprocess.run(
         [sys.executable, "manage.py", "send_notifications"],
         cwd=ROOT,
         env=env,
@@ -760,10 +765,13 @@ def send_waiting(url: str) -> None:
         capture_output=True,
     )
     elapsed = time.perf_counter() - started
-    left = Delivery.objects.filter(status=Delivery.Status.PENDING).count()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - children.ru_utime - children.ru_stime
+    sent = Delivery.objects.filter(status=Delivery.Status.SENT).count() - before
     print(
-        f"send_notifications afterwards: {waiting - left:,} messages in {elapsed:.1f} s "
-        f"({1000 * elapsed / max(1, waiting - left):.2f} ms each, start-up included)"
+        f"send_notifications afterwards: {waiting:,} events planned, {sent:,} messages sent in "
+        f"{elapsed:.1f} s, {1000 * cpu / waiting:.2f} ms of the job's CPU per event (start-up "
+        f"included; {job.stdout.decode().strip()})"
     )
 
 

@@ -3,12 +3,16 @@
 `on_event_committed` listens to timeline.services.event_committed, which is sent only after the
 state change's transaction has committed. Rows are created with a unique key (event, recipient,
 channel) and each is claimed before it is sent, so nobody gets a message twice.
+
+With NOTIFICATIONS_DEFER (production) requests do none of this: each event waits in the
+timeline's outbox, committed with the state change, and `manage.py send_notifications` plans
+and sends (plan_waiting, send_pending).
 """
 
 import logging
 import re
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -22,7 +26,7 @@ from notifications.audiences import Recipient, link_for, recipients_for
 from notifications.models import Delivery, Preference, mask_phone
 from notifications.sms import SmsError, get_sender
 from timeline.models import Event
-from yishi import sql
+from timeline.services import mark_dispatched, outbox
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
@@ -194,21 +198,49 @@ def deliver_event(event: Event) -> int:
 
     Cheap inside a request: no query at all for the many internal steps nobody is told of;
     otherwise the subject, one bulk insert, one claim (select + update) for every row, and
-    then the senders. With the setting NOTIFICATIONS_DEFER = True the rows only wait, and
-    `manage.py send_notifications` (from cron, or a task queue) sends them outside the
-    request."""
+    then the senders. With the setting NOTIFICATIONS_DEFER = True requests do none of this:
+    `manage.py send_notifications` (from cron, or a task queue) plans the events waiting in
+    the timeline's outbox (plan_waiting) and sends them."""
     rows = plan_deliveries(event)
     if not rows:
-        return 0
-    if getattr(settings, "NOTIFICATIONS_DEFER", False):
-        # One statement, committed on its own: no transaction around it to open and close.
-        sql.insert(rows, ignore_conflicts=True)
         return 0
     # Insert and claim in one transaction: one commit (a disk flush) instead of two.
     with transaction.atomic():
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         claimed = _claim(Delivery.objects.filter(event=event, status=Delivery.Status.PENDING))
     return sum(_send(row) for row in claimed)
+
+
+# Events older than this when the outbox is read are not told any more: after an outage of a
+# day, a resident should not get yesterday's news, nor a later resident of the issue news of
+# steps taken before they came.
+OUTBOX_HORIZON = timedelta(hours=24)
+
+
+def plan_waiting(*, batch: int = 200, now: datetime | None = None) -> int:
+    """Plan the deliveries of every event waiting in the timeline's outbox, in batches, each
+    batch in one transaction with the events marked dispatched; returns how many rows were
+    planned. Deliveries are unique per event, person and channel, so an event told already
+    (at once, without NOTIFICATIONS_DEFER) adds nothing."""
+    horizon = (now or timezone.now()) - OUTBOX_HORIZON
+    planned = 0
+    while True:
+        with transaction.atomic():
+            events = outbox(batch)
+            if not events:
+                return planned
+            rows: list[Delivery] = []
+            for event in events:
+                if event.created_at < horizon:
+                    continue
+                try:
+                    with transaction.atomic():  # a savepoint: one bad event spoils no other
+                        rows += plan_deliveries(event)
+                except Exception:
+                    log.exception("Could not plan event %s (%s)", event.pk, event.verb)
+            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+            mark_dispatched(events)
+            planned += len(rows)
 
 
 def _claim(waiting: QuerySet[Delivery], now: datetime | None = None) -> list[Delivery]:
@@ -284,6 +316,8 @@ def send_pending(*, retry_failed: bool = False, limit: int = 500) -> int:
 
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:
+    if getattr(settings, "NOTIFICATIONS_DEFER", False):
+        return  # it waits in the outbox for manage.py send_notifications
     # The state change has committed already: a failure here must not turn into an error page.
     # No transaction around it: each message's claim commits on its own, so a failure later on
     # never rolls back the record of a message already sent (it would go out twice).

@@ -29,12 +29,20 @@ class Event(models.Model):
     public = models.BooleanField(_("public"), default=True)
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # The outbox: False until the work deferred out of requests (planning notifications, in
+    # `manage.py send_notifications`) has seen the event. Written with the event, in its
+    # transaction, so a crash between the commit and that work loses nothing.
+    dispatched = models.BooleanField(_("dispatched"), default=False)
 
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["subject_type", "subject_id", "created_at"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id", "created_at"]),
+            # Small: only the events waiting in the outbox.
+            models.Index(fields=["id"], condition=models.Q(dispatched=False), name="event_outbox"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.verb} #{self.subject_id}"

@@ -2,6 +2,9 @@
 
 `record()` is called inside the transaction of a state change; listeners of
 `event_committed` (notifications) hear of the event only after that transaction commits.
+Work that should not run inside requests reads the events instead from the outbox
+(`outbox()`, `mark_dispatched()`): each event waits there from its own commit, so a crash
+right after a commit loses nothing.
 """
 
 from collections.abc import Iterable
@@ -79,6 +82,18 @@ def record_many(*entries: tuple[models.Model, str, dict[str, Any]]) -> list[Even
     events = list(sql.insert([_event(s, verb, **kw) for s, verb, kw in entries]))
     _announce(events)
     return events
+
+
+def outbox(limit: int) -> list[Event]:
+    """Up to `limit` committed events the deferred work has not seen yet, oldest first,
+    each row locked (skip locked: two workers never take the same events). Call it inside a
+    transaction and mark_dispatched() what you took before it commits."""
+    waiting = Event.objects.filter(dispatched=False).select_for_update(skip_locked=True)
+    return list(waiting.order_by("id")[:limit])
+
+
+def mark_dispatched(events: Iterable[Event]) -> None:
+    Event.objects.filter(pk__in=[e.pk for e in events]).update(dispatched=True)
 
 
 def events_for(subjects: Iterable[models.Model], *, public_only: bool = False):

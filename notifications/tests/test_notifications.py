@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -183,11 +184,12 @@ def test_deferred_messages_are_sent_by_the_command_once(
     with django_capture_on_commit_callbacks(execute=True):
         list_item(world, owner, residents=2)
     assert MemorySender.outbox == []
-    assert Delivery.objects.filter(status=Delivery.Status.PENDING).count() == 4  # 2 SMS, app, mail
+    assert not Delivery.objects.exists()  # the events wait in the outbox
     call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(MemorySender.outbox) == 2
     assert len(mail.outbox) == 1
+    assert Delivery.objects.filter(status=Delivery.Status.SENT).count() == 4  # 2 SMS, app, mail
     assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
 
 
@@ -221,22 +223,72 @@ def test_the_listener_does_little_work_inside_the_request(
     assert len(MemorySender.outbox) == 14
 
 
-def test_deferred_the_listener_only_inserts(world, owner, settings, django_assert_num_queries):
-    """With NOTIFICATIONS_DEFER the request pays the residents' lookup and one INSERT, with no
-    transaction of its own to open and commit (the job sends them)."""
+def test_deferred_the_request_does_no_notification_work(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    """With NOTIFICATIONS_DEFER the listener costs the request nothing: the event waits in the
+    timeline's outbox, and the command plans its messages (once) and sends them."""
     settings.NOTIFICATIONS_DEFER = True
     issue = make_issue(world.c1, "路灯", residents=3)
-    told = record(issue, "issue.accepted", actor_label="社区")
-    with django_assert_num_queries(2):  # the residents behind the issue, the insert
-        assert deliver_event(told) == 0
-    assert Delivery.objects.filter(event=told, status=Delivery.Status.PENDING).count() == 3
-    assert MemorySender.outbox == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        told = record(issue, "issue.accepted", actor_label="社区")
+    with CaptureQueriesContext(connection) as after_commit:
+        for callback in callbacks:
+            callback()
+    # Only the figures marked stale (insights); nothing of notifications.
+    assert [q["sql"] for q in after_commit.captured_queries if "insights_" not in q["sql"]] == []
+    assert not Delivery.objects.filter(event=told).exists()
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Delivery.objects.filter(event=told, status=Delivery.Status.SENT).count() == 3
+    assert len(MemorySender.outbox) == 3
+    told.refresh_from_db()
+    assert told.dispatched
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(MemorySender.outbox) == 3  # taken once
+
+
+def test_the_outbox_tells_an_event_told_at_once_nothing_twice(
+    world, owner, django_capture_on_commit_callbacks
+):
+    """Without NOTIFICATIONS_DEFER the event is told after its commit; the command, run later,
+    plans nothing new for it (deliveries are unique per event, person and channel)."""
+    issue = make_issue(world.c1, "路灯", residents=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        record(issue, "issue.accepted", actor_label="社区")
+    assert len(MemorySender.outbox) == 2
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert len(MemorySender.outbox) == 2
+    assert not Event.objects.filter(dispatched=False).exists()
+
+
+def test_the_outbox_does_not_tell_stale_news(world, owner, settings):
+    """An event left waiting longer than a day (a worker down) is marked done, not sent: a
+    resident should not hear of yesterday's step today."""
+    settings.NOTIFICATIONS_DEFER = True
+    issue = make_issue(world.c1, "路灯", residents=2)
+    old = record(issue, "issue.accepted", actor_label="社区")
+    Event.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=25))
+    fresh = record(issue, "issue.settled", actor_label="网格员", note="已修好")
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not Delivery.objects.filter(event=old).exists()
+    assert Delivery.objects.filter(event=fresh, channel="sms").count() == 2
+    assert not Event.objects.filter(dispatched=False).exists()
+
+
+def test_an_event_that_cannot_be_planned_does_not_stop_the_others(world, owner, settings):
+    settings.NOTIFICATIONS_DEFER = True
+    issue = make_issue(world.c1, "路灯", residents=1)
+    gone = make_issue(world.c1, "噪音", residents=1)
+    broken = record(gone, "issue.accepted", actor_label="社区")
+    good = record(issue, "issue.accepted", actor_label="社区")
+    Event.objects.filter(pk=broken.pk).update(subject_id=10**9)  # its subject is no more
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert Delivery.objects.filter(event=good, channel="sms").count() == 1
+    assert not Event.objects.filter(dispatched=False).exists()
 
 
 def test_email_choices_are_read_in_one_query(world, owner):
     """Staff recipients: one query for everyone's email choice, not one per person."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from notifications.services import plan_deliveries
 

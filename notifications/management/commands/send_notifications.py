@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from notifications.services import send_pending
+from notifications.services import plan_waiting, send_pending
 
 
 class Command(BaseCommand):
     help = (
-        "Send notifications still waiting (with NOTIFICATIONS_DEFER, or after a crash). Safe to "
-        "run from cron every minute: each message is claimed before it is sent, never twice."
+        "Plan the messages of the events waiting in the timeline's outbox (with "
+        "NOTIFICATIONS_DEFER, or after a crash), then send every message waiting. Safe to run "
+        "from cron every minute: each event is taken once and each message is claimed before "
+        "it is sent, never twice."
     )
 
     def add_arguments(self, parser):
@@ -15,5 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, retry_failed: bool, **options):
+        planned = plan_waiting()
         sent = send_pending(retry_failed=retry_failed)
-        self.stdout.write(f"{sent} message(s) sent.")
+        self.stdout.write(f"{planned} message(s) planned, {sent} sent.")
