@@ -437,15 +437,7 @@ def submit_concern(
 @transaction.atomic
 def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
     """The write half of submit_concern: group, insert, count, record — one transaction."""
-    issue, score = _group(
-        fields["community"],
-        weights,
-        fields["category"],
-        fields["content"],
-        fields["received"],
-        fields["grid"],
-        fields["urgency"],
-    )
+    issue, score, counted = _group(fields, weights)
     concern = Concern(
         tracking_code=_new_tracking_code(),
         issue=issue,
@@ -470,7 +462,7 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         idempotency_key=fields["idempotency_key"],
     )
     sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
-    if score is not None:  # a new issue was created already counting this concern
+    if not counted:
         _count_in(issue, concern, weights, fields["received"])
     for upload in photos:
         Photo.objects.create(concern=concern, image=upload)
@@ -507,41 +499,49 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
     return concern
 
 
-def _group(
-    community: Area,
-    weights: dict[str, float],
-    category: Category | None,
-    content: str,
-    received: datetime,
-    grid: Area | None,
-    urgency: str = Concern.Urgency.NORMAL,
-) -> tuple[Issue, float | None]:
-    """The issue a concern joins (locked), or a new one; with the similarity that decided
-    (None for a new issue, which is created already counting the concern: one resident, one
-    concern, its terms)."""
-    best = _best_match(community, weights, category)
-    if best is not None:
-        issue = _open_issue_locked(best[0])
-        if issue is not None:
-            return issue, best[1]
+def _group(fields: dict[str, Any], weights: dict[str, float]) -> tuple[Issue, float | None, bool]:
+    """The issue a concern joins, or a new one; with the similarity that decided (None for a
+    new issue) and whether the issue counts the concern already. A join is counted in the
+    same statement that finds the issue still open and locks it (_join); a new issue is
+    created counting its first concern."""
+    community, category = fields["community"], fields["category"]
+    # A phone with a household may link two residents counted apart so far: that join locks
+    # the issue first and counts after the insert (_count_in), which may count it again.
+    simple = not (fields["household"] and fields["resident"].startswith("tel:"))
+    for _attempt in range(3):
+        best = _best_match(community, weights, category)
+        if best is None:
+            break
+        pk, score, seen_terms = best
+        if simple:
+            issue = _join(pk, seen_terms, fields, weights)
+            if issue is not None:
+                return issue, score, True
+            # Settled or merged meanwhile, or another concern joined first: look again.
+            continue
+        locked = _open_issue_locked(pk)
+        if locked is not None:
+            return locked, score, False
     # No match: create under the community's row lock, after looking once more, so two
     # similar concerns arriving together do not open two issues.
     lock = f"SELECT id FROM places_area WHERE id = %s{sql.for_update()}"  # noqa: S608
     sql.one(lock, [community.pk])
     best = _best_match(community, weights, category)
     if best is not None:
-        issue = _open_issue_locked(best[0])
-        if issue is not None:
-            return issue, best[1]
-    category = category or _guess_category(content)
+        locked = _open_issue_locked(best[0])
+        if locked is not None:
+            return locked, best[1], False
+    received, urgency = fields["received"], fields["urgency"]
+    category = category or _guess_category(fields["content"])
     accept_due, resolve_due = _due_dates(category, received)
     if urgency == Concern.Urgency.URGENT:
         accept_due = min(accept_due, received + timedelta(hours=2))
+    grid = fields["grid"]
     issue = Issue(
         community=community,
         grid=grid,
         category=category,
-        title=grouping.make_title(content),
+        title=grouping.make_title(fields["content"]),
         residents_count=1,
         concerns_count=1,
         terms=grouping.add_terms("", weights),
@@ -552,7 +552,7 @@ def _group(
         level=L.GRID if grid is not None else L.COMMUNITY,
     )
     sql.insert([issue])
-    return issue, None  # its "issue.opened" event is recorded with the concern's
+    return issue, None, True  # its "issue.opened" event is recorded with the concern's
 
 
 def _open_issue_locked(pk: int) -> Issue | None:
@@ -570,10 +570,12 @@ _CANDIDATES = (
 
 def _best_match(
     community: Area, weights: dict[str, float], category: Category | None
-) -> tuple[int, float] | None:
+) -> tuple[int, float, str] | None:
+    """The open issue the concern is most like, if like enough: (id, similarity, its terms
+    as read)."""
     # One indexed read (issue_candidates), the categories with it.
     rows = sql.rows(_CANDIDATES, [community.pk, *Issue.OPEN_STATUSES, grouping.MAX_CANDIDATES])
-    best: tuple[int, float] | None = None
+    best: tuple[int, float, str] | None = None
     norm = grouping._norm(weights)
     for issue_id, terms, other in rows:
         score = grouping.similarity_to(weights, norm, terms)
@@ -581,8 +583,57 @@ def _best_match(
         if category is not None and other is not None and other != category.pk:
             score *= 0.8
         if score >= grouping.JOIN_THRESHOLD and (best is None or score > best[1]):
-            best = (issue_id, round(score, 3))
+            best = (issue_id, round(score, 3), terms)
     return best
+
+
+# The join, counted: one resident more unless a concern of the issue has their phone (or
+# key) or their household already; the new concern's terms added to the terms as they were
+# read, and its dates. Only while the issue is still open and its terms are still those
+# read: otherwise another concern joined (or staff changed the issue) in between, no row is
+# updated, and the caller looks again. The UPDATE locks the row until the submit commits.
+_JOIN = (
+    "residents_count = residents_count + CASE WHEN EXISTS (SELECT 1 FROM concerns_concern "
+    "WHERE issue_id = %s AND (resident_key = %s OR household_key = %s)) THEN 0 ELSE 1 END, "
+    "concerns_count = concerns_count + 1, terms = %s, "
+    "last_received_at = CASE WHEN last_received_at < %s THEN %s ELSE last_received_at END, "
+    "first_received_at = CASE WHEN first_received_at > %s THEN %s ELSE first_received_at END, "
+    "accept_due_at = CASE WHEN accept_due_at > %s THEN %s ELSE accept_due_at END, "
+    "updated_at = %s",
+    f"id = %s AND status IN ({sql.marks(Issue.OPEN_STATUSES)}) AND terms = %s",
+)
+
+
+def _join(
+    pk: int, seen_terms: str, fields: dict[str, Any], weights: dict[str, float]
+) -> Issue | None:
+    """Count the concern into the issue it joins, in one statement (_JOIN); the issue as the
+    statement left it, or None when it no longer matched."""
+    received = fields["received"]
+    # An urgent concern brings the time to accept forward to two hours from its receipt.
+    due = received + timedelta(hours=2) if fields["urgency"] == Concern.Urgency.URGENT else None
+    assignments, where = _JOIN
+    return sql.update_returning(
+        Issue,
+        assignments,
+        where,
+        [
+            pk,
+            fields["resident"],
+            fields["household"] or None,  # NULL matches nothing
+            grouping.add_terms(seen_terms, weights),
+            received,
+            received,
+            received,
+            received,
+            due,
+            due,
+            timezone.now(),
+            pk,
+            *Issue.OPEN_STATUSES,
+            seen_terms,
+        ],
+    )
 
 
 def _count_in(

@@ -148,19 +148,14 @@ def _columns(model: type[models.Model], *, with_key: bool) -> tuple[list[Any], s
     return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
-def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = False) -> M | None:
-    """One row of `model` as an instance (every column), read with `where` ("id = %s"),
-    row-locked with `lock`: what `Model.objects.select_for_update().filter(…).first()` gives,
-    without compiling the query. For models of plain columns only (text, numbers, foreign
-    keys, timestamps), whose values need no conversion but SQLite's timestamps."""
+def _plain_columns(model: type[models.Model]) -> tuple[list[Any], str]:
     fields, columns = _columns(model, with_key=True)
     if not all(isinstance(field, _SIMPLE) for field in fields):
-        raise TypeError(f"{model.__name__} has columns sql.instance() does not convert")
-    row = one(
-        f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
-        + (for_update() if lock else ""),
-        params,
-    )
+        raise TypeError(f"{model.__name__} has columns yishi.sql does not convert")
+    return fields, columns
+
+
+def _from_row(model: type[M], fields: list[Any], row: tuple | None) -> M | None:
     if row is None:
         return None
     values = [
@@ -169,6 +164,28 @@ def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = 
     ]
     # All the values, in field order: from_db() passes them straight to the constructor.
     return model.from_db(DEFAULT_DB_ALIAS, (), values)
+
+
+def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = False) -> M | None:
+    """One row of `model` as an instance (every column), read with `where` ("id = %s"),
+    row-locked with `lock`: what `Model.objects.select_for_update().filter(…).first()` gives,
+    without compiling the query. For models of plain columns only (text, numbers, foreign
+    keys, timestamps), whose values need no conversion but SQLite's timestamps."""
+    fields, columns = _plain_columns(model)
+    statement = f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
+    return _from_row(model, fields, one(statement + (for_update() if lock else ""), params))
+
+
+def update_returning(
+    model: type[M], assignments: str, where: str, params: Iterable[Any]
+) -> M | None:
+    """UPDATE one row of `model` ("SET {assignments} WHERE {where}", parameters in that
+    order) and give it back as an instance as the update left it (every column); None when
+    `where` matched no row. The row stays locked until the transaction ends. Plain columns
+    only, as instance()."""
+    fields, columns = _plain_columns(model)
+    statement = f"UPDATE {model._meta.db_table} SET {assignments} WHERE {where} RETURNING {columns}"  # noqa: S608
+    return _from_row(model, fields, one(statement, params))
 
 
 def insert(objs: Sequence[M], *, ignore_conflicts: bool = False) -> Sequence[M]:

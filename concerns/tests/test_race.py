@@ -1,8 +1,9 @@
 """Similar concerns arriving at the same moment: one issue, the right resident count.
 
-Runs real threads against a transactional database: on PostgreSQL the issue row lock
-(select_for_update) and the community lock serialise the counting; on SQLite the immediate
-write transactions do.
+Runs real threads against a transactional database: on PostgreSQL a join counts itself in
+one UPDATE that holds only while the issue's terms are those it read (another join first
+makes it look again), and the community lock serialises the opening of issues; on SQLite
+the immediate write transactions do.
 """
 
 import threading
@@ -10,6 +11,7 @@ import threading
 import pytest
 from django.db import connection
 
+from concerns import grouping
 from concerns.actions import submit_concern
 from concerns.models import Concern, Issue
 
@@ -72,6 +74,14 @@ def test_simultaneous_similar_concerns_leave_one_issue_with_the_right_count(worl
     issue = Issue.objects.get()
     assert issue.concerns_count == 7
     assert issue.residents_count == 5
+    # No concern's words were lost: a join that met another's first looked again.
+    summed: dict[str, float] = {}
+    for concern in Concern.objects.all():
+        for key, value in grouping.features(concern.content).weights.items():
+            summed[key] = summed.get(key, 0.0) + value
+    kept = grouping.load_terms(issue.terms)
+    for key in sorted(summed, key=summed.__getitem__, reverse=True)[:3]:
+        assert kept[key] == pytest.approx(summed[key], abs=0.05), key
 
 
 @pytest.mark.django_db(transaction=True)

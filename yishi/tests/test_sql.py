@@ -25,9 +25,34 @@ def test_an_instance_read_by_hand_equals_the_orm_one(world):
     assert sql.instance(Issue, "id = %s", [0]) is None
 
 
+def test_an_update_gives_back_the_row_as_the_orm_reads_it_after(world):
+    concern = submit_concern(
+        community=world.c1, content="自来水发黄了", channel="web", phone="13800138000"
+    )
+    later = concern.received_at + timedelta(hours=1)
+    updated = sql.update_returning(
+        Issue,
+        "concerns_count = concerns_count + 1, "
+        "last_received_at = CASE WHEN last_received_at < %s THEN %s ELSE last_received_at END",
+        "id = %s AND status = %s",
+        [later, later, concern.issue_id, Issue.Status.NEW],
+    )
+    by_orm = Issue.objects.get(pk=concern.issue_id)
+    assert updated is not None and by_orm.concerns_count == 2
+    assert by_orm.last_received_at == later
+    for field in Issue._meta.concrete_fields:
+        assert getattr(updated, field.attname) == getattr(by_orm, field.attname), field.name
+    missed = sql.update_returning(
+        Issue, "concerns_count = 0", "id = %s AND status = %s", [concern.issue_id, "closed"]
+    )
+    assert missed is None and Issue.objects.get(pk=concern.issue_id).concerns_count == 2
+
+
 def test_models_with_columns_it_does_not_convert_are_refused(db):
     with pytest.raises(TypeError):
         sql.instance(Category, "id = %s", [1])  # a boolean column
+    with pytest.raises(TypeError):
+        sql.update_returning(Category, "name = %s", "id = %s", ["x", 1])
 
 
 def test_models_whose_save_does_more_are_not_inserted_by_hand(db):
