@@ -171,12 +171,33 @@ def household_key(building: Building | None, compound: Compound | None, address:
     return ""
 
 
-# ---- Place names are not what a concern is about: they are removed before grouping.
+# ---- Places, kept: every submit reads its community and the names of its places, which
+# change seldom. Kept per process for a few minutes; a place saved or deleted in this process
+# forgets them at once (forget_places, connected in apps.py).
 
 _PLACE_CACHE: dict[int, tuple[float, list[str]]] = {}
+_COMMUNITY_CACHE: dict[str, tuple[float, Area]] = {}
 _PLACE_TTL = 300.0
 
 
+def forget_places(*args: Any, **kwargs: Any) -> None:
+    _PLACE_CACHE.clear()
+    _COMMUNITY_CACHE.clear()
+
+
+def community_by_code(code: str) -> Area | None:
+    """The community with this area code (a form's or the API's `community`), or None."""
+    cached = _COMMUNITY_CACHE.get(code)
+    now = time.monotonic()
+    if cached and now - cached[0] < _PLACE_TTL:
+        return cached[1]
+    community = sql.instance(Area, "code = %s AND kind = %s", [code, Area.Kind.COMMUNITY])
+    if community is not None:
+        _COMMUNITY_CACHE[code] = (now, community)
+    return community
+
+
+# Place names are not what a concern is about: they are removed before grouping.
 def place_names(community: Area) -> list[str]:
     cached = _PLACE_CACHE.get(community.pk)
     now = time.monotonic()

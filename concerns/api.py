@@ -24,8 +24,7 @@ from concerns.permissions import (
     visible_issues,
 )
 from concerns.throttle import limit_anonymous
-from places.models import Area, Building, Compound
-from yishi import sql
+from places.models import Building, Compound
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import ActionError, RateLimited
 
@@ -146,9 +145,7 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     # A repeated key is answered by submit_concern when its insert meets the key's unique
     # index: the first submit (nearly all of them) reads nothing for it.
     key = request.headers.get("Idempotency-Key") or None
-    community = sql.instance(
-        Area, "code = %s AND kind = %s", [payload.community, Area.Kind.COMMUNITY]
-    )
+    community = actions.community_by_code(payload.community)
     if community is None:
         raise ActionError(
             _("Unknown community."), code="unknown_community", field="community", status=404

@@ -7,7 +7,15 @@ class ConcernsConfig(AppConfig):
     verbose_name = _("Concerns (raise)")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from concerns.actions import forget_places
+        from places.models import Area, Building, Compound
         from timeline.verbs import register
+
+        for model in (Area, Compound, Building):
+            post_save.connect(forget_places, sender=model, dispatch_uid=f"concerns.{model}.s")
+            post_delete.connect(forget_places, sender=model, dispatch_uid=f"concerns.{model}.d")
 
         register(
             {

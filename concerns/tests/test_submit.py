@@ -143,3 +143,20 @@ def test_a_concern_without_a_category_counts_under_its_issues(world):
     noise = Category.objects.get(code="noise")
     chosen = submit(world, "门口有人吵架", phone="13800138001", category=noise)
     assert chosen.category == noise
+
+
+def test_a_community_is_kept_until_a_place_changes(world, django_assert_num_queries):
+    from concerns.actions import community_by_code, place_names
+
+    assert community_by_code(world.c1.code) == world.c1
+    assert world.c1.name in place_names(world.c1)
+    with django_assert_num_queries(0):  # kept
+        assert community_by_code(world.c1.code) == world.c1
+        place_names(world.c1)
+    old = world.c1.code
+    world.c1.code, world.c1.name = "C1-NEW", "新名社区"
+    world.c1.save()
+    assert community_by_code(old) is None  # a saved place forgets what was kept
+    assert community_by_code("C1-NEW") == world.c1
+    assert "新名社区" in place_names(world.c1)
+    assert community_by_code(world.g1.code) is None  # a grid is no community
