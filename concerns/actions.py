@@ -455,11 +455,8 @@ def submit_concern(
     raise Conflict(_("Could not allocate a tracking code; please try again."))
 
 
-@transaction.atomic
-def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
-    """The write half of submit_concern: group, insert, count, record — one transaction."""
-    issue, score, counted = _group(fields, weights)
-    concern = Concern(
+def _new_concern(fields: dict[str, Any], issue: Issue, score: float | None) -> Concern:
+    return Concern(
         tracking_code=_new_tracking_code(),
         issue=issue,
         community=fields["community"],
@@ -482,11 +479,12 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         created_by=fields["actor"],
         idempotency_key=fields["idempotency_key"],
     )
-    sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
-    if not counted:
-        _count_in(issue, concern, weights, fields["received"])
-    for upload in photos:
-        Photo.objects.create(concern=concern, image=upload)
+
+
+def _receipt(
+    fields: dict[str, Any], concern: Concern, issue: Issue, score: float | None
+) -> list[tuple[Any, str, dict[str, Any]]]:
+    """The events of a concern coming in (timeline.services.record_many's entries)."""
     actor = fields["actor"]
     label = _actor_label(actor, fields["channel"])
     opened = (
@@ -494,7 +492,7 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
         if score is not None
         else [(issue, "issue.opened", {"actor_label": "社区", "note": issue.title})]
     )
-    record_many(
+    return [
         *opened,
         (
             concern,
@@ -516,7 +514,20 @@ def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequenc
                 "data": {"concern": concern.pk, "similarity": score},
             },
         ),
-    )
+    ]
+
+
+@transaction.atomic
+def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
+    """The write half of submit_concern: group, insert, count, record — one transaction."""
+    issue, score, counted = _group(fields, weights)
+    concern = _new_concern(fields, issue, score)
+    sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
+    if not counted:
+        _count_in(issue, concern, weights, fields["received"])
+    for upload in photos:
+        Photo.objects.create(concern=concern, image=upload)
+    record_many(*_receipt(fields, concern, issue, score))
     return concern
 
 
@@ -615,14 +626,18 @@ def _best_match(
 # updated, and the caller looks again. The UPDATE locks the row until the submit commits.
 _JOIN = (
     "residents_count = residents_count + CASE WHEN EXISTS (SELECT 1 FROM concerns_concern "
-    "WHERE issue_id = %s AND (resident_key = %s OR household_key = %s)) THEN 0 ELSE 1 END, "
+    "WHERE issue_id = %s AND {same}) THEN 0 ELSE 1 END, "
     "concerns_count = concerns_count + 1, terms = %s, "
     "last_received_at = CASE WHEN last_received_at < %s THEN %s ELSE last_received_at END, "
     "first_received_at = CASE WHEN first_received_at > %s THEN %s ELSE first_received_at END, "
     "accept_due_at = CASE WHEN accept_due_at > %s THEN %s ELSE accept_due_at END, "
-    "updated_at = %s",
-    f"id = %s AND status IN ({sql.marks(Issue.OPEN_STATUSES)}) AND terms = %s",
+    "updated_at = %s"
 )
+_JOIN_BY = {
+    False: _JOIN.format(same="resident_key = %s"),
+    True: _JOIN.format(same="(resident_key = %s OR household_key = %s)"),
+}
+_JOIN_WHERE = f"id = %s AND status IN ({sql.marks(Issue.OPEN_STATUSES)}) AND terms = %s"
 
 
 def _join(
@@ -630,18 +645,17 @@ def _join(
 ) -> Issue | None:
     """Count the concern into the issue it joins, in one statement (_JOIN); the issue as the
     statement left it, or None when it no longer matched."""
-    received = fields["received"]
+    received, household = fields["received"], fields["household"]
     # An urgent concern brings the time to accept forward to two hours from its receipt.
     due = received + timedelta(hours=2) if fields["urgency"] == Concern.Urgency.URGENT else None
-    assignments, where = _JOIN
+    same = [fields["resident"], household] if household else [fields["resident"]]
     return sql.update_returning(
         Issue,
-        assignments,
-        where,
+        _JOIN_BY[bool(household)],
+        _JOIN_WHERE,
         [
             pk,
-            fields["resident"],
-            fields["household"] or None,  # NULL matches nothing
+            *same,
             grouping.add_terms(seen_terms, weights),
             received,
             received,

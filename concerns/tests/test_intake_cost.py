@@ -7,12 +7,14 @@ ran 45 statements and one opening an issue 57; before the second, 30 and 38; bef
 fourth, 16 and 18, of which 3 planned and sent the resident's receipt (now in the outbox)."""
 
 import json
+from datetime import timedelta
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from concerns.actions import submit_concern
 from concerns.models import Concern, Issue
+from timeline.models import Event
 
 URL = "/api/v1/concerns"
 
@@ -113,3 +115,36 @@ def test_deferred_a_submit_does_no_notification_work(
     # rate limit, phone's allowance, (savepoint), candidates, the join counted,
     # the concern, its events, (release), the figures marked stale
     assert len(sql) <= 9, sql  # the community is kept (actions.community_by_code)
+
+
+def test_a_join_is_recorded_alike_on_every_database(world, django_capture_on_commit_callbacks):
+    """A join counted in one UPDATE before the concern's insert: the rows, the events and the
+    answer are what they were when the issue was locked and read first."""
+    first = submit_concern(
+        community=world.c1, content="自来水发黄了", channel="web", phone="13800138000"
+    )
+    with (
+        CaptureQueriesContext(connection) as joined,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        second = submit_concern(
+            community=world.c1,
+            content="水龙头出来的水是黄的",
+            channel="web",
+            phone="13900139000",
+            urgency="urgent",
+        )
+    assert callbacks  # the events' listeners are told after the commit
+    writes = [q["sql"] for q in joined.captured_queries if "concerns_issue" in q["sql"]]
+    assert len(writes) == 2  # the candidates, the join counted (no locking read)
+    issue = Issue.objects.get()
+    assert second.issue == issue and second.issue.residents_count == 2 == issue.residents_count
+    assert issue.concerns_count == 2
+    assert issue.accept_due_at == second.received_at + timedelta(hours=2)  # urgent
+    assert Concern.objects.get(pk=second.pk).category_id == issue.category_id
+    received = Event.objects.get(verb="concern.received", subject_id=second.pk)
+    assert received.data == {"issue": issue.pk} and received.actor_label == "居民"
+    added = Event.objects.filter(verb="issue.concern_added", subject_id=issue.pk).latest("id")
+    assert added.data == {"concern": second.pk, "similarity": second.similarity}
+    assert not added.public and not added.dispatched
+    assert second.similarity is not None and first.similarity is None
