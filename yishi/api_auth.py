@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
@@ -38,6 +39,8 @@ def optional_user(request: HttpRequest) -> Any:
         if user is not None:
             request.user = user
             return user
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return AnonymousUser()  # a resident's phone: no session to load
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return user
