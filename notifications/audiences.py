@@ -152,14 +152,19 @@ def _item_recipients(event: Event, item: ActionItem) -> list[Recipient]:
     return people
 
 
+def may_tell(event: Event) -> bool:
+    """False for the internal steps nobody is told of, known from the verb and the subject's
+    type alone (content types are cached): no query."""
+    model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
+    return model is ActionItem or (event.public and event.verb in TOLD_VERBS)
+
+
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     """The people to tell of `event` (the actor excluded), and its subject.
 
-    Internal steps are recognised from the verb and the subject's type alone (content types
-    are cached), so they cost no query."""
-    model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    told = event.public and event.verb in TOLD_VERBS
-    if model is not ActionItem and not told:
+    Internal steps are recognised from the verb and the subject's type alone (may_tell), so
+    they cost no query."""
+    if not may_tell(event):
         return [], None
     subject = event.subject
     if subject is None:

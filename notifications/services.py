@@ -22,7 +22,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.audiences import Recipient, link_for, recipients_for
+from notifications.audiences import Recipient, link_for, may_tell, recipients_for
 from notifications.models import Delivery, Preference, mask_phone
 from notifications.sms import SmsError, get_sender
 from timeline.models import Event
@@ -231,7 +231,7 @@ def plan_waiting(*, batch: int = 200, now: datetime | None = None) -> int:
                 return planned
             rows: list[Delivery] = []
             for event in events:
-                if event.created_at < horizon:
+                if event.created_at < horizon or not may_tell(event):
                     continue
                 try:
                     with transaction.atomic():  # a savepoint: one bad event spoils no other
@@ -293,26 +293,29 @@ def _send(delivery: Delivery) -> int:
     return 1
 
 
-def send_pending(*, retry_failed: bool = False, limit: int = 500) -> int:
-    """Send deliveries still waiting (deferred, or left by a crash); each is claimed first."""
+def send_pending(*, retry_failed: bool = False, limit: int | None = None) -> int:
+    """Send deliveries still waiting (deferred, or left by a crash), in batches of 100, each
+    claimed first; all of them, or the first `limit`."""
     if retry_failed:
         Delivery.objects.filter(status=Delivery.Status.FAILED, attempts__lt=3).update(
             status=Delivery.Status.PENDING
         )
     sent = 0
-    while True:
+    left = limit
+    while left is None or left > 0:
         ids = list(
             Delivery.objects.filter(status=Delivery.Status.PENDING)
             .order_by("id")
-            .values_list("id", flat=True)[: min(limit, 100)]
+            .values_list("id", flat=True)[: 100 if left is None else min(left, 100)]
         )
-        if not ids or limit <= 0:
-            return sent
-        batch = _claim_and_send(
+        if not ids:
+            break
+        sent += _claim_and_send(
             Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING).order_by("id")
         )
-        sent += batch
-        limit -= len(ids)
+        if left is not None:
+            left -= len(ids)
+    return sent
 
 
 def on_event_committed(sender: Any, event: Event, **kwargs: Any) -> None:

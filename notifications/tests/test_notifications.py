@@ -309,3 +309,18 @@ def test_email_choices_are_read_in_one_query(world, owner):
 
 def issue_phone(event):
     return event.subject.issues.get().concerns.get().phone
+
+
+def test_one_run_sends_everything_waiting(world, owner, settings):
+    """A busy hour leaves thousands of messages: cron's run sends them all, a batch at a time,
+    not a first few hundred per minute."""
+    settings.NOTIFICATIONS_DEFER = True
+    issue = make_issue(world.c1, "路灯", residents=1)
+    event = record(issue, "issue.accepted", actor_label="社区")
+    Delivery.objects.bulk_create(
+        Delivery(event=event, channel="sms", recipient_key=f"r{i}", address="13800138000", body="x")
+        for i in range(620)
+    )
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
+    assert len(MemorySender.outbox) == 621  # and the issue's own resident
