@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -229,18 +229,29 @@ def plan_waiting(*, batch: int = 200, now: datetime | None = None) -> int:
             events = outbox(batch)
             if not events:
                 return planned
-            rows: list[Delivery] = []
-            for event in events:
-                if event.created_at < horizon or not may_tell(event):
-                    continue
-                try:
-                    with transaction.atomic():  # a savepoint: one bad event spoils no other
-                        rows += plan_deliveries(event)
-                except Exception:
-                    log.exception("Could not plan event %s (%s)", event.pk, event.verb)
+            told = [e for e in events if e.created_at >= horizon and may_tell(e)]
+            prefetch_related_objects(told, "subject")  # one query per kind of subject
+            rows = _plan_all(told)
             Delivery.objects.bulk_create(rows, ignore_conflicts=True)
             mark_dispatched(events)
             planned += len(rows)
+
+
+def _plan_all(events: list[Event]) -> list[Delivery]:
+    """plan_deliveries() of each event; should one fail, the others are planned each on its
+    own (a savepoint each) and the failing one logged and left out."""
+    try:
+        with transaction.atomic():
+            return [row for event in events for row in plan_deliveries(event)]
+    except Exception:
+        rows: list[Delivery] = []
+        for event in events:
+            try:
+                with transaction.atomic():
+                    rows += plan_deliveries(event)
+            except Exception:
+                log.exception("Could not plan event %s (%s)", event.pk, event.verb)
+        return rows
 
 
 def _claim(waiting: QuerySet[Delivery], now: datetime | None = None) -> list[Delivery]:

@@ -275,15 +275,31 @@ def test_the_outbox_does_not_tell_stale_news(world, owner, settings):
     assert not Event.objects.filter(dispatched=False).exists()
 
 
-def test_an_event_that_cannot_be_planned_does_not_stop_the_others(world, owner, settings):
+def test_an_event_that_cannot_be_planned_does_not_stop_the_others(
+    world, owner, settings, monkeypatch, caplog
+):
+    from notifications import services
+
     settings.NOTIFICATIONS_DEFER = True
     issue = make_issue(world.c1, "路灯", residents=1)
     gone = make_issue(world.c1, "噪音", residents=1)
-    broken = record(gone, "issue.accepted", actor_label="社区")
+    lost = record(gone, "issue.accepted", actor_label="社区")
+    Event.objects.filter(pk=lost.pk).update(subject_id=10**9)  # its subject is no more
+    broken = record(issue, "issue.settled", actor_label="社区")
     good = record(issue, "issue.accepted", actor_label="社区")
-    Event.objects.filter(pk=broken.pk).update(subject_id=10**9)  # its subject is no more
-    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    plan = services.plan_deliveries
+
+    def failing(event):
+        if event.pk == broken.pk:
+            raise ValueError("a bug in one message's text")
+        return plan(event)
+
+    monkeypatch.setattr(services, "plan_deliveries", failing)
+    with caplog.at_level(logging.ERROR, logger="yishi.notifications"):
+        call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert f"Could not plan event {broken.pk}" in caplog.text
     assert Delivery.objects.filter(event=good, channel="sms").count() == 1
+    assert not Delivery.objects.filter(event__in=[lost, broken]).exists()
     assert not Event.objects.filter(dispatched=False).exists()
 
 
