@@ -148,6 +148,7 @@ def _columns(model: type[models.Model], *, with_key: bool) -> tuple[list[Any], s
     return fields, ", ".join(connection.ops.quote_name(f.column) for f in fields)
 
 
+@cache
 def _plain_columns(model: type[models.Model]) -> tuple[list[Any], str]:
     fields, columns = _columns(model, with_key=True)
     if not all(isinstance(field, _SIMPLE) for field in fields):
