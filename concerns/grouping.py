@@ -118,9 +118,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "恢复供水",
         "正常供水",
         "停了.{0,3}水",
-        "(?:一滴|一点)水?都没",
+        "一滴水?都没",
+        "一点水都没",
         "停供",
         "自来水.{0,6}停",
+        "爆管",
+        "管网",
+        "铸铁管",
+        "水管.{0,4}(?:冻裂|爆裂)",
     ),
     "漏水": (
         "漏水",
@@ -128,7 +133,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "渗漏",
         "渗(?:到|进|下)",
         "滴水",
-        "爆管",
         "跑水",
         "漏雨",
         "漏[得的到进]",
@@ -228,6 +232,13 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "小点声",
         "小声",
         "睡不着",
+        "没睡着",
+        "从早.{0,4}到晚",
+        "一大早",
+        "休息时间",
+        "中午[^。！？]{0,6}(?:不停|施工|砸|干活|还在)",
+        "睡不好",
+        "没法睡",
         "嗡嗡",
         "轰隆",
         "咚咚",
@@ -278,14 +289,39 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "敲墙",
         "叮叮当当",
         "冲击钻",
+        "电锤",
+        "电镐",
         "打孔",
         "钻孔",
         "打洞",
     ),
     "广告屏": ("广告", "广告屏", "屏幕"),
     "设备噪音": ("机房", "外机", "排风", "风机", "水泵", "泵房", "变压器"),
-    "生活噪音": ("拖椅子", "拖凳子", "跑跳", "蹦", "剁"),
-    "烧烤": ("烧烤", "撸串", "烤串", "大排档", "夜市", "油烟", "小龙虾", "夜宵", "宵夜", "烤肉"),
+    "生活噪音": (
+        "拖椅子",
+        "拖凳子",
+        "跑跳",
+        "蹦",
+        "剁",
+        "跑.{0,2}跳",
+        "拍球",
+        "跳绳",
+        "地垫",
+        "(?:小孩|孩子|小朋友|熊孩子).{0,8}(?:跑|跳|闹)",
+    ),
+    "烧烤": (
+        "烧烤",
+        "撸串",
+        "烤串",
+        "大排档",
+        "夜市",
+        "油烟",
+        "排烟",
+        "小龙虾",
+        "夜宵",
+        "宵夜",
+        "烤肉",
+    ),
     # ---- animals
     "宠物": (
         "宠物",
@@ -318,6 +354,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     # Pigeons kept on a roof are a matter of their own, not a farm.
     "养鸽": ("鸽棚", "养鸽", "(?:养|放|一大?群).{0,3}鸽", "鸽子?(?:屎|粪)"),
     "散养家禽": (
+        "打鸣",
+        "养了.{0,4}(?:鸡|鸭|鹅)",
         "散养",
         "鸡鸭",
         "鸭鹅",
@@ -439,6 +477,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "泡沫箱",
         "床垫",
         "放在楼道",
+        "储藏室",
+        "当仓库",
+        "公共空间",
+        "(?:楼道|楼梯|过道|走廊)[^。！？，]{0,4}(?:被占|占了|占用|摆满)",
         "立在楼道",
     ),
     "出店经营": (
@@ -451,7 +493,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "摆到.{0,4}(?:外|街上|路上|人行道)",
         "搬到.{0,4}(?:外|街上|路上)",
         "桌椅",
-        "桌子",
+        "(?:摆|放|搬|支)[^。！？，]{0,6}桌子",
+        "桌子.{0,4}(?:摆|放|占)",
         "货架",
         "摆放至",
         "堆货",
@@ -554,7 +597,6 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "温吞",
         "冰窖",
         "(?:才|只有|就|不到)\\s*[一二三四五六七八九十几]*\\s*度",
-        "摆设",
     ),
     "停电": ("停电(?!动|瓶)", "停了.{0,3}电", "没电", "跳闸", "断电", "线路老化"),
     "物业服务": (
@@ -753,6 +795,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "厂子",
         "粉尘",
         "扬尘",
+        "降尘",
+        "灰大",
+        "尘土",
+        "苫盖",
+        "盖网",
+        "篷布",
+        "一层土",
+        "满天都?是?灰",
         "冒烟",
         "烟气",
         "灰太大",
@@ -785,6 +835,12 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "吵了一架",
         "抢水",
         "调解",
+        "赔偿",
+        "索赔",
+        "不肯赔",
+        "要他赔",
+        "(?<!不)不认(?!识|得|真)",
+        "协商不成",
     ),
     "宅基地": (
         "宅基地",
@@ -823,6 +879,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "账本",
         "查账",
         "(?:钱|收益|费).{0,4}(?:花哪|去哪|用在哪)",
+        "谁的口袋",
+        "独吞",
     ),
     "工地": (
         "工地",
@@ -836,7 +894,20 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "在建",
     ),
     "蚊虫": ("蚊子", "蚊虫", "消杀", "灭蚊", "打药", "喷药", "杀虫", "蟑螂", "飞虫"),
-    "占绿种菜": ("种菜", "种地", "开荒", "圈地", "圈起来", "毁绿", "占用.{0,4}绿地"),
+    "占绿种菜": (
+        "种菜",
+        "种地",
+        "开荒",
+        "圈地",
+        "圈起来",
+        "毁绿",
+        "占用.{0,4}绿地",
+        "菜地",
+        "菜园",
+        "自留地",
+        "改种",
+        "种.{0,2}(?:葱|蒜|辣椒|茄子|玉米|豆|瓜|蔬菜|上了)",
+    ),
     "助餐": (
         "助餐",
         "老年食堂",
@@ -946,6 +1017,73 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "招牌": ("招牌", "广告牌", "店招", "牌匾"),
     "公厕": ("公厕", "公共厕所", "厕所", "卫生间.{0,4}(?:开门|关门)"),
     "宠物粪便": ("(?:狗|猫|犬|宠物).{0,2}(?:屎|粪|便|尿)", "铲屎", "不捡"),
+    # Round 8: matters of old work-unit compounds, resettlement estates, towers of flats above
+    # shops, villages being pulled down and school districts.
+    "燃气改造": (
+        "(?:燃气|煤气|天然气|管道)[^。！？]{0,8}改造",
+        "改造[^。！？]{0,8}(?:燃气|煤气|天然气)",
+        "改管",
+        "煤改气",
+        "通(?:上)?(?:天然气|燃气)",
+        "煤气罐",
+        "液化气罐",
+    ),
+    "漏气": ("漏气", "泄漏", "臭鸡蛋", "(?:燃气|煤气|天然气).{0,2}(?:味|异味)"),
+    "信号": ("信号", "打电话.{0,6}断"),
+    "基站": ("基站", "信号塔", "发射塔", "铁塔", "辐射"),
+    "宽带": ("宽带", "光纤", "网速", "网络", "掉线", "上网", "宽频", "独家"),
+    "过街": ("过马路", "横穿", "绿灯", "协管员", "斑马线", "人行横道", "红绿灯"),
+    "公交": (
+        "公交站",
+        "公交车站",
+        "车站",
+        "站台",
+        "公交线路",
+        "(?:设|加|开|通|延长)[^。！？]{0,6}公交",
+        "公交[^。！？]{0,6}(?:太远|延长|改线|站点|线路)",
+        "路延长",
+    ),
+    "外卖进楼": (
+        "外卖[^。！？]{0,10}(?:进不了|不让进|进楼|上楼|下楼|大堂|门禁)",
+        "不让[^。！？]{0,4}外卖",
+    ),
+    "民宿": ("民宿", "短租", "日租", "拖箱子", "拉杆箱"),
+    "产权证": ("产权证", "不动产证", "房产证", "房本", "办证", "房改"),
+    "车位租售": (
+        "只(?:卖|售)不租",
+        "车位[^。！？]{0,6}(?:卖|售|租|买)",
+        "(?:买|租|卖|售)[^。！？]{0,3}车位",
+        "产权车位",
+    ),
+    "电梯拥挤": (
+        "抢电梯",
+        "挤电梯",
+        "排长队",
+        "电梯[^。！？]{0,10}(?:挤|排长?队|占着|坐不上|上不去)",
+        "(?:等|排)[^。！？]{0,8}(?:上不去|坐不上|挤不上)",
+    ),
+    "托管班": ("托管", "补习班", "培训班", "辅导班", "兴趣班", "住改商"),
+    "餐厨垃圾": ("餐厨", "泔水", "潲水", "剩饭剩菜", "地沟油"),
+    "垃圾分类": (
+        "垃圾分类",
+        "定时定点",
+        "投放点",
+        "投放的?时间",
+        "分类投放",
+        "督导员",
+        "桶都撤",
+        "分类.{0,3}桶",
+    ),
+    "空调滴水": ("冷凝水", "空调滴水"),
+    "征地补偿": ("征地", "补偿款", "外嫁女", "出嫁", "拆迁款"),
+    "夜间施工": (
+        "夜间施工",
+        "夜里施工",
+        "(?:晚上|夜里|夜间|半夜|凌晨)[^。！？]{0,12}(?:施工|打桩|挖掘机|搅拌|干活|开工)",
+    ),
+    # A neighbour's works that cracked one's walls: a claim, not the noise of the works.
+    "装修损坏": ("承重墙", "墙体开裂", "震裂"),
+    "农贸市场": ("农贸市场", "菜市场", "菜场", "集贸市场", "市场(?:里|内)"),
 }
 
 # Tiers (every other concept is a topic).
@@ -955,7 +1093,9 @@ SPECIFIC_CONCEPTS = frozenset(
         "遛狗 流浪动物 工业污染 鼠害 倾倒 保洁 小广告 伤人 吸烟 焚烧 光污染 出店经营 流动摊贩 "
         "晒粮 井盖 外墙 消防设施 燃气 宅基地 共享单车 纠纷 加装电梯 高空抛物 群租 私搭乱建 "
         "叫卖 充电桩 快递柜 公示 工地 蚊虫 助餐 养老 占绿种菜 散养家禽 危房 土地流转 "
-        "养鸽 梯控 物业交接 光伏 适老化 电线老化 结冰 倒树 僵尸车 接送 押金 招牌"
+        "养鸽 梯控 物业交接 光伏 适老化 电线老化 结冰 倒树 僵尸车 接送 押金 招牌 "
+        "燃气改造 漏气 信号 基站 宽带 过街 公交 外卖进楼 民宿 产权证 车位租售 电梯拥挤 "
+        "托管班 餐厨垃圾 垃圾分类 空调滴水 征地补偿 夜间施工 装修损坏"
     )
 )
 MODIFIER_CONCEPTS = frozenset(_words("噪音 卫生 安全隐患 破损 缺少 物业 楼道 商铺 黑暗"))
@@ -974,6 +1114,12 @@ FAMILIES: tuple[frozenset[str], ...] = tuple(
         "破损 缺少",
         "出店经营 流动摊贩 晒粮",
         "楼道 商铺",
+        "燃气改造 漏气",
+        "信号 基站",
+        "车位租售 收费",
+        "遛狗 宠物粪便",
+        "工业污染 夜间施工",
+        "装修损坏 噪音",
     )
 )
 
@@ -995,12 +1141,19 @@ BUILDING_CONCEPTS = frozenset(_words("电梯 加装电梯 楼道灯 外墙 门�
 SUBSUMES: dict[str, tuple[str, ...]] = {
     "接送": ("停车", "机动车", "电动车", "超速"),
     "僵尸车": ("停车", "机动车"),
+    "夜间施工": ("装修", "工地"),
 }
 
 # Compounds read first and then taken out of the text, so that their parts do not count as
 # well: "电梯里的广告屏" is about the advertising screen, not the lift; "电梯门关不上" about
 # the lift, not a door lock; "楼道灯" about a light.
 COMPOUNDS: tuple[tuple[str, str], ...] = (
+    # The money a lift's advertising brings in is the owners' income, not the screen.
+    (
+        r"电梯[^。！？]{0,6}(?:广告|屏)[^。！？]{0,12}(?:钱|收益|收入|公示|账)"
+        r"|(?:广告|场地)(?:费|收益|收入)",
+        "公示",
+    ),
     (r"电梯.{0,6}(?:广告|屏|电视)", "广告屏"),
     (r"电梯.{0,6}机房", "设备噪音"),
     (r"电梯门|电梯按钮", "电梯"),
@@ -1022,6 +1175,19 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
         "加装电梯",
     ),
     (r"停车费|收停车|停车收费", "收费"),
+    # Round 8: a traffic light is not a lamp, nor a lift without signal the lift; a stall
+    # inside a market is where it belongs; a dog walker's mess is the mess.
+    (r"红绿灯|信号灯|交通信号", "过街"),
+    (r"(?:电梯|车库)里?[^。！？]{0,6}(?:没|无)信号", "信号"),
+    (r"(?:市场|菜场)(?:里|内)[^。！？，]{0,8}摊", "农贸市场"),
+    (r"遛狗的人?[^。！？，拴牵绳]{0,6}(?:屎|粪|便|捡)", "宠物粪便"),
+    (r"外卖[^。！？]{0,10}(?:门禁|进不了)", "外卖进楼"),
+    (r"(?:运营商|电信|联通|移动)[^。！？]{0,10}(?:进场|进不来|独家)", "宽带"),
+    (r"(?:餐馆|饭店|饭馆|餐厅|饭馆)[^。！？]{0,6}厨余", "餐厨垃圾"),
+    (r"(?:空调|冷气|外机)[^。！？]{0,8}(?:滴|冷凝)", "空调滴水"),
+    (r"排(?:风|烟)[^。！？]{0,8}油烟|油烟[^。！？]{0,8}排(?:风|烟)", "烧烤"),
+    (r"加装[^。！？]{0,4}(?:坡道|扶手|无障碍)", "适老化"),
+    (r"(?:我家|客厅|卧室|家里|屋里)的?墙[^。！？]{0,6}(?:裂|缝)|承重墙|震裂|墙体开裂", "装修损坏"),
     (r"充电(?:桩|设施|站|柜|口|位|车棚|困难|难)|没(?:地方|处)充电?", "充电桩"),
     (r"充电桩.{0,4}(?:收费|太贵|涨价)", "充电桩"),
     (r"装修的?(?:垃圾|碎砖|废料|渣土)", "倾倒"),
@@ -1076,6 +1242,8 @@ _FRAME = re.compile(
     r"|[我想要]*反映一下|您好|你好|请尽快处理|尽快处理|请求社区|请求|要求|谢谢|麻烦"
     r"|社区工作人员|工作人员|存在|影响居民|影响"
     r"|诉求人?|请?相关(?:职能)?部门|核实处理|核实|工单|同问|同感|楼上说的对|说的对|附议"
+    r"|尊敬的[^：:，,！!]{0,8}(?:领导|同志|书记|主任)|此致\s*敬礼|本人系|恳请|特此|敬请"
+    r"|是摆设吗|是个摆设|成了摆设"
 )
 # A few whole words that written in letters would be lost with the addresses below.
 _LATIN_WORDS = (("ktv", "歌厅"), ("wifi", "网络"))
@@ -1128,7 +1296,7 @@ _TRADITIONAL: dict[int, str] = str.maketrans(
             "撥拨 幹干 雖虽 萬万 億亿 兩两 週周 際际 隻只 衝冲 盞盏 擊击 靜静 鑽钻 錘锤 當当 "
             "鈴铃 蕩荡 牽牵 繩绳 內内 嘔呕 鍵键 訂订 約约 絕绝 讀读 課课 範范 漢汉 鍊链 鏈链 "
             "韁缰 腳脚 癢痒 蒼苍 氣气 歷历 曆历 彙汇 匯汇 團团 廂厢 龜龟 館馆 釘钉 鋼钢 礙碍 "
-            "礦矿"
+            "礦矿 連连 續续 賠赔 訪访 佔占 薰熏 訊讯 寬宽 頻频 儲储"
         )
     }
 )
@@ -1165,6 +1333,27 @@ TYPOS: dict[str, str] = {
     "宅鸡地": "宅基地",
     "结杆": "秸秆",
     "五叶": "物业",
+    # Pinyin input: the right syllables, the wrong candidate.
+    "杨尘": "扬尘",
+    "红路灯": "红绿灯",
+    "电提": "电梯",
+    "溜狗": "遛狗",
+    "栓绳": "拴绳",
+    "不栓": "不拴",
+    "没栓": "没拴",
+    "栓狗": "拴狗",
+    "坡到": "坡道",
+    # Cantonese words of Hong Kong and Macao residents.
+    "升降机": "电梯",
+    "管理处": "物业",
+    "屋企": "家",
+    "冇": "没",
+    "唔": "不",
+    "喺": "在",
+    "咗": "了",
+    "嘈": "吵",
+    "成日": "经常",
+    "冷气机": "空调",
 }
 # Sound-alikes that are also words of their own, replaced only where the word cannot be
 # meant: written → (the word meant, characters it never follows, characters it never precedes).
@@ -1173,6 +1362,9 @@ SOUND_ALIKES: dict[str, tuple[str, str, str]] = {
     "楼水": ("漏水", "号栋幢0123456789一二三四五六七八九十高低顶", "压管箱表费质"),  # 3号楼水管
     "露水": ("漏水", "", "珠"),
     "路等": ("路灯", "", "车人着待你我他她公"),  # 在马路等车
+    "然气": ("燃气", "天", ""),  # 天然气
+    "新号": ("信号", "", "码"),  # 新号码
+    "车味": ("车位", "", "道儿"),
 }
 # One pass of plain words (fast); a sound-alike's neighbours are looked at when it is found.
 _TYPO = re.compile("|".join(sorted([*TYPOS, *SOUND_ALIKES], key=len, reverse=True)))
@@ -1221,6 +1413,8 @@ _SUBSUMES = tuple(
 )
 _CONCEPT_PATTERNS = {concept: re.compile("|".join(forms)) for concept, forms in CONCEPTS.items()}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
+# A second matter told in passing: from "另外 / 顺便 / 对了 / 此外 / 还有，" to the sentence's end.
+_ASIDE = re.compile(r"(?:另外|顺便|对了|此外|还有(?=[\s，,：:]))[^。！？!?]*")
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
@@ -1249,6 +1443,11 @@ def normalise(text: str, place_names: Iterable[str] = ()) -> str:
     return _ADDRESS.sub(" ", _without_places(text, place_names))
 
 
+# A place named by what it is (a community's 农贸市场, 公园) is also what residents complain
+# about: it is kept, while a proper name (岗头市场) is taken out like the others.
+_MATTER_PLACE = re.compile("(?:农贸|集贸|菜)?市场|菜场|公园|广场|医院|学校|幼儿园|公厕")
+
+
 def _spelled_in_full(match: re.Match[str]) -> str:
     letters = match.group()
     return ABBREVIATIONS.get(letters, letters)
@@ -1258,7 +1457,8 @@ def _without_places(text: str, place_names: Iterable[str]) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_FULLWIDTH).lower()
     text = _TYPO.sub(_corrected, text.translate(_TRADITIONAL))
     for name in sorted({n for n in place_names if n}, key=len, reverse=True):
-        text = text.replace(name.lower(), " ")
+        if not _MATTER_PLACE.fullmatch(name):
+            text = text.replace(name.lower(), " ")
     for latin, chinese in _LATIN_WORDS:
         text = text.replace(latin, chinese)
     text = _LETTERS.sub(_spelled_in_full, text)
@@ -1297,22 +1497,8 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
         number = _building_number(written)
         if number and number != "0":
             weights[f"@{number}"] = BUILDING_WEIGHT
-    concept_forms: set[str] = set()
-    # Concepts are read in the text without its compounds; words and bigrams in all of it.
-    rest = clean
-    for pattern, concept in _COMPOUNDS:
-        rest, found = pattern.subn(" ", rest)
-        if found:
-            weights[f"#{concept}"] = _CONCEPT_WEIGHTS[concept]
-    for concept, pattern in _CONCEPT_PATTERNS.items():
-        hit = pattern.findall(rest)
-        if hit:
-            weights[f"#{concept}"] = _CONCEPT_WEIGHTS[concept]
-            concept_forms.update(hit)
-    for concept, contained in _SUBSUMES:
-        if concept in weights:
-            for key in contained:
-                weights.pop(key, None)
+    concepts, concept_forms = _concepts_in(clean)
+    weights.update(concepts)
     jieba = _jieba()
     for word in jieba.lcut(clean):
         word = word.strip()
@@ -1328,6 +1514,38 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
                 continue
             weights[f"b:{bigram}"] += BIGRAM_WEIGHT
     return Features(dict(weights))
+
+
+def _concepts_in(clean: str) -> tuple[dict[str, float], set[str]]:
+    """The concepts of a message and the forms they were found by. A second matter mentioned
+    in passing after the first ("…另外东门的路灯也坏了") is not what the message is about: its
+    concepts are left out when the rest of the message names a matter of its own."""
+    aside = _ASIDE.search(clean)
+    if aside and _CJK.search(clean, 0, aside.start()):
+        main = _read_concepts(clean[: aside.start()] + " " + clean[aside.end() :])
+        if any(k not in _MODIFIER_KEYS for k in main[0]):
+            return main
+    return _read_concepts(clean)
+
+
+def _read_concepts(text: str) -> tuple[dict[str, float], set[str]]:
+    # Concepts are read in the text without its compounds (words and bigrams in all of it).
+    weights: dict[str, float] = {}
+    forms: set[str] = set()
+    for pattern, concept in _COMPOUNDS:
+        text, found = pattern.subn(" ", text)
+        if found:
+            weights[f"#{concept}"] = _CONCEPT_WEIGHTS[concept]
+    for concept, pattern in _CONCEPT_PATTERNS.items():
+        hit = pattern.findall(text)
+        if hit:
+            weights[f"#{concept}"] = _CONCEPT_WEIGHTS[concept]
+            forms.update(hit)
+    for concept, contained in _SUBSUMES:
+        if concept in weights:
+            for key in contained:
+                weights.pop(key, None)
+    return weights, forms
 
 
 # Characters that make bigrams meaningless ("了我", "的水").
