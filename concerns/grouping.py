@@ -819,7 +819,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "光污染": ("太亮", "刺眼", "晃眼", "晃得", "探照灯"),
     "治安": ("陌生人", "不认识的人", "推销", "徘徊", "小偷"),
-    "消防通道": ("消防通道", "生命通道", "消防车"),
+    "消防通道": ("消防通道", "生命通道", "消防车", "安全出口", "消防楼梯", "疏散通道", "逃生"),
     "纠纷": (
         "纠纷",
         "吵架",
@@ -1178,6 +1178,7 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     # Round 8: a traffic light is not a lamp, nor a lift without signal the lift; a stall
     # inside a market is where it belongs; a dog walker's mess is the mess.
     (r"红绿灯|信号灯|交通信号", "过街"),
+    (r"健身房|健身馆|瑜伽馆", "商铺"),
     (r"(?:电梯|车库)里?[^。！？]{0,6}(?:没|无)信号", "信号"),
     (r"(?:市场|菜场)(?:里|内)[^。！？，]{0,8}摊", "农贸市场"),
     (r"遛狗的人?[^。！？，拴牵绳]{0,6}(?:屎|粪|便|捡)", "宠物粪便"),
@@ -1296,7 +1297,10 @@ _TRADITIONAL: dict[int, str] = str.maketrans(
             "撥拨 幹干 雖虽 萬万 億亿 兩两 週周 際际 隻只 衝冲 盞盏 擊击 靜静 鑽钻 錘锤 當当 "
             "鈴铃 蕩荡 牽牵 繩绳 內内 嘔呕 鍵键 訂订 約约 絕绝 讀读 課课 範范 漢汉 鍊链 鏈链 "
             "韁缰 腳脚 癢痒 蒼苍 氣气 歷历 曆历 彙汇 匯汇 團团 廂厢 龜龟 館馆 釘钉 鋼钢 礙碍 "
-            "礦矿 連连 續续 賠赔 訪访 佔占 薰熏 訊讯 寬宽 頻频 儲储"
+            "礦矿 連连 續续 賠赔 訪访 佔占 薰熏 訊讯 寬宽 頻频 儲储 "
+            "國国 進进 無无 結结 簾帘 鋁铝 鵝鹅 魚鱼 倉仓 庫库 資资 權权 隨随 測测 試试 繳缴 練练 "
+            "汙污 闖闯 廈厦 轟轰 訴诉 舉举 帶带 寫写 驗验 灑洒 揚扬 塵尘 縫缝 濺溅 溼湿 乾干 燻熏 "
+            "澆浇 農农 貿贸 蔥葱 決决 態态 惡恶 崗岗 殭僵 屍尸 丟丢 參参 選选 確确 獨独 樑梁 鏟铲"
         )
     }
 )
@@ -1343,6 +1347,12 @@ TYPOS: dict[str, str] = {
     "没栓": "没拴",
     "栓狗": "拴狗",
     "坡到": "坡道",
+    "洋尘": "扬尘",
+    "下水到": "下水道",
+    "滩贩": "摊贩",
+    "摆滩": "摆摊",
+    "站道经营": "占道经营",
+    "班马线": "斑马线",
     # Cantonese words of Hong Kong and Macao residents.
     "升降机": "电梯",
     "管理处": "物业",
@@ -1354,6 +1364,21 @@ TYPOS: dict[str, str] = {
     "嘈": "吵",
     "成日": "经常",
     "冷气机": "空调",
+    "佢": "他",
+    "嘅": "的",
+    "啲": "些",
+    "嚟": "来",
+    "畀": "给",
+    # Words of Taiwan and Hong Kong for the same things.
+    "瓦斯": "燃气",
+    "管委会": "物业",
+    "看更": "保安",
+    "水喉": "水管",
+    "泊车": "停车",
+    "停车格": "车位",
+    "公车": "公交",
+    "巴士": "公交",
+    "网路": "网络",
 }
 # Sound-alikes that are also words of their own, replaced only where the word cannot be
 # meant: written → (the word meant, characters it never follows, characters it never precedes).
@@ -1365,6 +1390,7 @@ SOUND_ALIKES: dict[str, tuple[str, str, str]] = {
     "然气": ("燃气", "天", ""),  # 天然气
     "新号": ("信号", "", "码"),  # 新号码
     "车味": ("车位", "", "道儿"),
+    "油盐": ("油烟", "柴", "酱"),  # 柴米油盐, 油盐酱醋
 }
 # One pass of plain words (fast); a sound-alike's neighbours are looked at when it is found.
 _TYPO = re.compile("|".join(sorted([*TYPOS, *SOUND_ALIKES], key=len, reverse=True)))

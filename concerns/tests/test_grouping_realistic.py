@@ -24,6 +24,14 @@ measured before it was used for tuning (the figures are in concerns/README.md):
   punctuation spam, very long and very short messages, questions, thanks with a complaint) on
   their matters (群租, 二次供水水箱, 化粪池返水, 台风倒树, 结冰, 学校门口接送, 周末装修, 梯控,
   电动车进电梯, 僵尸车, 飞线充电, 光伏漏雨, 维修基金, 物业交接, 摊贩, 老年食堂, 扶手…),
+  measured as held-out, then tuned on;
+- `grouping_round8.txt`: written after round seven, before reading the vocabulary, in a 房改房
+  work-unit compound, a 回迁安置 estate, a tower of flats above shops, a village being pulled
+  down, a school district and an estate of Hong Kong and Taiwan residents, in the styles the
+  others lack (信访 letters, sarcasm, pinyin wrong-candidate typos, times and numbers, WiFi /
+  5G / 美团 / 丰巢, traditional characters and Cantonese, a second matter mentioned in passing)
+  on their matters (燃气改造, 楼道堆物, 无障碍坡道, 毁绿种菜, 车位只售不租, 垃圾分类定时定点,
+  餐厨垃圾, 电梯广告收益, 5G基站 / 信号, 宽带, 施工扬尘, 农贸市场, 斑马线, 小孩跑跳, 遛狗 / 狗粪…),
   measured as held-out, then tuned on.
 
 Each community's messages arrive interleaved and go through the decision the app makes in
@@ -176,11 +184,12 @@ SETS = (
     "grouping_round5.txt",
     "grouping_round6.txt",
     "grouping_round7.txt",
+    "grouping_round8.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150), strict=True):
+    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150, 150), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -205,6 +214,7 @@ FLOORS = [
     ("grouping_round5.txt", 0.94, 0.94, 0.95),
     ("grouping_round6.txt", 0.97, 0.94, 0.95),
     ("grouping_round7.txt", 0.95, 0.94, 0.95),
+    ("grouping_round8.txt", 0.95, 0.91, 0.95),
 ]
 
 
@@ -284,6 +294,24 @@ SAME = [
     ("外卖小哥在巷子里逆行", "送外卖的电瓶车太猛了 按着喇叭就冲过来"),
     ("店门口的大喇叭循环放 清仓甩卖跳楼价", "卖鞋那家的喇叭一直喊 最后三天"),
     ("听说前期物业要撤了 新物业啥时候进场", "老wy说月底撤 门岗都没人了"),
+    # A letter, pinyin typos, Cantonese, traditional characters, an aside (round 8).
+    (
+        "尊敬的领导：您好！本人系4栋住户，现反映楼道公共空间被个别住户长期占用堆放杂物的问题。"
+        "恳请社区组织清理。此致敬礼！",
+        "公共楼道又不是你家储藏室 凭什么一堆就是好几年",
+    ),
+    ("燃气改造到底啥时候轮到我们", "然气管道改造的通知在哪看"),
+    ("家里手机信号只有一格", "我们这是市中心啊 手机新号差成这样？？？"),
+    ("升降機又壞咗，成日壞，管理處都唔理", "電梯又故障了，每天爬樓梯很辛苦"),
+    ("楼上的小孩天天在家里跑跳 咚咚咚", "樓上小朋友每晚跑來跑去，聲音很大"),
+    ("工地扬尘太严重了 也不洒水也不盖网", "杨尘好大 窗户关着桌子上都是一层土"),
+    ("村口路口又撞了一个人 能不能装个红路灯", "孩子放学要横穿国道 建议设人行横道和信号灯"),
+    (
+        "垃圾定时定点投放 上班族根本赶不上",
+        "垃圾投放的时间能不能延长到晚上十点 另外物业能不能把单元门口那块地砖修一下 坑坑洼洼的",
+    ),
+    ("晚上小区里遛狗的都不拴绳 大金毛扑过来", "溜狗不栓绳 还说我家狗不咬人"),
+    ("车位只卖不租合理吗", "地下车味能不能租啊 买是真买不起"),
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
@@ -321,6 +349,18 @@ APART = [
     ("暴雨 巷子积水到膝盖", "下水道堵了 臭味一直往上冒"),
     ("树倒了横在路上", "路上结冰了 老人滑倒"),
     ("顶楼有人养了一群鸽子 鸽子屎满阳台", "村西养猪场粪污直排 臭得很"),
+    # One thing, two matters; a place that is the matter (round 8).
+    ("3栋楼道里一股煤气味 是不是漏气了", "燃气管道改造啥时候轮到我们"),
+    ("听说要在楼顶装5G基站 辐射大 坚决反对", "家里手机信号太差了 打电话断三次"),
+    ("地下车位只卖不租 一个要十八万", "小区地面停车也开始收费了 一天十块"),
+    ("隔壁装修砸墙 把我家客厅墙震出好几道裂缝", "楼上装修电锤从早打到晚 中午也不停"),
+    ("楼下火锅店的油烟倒灌进家里", "饭店的泔水桶放在后门 馊味冲鼻"),
+    ("遛狗的都不拴绳 大狗扑孩子", "单元门口天天一坨狗屎"),
+    ("工地扬尘太大 也不洒水", "工地晚上11点后还在打桩"),
+    ("农贸市场里面污水横流 鱼摊杀鱼的水倒在过道上", "农贸市场门口的马路被卖菜的占满了"),
+    ("楼上漏水把我家吊顶泡塌了 他不肯赔", "小区又爆管了 一周停了三回水"),
+    ("电梯广告的钱去哪了 要求公示", "上班时间电梯全是去公司的人 住户等十分钟都上不去"),
+    ("外卖员进不了门禁", "三户改成了短租民宿 门禁卡随便给"),
 ]
 
 
@@ -425,6 +465,43 @@ def test_a_building_number_outside_a_thing_of_one_building_does_not_split():
 )
 def test_voice_input_sound_alikes_are_read_as_meant(spoken, meant):
     assert grouping._without_places(spoken, ()) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # A pinyin input method's wrong candidate, a Cantonese word, a Taiwanese one.
+        ("然气管道改造", "燃气管道改造"),
+        ("手机新号差", "手机信号差"),
+        ("溜狗不栓绳", "遛狗不拴绳"),
+        ("升降機又壞咗", "电梯又坏了"),
+        ("瓦斯味好重", "燃气味好重"),
+        # The same characters where they are words of their own stay as they are.
+        ("天然气", "天然气"),
+        ("换了新号码", "换了新号码"),
+        ("消防栓没水", "消防栓没水"),
+    ],
+)
+def test_typed_wrong_candidates_and_regional_words_are_read_as_meant(typed, meant):
+    assert grouping._without_places(typed, ()) == meant
+
+
+def concepts(text: str, places: tuple[str, ...] = ()) -> set[str]:
+    return {k for k in grouping.features(text, places).weights if k[0] == "#"}
+
+
+def test_a_second_matter_mentioned_in_passing_is_not_what_the_message_is_about():
+    assert "#路灯" in concepts("东门的路灯也坏了")
+    aside = concepts("垃圾投放时间太早了 上班族赶不上 另外东门的路灯也坏了")
+    assert "#垃圾分类" in aside and "#路灯" not in aside
+    # Told after a thanks, the matter is the only one: it is kept.
+    assert "#路灯" in concepts("谢谢社区 另外东门的路灯也坏了")
+
+
+def test_a_place_named_by_what_it_is_stays_in_the_text():
+    places = ("解放街", "农贸市场", "岗头市场")
+    assert "#农贸市场" in concepts("农贸市场里面污水横流", places)
+    assert "岗头" not in grouping.normalise("岗头市场门口", places)
 
 
 @pytest.mark.parametrize(
