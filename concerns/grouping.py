@@ -1179,6 +1179,8 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     # inside a market is where it belongs; a dog walker's mess is the mess.
     (r"红绿灯|信号灯|交通信号", "过街"),
     (r"健身房|健身馆|瑜伽馆", "商铺"),
+    # Common parts fenced in for oneself are occupied like a stairway full of things.
+    (r"(?:公共|楼道|过道|走廊)[^。！？]{0,8}圈起来|圈起来当|当自己(?:家|的)?院子|据为己有", "堆放"),
     (r"(?:电梯|车库)里?[^。！？]{0,6}(?:没|无)信号", "信号"),
     (r"(?:市场|菜场)(?:里|内)[^。！？，]{0,8}摊", "农贸市场"),
     (r"遛狗的人?[^。！？，拴牵绳]{0,6}(?:屎|粪|便|捡)", "宠物粪便"),
@@ -1440,7 +1442,7 @@ _SUBSUMES = tuple(
 _CONCEPT_PATTERNS = {concept: re.compile("|".join(forms)) for concept, forms in CONCEPTS.items()}
 _CJK = re.compile(r"[\u4e00-\u9fff]+")
 # A second matter told in passing: from "另外 / 顺便 / 对了 / 此外 / 还有，" to the sentence's end.
-_ASIDE = re.compile(r"(?:另外|顺便|对了|此外|还有(?=[\s，,：:]))[^。！？!?]*")
+_ASIDE = re.compile(r"(?:另外|顺便|对了|此外|再一个|还有就是|还有(?=[\s，,：:]))[^。！？!?]*")
 _jieba_lock = threading.Lock()
 _jieba_ready = False
 
