@@ -6,6 +6,7 @@ Notifications sit on top of the workflow and read every app's models; no app imp
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -84,18 +85,24 @@ def _url(name: str, *args: Any) -> str:
         return ""
 
 
-def residents_of(issues: Iterable[Issue], *, concern: Concern | None = None) -> list[Recipient]:
+def residents_of(
+    issues: Iterable[Issue], *, concern: Concern | None = None, before: datetime | None = None
+) -> list[Recipient]:
     """One recipient per resident (resident_key) with a phone, whatever their number of
-    concerns; the tracking code is that of their latest concern."""
+    concerns; the tracking code is that of their latest concern. With `before` (an event's
+    time), only residents whose concern was registered by then: one who came later is not
+    told of a step taken before them, however late the step's messages are planned."""
     if concern is not None:
         concerns = [concern]
     else:
         ids = [i.pk for i in issues]
         if not ids:
             return []
+        registered = Concern.objects.filter(issue_id__in=ids)
+        if before is not None:
+            registered = registered.filter(created_at__lte=before)
         concerns = list(
-            Concern.objects.filter(issue_id__in=ids)
-            .exclude(phone="")
+            registered.exclude(phone="")
             .only("tracking_code", "phone", "resident_key", "received_at", "content")
             .order_by("-received_at", "-id")
         )
@@ -144,7 +151,7 @@ def participants_of(meeting: Meeting) -> list[Recipient]:
 def _item_recipients(event: Event, item: ActionItem) -> list[Recipient]:
     people: list[Recipient] = []
     if event.verb in RESIDENT_ITEM_VERBS and event.public:
-        people += residents_of(item.issues.all())
+        people += residents_of(item.issues.all(), before=event.created_at)
     if event.verb in OWNER_ITEM_VERBS:
         people += owners_of(item)
     if event.verb in COMMUNITY_ITEM_VERBS:
@@ -175,14 +182,14 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     if isinstance(subject, ActionItem):
         people = _item_recipients(event, subject)
     elif isinstance(subject, Issue):
-        people = residents_of([subject])
+        people = residents_of([subject], before=event.created_at)
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
     elif isinstance(subject, Meeting):
         if subject.is_public:
             if residents:
                 issues = Issue.objects.filter(topics__meetings=subject).distinct()
-                people = residents_of(issues)
+                people = residents_of(issues, before=event.created_at)
             if participants:
                 people += participants_of(subject)
     elif isinstance(subject, Resolution) and participants:

@@ -340,3 +340,39 @@ def test_one_run_sends_everything_waiting(world, owner, settings):
     call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
     assert len(MemorySender.outbox) == 621  # and the issue's own resident
+
+
+def test_a_resident_who_came_later_is_not_told_of_an_earlier_step(world, owner, settings):
+    """Messages planned a minute late (the outbox) go to the residents the issue had when the
+    step was taken, not to one whose concern joined it since."""
+    from concerns.models import Concern
+
+    settings.NOTIFICATIONS_DEFER = True
+    issue = make_issue(world.c1, "路灯", residents=2)
+    accepted = record(issue, "issue.accepted", actor_label="社区")
+    late = Concern.objects.create(
+        tracking_code="LATE0001",
+        issue=issue,
+        community=world.c1,
+        channel=Concern.Channel.WEB,
+        content="路灯也不亮",
+        phone="13700137000",
+        resident_key="tel:13700137000",
+        received_at=timezone.now(),
+    )
+    settled = record(issue, "issue.settled", actor_label="网格员", note="已修好")
+    # A second apart each: the step, the late concern, the next step.
+    moment = accepted.created_at
+    Concern.objects.filter(pk=late.pk).update(created_at=moment + timedelta(seconds=1))
+    Event.objects.filter(pk=settled.pk).update(created_at=moment + timedelta(seconds=2))
+    call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    told = {
+        verb: sorted(
+            Delivery.objects.filter(event__verb=verb, channel="sms").values_list(
+                "address", flat=True
+            )
+        )
+        for verb in ("issue.accepted", "issue.settled")
+    }
+    assert len(told["issue.accepted"]) == 2 and "13700137000" not in told["issue.accepted"]
+    assert "13700137000" in told["issue.settled"] and len(told["issue.settled"]) == 3
