@@ -498,6 +498,27 @@ def test_a_second_matter_mentioned_in_passing_is_not_what_the_message_is_about()
     assert "#路灯" in concepts("谢谢社区 另外东门的路灯也坏了")
 
 
+@pytest.mark.parametrize(
+    ("text", "not_this"),
+    [
+        ("危房改造补贴咋申请", "#产权证"),
+        ("车位都被租户的车占了", "#车位租售"),
+        ("门禁系统坏了 外卖小哥随便进楼", "#外卖进楼"),
+        ("超市门口排长队领鸡蛋", "#电梯拥挤"),
+        ("邻居家的牛跑出来 把俺家菜地都啃了", "#占绿种菜"),
+        ("飞线充电 电线横穿绿化带", "#过街"),
+        ("小区物业托管给了新公司", "#托管班"),
+        ("河边没有护栏 小孩在边上跑很危险", "#生活噪音"),
+        ("无障碍设施一点都没有", "#停水"),
+        ("物业是摆设吗", "#不热"),
+        ("晚上有不认识的人在楼道里转悠", "#纠纷"),
+        ("老土坯房墙体开裂 屋面漏雨", "#装修损坏"),
+    ],
+)
+def test_words_of_a_new_matter_do_not_fire_in_another(text, not_this):
+    assert not_this not in concepts(text)
+
+
 def test_a_place_named_by_what_it_is_stays_in_the_text():
     places = ("解放街", "农贸市场", "岗头市场")
     assert "#农贸市场" in concepts("农贸市场里面污水横流", places)
