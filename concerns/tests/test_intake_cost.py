@@ -27,17 +27,21 @@ def post(client, **kw):
     )
 
 
+def statements_of_a_join(client, places, capture_on_commit) -> list[str]:
+    """The statements of a second resident's submit joining the first's issue, the listeners
+    after its commit included."""
+    post(client, building=places["b"][3].pk)
+    with CaptureQueriesContext(connection) as joining, capture_on_commit(execute=True):
+        answer = post(client, phone="13900139000", content="水龙头出来的水是黄的")
+    assert answer.json()["issue"]["residents_count"] == 2
+    return [q["sql"] for q in joining.captured_queries]
+
+
 def test_a_submit_runs_a_bounded_number_of_statements(
     client, world, places, settings, django_capture_on_commit_callbacks
 ):
     settings.SMS_SENDER = "notifications.sms.MemorySender"
-    post(client, building=places["b"][3].pk)
-    with (
-        CaptureQueriesContext(connection) as joining,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        answer = post(client, phone="13900139000", content="水龙头出来的水是黄的")
-    assert answer.json()["issue"]["residents_count"] == 2
+    joining = statements_of_a_join(client, places, django_capture_on_commit_callbacks)
     with (
         CaptureQueriesContext(connection) as opening,
         django_capture_on_commit_callbacks(execute=True),
@@ -45,14 +49,14 @@ def test_a_submit_runs_a_bounded_number_of_statements(
         answer = post(client, phone="13900139001", content="楼道里堆满了杂物")
     assert answer.json()["issue"]["residents_count"] == 1
     assert Issue.objects.count() == 2
-    sql = [q["sql"] for q in joining.captured_queries + opening.captured_queries]
+    sql = joining + [q["sql"] for q in opening.captured_queries]
     rate_limit = [q for q in sql if "ratelimit|" in q]
     assert len(rate_limit) == 2  # one upsert per submit
     deliveries = [q for q in sql if "notifications_delivery" in q]
     assert len(deliveries) == 6  # insert, claim (select + update), per submit
     insights = [q for q in sql if "insights_" in q]
     assert len(insights) == 2  # one small update per submit, none reading the subject again
-    assert len(joining.captured_queries) <= 15
+    assert len(joining) <= 15
     assert len(opening.captured_queries) <= 18
 
 
@@ -103,14 +107,7 @@ def test_deferred_a_submit_does_no_notification_work(
     """As in production (NOTIFICATIONS_DEFER): the events wait in the timeline's outbox and the
     request writes nothing for the messages."""
     settings.NOTIFICATIONS_DEFER = True
-    post(client, building=places["b"][3].pk)
-    with (
-        CaptureQueriesContext(connection) as joining,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        answer = post(client, phone="13900139000", content="水龙头出来的水是黄的")
-    assert answer.json()["issue"]["residents_count"] == 2
-    sql = [q["sql"] for q in joining.captured_queries]
+    sql = statements_of_a_join(client, places, django_capture_on_commit_callbacks)
     assert not [q for q in sql if "notifications_" in q]
     # rate limit, phone's allowance, (savepoint), candidates, the join counted,
     # the concern, its events, (release), the figures marked stale
