@@ -9,7 +9,7 @@ their own frame ("来电人反映：…"). Three layers of features make two suc
   A concept has a tier: *specific* (广场舞, 宠物医院, 飞线充电: a matter on its own), *topic*
   (电梯, 电动车, 停水) or *generic* (噪音, 坏了, 危险, 物业, 楼道: said of many matters, never
   what a message is about). Concepts of one *family* are alternatives: 电动车 超速 / 乱停 /
-  充电 / 被盗 are four matters, as are 水质 / 停水 / 漏水 and 坏了 / 缺少;
+  充电 / 被盗 are four matters, as are 水质 / 停水 / 漏水 / 水压 and 坏了 / 缺少;
 - *words*: jieba words minus stop words;
 - *character bigrams* of the remaining Chinese text, which survive typos and odd segmentation.
 
@@ -1558,9 +1558,9 @@ _ADDRESS = re.compile(
 )
 # A building's number, however it is written (3号楼 / 三号楼 / 3栋 / 3幢 / 3#楼 / 3#), or
 # its letter (B座, a栋).
-# Not a count of buildings (隔两栋楼, 这几栋).
+# Not a count of buildings (隔了两栋楼, 这几栋): 两 is not how a building's number is written.
 _BUILDING = re.compile(
-    r"(?<![0-9.隔这那几好每])([0-9]{1,3}|[一二三四五六七八九十两]{1,3})\s*(?:号楼|栋|幢|#)"
+    r"(?<![0-9.隔这那几好每])([0-9]{1,3}|[一二三四五六七八九十]{1,3})\s*(?:号楼|栋|幢|#)"
 )
 _LETTERED_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*座")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}

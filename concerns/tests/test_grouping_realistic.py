@@ -32,7 +32,15 @@ measured before it was used for tuning (the figures are in concerns/README.md):
   5G / 美团 / 丰巢, traditional characters and Cantonese, a second matter mentioned in passing)
   on their matters (燃气改造, 楼道堆物, 无障碍坡道, 毁绿种菜, 车位只售不租, 垃圾分类定时定点,
   餐厨垃圾, 电梯广告收益, 5G基站 / 信号, 宽带, 施工扬尘, 农贸市场, 斑马线, 小孩跑跳, 遛狗 / 狗粪…),
-  measured as held-out, then tuned on.
+  measured as held-out, then tuned on;
+- `grouping_round9.txt`: written after round eight, before reading the vocabulary, for a busy
+  community's hardest case: five large communities, each with several matters of ONE kind
+  sharing its words (noise: 广场舞 / 装修 / KTV / 夜间工地 / 空调外机 / 泵房低频 / 楼上拖椅子 /
+  早市喇叭; water: 停水 / 水压 / 水发黄 / 水费 / 楼上漏水 / 车库积水 / 水箱; rubbish: 垃圾桶满 /
+  中转站 / 楼道垃圾 / 建筑垃圾 / 小广告 / 落叶 / 公厕; parking: 消防通道 / 僵尸车 / 外来车 /
+  楼道充电 / 充电桩; facilities: two lifts, two roads' lamps, 健身器材 / 滑梯), in dialect
+  (晓得, 莫得, 啷个, 咋个, 俺, 木有, 肿么) and with personal requests that stay alone (开证明,
+  低保, 社保), measured as held-out, then tuned on.
 
 Each community's messages arrive interleaved and go through the decision the app makes in
 `actions._group` (features → the best open issue by `similarity_to` → join at
@@ -185,11 +193,12 @@ SETS = (
     "grouping_round6.txt",
     "grouping_round7.txt",
     "grouping_round8.txt",
+    "grouping_round9.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150, 150), strict=True):
+    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150, 150, 160), strict=True):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -215,6 +224,8 @@ FLOORS = [
     ("grouping_round6.txt", 0.97, 0.94, 0.95),
     ("grouping_round7.txt", 0.95, 0.94, 0.95),
     ("grouping_round8.txt", 0.95, 0.91, 0.95),
+    # Round 9 keeps apart most matters of one kind, not all (see concerns/README.md).
+    ("grouping_round9.txt", 0.85, 0.92, 0.85),
 ]
 
 
@@ -312,6 +323,17 @@ SAME = [
     ),
     ("晚上小区里遛狗的都不拴绳 大金毛扑过来", "溜狗不栓绳 还说我家狗不咬人"),
     ("车位只卖不租合理吗", "地下车味能不能租啊 买是真买不起"),
+    # Matters of one kind in other words (round 9).
+    ("高层水压太小 热水器打不着", "住顶楼 水流细得像线一样"),
+    ("楼顶水箱好多年没清洗了", "二次供水的水箱里有虫子 多久洗一次"),
+    ("这个月水费怎么这么多 水表是不是坏了", "物业抄的水表数不对 多收了水费"),
+    ("地下车库又进水了 车都泡了", "一下暴雨地下室就积水"),
+    ("垃圾桶天天满 没人来收", "垃圾箱满了溢出来 收垃圾的车好几天没来"),
+    ("小区后面的垃圾中转站臭得不行", "转运站压垃圾的时候臭气熏天"),
+    ("有人把垃圾袋放在楼道里好几天", "楼梯口堆着别人家的生活垃圾 招蟑螂"),
+    ("地下水泵房嗡嗡响 整晚睡不着", "配电房变压器的低频噪音太吵了"),
+    ("落叶好多天没人扫", "路上的树叶堆了厚厚一层"),
+    ("小孩玩的滑梯开裂了", "游乐区的秋千链子断了 滑梯也坏了"),
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
@@ -361,6 +383,18 @@ APART = [
     ("楼上漏水把我家吊顶泡塌了 他不肯赔", "小区又爆管了 一周停了三回水"),
     ("电梯广告的钱去哪了 要求公示", "上班时间电梯全是去公司的人 住户等十分钟都上不去"),
     ("外卖员进不了门禁", "三户改成了短租民宿 门禁卡随便给"),
+    # Matters of one kind in one community (round 9).
+    ("又停水了 也不提前通知", "高层水压太低 洗澡都费劲"),
+    ("楼顶水箱多年没清洗", "自来水发黄 有铁锈味"),
+    ("地下车库积水 车都泡了", "楼上卫生间漏水 我家天花板都泡了"),
+    ("垃圾桶满了没人收", "垃圾中转站臭得窗户都不敢开"),
+    ("垃圾桶满了没人收", "楼道里有人放垃圾袋 好几天不拿走"),
+    ("垃圾桶满了没人收", "装修的建筑垃圾倒在绿化带里"),
+    ("隔壁空调外机整夜响", "地下水泵房嗡嗡的低频声"),
+    ("健身器材坏了 漫步机断了", "儿童滑梯裂了口子 划伤孩子"),
+    ("这个月水费太贵了", "又停水了"),
+    ("有人把电瓶车推进楼道充电", "充电棚的插座不通电"),
+    ("隔了两栋楼都闻得到中转站的味", "2号楼的垃圾桶满了"),
 ]
 
 
