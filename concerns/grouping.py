@@ -55,6 +55,11 @@ BIGRAM_WEIGHT = 0.35
 # stairwell lights, its outer wall) that name two different buildings are two matters.
 BUILDING_WEIGHT = 0.5
 OTHER_BUILDING_FACTOR = 0.3
+# A named place of one kind (a road, a gate, a square, a side of the estate: "^r人民",
+# "^g东"): two messages about one thing that name two different places of one kind are two
+# matters (人民路 / 光华路 lamps; the east / the west fire lane).
+PLACE_WEIGHT = 0.5
+OTHER_PLACE_FACTOR = 0.3
 
 
 def _words(text: str) -> list[str]:
@@ -1564,6 +1569,21 @@ _BUILDING = re.compile(
 )
 _LETTERED_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*座")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+# Named places by kind: a road's proper name (two characters none of which is a common word's:
+# 人民路, 解放大道, not 马路 / 那条路 / 堆到路), a gate, a square, a side of the estate.
+_NOT_A_NAME = (
+    "的了在把到着是有个那这条段半马走过堆里上下口一天漫拉滴用停摆横排压盖码占得车区村道小"
+    "老地能就还问连黑亮修夜边面间家共后部分外满清不又点雨泥往庄子烟叶贩市头阳线主晚复公水"
+)
+_PLACES = re.compile(
+    rf"(?P<r>[^\s\W\d{_NOT_A_NAME}]{{2}})(?:路|大道|大街)"
+    r"|(?P<g>[东南西北])(?:大)?门"
+    r"|(?P<s>[东南西北])(?:边的?)?小?广场"
+    r"|(?P<d>[东西南北])(?:侧|边|片|面)"
+    r"|(?P<p>菜市场|菜场|市场|公园|小学|中学|幼儿园|(?<![去到上看])医院|总站|码头)"
+)
+ANY_KIND = True
+_SAME_PLACE = {"菜场": "市场", "菜市场": "市场"}
 
 
 def _building_number(written: str) -> str:
@@ -1667,6 +1687,11 @@ def features(text: str, place_names: Iterable[str] = ()) -> Features:
         number = _building_number(written)
         if number and number != "0":
             weights[f"@{number}"] = BUILDING_WEIGHT
+    for place in _PLACES.finditer(framed):
+        kind = place.lastgroup
+        if kind:
+            name = place.group(kind)
+            weights[f"^{kind}{_SAME_PLACE.get(name, name)}"] = PLACE_WEIGHT
     concepts, concept_forms = _concepts_in(clean)
     weights.update(concepts)
     jieba = _jieba()
@@ -1791,6 +1816,17 @@ def _other_buildings(a: dict[str, float], b: dict[str, float]) -> bool:
     return bool(bb) and not ba & bb
 
 
+def _other_places(a: dict[str, float], b: dict[str, float]) -> bool:
+    """Both name a place of one kind (a road, a gate…) and none of that kind in common."""
+    pa = {k for k in a if k[0] == "^"}
+    if not pa:
+        return False
+    pb = {k for k in b if k[0] == "^"}
+    if not pb or pa & pb:
+        return False
+    return ANY_KIND or bool({k[1] for k in pa} & {k[1] for k in pb})
+
+
 def similarity(
     a: dict[str, float],
     b: dict[str, float],
@@ -1825,6 +1861,8 @@ def similarity(
         score = min(1.0, 0.5 * base + 0.5 * shared)
         if common & _BUILDING_KEYS and _other_buildings(a, b):
             return min(score, base) * OTHER_BUILDING_FACTOR
+        if _other_places(a, b):
+            return min(score, base) * OTHER_PLACE_FACTOR
         if _conflict(named_a, named_b):
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
