@@ -48,6 +48,8 @@ CONCEPT_WEIGHT = 3.0
 MODIFIER_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 EXTRA_MATTER_FACTOR = 0.8
+EACH_OWN_FACTOR = 0.85
+EXTRA_TOPIC_FACTOR = 1.0
 # An issue's dominant concepts are those named by at least this share of the most named one.
 DOMINANT_SHARE = 0.6
 BIGRAM_WEIGHT = 0.35
@@ -886,6 +888,15 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "光污染": ("太亮", "刺眼", "晃眼", "晃得", "探照灯"),
     "治安": ("陌生人", "不认识的人", "推销", "徘徊", "小偷"),
+    # Cars from outside the estate in the owners' spaces.
+    "外来车": (
+        "外来车",
+        "外面的车",
+        "外面.{0,3}进来的车",
+        "陌生车",
+        "社会车辆",
+        "不是.{0,4}小区的车",
+    ),
     "消防通道": ("消防通道", "生命通道", "消防车", "安全出口", "消防楼梯", "疏散通道", "逃生"),
     "纠纷": (
         "纠纷",
@@ -908,6 +919,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "要他赔",
         "(?<!不)不认(?!识|得|真)",
         "协商不成",
+        "为了.{0,12}吵",
+        "吵了[一两几半]个?[月年回次]",
+        "动手",
     ),
     "宅基地": (
         "宅基地",
@@ -1225,6 +1239,7 @@ FAMILIES: tuple[frozenset[str], ...] = tuple(
         "遛狗 宠物粪便",
         "工业污染 夜间施工",
         "装修损坏 噪音",
+        "消防通道 外来车",
     )
 )
 
@@ -1866,11 +1881,13 @@ def similarity(
         if _conflict(named_a, named_b):
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
-            score *= 0.85
+            score *= EACH_OWN_FACTOR
         elif (ca ^ cb) & _SPECIFIC_KEYS:
             # One names a matter of its own on top of the other's subject (电梯 + 广告屏,
             # 下水道 + 老鼠, 车位 + 纠纷): not the same matter unless the words agree too.
             score = min(score, 0.5 * base + 0.25) * EXTRA_MATTER_FACTOR
+        elif ca ^ cb:
+            score *= EXTRA_TOPIC_FACTOR
         return score
     if _conflict(named_a, named_b):
         return base * 0.5
