@@ -48,8 +48,6 @@ CONCEPT_WEIGHT = 3.0
 MODIFIER_WEIGHT = 1.0
 WORD_WEIGHT = 1.0
 EXTRA_MATTER_FACTOR = 0.8
-EACH_OWN_FACTOR = 0.85
-EXTRA_TOPIC_FACTOR = 1.0
 # An issue's dominant concepts are those named by at least this share of the most named one.
 DOMINANT_SHARE = 0.6
 BIGRAM_WEIGHT = 0.35
@@ -57,9 +55,10 @@ BIGRAM_WEIGHT = 0.35
 # stairwell lights, its outer wall) that name two different buildings are two matters.
 BUILDING_WEIGHT = 0.5
 OTHER_BUILDING_FACTOR = 0.3
-# A named place of one kind (a road, a gate, a square, a side of the estate: "^r人民",
-# "^g东"): two messages about one thing that name two different places of one kind are two
-# matters (人民路 / 光华路 lamps; the east / the west fire lane).
+# A named place ("^r人民" a road, "^g东" a gate, "^s北" a square, "^d东" a side of the estate,
+# "^p市场" a place named by what it is): two messages about one thing that each name a place
+# and none in common are two matters (人民路 / 光华路 lamps; the east / the west fire lane; the
+# bins by the east gate / by the market).
 PLACE_WEIGHT = 0.5
 OTHER_PLACE_FACTOR = 0.3
 
@@ -1584,8 +1583,9 @@ _BUILDING = re.compile(
 )
 _LETTERED_BUILDING = re.compile(r"(?<![a-z])([a-z])\s*座")
 _DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
-# Named places by kind: a road's proper name (two characters none of which is a common word's:
-# 人民路, 解放大道, not 马路 / 那条路 / 堆到路), a gate, a square, a side of the estate.
+# Named places: a road's proper name (two characters none of which is a common word's: 人民路,
+# 解放大道, not 马路 / 那条路 / 堆到路), a gate, a square, a side of the estate, a place named by
+# what it is (not a hospital one goes to, not a bus stop: 公交站 is the matter itself).
 _NOT_A_NAME = (
     "的了在把到着是有个那这条段半马走过堆里上下口一天漫拉滴用停摆横排压盖码占得车区村道小"
     "老地能就还问连黑亮修夜边面间家共后部分外满清不又点雨泥往庄子烟叶贩市头阳线主晚复公水"
@@ -1597,7 +1597,6 @@ _PLACES = re.compile(
     r"|(?P<d>[东西南北])(?:侧|边|片|面)"
     r"|(?P<p>菜市场|菜场|市场|公园|小学|中学|幼儿园|(?<![去到上看])医院|总站|码头)"
 )
-ANY_KIND = True
 _SAME_PLACE = {"菜场": "市场", "菜市场": "市场"}
 
 
@@ -1832,14 +1831,12 @@ def _other_buildings(a: dict[str, float], b: dict[str, float]) -> bool:
 
 
 def _other_places(a: dict[str, float], b: dict[str, float]) -> bool:
-    """Both name a place of one kind (a road, a gate…) and none of that kind in common."""
+    """Both name a place and none in common (人民路 / 光华路; 东门 / 菜场 bins)."""
     pa = {k for k in a if k[0] == "^"}
     if not pa:
         return False
     pb = {k for k in b if k[0] == "^"}
-    if not pb or pa & pb:
-        return False
-    return ANY_KIND or bool({k[1] for k in pa} & {k[1] for k in pb})
+    return bool(pb) and not pa & pb
 
 
 def similarity(
@@ -1881,13 +1878,11 @@ def similarity(
         if _conflict(named_a, named_b):
             return min(score, base) * 0.5
         if ca - cb and cb - ca:
-            score *= EACH_OWN_FACTOR
+            score *= 0.85
         elif (ca ^ cb) & _SPECIFIC_KEYS:
             # One names a matter of its own on top of the other's subject (电梯 + 广告屏,
             # 下水道 + 老鼠, 车位 + 纠纷): not the same matter unless the words agree too.
             score = min(score, 0.5 * base + 0.25) * EXTRA_MATTER_FACTOR
-        elif ca ^ cb:
-            score *= EXTRA_TOPIC_FACTOR
         return score
     if _conflict(named_a, named_b):
         return base * 0.5
