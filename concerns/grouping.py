@@ -97,6 +97,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "水垢",
         "漂浮物",
         "消毒水味",
+        "(?:衣服|衬衫|洗)[^。！？]{0,6}黄",
         "漂白粉",
         "红褐",
         "发红",
@@ -717,6 +718,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "栏杆",
     ),
     "井盖": ("井盖", "窨井"),
+    # A barrier gate at the estate's entrance (also a car matter: 机动车 reads 道闸 too).
+    "道闸": ("道闸",),
     "道路": (
         "村道.{0,6}(?:坏|坑|烂|破|裂|塌)",
         "塌陷",
@@ -1356,6 +1359,12 @@ COMPOUNDS: tuple[tuple[str, str], ...] = (
     (r"插着电|(?:搬|推|扛)上楼", "充电"),
     (r"(?:消防栓|消火栓|消防箱)[^。，,]{0,10}(?:没水|无水压?|没有水)", "消防设施"),
     (r"(?:摊贩|摊位|小摊|摆摊)[^。]{0,10}占道经营|占道经营的?(?:摊|小贩)", "流动摊贩"),
+    # Round 10: a barrier gate's arm; a dog's "toilet" is its mess; a toilet's cistern is the
+    # toilet; an open manhole is its cover, not the drain.
+    (r"抬杆|栏杆机|起落杆|杆子.{0,4}撞断", "道闸"),
+    (r"狗厕所", "宠物粪便"),
+    (r"(?:厕所|公厕).{0,4}水箱", "公厕"),
+    (r"井口.{0,2}(?:敞|开着|没盖)", "井盖"),
 )
 
 
