@@ -1269,6 +1269,8 @@ SUBSUMES: dict[str, tuple[str, ...]] = {
     "落叶": ("保洁", "结冰", "堆放"),
     "小广告": ("广告屏", "电梯", "门禁"),
     "倾倒": ("装修",),
+    # A quarrel over a car space is the quarrel, not a parking matter.
+    "纠纷": ("停车",),
 }
 
 # Compounds read first and then taken out of the text, so that their parts do not count as
