@@ -40,7 +40,13 @@ measured before it was used for tuning (the figures are in concerns/README.md):
   中转站 / 楼道垃圾 / 建筑垃圾 / 小广告 / 落叶 / 公厕; parking: 消防通道 / 僵尸车 / 外来车 /
   楼道充电 / 充电桩; facilities: two lifts, two roads' lamps, 健身器材 / 滑梯), in dialect
   (晓得, 莫得, 啷个, 咋个, 俺, 木有, 肿么) and with personal requests that stay alone (开证明,
-  低保, 社保), measured as held-out, then tuned on.
+  低保, 社保), measured as held-out, then tuned on;
+- `grouping_round10.txt`: written after round nine, before changing the code, for the same
+  weakness in general: matters of one kind told apart only by a NAMED place (人民路 / 光华路
+  lamps, 东门 / 西门, 5号楼 / 12号楼, 北广场 / 南广场, the east / the west fire lane, the bins by
+  the east gate / by the market, two roads' manholes, two parks' toilets) or by a sibling
+  matter (a fire lane / outsiders' cars in owners' spaces / a quarrel over a space), and
+  matters of one place in different words, measured as held-out, then tuned on.
 
 Each community's messages arrive interleaved and go through the decision the app makes in
 `actions._group` (features → the best open issue by `similarity_to` → join at
@@ -194,11 +200,14 @@ SETS = (
     "grouping_round7.txt",
     "grouping_round8.txt",
     "grouping_round9.txt",
+    "grouping_round10.txt",
 )
 
 
 def test_the_sets_are_large_and_cover_every_default_category():
-    for name, least in zip(SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150, 150, 160), strict=True):
+    for name, least in zip(
+        SETS, (300, 120, 100, 90, 80, 80, 150, 150, 150, 150, 160, 150), strict=True
+    ):
         communities = load(name)
         assert sum(len(c.messages) for c in communities) >= least
         headers = [
@@ -224,8 +233,9 @@ FLOORS = [
     ("grouping_round6.txt", 0.97, 0.94, 0.95),
     ("grouping_round7.txt", 0.95, 0.94, 0.95),
     ("grouping_round8.txt", 0.95, 0.91, 0.95),
-    # Round 9 keeps apart most matters of one kind, not all (see concerns/README.md).
-    ("grouping_round9.txt", 0.85, 0.92, 0.85),
+    # Rounds 9 and 10 keep apart most matters of one kind, not all (see concerns/README.md).
+    ("grouping_round9.txt", 0.92, 0.91, 0.95),
+    ("grouping_round10.txt", 0.90, 0.75, 0.80),
 ]
 
 
@@ -334,6 +344,15 @@ SAME = [
     ("地下水泵房嗡嗡响 整晚睡不着", "配电房变压器的低频噪音太吵了"),
     ("落叶好多天没人扫", "路上的树叶堆了厚厚一层"),
     ("小孩玩的滑梯开裂了", "游乐区的秋千链子断了 滑梯也坏了"),
+    # One named place in other words (round 10).
+    ("人民路的路灯坏了", "人民路上黑乎乎的 灯泡一个都不亮"),
+    ("东门道闸坏了 车排长队", "东门的抬杆不抬了"),
+    ("公园厕所的水箱坏了 冲不了", "公园公厕脏得下不去脚"),
+    ("沿江步道快成狗厕所了", "步道上全是狗屎 没人捡"),
+    ("洗的白衣服都成黄的了", "自来水发黄"),
+    ("东侧消防通道被私家车堵死了", "东边那条消防车道天天停满车"),
+    ("菜场门口的垃圾桶臭死了", "菜市场旁边的垃圾桶从来不洗"),
+    ("长春路口的井盖碎了", "长春路那个井口敞着 有人摔进去"),
 ]
 APART = [
     ("5号楼电梯又坏了", "电梯里的广告屏声音开得太大了"),
@@ -395,6 +414,15 @@ APART = [
     ("这个月水费太贵了", "又停水了"),
     ("有人把电瓶车推进楼道充电", "充电棚的插座不通电"),
     ("隔了两栋楼都闻得到中转站的味", "2号楼的垃圾桶满了"),
+    # Two named places of one kind; sibling matters of parking (round 10).
+    ("人民路的路灯不亮 晚上黑乎乎的", "光华路的路灯一闪一闪的"),
+    ("东侧消防通道停满了车", "西侧消防通道停满了车"),
+    ("东门的垃圾桶满了没人收", "菜场旁边的垃圾桶满了没人收"),
+    ("北广场的健身器材坏了", "南广场的健身器材坏了"),
+    ("长春路的井盖没了", "解放大道的井盖松了"),
+    ("滨江公园的厕所脏得很", "公交总站的公厕天天锁门"),
+    ("消防通道上停满了私家车", "外来车把业主的车位都占了"),
+    ("为了车位跟邻居吵起来了 请社区调解", "电动车停得乱七八糟"),
 ]
 
 
@@ -477,6 +505,32 @@ if __name__ == "__main__":
 def test_a_building_is_one_feature_however_its_number_is_written(written, number):
     buildings = [k for k in grouping.features(f"{written}2单元电梯坏了").weights if k[0] == "@"]
     assert buildings == [number]
+
+
+@pytest.mark.parametrize(
+    ("written", "place"),
+    [
+        ("人民路的路灯", "^r人民"),
+        ("解放大道上", "^r解放"),
+        ("东门口", "^g东"),
+        ("北边小广场", "^s北"),
+        ("东侧的通道", "^d东"),
+        ("菜场旁边", "^p市场"),
+        ("菜市场门口", "^p市场"),
+        # Not a place's name: a road of no name, a hospital one goes to, a bus stop.
+        ("走到马路上", None),
+        ("那条路上", None),
+        ("去医院看病", None),
+        ("公交车站太远", None),
+    ],
+)
+def test_a_named_place_is_one_feature(written, place):
+    places = [k for k in grouping.features(f"{written}又坏了").weights if k[0] == "^"]
+    assert places == ([place] if place else [])
+
+
+def test_a_message_naming_no_place_is_not_cut_from_one_that_names_it():
+    assert sim("人民路的路灯坏了", "路灯又不亮了 黑乎乎的") >= grouping.JOIN_THRESHOLD
 
 
 def test_a_building_number_outside_a_thing_of_one_building_does_not_split():
