@@ -56,7 +56,7 @@ def _community_from(request: HttpRequest) -> Area | None:
     code = request.POST.get("community") or request.GET.get("community")
     if not code:
         return None
-    return Area.objects.filter(code=code, kind=Area.Kind.COMMUNITY).first()
+    return actions.community_by_code(code)
 
 
 # ---- Residents
