@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
-from concerns import grouping
+from concerns import codes, grouping
 from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
@@ -50,9 +50,6 @@ RESIDENT_CHANNELS = {C.WEB}
 DEFAULT_ACCEPT_HOURS = 24
 DEFAULT_RESOLVE_DAYS = 7
 
-# Tracking codes: no 0/O, 1/I/L, so a code read over the phone cannot be misheard.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -148,14 +145,6 @@ def check_photos(photos: Sequence[Any]) -> None:
         )
     for upload in photos:
         check_photo(upload)
-
-
-def normalise_tracking_code(raw: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
-
-
-def _new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def household_key(building: Building | None, compound: Compound | None, address: str) -> str:
@@ -457,7 +446,7 @@ def submit_concern(
 
 def _new_concern(fields: dict[str, Any], issue: Issue, score: float | None) -> Concern:
     return Concern(
-        tracking_code=_new_tracking_code(),
+        tracking_code=codes.new_code(),
         issue=issue,
         community=fields["community"],
         grid=fields["grid"],
