@@ -146,12 +146,18 @@ def _lookup(model: Any, pk: int | None, field: str) -> Any:
 def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     """Registers one concern and groups it into an issue of its community. Residents need no
     account (channel `web`, rate-limited per phone and per address: 429 with Retry-After);
-    staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: a
-    repeated key returns the first answer."""
+    staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: the
+    same client (same phone, or same account) repeating a key gets the first answer; a key
+    sent again with another body is a 422 `idempotency_key_reused`."""
     user = optional_user(request)
     # A repeated key is answered by submit_concern when its insert meets the key's unique
-    # index: the first submit (nearly all of them) reads nothing for it.
-    key = request.headers.get("Idempotency-Key") or None
+    # index: the first submit (nearly all of them) reads nothing for it. The key is bound to
+    # its sender: another client's use of it is another key.
+    key = actions.scoped_idempotency_key(
+        request.headers.get("Idempotency-Key"),
+        phone=payload.phone,
+        actor=user if user.is_authenticated else None,
+    )
     community = actions.community_by_code(payload.community)
     if community is None:
         raise ActionError(
@@ -163,7 +169,9 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         except RateLimited:
             # A retry of a submit that went in (and used the last of the allowance) is
             # answered with it, not refused.
-            earlier = key and Concern.objects.filter(idempotency_key=key.strip()[:80]).first()
+            earlier = key and actions.earlier_submit(
+                key, community=community, channel=payload.channel, content=payload.content
+            )
             if earlier:
                 return Status(201, _created(earlier, user))
             raise

@@ -28,9 +28,7 @@ CODE_LENGTH = 8
 PUBLIC_ID_BYTES = 8  # 16 lowercase hex digits: never the shape of a tracking code
 
 # A code standing on its own (not inside a longer word or number), for masking logs.
-_CODE_IN_TEXT = re.compile(
-    rf"(?<![0-9A-Za-z])[{CODE_ALPHABET}]{{{CODE_LENGTH}}}(?![0-9A-Za-z])", re.IGNORECASE
-)
+_CODE_IN_TEXT = re.compile(rf"(?<![0-9A-Za-z])[{CODE_ALPHABET}]{{{CODE_LENGTH}}}(?![0-9A-Za-z])")
 
 
 def new_code() -> str:

@@ -80,7 +80,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     address=form.cleaned_data["address"],
                     building=form.cleaned_building(),
                     photos=request.FILES.getlist("photos"),
-                    idempotency_key=request.POST.get("idempotency_key") or None,
+                    idempotency_key=actions.scoped_idempotency_key(
+                        request.POST.get("idempotency_key"), phone=form.cleaned_data["phone"]
+                    ),
                 )
             except RateLimited as exc:
                 form.add_error(None, exc.message)
@@ -179,7 +181,9 @@ def register(request: HttpRequest) -> HttpResponse:
                 received_at=data["received_at"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=request.POST.get("idempotency_key") or None,
+                idempotency_key=actions.scoped_idempotency_key(
+                    request.POST.get("idempotency_key"), phone=data["phone"], actor=request.user
+                ),
             )
         except ActionError as exc:
             _show_error(form, exc)
@@ -223,7 +227,9 @@ def patrol(request: HttpRequest) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=request.POST.get("idempotency_key") or None,
+                idempotency_key=actions.scoped_idempotency_key(
+                    request.POST.get("idempotency_key"), actor=request.user
+                ),
             )
         except ActionError as exc:
             _show_error(form, exc)

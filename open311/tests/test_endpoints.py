@@ -188,9 +188,10 @@ def test_get_requests_filters_by_status_code_dates_and_ids(client, world):
     assert ids(start_date=start, end_date=end) == {old.public_id}
     assert ids(start_date=start) == {old.public_id}
     # service_request_id overrides every other argument.
-    assert ids(
-        service_request_id=f"{old.public_id},{water.public_id}", status="closed"
-    ) == {old.public_id, water.public_id}
+    assert ids(service_request_id=f"{old.public_id},{water.public_id}", status="closed") == {
+        old.public_id,
+        water.public_id,
+    }
 
 
 def test_get_requests_pages(client, world, django_assert_max_num_queries):
