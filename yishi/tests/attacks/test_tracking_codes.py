@@ -137,6 +137,23 @@ def test_staff_registering_for_a_resident_is_not_shown_the_code(client, world):
     assert registered.json()["tracking_code"] is None
     assert registered.json()["id"] == concern.public_id
     assert concern.tracking_code not in registered.content.decode()
+    # The registration form: the message says the code goes to the resident, not what it is.
+    page = client.post(
+        reverse("concerns:register"),
+        {
+            "channel": "visit",
+            "received_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "content": "小区门口路灯不亮",
+            "urgency": "normal",
+            "phone": "13800138000",
+        },
+        follow=True,
+    )
+    assert page.status_code == 200, page.content[:300]
+    second = Concern.objects.exclude(pk=concern.pk).get()
+    text = page.content.decode()
+    assert "查询码将通过短信发给居民" in text
+    assert second.tracking_code not in text
 
 
 # ---- 2. Guessing codes
