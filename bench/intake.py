@@ -352,7 +352,7 @@ def _ninja_floor():
             )
             row = cur.fetchone()
         issue = {"id": row[0], "residents_count": 1, "status": "new", "title": ""}
-        return Status(201, {"tracking_code": "BENCH000", "issue": issue})
+        return Status(201, {"id": "bench", "tracking_code": "BENCH000", "issue": issue})
 
     # Set by hand: this module's annotations are strings (`from __future__ import annotations`)
     # naming a class imported here, which ninja would not find.
