@@ -27,6 +27,7 @@ from accountability.models import (
 )
 from accounts.models import Organisation, Role
 from concerns import actions as concern_actions
+from concerns import codes
 from concerns.models import Concern, Issue
 from consultations.models import Resolution
 from places.models import Area
@@ -385,10 +386,7 @@ def _dissatisfied_note(ratings: Any, dissatisfied: int, base: int) -> str:
 
 
 def find_concern(tracking_code: str) -> Concern | None:
-    code = (tracking_code or "").strip().upper()
-    if not code:
-        return None
-    return Concern.objects.select_related("issue").filter(tracking_code=code).first()
+    return codes.find(tracking_code)
 
 
 def _save_rating(already: Any, *, concern: Concern, **fields: Any) -> Evaluation:
@@ -411,12 +409,15 @@ def rate_item(
     rating: str,
     comment: str = "",
     now: datetime | None = None,
+    actor: Any = None,
 ) -> Evaluation:
-    """民事民评: a resident behind the item rates it once, with their tracking code.
+    """民事民评: a resident behind the item rates it once, with their tracking code. `actor`
+    is whoever is signed in on the request: a signed-in account never rates (403).
 
     When the dissatisfied ratings pass the community's rule (counted against every resident
     behind the item, so the outcome is already certain), the item is reopened with the
     residents' comments attached."""
+    permissions.check_may_rate(actor)
     comment = _rating_input(rating, comment)
     concern = find_concern(tracking_code)
     if concern is None or not item.issues.filter(pk=concern.issue_id).exists():
@@ -470,13 +471,16 @@ def rate_matter(
     rating: str,
     comment: str = "",
     now: datetime | None = None,
+    actor: Any = None,
 ) -> Evaluation:
     """民事民评 of a matter settled (in the grid or by the community) or resolved: a resident
-    behind the issue rates it once per round, with their tracking code.
+    behind the issue rates it once per round, with their tracking code. A signed-in `actor`
+    never rates (403).
 
     When the dissatisfied ratings pass the community's rule (counted against every resident
     behind the issue, as for action items), the matter is reopened with the residents'
     comments: the issue through concerns' reopen_issue, and its closed action items with it."""
+    permissions.check_may_rate(actor)
     comment = _rating_input(rating, comment)
     concern = find_concern(tracking_code)
     if concern is None or concern.issue_id != issue.pk:

@@ -3,7 +3,7 @@ residents' evaluations. Every change goes through accountability.actions; bad in
 in the one error format and writes nothing."""
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -16,13 +16,13 @@ from ninja.responses import Status
 from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
 from accounts.models import Organisation, User
+from concerns import codes
 from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from places.models import Area
-from yishi.api_auth import staff_auth
-from yishi.errors import ActionError, RateLimited
-from yishi.ratelimit import client_ip, hit
+from yishi.api_auth import optional_user, staff_auth
+from yishi.errors import ActionError
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -286,14 +286,17 @@ class MyItemOut(BoardItemOut):
 
 
 def _resident_concern(request: HttpRequest, tracking_code: str) -> Concern:
-    """The concern behind a resident's tracking code (the credential), rate-limited per IP."""
-    wait = hit(f"rate:{client_ip(request)}", 30, 60)
-    if wait:
-        raise RateLimited(_("Too many attempts. Wait a minute and try again."), retry_after=wait)
-    concern = actions.find_concern(tracking_code)
-    if concern is None:
-        raise Http404
-    return concern
+    """The concern behind a resident's tracking code (the credential), lookups limited per
+    client address (429 with Retry-After; 404 `unknown_code`)."""
+    return codes.lookup(request, tracking_code)
+
+
+def _rater(request: HttpRequest) -> Any:
+    """Whoever is signed in (session or bearer token): refused before the code is looked at,
+    so a staff account learns nothing from trying codes either."""
+    user = optional_user(request)
+    permissions.check_may_rate(user)
+    return user
 
 
 @router.get(
@@ -337,13 +340,19 @@ def post_evaluation(
     """Open to residents: the tracking code of a concern behind the item is the credential
     (404 when the item is not behind that concern). Each resident rates once per round;
     attempts are rate-limited (429). Staff read the ratings at
-    GET /action-items/{item_id}/evaluations."""
+    GET /action-items/{item_id}/evaluations. A signed-in account (session or bearer token)
+    never rates: 403 `staff_cannot_rate`."""
+    user = _rater(request)
     concern = _resident_concern(request, tracking_code)
     item = ActionItem.objects.filter(pk=item_id, issues=concern.issue_id).first()
     if item is None:
         raise Http404
     evaluation = actions.rate_item(
-        item, tracking_code=tracking_code, rating=payload.rating, comment=payload.comment
+        item,
+        tracking_code=concern.tracking_code,
+        rating=payload.rating,
+        comment=payload.comment,
+        actor=user,
     )
     return Status(201, evaluation)
 
@@ -388,12 +397,18 @@ def post_matter_evaluation(
     """Open to residents: the tracking code of a concern of the issue is the credential (404
     when the issue is not that concern's). Once per resident per round (409 `already_rated`);
     409 `not_settled` before the matter is settled or resolved; attempts are rate-limited
-    (429). Staff read the ratings at GET /issues/{issue_id}/evaluations."""
+    (429). Staff read the ratings at GET /issues/{issue_id}/evaluations; a signed-in account
+    (session or bearer token) never rates: 403 `staff_cannot_rate`."""
+    user = _rater(request)
     concern = _resident_concern(request, tracking_code)
     if concern.issue_id != issue_id:
         raise Http404
     evaluation = actions.rate_matter(
-        concern.issue, tracking_code=tracking_code, rating=payload.rating, comment=payload.comment
+        concern.issue,
+        tracking_code=concern.tracking_code,
+        rating=payload.rating,
+        comment=payload.comment,
+        actor=user,
     )
     return Status(201, evaluation)
 

@@ -5,6 +5,7 @@
 - Reporting progress (and saying it is done): the owner only.
 - Listing, verifying, closing and reopening: the listing community's own staff (社区干部 or
   党支部书记 of that community, or an administrator). Others who can see the item get 403.
+- Rating (民事民评): residents only, with their tracking code; never a signed-in account.
 """
 
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accountability.models import ActionItem, ActionItemQuerySet
 from accounts.permissions import (
@@ -22,6 +24,7 @@ from accounts.permissions import (
     scope_of,
 )
 from places.models import Area
+from yishi.errors import ActionError
 
 VIEW = "view"
 REPORT = "report"  # progress and "done": the owner
@@ -101,3 +104,21 @@ def check_list_in(user: Any, community: Area) -> None:
         raise Http404
     if not can_list_in(user, community):
         raise PermissionDenied
+
+
+def may_rate(user: Any) -> bool:
+    """民事民评 is the residents' own: no signed-in account (staff, officer, partner
+    representative, administrator) rates, whatever tracking code it holds."""
+    return not getattr(user, "is_authenticated", False)
+
+
+def check_may_rate(user: Any) -> None:
+    if not may_rate(user):
+        raise ActionError(
+            _(
+                "Signed-in staff cannot rate: ratings come from residents, with their own "
+                "tracking code."
+            ),
+            code="staff_cannot_rate",
+            status=403,
+        )

@@ -222,7 +222,7 @@ def build_story(start: Model, *, public: bool) -> Story:
 
 def _title(obj: Model) -> str:
     if isinstance(obj, Concern):
-        return obj.tracking_code
+        return obj.public_id  # the tracking code is the resident's secret
     if isinstance(obj, Resolution):
         return obj.text[:60]
     return str(getattr(obj, "title", obj))

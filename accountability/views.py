@@ -21,12 +21,12 @@ from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingFor
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, get_start
 from accounts.permissions import scope_of, visible_areas
+from concerns import codes
 from concerns.models import Issue
 from consultations.models import Resolution
 from places.models import Area
 from timeline.services import events_for
-from yishi.errors import ActionError
-from yishi.ratelimit import client_ip, hit
+from yishi.errors import ActionError, RateLimited
 
 S = ActionItem.Status
 
@@ -396,45 +396,45 @@ def _rateable(concern: Any) -> list[ActionItem]:
     )
 
 
-def _limited(request: HttpRequest) -> bool:
-    # Guessing tracking codes is slowed down per client address.
-    return bool(hit(f"story-code:{client_ip(request)}", 30, 60))
-
-
 def story_lookup(request: HttpRequest) -> HttpResponse:
     """Enter a tracking code to follow the whole story and rate the outcome."""
-    code = request.GET.get("code", "").strip().upper()
+    code = codes.normalise(request.GET.get("code", ""))
     if code:
         return redirect("accountability:story_code", code=code)
     return render(request, "accountability/story_lookup.html", {})
 
 
 def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
-    if _limited(request):
-        return render(
-            request,
-            "accountability/story_lookup.html",
-            {"error": _("Too many attempts. Wait a minute and try again.")},
-            status=429,
-        )
-    concern = actions.find_concern(code)
-    if concern is None:
-        return render(
-            request,
-            "accountability/story_lookup.html",
-            {
-                "error": _("No concern has this tracking code. Check it and try again."),
-                "code": code,
-            },
-            status=404,
-        )
+    """The whole story behind the resident's own code, with the items they may rate (none
+    for a signed-in staff member: ratings are the residents')."""
+    try:
+        concern = codes.lookup(request, code)
+    except RateLimited as exc:
+        return codes.too_many_page(request, exc)
+    except ActionError as exc:
+        context = {"error": exc.message, "code": codes.normalise(code)}
+        return render(request, "accountability/story_lookup.html", context, status=404)
+    may_rate = permissions.may_rate(request.user)
     story = build_story(concern, public=True)
-    rateable = _rateable(concern)
+    rateable = _rateable(concern) if may_rate else []
     forms = {}
     error = None
     if request.method == "POST":
         try:
+            permissions.check_may_rate(request.user)
             item = next(i for i in rateable if str(i.pk) == request.POST.get("item"))
+        except ActionError as exc:
+            return render(
+                request,
+                "accountability/story.html",
+                {
+                    "story": story,
+                    "to_rate": [],
+                    "code": concern.tracking_code,
+                    "error": exc.message,
+                },
+                status=exc.status,
+            )
         except StopIteration:
             error = _("This item cannot be rated now.")
         else:
@@ -447,6 +447,7 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
                         tracking_code=concern.tracking_code,
                         rating=form.cleaned_data["rating"],
                         comment=form.cleaned_data["comment"],
+                        actor=request.user,
                     )
                 except ActionError as exc:
                     error = exc.message
@@ -462,7 +463,13 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "accountability/story.html",
-        {"story": story, "to_rate": to_rate, "code": concern.tracking_code, "error": error},
+        {
+            "story": story,
+            "to_rate": to_rate,
+            "code": concern.tracking_code,
+            "may_rate": may_rate,
+            "error": error,
+        },
         status=400 if error else 200,
     )
 
@@ -492,20 +499,28 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     """The rating box behind a tracking code: the matter once settled or resolved, and its
     action items awaiting ratings. htmx loads it into the tracking page and posts back into
     it; without JavaScript it is a page of its own and a plain form POST that returns to the
-    tracking page."""
+    tracking page. A signed-in account gets no box and cannot post one (403)."""
     if request.method not in ("GET", "POST"):
         return HttpResponse(status=405, headers={"Allow": "GET, POST"})
-    concern = actions.find_concern(code)
-    if concern is None:
-        raise Http404
     htmx = bool(getattr(request, "htmx", False))
     template = "accountability/_rate_box.html" if htmx else "accountability/rate.html"
+    if not permissions.may_rate(request.user):
+        # Refused before the code is looked at: trying codes teaches a staff account nothing.
+        try:
+            permissions.check_may_rate(request.user)
+        except ActionError as exc:
+            context = {"refused": exc.message, "code": code}
+            return render(request, template, context, status=200 if htmx else 403)
+    try:
+        concern = codes.lookup(request, code)
+    except RateLimited as exc:
+        if htmx:
+            return render(request, template, {"error": exc.message})
+        return codes.too_many_page(request, exc)
+    except ActionError:
+        raise Http404 from None
     if request.method == "GET":
         return render(request, template, _box(request, concern))
-    wait = hit(f"rate:{client_ip(request)}", 30, 60)
-    if wait:
-        context = _box(request, concern, error=_("Too many attempts. Wait a minute and try again."))
-        return render(request, template, context, status=200 if htmx else 429)
     form = RatingForm(request.POST)
     target: Any
     if request.POST.get("item"):
@@ -529,6 +544,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
                 tracking_code=concern.tracking_code,
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
+                actor=request.user,
             )
         except ActionError as exc:
             error, status = exc.message, exc.status

@@ -249,6 +249,7 @@ def _build(concerns: int) -> None:
             Concern,
             {
                 "tracking_code": "'B' || lpad(g::text, 10, '0')",
+                "public_id": "'b' || lpad(g::text, 15, '0')",
                 "issue": "i.id",
                 "community": "i.community_id",
                 "grid": "i.grid_id",

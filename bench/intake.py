@@ -233,11 +233,12 @@ def build_history(total: int, open_per_community: int) -> float:
                 compound_id, building_id, channel, category_id, urgency, content,
                 reporter_name, phone, address, resident_key, household_key,
                 grouping_confirmed, similarity, received_at, created_by_id, idempotency_key,
-                created_at)
+                created_at, public_id)
             SELECT n, 'X' || lpad(n::text, 9, '0'), iss.id, iss.community_id, NULL, NULL, NULL,
                    'web', NULL, 'normal', iss.title, '',
                    (13000000000 + n)::text, '', 'tel:' || (13000000000 + n)::text, '',
-                   false, NULL, iss.first_received_at, NULL, NULL, iss.first_received_at
+                   false, NULL, iss.first_received_at, NULL, NULL, iss.first_received_at,
+                   'x' || lpad(n::text, 15, '0')
             FROM generate_series(1, %(total)s) AS n
             JOIN concerns_issue iss ON iss.id = 1 + (n - 1) / 5
             """,
@@ -351,7 +352,7 @@ def _ninja_floor():
             )
             row = cur.fetchone()
         issue = {"id": row[0], "residents_count": 1, "status": "new", "title": ""}
-        return Status(201, {"tracking_code": "BENCH000", "issue": issue})
+        return Status(201, {"id": "bench", "tracking_code": "BENCH000", "issue": issue})
 
     # Set by hand: this module's annotations are strings (`from __future__ import annotations`)
     # naming a class imported here, which ninja would not find.

@@ -6,6 +6,7 @@ The four functions at the end are called by later steps of the workflow (consult
 accountability) when they take an issue further; they never import those apps.
 """
 
+import hashlib
 import re
 import secrets
 import time
@@ -21,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
-from concerns import grouping
+from concerns import codes, grouping
 from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
@@ -50,9 +51,6 @@ RESIDENT_CHANNELS = {C.WEB}
 DEFAULT_ACCEPT_HOURS = 24
 DEFAULT_RESOLVE_DAYS = 7
 
-# Tracking codes: no 0/O, 1/I/L, so a code read over the phone cannot be misheard.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -148,14 +146,6 @@ def check_photos(photos: Sequence[Any]) -> None:
         )
     for upload in photos:
         check_photo(upload)
-
-
-def normalise_tracking_code(raw: str) -> str:
-    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
-
-
-def _new_tracking_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
 def household_key(building: Building | None, compound: Compound | None, address: str) -> str:
@@ -356,11 +346,6 @@ def submit_concern(
     distinct residents behind that issue under a row lock, gives the concern a tracking code
     and records the events. With `idempotency_key`, a repeated call returns the first concern.
     """
-    if idempotency_key:
-        # No lookup first: a repeated key is answered when its insert meets the unique
-        # constraint (below), so a first submit (nearly all of them) pays no extra query.
-        idempotency_key = idempotency_key.strip()[:80]
-
     # Check everything before anything is written.
     if community is None or community.kind != Area.Kind.COMMUNITY:
         raise ActionError(_("Choose a community."), code="unknown_community", field="community")
@@ -383,6 +368,10 @@ def submit_concern(
         phone = normalise_phone(phone)
     if urgency not in Concern.Urgency.values:
         raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")
+    # No lookup first: a repeated key is answered when its insert meets the unique
+    # constraint (below), so a first submit (nearly all of them) pays no extra query. Keys
+    # sent by clients come scoped to their sender (scoped_idempotency_key).
+    idempotency_key = (idempotency_key or "").strip()[:80] or None
     if building is not None:
         if compound is not None and building.compound_id != compound.pk:
             raise ActionError(
@@ -448,16 +437,61 @@ def submit_concern(
         except IntegrityError:
             # The same idempotency key raced in from a second request: answer with the first.
             if idempotency_key:
-                earlier = Concern.objects.filter(idempotency_key=idempotency_key).first()
+                earlier = earlier_submit(
+                    idempotency_key, community=community, channel=channel, content=content
+                )
                 if earlier is not None:
                     return earlier
             # Otherwise a tracking code collided (one in 10^11): the whole insert is retried.
     raise Conflict(_("Could not allocate a tracking code; please try again."))
 
 
+def scoped_idempotency_key(
+    raw: str | None, *, phone: str = "", actor: Any = None, partner: Any = None
+) -> str | None:
+    """The stored form of an Idempotency-Key a client sent: bound to who submits (the account
+    or partner, and the resident's phone), so the same key from another client is another
+    key and never answers with someone else's concern (and its tracking code). Views and
+    the API pass keys through this; keys made on the server (imports, demo) are their own."""
+    raw = (raw or "").strip()[:200]
+    if not raw:
+        return None
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        who = f"user:{actor.pk}"
+    elif partner is not None:
+        who = f"org:{partner.pk}"
+    else:
+        who = "resident"
+    try:
+        number = normalise_phone(phone) if phone else ""
+    except ActionError:
+        number = phone.strip()
+    digest = hashlib.sha256(f"{who}\n{number}\n{raw}".encode()).hexdigest()
+    return f"k1:{digest}"
+
+
+def earlier_submit(key: str, *, community: Any, channel: str, content: str) -> Concern | None:
+    """The concern a scoped key was first used for; a 422 when the key comes back with
+    another body (a client bug, or a key that is not the client's own)."""
+    earlier = Concern.objects.select_related("issue").filter(idempotency_key=key).first()
+    if earlier is None:
+        return None
+    if (
+        earlier.community_id != getattr(community, "pk", None)
+        or earlier.channel != channel
+        or earlier.content.strip() != (content or "").strip()
+    ):
+        raise ActionError(
+            _("This Idempotency-Key was already used for another request. Use a new key."),
+            code="idempotency_key_reused",
+            status=422,
+        )
+    return earlier
+
+
 def _new_concern(fields: dict[str, Any], issue: Issue, score: float | None) -> Concern:
     return Concern(
-        tracking_code=_new_tracking_code(),
+        tracking_code=codes.new_code(),
         issue=issue,
         community=fields["community"],
         grid=fields["grid"],

@@ -34,7 +34,9 @@ class IssueAdmin(ReadOnlyAdmin):
 
 @admin.register(Concern)
 class ConcernAdmin(ReadOnlyAdmin):
-    list_display = ("tracking_code", "community", "channel", "received_at", "issue")
+    # Never the tracking code: it is the resident's secret, not the back office's.
+    list_display = ("public_id", "community", "channel", "received_at", "issue")
     list_filter = ("channel",)
-    search_fields = ("tracking_code",)
+    search_fields = ("public_id",)
+    exclude = ("tracking_code", "idempotency_key")
     list_select_related = ("community", "issue")

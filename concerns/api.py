@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from accounts.models import Organisation
-from concerns import actions, grouping
+from concerns import actions, codes, grouping
 from concerns.display import mask_name, mask_phone, public_story
 from concerns.models import Category, Concern, Issue
 from concerns.permissions import (
@@ -94,7 +94,13 @@ class IssueRef(Schema):
 
 
 class ConcernCreated(Schema):
-    tracking_code: str
+    id: str = Field(..., description="The concern's public id (as in Open311).")
+    tracking_code: str | None = Field(
+        ...,
+        description="The resident's own secret code, answered only to a resident submitting "
+        "for themselves; staff registering for a resident get null (the resident gets it by "
+        "SMS).",
+    )
     issue: IssueRef
 
 
@@ -106,6 +112,7 @@ class TimelineOut(Schema):
 
 
 class TrackedOut(Schema):
+    id: str = Field(..., description="The concern's public id.")
     tracking_code: str
     community: str
     received_at: datetime
@@ -139,12 +146,18 @@ def _lookup(model: Any, pk: int | None, field: str) -> Any:
 def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     """Registers one concern and groups it into an issue of its community. Residents need no
     account (channel `web`, rate-limited per phone and per address: 429 with Retry-After);
-    staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: a
-    repeated key returns the first answer."""
+    staff channels need a bearer token. Send `Idempotency-Key` to make retries safe: the
+    same client (same phone, or same account) repeating a key gets the first answer; a key
+    sent again with another body is a 422 `idempotency_key_reused`."""
     user = optional_user(request)
     # A repeated key is answered by submit_concern when its insert meets the key's unique
-    # index: the first submit (nearly all of them) reads nothing for it.
-    key = request.headers.get("Idempotency-Key") or None
+    # index: the first submit (nearly all of them) reads nothing for it. The key is bound to
+    # its sender: another client's use of it is another key.
+    key = actions.scoped_idempotency_key(
+        request.headers.get("Idempotency-Key"),
+        phone=payload.phone,
+        actor=user if user.is_authenticated else None,
+    )
     community = actions.community_by_code(payload.community)
     if community is None:
         raise ActionError(
@@ -156,9 +169,11 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         except RateLimited:
             # A retry of a submit that went in (and used the last of the allowance) is
             # answered with it, not refused.
-            earlier = key and Concern.objects.filter(idempotency_key=key.strip()[:80]).first()
+            earlier = key and actions.earlier_submit(
+                key, community=community, channel=payload.channel, content=payload.content
+            )
             if earlier:
-                return Status(201, _created(earlier))
+                return Status(201, _created(earlier, user))
             raise
     category = None
     if payload.category:
@@ -180,13 +195,15 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         actor=user if user.is_authenticated else None,
         idempotency_key=key,
     )
-    return Status(201, _created(concern))
+    return Status(201, _created(concern, user))
 
 
-def _created(concern: Concern) -> dict:
+def _created(concern: Concern, user: Any) -> dict:
     issue = concern.issue  # as the submit left it (counted under its lock)
     return {
-        "tracking_code": concern.tracking_code,
+        "id": concern.public_id,
+        # The code is the resident's secret: staff registering for a resident never see it.
+        "tracking_code": None if user.is_authenticated else concern.tracking_code,
         "issue": {
             "id": issue.pk,
             "residents_count": issue.residents_count,
@@ -203,12 +220,12 @@ def _created(concern: Concern) -> dict:
     summary="Follow a concern by its tracking code (public, no personal data)",
 )
 def track(request: HttpRequest, tracking_code: str) -> dict:
-    code = actions.normalise_tracking_code(tracking_code)
-    concern = get_object_or_404(
-        Concern.objects.select_related("issue", "community"), tracking_code=code
-    )
+    """The resident's own view. Lookups are limited per client address (429 with
+    Retry-After), unknown codes most of all (404 `unknown_code`)."""
+    concern = codes.lookup(request, tracking_code)
     issue, story = public_story(concern)
     return {
+        "id": concern.public_id,
         "tracking_code": concern.tracking_code,
         "community": concern.community.name,
         "received_at": concern.received_at,
@@ -247,7 +264,7 @@ class IssueOut(Schema):
 
 class ConcernOut(Schema):
     id: int
-    tracking_code: str
+    public_id: str
     channel: str
     received_at: datetime
     content: str
@@ -328,7 +345,7 @@ def _detail(request: HttpRequest, issue: Issue) -> Issue:
         concerns.append(
             {
                 "id": c.pk,
-                "tracking_code": c.tracking_code,
+                "public_id": c.public_id,
                 "channel": c.channel,
                 "received_at": c.received_at,
                 "content": c.content,

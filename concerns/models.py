@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from concerns import codes
 from places.models import Area, Building, Compound
 
 
@@ -171,8 +172,14 @@ class Concern(models.Model):
         NORMAL = "normal", _("Normal")
         URGENT = "urgent", _("Urgent")
 
-    # Unique through Meta.constraints (no second, pattern-matching index on PostgreSQL).
+    # The resident's secret (concerns.codes): shown to that resident only. Unique through
+    # Meta.constraints (no second, pattern-matching index on PostgreSQL).
     tracking_code = models.CharField(_("tracking code"), max_length=12)
+    # What lists, Open311 and staff name the concern by: random, so it says nothing of the
+    # tracking code nor of how many concerns there are.
+    public_id = models.CharField(
+        _("public id"), max_length=16, unique=True, default=codes.new_public_id, editable=False
+    )
     # Indexed through Meta.indexes (issue or community first), not on their own.
     issue = models.ForeignKey(
         Issue,
@@ -253,7 +260,7 @@ class Concern(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.tracking_code
+        return self.public_id
 
 
 class Photo(models.Model):

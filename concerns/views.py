@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation
 from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
-from concerns import actions
+from concerns import actions, codes
 from concerns.display import mask_name, mask_phone, public_story
 from concerns.forms import (
     IssueFilterForm,
@@ -80,7 +80,9 @@ def submit(request: HttpRequest) -> HttpResponse:
                     address=form.cleaned_data["address"],
                     building=form.cleaned_building(),
                     photos=request.FILES.getlist("photos"),
-                    idempotency_key=request.POST.get("idempotency_key") or None,
+                    idempotency_key=actions.scoped_idempotency_key(
+                        request.POST.get("idempotency_key"), phone=form.cleaned_data["phone"]
+                    ),
                 )
             except RateLimited as exc:
                 form.add_error(None, exc.message)
@@ -108,30 +110,38 @@ def track(request: HttpRequest) -> HttpResponse:
     """Enter a tracking code to follow a concern."""
     form = TrackForm(request.GET or None)
     if form.is_valid():
-        code = actions.normalise_tracking_code(form.cleaned_data["code"])
-        if Concern.objects.filter(tracking_code=code).exists():
-            return redirect("concerns:track_code", code=code)
-        form.add_error("code", _("No concern has this tracking code. Check it and try again."))
+        try:
+            concern = codes.lookup(request, form.cleaned_data["code"])
+        except RateLimited as exc:
+            return codes.too_many_page(request, exc)
+        except ActionError as exc:
+            form.add_error("code", exc.message)
+        else:
+            return redirect("concerns:track_code", code=concern.tracking_code)
     return render(
         request, "concerns/track.html", {"form": form}, status=404 if form.errors else 200
     )
 
 
 def track_code(request: HttpRequest, code: str) -> HttpResponse:
-    """The public status and timeline of the issue behind a code; no personal data."""
-    code = actions.normalise_tracking_code(code)
-    concern = (
-        Concern.objects.select_related("issue", "issue__category", "community")
-        .filter(tracking_code=code)
-        .first()
-    )
-    if concern is None:
-        raise Http404
+    """The public status and timeline of the issue behind a code; no personal data. The
+    rating box is for the resident: a signed-in staff member is not offered one."""
+    try:
+        concern = codes.lookup(request, code)
+    except RateLimited as exc:
+        return codes.too_many_page(request, exc)
+    except ActionError:
+        raise Http404 from None
     issue, story = public_story(concern)
     return render(
         request,
         "concerns/tracked.html",
-        {"concern": concern, "issue": issue, "story": story},
+        {
+            "concern": concern,
+            "issue": issue,
+            "story": story,
+            "may_rate": not request.user.is_authenticated,
+        },
     )
 
 
@@ -171,16 +181,20 @@ def register(request: HttpRequest) -> HttpResponse:
                 received_at=data["received_at"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=request.POST.get("idempotency_key") or None,
+                idempotency_key=actions.scoped_idempotency_key(
+                    request.POST.get("idempotency_key"), phone=data["phone"], actor=request.user
+                ),
             )
         except ActionError as exc:
             _show_error(form, exc)
         else:
-            messages.success(
-                request,
-                _("Registered. Tracking code %(code)s — tell it to the resident.")
-                % {"code": concern.tracking_code},
-            )
+            # The tracking code is the resident's secret: it goes to them by SMS, never
+            # through a staff member's screen.
+            if concern.phone:
+                done = _("Registered. The resident gets the tracking code by text message.")
+            else:
+                done = _("Registered. Without a phone number the resident gets no tracking code.")
+            messages.success(request, done)
             return redirect("concerns:issue", pk=concern.issue_id)
     return render(
         request,
@@ -213,7 +227,9 @@ def patrol(request: HttpRequest) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=request.POST.get("idempotency_key") or None,
+                idempotency_key=actions.scoped_idempotency_key(
+                    request.POST.get("idempotency_key"), actor=request.user
+                ),
             )
         except ActionError as exc:
             _show_error(form, exc)

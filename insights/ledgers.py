@@ -73,7 +73,7 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
     headers = [
         pgettext("ledger column", "No."),
         pgettext("ledger column", "Date received"),
-        pgettext("ledger column", "Tracking code"),
+        pgettext("ledger column", "Concern id"),
         pgettext("ledger column", "Channel"),
         pgettext("ledger column", "Name"),
         pgettext("ledger column", "Phone"),
@@ -95,7 +95,7 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         .order_by("received_at", "pk")
         .values_list(
             "received_at",
-            "tracking_code",
+            "public_id",  # never the tracking code: that is the resident's secret
             "channel",
             "reporter_name",
             "phone",

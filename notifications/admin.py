@@ -1,7 +1,10 @@
-"""Deliveries are read-only here, with phone numbers and addresses masked."""
+"""Deliveries are read-only here, with phone numbers, addresses and tracking codes masked
+(the stored body keeps the code: it is what the resident's SMS says)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
+from concerns.codes import mask as mask_codes
 from notifications.models import Delivery
 
 
@@ -9,8 +12,30 @@ from notifications.models import Delivery
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "channel", "masked_address", "user", "subject", "status"]
     list_filter = ["channel", "status"]
-    fields = ("event", "channel", "masked_address", "user", "subject", "body", "status", "error")
+    fields = (
+        "event",
+        "channel",
+        "masked_address",
+        "user",
+        "subject",
+        "masked_body",
+        "masked_url",
+        "status",
+        "masked_error",
+    )
     readonly_fields = fields
+
+    @admin.display(description=_("message"))
+    def masked_body(self, obj: Delivery) -> str:
+        return mask_codes(obj.body)
+
+    @admin.display(description=_("link"))
+    def masked_url(self, obj: Delivery) -> str:
+        return mask_codes(obj.url)
+
+    @admin.display(description=_("error"))
+    def masked_error(self, obj: Delivery) -> str:
+        return mask_codes(obj.error)
 
     def has_add_permission(self, request) -> bool:
         return False

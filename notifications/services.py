@@ -22,6 +22,7 @@ from django.db.models import F, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from concerns.codes import mask as mask_codes
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
 from notifications.models import Delivery, Preference, mask_phone
 from notifications.sms import SmsError, get_sender
@@ -296,7 +297,7 @@ def _send(delivery: Delivery) -> int:
                 [delivery.address],
             )
     except (SmsError, OSError) as exc:
-        reason = str(exc)[:300]
+        reason = mask_codes(str(exc))[:300]  # a gateway may echo the text back
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=reason)
         target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
         log.warning("Delivery %s to %s failed: %s", delivery.pk, target, reason)

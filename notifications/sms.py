@@ -13,7 +13,8 @@ intranet…), write a class here or in your own package:
             ...
 
 and set YISHI_SMS_SENDER=yourpackage.sms.GatewaySender. Read the gateway's credentials from the
-environment in __init__, never from code. A sender must never log the number unmasked.
+environment in __init__, never from code. A sender must never log the number unmasked, nor
+a tracking code (the resident's secret): log `concerns.codes.mask(text)`, never `text`.
 """
 
 import logging
@@ -21,6 +22,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from concerns.codes import mask as mask_codes
 from notifications.models import mask_phone
 
 log = logging.getLogger("yishi.sms")
@@ -36,10 +38,11 @@ class SmsSender:
 
 
 class LogSender(SmsSender):
-    """Development: the message goes to the log (with the number masked), nowhere else."""
+    """Development: the message goes to the log (number and tracking codes masked), nowhere
+    else."""
 
     def send(self, phone: str, text: str) -> None:
-        log.info("SMS to %s: %s", mask_phone(phone), text)
+        log.info("SMS to %s: %s", mask_phone(phone), mask_codes(text))
 
 
 class MemorySender(SmsSender):

@@ -16,6 +16,7 @@ from concerns.models import Category, Concern
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceRequest
 from open311.services import Place, attributes_text
+from yishi.errors import ActionError
 
 
 @dataclass
@@ -42,7 +43,7 @@ class NewRequest:
 def submit_service_request(api_key: ApiKey, new: NewRequest) -> tuple[Concern, ServiceRequest]:
     """Raise the concern and record its Open311 details; replays of the same
     Idempotency-Key answer the first concern without writing anything."""
-    from concerns.actions import submit_concern
+    from concerns.actions import earlier_submit, scoped_idempotency_key, submit_concern
 
     content = new.description
     answers = attributes_text(new.category, new.attributes)
@@ -50,11 +51,23 @@ def submit_service_request(api_key: ApiKey, new: NewRequest) -> tuple[Concern, S
         content = f"{content}\n\n{answers}" if content else answers
     if not content:
         content = new.category.name
-    idempotency_key = (
-        f"o311:{api_key.pk}:{new.idempotency_key}"[:80] if new.idempotency_key else None
+    # Bound to this key and the resident's phone: another client's use of the same
+    # Idempotency-Key is another key (and a reuse with another body a 422).
+    idempotency_key = scoped_idempotency_key(
+        f"o311:{api_key.pk}:{new.idempotency_key}" if new.idempotency_key else "",
+        phone=new.phone,
+        partner=api_key.organisation,
     )
     if idempotency_key:
-        existing = Concern.objects.filter(idempotency_key=idempotency_key).first()
+        try:
+            existing = earlier_submit(
+                idempotency_key,
+                community=new.place.community,
+                channel=Concern.Channel.API,
+                content=content,
+            )
+        except ActionError as exc:
+            raise Open311Error(422, exc.message) from None
         if existing is not None:
             return existing, _service_request_for(existing, api_key, new)
     with transaction.atomic():

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from concerns.actions import normalise_tracking_code
+from concerns.codes import normalise_public_id
 from concerns.models import Category, Concern, Issue
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
@@ -458,7 +458,7 @@ def request_record(concern: Concern, latest: Notes, *, full: bool) -> dict:
     if not full and lat is not None and long is not None:
         lat, long = round(lat, 3), round(long, 3)  # about a hundred metres
     return {
-        "service_request_id": concern.tracking_code,
+        "service_request_id": concern.public_id,
         "status": "closed" if closed else "open",
         "status_notes": status_notes(concern, issue, latest),
         "service_name": category.name if category else None,
@@ -532,7 +532,7 @@ def find_requests(params: Any, scope: Area | None) -> list[Concern]:
                 400,
                 _("Ask for at most %(max)s service_request_id at once.") % {"max": MAX_PAGE_SIZE},
             )
-        concerns = concerns.filter(tracking_code__in=[normalise_tracking_code(i) for i in ids])
+        concerns = concerns.filter(public_id__in=[normalise_public_id(i) for i in ids])
     else:
         concerns = _filtered(concerns, params)
     start = (page - 1) * size
@@ -597,8 +597,8 @@ def _open_issue() -> Q:
 
 
 def get_request(service_request_id: str, scope: Area | None) -> Concern:
-    code = normalise_tracking_code(service_request_id)
-    concerns = requests_queryset().filter(tracking_code=code)
+    public_id = normalise_public_id(service_request_id)
+    concerns = requests_queryset().filter(public_id=public_id)
     if scope is not None:
         concerns = concerns.filter(community__path__startswith=scope.path)
     concern = concerns.first()

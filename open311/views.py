@@ -157,7 +157,7 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
     found = ServiceRequest.objects.select_related("concern").filter(token=token).first()
     if found is None:
         raise Open311Error(404, _("token %(token)s was not found.") % {"token": token[:40]})
-    data = [{"service_request_id": found.concern.tracking_code, "token": found.token}]
+    data = [{"service_request_id": found.concern.public_id, "token": found.token}]
     return render(fmt, "service_requests", data)
 
 
@@ -317,7 +317,7 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
     concern, service_request = submit_service_request(api_key, new)
     data = [
         {
-            "service_request_id": concern.tracking_code,
+            "service_request_id": concern.public_id,
             "service_notice": service_notice(concern),
             "account_id": service_request.account_id or None,
         }

@@ -257,6 +257,11 @@ WORKBENCH_PANELS = [
 CONCERN_SUBMIT_WINDOW = env_int("YISHI_CONCERN_SUBMIT_WINDOW", 3600)
 CONCERN_SUBMIT_PER_IP = env_int("YISHI_CONCERN_SUBMIT_PER_IP", 120)
 CONCERN_SUBMIT_PER_PHONE = env_int("YISHI_CONCERN_SUBMIT_PER_PHONE", 10)
+# Lookups by tracking code (tracking pages, the API, rating) per client address and window:
+# a resident looks their own code up a few times; a guesser misses, and misses weigh most.
+CODE_LOOKUP_WINDOW = env_int("YISHI_CODE_LOOKUP_WINDOW", 600)
+CODE_LOOKUPS_PER_IP = env_int("YISHI_CODE_LOOKUPS_PER_IP", 60)
+CODE_MISSES_PER_IP = env_int("YISHI_CODE_MISSES_PER_IP", 10)
 
 # notifications: with 1, a state change only records who is to be told (in its request) and
 # `manage.py send_notifications` (cron, every minute) talks to the SMS gateway and the mail

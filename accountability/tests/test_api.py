@@ -52,7 +52,7 @@ def test_list_an_item_and_walk_it_to_closing(world, client, issue, water_company
     assert again.json()["error"]["code"] == "already_rated"
     wrong = post(client, rate.replace(code, "BAD00000"), {"rating": "satisfied"})
     assert wrong.status_code == 404
-    assert wrong.json()["error"]["code"] == "not_found"
+    assert wrong.json()["error"]["code"] == "unknown_code"
     assert post(client, f"{base}/verify", {"note": "验收"}, world.staff).status_code == 200
     closed = post(client, f"{base}/close", {}, world.staff)
     assert closed.status_code == 200 and closed.json()["closed_at"]

@@ -6,7 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("accountability", "0002_evaluation_issue")]
+# Concerns as they were then too (before they had a public id).
+BEFORE = [("accountability", "0002_evaluation_issue"), ("concerns", "0004_only_used_indexes")]
 AFTER = [("accountability", "0004_evaluation_issue_required")]
 KEPT_COMMUNITY = [("accountability", "0007_evaluation_community_required")]
 

@@ -32,7 +32,7 @@ def test_concern_register_for_community_staff_shows_phones(client, world):
     assert book.sheetnames == ["汇总", "来信来访登记表"]
     rows = rows_of(book["来信来访登记表"])
     assert rows[0] == [
-        "序号", "登记日期", "查询码", "渠道", "姓名", "联系电话", "住址", "社区", "网格", "类别",
+        "序号", "登记日期", "诉求编号", "渠道", "姓名", "联系电话", "住址", "社区", "网格", "类别",
         "反映问题", "问题", "办理情况", "办理结果",
     ]  # fmt: skip
     assert len(rows) - 1 == 9  # c1's March concerns

@@ -129,7 +129,7 @@ def test_get_requests_shows_status_agency_and_time_limit(client, world, fmt):
         spec.check_xml_request(request)
         item = {c.tag: c.text for c in request}
     issue.refresh_from_db()
-    assert item["service_request_id"] == concern.tracking_code
+    assert item["service_request_id"] == concern.public_id
     assert item["status"] == "open"
     assert item["service_code"] == "water"
     assert item["agency_responsible"] == "测试物业公司"
@@ -145,7 +145,7 @@ def test_get_requests_shows_status_agency_and_time_limit(client, world, fmt):
 def test_get_request_by_id_and_closed_status(client, world, fmt):
     concern = raise_concern(world)
     resolve_issue(concern.issue, actor=world.staff, note="管道和屋顶水箱已冲洗")
-    response = client.get(f"{V2}/requests/{concern.tracking_code}.{fmt}")
+    response = client.get(f"{V2}/requests/{concern.public_id}.{fmt}")
     if fmt == "json":
         [item] = spec.check_json(response, spec.SERVICE_REQUESTS)
     else:
@@ -177,20 +177,21 @@ def test_get_requests_filters_by_status_code_dates_and_ids(client, world):
         response = client.get(f"{V2}/requests.json", params)
         return {r["service_request_id"] for r in spec.check_json(response, spec.SERVICE_REQUESTS)}
 
-    assert ids() == {water.tracking_code, noise.tracking_code}  # the last 90 days
-    assert ids(status="open") == {water.tracking_code}
-    assert ids(status="closed") == {noise.tracking_code}
-    assert ids(status="open,closed") == {water.tracking_code, noise.tracking_code}
-    assert ids(service_code="noise") == {noise.tracking_code}
-    assert ids(service_code="water,noise") == {water.tracking_code, noise.tracking_code}
+    assert ids() == {water.public_id, noise.public_id}  # the last 90 days
+    assert ids(status="open") == {water.public_id}
+    assert ids(status="closed") == {noise.public_id}
+    assert ids(status="open,closed") == {water.public_id, noise.public_id}
+    assert ids(service_code="noise") == {noise.public_id}
+    assert ids(service_code="water,noise") == {water.public_id, noise.public_id}
     start = (timezone.now() - timedelta(days=130)).strftime("%Y-%m-%dT%H:%M:%SZ")
     end = (timezone.now() - timedelta(days=100)).isoformat(timespec="seconds")
-    assert ids(start_date=start, end_date=end) == {old.tracking_code}
-    assert ids(start_date=start) == {old.tracking_code}
+    assert ids(start_date=start, end_date=end) == {old.public_id}
+    assert ids(start_date=start) == {old.public_id}
     # service_request_id overrides every other argument.
-    assert ids(
-        service_request_id=f"{old.tracking_code},{water.tracking_code}", status="closed"
-    ) == {old.tracking_code, water.tracking_code}
+    assert ids(service_request_id=f"{old.public_id},{water.public_id}", status="closed") == {
+        old.public_id,
+        water.public_id,
+    }
 
 
 def test_get_requests_pages(client, world, django_assert_max_num_queries):
@@ -215,10 +216,10 @@ def test_get_token_gives_the_request_id(client, world, partner, fmt):
     response = client.get(f"{V2}/tokens/abc123.{fmt}")
     if fmt == "json":
         data = spec.check_json(response, spec.TOKEN_RESPONSE)
-        assert data == [{"service_request_id": concern.tracking_code, "token": "abc123"}]
+        assert data == [{"service_request_id": concern.public_id, "token": "abc123"}]
     else:
         [request] = spec.check_xml(response, "service_requests")
-        assert request.findtext("service_request_id") == concern.tracking_code
+        assert request.findtext("service_request_id") == concern.public_id
         assert request.findtext("token") == "abc123"
 
 
@@ -228,7 +229,7 @@ def test_jurisdiction_id_is_optional_and_may_name_an_area(client, world, setting
     settings.OPEN311_JURISDICTIONS = {"ceshi.example.cn": "C2"}
     for value in ("", "yishi.example.cn"):
         response = client.get(f"{V2}/requests.json", {"jurisdiction_id": value})
-        assert [r["service_request_id"] for r in response.json()] == [inside.tracking_code]
+        assert [r["service_request_id"] for r in response.json()] == [inside.public_id]
     assert client.get(f"{V2}/requests.json", {"jurisdiction_id": "C1"}).json()
     assert client.get(f"{V2}/requests.json", {"jurisdiction_id": "ceshi.example.cn"}).json() == []
     assert client.get(f"{V2}/services.json", {"jurisdiction_id": "C2"}).status_code == 200
@@ -236,7 +237,7 @@ def test_jurisdiction_id_is_optional_and_may_name_an_area(client, world, setting
 
 def test_a_new_request_is_explained_by_its_own_public_entry(client, world):
     concern = raise_concern(world)
-    [item] = client.get(f"{V2}/requests/{concern.tracking_code}.json").json()
+    [item] = client.get(f"{V2}/requests/{concern.public_id}.json").json()
     received = Event.objects.filter(verb="concern.received", subject_id=concern.pk).get()
     assert item["status_notes"].startswith(received.label)
 
@@ -248,7 +249,7 @@ def test_the_residents_own_words_go_only_to_a_key_serving_the_area(client, world
     concern = raise_concern(
         world, content="我家在3号楼2单元501，自来水发黄，电话13800138000", address="3号楼2单元501"
     )
-    url = f"{V2}/requests/{concern.tracking_code}.json"
+    url = f"{V2}/requests/{concern.public_id}.json"
     [public] = client.get(url).json()
     # Anyone reads the matter as the public tracking page shows it: the issue's title.
     assert public["description"] == mask_phones(concern.issue.title)

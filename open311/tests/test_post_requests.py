@@ -43,7 +43,7 @@ def test_post_creates_a_concern_and_answers_its_tracking_code(client, partner, w
         answer = {c.tag: c.text for c in request}
         assert "token" not in answer
     concern = Concern.objects.get()
-    assert answer["service_request_id"] == concern.tracking_code
+    assert answer["service_request_id"] == concern.public_id
     assert concern.tracking_code in answer["service_notice"]
     assert concern.channel == Concern.Channel.API
     assert concern.community == world.c1
@@ -106,7 +106,7 @@ def test_post_with_attributes_and_coordinates(client, partner, water, places):
     assert (extra.lat, extra.long, extra.email) == (38.4872, 106.2309, "wang@example.cn")
     # The partner reads it back in full with its key; anyone else sees no room number,
     # no resident's words and coordinates to about a hundred metres.
-    url = f"{V2}/requests/{concern.tracking_code}.json"
+    url = f"{V2}/requests/{concern.public_id}.json"
     [item] = client.get(url, {"api_key": partner.key}).json()
     assert (item["lat"], item["long"]) == (38.4872, 106.2309)
     assert item["address_id"] == f"building:{building.pk}"
@@ -151,7 +151,7 @@ def test_the_request_can_be_followed_by_token(client, partner):
     client.post(f"{V2}/requests.json", body(partner))
     extra = ServiceRequest.objects.get()
     [answer] = client.get(f"{V2}/tokens/{extra.token}.json").json()
-    assert answer["service_request_id"] == extra.concern.tracking_code
+    assert answer["service_request_id"] == extra.concern.public_id
 
 
 def test_key_use_is_recorded(client, partner):
