@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from yishi import ratelimit
 
 
-class LoginThrottle:
-    """Failed logins counted per account and per client address, each with its own limit.
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """The staff login: failed logins counted per account and per client address, each with
+    its own limit.
 
     A username that keeps failing, from any number of addresses, pauses only that username;
     an address that keeps failing, over any number of usernames, pauses only that address.
@@ -31,9 +32,6 @@ class LoginThrottle:
             "%(time)s (in about %(minutes)s minutes)."
         ),
     }
-
-    request = None
-    data: dict
 
     def _limits(self) -> dict[str, tuple[str, int]]:
         username = (self.data.get("username") or "").strip().lower()
@@ -66,7 +64,7 @@ class LoginThrottle:
     def clean(self):
         self.check_throttle()
         try:
-            cleaned = super().clean()  # type: ignore[misc]
+            cleaned = super().clean()
         except ValidationError:
             self.count_failure()
             raise
@@ -74,9 +72,5 @@ class LoginThrottle:
         return cleaned
 
 
-class ThrottledAuthenticationForm(LoginThrottle, AuthenticationForm):
-    """The staff login page (/accounts/login/)."""
-
-
-class ThrottledAdminAuthenticationForm(LoginThrottle, AdminAuthenticationForm):
+class ThrottledAdminAuthenticationForm(ThrottledAuthenticationForm, AdminAuthenticationForm):
     """The admin's login page (/admin/login/), under the same counters as the staff one."""

@@ -108,7 +108,9 @@ def local_secret_key(path: Path) -> str:
     except FileNotFoundError:
         key = ""
     except OSError as exc:
-        raise ImproperlyConfigured(f"Set YISHI_SECRET_KEY ({path} cannot be read: {exc}).") from None
+        raise ImproperlyConfigured(
+            f"Set YISHI_SECRET_KEY ({path} cannot be read: {exc})."
+        ) from None
     if key:
         return key
     try:
@@ -125,7 +127,9 @@ def local_secret_key(path: Path) -> str:
             draft.unlink()
         return path.read_text(encoding="ascii").strip()
     except OSError as exc:
-        raise ImproperlyConfigured(f"Set YISHI_SECRET_KEY ({path} cannot be made: {exc}).") from None
+        raise ImproperlyConfigured(
+            f"Set YISHI_SECRET_KEY ({path} cannot be made: {exc})."
+        ) from None
 
 
 # ---- Production-safe defaults: nothing set is a site for this machine only, with DEBUG off.

@@ -56,7 +56,9 @@ def test_spoofed_forwarded_for_from_an_untrusted_peer_does_not_bypass_the_submit
     settings.CONCERN_SUBMIT_PER_IP = 2
     settings.CONCERN_SUBMIT_PER_PHONE = 100
     answers = [
-        submit(client, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        submit(
+            client, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}"
+        ).status_code
         for n in range(4)
     ]
     assert answers == [201, 201, 429, 429]
@@ -141,7 +143,10 @@ def test_the_admin_login_counts_with_the_staff_login(client, world):
         login(client, "admin", "wrong", "203.0.113.66")
     for _ in range(2):
         login(client, "admin", "wrong", "203.0.113.66", url="/admin/login/")
-    assert "该账号登录失败次数过多" in login(client, "admin", PASSWORD, "198.51.100.5").content.decode()
+    assert (
+        "该账号登录失败次数过多"
+        in login(client, "admin", PASSWORD, "198.51.100.5").content.decode()
+    )
 
 
 # ---- Item 10: DEBUG is off unless asked for; error pages show nothing of the site's inside.
@@ -154,7 +159,9 @@ def test_debug_is_off_unless_set():
 
     env = {k: v for k, v in os.environ.items() if not k.startswith("YISHI_")}
     env["DJANGO_SETTINGS_MODULE"] = "yishi.settings"
-    script = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    script = (
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)"
+    )
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
@@ -180,5 +187,11 @@ def test_a_forced_500_shows_no_settings(client, world, settings):
     page = response.content.decode()
     assert response.status_code == 500
     assert "出错了" in page
-    for secret in ("SECRET_KEY", settings.SECRET_KEY, "Traceback", "INSTALLED_APPS", "RuntimeError"):
+    for secret in (
+        "SECRET_KEY",
+        settings.SECRET_KEY,
+        "Traceback",
+        "INSTALLED_APPS",
+        "RuntimeError",
+    ):
         assert secret not in page
