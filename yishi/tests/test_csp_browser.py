@@ -4,7 +4,7 @@ a dashboard drawn by ECharts, htmx fragments and the API docs run with no violat
 import pytest
 
 from concerns.models import Concern, Issue
-from conftest import browser_login
+from conftest import PASSWORD, browser_login
 from insights.tests.factories import march_data_set, march_later_steps
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,3 +108,17 @@ def test_the_phone_menu_opens_without_an_inline_handler(browser, live_server, wo
     assert toggle.get_attribute("aria-expanded") == "true"
     assert page.evaluate("window.__csp") == []
     context.close()
+
+
+def test_the_admin_runs_without_violations(watched, world):
+    page = watched
+    visit(page, "/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    visit(page, "/admin/")
+    visit(page, "/admin/accounts/user/")
+    visit(page, f"/admin/accounts/user/{world.admin.pk}/change/")
+    visit(page, "/admin/places/area/add/")
+    assert violations(page) == []
