@@ -320,9 +320,10 @@ if HTTPS:
 # ---- Content Security Policy (django-csp): scripts and styles only from this site's static
 # files, no inline script (a template that needs one gives it nonce="{{ request.csp_nonce }}"),
 # no plugins, no framing, forms and <base> to this site only. Inline style *attributes* are
-# allowed (style-src-attr): ECharts writes its tooltips and legends as HTML with style
-# attributes, and attributes cannot carry selectors, so they cannot read the page the way an
-# injected <style> element can; <style> elements stay forbidden.
+# allowed (style-src-attr): ECharts writes its tooltips as HTML with style attributes (without
+# them, hovering a chart logs violations and shows an unstyled tooltip; see
+# yishi/tests/test_csp_browser.py), and an attribute cannot carry selectors, so it cannot read
+# the page the way an injected <style> element can. <style> elements stay forbidden.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
