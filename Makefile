@@ -32,8 +32,11 @@ migrate: setup
 	$(MANAGE) migrate --noinput -v 0
 	$(MANAGE) createcachetable
 
+# Served as in production, with DEBUG off: static files collected and served by WhiteNoise, a
+# local secret key made in var/ on the first run. Developers who want DEBUG: YISHI_DEBUG=1.
 run: migrate
 	$(MANAGE) load_demo --if-empty
+	$(MANAGE) collectstatic --noinput -v 0
 	@echo "Yishi is serving on http://$(HOST):$(PORT)/  (demo accounts: see README.md)"
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -2,7 +2,11 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import ThrottledAdminAuthenticationForm
 from accounts.models import ApiToken, Organisation, Role, User
+
+# The admin's login counts failures with the staff login's counters (per account and address).
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 
 class RoleInline(admin.TabularInline):

@@ -406,8 +406,9 @@ def start_server(
         YISHI_ALLOWED_HOSTS="127.0.0.1,localhost",
         YISHI_CONCERN_SUBMIT_PER_IP="100000000",
         YISHI_CONCERN_SUBMIT_PER_PHONE="1000",
-        # Behind a reverse proxy many residents arrive from many addresses.
-        YISHI_TRUST_X_FORWARDED_FOR="1",
+        # Behind a reverse proxy many residents arrive from many addresses: the load client
+        # (on 127.0.0.1) plays the proxy and names each resident in X-Forwarded-For.
+        YISHI_TRUSTED_PROXIES="127.0.0.1",
         # Long-lived connections, as behind a pool: none is reopened during a run.
         YISHI_DB_CONN_MAX_AGE="3600",
         # As README's production set-up: SMS and mail go out from `send_notifications`.

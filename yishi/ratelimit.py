@@ -1,4 +1,5 @@
-"""Fixed-window counters shared by every worker: login throttling and submit rate limits.
+"""Fixed-window counters shared by every worker: login throttling and submit rate limits;
+and the client address they count (`client_ip`).
 
 With the database cache (the default), a counter is one row of the cache table, counted with
 one atomic upsert (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`, on PostgreSQL and SQLite
@@ -8,6 +9,7 @@ with their window, and are swept from time to time. With another cache backend (
 memcached…) the cache's own `incr` is used.
 """
 
+import ipaddress
 import time
 from datetime import UTC, datetime
 
@@ -17,7 +19,10 @@ from django.db import connection
 
 from yishi import sql
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
 PREFIX = "ratelimit|"
+MAX_HOPS = 20  # X-Forwarded-For entries read, from the right: a long header costs nothing more
 SWEEP_EVERY = 600  # seconds between sweeps of expired counters, per process
 _last_sweep = time.monotonic()
 
@@ -93,10 +98,61 @@ def _sweep(table: str) -> None:
     )
 
 
+def _address(text: str) -> IPAddress | None:
+    """An IP address from a REMOTE_ADDR or X-Forwarded-For entry, or None.
+
+    Some proxies write a port ("203.0.113.7:51234", "[2001:db8::7]:443"); it is dropped.
+    """
+    text = text.strip()
+    if text.startswith("["):
+        text = text[1:].partition("]")[0]
+    elif text.count(":") == 1:
+        text = text.partition(":")[0]
+    try:
+        address = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    # An IPv4 client seen through an IPv6 socket is the same client.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def _is_trusted(address: IPAddress, proxies) -> bool:
+    return any(address.version == net.version and address in net for net in proxies)
+
+
 def client_ip(request) -> str:
-    # Behind the reverse proxy set YISHI_TRUST_X_FORWARDED_FOR=1 so the real address counts.
-    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address every per-client limit counts.
+
+    The peer's own address, unless that peer is one of settings.TRUSTED_PROXIES: then the
+    X-Forwarded-For chain is read from the right (each proxy appends the address it saw), and
+    the first entry that is not a trusted proxy is the client. Entries left of it were written
+    by the client and could be anything, so they never count. An entry that is not an IP
+    address ends the walk there: the client is the last address we can vouch for.
+    """
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    if peer is None:
+        return "unknown"
+    proxies = settings.TRUSTED_PROXIES
+    if not (proxies and _is_trusted(peer, proxies)):
+        return str(peer)
+    client = peer
+    chain = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-MAX_HOPS:]
+    for entry in reversed(chain):
+        address = _address(entry)
+        if address is None:
+            break
+        client = address
+        if not _is_trusted(address, proxies):
+            break
+    return str(client)
+
+
+def from_trusted_proxy(request) -> bool:
+    """Whether the peer is one of settings.TRUSTED_PROXIES (whose headers may be believed)."""
+    proxies = settings.TRUSTED_PROXIES
+    if not proxies:
+        return False
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    return peer is not None and _is_trusted(peer, proxies)

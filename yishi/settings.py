@@ -1,14 +1,18 @@
 """Yishi settings: one module, read from the environment.
 
-Nothing set gives a development site on a SQLite file. Production sets at least
-YISHI_DEBUG=0, YISHI_SECRET_KEY, YISHI_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL).
+Nothing set gives a site for this machine only (127.0.0.1, DEBUG off) on a SQLite file.
+Production sets at least YISHI_SECRET_KEY, YISHI_ALLOWED_HOSTS and DATABASE_URL (PostgreSQL),
+and YISHI_HTTPS=1 once the site is served over HTTPS.
 A setting that cannot be understood stops start-up with a message that names it.
 """
 
+import ipaddress
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +52,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """Comma-separated IP addresses and networks ("10.0.0.1, 10.1.0.0/16, ::1")."""
+    networks = []
+    for item in env_list(name, []):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (10.0.0.1, 10.0.0.0/8, ::1)."
+            ) from None
+    return tuple(networks)
+
+
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL into Django's DATABASES entry.
 
@@ -83,13 +100,52 @@ def database_from_url(url: str) -> dict:
     )
 
 
-DEBUG = env_bool("YISHI_DEBUG", True)
+def local_secret_key(path: Path) -> str:
+    """A key for a site only this machine reaches, made on first use and kept in var/ (which
+    git ignores). Processes starting together all end up with the first key written."""
+    try:
+        key = path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        key = ""
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"Set YISHI_SECRET_KEY ({path} cannot be read: {exc})."
+        ) from None
+    if key:
+        return key
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as file:
+            file.write(secrets.token_urlsafe(50) + "\n")
+        try:
+            os.link(draft, path)  # atomic, and never replaces a key another process wrote
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+        return path.read_text(encoding="ascii").strip()
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"Set YISHI_SECRET_KEY ({path} cannot be made: {exc})."
+        ) from None
+
+
+# ---- Production-safe defaults: nothing set is a site for this machine only, with DEBUG off.
+# Developers set YISHI_DEBUG=1 themselves. A site that answers other host names
+# (YISHI_ALLOWED_HOSTS, as in production) must be given its own YISHI_SECRET_KEY.
+DEBUG = env_bool("YISHI_DEBUG", False)
+LOCAL_ONLY = not env_list("YISHI_ALLOWED_HOSTS", [])
+ALLOWED_HOSTS = env_list("YISHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 SECRET_KEY = env_str("YISHI_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("YISHI_SECRET_KEY must be set when YISHI_DEBUG=0.")
-    SECRET_KEY = "dev-only-not-secret-yishi"
-ALLOWED_HOSTS = env_list("YISHI_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    if not (DEBUG or LOCAL_ONLY):
+        raise ImproperlyConfigured(
+            "YISHI_SECRET_KEY must be set when the site serves YISHI_ALLOWED_HOSTS "
+            "(a long random string, the same for every worker)."
+        )
+    SECRET_KEY = local_secret_key(BASE_DIR / "var" / "secret_key")
 CSRF_TRUSTED_ORIGINS = env_list("YISHI_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -116,7 +172,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "yishi.middleware.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files without DEBUG (`make run`, or a server without nginx in front), and CSP.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -182,8 +242,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "yishi:workbench"
 LOGOUT_REDIRECT_URL = "yishi:home"
-# Failed logins per username and per client address before a pause.
+# Failed logins before a pause: per username (from any address), and per client address (over
+# any usernames; higher, as one office or a mobile carrier's NAT may share an address).
 LOGIN_FAILURE_LIMIT = env_int("YISHI_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("YISHI_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 20)
 LOGIN_LOCKOUT_SECONDS = env_int("YISHI_LOGIN_LOCKOUT_SECONDS", 900)
 
 LANGUAGE_CODE = "zh-hans"
@@ -216,8 +278,6 @@ DEMO_LOADERS = [
 ]
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
@@ -230,7 +290,55 @@ LOGGING = {
 }
 
 SITE_NAME = _("Yishi community consultation")
-TRUST_X_FORWARDED_FOR = env_bool("YISHI_TRUST_X_FORWARDED_FOR", False)
+
+# ---- Client addresses (yishi.ratelimit.client_ip): X-Forwarded-For is read only when the
+# peer is one of these reverse proxies, and then only from the right, up to the first address
+# that is not one of them. Empty: the peer's own address counts and the header is ignored.
+TRUSTED_PROXIES = env_networks("YISHI_TRUSTED_PROXIES")
+
+# ---- HTTPS (YISHI_HTTPS=1 once the site is served over HTTPS): plain-HTTP requests are
+# redirected, browsers are told to use HTTPS only (HSTS, for a year by default, the site's own
+# subdomains included: the header of yishi.example.gov.cn never binds example.gov.cn), and the
+# session and CSRF cookies travel over HTTPS only. Behind a proxy that ends TLS, the proxy's
+# X-Forwarded-Proto says whether the resident's request was HTTPS; it is believed only when
+# YISHI_TRUSTED_PROXIES is set (and yishi.middleware drops it from any other peer).
+HTTPS = env_bool("YISHI_HTTPS", False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env_int("YISHI_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("YISHI_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("YISHI_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    if TRUSTED_PROXIES:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if not SECURE_HSTS_PRELOAD:
+        # Entering browsers' preload list is decided for a whole registrable domain (the
+        # government's, usually), not by one site on it: the warning asks for what is not ours.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# ---- Content Security Policy (django-csp): scripts and styles only from this site's static
+# files, no inline script (a template that needs one gives it nonce="{{ request.csp_nonce }}"),
+# no plugins, no framing, forms and <base> to this site only. Inline style *attributes* are
+# allowed (style-src-attr): ECharts writes its tooltips as HTML with style attributes (without
+# them, hovering a chart logs violations and shows an unstyled tooltip; see
+# yishi/tests/test_csp_browser.py), and an attribute cannot carry selectors, so it cannot read
+# the page the way an injected <style> element can. <style> elements stay forbidden.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 
 # One style of pagination for every JSON list: ?page=&page_size= → {"items": [...], "count": n}
 NINJA_PAGINATION_CLASS = "yishi.pagination.Pagination"

@@ -61,3 +61,10 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return render(
         request, "yishi/workbench.html", {"scope": scope, "roles": roles, "panels": panels}
     )
+
+
+def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
+    """The page a throttled HTML request gets: 429, Retry-After, and when to try again."""
+    response = render(request, "429.html", {"minutes": max(1, (wait + 59) // 60)}, status=429)
+    response["Retry-After"] = str(wait)
+    return response

@@ -47,7 +47,7 @@ def test_failed_logins_are_throttled(client, world, settings):
 
 
 def test_throttle_counts_per_address_too(client, world, settings):
-    settings.LOGIN_FAILURE_LIMIT = 2
+    settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 2
     for name in ("a", "b"):
         client.post("/accounts/login/", {"username": name, "password": "x"})
     response = client.post("/accounts/login/", {"username": "staff", "password": PASSWORD})

@@ -52,7 +52,11 @@ def test_production_without_secret_key_refuses_to_start(monkeypatch):
     import subprocess
     import sys
 
-    env = {"YISHI_DEBUG": "0", "PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "yishi.settings"}
+    env = {
+        "YISHI_ALLOWED_HOSTS": "yishi.example.gov.cn",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "yishi.settings",
+    }
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         env=env,
