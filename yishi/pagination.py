@@ -4,13 +4,13 @@ Both numbers are bounded, so a fuzzed or mistyped page never reaches SQL as an o
 integer; a page_size over the limit is a clear 422 rather than a silent cut."""
 
 from django.conf import settings
-from ninja import Field, Schema
+from ninja import Field
 from ninja.pagination import PageNumberPagination
 
 MAX_PAGE = 1_000_000
 
 
-class PageInput(Schema):
+class PageInput(PageNumberPagination.Input):
     page: int = Field(1, ge=1, le=MAX_PAGE, description="page number, from 1")
     page_size: int | None = Field(
         None,
