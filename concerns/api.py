@@ -27,7 +27,7 @@ from concerns.permissions import (
 from concerns.throttle import limit_anonymous
 from places.models import Building, Compound
 from yishi.api_auth import optional_user, staff_auth
-from yishi.errors import RATE_LIMITED, ActionError, RateLimited
+from yishi.errors import RATE_LIMITED, ActionError, RateLimited, answers
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
@@ -139,7 +139,7 @@ def _lookup(model: Any, pk: int | None, field: str) -> Any:
 @router.post(
     "/concerns",
     auth=None,
-    openapi_extra=RATE_LIMITED,
+    openapi_extra=answers(404, 429),
     response={201: ConcernCreated},
     summary="Submit a concern (anonymous for residents, token for staff channels)",
 )
