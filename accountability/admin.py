@@ -96,7 +96,21 @@ def masked_resident(key: str) -> str:
     kind, _sep, value = key.partition(":")
     if kind == "tel":
         return mask_phone(value)
-    return {"hh": _("a household"), "user": _("a staff member")}.get(kind, _("anonymous"))
+    return str({"hh": _("a household"), "user": _("a staff member")}.get(kind, _("anonymous")))
+
+
+# Not the concern itself: its name in the admin is the resident's tracking code.
+EVALUATION_FIELDS = [
+    "issue",
+    "action_item",
+    "community",
+    "concern_number",
+    "resident",
+    "round",
+    "rating",
+    "comment",
+    "created_at",
+]
 
 
 @admin.register(Evaluation)
@@ -106,19 +120,8 @@ class EvaluationAdmin(ViewOnly, admin.ModelAdmin):
     search_fields = ["comment", "issue__title", "action_item__title"]
     list_select_related = ["issue", "action_item", "community"]
     date_hierarchy = "created_at"
-    # Not the concern itself: its name in the admin is the resident's tracking code.
-    fields = [
-        "issue",
-        "action_item",
-        "community",
-        "concern_number",
-        "resident",
-        "round",
-        "rating",
-        "comment",
-        "created_at",
-    ]
-    readonly_fields = fields
+    fields = tuple(EVALUATION_FIELDS)
+    readonly_fields = EVALUATION_FIELDS
 
     @admin.display(description=_("matter"))
     def matter(self, evaluation: Evaluation) -> str:
