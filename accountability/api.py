@@ -22,7 +22,7 @@ from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from places.models import Area
 from yishi.api_auth import staff_auth
-from yishi.errors import RATE_LIMITED, ActionError, RateLimited
+from yishi.errors import RATE_LIMITED, ActionError, RateLimited, answers
 from yishi.ratelimit import client_ip, hit
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
@@ -172,7 +172,11 @@ def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
 
 
 @router.post(
-    "/action-items", response={201: ItemOut}, auth=staff_auth, summary="List an item (挂牌)"
+    "/action-items",
+    response={201: ItemOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="List an item (挂牌)",
 )
 def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()

@@ -139,7 +139,7 @@ def _lookup(model: Any, pk: int | None, field: str) -> Any:
 @router.post(
     "/concerns",
     auth=None,
-    openapi_extra=answers(404, 429),
+    openapi_extra=answers(403, 404, 429),
     response={201: ConcernCreated},
     summary="Submit a concern (anonymous for residents, token for staff channels)",
 )

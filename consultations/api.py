@@ -49,7 +49,7 @@ from consultations.views import (
 )
 from places.models import Area
 from yishi.api_auth import staff_auth
-from yishi.errors import RATE_LIMITED, ActionError
+from yishi.errors import RATE_LIMITED, ActionError, answers
 
 router = Router(tags=["consultations"])
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
@@ -152,7 +152,13 @@ def list_topics(
     return topics.order_by("-created_at", "-id")
 
 
-@router.post("/topics", response={201: TopicOut}, auth=staff_auth, summary="Propose a topic")
+@router.post(
+    "/topics",
+    response={201: TopicOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="Propose a topic",
+)
 def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
     """From issues (their residents counted together) or directly for an area."""
     issues: list[Issue] = []
@@ -283,7 +289,13 @@ def list_meetings(
     return meetings.order_by("-starts_at", "-id")
 
 
-@router.post("/meetings", response={201: MeetingOut}, auth=staff_auth, summary="Plan a meeting")
+@router.post(
+    "/meetings",
+    response={201: MeetingOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="Plan a meeting",
+)
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """A draft meeting; nothing is public until POST /meetings/{id}/notice."""
     area = Area.objects.filter(code=_code(payload.area, "area")).first()
@@ -581,6 +593,7 @@ def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) ->
 @router.post(
     "/meetings/{meeting_id}/my-statements",
     response={201: StatementOut},
+    openapi_extra=answers(403),
     summary="Add your own statement (participant token)",
 )
 def add_my_statement(request: HttpRequest, meeting_id: Id, payload: MyStatementIn) -> Status:
@@ -732,6 +745,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
 @router.post(
     "/motions/{motion_id}/my-votes",
     response=MotionOut,
+    openapi_extra=answers(403),
     summary="Cast your own vote (participant token)",
 )
 def cast_my_vote(request: HttpRequest, motion_id: Id, payload: MyVoteIn) -> Motion:

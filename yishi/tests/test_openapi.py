@@ -113,37 +113,55 @@ def test_filters_offer_the_models_choices(document, path, name, choices):
 
 # ---- Error answers ------------------------------------------------------------------------
 
-# What a view (or a helper it calls, in this project) names when it counts requests per client.
-RATE_LIMIT_NAMES = {"hit", "is_limited", "limit_anonymous", "RateLimited"}
+# What a view, or a project function it calls, names when it gives an error answer: the
+# exceptions that yishi.api turns into answers, and the statuses written as numbers
+# (ActionError(..., status=403)).
+ANSWER_NAMES = {
+    "PermissionDenied": 403,
+    "Http404": 404,
+    "get_object_or_404": 404,
+    "Conflict": 409,
+    "RateLimited": 429,
+    "hit": 429,
+    "is_limited": 429,
+    "limit_anonymous": 429,
+}
+ANSWER_STATUSES = {401, 403, 404, 409, 429}
 PROJECT = (
     "accountability",
     "accounts",
     "concerns",
     "consultations",
     "insights",
+    "notifications",
     "places",
+    "timeline",
     "yishi",
 )
 
 
-def _names(code: types.CodeType) -> set[str]:
-    names = set(code.co_names)
+def _names_and_numbers(code: types.CodeType) -> tuple[set[str], set[int]]:
+    names, numbers = set(code.co_names), set()
     for const in code.co_consts:
         if isinstance(const, types.CodeType):
-            names |= _names(const)
-    return names
+            inner_names, inner_numbers = _names_and_numbers(const)
+            names |= inner_names
+            numbers |= inner_numbers
+        elif type(const) is int and const in ANSWER_STATUSES:
+            numbers.add(const)
+    return names, numbers
 
 
-def _reaches_rate_limit(func, seen: set | None = None) -> bool:
-    """Whether `func`, or a project function it calls, throttles per client."""
+def _answers(func, seen: set | None = None) -> set[int]:
+    """The error statuses `func` can answer with: its own, and those of the project
+    functions it calls (followed through modules and helpers, not into classes)."""
     seen = set() if seen is None else seen
     func = inspect.unwrap(func)
     if func in seen or not isinstance(func, types.FunctionType):
-        return False
+        return set()
     seen.add(func)
-    names = _names(func.__code__)
-    if names & RATE_LIMIT_NAMES:
-        return True
+    names, numbers = _names_and_numbers(func.__code__)
+    found = numbers | {ANSWER_NAMES[name] for name in names if name in ANSWER_NAMES}
     for name in names:
         target = func.__globals__.get(name)
         candidates = [target]
@@ -151,9 +169,9 @@ def _reaches_rate_limit(func, seen: set | None = None) -> bool:
             candidates = [getattr(target, other, None) for other in names]
         for candidate in candidates:
             module = getattr(candidate, "__module__", None) or ""
-            if module.split(".")[0] in PROJECT and _reaches_rate_limit(candidate, seen):
-                return True
-    return False
+            if module.split(".")[0] in PROJECT:
+                found |= _answers(candidate, seen)
+    return found
 
 
 def _operations():
@@ -164,29 +182,36 @@ def _operations():
                     yield PREFIX + path, method.lower(), operation
 
 
-def test_the_rate_limit_finder_finds_the_known_limits():
-    throttled = {
-        (path, method)
-        for path, method, operation in _operations()
-        if _reaches_rate_limit(operation.view_func)
-    }
-    assert {
-        (PREFIX + "/concerns", "post"),
-        (PREFIX + "/meetings/{meeting_id}/sign-in", "post"),
-        (PREFIX + "/topics/{topic_id}/support", "post"),
-        (PREFIX + "/concerns/{tracking_code}/matter", "get"),
-    } <= throttled
-    assert (PREFIX + "/areas", "get") not in throttled
+def test_the_answer_finder_finds_the_known_answers():
+    found = {(path, method): _answers(op.view_func) for path, method, op in _operations()}
+    assert {403, 404, 429} <= found[(PREFIX + "/concerns", "post")]
+    assert 429 in found[(PREFIX + "/meetings/{meeting_id}/sign-in", "post")]
+    assert 429 in found[(PREFIX + "/topics/{topic_id}/support", "post")]
+    assert {404, 429} <= found[(PREFIX + "/concerns/{tracking_code}/matter", "get")]
+    assert 403 in found[(PREFIX + "/meetings/{meeting_id}/my-statements", "post")]
+    assert {403, 404, 409} <= found[(PREFIX + "/issues/{issue_id}/accept", "post")]
+    assert found[(PREFIX + "/areas", "get")] == set()
 
 
-def test_every_rate_limited_operation_documents_429_with_retry_after(document):
-    missing = []
+def test_every_answer_an_operation_can_give_is_documented(document):
+    undocumented = {}
     for path, method, operation in _operations():
-        if _reaches_rate_limit(operation.view_func):
-            answer = document["paths"][path][method]["responses"].get("429")
-            if not answer or "Retry-After" not in answer.get("headers", {}):
-                missing.append(f"{method.upper()} {path}")
-    assert missing == []
+        documented = {int(code) for code in document["paths"][path][method]["responses"]}
+        missing = _answers(operation.view_func) - documented
+        if missing:
+            undocumented[f"{method.upper()} {path}"] = sorted(missing)
+    assert undocumented == {}
+
+
+def test_every_429_documents_retry_after(document):
+    throttled = 0
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            answer = operation["responses"].get("429")
+            if answer:
+                throttled += 1
+                assert "Retry-After" in answer["headers"], (method, path)
+    assert throttled >= 8
 
 
 def test_every_lookup_by_code_is_documented_as_rate_limited(document):
