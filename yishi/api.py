@@ -54,7 +54,12 @@ class YishiAPI(NinjaAPI):
         that the document describes what the server really does: inferred from the
         operation's shape, plus those it declares with yishi.errors.answers()."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        for name, component in components.items():
+            if "enum" in component:
+                # An enum keeps its class's title ("Status"); its component name says whose.
+                component["title"] = name
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
