@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
+from typing_extensions import TypeAliasType
 
 from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
@@ -22,11 +23,16 @@ from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from places.models import Area
 from yishi.api_auth import optional_user, staff_auth
-from yishi.errors import ActionError
+from yishi.errors import RATE_LIMITED, ActionError, answers
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["action items"])
+
+# The OpenAPI document names an enum after its class, and several models have a Kind or a
+# Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
+ActionItemStatus = TypeAliasType("ActionItemStatus", ActionItem.Status)
+EvaluationRating = TypeAliasType("EvaluationRating", Evaluation.Rating)
 
 
 class ItemOut(Schema):
@@ -35,7 +41,7 @@ class ItemOut(Schema):
     description: str
     community: str = Field(..., alias="community.code")
     owner_organisation: str = Field(..., alias="owner_organisation.name")
-    status: ActionItem.Status
+    status: ActionItemStatus
     listed_at: datetime
     deadline: date
     overdue: bool = Field(..., alias="is_overdue")
@@ -66,7 +72,7 @@ class ItemIn(Schema):
     idempotency_key: str | None = None
 
 
-class NoteIn(Schema):
+class ItemNoteIn(Schema):
     note: str = ""
 
 
@@ -86,7 +92,7 @@ class ProgressOut(Schema):
 
 
 class EvaluationIn(Schema):
-    rating: Evaluation.Rating
+    rating: EvaluationRating
     comment: str = ""
 
 
@@ -166,7 +172,11 @@ def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
 
 
 @router.post(
-    "/action-items", response={201: ItemOut}, auth=staff_auth, summary="List an item (挂牌)"
+    "/action-items",
+    response={201: ItemOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="List an item (挂牌)",
 )
 def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
@@ -246,26 +256,26 @@ def post_progress_with_photos(
 
 
 @router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")
-def post_done(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
+def post_done(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
     return actions.mark_done(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post(
     "/action-items/{item_id}/verify", response=ItemOut, auth=staff_auth, summary="Verify (验收)"
 )
-def post_verify(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
+def post_verify(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
     return actions.verify_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post(
     "/action-items/{item_id}/close", response=ItemOut, auth=staff_auth, summary="Close (销号)"
 )
-def post_close(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
+def post_close(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
     return actions.close_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
 @router.post("/action-items/{item_id}/reopen", response=ItemOut, auth=staff_auth, summary="Reopen")
-def post_reopen(request: HttpRequest, item_id: Id, payload: NoteIn) -> ActionItem:
+def post_reopen(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
     return actions.reopen_item(_item(request, item_id), actor=request.user, note=payload.note)
 
 
@@ -301,6 +311,7 @@ def _rater(request: HttpRequest) -> Any:
 
 @router.get(
     "/concerns/{tracking_code}/action-items",
+    openapi_extra=RATE_LIMITED,
     response=list[MyItemOut],
     tags=["public board"],
     summary="The action items behind a resident's concern, by tracking code (public)",
@@ -330,6 +341,7 @@ def items_by_code(request: HttpRequest, tracking_code: str) -> list[ActionItem]:
 
 @router.post(
     "/concerns/{tracking_code}/action-items/{item_id}/evaluations",
+    openapi_extra=RATE_LIMITED,
     response={201: EvaluationOut},
     tags=["public board"],
     summary="Rate an item behind your concern (民事民评; public, by tracking code)",
@@ -359,6 +371,7 @@ def post_evaluation(
 
 @router.get(
     "/concerns/{tracking_code}/matter",
+    openapi_extra=RATE_LIMITED,
     response=MatterOut,
     tags=["public board"],
     summary="Whether the resident may rate their matter, by tracking code (public)",
@@ -387,6 +400,7 @@ def matter_by_code(request: HttpRequest, tracking_code: str) -> MatterOut:
 
 @router.post(
     "/concerns/{tracking_code}/issues/{issue_id}/evaluations",
+    openapi_extra=RATE_LIMITED,
     response={201: EvaluationOut},
     tags=["public board"],
     summary="Rate your settled matter (民事民评; public, by tracking code)",

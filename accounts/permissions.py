@@ -4,6 +4,11 @@ A role is held in an area (its whole subtree is in scope) or for an organisation
 oversee without changing anything (district officers, CPPCC members): they get 403 where
 they can see but not act. Everything outside a user's scope is 404, so its existence is not
 revealed. Each app builds its own rules (`concerns/permissions.py`…) on these helpers.
+
+Representing an organisation is a role of its own, and gives only that organisation's
+rights, granted by the app concerned: a CPPCC member who also represents their CPPCC
+committee (政协) sets its thematic topics and runs the meetings it convenes
+(`consultations/permissions.py`), and nothing else changes for them.
 """
 
 from dataclasses import dataclass
@@ -29,7 +34,7 @@ ROLE_AREA_KIND: dict[str, set[str]] = {
     K.DISTRICT_OFFICER: {A.DISTRICT, A.CITY},
     K.CPPCC_MEMBER: {A.DISTRICT, A.CITY},
 }
-# Roles that oversee their area but change nothing in it.
+# Roles that oversee their area but change nothing in it (by these roles alone).
 READ_ONLY_ROLES = {K.DISTRICT_OFFICER, K.CPPCC_MEMBER}
 # Roles of the community's own staff (may triage, convene, list and close).
 COMMUNITY_ROLES = {K.COMMUNITY_STAFF, K.SECRETARY}

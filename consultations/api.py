@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
+from typing_extensions import TypeAliasType
 
 from accounts.models import Organisation
 from concerns.models import Issue
@@ -48,12 +49,26 @@ from consultations.views import (
 )
 from places.models import Area
 from yishi.api_auth import staff_auth
-from yishi.errors import ActionError
+from yishi.errors import RATE_LIMITED, ActionError, answers
 
 router = Router(tags=["consultations"])
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 MS = Meeting.Status
+
+# The OpenAPI document names an enum after its class, and several models have a Kind or a
+# Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
+TopicSource = TypeAliasType("TopicSource", Topic.Source)
+TopicStatus = TypeAliasType("TopicStatus", Topic.Status)
+MeetingForm = TypeAliasType("MeetingForm", Meeting.Form)
+MeetingStatus = TypeAliasType("MeetingStatus", Meeting.Status)
+MeetingPassRule = TypeAliasType("MeetingPassRule", Meeting.PassRule)
+ParticipantParty = TypeAliasType("ParticipantParty", Participant.Party)
+ParticipantReply = TypeAliasType("ParticipantReply", Participant.Reply)
+StatementKind = TypeAliasType("StatementKind", Statement.Kind)
+MotionMethod = TypeAliasType("MotionMethod", Motion.Method)
+MotionStatus = TypeAliasType("MotionStatus", Motion.Status)
+MotionOutcome = TypeAliasType("MotionOutcome", Motion.Outcome)
 
 
 def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str) -> Any:
@@ -88,8 +103,8 @@ class TopicOut(Schema):
     title: str
     description: str
     area: str = Field(..., alias="area.code")
-    source: Topic.Source
-    status: Topic.Status
+    source: TopicSource
+    status: TopicStatus
     shelved_reason: str
     public: bool
     residents_count: int
@@ -126,7 +141,7 @@ class SupportOut(Schema):
 @router.get("/topics", response=list[TopicOut], auth=staff_auth, summary="List topics")
 @paginate
 def list_topics(
-    request: HttpRequest, status: Topic.Status | None = None, area: str | None = None
+    request: HttpRequest, status: TopicStatus | None = None, area: str | None = None
 ) -> QuerySet[Topic]:
     """Topics in the caller's scope, newest first; `area` keeps those under that area code."""
     topics = visible_topics(request.user).select_related("area").prefetch_related("issues")
@@ -137,7 +152,13 @@ def list_topics(
     return topics.order_by("-created_at", "-id")
 
 
-@router.post("/topics", response={201: TopicOut}, auth=staff_auth, summary="Propose a topic")
+@router.post(
+    "/topics",
+    response={201: TopicOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="Propose a topic",
+)
 def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
     """From issues (their residents counted together) or directly for an area."""
     issues: list[Issue] = []
@@ -181,7 +202,12 @@ def shelve_topic(request: HttpRequest, topic_id: Id, payload: ShelveIn) -> Topic
     return actions.shelve_topic(request.user, topic, reason=payload.reason)
 
 
-@router.post("/topics/{topic_id}/support", response=SupportOut, summary="Support a topic (public)")
+@router.post(
+    "/topics/{topic_id}/support",
+    response=SupportOut,
+    openapi_extra=RATE_LIMITED,
+    summary="Support a topic (public)",
+)
 def support_topic(request: HttpRequest, topic_id: Id, payload: SupportIn) -> Topic:
     """A resident supports a public topic, once per mobile number (never stored or shown)."""
     topic = get_object_or_404(Topic, pk=topic_id, public=True)
@@ -194,7 +220,7 @@ def support_topic(request: HttpRequest, topic_id: Id, payload: SupportIn) -> Top
 class MeetingOut(Schema):
     id: int
     title: str
-    form: Meeting.Form
+    form: MeetingForm
     area: str = Field(..., alias="area.code")
     venue: str | None = Field(None, alias="venue.name")
     place: str
@@ -202,9 +228,9 @@ class MeetingOut(Schema):
     starts_at: datetime
     ends_at: datetime | None
     notice_days: int
-    status: Meeting.Status
+    status: MeetingStatus
     quorum: int
-    pass_rule: Meeting.PassRule
+    pass_rule: MeetingPassRule
     topics: list[int]
     agenda: str
     materials: str
@@ -217,7 +243,7 @@ class MeetingOut(Schema):
 
 class MeetingIn(Schema):
     title: str = Field(..., max_length=120)
-    form: Meeting.Form
+    form: MeetingForm
     area: str = Field(..., description="area code of the community (or district)")
     starts_at: datetime
     ends_at: datetime | None = None
@@ -226,7 +252,7 @@ class MeetingIn(Schema):
     convener: Id | None = Field(None, description="id of the convening organisation")
     notice_days: int = Field(3, ge=0, le=60)
     quorum: int = Field(0, ge=0, le=10000)
-    pass_rule: Meeting.PassRule = Meeting.PassRule.MAJORITY
+    pass_rule: MeetingPassRule = Meeting.PassRule.MAJORITY
     topics: list[Id] = Field(default_factory=list)
     agenda: str = Field("", max_length=4000)
     materials: str = Field("", max_length=8000)
@@ -248,8 +274,8 @@ def _meetings_qs(request: HttpRequest) -> QuerySet[Meeting]:
 @paginate
 def list_meetings(
     request: HttpRequest,
-    status: Meeting.Status | None = None,
-    form: Meeting.Form | None = None,
+    status: MeetingStatus | None = None,
+    form: MeetingForm | None = None,
     area: str | None = None,
 ) -> QuerySet[Meeting]:
     """Meetings in the caller's scope, latest first; `area` keeps those under that area code."""
@@ -263,7 +289,13 @@ def list_meetings(
     return meetings.order_by("-starts_at", "-id")
 
 
-@router.post("/meetings", response={201: MeetingOut}, auth=staff_auth, summary="Plan a meeting")
+@router.post(
+    "/meetings",
+    response={201: MeetingOut},
+    auth=staff_auth,
+    openapi_extra=answers(404),
+    summary="Plan a meeting",
+)
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """A draft meeting; nothing is public until POST /meetings/{id}/notice."""
     area = Area.objects.filter(code=_code(payload.area, "area")).first()
@@ -339,18 +371,18 @@ def publish_result(request: HttpRequest, meeting_id: Id, payload: ResultIn) -> M
 
 class ParticipantOut(Schema):
     id: int
-    party: Participant.Party
+    party: ParticipantParty
     name: str
     organisation: str | None = Field(None, alias="organisation.name")
     phone: str
     may_vote: bool
-    reply: Participant.Reply
+    reply: ParticipantReply
     signed_in_at: datetime | None
     sign_in_code: str | None = Field(None, description="only for the convener's staff")
 
 
 class ParticipantIn(Schema):
-    party: Participant.Party
+    party: ParticipantParty
     name: str = Field(..., max_length=50)
     organisation: Id | None = None
     phone: str = Field("", max_length=20)
@@ -358,7 +390,7 @@ class ParticipantIn(Schema):
 
 
 class ReplyIn(Schema):
-    reply: Participant.Reply
+    reply: ParticipantReply
 
 
 class SignInIn(Schema):
@@ -368,7 +400,7 @@ class SignInIn(Schema):
 class SignedInOut(Schema):
     participant: int
     name: str
-    party: Participant.Party
+    party: ParticipantParty
     token: str = Field(..., description="send with your own statements and votes")
 
 
@@ -456,7 +488,10 @@ def _public_meeting(meeting_id: Id) -> Meeting:
 
 
 @router.post(
-    "/meetings/{meeting_id}/sign-in", response=SignedInOut, summary="Sign in with a code (public)"
+    "/meetings/{meeting_id}/sign-in",
+    response=SignedInOut,
+    openapi_extra=RATE_LIMITED,
+    summary="Sign in with a code (public)",
 )
 def sign_in(request: HttpRequest, meeting_id: Id, payload: SignInIn) -> dict:
     """A participant signs in with the code from the invitation; a wrong or used code is
@@ -491,7 +526,7 @@ class StatementOut(Schema):
     participant: Id | None = Field(None, alias="participant_id")
     speaker: str
     topic: Id | None = Field(None, alias="topic_id")
-    kind: Statement.Kind
+    kind: StatementKind
     text: str
     created_at: datetime
 
@@ -502,7 +537,7 @@ class StatementOut(Schema):
 
 class StatementIn(Schema):
     text: str = Field(..., max_length=4000)
-    kind: Statement.Kind = Statement.Kind.STATEMENT
+    kind: StatementKind = Statement.Kind.STATEMENT
     topic: Id | None = None
     participant: Id | None = Field(None, description="whose statement the staff record")
 
@@ -510,7 +545,7 @@ class StatementIn(Schema):
 class MyStatementIn(Schema):
     token: str
     text: str = Field(..., max_length=4000)
-    kind: Statement.Kind = Statement.Kind.STATEMENT
+    kind: StatementKind = Statement.Kind.STATEMENT
     topic: Id | None = None
 
 
@@ -558,6 +593,7 @@ def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) ->
 @router.post(
     "/meetings/{meeting_id}/my-statements",
     response={201: StatementOut},
+    openapi_extra=answers(403),
     summary="Add your own statement (participant token)",
 )
 def add_my_statement(request: HttpRequest, meeting_id: Id, payload: MyStatementIn) -> Status:
@@ -621,10 +657,10 @@ class MotionOut(Schema):
     id: int
     text: str
     topic: Id | None = Field(None, alias="topic_id")
-    method: Motion.Method
+    method: MotionMethod
     secret: bool
-    status: Motion.Status
-    outcome: Motion.Outcome
+    status: MotionStatus
+    outcome: MotionOutcome
     votes_for: int
     votes_against: int
     votes_abstain: int
@@ -633,7 +669,7 @@ class MotionOut(Schema):
 
 class MotionIn(Schema):
     text: str = Field(..., max_length=2000)
-    method: Motion.Method = Motion.Method.VOTE
+    method: MotionMethod = Motion.Method.VOTE
     topic: Id | None = None
     proposal: Id | None = Field(None, description="id of the proposal (statement) decided")
     secret: bool = False
@@ -709,6 +745,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
 @router.post(
     "/motions/{motion_id}/my-votes",
     response=MotionOut,
+    openapi_extra=answers(403),
     summary="Cast your own vote (participant token)",
 )
 def cast_my_vote(request: HttpRequest, motion_id: Id, payload: MyVoteIn) -> Motion:

@@ -1,11 +1,16 @@
 """Who may see and change topics and meetings (built on accounts.permissions).
 
 - Seeing a topic or meeting: anyone whose scope covers its area (404 outside).
-- Convening (making topics, scheduling and running meetings): the community's own staff for a
-  community; for a street or district matter, the street officers above it and the
-  representatives of a CPPCC committee serving it (thematic consultations come from there).
+- Convening (making topics, accepting or shelving them, scheduling and running meetings): the
+  community's own staff for a community; for a street or district matter, the street officers
+  above it and the representatives of a CPPCC committee serving it (thematic consultations
+  come from there).
 - Changing a meeting: the convener's staff only, i.e. the same people for the meeting's area,
   plus representatives of the convening organisation. Everyone else who can see it gets 403.
+- CPPCC members (政协委员): by that role alone they only look over their district (403). As
+  representatives of their committee (the demo's members are) they propose and decide the
+  committee's district and street topics and run the meetings it convenes, in a community
+  too (三方协商); community topics and other conveners' meetings stay 403 for them.
 - Participants act without an account, by their sign-in code, and only as themselves.
 """
 

@@ -38,15 +38,28 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or outside your scope",
     "409": "Not possible in the object's current state",
     "422": "Some fields are missing or invalid",
+    "429": "Too many requests from this client; wait the seconds in Retry-After",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "seconds to wait before trying again",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
 class YishiAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """The generated document, plus the error answers every operation can give, so
-        that the document describes what the server really does."""
+        that the document describes what the server really does: inferred from the
+        operation's shape, plus those it declares with yishi.errors.answers()."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
-        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["Error"] = ERROR_SCHEMA
+        for name, component in components.items():
+            if "enum" in component:
+                # An enum keeps its class's title ("Status"); its component name says whose.
+                component["title"] = name
         ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
@@ -57,11 +70,13 @@ class YishiAPI(NinjaAPI):
                     codes.append("404")
                 if method in ("post", "put", "patch", "delete"):
                     codes.append("409")
+                codes += [str(code) for code in operation.pop("x-error-answers", [])]
                 responses = operation.setdefault("responses", {})
-                for code in codes:
-                    responses.setdefault(
-                        code, {"description": ERROR_DESCRIPTIONS[code], "content": ref}
-                    )
+                for code in sorted(set(codes)):
+                    answer = {"description": ERROR_DESCRIPTIONS[code], "content": ref}
+                    if code == "429":
+                        answer["headers"] = RETRY_AFTER
+                    responses.setdefault(code, answer)
         return schema
 
 

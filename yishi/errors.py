@@ -39,3 +39,14 @@ class Conflict(ActionError):
 class RateLimited(ActionError):
     def __init__(self, message: str | Promise, *, retry_after: int) -> None:
         super().__init__(message, code="rate_limited", status=429, retry_after=retry_after)
+
+
+def answers(*statuses: int) -> dict:
+    """`openapi_extra` for error answers an operation gives beyond the ones yishi.api infers
+    from its shape (auth, path parameters, method): `@router.post(..., openapi_extra=
+    answers(429))`. yishi.api documents each with the error schema (429 with Retry-After)."""
+    return {"x-error-answers": sorted(statuses)}
+
+
+# The operations that count requests per client and answer 429 with Retry-After.
+RATE_LIMITED = answers(429)
