@@ -341,7 +341,7 @@ def items_by_code(request: HttpRequest, tracking_code: str) -> list[ActionItem]:
 
 @router.post(
     "/concerns/{tracking_code}/action-items/{item_id}/evaluations",
-    openapi_extra=RATE_LIMITED,
+    openapi_extra=answers(403, 429),
     response={201: EvaluationOut},
     tags=["public board"],
     summary="Rate an item behind your concern (民事民评; public, by tracking code)",
@@ -400,7 +400,7 @@ def matter_by_code(request: HttpRequest, tracking_code: str) -> MatterOut:
 
 @router.post(
     "/concerns/{tracking_code}/issues/{issue_id}/evaluations",
-    openapi_extra=RATE_LIMITED,
+    openapi_extra=answers(403, 429),
     response={201: EvaluationOut},
     tags=["public board"],
     summary="Rate your settled matter (民事民评; public, by tracking code)",

@@ -125,6 +125,7 @@ def test_filters_offer_the_models_choices(document, path, name, choices):
 ANSWER_NAMES = {
     "PermissionDenied": 403,
     "Http404": 404,
+    "CodeNotFound": 404,
     "get_object_or_404": 404,
     "Conflict": 409,
     "RateLimited": 429,
