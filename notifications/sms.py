@@ -21,7 +21,7 @@ import logging
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.models import mask_phone
+from accounts.masking import mask_phone
 
 log = logging.getLogger("yishi.sms")
 
