@@ -156,7 +156,7 @@ def ledger_row(client, area_code) -> tuple[str, str, str]:
     with translation.override(settings.LANGUAGE_CODE):
         columns = [header.index(pgettext("ledger column", c)) for c in ("Phone", "Name", "Address")]
     (row,) = rows
-    return tuple(row[i] for i in columns)  # type: ignore[return-value]
+    return tuple(row[i] for i in columns)
 
 
 @pytest.mark.django_db
