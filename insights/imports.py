@@ -18,6 +18,7 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -277,8 +278,17 @@ def inspect_package(data: bytes) -> None:
                 raise _too_large() from None
             except expat.ExpatError:
                 raise _damaged() from None
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError):
-                # A bad CRC, a truncated member, an unsupported compression or encryption.
+            except (
+                zipfile.BadZipFile,
+                EOFError,
+                OSError,
+                ValueError,
+                NotImplementedError,
+                RuntimeError,
+                zlib.error,
+            ):
+                # A bad CRC, a truncated or corrupt member, an unsupported compression, a
+                # password.
                 raise _damaged() from None
 
 

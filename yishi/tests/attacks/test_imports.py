@@ -342,3 +342,43 @@ def test_a_file_damaged_after_good_rows_imports_nothing(staff):
     rows = GOOD_ROWS + row(3, ["2025-03-07", "", "", "", "", "路灯不亮"])
     xml = sheet(rows + '<row r="4"><c r="A4" t="n"><v>1</v></c><row>')
     refused(staff, package(xml), DAMAGED)
+
+
+def corrupt_member(name: str) -> io.BytesIO:
+    """A good package whose member `name` has its deflated bytes scrambled, headers intact."""
+    data = bytearray(
+        package(sheet(GOOD_ROWS + row(3, ["2025-03-07", "", "", "", "", "x" * 200]))).getvalue()
+    )
+    info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 2, start + info.compress_size - 2):
+        data[offset] ^= 0x5A
+    out = io.BytesIO(bytes(data))
+    out.name = "register.xlsx"
+    return out
+
+
+@pytest.mark.django_db
+def test_a_corrupt_deflate_stream_is_a_400(staff):
+    refused(staff, corrupt_member("xl/worksheets/sheet1.xml"), DAMAGED)
+
+
+@pytest.mark.django_db
+def test_a_password_protected_zip_is_a_400(staff):
+    """A member flagged as encrypted: zipfile asks for a password (RuntimeError)."""
+    data = bytearray(package(sheet(GOOD_ROWS)).getvalue())
+    archive = zipfile.ZipFile(io.BytesIO(bytes(data)))
+    for info in archive.infolist():
+        data[info.header_offset + 6] |= 0x01  # local header: general purpose flag, bit 0
+    central = data.rfind(b"PK\x05\x06")
+    directory = int.from_bytes(data[central + 16 : central + 20], "little")
+    position = directory
+    while data[position : position + 4] == b"PK\x01\x02":
+        data[position + 8] |= 0x01  # central directory: the same flag
+        size = sum(
+            int.from_bytes(data[position + k : position + k + 2], "little") for k in (28, 30, 32)
+        )
+        position += 46 + size
+    out = io.BytesIO(bytes(data))
+    out.name = "register.xlsx"
+    refused(staff, out, DAMAGED)
