@@ -59,7 +59,10 @@ MAX_OTHER_PART_BYTES = 5 * 1024 * 1024
 # Real .xlsx parts deflate 5–30 times; a bomb of blank rows or repeated strings, hundreds.
 MAX_RATIO = 100
 RATIO_FROM_BYTES = 1024 * 1024  # small parts may compress well without costing anything
-XML_SUFFIXES = (".xml", ".rels")
+# Parts that are never parsed as XML (pictures, printer settings, macros, legacy drawings).
+# Every other part is, whatever its name: the workbook's relationships may point anywhere.
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff")
+MEDIA_SUFFIXES += (".bin", ".vml")
 
 # The XML of every part goes through openpyxl's parsers; with defusedxml installed openpyxl
 # uses its parsers, which refuse entity declarations (OPENPYXL_DEFUSEDXML=False would turn
@@ -236,9 +239,9 @@ def _part_limit(name: str) -> int:
         return MAX_SHEET_BYTES
     if lower.endswith("sharedstrings.xml"):
         return MAX_SHARED_STRINGS_BYTES
-    if lower.endswith(XML_SUFFIXES):
-        return MAX_OTHER_PART_BYTES
-    return MAX_UNPACKED  # pictures and the like: openpyxl does not read them here
+    if lower.endswith(MEDIA_SUFFIXES):
+        return MAX_UNPACKED  # never parsed; the total cap applies
+    return MAX_OTHER_PART_BYTES
 
 
 def inspect_package(data: bytes) -> None:
@@ -268,7 +271,7 @@ def inspect_package(data: bytes) -> None:
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise _not_a_workbook()
         for info in members:
-            if not info.filename.lower().endswith(XML_SUFFIXES):
+            if info.filename.lower().endswith(MEDIA_SUFFIXES) or info.is_dir():
                 continue
             try:
                 _check_xml(archive, info)

@@ -382,3 +382,27 @@ def test_a_password_protected_zip_is_a_400(staff):
     out = io.BytesIO(bytes(data))
     out.name = "register.xlsx"
     refused(staff, out, DAMAGED)
+
+
+@pytest.mark.django_db
+def test_a_sheet_under_another_name_is_inspected_too(staff, tmp_path, openpyxl_calls):
+    """The workbook's relationships may name any part as its sheet, not only *.xml ones."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-X")
+    rows = row(1, HEADER) + '<row r="2"><c r="F2" t="inlineStr"><is><t>&xxe;</t></is></c></row>'
+    doctype = f'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file://{secret}">]>'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            WORKBOOK_RELS.replace("worksheets/sheet1.xml", "data/register"),
+        )
+        archive.writestr("xl/data/register", sheet(rows, doctype))
+    out.seek(0)
+    out.name = "register.xlsx"
+    page = refused(staff, out, DOCTYPE)
+    assert "TOP-SECRET-X" not in page
+    assert openpyxl_calls["load"] == 0
