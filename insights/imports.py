@@ -61,8 +61,10 @@ MAX_RATIO = 100
 RATIO_FROM_BYTES = 1024 * 1024  # small parts may compress well without costing anything
 # Parts that are never parsed as XML (pictures, printer settings, macros, legacy drawings).
 # Every other part is, whatever its name: the workbook's relationships may point anywhere.
-MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff")
-MEDIA_SUFFIXES += (".bin", ".vml")
+MEDIA_SUFFIXES = (
+    *(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff"),
+    *(".bin", ".vml"),
+)
 
 # The XML of every part goes through openpyxl's parsers; with defusedxml installed openpyxl
 # uses its parsers, which refuse entity declarations (OPENPYXL_DEFUSEDXML=False would turn
