@@ -61,10 +61,8 @@ MAX_RATIO = 100
 RATIO_FROM_BYTES = 1024 * 1024  # small parts may compress well without costing anything
 # Parts that are never parsed as XML (pictures, printer settings, macros, legacy drawings).
 # Every other part is, whatever its name: the workbook's relationships may point anywhere.
-MEDIA_SUFFIXES = (
-    *(".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff"),
-    *(".bin", ".vml"),
-)
+MEDIA_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff")
+BINARY_SUFFIXES = (".bin", ".vml")
 
 # The XML of every part goes through openpyxl's parsers; with defusedxml installed openpyxl
 # uses its parsers, which refuse entity declarations (OPENPYXL_DEFUSEDXML=False would turn
@@ -235,13 +233,17 @@ def _check_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
     return counted[0]
 
 
+def _never_parsed(name: str) -> bool:
+    return name.lower().endswith(MEDIA_SUFFIXES) or name.lower().endswith(BINARY_SUFFIXES)
+
+
 def _part_limit(name: str) -> int:
     lower = name.lower()
     if lower.startswith("xl/worksheets/") and lower.endswith(".xml"):
         return MAX_SHEET_BYTES
     if lower.endswith("sharedstrings.xml"):
         return MAX_SHARED_STRINGS_BYTES
-    if lower.endswith(MEDIA_SUFFIXES):
+    if _never_parsed(name):
         return MAX_UNPACKED  # never parsed; the total cap applies
     return MAX_OTHER_PART_BYTES
 
@@ -273,7 +275,7 @@ def inspect_package(data: bytes) -> None:
         if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
             raise _not_a_workbook()
         for info in members:
-            if info.filename.lower().endswith(MEDIA_SUFFIXES) or info.is_dir():
+            if _never_parsed(info.filename) or info.is_dir():
                 continue
             try:
                 _check_xml(archive, info)
