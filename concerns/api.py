@@ -13,13 +13,13 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from accounts.masking import masking_for
 from accounts.models import Organisation
 from concerns import actions, codes, grouping
-from concerns.display import mask_name, mask_phone, public_story
+from concerns.display import concern_place, public_story
 from concerns.models import Category, Concern, Issue
 from concerns.permissions import (
     can_handle,
-    can_see_personal_data,
     can_triage,
     get_issue_for_user,
     visible_issues,
@@ -276,9 +276,15 @@ class ConcernOut(Schema):
     channel: str
     received_at: datetime
     content: str
-    name: str
-    phone: str
-    address: str
+    name: str = Field(..., description="In full for those who call residents back, else 张**")
+    phone: str = Field(
+        ..., description="In full for those who call residents back, else 138****5678"
+    )
+    address: str = Field(
+        ...,
+        description="The building or compound, then the address as typed; no finer than "
+        "the building for officers, CPPCC members and organisations (accounts/masking.py)",
+    )
     building: str | None
     similarity: float | None
     grouping_confirmed: bool
@@ -345,9 +351,9 @@ def list_issues(
 
 def _detail(request: HttpRequest, issue: Issue) -> Issue:
     issue = get_issue_for_user(request.user, issue.pk)
-    personal = can_see_personal_data(request.user, issue)
+    masking = masking_for(request.user, issue)
     concerns = []
-    for c in issue.concerns.select_related("building", "building__compound").order_by(
+    for c in issue.concerns.select_related("building", "building__compound", "compound").order_by(
         "received_at"
     ):
         concerns.append(
@@ -357,9 +363,9 @@ def _detail(request: HttpRequest, issue: Issue) -> Issue:
                 "channel": c.channel,
                 "received_at": c.received_at,
                 "content": c.content,
-                "name": c.reporter_name if personal else mask_name(c.reporter_name),
-                "phone": c.phone if personal else mask_phone(c.phone),
-                "address": c.address if personal else "",
+                "name": masking.name(c.reporter_name),
+                "phone": masking.phone(c.phone),
+                "address": masking.address(c.address, concern_place(c)),
                 "building": str(c.building) if c.building else None,
                 "similarity": c.similarity,
                 "grouping_confirmed": c.grouping_confirmed,

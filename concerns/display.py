@@ -1,4 +1,5 @@
-"""What may be shown to whom: masked phones, the public story of a concern."""
+"""What may be shown to whom: the place a concern is filed under, the public story of a
+concern. Residents' phones, names and addresses are masked by accounts.masking."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,17 +11,20 @@ from timeline.services import events_for
 PUBLIC_NOTE_VERBS = {"issue.settled", "issue.resolved", "issue.escalated", "issue.handed_back"}
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    if not phone:
-        return ""
-    if len(phone) <= 7:
-        return phone[:2] + "*" * (len(phone) - 2)
-    return phone[:3] + "****" + phone[-4:]
+def place_name(building: str | None, building_compound: str | None, compound: str | None) -> str:
+    """The building (with its compound) or the compound a concern is filed under, as text."""
+    if building:
+        return f"{building_compound or ''}{building}"
+    return compound or ""
 
 
-def mask_name(name: str) -> str:
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
+def concern_place(concern: Concern) -> str:
+    building = concern.building
+    return place_name(
+        building.name if building else None,
+        building.compound.name if building else None,
+        concern.compound.name if concern.compound_id and concern.compound else None,
+    )
 
 
 def final_issue(issue: Issue) -> Issue:

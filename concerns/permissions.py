@@ -5,7 +5,7 @@
 - Handling an issue depends on its level: in the grid, the grid worker of its grid and the
   community's staff; at the community, the community's staff; at the street or a department,
   the street officer and the community's staff who follow it. Read-only roles get 403.
-- Personal data (phones, names, addresses) is shown to those who handle the issue.
+- Residents' phones, names and addresses are shown as accounts/masking.py decides per role.
 """
 
 from typing import Any
@@ -141,11 +141,6 @@ def can_triage(user: Any, issue: Issue) -> bool:
     return can_change_area(user, issue.community) and holds_role_over(
         user, issue.community, set(COMMUNITY_ROLES) | {R.STREET_OFFICER}
     )
-
-
-def can_see_personal_data(user: Any, issue: Issue) -> bool:
-    """Phones and names are for those who call residents back: the handlers of the issue."""
-    return can_handle(user, issue) or can_triage(user, issue)
 
 
 def check(user: Any, issue: Issue, allowed: bool) -> None:

@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.masking import masking_for
 from accounts.models import Organisation
 from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
 from concerns import actions, codes
-from concerns.display import mask_name, mask_phone, public_story
+from concerns.display import concern_place, public_story
 from concerns.forms import (
     IssueFilterForm,
     PatrolForm,
@@ -29,7 +30,6 @@ from concerns.forms import (
 from concerns.models import Concern, Issue
 from concerns.permissions import (
     can_handle,
-    can_see_personal_data,
     can_triage,
     get_concern_for_user,
     get_issue_for_user,
@@ -331,15 +331,16 @@ def issues(request: HttpRequest) -> HttpResponse:
 @login_required
 def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_issue_for_user(request.user, pk)
-    personal = can_see_personal_data(request.user, issue)
+    masking = masking_for(request.user, issue)
     concerns = list(
         issue.concerns.select_related("building", "building__compound", "compound").order_by(
             "received_at"
         )
     )
     for concern in concerns:
-        concern.shown_phone = concern.phone if personal else mask_phone(concern.phone)  # type: ignore[attr-defined]
-        concern.shown_name = concern.reporter_name if personal else mask_name(concern.reporter_name)  # type: ignore[attr-defined]
+        concern.shown_phone = masking.phone(concern.phone)  # type: ignore[attr-defined]
+        concern.shown_name = masking.name(concern.reporter_name)  # type: ignore[attr-defined]
+        concern.shown_address = masking.address(concern.address, concern_place(concern))  # type: ignore[attr-defined]
     triage = can_triage(request.user, issue)
     candidates = []
     if triage and issue.is_open:
@@ -358,7 +359,6 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "issue": issue,
             "concerns": concerns,
-            "personal": personal,
             "can_handle": can_handle(request.user, issue),
             "can_triage": triage,
             "candidates": candidates,
