@@ -198,12 +198,16 @@ def card_compounds(user: Any, community: Area) -> QuerySet[Compound]:
 
 
 def may_edit_card(user: Any, community: Area) -> bool:
-    return holds_role_over(user, community, COMMUNITY_ROLES)
+    return holds_role_over(user, community, set(COMMUNITY_ROLES))
+
+
+# Volunteers and building heads look; the grid's worker keeps its line and posts its cards.
+CARD_GRID_ROLES: set[str] = {*COMMUNITY_ROLES, R.GRID_WORKER}
 
 
 def may_edit_grid_contact(user: Any, grid: Area) -> bool:
-    return holds_role_over(user, grid, COMMUNITY_ROLES | {R.GRID_WORKER})
+    return holds_role_over(user, grid, CARD_GRID_ROLES)
 
 
 def may_print_card(user: Any, compound: Compound) -> bool:
-    return holds_role_over(user, compound.grid, COMMUNITY_ROLES | {R.GRID_WORKER})
+    return holds_role_over(user, compound.grid, CARD_GRID_ROLES)
