@@ -5,6 +5,8 @@
 - Reporting progress (and saying it is done): the owner only.
 - Listing, verifying, closing and reopening: the listing community's own staff (社区干部 or
   党支部书记 of that community, or an administrator). Others who can see the item get 403.
+- Progress photos are public, like the item: every action item is listed on its community's
+  public board from the moment it is listed (挂牌 is a public commitment).
 """
 
 from typing import Any
@@ -13,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from accountability.models import ActionItem, ActionItemQuerySet
+from accountability.models import ActionItem, ActionItemQuerySet, ProgressPhoto
 from accounts.permissions import (
     COMMUNITY_ROLES,
     area_filter,
@@ -101,3 +103,12 @@ def check_list_in(user: Any, community: Area) -> None:
         raise Http404
     if not can_list_in(user, community):
         raise PermissionDenied
+
+
+def get_progress_photo(pk: int, name: str) -> ProgressPhoto:
+    """A progress photo by id and stored file name (404 for a name that does not match):
+    anyone may see it, as anyone may read the board its item is listed on."""
+    photo = ProgressPhoto.objects.filter(pk=pk).first()
+    if photo is None or photo.file_name != name:
+        raise Http404
+    return photo

@@ -26,6 +26,7 @@ from consultations.models import Resolution
 from places.models import Area
 from timeline.services import events_for
 from yishi.errors import ActionError
+from yishi.uploads import serve_image
 from yishi.ratelimit import client_ip, hit
 
 S = ActionItem.Status
@@ -550,3 +551,9 @@ def _positive(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
         return 0
     return int(value)
+
+
+def progress_photo(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """A progress photo, public like its item, served as an image that can run nothing."""
+    photo = permissions.get_progress_photo(pk, name)
+    return serve_image(request, photo.image, public=True)
