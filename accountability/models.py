@@ -235,12 +235,12 @@ class ProgressPhoto(models.Model):
     def __str__(self) -> str:
         return self.caption or self.image.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:photo", args=[self.pk, self.file_name])
+
     @property
     def file_name(self) -> str:
         return self.image.name.rsplit("/", 1)[-1]
-
-    def get_absolute_url(self) -> str:
-        return reverse("accountability:photo", args=[self.pk, self.file_name])
 
 
 class Evaluation(models.Model):

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,8 +27,8 @@ from consultations.models import Resolution
 from places.models import Area
 from timeline.services import events_for
 from yishi.errors import ActionError
-from yishi.uploads import serve_image
 from yishi.ratelimit import client_ip, hit
+from yishi.uploads import serve_image
 
 S = ActionItem.Status
 
@@ -553,7 +554,7 @@ def _positive(value: str) -> int:
     return int(value)
 
 
-def progress_photo(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def progress_photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     """A progress photo, public like its item, served as an image that can run nothing."""
     photo = permissions.get_progress_photo(pk, name)
     return serve_image(request, photo.image, public=True)

@@ -283,10 +283,10 @@ class Photo(models.Model):
     def __str__(self) -> str:
         return self.caption or self.image.name
 
-    @property
-    def file_name(self) -> str:
-        return self.image.name.rsplit("/", 1)[-1]
-
     def get_absolute_url(self) -> str:
         # The stored name is random: the address cannot be guessed from a counted id alone.
         return reverse("concerns:photo", args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]

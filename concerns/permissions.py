@@ -191,7 +191,7 @@ def photo_issue(photo: Photo) -> Issue:
     """The issue a photo belongs to: its concern's (which follows the concern when it is
     moved or merged) or, for a site visit, the issue's own."""
     if photo.concern_id is not None:
-        return photo.concern.issue  # type: ignore[union-attr]
+        return photo.concern.issue
     return photo.issue  # type: ignore[return-value]
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -483,7 +484,7 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("concerns:issue", pk=target.pk)
 
 
-def photo(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+def photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     """A concern's or a site visit's photo, as an image that can run nothing: for staff whose
     scope covers its issue, for anyone once published; 404 otherwise."""
     found = get_photo_for_user(request.user, pk, name)

@@ -12,6 +12,7 @@ nothing, either from Django or, with YISHI_MEDIA_ACCEL_REDIRECT set, by handing 
 nginx (X-Accel-Redirect to an `internal` location).
 """
 
+import contextlib
 import io
 import secrets
 import warnings
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from yishi.errors import ActionError
@@ -113,10 +115,8 @@ def clean_image(upload: Any, *, field: str = "photos") -> ContentFile:
         # Not an image, a truncated one, or one Pillow cannot decode: all the same to a person.
         raise _refuse(NOT_AN_IMAGE, "not_an_image", field) from None
     finally:
-        try:
+        with contextlib.suppress(ValueError, OSError):  # a closed file: nothing to rewind
             upload.seek(0)
-        except Exception:  # a closed file: nothing to rewind
-            pass
     return ContentFile(data, name=f"{secrets.token_urlsafe(18)}.{kind.extension}")
 
 
@@ -152,7 +152,7 @@ def clean_images(uploads: Any, *, field: str = "photos") -> list[ContentFile]:
 PHOTO_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 
 
-def serve_image(request: HttpRequest, file: FieldFile, *, public: bool) -> HttpResponse:
+def serve_image(request: HttpRequest, file: FieldFile, *, public: bool) -> HttpResponseBase:
     """The stored photo, as `image/<type>` with nosniff, inline, under a CSP that runs nothing.
 
     Only files stored with the extension of an accepted type are served (a file kept from
@@ -165,7 +165,7 @@ def serve_image(request: HttpRequest, file: FieldFile, *, public: bool) -> HttpR
     if content_type is None or not name:
         raise Http404
     accel = getattr(settings, "MEDIA_ACCEL_REDIRECT", "")
-    response: HttpResponse
+    response: HttpResponseBase
     if accel:
         response = HttpResponse(content_type=content_type)
         response["X-Accel-Redirect"] = accel.rstrip("/") + "/" + name.lstrip("/")
