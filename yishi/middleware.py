@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -49,15 +49,9 @@ class RequestSizeLimitMiddleware:
             "What you sent is too large (at most %(mb)d MB in all). Send fewer or smaller "
             "photos, or send them one at a time."
         ) % {"mb": mb}
-        response: HttpResponse
         if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"error": {"code": "request_too_large", "message": message, "fields": {}}},
-                status=413,
-            )
-        else:
-            html = render_to_string("yishi/request_too_large.html", {"message": message})
-            response = HttpResponse(html, status=413)
-        # The body was not read: the connection cannot be reused for another request.
-        response["Connection"] = "close"
-        return response
+            from yishi.api import error_response  # the API's one error shape and renderer
+
+            return error_response(request, 413, "request_too_large", message)
+        html = render_to_string("yishi/request_too_large.html", {"message": message})
+        return HttpResponse(html, status=413)
