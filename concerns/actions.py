@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -946,6 +946,13 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         data={"photos": len(photos)},
     )
     return issue
+
+
+def photos_of(issue: Issue) -> QuerySet[Photo]:
+    """The photos residents sent with the issue's concerns, and those of its site visits."""
+    return Photo.objects.filter(Q(issue=issue) | Q(concern__issue=issue)).order_by(
+        "uploaded_at", "pk"
+    )
 
 
 def _set_published(photo: Photo, *, actor: Any, published: bool) -> Photo:

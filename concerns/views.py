@@ -394,11 +394,7 @@ def _concern_of(request: HttpRequest, issue: Issue) -> Concern:
 
 def _photo_of(request: HttpRequest, issue: Issue) -> Photo:
     raw = request.POST.get("photo", "")
-    photo = (
-        Photo.objects.filter(Q(issue=issue) | Q(concern__issue=issue), pk=int(raw)).first()
-        if raw.isdigit()
-        else None
-    )
+    photo = actions.photos_of(issue).filter(pk=int(raw)).first() if raw.isdigit() else None
     if photo is None:
         raise ActionError(_("Choose a photo."), field="photo")
     return photo

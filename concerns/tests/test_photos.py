@@ -212,3 +212,40 @@ def test_the_issue_page_query_count_does_not_grow_with_photos(
     assert Photo.objects.filter(concern__issue=concern.issue).count() == 7
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+# ---- API
+
+
+def api(client, method: str, path: str, user=None):
+    from accounts.models import ApiToken
+
+    headers = {}
+    if user is not None:
+        _token, key = ApiToken.issue(user, "test")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    return getattr(client, method)(f"/api/v1{path}", **headers)
+
+
+def test_the_api_lists_an_issues_photos_for_staff_in_scope(client, world, concern, photo):
+    response = api(client, "get", f"/issues/{concern.issue_id}/photos", world.grid_worker)
+    assert response.status_code == 200
+    [row] = response.json()["items"]
+    assert row["id"] == photo.pk and row["concern"] == concern.pk
+    assert row["url"] == photo.get_absolute_url() and row["published"] is False
+    assert api(client, "get", f"/issues/{concern.issue_id}/photos", world.staff2).status_code == 404
+    assert api(client, "get", f"/issues/{concern.issue_id}/photos").status_code == 401
+
+
+def test_the_api_publishes_and_takes_back_a_photo(client, world, concern, photo):
+    base = f"/issues/{concern.issue_id}/photos/{photo.pk}"
+    assert api(client, "post", f"{base}/publish", world.district_officer).status_code == 403
+    assert api(client, "post", f"{base}/publish", world.staff2).status_code == 404
+    response = api(client, "post", f"{base}/publish", world.staff)
+    assert response.status_code == 200 and response.json()["published"] is True
+    assert client.get(photo.get_absolute_url()).status_code == 200  # anonymous
+    response = api(client, "post", f"{base}/unpublish", world.staff)
+    assert response.json()["published"] is False
+    assert client.get(photo.get_absolute_url()).status_code == 404
+    other = f"/issues/{concern.issue_id}/photos/{photo.pk + 99}/publish"
+    assert api(client, "post", other, world.staff).status_code == 404
