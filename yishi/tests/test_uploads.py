@@ -198,3 +198,12 @@ def test_a_file_kept_from_before_under_another_extension_is_not_served(rf, name)
     default_storage.save(name, ContentFile(b"<script>alert(1)</script>"))
     with pytest.raises(Http404):
         uploads.serve_image(rf.get("/"), Stored(name, default_storage), public=True)
+
+
+def test_a_large_jpeg_is_decoded_at_a_reduced_scale_and_still_turned_upright():
+    exif = Image.Exif()
+    exif[0x0112] = 8  # rotated the other way
+    data = encoded(Image.new("RGB", (6000, 4000), "green"), "JPEG", exif=exif.tobytes())
+    with Image.open(io.BytesIO(uploads.clean_image(upload(data)).read())) as again:
+        assert max(again.size) <= uploads.MAX_EDGE
+        assert again.size[1] > again.size[0]  # portrait, as the camera was held
