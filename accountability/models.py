@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -221,6 +222,8 @@ class ProgressUpdate(models.Model):
 
 
 class ProgressPhoto(models.Model):
+    """A photo of the work, public like the item it shows (served by views.progress_photo)."""
+
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="progress/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=120, blank=True)
@@ -231,6 +234,13 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:photo", args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]
 
 
 class Evaluation(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/verify/", views.verify, name="verify"),
     path("<int:pk>/close/", views.close, name="close"),
     path("<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("photos/<int:pk>/<str:name>", views.progress_photo, name="photo"),
     path("board/<str:code>/", views.board, name="board"),
     path("rule/<str:code>/", views.set_rule, name="rule"),
     path("rate/<str:code>/", views.rate, name="rate"),

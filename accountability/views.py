@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from consultations.models import Resolution
 from places.models import Area
 from timeline.services import events_for
 from yishi.errors import ActionError, RateLimited
+from yishi.uploads import serve_image
 
 S = ActionItem.Status
 
@@ -566,3 +568,9 @@ def _positive(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
         return 0
     return int(value)
+
+
+def progress_photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A progress photo, public like its item, served as an image that can run nothing."""
+    photo = permissions.get_progress_photo(pk, name)
+    return serve_image(request, photo.image, public=True)

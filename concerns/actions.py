@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,14 +27,16 @@ from concerns import codes, grouping
 from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
+    can_publish_photo,
     can_triage,
     check,
     check_can_register,
+    photo_issue,
     registration_grid,
 )
 from places.models import Area, Building, Compound
 from timeline.services import record, record_many
-from yishi import sql
+from yishi import sql, uploads
 from yishi.errors import ActionError, Conflict
 
 T = TypeVar("T")
@@ -43,7 +46,6 @@ L = Issue.Level
 C = Concern.Channel
 
 MAX_CONTENT = 4000
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 # Channels a resident uses without an account; every other channel is registered by staff.
 RESIDENT_CHANNELS = {C.WEB}
@@ -109,43 +111,14 @@ def check_text(value: str, field: str, *, limit: int, required: bool = False) ->
     return value
 
 
-def check_photo(upload: Any) -> None:
-    """A photo must be an image Pillow can read, at most 10 MB."""
-    from PIL import Image
-
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_PHOTO_BYTES:
-        raise ActionError(
-            _("A photo may be at most 10 MB."), code="file_too_large", field="photos", status=413
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            kind = (image.format or "").upper()
-    except Exception:
-        raise ActionError(
-            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
-            code="not_an_image",
-            field="photos",
-        ) from None
-    finally:
-        upload.seek(0)
-    if kind not in {"JPEG", "PNG", "GIF", "WEBP", "MPO"}:
-        raise ActionError(
-            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
-            code="not_an_image",
-            field="photos",
-        )
-
-
-def check_photos(photos: Sequence[Any]) -> None:
+def check_photos(photos: Sequence[Any]) -> list[ContentFile]:
+    """The photos re-encoded under random names (yishi.uploads.clean_image), ready to store;
+    ActionError for the first one that is not a photo or is too large."""
     if len(photos) > MAX_PHOTOS:
         raise ActionError(
             _("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="too_many_files", field="photos"
         )
-    for upload in photos:
-        check_photo(upload)
+    return uploads.clean_images(photos, field="photos")
 
 
 def household_key(building: Building | None, compound: Compound | None, address: str) -> str:
@@ -395,7 +368,7 @@ def submit_concern(
         if grid is None and not can_change_area(actor, community):
             grid = registration_grid(actor, community)  # a grid worker's own grid
         check_can_register(actor, community, grid)
-    check_photos(photos)
+    cleaned = check_photos(photos)
     received = received_at or timezone.now()
     if received > timezone.now() + timedelta(minutes=5):
         raise ActionError(
@@ -433,7 +406,7 @@ def submit_concern(
     }
     for _attempt in range(4):
         try:
-            return _register(fields, weights, photos)
+            return _register(fields, weights, cleaned)
         except IntegrityError:
             # The same idempotency key raced in from a second request: answer with the first.
             if idempotency_key:
@@ -552,15 +525,17 @@ def _receipt(
 
 
 @transaction.atomic
-def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
+def _register(
+    fields: dict[str, Any], weights: dict[str, float], photos: Sequence[ContentFile]
+) -> Concern:
     """The write half of submit_concern: group, insert, count, record — one transaction."""
     issue, score, counted = _group(fields, weights)
     concern = _new_concern(fields, issue, score)
     sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
     if not counted:
         _count_in(issue, concern, weights, fields["received"])
-    for upload in photos:
-        Photo.objects.create(concern=concern, image=upload)
+    for image in photos:
+        Photo.objects.create(concern=concern, image=image)
     record_many(*_receipt(fields, concern, issue, score))
     return concern
 
@@ -984,7 +959,7 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
 def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[Any] = ()) -> Issue:
     """实地查看: notes (and photos) from a visit to the place; the issue is being handled."""
     notes = check_text(notes, "notes", limit=MAX_CONTENT, required=True)
-    check_photos(photos)
+    cleaned = check_photos(photos)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
         raise Conflict(_("This issue is no longer being handled at this level."))
@@ -994,8 +969,8 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         fields.append("accepted_at")
     issue.status = S.IN_PROGRESS
     issue.save(update_fields=fields)
-    for upload in photos:
-        Photo.objects.create(issue=issue, image=upload, caption=str(_("Site visit")))
+    for image in cleaned:
+        Photo.objects.create(issue=issue, image=image, caption=str(_("Site visit")))
     record(
         issue,
         "issue.site_visit",
@@ -1005,6 +980,45 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         data={"photos": len(photos)},
     )
     return issue
+
+
+def photos_of(issue: Issue) -> QuerySet[Photo]:
+    """The photos residents sent with the issue's concerns, and those of its site visits."""
+    return Photo.objects.filter(Q(issue=issue) | Q(concern__issue=issue)).order_by(
+        "uploaded_at", "pk"
+    )
+
+
+def _set_published(photo: Photo, *, actor: Any, published: bool) -> Photo:
+    issue = photo_issue(photo)
+    check(actor, issue, can_publish_photo(actor, issue))
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    if photo.published == published:
+        return photo  # a second click: nothing changes, no second row
+    photo.published = published
+    photo.save(update_fields=["published"])
+    record(
+        issue,
+        "issue.photo_published" if published else "issue.photo_unpublished",
+        actor=actor,
+        actor_label=_handler_label(actor, issue),
+        public=False,
+        data={"photo": photo.pk, "concern": photo.concern_id},
+    )
+    return photo
+
+
+@transaction.atomic
+def publish_photo(photo: Photo, *, actor: Any) -> Photo:
+    """Staff decide a photo may be seen by anyone with its address (it shows no one's home
+    or face that should stay private)."""
+    return _set_published(photo, actor=actor, published=True)
+
+
+@transaction.atomic
+def unpublish_photo(photo: Photo, *, actor: Any) -> Photo:
+    """Take a published photo back: staff in scope only, again."""
+    return _set_published(photo, actor=actor, published=False)
 
 
 @transaction.atomic

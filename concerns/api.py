@@ -17,7 +17,7 @@ from accounts.masking import masking_for
 from accounts.models import Organisation
 from concerns import actions, codes, grouping
 from concerns.display import concern_place, public_story
-from concerns.models import Category, Concern, Issue
+from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
     can_triage,
@@ -514,3 +514,46 @@ def move(request: HttpRequest, issue_id: Id, payload: MoveIn) -> Issue:
     target = get_issue_for_user(request.user, payload.to)
     actions.move_concern(concern, to=target, actor=request.user)
     return _detail(request, target)
+
+
+# ---- Photos
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str = Field(..., description="The image (JPEG, PNG or WebP), for staff in scope")
+    concern: int | None = Field(..., description="The concern it came with; null: a site visit")
+    caption: str
+    published: bool = Field(..., description="Published by staff: anyone with the url sees it")
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_url(obj: Photo) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_concern(obj: Photo) -> int | None:
+        return obj.concern_id
+
+
+@router.get("/issues/{issue_id}/photos", auth=staff_auth, response=list[PhotoOut])
+@paginate
+def list_photos(request: HttpRequest, issue_id: Id) -> QuerySet[Photo]:
+    """The photos residents sent with the issue's concerns and those of its site visits."""
+    return actions.photos_of(_act(request, issue_id))
+
+
+def _photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    return get_object_or_404(actions.photos_of(_act(request, issue_id)), pk=photo_id)
+
+
+@router.post("/issues/{issue_id}/photos/{photo_id}/publish", auth=staff_auth, response=PhotoOut)
+def publish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    """Let anyone with its url see the photo (those who see residents' personal data)."""
+    return actions.publish_photo(_photo(request, issue_id, photo_id), actor=request.user)
+
+
+@router.post("/issues/{issue_id}/photos/{photo_id}/unpublish", auth=staff_auth, response=PhotoOut)
+def unpublish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    """Make the photo private to staff in scope again."""
+    return actions.unpublish_photo(_photo(request, issue_id, photo_id), actor=request.user)

@@ -31,6 +31,8 @@ class ConcernsConfig(AppConfig):
                 "issue.split": _("Issue split"),
                 "issue.accepted": _("Accepted"),
                 "issue.site_visit": _("Site visit"),
+                "issue.photo_published": _("Photo published"),
+                "issue.photo_unpublished": _("Photo taken back from the public"),
                 "issue.settled": _("Settled"),
                 "issue.escalated": _("Escalated"),
                 "issue.handed_back": _("Handed back"),

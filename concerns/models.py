@@ -6,6 +6,7 @@ settled in the grid, bigger ones escalated (小事不出网格，大事不出社
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -264,7 +265,11 @@ class Concern(models.Model):
 
 
 class Photo(models.Model):
-    """A photo sent with a concern or taken on a site visit."""
+    """A photo sent with a concern or taken on a site visit.
+
+    Private to staff whose scope covers its issue until staff publish it (a resident's photo
+    may show their home, their face or their neighbour's door). Served by
+    concerns.views.photo, never from a public media folder."""
 
     concern = models.ForeignKey(
         Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
@@ -275,6 +280,8 @@ class Photo(models.Model):
     image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=120, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Staff published it (actions.publish_photo): anyone with its address may see it.
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -282,3 +289,11 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    def get_absolute_url(self) -> str:
+        # The stored name is random: the address cannot be guessed from a counted id alone.
+        return reverse("concerns:photo", args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]

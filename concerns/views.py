@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,12 +28,14 @@ from concerns.forms import (
     StaffConcernForm,
     TrackForm,
 )
-from concerns.models import Concern, Issue
+from concerns.models import Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
+    can_publish_photo,
     can_triage,
     get_concern_for_user,
     get_issue_for_user,
+    get_photo_for_user,
     may_register,
     registration_places,
     visible_issues,
@@ -41,6 +44,7 @@ from concerns.throttle import limit_anonymous
 from places.models import Area
 from timeline.services import events_for
 from yishi.errors import ActionError, RateLimited
+from yishi.uploads import serve_image
 
 S = Issue.Status
 L = Issue.Level
@@ -333,9 +337,9 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_issue_for_user(request.user, pk)
     masking = masking_for(request.user, issue)
     concerns = list(
-        issue.concerns.select_related("building", "building__compound", "compound").order_by(
-            "received_at"
-        )
+        issue.concerns.select_related("building", "building__compound", "compound")
+        .prefetch_related("photos")
+        .order_by("received_at")
     )
     for concern in concerns:
         concern.shown_phone = masking.phone(concern.phone)  # type: ignore[attr-defined]
@@ -363,7 +367,8 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_triage": triage,
             "candidates": candidates,
             "events": events_for([issue]).select_related("actor"),
-            "photos": issue.photos.all(),
+            "photos": issue.photos.order_by("uploaded_at", "pk"),
+            "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
             "Level": L,
             "Status": S,
@@ -403,6 +408,14 @@ def _concern_of(request: HttpRequest, issue: Issue) -> Concern:
     return concern
 
 
+def _photo_of(request: HttpRequest, issue: Issue) -> Photo:
+    raw = request.POST.get("photo", "")
+    photo = actions.photos_of(issue).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if photo is None:
+        raise ActionError(_("Choose a photo."), field="photo")
+    return photo
+
+
 def _organisation(request: HttpRequest) -> Organisation | None:
     raw = request.POST.get("organisation", "")
     return Organisation.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -439,6 +452,8 @@ ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
         _concern_of(r, i), to=_other_issue(r, "to"), actor=r.user
     ),
     "confirm": lambda r, i: actions.confirm_grouping(_concern_of(r, i), actor=r.user),
+    "publish_photo": lambda r, i: actions.publish_photo(_photo_of(r, i), actor=r.user),
+    "unpublish_photo": lambda r, i: actions.unpublish_photo(_photo_of(r, i), actor=r.user),
 }
 
 
@@ -455,6 +470,8 @@ ACTION_DONE = {
     "split": gettext_lazy("Concerns split into a new issue."),
     "move": gettext_lazy("Concern moved."),
     "confirm": gettext_lazy("Grouping confirmed."),
+    "publish_photo": gettext_lazy("Photo published: anyone with its address may now see it."),
+    "unpublish_photo": gettext_lazy("Photo taken back: only staff in scope see it."),
 }
 
 
@@ -477,3 +494,10 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if target.status == S.MERGED and target.merged_into_id:
         return redirect("concerns:issue", pk=target.merged_into_id)
     return redirect("concerns:issue", pk=target.pk)
+
+
+def photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A concern's or a site visit's photo, as an image that can run nothing: for staff whose
+    scope covers its issue, for anyone once published; 404 otherwise."""
+    found = get_photo_for_user(request.user, pk, name)
+    return serve_image(request, found.image, public=found.published)
