@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accountability import actions, matters, permissions
 from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
-from accountability.story import build_story, get_start
+from accountability.story import build_story, public_start, staff_start
 from accounts.permissions import scope_of, visible_areas
 from concerns.models import Issue
 from consultations.models import Resolution
@@ -377,7 +377,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "closed_count": len(closed_items),
             "overdue_count": sum(1 for i in open_items if i.overdue),
             # One reverse() for the page, not one per item.
-            "story_prefix": reverse("accountability:story", args=["item", 0])[:-2],
+            "story_prefix": reverse("accountability:story_public", args=["-"])[:-2],
         },
     )
 
@@ -467,12 +467,24 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    start, public = get_start(kind, pk, request.user)
+def story_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The public whole story of a matter or an action item, by its unguessable address."""
+    start, is_public = public_start(token, request.user)
     return render(
         request,
         "accountability/story.html",
-        {"story": build_story(start, public=public), "to_rate": [], "start": start},
+        {"story": build_story(start, public=True), "to_rate": [], "preview": not is_public},
+    )
+
+
+@login_required
+def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The staff version, by kind and id: only for staff who may see the object (404)."""
+    start = staff_start(kind, pk, request.user)
+    return render(
+        request,
+        "accountability/story.html",
+        {"story": build_story(start, public=False), "to_rate": [], "start": start},
     )
 
 
