@@ -297,7 +297,7 @@ def list_item(request: HttpRequest) -> HttpResponse:
         if first_owner:
             initial["owner_organisation"] = first_owner.pk
     elif issue is not None:
-        initial = {"title": issue.title}
+        initial = {"title": issue.title_for_public}
     form = ListItemForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():

@@ -101,7 +101,10 @@ class Issue(models.Model):
     title = models.CharField(_("title"), max_length=120)
     # What the public reads (boards, story pages, Open311, the API): made neutral from the
     # place and category when the issue opens, until staff set or confirm one.
-    public_title = models.CharField(_("public title"), max_length=120, blank=True)
+    # db_default: rows written by code that predates the column still insert.
+    public_title = models.CharField(
+        _("public title"), max_length=120, blank=True, default="", db_default=""
+    )
     public_title_confirmed_at = models.DateTimeField(
         _("public title confirmed"), null=True, blank=True
     )

@@ -36,7 +36,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="issue",
             name="public_title",
-            field=models.CharField(blank=True, max_length=120, verbose_name="public title"),
+            field=models.CharField(
+                blank=True, db_default="", default="", max_length=120, verbose_name="public title"
+            ),
         ),
         migrations.AddField(
             model_name="issue",
