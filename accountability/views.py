@@ -477,9 +477,9 @@ def story_public(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@login_required
 def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    """The staff version, by kind and id: only for staff who may see the object (404)."""
+    """The staff version, by kind and id: only for staff who may see the object; 404 to
+    everyone else, signed in or not (no login page that would confirm the id exists)."""
     start = staff_start(kind, pk, request.user)
     return render(
         request,
