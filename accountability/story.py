@@ -194,7 +194,7 @@ def build_story(start: Model, *, public: bool) -> Story:
         issue_qs = issue_qs.filter(pk__in=shown)
     issue_list = list(issue_qs.order_by("first_received_at"))
     for issue in issue_list:
-        issue.shown_title = issue.title_for_public if public else issue.title
+        issue.shown_title = issue.title_for_public if public else issue.title  # type: ignore[attr-defined]
     topic_list = list(topic_qs)
     meeting_list = list(meeting_qs.select_related("venue"))
     resolution_list = list(
@@ -268,10 +268,7 @@ def _title(obj: Model, *, public: bool) -> str:
         return obj.tracking_code
     if isinstance(obj, Issue):
         return getattr(obj, "shown_title", "") or (obj.title_for_public if public else obj.title)
-    if isinstance(obj, Resolution):
-        text = obj.text[:60]
-    else:
-        text = str(getattr(obj, "title", obj))
+    text = obj.text[:60] if isinstance(obj, Resolution) else str(getattr(obj, "title", obj))
     return mask_public_text(text) if public else text
 
 

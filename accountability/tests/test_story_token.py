@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accountability.story import is_public_matter
 from accountability.tests.conftest import make_issue
-from concerns.actions import accept_issue, set_public_title
+from concerns.actions import set_public_title
 from consultations import actions as consult
 from timeline.services import record
 
