@@ -18,6 +18,7 @@ from accountability import matters, permissions
 from accountability.models import ActionItem, Evaluation
 from accounts.permissions import can_view_area, scope_of
 from concerns.models import Concern, Issue
+from concerns.permissions import can_view_issue
 from consultations.models import Meeting, Resolution, Topic
 from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
@@ -130,7 +131,7 @@ def public_start(token: str, user: Any) -> tuple[Model, bool]:
         raise Http404
     if is_public_matter(issue):
         return issue, True
-    if scope_of(user).is_staff and can_view_area(user, issue.community):
+    if scope_of(user).is_staff and can_view_issue(user, issue):
         return issue, False
     raise Http404
 

@@ -758,7 +758,8 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     title = check_text(title, "title", limit=120, required=True)
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
-    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title)
+    # The working title is for staff: renaming it is no step the public follow.
+    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title, public=False)
     return issue
 
 

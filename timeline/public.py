@@ -19,19 +19,25 @@ from timeline.models import Event
 from timeline.services import events_for
 from timeline.verbs import note_is_public
 
-# Full-width digits, dashes and brackets as typed on Chinese keyboards, read as ASCII.
-_WIDE = str.maketrans("０１２３４５６７８９－（）＋", "0123456789-()+")
+# `\d` matches full-width digits too (１３８…, as typed on Chinese keyboards); where a pattern
+# names a digit, it names both forms.
 _SEP = r"[\s\-－—.·]*"
 
 # 18-digit resident ID numbers (the last may be X), grouped 6-8-4 or written in one run.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{3}\s?\d{8}\s?\d{3}[\dXx](?![0-9A-Za-z])")
+_ID_NUMBER = re.compile(r"(?<![\dA-Za-z])(\d{3})\d{3}\s?\d{8}\s?\d{3}[\dXx](?![\dA-Za-z])")
 # Mainland mobiles, +86 or not, in any spacing: 13812345678, 138 1234 5678, 138-1234-5678.
 _MOBILE = re.compile(
-    r"(?<![\d*])(?:\+?86" + _SEP + r")?(1" + _SEP + r"[3-9](?:" + _SEP + r"\d){9})(?!\d)"
+    r"(?<![\d*])(?:[+＋]?[8８][6６]"
+    + _SEP
+    + r")?([1１]"
+    + _SEP
+    + r"[3-9３-９](?:"
+    + _SEP
+    + r"\d){9})(?!\d)"
 )
 # Landlines with their area code: 0571-88886666, (0571) 8888 6666, 010 6666 8888, 转 extension.
 _LANDLINE = re.compile(
-    r"(?<![\d*])[(（]?(0\d{2,3})[)）]?" + _SEP + r"(\d(?:" + _SEP + r"\d){6,7})(?!\d)"
+    r"(?<![\d*])[(（]?([0０]\d{2,3})[)）]?" + _SEP + r"(\d(?:" + _SEP + r"\d){6,7})(?!\d)"
     r"(?:\s*(?:转|-|ext\.?)\s*\d{1,5})?"
 )
 _ROOM_SUFFIX = r"(?:室|号房|房间|房|户|号)?"
@@ -73,7 +79,7 @@ def mask_public_text(text: str | None) -> str:
     `张先生，3栋2单元501室，电话138 1234 5678` → `张先生，3栋*单元***室，电话138****5678`."""
     if not text:
         return ""
-    text = str(text).translate(_WIDE)
+    text = str(text)
     text = _ID_NUMBER.sub(lambda m: f"{m[1]}{'*' * 11}{m[0][-4:]}", text)
     text = _MOBILE.sub(_mobile, text)
     text = _LANDLINE.sub(_landline, text)

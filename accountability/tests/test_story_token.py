@@ -109,3 +109,10 @@ def test_board_and_community_page_link_stories_by_token(client, world, item):
         html = client.get(url).content.decode()
         assert f"/story/m/{item.story_token}/" in html, url
         assert f"/story/item/{item.pk}/" not in html, url
+
+
+def test_a_grid_worker_previews_an_issue_of_their_grid(client, world, issue):
+    client.force_login(world.grid_worker)
+    assert story(client, issue).status_code == 200
+    client.force_login(world.grid_worker2)
+    assert story(client, issue).status_code == 404

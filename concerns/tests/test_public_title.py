@@ -146,3 +146,14 @@ def test_the_submit_answer_gives_the_public_title(client, world):
     assert body["issue"]["id"] == first.issue_id
     assert body["issue"]["title"] == first.issue.title_for_public
     assert "张伟" not in str(body)
+
+
+def test_renaming_the_working_title_is_internal(world):
+    from concerns.actions import retitle_issue
+
+    issue = submit(world).issue
+    retitle_issue(issue, title="张伟家自来水发黄", actor=world.staff)
+    event = Event.objects.get(verb="issue.retitled", subject_id=issue.pk)
+    assert not event.public
+    issue.refresh_from_db()
+    assert issue.title_for_public == "一号社区 · 供水"

@@ -15,7 +15,8 @@ from timeline.verbs import PUBLIC_NOTES, note_is_public, registered
         ("联系人王女士 138 1234 5678", "联系人王女士 138****5678"),
         ("电话：138-1234-5678。", "电话：138****5678。"),
         ("+86 139 0000 1111 白天都在", "139****1111 白天都在"),
-        ("手机１３８１２３４５６７８", "手机138****5678"),
+        ("手机１３８１２３４５６７８", "手机１３８****５６７８"),
+        ("座机（０９５１）５０１２３４５", "座机０９５１-****２３４５"),
         # Landlines with their area code, and extensions.
         ("物业电话0951-5012345转8", "物业电话0951-****2345"),
         ("(010) 6666 8888", "010-****8888"),
@@ -51,6 +52,7 @@ def test_mask_public_text_masks_phones_ids_and_rooms(text, masked):
         "12号楼门口的路灯不亮",
         "已于3月5日清理完毕，共清运垃圾12车",
         "138****5678",  # masked already: the same again
+        "明年在金水园（容水公园）小广场建设多功能篮球场。",  # full-width punctuation kept
     ],
 )
 def test_mask_public_text_leaves_ordinary_text_alone(text):
