@@ -77,7 +77,7 @@ def test_the_public_story_shows_the_public_title_and_no_internal_note(client, wo
     record(issue, "issue.settled", actor_label="社区", note="已冲洗，回访电话13700002222")
     html = story(client, item).content.decode()
     assert accept_issue_note.label in html  # the step is public, its note is not
-    for secret in ("其妻", "13812345678", "501", "13900001111", "13700002222", issue.title):
+    for secret in ("其妻", "13812345678", "单元501", "13900001111", "13700002222", issue.title):
         assert secret not in html
     assert "已冲洗，回访电话137****2222" in html
     assert issue.title_for_public in html

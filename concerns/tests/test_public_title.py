@@ -125,7 +125,7 @@ def test_another_residents_words_never_reach_the_tracking_page(client, world):
     page = client.get(reverse("concerns:track_code", args=[second.tracking_code])).content.decode()
     api = client.get(f"/api/v1/concerns/{second.tracking_code}").json()
     for text in (page, str(api)):
-        for secret in ("张伟", "13812345678", "501", "其妻", "13700001111", "13700002222"):
+        for secret in ("张伟", "13812345678", "单元501", "其妻", "13700001111", "13700002222"):
             assert secret not in text
     assert "已冲洗管道" in page and "137****2222" in page
     assert api["title"] == issue.title_for_public
