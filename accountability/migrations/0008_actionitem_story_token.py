@@ -14,7 +14,6 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accountability", "0007_evaluation_community_required"),
-        ("concerns", "0005_issue_public_title"),
     ]
 
     operations = [
