@@ -97,6 +97,8 @@ def staff_start(kind: str, pk: int, user: Any) -> Model:
         raise Http404
     if isinstance(obj, ActionItem):
         allowed = permissions.can(user, obj, permissions.VIEW)
+    elif isinstance(obj, Issue):
+        allowed = can_view_issue(user, obj)  # grid workers see their grid's issues
     else:
         allowed = can_view_area(user, _area_of(obj))
     if not allowed:
