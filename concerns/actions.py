@@ -13,10 +13,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
@@ -764,7 +765,9 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
 
 
 def _neutral_title(compound: Compound | None, community: Area, category: Category | None) -> str:
-    return neutral_title(compound.name if compound is not None else community.name, category)
+    # Stored, so in the site's language whatever the language of the request that opened it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return neutral_title(compound.name if compound is not None else community.name, category)
 
 
 @transaction.atomic

@@ -157,3 +157,11 @@ def test_renaming_the_working_title_is_internal(world):
     assert not event.public
     issue.refresh_from_db()
     assert issue.title_for_public == "一号社区 · 供水"
+
+
+def test_the_neutral_title_is_stored_in_the_sites_language(world):
+    from django.utils import translation
+
+    with translation.override("en"):
+        issue = submit(world, content="说不清是什么事情，麻烦来看看").issue
+    assert issue.public_title == "一号社区 · 居民反映事项"
