@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
-from concerns.models import Concern, Issue
+from concerns.models import Concern, Issue, new_story_token
 from places.models import Area
 
 
@@ -127,6 +127,10 @@ class ActionItem(models.Model):
     latest_progress_at = models.DateTimeField(null=True, blank=True)
     residents_count = models.PositiveIntegerField(_("residents behind it"), default=0)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # The unguessable part of the whole-story page's address (never a counted id).
+    story_token = models.CharField(
+        _("story address"), max_length=32, unique=True, null=True, default=new_story_token
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

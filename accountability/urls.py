@@ -18,5 +18,7 @@ urlpatterns = [
     path("rate/<str:code>/", views.rate, name="rate"),
     path("story/", views.story_lookup, name="story_lookup"),
     path("story/code/<str:code>/", views.story_by_code, name="story_code"),
+    path("story/m/<str:token>/", views.story_public, name="story_public"),
+    # Staff only (404 to anyone else): the public reach stories by token, never by id.
     path("story/<str:kind>/<int:pk>/", views.story, name="story"),
 ]

@@ -14,17 +14,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
 from concerns import codes, grouping
-from concerns.models import Category, Concern, Issue, Photo
+from concerns.models import Category, Concern, Issue, Photo, neutral_title
 from concerns.permissions import (
     can_handle,
     can_publish_photo,
@@ -35,6 +36,7 @@ from concerns.permissions import (
     registration_grid,
 )
 from places.models import Area, Building, Compound
+from timeline.public import mask_public_text
 from timeline.services import record, record_many
 from yishi import sql, uploads
 from yishi.errors import ActionError, Conflict
@@ -583,6 +585,7 @@ def _group(fields: dict[str, Any], weights: dict[str, float]) -> tuple[Issue, fl
         grid=grid,
         category=category,
         title=grouping.make_title(fields["content"]),
+        public_title=_neutral_title(fields["compound"], community, category),
         residents_count=1,
         concerns_count=1,
         terms=grouping.add_terms("", weights),
@@ -765,7 +768,47 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     title = check_text(title, "title", limit=120, required=True)
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
-    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title)
+    # The working title is for staff: renaming it is no step the public follow.
+    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title, public=False)
+    return issue
+
+
+def _neutral_title(compound: Compound | None, community: Area, category: Category | None) -> str:
+    # Stored, so in the site's language whatever the language of the request that opened it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return neutral_title(compound.name if compound is not None else community.name, category)
+
+
+@transaction.atomic
+def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | None = None) -> Issue:
+    """Staff set (or confirm as it is) the title the public reads; with `publish`, they also
+    decide whether the whole story of the matter is public. Never the residents' own words
+    unless staff chose them: the title is confirmed by a person."""
+    check(actor, issue, can_triage(actor, issue) or can_handle(actor, issue))
+    title = check_text(title, "public_title", limit=120, required=True)
+    if mask_public_text(title) != title:
+        raise ActionError(
+            _("A public title names no phone, ID or room number."), field="public_title"
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "public_title": title,
+        "public_title_confirmed_at": now,
+        "updated_at": now,
+    }
+    if publish is not None and publish != issue.story_published:
+        fields["story_published_at"] = now if publish else None
+    Issue.objects.filter(pk=issue.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(issue, name, value)
+    record(
+        issue,
+        "issue.public_title_set",
+        actor=actor,
+        actor_label="社区",
+        note=title,
+        data={"published": issue.story_published},
+    )
     return issue
 
 
@@ -886,6 +929,7 @@ def split_issue(
         grid=first.grid or issue.grid,
         category=issue.category,
         title=title,
+        public_title=_neutral_title(first.compound, issue.community, issue.category),
         first_received_at=first.received_at,
         last_received_at=moving[-1].received_at,
         accept_due_at=accept_due,

@@ -26,6 +26,7 @@ from concerns.permissions import (
 )
 from concerns.throttle import limit_anonymous
 from places.models import Building, Compound
+from timeline.public import mask_public_text
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import RATE_LIMITED, ActionError, RateLimited, answers
 
@@ -215,7 +216,8 @@ def _created(concern: Concern, user: Any) -> dict:
             "id": issue.pk,
             "residents_count": issue.residents_count,
             "status": issue.status,
-            "title": issue.title,
+            # Another resident's words may be the working title: the public one is given.
+            "title": issue.title_for_public,
         },
     }
 
@@ -239,11 +241,11 @@ def track(request: HttpRequest, tracking_code: str) -> dict:
         "received_at": concern.received_at,
         "status": issue.status,
         "status_label": str(issue.get_status_display()),
-        "title": issue.title,
+        "title": issue.title_for_public,
         "category": issue.category.name if issue.category else None,
         "residents_count": issue.residents_count,
         "overdue": issue.is_overdue,
-        "outcome": issue.outcome,
+        "outcome": mask_public_text(issue.outcome),
         "timeline": [{"when": e.when, "what": e.label, "by": e.by, "note": e.note} for e in story],
     }
 
@@ -253,7 +255,10 @@ def track(request: HttpRequest, tracking_code: str) -> dict:
 
 class IssueOut(Schema):
     id: int
-    title: str
+    title: str = Field(..., description="the working title, for staff only")
+    public_title: str = Field(..., description="the title the public reads")
+    public_title_confirmed: bool = Field(..., description="set or confirmed by staff")
+    story_published: bool = Field(..., description="staff made the whole story public")
     community: str = Field(..., alias="community.code")
     grid: str | None = Field(None, alias="grid.code")
     category: str | None = Field(None, alias="category.code")
@@ -424,6 +429,11 @@ class SplitIn(Schema):
     title: str = ""
 
 
+class PublicTitleIn(Schema):
+    title: str = Field(..., description="no phone, ID or room number")
+    publish: bool | None = Field(None, description="make the whole story public (or not)")
+
+
 class MoveIn(Schema):
     concern: int
     to: int
@@ -481,6 +491,16 @@ def escalate(request: HttpRequest, issue_id: Id, payload: EscalateIn) -> Issue:
 @router.post("/issues/{issue_id}/hand-back", auth=staff_auth, response=IssueDetailOut)
 def hand_back(request: HttpRequest, issue_id: Id, payload: ReasonIn) -> Issue:
     issue = actions.hand_back(_act(request, issue_id), actor=request.user, reason=payload.reason)
+    return _detail(request, issue)
+
+
+@router.post("/issues/{issue_id}/public-title", auth=staff_auth, response=IssueDetailOut)
+def public_title(request: HttpRequest, issue_id: Id, payload: PublicTitleIn) -> Issue:
+    """Set or confirm the title the public reads (boards, story pages, Open311), and with
+    `publish` whether the whole story is public."""
+    issue = actions.set_public_title(
+        _act(request, issue_id), actor=request.user, title=payload.title, publish=payload.publish
+    )
     return _detail(request, issue)
 
 

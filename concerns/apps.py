@@ -24,6 +24,7 @@ class ConcernsConfig(AppConfig):
                 "issue.concern_added": _("Another concern joined the issue"),
                 "issue.grouping_confirmed": _("Grouping confirmed"),
                 "issue.retitled": _("Issue renamed"),
+                "issue.public_title_set": _("Public title set"),
                 "issue.concern_moved_in": _("Concern moved to this issue"),
                 "issue.emptied": _("Issue closed: its concerns were moved"),
                 "issue.merged": _("Merged into another issue"),

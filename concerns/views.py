@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +44,7 @@ from concerns.permissions import (
 from concerns.throttle import limit_anonymous
 from places.models import Area
 from timeline.services import events_for
+from timeline.verbs import note_is_public
 from yishi.errors import ActionError, RateLimited
 from yishi.uploads import serve_image
 
@@ -366,7 +368,8 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_handle": can_handle(request.user, issue),
             "can_triage": triage,
             "candidates": candidates,
-            "events": events_for([issue]).select_related("actor"),
+            "events": _staff_timeline(issue),
+            "public_story_url": public_story_url(issue),
             "photos": issue.photos.order_by("uploaded_at", "pk"),
             "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
@@ -374,6 +377,24 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "Status": S,
         },
     )
+
+
+def _staff_timeline(issue: Issue) -> list[Any]:
+    """Every event, each marked with whether residents may read its note."""
+    events = list(events_for([issue]).select_related("actor"))
+    for event in events:
+        event.note_public = event.public and note_is_public(event.verb)
+    return events
+
+
+def public_story_url(issue: Issue) -> str:
+    """The public whole-story page of the issue, when the story step is installed."""
+    if not issue.story_token:
+        return ""
+    try:
+        return reverse("accountability:story_public", args=[issue.story_token])
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -439,6 +460,12 @@ ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
     ),
     "hand_back": lambda r, i: actions.hand_back(i, actor=r.user, reason=_text(r, "reason")),
     "retitle": lambda r, i: actions.retitle_issue(i, actor=r.user, title=_text(r, "title")),
+    "public_title": lambda r, i: actions.set_public_title(
+        i,
+        actor=r.user,
+        title=_text(r, "public_title"),
+        publish=r.POST.get("publish") == "1" if r.POST.get("publish_shown") else None,
+    ),
     "merge": lambda r, i: actions.merge_issues(
         _other_issue(r, "source"), into=i, actor=r.user, note=_text(r, "note")
     ),
@@ -466,6 +493,7 @@ ACTION_DONE = {
     "escalate_onward": gettext_lazy("Reported to the street or the department."),
     "hand_back": gettext_lazy("Handed back to the grid."),
     "retitle": gettext_lazy("Title changed."),
+    "public_title": gettext_lazy("Public title saved."),
     "merge": gettext_lazy("Issues merged."),
     "split": gettext_lazy("Concerns split into a new issue."),
     "move": gettext_lazy("Concern moved."),

@@ -137,7 +137,9 @@ def test_public_board_json_has_no_personal_data(world, client, item, water_rep):
         "latest_progress",
         "latest_progress_at",
         "closed_at",
+        "story_url",
     }
+    assert row["story_url"].endswith(f"/story/m/{item.story_token}/")
     assert client.get(f"{API}/boards/NOPE").status_code == 404
 
 
