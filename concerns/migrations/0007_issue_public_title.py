@@ -29,7 +29,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("concerns", "0004_only_used_indexes"),
+        ("concerns", "0006_photo_published"),
     ]
 
     operations = [
