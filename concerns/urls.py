@@ -13,6 +13,7 @@ urlpatterns = [
     path("issues/", views.issues, name="issues"),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("issues/<int:pk>/<slug:action>/", views.issue_action, name="issue_action"),
+    path("photos/<int:pk>/<str:name>", views.photo, name="photo"),
     path("concern/<int:pk>/candidates/", views.concern_candidates, name="concern_candidates"),
     # Contact cards (居民联系卡) posted in every compound.
     path("cards/", card_views.index, name="cards_index"),
