@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from concerns.permissions import (
 )
 from places.models import Area
 from yishi.errors import ActionError
+from yishi.uploads import serve_image
 
 CONTACT_FIELDS = ["public_phone", "office_hours", "wechat_name", "wechat_link"]
 GRID_FIELDS = ["grid_worker", "grid_phone"]
@@ -98,7 +100,7 @@ def card_contacts(request: HttpRequest, code: str) -> HttpResponse:
     community = get_card_community(request.user, code)
     if not may_edit_card(request.user, community):
         raise PermissionDenied
-    form = CardContactsForm(request.POST)
+    form = CardContactsForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             cards.update_card_contacts(community, actor=request.user, **form.cleaned_data)
@@ -159,3 +161,12 @@ def card_print(request: HttpRequest, code: str, compound: int | None = None) -> 
             "autoprint": request.GET.get("print") == "1",
         },
     )
+
+
+@login_required
+def wechat_qr(request: HttpRequest, code: str) -> HttpResponseBase:
+    """The uploaded picture of the community's 公众号 QR code, for those who see its cards."""
+    community = get_card_community(request.user, code)
+    if not community.wechat_qr:
+        raise Http404
+    return serve_image(request, community.wechat_qr, public=False)

@@ -19,6 +19,7 @@ import segno
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest
@@ -31,6 +32,7 @@ from places.models import Area, Compound
 from timeline.models import Event
 from timeline.services import record, record_many
 from yishi.errors import ActionError
+from yishi.uploads import clean_image
 
 PRINTED = "compound.card_printed"
 CONTACTS_CHANGED = "area.contacts_changed"
@@ -50,7 +52,7 @@ class Card:
     grids: list[Area]
     form_url: str
     form_qr: str  # data: URI of an SVG
-    wechat_qr: str
+    wechat_qr: str  # the uploaded picture's address, or a data: URI drawn from the link
 
 
 def qr_data_uri(text: str) -> str:
@@ -80,7 +82,11 @@ def covering_grids(compound: Compound) -> list[Area]:
 
 def cards_for(request: HttpRequest, community: Area, compounds: QuerySet[Compound]) -> list[Card]:
     compounds = compounds.select_related("grid").prefetch_related("buildings__grid")
-    wechat_qr = qr_data_uri(community.wechat_link) if community.wechat_link else ""
+    wechat_qr = ""
+    if community.wechat_qr:
+        wechat_qr = reverse("concerns:card_wechat_qr", args=[community.code])
+    elif community.wechat_link:
+        wechat_qr = qr_data_uri(community.wechat_link)
     cards = []
     for compound in compounds.order_by("grid__path", "name"):
         url = form_url(request, community, compound)
@@ -148,9 +154,9 @@ def _save_changes(area: Area, actor: Any, values: dict[str, str]) -> Area:
     with transaction.atomic():
         area = Area.objects.select_for_update().get(pk=area.pk)
         changed = {
-            name: [getattr(area, name), value]
+            name: [str(getattr(area, name)), value]
             for name, value in values.items()
-            if getattr(area, name) != value
+            if str(getattr(area, name)) != value
         }
         if changed:
             for name, (_old, new) in changed.items():
@@ -168,8 +174,13 @@ def update_card_contacts(
     office_hours: str,
     wechat_name: str,
     wechat_link: str,
+    wechat_qr: Any = None,
+    remove_wechat_qr: bool = False,
 ) -> Area:
-    """The community's own lines on its cards. Its staff only (403 for anyone else)."""
+    """The community's own lines on its cards. Its staff only (403 for anyone else).
+
+    `wechat_qr` is an uploaded picture of the 公众号's QR code: re-encoded by the shared
+    image cleaner, it is printed instead of the code drawn from `wechat_link`."""
     if not may_edit_card(actor, community):
         raise PermissionDenied
     values = {
@@ -178,6 +189,12 @@ def update_card_contacts(
         "wechat_name": check_text(wechat_name, "wechat_name", limit=50),
         "wechat_link": check_wechat_link(wechat_link),
     }
+    picture = clean_image(wechat_qr, field="wechat_qr") if wechat_qr else None
+    if picture is not None:
+        name = default_storage.save(f"wechat/{picture.name}", picture)
+        values["wechat_qr"] = name
+    elif remove_wechat_qr:
+        values["wechat_qr"] = ""
     return _save_changes(community, actor, values)
 
 

@@ -272,6 +272,16 @@ class CardContactsForm(forms.Form):
             "(http://weixin.qq.com/r/…); the card prints it as a QR code."
         ),
     )
+    wechat_qr = forms.FileField(
+        label=_("WeChat QR code picture"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_(
+            "Or upload the QR code picture from the official account's back office: it is "
+            "printed instead."
+        ),
+    )
+    remove_wechat_qr = forms.BooleanField(label=_("Remove the picture"), required=False)
 
 
 class GridContactForm(forms.Form):

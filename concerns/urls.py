@@ -19,6 +19,7 @@ urlpatterns = [
     path("cards/", card_views.index, name="cards_index"),
     path("cards/<str:code>/", card_views.community_cards, name="cards"),
     path("cards/<str:code>/contacts/", card_views.card_contacts, name="card_contacts"),
+    path("cards/<str:code>/wechat-qr/", card_views.wechat_qr, name="card_wechat_qr"),
     path("cards/grid/<str:code>/", card_views.grid_contact, name="grid_contact"),
     path("cards/<str:code>/print/", card_views.card_print, name="card_print_all"),
     path("cards/<str:code>/print/<int:compound>/", card_views.card_print, name="card_print"),

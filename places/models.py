@@ -76,6 +76,11 @@ class Area(models.Model):
             "The address inside the official account's QR code (http://weixin.qq.com/r/…)."
         ),
     )
+    # Or the QR code as the account's back office gives it (a picture, through
+    # yishi.uploads.clean_image): printed instead of the one drawn from the link.
+    wechat_qr = models.ImageField(
+        _("WeChat QR code"), upload_to="wechat/", blank=True, default="", db_default=""
+    )
     grid_worker = models.CharField(
         _("grid worker"), max_length=50, blank=True, default="", db_default=""
     )

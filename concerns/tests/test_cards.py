@@ -1,10 +1,12 @@
 """Contact cards (居民联系卡): who sees and changes them, what a card shows, print records, and
 the resident form they open with the community and compound already chosen."""
 
+import io
 import re
 from urllib.parse import urlencode
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -296,3 +298,59 @@ def test_a_compound_of_another_community_is_not_offered(client, world, contacts)
     assert response.status_code == 400 and not Concern.objects.exists()
     # Junk in the address is ignored, not an error.
     assert client.get("/concerns/?community=C1&compound=abc").status_code == 200
+
+
+# ---- The 公众号's QR code as a picture
+
+
+def qr_png(text: str) -> bytes:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
+
+
+def test_an_uploaded_qr_picture_is_cleaned_printed_and_served_in_scope(client, world, contacts):
+    import zxingcpp
+    from PIL import Image
+
+    login(client, world.secretary)
+    u = urls(world, contacts)
+    upload = SimpleUploadedFile(
+        "qr.png", qr_png("http://weixin.qq.com/r/uploaded") + b"<script>x</script>", "image/png"
+    )
+    response = client.post(u["contacts"], CONTACTS | {"wechat_qr": upload})
+    assert response.status_code == 302
+    c1 = Area.objects.get(pk=world.c1.pk)
+    assert c1.wechat_qr.name.startswith("wechat/") and c1.wechat_qr.name.endswith(".png")
+    served = reverse("concerns:card_wechat_qr", args=["C1"])
+    card = client.get(u["print_one"]).content.decode()
+    assert f'<img src="{served}"' in card  # the picture, not the code drawn from the link
+    picture = client.get(served)
+    assert picture["Content-Type"] == "image/png"
+    data = b"".join(picture.streaming_content)
+    assert b"<script>" not in data  # re-encoded by the shared cleaner
+    texts = [r.text for r in zxingcpp.read_barcodes(Image.open(io.BytesIO(data)))]
+    assert texts == ["http://weixin.qq.com/r/uploaded"]
+    # Another community's staff and strangers do not get it.
+    client.logout()
+    assert client.get(served).status_code == 302
+    login(client, world.staff2)
+    assert client.get(served).status_code == 404
+    # Removing it brings back the code drawn from the link.
+    login(client, world.staff)
+    client.post(u["contacts"], CONTACTS | {"remove_wechat_qr": "on"})
+    assert not Area.objects.get(pk=world.c1.pk).wechat_qr
+    assert client.get(served).status_code == 404
+    card = client.get(u["print_one"]).content.decode()
+    assert len(re.findall(r'<img src="data:image/svg\+xml', card)) == 2
+
+
+def test_a_file_that_is_not_a_picture_is_refused(client, world, contacts):
+    login(client, world.secretary)
+    upload = SimpleUploadedFile("qr.png", b"<html><script>alert(1)</script>", "image/png")
+    response = client.post(urls(world, contacts)["contacts"], CONTACTS | {"wechat_qr": upload})
+    assert response.status_code == 400
+    assert 'id="field-wechat_qr"' in response.content.decode()
+    assert not Area.objects.get(pk=world.c1.pk).wechat_qr
