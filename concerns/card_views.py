@@ -65,6 +65,8 @@ def _page(
     may_edit = may_edit_card(user, community)
     if may_edit and contacts_form is None:
         contacts_form = CardContactsForm(initial={f: getattr(community, f) for f in CONTACT_FIELDS})
+    if contacts_form is not None and not community.wechat_qr:
+        contacts_form.fields.pop("remove_wechat_qr", None)  # nothing to remove
     grid_forms = grid_forms or {}
     grid_rows = []
     for grid in grids:

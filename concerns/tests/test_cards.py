@@ -354,3 +354,12 @@ def test_a_file_that_is_not_a_picture_is_refused(client, world, contacts):
     assert response.status_code == 400
     assert 'id="field-wechat_qr"' in response.content.decode()
     assert not Area.objects.get(pk=world.c1.pk).wechat_qr
+
+
+def test_remove_the_picture_is_offered_only_when_there_is_one(client, world, contacts):
+    login(client, world.secretary)
+    assert (
+        'name="remove_wechat_qr"' not in client.get(urls(world, contacts)["page"]).content.decode()
+    )
+    Area.objects.filter(pk=world.c1.pk).update(wechat_qr="wechat/x.png")
+    assert 'name="remove_wechat_qr"' in client.get(urls(world, contacts)["page"]).content.decode()
