@@ -17,7 +17,7 @@ from accountability.tests.conftest import make_issue
 from accounts.models import Organisation, Role
 from conftest import make_user
 from notifications.models import Delivery, Preference, mask_phone
-from notifications.services import deliver_event, send_digests
+from notifications.services import deliver_event, send_digests, send_pending
 from notifications.sms import LogSender, MemorySender, SmsError
 from timeline.models import Event
 from timeline.services import record
@@ -133,7 +133,7 @@ def test_a_refused_sms_is_marked_failed_and_logged_masked(
     ):
         _item, issue = list_item(world, owner, residents=1)
     delivery = Delivery.objects.get(channel="sms")
-    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.status == Delivery.Status.RETRY  # tried again later, then failed
     assert delivery.error == "gateway down"
     phone = issue.concerns.get().phone
     assert phone not in caplog.text
@@ -193,14 +193,40 @@ def test_deferred_messages_are_sent_by_the_command_once(
     assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
 
 
-def test_failed_messages_can_be_retried(world, owner, settings, django_capture_on_commit_callbacks):
+def test_refused_messages_are_retried_with_backoff_then_failed(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    """Refused: tried again 1, 5, 30 and 120 minutes later, then failed for staff to see;
+    `--retry-failed` gives it one more try. Never before its time, never twice."""
     settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
     with django_capture_on_commit_callbacks(execute=True):
         list_item(world, owner, residents=1)
-    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    row = Delivery.objects.get(channel="sms")
+    clock = row.next_attempt_at
+    assert (row.status, row.attempts) == (Delivery.Status.RETRY, 1)
+    assert clock - timezone.now() == pytest.approx(timedelta(minutes=1), abs=timedelta(seconds=5))
+    for wait in (5, 30, 120):
+        assert send_pending(now=clock - timedelta(seconds=1)) == 0  # not yet
+        assert Delivery.objects.get(pk=row.pk).attempts == row.attempts
+        send_pending(now=clock)
+        row = Delivery.objects.get(pk=row.pk)
+        assert row.status == Delivery.Status.RETRY
+        assert row.next_attempt_at - timezone.now() == pytest.approx(
+            timedelta(minutes=wait), abs=timedelta(seconds=5)
+        )
+        clock = row.next_attempt_at
+    send_pending(now=clock)
+    row = Delivery.objects.get(pk=row.pk)
+    assert (row.status, row.attempts, row.next_attempt_at) == (Delivery.Status.FAILED, 5, None)
+    send_pending(now=clock + timedelta(days=1))
+    assert Delivery.objects.get(pk=row.pk).attempts == 5  # failed stays failed
+
+    settings.SMS_SENDER = "memory"
+    call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(MemorySender.outbox) == 1
-    assert Delivery.objects.get(channel="sms").status == Delivery.Status.SENT
+    row = Delivery.objects.get(pk=row.pk)
+    assert (row.status, row.attempts) == (Delivery.Status.SENT, 6)
 
 
 def test_the_listener_does_little_work_inside_the_request(
