@@ -339,19 +339,6 @@ def _claim_and_send(waiting: QuerySet[Delivery]) -> int:
     return _send_all(rows)
 
 
-def send_delivery(delivery: Delivery, now: datetime | None = None) -> int:
-    """Claim the row (only one caller wins), then send it. 1 if this call sent it."""
-    now = now or timezone.now()
-    claimed = Delivery.objects.filter(
-        pk=delivery.pk, status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
-    ).update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
-    if not claimed:
-        return 0
-    delivery.attempts += 1
-    delivery.claimed_at = now
-    return _send_all([delivery])
-
-
 def sms_message(delivery: Delivery) -> SmsMessage:
     return SmsMessage(
         phone=delivery.address,
@@ -365,29 +352,26 @@ def sms_message(delivery: Delivery) -> SmsMessage:
 
 
 def _send_all(rows: list[Delivery]) -> int:
-    """Send claimed rows; the ones the gateways took are marked sent in one statement."""
-    done: dict[str, list[int]] = defaultdict(list)
+    """Send claimed rows (in-app ones are shown already: the claim marked them sent); those
+    the gateway took are marked sent, with its receipt. Returns how many went out."""
+    receipts: dict[str, list[int]] = defaultdict(list)
+    sent = 0
     for row in rows:
         if row.channel == C.IN_APP:
-            done[""].append(row.pk)
+            sent += 1
             continue
         receipt = _send(row)
         if receipt is not None:
-            done[receipt].append(row.pk)
-    sent_now = [pk for pks in done.values() for pk in pks]
-    with_receipt = {receipt: pks for receipt, pks in done.items() if receipt}
-    if sent_now:
-        plain = [pk for pk in done.get("", []) if pk]
-        now = timezone.now()
-        if plain:
-            Delivery.objects.filter(pk__in=plain, status=Delivery.Status.SENDING).update(
-                status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None
-            )
-        for receipt, pks in with_receipt.items():
-            Delivery.objects.filter(pk__in=pks).update(
-                status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None, gateway_id=receipt
-            )
-    return len(sent_now)
+            receipts[receipt].append(row.pk)
+            sent += 1
+    now = timezone.now()
+    # One statement for all rows of a sender without receipts (mail, the log), one per
+    # message of a gateway (each its own receipt, after its own network round trip anyway).
+    for receipt, pks in receipts.items():
+        Delivery.objects.filter(pk__in=pks).update(
+            status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None, gateway_id=receipt
+        )
+    return sent
 
 
 def _send(delivery: Delivery) -> str | None:
