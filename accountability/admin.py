@@ -15,7 +15,7 @@ from accountability.models import (
     ProgressPhoto,
     ProgressUpdate,
 )
-from concerns.display import mask_phone
+from accounts.masking import mask_phone
 
 
 @admin.register(EvaluationRule)

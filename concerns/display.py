@@ -1,26 +1,24 @@
-"""What may be shown to whom: masked phones, the public story of a concern."""
-
-from dataclasses import dataclass
-from datetime import datetime
+"""What may be shown to whom: the place a concern is filed under, the public story of a
+concern. Residents' phones, names and addresses are masked by accounts.masking."""
 
 from concerns.models import Concern, Issue
-from timeline.services import events_for
-
-# Events whose note the public may read (written by staff for residents).
-PUBLIC_NOTE_VERBS = {"issue.settled", "issue.resolved", "issue.escalated", "issue.handed_back"}
+from timeline.public import PublicEvent, public_events
 
 
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    if not phone:
-        return ""
-    if len(phone) <= 7:
-        return phone[:2] + "*" * (len(phone) - 2)
-    return phone[:3] + "****" + phone[-4:]
+def place_name(building: str | None, building_compound: str | None, compound: str | None) -> str:
+    """The building (with its compound) or the compound a concern is filed under, as text."""
+    if building:
+        return f"{building_compound or ''}{building}"
+    return compound or ""
 
 
-def mask_name(name: str) -> str:
-    return (name[0] + "*" * (len(name) - 1)) if name else ""
+def concern_place(concern: Concern) -> str:
+    building = concern.building
+    return place_name(
+        building.name if building else None,
+        building.compound.name if building else None,
+        concern.compound.name if concern.compound_id and concern.compound else None,
+    )
 
 
 def final_issue(issue: Issue) -> Issue:
@@ -35,27 +33,10 @@ def final_issue(issue: Issue) -> Issue:
     return issue
 
 
-@dataclass
-class PublicEvent:
-    when: datetime
-    label: str
-    by: str
-    note: str
-
-
 def public_story(concern: Concern) -> tuple[Issue, list[PublicEvent]]:
-    """The issue behind a tracking code and its public timeline: no names, no phones."""
+    """The issue behind a tracking code and its public timeline (timeline.public's rule)."""
     issue = final_issue(concern.issue)
     subjects = [concern, issue]
     if issue.pk != concern.issue_id:
         subjects.append(concern.issue)
-    story = [
-        PublicEvent(
-            when=event.created_at,
-            label=event.label,
-            by=event.actor_label,
-            note=event.note if event.verb in PUBLIC_NOTE_VERBS else "",
-        )
-        for event in events_for(subjects, public_only=True)
-    ]
-    return issue, story
+    return issue, public_events(subjects)

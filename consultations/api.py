@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from accounts.masking import HANDLER, Masking
 from accounts.models import Organisation
 from concerns.models import Issue
 from concerns.permissions import visible_issues
@@ -34,10 +35,10 @@ from consultations.models import (
     Venue,
 )
 from consultations.permissions import (
-    can_see_personal_data,
+    can_change_meeting,
     get_meeting_for_user,
     get_topic_for_user,
-    mask_phone,
+    participant_masking,
     visible_meetings,
     visible_topics,
 )
@@ -404,13 +405,13 @@ class SignedInOut(Schema):
     token: str = Field(..., description="send with your own statements and votes")
 
 
-def _participant_out(person: Participant, private: bool) -> dict:
+def _participant_out(person: Participant, masking: Masking = HANDLER, private: bool = True) -> dict:
     return {
         "id": person.pk,
         "party": person.party,
         "name": person.name,
         "organisation": person.organisation.name if person.organisation_id else None,
-        "phone": person.phone if private else mask_phone(person.phone) if person.phone else "",
+        "phone": masking.phone(person.phone),
         "may_vote": person.may_vote,
         "reply": person.reply,
         "signed_in_at": person.signed_in_at,
@@ -428,9 +429,10 @@ def _participant_out(person: Participant, private: bool) -> dict:
 def list_participants(request: HttpRequest, meeting_id: Id) -> list[dict]:
     """Participants by party; phones and codes only for the convener's staff."""
     meeting = _meeting(request, meeting_id)
-    private = can_see_personal_data(request.user, meeting)
+    masking = participant_masking(request.user, meeting)
+    private = can_change_meeting(request.user, meeting)
     people = meeting.participants.select_related("organisation").order_by("party", "id")
-    return [_participant_out(person, private) for person in people]
+    return [_participant_out(person, masking, private) for person in people]
 
 
 @router.post("/meetings/{meeting_id}/participants", response={201: ParticipantOut}, auth=staff_auth)
@@ -445,7 +447,7 @@ def invite_participant(request: HttpRequest, meeting_id: Id, payload: Participan
         phone=payload.phone,
         may_vote=payload.may_vote,
     )
-    return Status(201, _participant_out(person, True))
+    return Status(201, _participant_out(person))
 
 
 def _person(meeting: Meeting, participant_id: Id) -> Participant:
@@ -465,7 +467,7 @@ def record_reply(
 ) -> dict:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.record_reply(request.user, _person(meeting, participant_id), payload.reply)
-    return _participant_out(person, True)
+    return _participant_out(person)
 
 
 @router.post(
@@ -477,7 +479,7 @@ def record_reply(
 def staff_sign_in(request: HttpRequest, meeting_id: Id, participant_id: Id) -> dict:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.staff_sign_in(request.user, _person(meeting, participant_id))
-    return _participant_out(person, True)
+    return _participant_out(person)
 
 
 def _public_meeting(meeting_id: Id) -> Meeting:

@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from accounts.masking import HANDLER, Masking, masking_for
 from accounts.models import Organisation, Role
 from accounts.permissions import (
     COMMUNITY_ROLES,
@@ -133,13 +134,9 @@ def get_meeting_for_user(user: Any, pk: int, *, write: bool = False) -> Meeting:
     return meeting
 
 
-def can_see_personal_data(user: Any, meeting: Meeting) -> bool:
-    """Participants' phone numbers are for the convener's staff only."""
-    return can_change_meeting(user, meeting)
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return f"{phone[:3]}****{phone[-4:]}"
+def participant_masking(user: Any, meeting: Meeting) -> Masking:
+    """Participants' phones: in full for the convener's staff, who call them; for anyone else
+    who may look, as the residents' rule of the meeting's area decides (accounts.masking)."""
+    if can_change_meeting(user, meeting):
+        return HANDLER
+    return masking_for(user, meeting.area)

@@ -51,7 +51,7 @@ from consultations.permissions import (
     existing_pk,
     get_meeting_for_user,
     get_topic_for_user,
-    mask_phone,
+    participant_masking,
     visible_meetings,
     visible_topics,
 )
@@ -335,9 +335,9 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     for person in people:
         by_party.setdefault(person.get_party_display(), []).append(person)
     can_change = can_change_meeting(request.user, meeting)
-    if not can_change:
-        for person in people:
-            person.phone = mask_phone(person.phone) if person.phone else ""
+    masking = participant_masking(request.user, meeting)
+    for person in people:
+        person.phone = masking.phone(person.phone)
     voters_present = sum(1 for p in people if p.signed_in and p.may_vote)
     statements = meeting.statements.select_related("participant__organisation", "topic")
     motions = meeting.motions.select_related("topic").prefetch_related(

@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext
 
+from accounts.masking import Maskings
+from concerns.display import place_name
 from concerns.models import Concern, Issue
 from insights import metrics, sources, xlsx
-from insights.permissions import mask_name, mask_phone
 from places.models import Area
 
 CHUNK = 2000
@@ -61,7 +62,9 @@ class Context:
     area: Area
     period: metrics.Period
     scope: metrics.Scope
-    personal_data: bool
+    # What the reader sees of residents' phones, names and addresses, row by row
+    # (accounts.masking: the same rule as the issue page and the API).
+    masking: Maskings
     now: datetime
 
 
@@ -100,6 +103,11 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
             "reporter_name",
             "phone",
             "address",
+            "building__name",
+            "building__compound__name",
+            "compound__name",
+            "issue__community__path",
+            "issue__grid__path",
             "community__name",
             "grid__name",
             "category__name",
@@ -113,10 +121,12 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
 
     def generate() -> Iterator[list[Any]]:
         for number, row in enumerate(rows, start=1):
-            (received, code, channel, name, phone, address, community, grid, category,
-             content, issue, status, outcome) = row  # fmt: skip
-            if not ctx.personal_data:
-                name, phone = mask_name(name), mask_phone(phone)
+            (received, code, channel, name, phone, address, building, building_compound,
+             compound, community_path, grid_path, community, grid, category, content, issue,
+             status, outcome) = row  # fmt: skip
+            masking = ctx.masking(community_path, grid_path)
+            name, phone = masking.name(name), masking.phone(phone)
+            address = masking.address(address, place_name(building, building_compound, compound))
             yield [
                 number,
                 received.astimezone(tz).replace(tzinfo=None, microsecond=0),
@@ -273,13 +283,14 @@ def write_ledger(
     area: Area,
     period: metrics.Period,
     *,
-    personal_data: bool,
+    reader: Any,
     out: IO[bytes],
     now: datetime | None = None,
 ) -> None:
     """Write the ledger `kind` (a key of LEDGERS) for the area and period to `out`
-    (insights/xlsx.py: rows are streamed from database cursors into the file)."""
-    ctx = Context(area, period, metrics.Scope.of(area), personal_data, now or timezone.now())
+    (insights/xlsx.py: rows are streamed from database cursors into the file), residents'
+    details masked for `reader` (a user) as accounts.masking decides."""
+    ctx = Context(area, period, metrics.Scope.of(area), Maskings(reader), now or timezone.now())
     workbook = xlsx.Workbook(out)
     summary = [[xlsx.Cell(f"{area.name} · {LEDGERS[kind].title}", xlsx.TITLE)], *summary_rows(ctx)]
     workbook.add_sheet(pgettext("ledger sheet", "Summary"), summary, widths=[22, 18, 18, 18, 60])
@@ -296,10 +307,10 @@ def _widths(columns: int) -> list[int]:
     return [6] + [18] * (columns - 1)
 
 
-def ledger_file(kind: str, area: Area, period: metrics.Period, *, personal_data: bool) -> IO[bytes]:
+def ledger_file(kind: str, area: Area, period: metrics.Period, *, reader: Any) -> IO[bytes]:
     """The ledger in a temporary file (deleted when closed), rewound for streaming."""
     out = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - the response closes it
-    write_ledger(kind, area, period, personal_data=personal_data, out=out)
+    write_ledger(kind, area, period, reader=reader, out=out)
     out.seek(0)
     return out
 

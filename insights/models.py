@@ -24,8 +24,6 @@ class LedgerExport(models.Model):
     kind = models.CharField(_("ledger"), max_length=20)
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
-    # Decided when asked for (the role may change before the file is written).
-    personal_data = models.BooleanField(default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

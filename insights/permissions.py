@@ -1,4 +1,5 @@
-"""Who may read which figures and ledgers, and who may see residents' phones and names.
+"""Who may read which figures and ledgers (what they see of residents' phones, names and
+addresses in them is accounts.masking's rule, as everywhere).
 
 Built on accounts/permissions.py: an area outside the user's scope is 404; a role that may
 look but not change (district officers, CPPCC members) gets 403 for imports.
@@ -11,15 +12,11 @@ from django.http import Http404
 
 from accounts.permissions import (
     COMMUNITY_ROLES,
-    GRID_ROLES,
     get_area_for_user,
     holds_role_over,
     scope_of,
 )
 from places.models import Area
-
-# Those who call residents back: the community's own staff and the grid's workers.
-PERSONAL_DATA_ROLES = COMMUNITY_ROLES | GRID_ROLES
 
 
 def get_area_for_insights(user: Any, code: str) -> Area:
@@ -40,12 +37,6 @@ def default_area(user: Any) -> Area | None:
     return Area.objects.filter(path=paths[0]).first()
 
 
-def may_see_personal_data(user: Any, area: Area) -> bool:
-    """Phones and names in full only for community staff and grid workers of the area
-    (and administrators); officers above read them masked."""
-    return holds_role_over(user, area, set(PERSONAL_DATA_ROLES))
-
-
 def get_community_for_import(user: Any, code: str) -> Area:
     """A community whose past registers the user may load: its own staff (or an admin)."""
     area = get_area_for_insights(user, code)
@@ -54,18 +45,3 @@ def get_community_for_import(user: Any, code: str) -> Area:
     if not holds_role_over(user, area, set(COMMUNITY_ROLES)):
         raise PermissionDenied
     return area
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough to recognise, not enough to call."""
-    digits = phone.strip()
-    if len(digits) <= 4:
-        return "*" * len(digits)
-    if len(digits) < 8:
-        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
-def mask_name(name: str) -> str:
-    name = name.strip()
-    return name[:1] + "**" if name else ""

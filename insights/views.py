@@ -19,7 +19,6 @@ from insights.permissions import (
     default_area,
     get_area_for_insights,
     get_community_for_import,
-    may_see_personal_data,
 )
 from places.models import Area
 from yishi.errors import ActionError
@@ -110,13 +109,10 @@ def ledger(request: HttpRequest, code: str, kind: str) -> HttpResponseBase:
         )
     except ActionError as error:
         return HttpResponse(error.message, status=400, content_type="text/plain; charset=utf-8")
-    personal_data = may_see_personal_data(request.user, area)
     if exports.estimated_rows(kind, area, period) > exports.inline_limit():
-        export = exports.request_export(
-            request.user, area, kind, period, personal_data=personal_data
-        )
+        export = exports.request_export(request.user, area, kind, period)
         return redirect("insights:export", pk=export.pk)
-    out = ledgers.ledger_file(kind, area, period, personal_data=personal_data)
+    out = ledgers.ledger_file(kind, area, period, reader=request.user)
     return FileResponse(
         out,
         as_attachment=True,

@@ -9,15 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.masking import mask_phone
 from timeline.models import Event
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: enough for a person to recognise their number, no more."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
 
 
 class Delivery(models.Model):

@@ -22,9 +22,10 @@ from django.db.models import Case, F, Q, QuerySet, Value, When, prefetch_related
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
-from notifications.models import Delivery, Preference, mask_phone
+from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox

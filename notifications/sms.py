@@ -30,8 +30,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
-from notifications.models import mask_phone
 
 log = logging.getLogger("yishi.sms")
 

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from accountability import actions
 from accountability.tests.conftest import make_issue
+from accounts.masking import mask_phone
 from accounts.models import Organisation, Role
 from conftest import make_user
-from notifications.models import Delivery, Preference, mask_phone
+from notifications.models import Delivery, Preference
 from notifications.services import deliver_event, send_digests, send_pending
 from notifications.sms import LogSender, MemorySender, SmsError
 from timeline.models import Event
