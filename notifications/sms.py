@@ -171,10 +171,13 @@ _NOT_CONNECTED = (
 
 def _network_error(exc: BaseException) -> SmsError:
     """A network failure: unsure unless the connection was never made."""
-    seen = []
-    while exc is not None and exc not in seen:
-        seen.append(exc)
-        exc = getattr(exc, "inner_exception", None) or exc.__cause__ or exc.__context__
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = (
+            getattr(current, "inner_exception", None) or current.__cause__ or current.__context__
+        )
     text = " ".join(f"{type(e).__name__} {e}" for e in seen).lower()
     if any(marker in text for marker in _NOT_CONNECTED):
         return SmsError("gateway unreachable")

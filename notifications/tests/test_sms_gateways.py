@@ -8,6 +8,7 @@ network."""
 import hashlib
 import hmac
 import json
+import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -36,8 +37,8 @@ class FakeGateway:
     (status, json body) or ("hang", seconds) to answer too late."""
 
     def __init__(self):
-        self.requests = []
-        self.script = []
+        self.requests: list[dict] = []
+        self.script: list[tuple] = []
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -223,6 +224,25 @@ def test_aliyun_timeout_not_found_is_sent_again_with_the_same_out_id(world, gate
     first, second = gateway.calls("SendSms")
     assert check_acs3_signature(first)["OutId"] == check_acs3_signature(second)["OutId"]
     assert Delivery.objects.get(pk=row.pk).status == Delivery.Status.SENT
+
+
+@pytest.mark.parametrize("sender", ["aliyun", "tencent"])
+def test_an_unreachable_gateway_is_simply_tried_again(world, gateway, settings, sender):
+    """No connection, so nothing can have been sent: retried, not left unconfirmed."""
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()
+    settings.SMS_SENDER = sender
+    settings.SMS_ENDPOINT = f"http://127.0.0.1:{port}"
+    event, _concern = accepted_event(world)
+    assert deliver_event(event) == 0
+    row = Delivery.objects.get(channel="sms")
+    assert (row.status, row.error) == (Delivery.Status.RETRY, "gateway unreachable")
+    settings.SMS_ENDPOINT = gateway.url
+    gateway.script = [ALI_OK if sender == "aliyun" else tc_ok()]
+    assert send_pending(now=row.next_attempt_at) == 1
+    assert len(gateway.calls("SendSms")) == 1
 
 
 # --- Tencent Cloud: TC3-HMAC-SHA256 ----------------------------------------------------
