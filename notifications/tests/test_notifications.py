@@ -18,7 +18,7 @@ from accounts.masking import mask_phone
 from accounts.models import Organisation, Role
 from conftest import make_user
 from notifications.models import Delivery, Preference
-from notifications.services import deliver_event, send_digests, send_pending
+from notifications.services import deliver_event, plan_waiting, send_digests, send_pending
 from notifications.sms import LogSender, MemorySender, SmsError
 from timeline.models import Event
 from timeline.services import record
@@ -403,3 +403,29 @@ def test_a_resident_who_came_later_is_not_told_of_an_earlier_step(world, owner, 
     }
     assert len(told["issue.accepted"]) == 2 and "13700137000" not in told["issue.accepted"]
     assert "13700137000" in told["issue.settled"] and len(told["issue.settled"]) == 3
+
+
+def test_a_row_another_worker_holds_is_never_sent_again(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    """A row claimed by a worker ("sending") is left alone; one left so by a worker that died
+    mid-send is not resent blindly: a sender that cannot confirm leaves it for staff."""
+    settings.NOTIFICATIONS_DEFER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner, residents=1)
+    plan_waiting()
+    row = Delivery.objects.get(channel="sms")
+    claimed = timezone.now()
+    Delivery.objects.filter(pk=row.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=claimed, attempts=1
+    )
+    send_pending()  # the owner's in-app message and email go; not the held SMS
+    assert send_pending(now=claimed + timedelta(minutes=9)) == 0
+    assert MemorySender.outbox == []
+    assert Delivery.objects.get(pk=row.pk).status == Delivery.Status.SENDING
+    assert send_pending(now=claimed + timedelta(minutes=11)) == 0  # stale: asked, not resent
+    assert MemorySender.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Delivery.Status.UNSURE, 1)
+    call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert MemorySender.outbox == []
