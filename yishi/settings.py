@@ -263,8 +263,25 @@ MEDIA_ROOT = Path(env_str("YISHI_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 EMAIL_BACKEND = env_str("YISHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("YISHI_FROM_EMAIL", "yishi@localhost")
-# Dotted path of the SMS sender class (see notifications/sms.py for how to add a gateway).
-SMS_SENDER = env_str("YISHI_SMS_SENDER", "notifications.sms.LogSender")
+# The SMS sender: log (default), aliyun, tencent, or a dotted path (notifications/sms.py).
+SMS_SENDER = env_str("YISHI_SMS_SENDER", "log")
+# The gateway's credentials (Alibaba AccessKey ID/Secret, Tencent SecretId/SecretKey), its
+# approved signature (签名), Tencent's SmsSdkAppId, region, and an endpoint override for an
+# intranet gateway or proxy ("http://10.1.2.3:8080"; https is assumed for a bare host).
+SMS_ACCESS_KEY_ID = env_str("YISHI_SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("YISHI_SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("YISHI_SMS_SIGN_NAME")
+SMS_SDK_APP_ID = env_str("YISHI_SMS_SDK_APP_ID")
+SMS_REGION = env_str("YISHI_SMS_REGION")
+SMS_ENDPOINT = env_str("YISHI_SMS_ENDPOINT")
+SMS_TIMEOUT = env_int("YISHI_SMS_TIMEOUT", 10)
+# {kind: {"template": "SMS_123456789", "params": ["words", "code", "path"]}} (JSON): the
+# gateway's approved template for each kind of message (notifications.sms.KINDS).
+SMS_TEMPLATES = env_str("YISHI_SMS_TEMPLATES", "{}")
+# Longest value of one template variable; longer ones are cut between words.
+SMS_PARAM_MAX = env_int("YISHI_SMS_PARAM_MAX", 35)
+# Minutes to wait before each new try of a refused message; then it is marked failed.
+SMS_RETRY_MINUTES = [float(m) for m in env_list("YISHI_SMS_RETRY_MINUTES", ["1", "5", "30", "120"])]
 
 # The demo data loaders, in dependency order; each is idempotent.
 DEMO_LOADERS = [
