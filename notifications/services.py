@@ -29,6 +29,8 @@ from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, get_sender
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox
+from wechat.sender import TemplateError, address_of
+from wechat.sender import deliver as deliver_template
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
@@ -190,9 +192,28 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                         **common,
                     )
                 )
+        elif person.follower is not None:
+            rows += _follower_rows(event, person, body, common)
         elif person.phone:
             rows.append(Delivery(channel=C.SMS, address=person.phone, body=body, **common))
     return rows
+
+
+def _follower_rows(
+    event: Event, person: Recipient, body: str, common: dict[str, Any]
+) -> list[Delivery]:
+    """A resident who wrote through a 公众号: a template message where the account sends
+    them, else an SMS when they gave a phone. Not for the concern's receipt: the account's
+    reply to their message carried the code and link already."""
+    if event.verb == "concern.received":
+        return []
+    follower = person.follower
+    if follower.subscribed and follower.account.sends_templates:
+        address = address_of(follower)
+        return [Delivery(channel=C.WECHAT, address=address, body=body, **common)]
+    if person.phone:
+        return [Delivery(channel=C.SMS, address=person.phone, body=body, **common)]
+    return []
 
 
 def deliver_event(event: Event) -> int:
@@ -290,6 +311,8 @@ def _send(delivery: Delivery) -> int:
     try:
         if delivery.channel == C.SMS:
             get_sender().send(delivery.address, delivery.body)
+        elif delivery.channel == C.WECHAT:
+            deliver_template(delivery)
         elif delivery.channel == C.EMAIL:
             send_mail(
                 delivery.subject,
@@ -297,7 +320,7 @@ def _send(delivery: Delivery) -> int:
                 settings.DEFAULT_FROM_EMAIL,
                 [delivery.address],
             )
-    except (SmsError, OSError) as exc:
+    except (SmsError, TemplateError, OSError) as exc:
         reason = mask_codes(str(exc))[:300]  # a gateway may echo the text back
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=reason)
         target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
