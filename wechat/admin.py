@@ -5,6 +5,7 @@ import binascii
 
 from django import forms
 from django.contrib import admin
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wechat.models import OfficialAccount
@@ -25,14 +26,14 @@ class OfficialAccountForm(forms.ModelForm):
         required=False,
         max_length=43,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("43 characters; needed for the safe mode. ") + _KEEP,
+        help_text=format_lazy("{} {}", _("43 characters; needed for the safe mode."), _KEEP),
     )
     app_secret = forms.CharField(
         label=_("AppSecret"),
         required=False,
         max_length=64,
         widget=forms.PasswordInput(render_value=False),
-        help_text=_("Needed only for template messages. ") + _KEEP,
+        help_text=format_lazy("{} {}", _("Needed only for template messages."), _KEEP),
     )
 
     class Meta:
