@@ -7,6 +7,7 @@ carry their tracking code; it never carries anyone else's data.
 
 import logging
 import re
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -107,7 +108,7 @@ def _text(follower: Follower, text: str, msg_id: str) -> str:
 
 
 def _too_many_concerns(follower: Follower) -> bool:
-    since = timezone.now() - timezone.timedelta(seconds=settings.CONCERN_SUBMIT_WINDOW)
+    since = timezone.now() - timedelta(seconds=settings.CONCERN_SUBMIT_WINDOW)
     keys = {follower.resident_key} | ({f"tel:{follower.phone}"} if follower.phone else set())
     recent = Concern.objects.filter(resident_key__in=keys, created_at__gte=since).count()
     return recent >= settings.CONCERN_SUBMIT_PER_PHONE
