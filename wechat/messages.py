@@ -63,7 +63,7 @@ def answer(account: OfficialAccount, message: Any) -> str:
     if kind == "event":
         event = getattr(message, "event", "")
         if event == "subscribe":
-            return _("Welcome!") + " " + how_to(account)
+            return _("Welcome! %(how_to)s") % {"how_to": how_to(account)}
         if event == "unsubscribe":
             actions.unsubscribed(follower)
         return ""
@@ -79,7 +79,9 @@ def answer(account: OfficialAccount, message: Any) -> str:
             return _location(follower, message)
     except ActionError as exc:
         return str(exc.message)
-    return _("Yishi reads text, photos and locations only.") + " " + how_to(account)
+    return _("Only text, photos and locations can be read here. %(how_to)s") % {
+        "how_to": how_to(account)
+    }
 
 
 def _text(follower: Follower, text: str, msg_id: str) -> str:
@@ -128,18 +130,17 @@ def _status(follower: Follower, raw: str) -> str:
         hit(f"wechat-miss:{key}", settings.CODE_MISSES_PER_IP, window)
         return _("No concern has this tracking code. Check it and try again.")
     issue, story = public_story(concern)
-    text = _("%(code)s: %(status)s.") % {
+    values = {
         "code": concern.tracking_code,
         "status": issue.get_status_display(),
+        "link": track_link(concern.tracking_code),
     }
-    if story:
-        last = story[-1]
-        step = last.label + (f"（{last.note}）" if last.note else "")
-        text += " " + _("Latest step: %(step)s, %(when)s.") % {
-            "step": step,
-            "when": f"{timezone.localtime(last.when):%Y-%m-%d %H:%M}",
-        }
-    return text + " " + track_link(concern.tracking_code)
+    if not story:
+        return _("%(code)s: %(status)s. Details: %(link)s") % values
+    last = story[-1]
+    values["step"] = last.label + (f"：{last.note}" if last.note else "")
+    values["when"] = f"{timezone.localtime(last.when):%Y-%m-%d %H:%M}"
+    return _("%(code)s: %(status)s. Latest step: %(step)s, %(when)s. Details: %(link)s") % values
 
 
 def _image(follower: Follower, message: Any) -> str:
