@@ -4,6 +4,7 @@ import base64
 import binascii
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +78,15 @@ class OfficialAccountAdmin(admin.ModelAdmin):
     list_select_related = ["community"]
     search_fields = ["community__name", "community__code", "name"]
     readonly_fields = ["secrets_stored", "endpoint"]
+    # In the order of the WeChat back office (开发 → 基本配置), then template messages.
+    fieldsets = [
+        (None, {"fields": ["community", "name", "active"]}),
+        (
+            _("Server configuration"),
+            {"fields": ["endpoint", "app_id", "token", "aes_key", "secrets_stored"]},
+        ),
+        (_("Template messages"), {"fields": ["app_secret", "template_id"]}),
+    ]
 
     @admin.display(description=_("Secrets stored"))
     def secrets_stored(self, obj: OfficialAccount) -> str:
@@ -93,7 +103,9 @@ class OfficialAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Server address (URL)"))
     def endpoint(self, obj: OfficialAccount) -> str:
-        return f"/wechat/{obj.community.code}/" if obj.pk else "—"
+        if not obj.pk:
+            return "—"
+        return f"{settings.SITE_URL.rstrip('/')}/wechat/{obj.community.code}/"
 
     @admin.display(boolean=True, description=_("Safe mode ready"))
     def safe_mode(self, obj: OfficialAccount) -> bool:

@@ -265,3 +265,18 @@ def test_a_failure_while_handling_still_answers_success(wx, monkeypatch):
     monkeypatch.setattr("wechat.views.answer", boom)
     response = wx.post(other_xml("text", "<Content>路灯坏了很久了</Content>"))
     assert response.status_code == 200 and response.content == b"success"
+
+
+def test_channel_wechat_stays_closed_to_anyone_else(world, client):
+    from yishi.errors import ActionError
+
+    with pytest.raises(ActionError) as refused:
+        concern_actions.submit_concern(community=world.c1, content=LAMP, channel="wechat")
+    assert refused.value.code == "staff_channel"
+    response = client.post(
+        "/api/v1/concerns",
+        {"community": "C1", "content": LAMP, "channel": "wechat", "wechat_resident": "wx:forged"},
+        content_type="application/json",
+    )
+    assert response.status_code in (400, 403, 422)
+    assert not Concern.objects.filter(resident_key="wx:forged").exists()
