@@ -11,11 +11,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import check_photo, check_text, normalise_phone, submit_concern
+from concerns.actions import check_text, normalise_phone, submit_concern
 from concerns.models import Concern, Photo
 from timeline.services import record
 from wechat.models import Follower, OfficialAccount, Report, resident_key
 from yishi.errors import ActionError
+from yishi.uploads import clean_image
 
 MAX_PHOTOS_PER_CONCERN = 6
 
@@ -68,9 +69,9 @@ def attach_photo(follower: Follower, data: bytes, *, name: str = "wechat.jpg") -
         raise ActionError(
             _("This concern has as many photos as it can take."), code="too_many_files"
         )
-    upload = ContentFile(data, name=name)
-    check_photo(upload)
-    Photo.objects.create(concern=concern, image=upload)
+    # Re-encoded without metadata under a random name, like every other upload.
+    image = clean_image(ContentFile(data, name=name), field="photos")
+    Photo.objects.create(concern=concern, image=image)
     record(concern, "concern.photo_added", actor_label="居民", public=False)
     return concern
 

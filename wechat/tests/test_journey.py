@@ -18,8 +18,12 @@ LAMP_AGAIN = "花园小区3号楼门口路灯坏了，晚上很黑，请尽快�
 
 
 def png() -> bytes:
+    from PIL import PngImagePlugin
+
     out = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "<script>alert(1)</script>")
+    Image.new("RGB", (8, 8), "red").save(out, "PNG", pnginfo=info)
     return out.getvalue()
 
 
@@ -173,7 +177,12 @@ def test_photo_is_fetched_through_the_fetcher_and_attached(wx, monkeypatch):
     reply = reply_text(wx.post(other_xml("image", pic)).content)
     assert concern.tracking_code in reply
     assert fetched == ["http://mmbiz.qpic.cn/mmbiz/abc/0"]
-    assert concern.photos.count() == 1
+    photo = concern.photos.get()
+    # Through the shared cleaner: re-encoded under a random name, not published.
+    assert "wechat" not in photo.image.name and photo.image.name.endswith(".png")
+    assert not photo.published
+    with photo.image.open("rb") as stored:
+        assert b"<script>" not in stored.read()
 
 
 def test_a_picture_that_is_not_an_image_is_refused(wx, monkeypatch):
