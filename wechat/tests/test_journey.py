@@ -289,3 +289,18 @@ def test_channel_wechat_stays_closed_to_anyone_else(world, client):
     )
     assert response.status_code in (400, 403, 422)
     assert not Concern.objects.filter(resident_key="wx:forged").exists()
+
+
+def test_deferred_template_messages_go_out_from_the_outbox_once(wx, world, settings, committed):
+    from notifications.services import plan_waiting, send_pending
+
+    settings.NOTIFICATIONS_DEFER = True
+    _templates(wx.account)
+    committed(wx.say, LAMP)
+    committed(concern_actions.accept_issue, Issue.objects.get(), actor=world.staff)
+    assert MemorySender.outbox == []  # the request only recorded the step
+    plan_waiting()
+    assert send_pending() == 1
+    assert send_pending() == 0 and plan_waiting() == 0
+    assert len(MemorySender.outbox) == 1
+    assert MemorySender.outbox[0][2]["keyword2"]["value"] == "已受理"
