@@ -348,6 +348,7 @@ NINJA_MAX_PER_PAGE_SIZE = 200
 # Sections of a community's public page and panels of the staff workbench, contributed by
 # the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
 COMMUNITY_PAGE_SECTIONS = [
+    "places.public.community_section",
     "insights.public.community_section",
     "consultations.public.community_section",
     "accountability.public.community_section",
