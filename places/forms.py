@@ -11,6 +11,7 @@ class FigureForm(forms.Form):
         label=_("Precision"),
         choices=AreaFigure.Qualifier.choices,
         initial=AreaFigure.Qualifier.EXACT,
+        required=False,
         help_text=_("As the source gives it: 近2万 is “nearly” 20000."),
     )
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
@@ -19,6 +20,9 @@ class FigureForm(forms.Form):
         max_length=100,
         help_text=_("Who counted it: a census, the police station, the district's committee…"),
     )
+
+    def clean_qualifier(self) -> str:
+        return self.cleaned_data.get("qualifier") or AreaFigure.Qualifier.EXACT
 
 
 class FacilityForm(forms.Form):

@@ -85,6 +85,12 @@ class AreaFigure(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.value} ({self.as_of})"
 
+    @property
+    def display(self) -> str:
+        from places.profiles import format_figure  # reads this module
+
+        return format_figure(self.kind, self.value, self.qualifier)
+
 
 class AreaFacility(models.Model):
     class Kind(models.TextChoices):
