@@ -10,7 +10,7 @@ from typing_extensions import TypeAliasType
 from places import actions
 from places.models import Area, AreaFacility, AreaFigure, Building, Compound
 from places.permissions import get_area_for_profile
-from places.profiles import Figure, card_for
+from places.profiles import Figure, card_for, figure_history
 from yishi.api_auth import staff_auth
 
 router = Router(tags=["places"])
@@ -151,11 +151,7 @@ class ProfileOut(Schema):
 def _profile_out(area: Area) -> dict:
     card = card_for(area)
     profile = card.profile if card else None
-    history = (
-        AreaFigure.objects.filter(profile=profile).order_by("kind", "-as_of", "-recorded_at", "-id")
-        if profile
-        else []
-    )
+    history = figure_history(profile)
     labels = dict(AreaFigure.Kind.choices)
     return {
         "area": area.code,

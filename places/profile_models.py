@@ -118,7 +118,7 @@ class AreaFacility(models.Model):
     class Meta:
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
-        ordering = ["kind", "name", "id"]
+        ordering = ["kind", "id"]  # in the order they were entered
 
     def __str__(self) -> str:
         return self.name

@@ -103,6 +103,14 @@ def latest_figures(profile: AreaProfile) -> list[AreaFigure]:
     return [latest[kind] for kind in FK.values if kind in latest]
 
 
+def figure_history(profile: AreaProfile | None) -> list[AreaFigure]:
+    """Every figure recorded, kind by kind in AreaFigure.Kind's order, newest first."""
+    if profile is None:
+        return []
+    order = {kind: i for i, kind in enumerate(FK.values)}
+    return sorted(profile.figures.all(), key=lambda f: order.get(f.kind, len(order)))
+
+
 def counted_figures(area: Area) -> dict[str, int]:
     """Compounds and buildings registered in Yishi under the area: two counts."""
     compounds = Compound.objects.filter(grid__path__startswith=area.path).count()

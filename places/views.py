@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from places import actions
 from places.forms import DescribeForm, FacilityForm, FigureForm
-from places.models import AreaFacility, AreaFigure, AreaProfile
+from places.models import AreaFacility, AreaProfile
 from places.permissions import can_edit_profile, get_area_for_profile
-from places.profiles import card_for
+from places.profiles import card_for, figure_history
 from timeline.services import events_for
 from yishi.errors import ActionError
 
@@ -21,7 +21,7 @@ from yishi.errors import ActionError
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """Public: the latest figures, and every figure ever recorded with its date and source."""
     area = get_area_for_profile(request.user, code)
-    history = AreaFigure.objects.filter(profile__area=area).order_by("kind", "-as_of", "-id")
+    history = figure_history(AreaProfile.objects.filter(area=area).first())
     removed = AreaFacility.objects.filter(profile__area=area, removed_on__isnull=False)
     return render(
         request,
