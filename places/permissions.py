@@ -25,15 +25,20 @@ def can_edit_profile(user: Any, area: Area) -> bool:
     return bool(kinds) and holds_role_over(user, area, kinds or set())
 
 
-def get_area_for_profile(user: Any, code: str, *, write: bool = False) -> Area:
-    """A community or street by code, for its profile: 404 unless in the user's scope (or
-    reading publicly), 403 where they may see it but not edit it."""
+def get_area_for_profile(code: str) -> Area:
+    """A community or street by code, for reading its (public) profile; 404 otherwise."""
     area = Area.objects.filter(code=code, kind__in=AreaProfile.KINDS).first()
     if area is None:
         raise Http404
-    if write:
-        if not can_view_area(user, area):
-            raise Http404
-        if not can_edit_profile(user, area):
-            raise PermissionDenied
+    return area
+
+
+def get_area_for_profile_edit(user: Any, code: str) -> Area:
+    """A community or street whose profile the user edits: 404 outside their scope, 403
+    where they may see it but not edit it."""
+    area = get_area_for_profile(code)
+    if not can_view_area(user, area):
+        raise Http404
+    if not can_edit_profile(user, area):
+        raise PermissionDenied
     return area

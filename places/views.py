@@ -11,7 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from places import actions
 from places.forms import DescribeForm, FacilityForm, FigureForm
 from places.models import AreaFacility, AreaProfile
-from places.permissions import can_edit_profile, get_area_for_profile
+from places.permissions import (
+    can_edit_profile,
+    get_area_for_profile,
+    get_area_for_profile_edit,
+)
 from places.profiles import card_for, figure_history
 from timeline.services import events_for
 from yishi.errors import ActionError
@@ -20,7 +24,7 @@ from yishi.errors import ActionError
 @require_GET
 def profile(request: HttpRequest, code: str) -> HttpResponse:
     """Public: the latest figures, and every figure ever recorded with its date and source."""
-    area = get_area_for_profile(request.user, code)
+    area = get_area_for_profile(code)
     history = figure_history(AreaProfile.objects.filter(area=area).first())
     removed = AreaFacility.objects.filter(profile__area=area, removed_on__isnull=False)
     return render(
@@ -39,7 +43,7 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest, code: str) -> HttpResponse:
-    area = get_area_for_profile(request.user, code, write=True)
+    area = get_area_for_profile_edit(request.user, code)
     profile = AreaProfile.objects.filter(area=area).first()
     forms: dict[str, Form] = {
         "figure": FigureForm(),

@@ -284,3 +284,19 @@ def test_openapi_documents_the_profile_answers(client):
     )
     answers = paths["/api/v1/areas/{code}/profile/figures"]["post"]["responses"]
     assert {"201", "401", "403", "404", "422"} <= set(map(str, answers))
+
+
+def test_phone_numbers_typed_into_a_profile_are_masked_in_public(client, world):
+    actions.record_figure(
+        world.staff,
+        world.c1,
+        kind=FK.SHOPS,
+        value=40,
+        as_of=JUNE,
+        source="网格员小李 13812345678",
+    )
+    actions.describe_area(world.staff, world.c1, covers="", summary="咨询电话13812345678")
+    for page in (text(client.get("/c/C1/")), text(client.get("/places/a/C1/profile/"))):
+        assert "13812345678" not in page and "138****5678" in page
+    body = json.dumps(client.get("/api/v1/areas/C1/profile").json(), ensure_ascii=False)
+    assert "13812345678" not in body and "138****5678" in body
