@@ -357,6 +357,7 @@ WORKBENCH_PANELS = [
     "consultations.panels.workbench_panel",
     "accountability.panels.workbench_panel",
     "notifications.panels.workbench_panel",
+    "places.panels.workbench_panel",
 ]
 
 # concerns: anonymous submits per client address and per phone number in a window (seconds).

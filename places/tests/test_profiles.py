@@ -300,3 +300,16 @@ def test_phone_numbers_typed_into_a_profile_are_masked_in_public(client, world):
         assert "13812345678" not in page and "138****5678" in page
     body = json.dumps(client.get("/api/v1/areas/C1/profile").json(), ensure_ascii=False)
     assert "13812345678" not in body and "138****5678" in body
+
+
+def test_the_workbench_lists_the_profiles_a_staff_member_keeps(client, world):
+    population(world, world.staff, 5000, JAN)
+    client.force_login(world.staff)
+    page = client.get("/workbench/").content.decode()
+    assert 'id="area-profiles-panel"' in page and "/places/a/C1/profile/edit/" in page
+    client.force_login(world.street_officer)
+    page = client.get("/workbench/").content.decode()
+    assert "/places/a/S1/profile/edit/" in page and "/places/a/C1/profile/edit/" not in page
+    for username in ("district_officer", "grid_worker"):
+        client.force_login(getattr(world, username))
+        assert 'id="area-profiles-panel"' not in client.get("/workbench/").content.decode()
