@@ -46,10 +46,12 @@ def edit_profile(request: HttpRequest, code: str) -> HttpResponse:
     area = get_area_for_profile_edit(request.user, code)
     profile = AreaProfile.objects.filter(area=area).first()
     forms: dict[str, Form] = {
-        "figure": FigureForm(),
-        "facility": FacilityForm(),
+        # Prefixed: the three forms share a page, and their fields' ids must not collide.
+        "figure": FigureForm(prefix="figure"),
+        "facility": FacilityForm(prefix="facility"),
         "describe": DescribeForm(
-            initial={"covers": profile.covers, "summary": profile.summary} if profile else None
+            prefix="describe",
+            initial={"covers": profile.covers, "summary": profile.summary} if profile else None,
         ),
     }
     status = 200
@@ -70,7 +72,7 @@ def edit_profile(request: HttpRequest, code: str) -> HttpResponse:
         )
         if form_class is None:
             raise Http404
-        form = form_class(request.POST)
+        form = form_class(request.POST, prefix=which)
         forms[which] = form
         if form.is_valid():
             try:

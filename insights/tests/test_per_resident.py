@@ -107,3 +107,11 @@ def test_a_new_population_refreshes_cached_figures(
     with django_capture_on_commit_callbacks(execute=True):
         resident_population(world.staff, world.c1, 3000)
     assert per_resident(client, "C1").startswith("1.0 ")
+
+
+def test_a_community_dashboard_has_no_per_thousand_column_for_its_grids(client, world):
+    client.force_login(world.staff)
+    html = client.get(f"/insights/a/C1/?{period()}").content.decode()
+    assert 'id="drill-down"' in html and "每千人诉求" not in html
+    client.force_login(world.street_officer)
+    assert "每千人诉求" in client.get(f"/insights/a/S1/?{period()}").content.decode()

@@ -132,8 +132,9 @@ def test_who_may_record_a_figure(world, username, code, allowed):
 def test_edit_page_answers_by_scope(client, world, username, code, status):
     client.force_login(getattr(world, username))
     assert client.get(f"/places/a/{code}/profile/edit/").status_code == status
-    form = {"form": "figure", "kind": FK.SHOPS, "value": "40", "as_of": "2026-06-30"}
-    response = client.post(f"/places/a/{code}/profile/edit/", {**form, "source": "摸排"})
+    form = {"form": "figure", "figure-kind": FK.SHOPS, "figure-value": "40"}
+    form |= {"figure-as_of": "2026-06-30", "figure-source": "摸排"}
+    response = client.post(f"/places/a/{code}/profile/edit/", form)
     assert response.status_code == (302 if status == 200 else status)
     assert AreaFigure.objects.exists() == (status == 200)
 
@@ -141,7 +142,9 @@ def test_edit_page_answers_by_scope(client, world, username, code, status):
 def test_edit_page_asks_a_stranger_to_log_in(client, world):
     response = client.get("/places/a/C1/profile/edit/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-    response = client.post("/places/a/C1/profile/edit/", {"form": "describe", "covers": "x"})
+    response = client.post(
+        "/places/a/C1/profile/edit/", {"form": "describe", "describe-covers": "x"}
+    )
     assert response.status_code == 302
     assert not AreaProfile.objects.exists()
 
@@ -149,18 +152,21 @@ def test_edit_page_asks_a_stranger_to_log_in(client, world):
 def test_staff_edit_figures_and_facilities_through_the_page(client, world):
     client.force_login(world.staff)
     url = "/places/a/C1/profile/edit/"
-    figure = {"form": "figure", "kind": FK.HOUSEHOLDS, "value": "1530", "qualifier": "about"}
-    assert client.post(url, {**figure, "as_of": "2026-06-30", "source": "入户"}).status_code == 302
+    figure = {"form": "figure", "figure-kind": FK.HOUSEHOLDS, "figure-value": "1530"}
+    figure |= {"figure-qualifier": "about", "figure-as_of": "2026-06-30"}
+    assert client.post(url, {**figure, "figure-source": "入户"}).status_code == 302
     # A figure without a source is refused beside its field.
-    response = client.post(url, {**figure, "as_of": "2026-06-30", "source": ""})
+    response = client.post(url, {**figure, "figure-source": ""})
     assert response.status_code == 400
-    assert 'name="source"' in response.content.decode()
-    facility = {"form": "facility", "kind": "park", "name": "一号公园"}
-    assert (
-        client.post(url, {**facility, "as_of": "2026-06-30", "source": "社区"}).status_code == 302
-    )
+    html = response.content.decode()
+    after_source = html[html.index('id="id_figure-source"') :]
+    assert after_source.index('class="errorlist"') < after_source.index("</form>")
+    facility = {"form": "facility", "facility-kind": "park", "facility-name": "一号公园"}
+    facility |= {"facility-as_of": "2026-06-30", "facility-source": "社区"}
+    assert client.post(url, facility).status_code == 302
     park = AreaFacility.objects.get()
-    describe = {"form": "describe", "covers": "一号片区", "summary": "老旧小区为主。"}
+    describe = {"form": "describe", "describe-covers": "一号片区"}
+    describe |= {"describe-summary": "老旧小区为主。"}
     assert client.post(url, describe).status_code == 302
     page = text(client.get(url))
     assert "约1530户" in page and "一号公园" in page and "一号片区" in page
