@@ -27,6 +27,7 @@ for prefix, module in [
     ("insights/", "insights.urls"),
     ("open311/", "open311.urls"),
     ("notifications/", "notifications.urls"),
+    ("wechat/", "wechat.urls"),
 ]:
     try:
         __import__(module)
