@@ -365,6 +365,7 @@ NINJA_MAX_PER_PAGE_SIZE = 200
 # Sections of a community's public page and panels of the staff workbench, contributed by
 # the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
 COMMUNITY_PAGE_SECTIONS = [
+    "places.public.community_section",
     "insights.public.community_section",
     "consultations.public.community_section",
     "accountability.public.community_section",
@@ -375,6 +376,7 @@ WORKBENCH_PANELS = [
     "consultations.panels.workbench_panel",
     "accountability.panels.workbench_panel",
     "notifications.panels.workbench_panel",
+    "places.panels.workbench_panel",
 ]
 
 # concerns: anonymous submits per client address and per phone number in a window (seconds).

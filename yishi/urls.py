@@ -20,6 +20,7 @@ urlpatterns: list = [
 
 # Each workflow app mounts its pages once it has them.
 for prefix, module in [
+    ("places/", "places.urls"),
     ("concerns/", "concerns.urls"),
     ("consultations/", "consultations.urls"),
     ("accountability/", "accountability.urls"),
