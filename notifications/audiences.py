@@ -20,6 +20,7 @@ from concerns.models import Concern, Issue
 from consultations.models import Meeting, Participant, Resolution, Topic
 from places.models import Area
 from timeline.models import Event
+from wechat.models import Report
 
 # The few steps a resident is told of by SMS (反馈), one message each: their concern received
 # (with its tracking code), accepted, the notice of a meeting whose agenda has their matter,
@@ -76,6 +77,8 @@ class Recipient:
     # with the issue's title (which may be another resident's words).
     words: str = ""
     roles: set[str] = field(default_factory=set)
+    # A resident who wrote through a 公众号: their follower row (wechat.models.Follower).
+    follower: Any = None
 
 
 def _url(name: str, *args: Any) -> str:
@@ -88,10 +91,11 @@ def _url(name: str, *args: Any) -> str:
 def residents_of(
     issues: Iterable[Issue], *, concern: Concern | None = None, before: datetime | None = None
 ) -> list[Recipient]:
-    """One recipient per resident (resident_key) with a phone, whatever their number of
-    concerns; the tracking code is that of their latest concern. With `before` (an event's
-    time), only residents whose concern was registered by then: one who came later is not
-    told of a step taken before them, however late the step's messages are planned."""
+    """One recipient per resident (resident_key) with a phone or who wrote through a
+    公众号, whatever their number of concerns; the tracking code is that of their latest
+    concern. With `before` (an event's time), only residents whose concern was registered by
+    then: one who came later is not told of a step taken before them, however late the
+    step's messages are planned."""
     if concern is not None:
         concerns = [concern]
     else:
@@ -102,20 +106,36 @@ def residents_of(
         if before is not None:
             registered = registered.filter(created_at__lte=before)
         concerns = list(
-            registered.exclude(phone="")
-            .only("tracking_code", "phone", "resident_key", "received_at", "content")
+            registered.filter(~Q(phone="") | Q(channel=Concern.Channel.WECHAT))
+            .only("tracking_code", "phone", "resident_key", "received_at", "content", "channel")
             .order_by("-received_at", "-id")
         )
+    followers = _followers(concerns)
     people: dict[str, Recipient] = {}
     for c in concerns:
-        if not c.phone or not c.resident_key:
+        follower = followers.get(c.pk)
+        if not (c.phone or follower) or not c.resident_key:
             continue
         key = f"resident:{c.resident_key}"
         if key not in people:
             people[key] = Recipient(
-                key, phone=c.phone, tracking_code=c.tracking_code, words=c.content[:80]
+                key,
+                phone=c.phone,
+                tracking_code=c.tracking_code,
+                words=c.content[:80],
+                follower=follower,
             )
     return list(people.values())
+
+
+def _followers(concerns: list[Concern]) -> dict[int, Any]:
+    """The 公众号 follower behind each concern that came through one (one query, none when
+    no concern did)."""
+    ids = [c.pk for c in concerns if c.channel == Concern.Channel.WECHAT]
+    if not ids:
+        return {}
+    reports = Report.objects.filter(concern_id__in=ids).select_related("follower__account")
+    return {r.concern_id: r.follower for r in reports}
 
 
 def _staff(users: Iterable[User], role: str) -> list[Recipient]:

@@ -18,6 +18,7 @@ class Delivery(models.Model):
         IN_APP = "in_app", _("In the workbench")  # 站内消息
         EMAIL = "email", _("Email")  # 邮件
         SMS = "sms", _("SMS")  # 短信
+        WECHAT = "wechat", _("WeChat template message")  # 公众号模板消息
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")  # 待发送
@@ -41,7 +42,8 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    # The phone number or email address the message goes to; shown masked everywhere.
+    # The phone number or email address the message goes to; shown masked everywhere. For a
+    # WeChat template message, "follower:<id>" (wechat.sender), never the openid.
     address = models.CharField(_("address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))

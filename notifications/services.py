@@ -29,6 +29,8 @@ from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox
+from wechat.sender import TemplateError, address_of
+from wechat.sender import deliver as deliver_template
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
@@ -221,6 +223,8 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                         **common,
                     )
                 )
+        elif person.follower is not None:
+            rows += _follower_rows(event, person, body, common)
         elif person.phone:
             rows.append(
                 Delivery(
@@ -233,6 +237,23 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                 )
             )
     return rows
+
+
+def _follower_rows(
+    event: Event, person: Recipient, body: str, common: dict[str, Any]
+) -> list[Delivery]:
+    """A resident who wrote through a 公众号: a template message where the account sends
+    them, else an SMS when they gave a phone. Not for the concern's receipt: the account's
+    reply to their message carried the code and link already."""
+    if event.verb == "concern.received":
+        return []
+    follower = person.follower
+    if follower.subscribed and follower.account.sends_templates:
+        address = address_of(follower)
+        return [Delivery(channel=C.WECHAT, address=address, body=body, **common)]
+    if person.phone:
+        return [Delivery(channel=C.SMS, address=person.phone, body=body, **common)]
+    return []
 
 
 def deliver_event(event: Event) -> int:
@@ -385,6 +406,9 @@ def _send(delivery: Delivery) -> str | None:
                 sender.send(delivery.address, delivery.body)
                 return ""
             return (sender.send_message(sms_message(delivery)) or "")[:64]
+        if delivery.channel == C.WECHAT:
+            deliver_template(delivery)
+            return ""
         if delivery.channel == C.EMAIL:
             send_mail(
                 delivery.subject,
@@ -395,6 +419,11 @@ def _send(delivery: Delivery) -> str | None:
         return ""
     except SmsUnsure as exc:
         _failed(delivery, exc, unsure=True)
+    except TemplateError as exc:
+        # WeChat refused the template message (unfollowed, template withdrawn): final.
+        reason = mask_codes(str(exc))[:300]
+        Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=reason)
+        log.warning("Delivery %s to %s failed: %s", delivery.pk, delivery.channel, reason)
     except (SmsError, OSError) as exc:
         _failed(delivery, exc)
     except Exception as exc:

@@ -168,6 +168,7 @@ INSTALLED_APPS = [
     "accountability",
     "insights",
     "open311",
+    "wechat",
     "notifications",
 ]
 
@@ -290,6 +291,7 @@ DEMO_LOADERS = [
     "concerns.demo",
     "consultations.demo",
     "accountability.demo",
+    "wechat.demo",
 ]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -363,6 +365,7 @@ NINJA_MAX_PER_PAGE_SIZE = 200
 # Sections of a community's public page and panels of the staff workbench, contributed by
 # the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
 COMMUNITY_PAGE_SECTIONS = [
+    "places.public.community_section",
     "insights.public.community_section",
     "consultations.public.community_section",
     "accountability.public.community_section",
@@ -373,6 +376,7 @@ WORKBENCH_PANELS = [
     "consultations.panels.workbench_panel",
     "accountability.panels.workbench_panel",
     "notifications.panels.workbench_panel",
+    "places.panels.workbench_panel",
 ]
 
 # concerns: anonymous submits per client address and per phone number in a window (seconds).
@@ -395,6 +399,18 @@ NOTIFICATIONS_DEFER = env_bool("YISHI_NOTIFICATIONS_DEFER", False)
 # The address residents open from an SMS (e.g. https://yishi.example.gov.cn); links in messages
 # are this followed by the page's path.
 SITE_URL = env_str("YISHI_SITE_URL", "")
+
+# ---- WeChat official accounts (wechat/): requests whose timestamp is further than this from
+# the server's clock (seconds) are refused, and a timestamp + nonce is accepted once; messages
+# per follower in CONCERN_SUBMIT_WINDOW; the class sending template messages (tests: a fake).
+WECHAT_MAX_CLOCK_SKEW = env_int("YISHI_WECHAT_MAX_CLOCK_SKEW", 300)
+WECHAT_MESSAGES_PER_FOLLOWER = env_int("YISHI_WECHAT_MESSAGES_PER_FOLLOWER", 60)
+WECHAT_TEMPLATE_SENDER = env_str("YISHI_WECHAT_TEMPLATE_SENDER", "wechat.sender.ClientSender")
+# The key sealing secrets kept in the database (an account's token, EncodingAESKey and
+# AppSecret; wechat/sealed.py). Empty: derived from SECRET_KEY, so changing SECRET_KEY then
+# means entering those secrets again. Set it to a long random string of its own to rotate
+# SECRET_KEY freely.
+FIELD_KEY = env_str("YISHI_FIELD_KEY", "")
 
 # ---- Uploads and request size (issue 13): photos are re-encoded by yishi/uploads.py and served
 # by permission-checked views, never from MEDIA_URL.

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0002_building_natural_order'),
+        ('places', '0003_area_profiles'),
     ]
 
     operations = [
