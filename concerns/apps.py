@@ -41,5 +41,7 @@ class ConcernsConfig(AppConfig):
                 "issue.in_action": _("Action items listed"),
                 "issue.resolved": _("Resolved"),
                 "issue.reopened": _("Reopened after residents' evaluation"),
+                "compound.card_printed": _("Contact card printed"),
+                "area.contacts_changed": _("Contact card details changed"),
             }
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.actions import MAX_CONTENT, check_text, normalise_phone
 from concerns.models import Category, Concern, Issue
-from places.models import Area, Building
+from places.models import Area, Building, Compound
 from yishi.errors import ActionError
 
 C = Concern.Channel
@@ -79,6 +79,10 @@ class ResidentConcernForm(_PlaceMixin):
         queryset=Area.objects.filter(kind=Area.Kind.COMMUNITY).order_by("path"),
         to_field_name="code",
     )
+    # Chosen already when the resident comes from the QR code of a compound's contact card.
+    compound = forms.TypedChoiceField(
+        label=_("Compound"), required=False, coerce=int, empty_value=None
+    )
     content = forms.CharField(
         label=_("The matter"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
@@ -104,7 +108,28 @@ class ResidentConcernForm(_PlaceMixin):
         required=False,
         help_text=_("Photos in JPEG, PNG or WebP, at most 10 MB each."),
     )
-    field_order = ["community", "content", "building", "address", "phone", "name", "photos"]
+    field_order = [
+        "community",
+        "compound",
+        "content",
+        "building",
+        "address",
+        "phone",
+        "name",
+        "photos",
+    ]
+
+    def set_community(self, community: Area | None, grid: Area | None = None) -> None:
+        super().set_community(community, grid)
+        choices: list[tuple[str, str]] = [("", "—")]
+        if community is not None:
+            compounds = Compound.objects.filter(grid__parent=community).order_by("name")
+            choices += [(str(c.pk), c.name) for c in compounds]
+        self.fields["compound"].choices = choices  # type: ignore[attr-defined]
+
+    def cleaned_compound(self) -> Compound | None:
+        pk = self.cleaned_data.get("compound")
+        return Compound.objects.filter(pk=pk).first() if pk else None
 
     # The same checks as the action, here so that every wrong field is shown at once.
     def clean_content(self) -> str:
@@ -219,3 +244,51 @@ class IssueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if grids is not None:
             self.fields["grid"].queryset = grids  # type: ignore[attr-defined]
+
+
+class CardContactsForm(forms.Form):
+    """A community's lines on its compounds' contact cards (checked in concerns.cards)."""
+
+    public_phone = forms.CharField(
+        label=_("Public phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+        help_text=_("For example: 0951-5012345."),
+    )
+    office_hours = forms.CharField(
+        label=_("Office hours"),
+        max_length=100,
+        required=False,
+        help_text=_("For example: Monday to Friday 8:30–12:00, 14:30–18:00."),
+    )
+    wechat_name = forms.CharField(label=_("WeChat official account"), max_length=50, required=False)
+    wechat_link = forms.CharField(
+        label=_("WeChat QR code link"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Scan the official account's QR code and paste the address it holds "
+            "(http://weixin.qq.com/r/…); the card prints it as a QR code."
+        ),
+    )
+    wechat_qr = forms.FileField(
+        label=_("WeChat QR code picture"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/*"}),
+        help_text=_(
+            "Or upload the QR code picture from the official account's back office: it is "
+            "printed instead."
+        ),
+    )
+    remove_wechat_qr = forms.BooleanField(label=_("Remove the picture"), required=False)
+
+
+class GridContactForm(forms.Form):
+    grid_worker = forms.CharField(label=_("Grid worker"), max_length=50, required=False)
+    grid_phone = forms.CharField(
+        label=_("Grid phone"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
+    )

@@ -29,7 +29,7 @@ from accounts.permissions import (
     visible_areas,
 )
 from concerns.models import Concern, Issue, Photo
-from places.models import Area
+from places.models import Area, Compound
 
 R = Role.Kind
 L = Issue.Level
@@ -211,3 +211,42 @@ def get_photo_for_user(user: Any, pk: int, name: str) -> Photo:
     if not getattr(user, "is_authenticated", False) or not can_view_issue(user, photo_issue(photo)):
         raise Http404
     return photo
+
+
+# ---- Contact cards (居民联系卡): any staff whose scope covers the community (or, for a grid
+# worker, the compound's grid) may look at a card; its community's staff change what it
+# shows and record prints; a grid worker keeps their own grid's line and prints its cards.
+
+
+def get_card_community(user: Any, code: str) -> Area:
+    """The community whose cards the user may see: 404 otherwise."""
+    community = Area.objects.filter(code=code, kind=Area.Kind.COMMUNITY).first()
+    if community is None:
+        raise Http404
+    if not can_view_area(user, community) and not card_compounds(user, community).exists():
+        raise Http404
+    return community
+
+
+def card_compounds(user: Any, community: Area) -> QuerySet[Compound]:
+    """The community's compounds whose cards the user may see."""
+    compounds = Compound.objects.filter(grid__parent=community)
+    if can_view_area(user, community):
+        return compounds
+    return compounds.filter(grid__in=visible_areas(user, Area.Kind.GRID))
+
+
+def may_edit_card(user: Any, community: Area) -> bool:
+    return holds_role_over(user, community, set(COMMUNITY_ROLES))
+
+
+# Volunteers and building heads look; the grid's worker keeps its line and posts its cards.
+CARD_GRID_ROLES: set[str] = {*COMMUNITY_ROLES, R.GRID_WORKER}
+
+
+def may_edit_grid_contact(user: Any, grid: Area) -> bool:
+    return holds_role_over(user, grid, CARD_GRID_ROLES)
+
+
+def may_print_card(user: Any, compound: Compound) -> bool:
+    return holds_role_over(user, compound.grid, CARD_GRID_ROLES)

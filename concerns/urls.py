@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concerns import views
+from concerns import card_views, views
 
 app_name = "concerns"
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("issues/<int:pk>/<slug:action>/", views.issue_action, name="issue_action"),
     path("photos/<int:pk>/<str:name>", views.photo, name="photo"),
     path("concern/<int:pk>/candidates/", views.concern_candidates, name="concern_candidates"),
+    # Contact cards (居民联系卡) posted in every compound.
+    path("cards/", card_views.index, name="cards_index"),
+    path("cards/<str:code>/", card_views.community_cards, name="cards"),
+    path("cards/<str:code>/contacts/", card_views.card_contacts, name="card_contacts"),
+    path("cards/<str:code>/wechat-qr/", card_views.wechat_qr, name="card_wechat_qr"),
+    path("cards/grid/<str:code>/", card_views.grid_contact, name="grid_contact"),
+    path("cards/<str:code>/print/", card_views.card_print, name="card_print_all"),
+    path("cards/<str:code>/print/<int:compound>/", card_views.card_print, name="card_print"),
 ]

@@ -85,6 +85,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     name=form.cleaned_data["name"],
                     address=form.cleaned_data["address"],
                     building=form.cleaned_building(),
+                    compound=form.cleaned_compound(),
                     photos=request.FILES.getlist("photos"),
                     idempotency_key=actions.scoped_idempotency_key(
                         request.POST.get("idempotency_key"), phone=form.cleaned_data["phone"]
@@ -107,7 +108,12 @@ def submit(request: HttpRequest) -> HttpResponse:
         return render(
             request, "concerns/submit.html", {"form": form, "community": community}, status=400
         )
-    form = ResidentConcernForm(initial={"community": community.code if community else None})
+    form = ResidentConcernForm(
+        initial={
+            "community": community.code if community else None,
+            "compound": request.GET.get("compound", ""),
+        }
+    )
     form.set_community(community)
     return render(request, "concerns/submit.html", {"form": form, "community": community})
 

@@ -10,6 +10,8 @@ class AreaAdmin(admin.ModelAdmin):
     search_fields = ["name", "code"]
     autocomplete_fields = ["parent"]
     ordering = ["path"]
+    # Uploaded on the contact cards page, through the shared image cleaner, never raw here.
+    exclude = ["wechat_qr"]
 
 
 class BuildingInline(admin.TabularInline):

@@ -65,6 +65,37 @@ COMPOUNDS = [
     ("640202001001G2", "金山花园", "长城街道金山花园", [f"{n}号楼" for n in range(1, 7)]),
 ]
 
+HOURS = "周一至周五 8:30—12:00，14:30—18:00（节假日值班）"
+# What each story community posts in its compounds (居民联系卡): its public phone, office
+# hours and 公众号 (name, QR code link), and each grid's worker and grid phone.
+COMMUNITY_CONTACTS = {
+    "640106001001": ("0951-5012345", "金城蓝湾社区", "http://weixin.qq.com/r/jclwDemoQr01"),
+    "640106001002": ("0951-5016688", "五里水乡社区", "http://weixin.qq.com/r/wlsxDemoQr02"),
+    "640106002001": ("0951-5108866", "阅海湾社区", ""),
+    "640202001001": ("0952-2016789", "金山社区服务", ""),
+}
+GRID_CONTACTS = {
+    "640106001001G1": ("赵丽娟", "13895010001"),
+    "640106001001G2": ("张建国", "13895010002"),
+    "640106001001G3": ("孙海燕", "13895010003"),
+    "640106001002G1": ("马晓梅", "13995020001"),
+    "640106001002G2": ("杨志刚", "13995020002"),
+    "640106002001G1": ("刘芳", "18095030001"),
+    "640106002001G2": ("丁文军", "18095030002"),
+    "640202001001G1": ("王秀兰", "13709520001"),
+    "640202001001G2": ("李永平", "13709520002"),
+}
+
+
+def _load_contacts() -> None:
+    """Fill the contact-card fields the first time only: staff may have changed them since."""
+    for code, (phone, wechat, link) in COMMUNITY_CONTACTS.items():
+        Area.objects.filter(code=code, public_phone="").update(
+            public_phone=phone, office_hours=HOURS, wechat_name=wechat, wechat_link=link
+        )
+    for code, (worker, phone) in GRID_CONTACTS.items():
+        Area.objects.filter(code=code, grid_phone="").update(grid_worker=worker, grid_phone=phone)
+
 
 FK = AreaFigure.Kind
 FQ = AreaFigure.Qualifier
@@ -144,6 +175,7 @@ def load(out) -> None:
         )
         for building in buildings:
             Building.objects.get_or_create(compound=compound, name=building)
+    _load_contacts()
     profiles = load_profiles()
     out.write(
         f"places: {created} new areas, {Compound.objects.count()} compounds, "

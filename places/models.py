@@ -43,6 +43,50 @@ class Area(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # What the compounds' contact cards (居民联系卡) post: a community's channels, and for
+    # a grid its worker and grid phone (网格手机). Public by design: they are printed and
+    # hung at every compound's entrance. A database default too: a row written without
+    # them (code from before they existed, during a deploy) still saves.
+    public_phone = models.CharField(
+        _("public phone"),
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("For example: 0951-5012345."),
+    )
+    office_hours = models.CharField(
+        _("office hours"),
+        max_length=100,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("For example: Monday to Friday 8:30–12:00, 14:30–18:00."),
+    )
+    wechat_name = models.CharField(
+        _("WeChat official account"), max_length=50, blank=True, default="", db_default=""
+    )
+    wechat_link = models.URLField(
+        _("WeChat QR code link"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_(
+            "The address inside the official account's QR code (http://weixin.qq.com/r/…)."
+        ),
+    )
+    # Or the QR code as the account's back office gives it (a picture, through
+    # yishi.uploads.clean_image): printed instead of the one drawn from the link.
+    wechat_qr = models.ImageField(
+        _("WeChat QR code"), upload_to="wechat/", blank=True, default="", db_default=""
+    )
+    grid_worker = models.CharField(
+        _("grid worker"), max_length=50, blank=True, default="", db_default=""
+    )
+    grid_phone = models.CharField(
+        _("grid phone"), max_length=20, blank=True, default="", db_default=""
+    )
     # "/640106/640106003/640106003011/": the codes from the root down to this area.
     path = models.CharField(max_length=400, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)

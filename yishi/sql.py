@@ -136,6 +136,8 @@ _SIMPLE = (
     models.IntegerField,
     models.ForeignKey,
     models.DateTimeField,
+    # Stored as its name (text); the model's descriptor makes the file object on access.
+    models.FileField,
 )
 
 
@@ -171,7 +173,7 @@ def instance(model: type[M], where: str, params: Iterable[Any], *, lock: bool = 
     """One row of `model` as an instance (every column), read with `where` ("id = %s"),
     row-locked with `lock`: what `Model.objects.select_for_update().filter(…).first()` gives,
     without compiling the query. For models of plain columns only (text, numbers, foreign
-    keys, timestamps), whose values need no conversion but SQLite's timestamps."""
+    keys, timestamps, file names), whose values need no conversion but SQLite's timestamps."""
     fields, columns = _plain_columns(model)
     statement = f"SELECT {columns} FROM {model._meta.db_table} WHERE {where}"  # noqa: S608
     return _from_row(model, fields, one(statement + (for_update() if lock else ""), params))
