@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "concerns",
     "consultations",
     "accountability",
+    "opinions",
     "insights",
     "open311",
     "notifications",
@@ -275,6 +276,7 @@ DEMO_LOADERS = [
     "concerns.demo",
     "consultations.demo",
     "accountability.demo",
+    "opinions.demo",
 ]
 
 SESSION_COOKIE_HTTPONLY = True
