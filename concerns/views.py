@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -365,10 +367,25 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": events_for([issue]).select_related("actor"),
             "photos": issue.photos.all(),
             "departments": departments if triage else [],
+            "links": _issue_links(request, issue),
             "Level": L,
             "Status": S,
         },
     )
+
+
+def _issue_links(request: HttpRequest, issue: Issue) -> list[tuple[str, str]]:
+    """What later apps offer from this issue (settings.ISSUE_PAGE_LINKS), e.g. 写社情民意."""
+    links = []
+    for dotted in getattr(settings, "ISSUE_PAGE_LINKS", []):
+        try:
+            offer = import_string(dotted)
+        except ImportError:
+            continue
+        link = offer(request, issue)
+        if link:
+            links.append(link)
+    return links
 
 
 @login_required

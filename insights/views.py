@@ -20,6 +20,8 @@ from insights.permissions import (
     get_area_for_insights,
     get_community_for_import,
 )
+from opinions.figures import figures_for as opinion_figures
+from opinions.permissions import district_of
 from places.models import Area
 from yishi.errors import ActionError
 
@@ -49,11 +51,21 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         context["error"] = error
         return render(request, "insights/dashboard.html", context, status=400)
     figures = cache.dashboard(area, period)
+    panels = charts.panels(figures)
+    if area.kind in (Area.Kind.DISTRICT, Area.Kind.CITY):
+        # 社情民意 are the district CPPCC's: shown on district (and city) dashboards only.
+        context["opinions"] = opinion_figures(area, period.start_at, period.end_at)
+        panels.append(charts.opinions_panel(context["opinions"]))
     context.update(
         period=period,
         figures=figures,
-        panels=charts.panels(figures),
-        ledger_kinds=ledgers.LEDGERS.values(),
+        panels=panels,
+        ledger_kinds=[
+            ledger
+            for ledger in ledgers.LEDGERS.values()
+            if ledger.key != "opinions" or "opinions" in context
+        ],
+        can_write_opinion=district_of(request.user, area) is not None,
         can_import=area.kind == Area.Kind.COMMUNITY and _may_import(request, area),
         start=period.start.isoformat(),
         end=period.end.isoformat(),

@@ -139,7 +139,7 @@ def list_reports(
     past its date); `mine` keeps the caller's own."""
     reports = permissions.visible_reports(request.user)
     if mine:
-        reports = reports.filter(member=request.user)
+        reports = reports.filter(member_id=request.user.pk)
     if status == "overdue":
         reports = reports.filter(pk__in=Forwarding.objects.overdue().values("report_id"))
     elif status:

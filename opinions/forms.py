@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
+from consultations.models import Topic
 from opinions import permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
@@ -34,7 +35,8 @@ class ReportForm(forms.Form):
         for district in districts:
             areas = areas | Area.objects.filter(path__startswith=district.path)
         # Down to communities: a grid is too fine for a report to the CPPCC.
-        self.fields["area"].queryset = areas.exclude(kind=Area.Kind.GRID).order_by("path")
+        field: Any = self.fields["area"]
+        field.queryset = areas.exclude(kind=Area.Kind.GRID).order_by("path")
 
 
 class NoteForm(forms.Form):
@@ -52,7 +54,8 @@ class MergeForm(forms.Form):
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = (
+        field: Any = self.fields["into"]
+        field.queryset = (
             Report.objects.filter(district_id=report.district_id)
             .exclude(pk=report.pk)
             .exclude(status__in=(Report.Status.MERGED, Report.Status.RETURNED))
@@ -74,14 +77,13 @@ class ForwardForm(forms.Form):
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         already = report.forwardings.values("organisation_id")
-        self.fields["organisations"].queryset = permissions.departments_for(
-            report.district
-        ).exclude(pk__in=already)
+        field: Any = self.fields["organisations"]
+        field.queryset = permissions.departments_for(report.district).exclude(pk__in=already)
 
 
 class TopicForm(forms.Form):
     topic = forms.ModelChoiceField(
-        queryset=None,
+        queryset=Topic.objects.none(),
         label=_("Link a topic already set"),
         required=False,
         empty_label=_("— make a new thematic topic —"),
@@ -92,7 +94,8 @@ class TopicForm(forms.Form):
         super().__init__(*args, **kwargs)
         from consultations.permissions import visible_topics
 
-        self.fields["topic"].queryset = (
+        field: Any = self.fields["topic"]
+        field.queryset = (
             visible_topics(user)
             .filter(area__path__startswith=report.district.path)
             .order_by("-created_at")

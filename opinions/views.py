@@ -47,7 +47,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     reports = permissions.visible_reports(request.user)
     status = request.GET.get("status", "")
     if status == "mine":
-        reports = reports.filter(member=request.user)
+        reports = reports.filter(member_id=request.user.pk)
     elif status == "overdue":
         overdue = Forwarding.objects.overdue().values("report_id")
         reports = reports.filter(pk__in=overdue)
@@ -188,7 +188,7 @@ def _context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, An
     scope = scope_of(user)
     forwardings = list(report.forwardings.select_related("organisation", "replied_by"))
     for f in forwardings:
-        f.mine = scope.is_admin or f.organisation_id in scope.organisation_ids  # type: ignore[attr-defined]
+        f.mine = scope.is_admin or f.organisation_id in scope.organisation_ids
     context: dict[str, Any] = {
         "report": report,
         "forwardings": forwardings,
@@ -382,15 +382,14 @@ def record(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """A member's 履职 record: their reports, what came of them and the replies they rated.
     Their own, or (for the office and officers of their district) any member's."""
     if username is None:
-        if not permissions.is_member(request.user):
-            raise Http404
-        member = request.user
+        found = User.objects.filter(pk=request.user.pk).first()
     else:
-        member = User.objects.filter(username=username).first()
-        if member is None:
-            raise Http404
+        found = User.objects.filter(username=username).first()
+    if found is None or (username is None and not permissions.is_member(request.user)):
+        raise Http404
+    member: User = found
     reports = permissions.visible_reports(request.user)
-    if member != request.user:
+    if member.pk != request.user.pk:
         # Only those who see the whole district see a member's record.
         scope = scope_of(request.user)
         sees_district = scope.is_admin or any(

@@ -355,10 +355,16 @@ COMMUNITY_PAGE_SECTIONS = [
     "accountability.public.community_section",
     "concerns.public.community_section",
 ]
+# Links a later app offers on a staff issue page: functions (request, issue) returning
+# (label, url) or None. The concerns app knows nothing of who offers them.
+ISSUE_PAGE_LINKS = [
+    "opinions.panels.issue_link",
+]
 WORKBENCH_PANELS = [
     "concerns.panels.workbench_panel",
     "consultations.panels.workbench_panel",
     "accountability.panels.workbench_panel",
+    "opinions.panels.workbench_panel",
     "notifications.panels.workbench_panel",
 ]
 
