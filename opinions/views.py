@@ -382,7 +382,7 @@ def record(request: HttpRequest, username: str | None = None) -> HttpResponse:
     """A member's 履职 record: their reports, what came of them and the replies they rated.
     Their own, or (for the office and officers of their district) any member's."""
     if username is None:
-        found = User.objects.filter(pk=request.user.pk).first()
+        found = User.objects.filter(pk=request.user.pk or 0).first()
     else:
         found = User.objects.filter(username=username).first()
     if found is None or (username is None and not permissions.is_member(request.user)):
