@@ -306,7 +306,7 @@ def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 report.topic.title if report.topic else "",
             ]
 
-    return pgettext("ledger sheet", "Public-opinion reports"), headers, generate()
+    return pgettext("ledger sheet", "Public-opinion report ledger"), headers, generate()
 
 
 SHEETS: dict[str, Callable[[Context], tuple[str, list[str], Iterator[list[Any]]]]] = {
