@@ -24,7 +24,9 @@ def cppcc(world):
     elsewhere.areas.add(world.other_district)
     world.users.update(
         office=make_user(
-            "office", (R.CPPCC_OFFICE, world.district, None), (R.ORG_REPRESENTATIVE, None, committee)
+            "office",
+            (R.CPPCC_OFFICE, world.district, None),
+            (R.ORG_REPRESENTATIVE, None, committee),
         ),
         member2=make_user("member2", (R.CPPCC_MEMBER, world.district, None)),
         other_member=make_user("other_member", (R.CPPCC_MEMBER, world.other_district, None)),

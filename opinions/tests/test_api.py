@@ -18,19 +18,28 @@ def test_api_journey(client, cppcc):
     response = post(
         client,
         "/opinion-reports",
-        {"area": "C1", "title": "公园缺少健身设施", "observation": "只有绿化", "affected": "居民",
-         "suggestions": "建篮球场", "place": "中心公园"},
-    )  # fmt: skip
+        {
+            "area": "C1",
+            "title": "公园缺少健身设施",
+            "observation": "只有绿化",
+            "affected": "居民",
+            "suggestions": "建篮球场",
+            "place": "中心公园",
+        },
+    )
     assert response.status_code == 201, response.content
     report_id = response.json()["id"]
     assert response.json()["status"] == "submitted" and response.json()["district"] == "D1"
     assert post(client, f"/opinion-reports/{report_id}/adopt", {}).status_code == 403
 
     client.force_login(w.office)
-    assert post(client, f"/opinion-reports/{report_id}/adopt", {"note": "采用"}).json()[
-        "status"
-    ] == "adopted"
-    response = post(client, f"/opinion-reports/{report_id}/forward", {"organisations": [w.sports.pk]})
+    assert (
+        post(client, f"/opinion-reports/{report_id}/adopt", {"note": "采用"}).json()["status"]
+        == "adopted"
+    )
+    response = post(
+        client, f"/opinion-reports/{report_id}/forward", {"organisations": [w.sports.pk]}
+    )
     assert response.status_code == 200, response.content
     (forwarding,) = response.json()["forwardings"]
     assert forwarding["organisation"] == w.sports.name and forwarding["overdue"] is False
@@ -42,13 +51,21 @@ def test_api_journey(client, cppcc):
     assert [r["id"] for r in listed["items"]] == [report_id]
     response = post(client, f"/opinion-forwardings/{forwarding['id']}/reply", {"text": "将建设"})
     assert response.status_code == 200 and response.json()["status"] == "replied"
-    assert post(client, f"/opinion-forwardings/{forwarding['id']}/reply", {"text": "x"}).status_code == 409
+    assert (
+        post(client, f"/opinion-forwardings/{forwarding['id']}/reply", {"text": "x"}).status_code
+        == 409
+    )
 
     client.force_login(w.cppcc)
-    assert post(
-        client, f"/opinion-forwardings/{forwarding['id']}/rating", {"rating": "nice"}
-    ).status_code == 422
-    response = post(client, f"/opinion-forwardings/{forwarding['id']}/rating", {"rating": "satisfied"})
+    assert (
+        post(
+            client, f"/opinion-forwardings/{forwarding['id']}/rating", {"rating": "nice"}
+        ).status_code
+        == 422
+    )
+    response = post(
+        client, f"/opinion-forwardings/{forwarding['id']}/rating", {"rating": "satisfied"}
+    )
     assert response.json()["rating"] == "satisfied"
     assert client.get(f"/api/v1/opinion-reports/{report_id}").json()["status"] == "replied"
 
@@ -63,21 +80,31 @@ def test_api_return_merge_and_scope(client, cppcc):
     client.force_login(w.other_member)
     assert client.get(f"/api/v1/opinion-reports/{first.pk}").status_code == 404
     assert client.get("/api/v1/opinion-reports").json() == {"items": [], "count": 0}
-    assert post(client, "/opinion-reports", {"area": "C1", "title": "x", "observation": "x",
-                "affected": "x", "suggestions": "x"}).status_code == 404  # fmt: skip
+    assert (
+        post(
+            client,
+            "/opinion-reports",
+            {"area": "C1", "title": "x", "observation": "x", "affected": "x", "suggestions": "x"},
+        ).status_code
+        == 404
+    )
     client.force_login(w.other_office)
     assert post(client, f"/opinion-reports/{first.pk}/adopt", {}).status_code == 404
 
     client.force_login(w.office)
     assert post(client, f"/opinion-reports/{first.pk}/return", {"note": ""}).status_code == 400
-    assert post(client, f"/opinion-reports/{first.pk}/return", {"note": "补充"}).json()[
-        "status"
-    ] == "returned"
+    assert (
+        post(client, f"/opinion-reports/{first.pk}/return", {"note": "补充"}).json()["status"]
+        == "returned"
+    )
     merged = post(client, f"/opinion-reports/{second.pk}/merge", {"into": first.pk})
     assert merged.status_code == 409  # a returned report is not kept
     client.force_login(w.cppcc)
-    revised = post(client, f"/opinion-reports/{first.pk}/revision",
-                   {"title": "t", "observation": "o", "affected": "a", "suggestions": "s"})  # fmt: skip
+    revised = post(
+        client,
+        f"/opinion-reports/{first.pk}/revision",
+        {"title": "t", "observation": "o", "affected": "a", "suggestions": "s"},
+    )
     assert revised.json()["status"] == "submitted"
     client.force_login(w.office)
     merged = post(client, f"/opinion-reports/{second.pk}/merge", {"into": first.pk})

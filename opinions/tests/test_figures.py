@@ -21,7 +21,11 @@ def played(w):
     on_time = submit(w, title="按时答复", place="金水园3号楼2单元", now=at(date(2026, 3, 2)))
     actions.adopt_report(w.office, on_time)
     (f1,) = actions.forward_report(
-        w.office, on_time, organisations=[w.sports], due_on=date(2026, 3, 20), now=at(date(2026, 3, 3))
+        w.office,
+        on_time,
+        organisations=[w.sports],
+        due_on=date(2026, 3, 20),
+        now=at(date(2026, 3, 3)),
     )
     actions.reply_to_report(w.sports_rep, f1, text="已答复", now=at(date(2026, 3, 20)))
     actions.rate_reply(w.cppcc, f1, rating="satisfied")
@@ -60,7 +64,9 @@ def test_district_dashboard_shows_the_figures(client, cppcc):
     # A community's dashboard has no 社情民意 (they are the district CPPCC's).
     client.force_login(cppcc.staff)
     community = client.get("/insights/a/C1/?start=2026-03-01&end=2026-03-31")
-    assert "opinions" not in community.context and "chart-opinions" not in community.content.decode()
+    assert (
+        "opinions" not in community.context and "chart-opinions" not in community.content.decode()
+    )
     # A member gets the 写社情民意 link with the area filled in.
     client.force_login(cppcc.cppcc)
     page = client.get("/insights/a/C1/?start=2026-03-01&end=2026-03-31")

@@ -3,7 +3,6 @@ replies, the member rates; the record page; who gets 404 and 403; wrong methods.
 
 from datetime import date, timedelta
 
-import pytest
 from django.utils import timezone
 
 from concerns.models import Issue
