@@ -167,7 +167,7 @@ def opinions_panel(figures: Any) -> dict[str, Any]:
     (figures: opinions.figures.OpinionFigures)."""
     rows = [
         {"label": _("Submitted"), "count": figures.submitted},
-        {"label": _("Adopted"), "count": figures.adopted},
+        {"label": pgettext("opinion", "Adopted"), "count": figures.adopted},
         {"label": _("Forwarded"), "count": figures.forwarded},
         {"label": _("Replied"), "count": figures.replied},
         {"label": _("Replied on time"), "count": figures.replied_on_time},

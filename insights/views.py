@@ -13,14 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_view_area
-from insights import cache, charts, exports, imports, ledgers, metrics
+from insights import cache, charts, exports, imports, ledgers, metrics, opinions
 from insights.models import LedgerExport
 from insights.permissions import (
     default_area,
     get_area_for_insights,
     get_community_for_import,
 )
-from opinions.figures import figures_for as opinion_figures
 from opinions.permissions import district_of
 from places.models import Area
 from yishi.errors import ActionError
@@ -52,10 +51,10 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         return render(request, "insights/dashboard.html", context, status=400)
     figures = cache.dashboard(area, period)
     panels = charts.panels(figures)
-    if area.kind in (Area.Kind.DISTRICT, Area.Kind.CITY):
-        # 社情民意 are the district CPPCC's: shown on district (and city) dashboards only.
-        context["opinions"] = opinion_figures(area, period.start_at, period.end_at)
-        panels.append(charts.opinions_panel(context["opinions"]))
+    found = opinions.opinions_for(area, period)
+    if found is not None:
+        context["opinions"] = found
+        panels.append(charts.opinions_panel(found))
     context.update(
         period=period,
         figures=figures,

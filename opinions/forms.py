@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from consultations.models import Topic
@@ -15,7 +16,7 @@ from places.models import Area
 class ReportForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Where"))
     place = forms.CharField(label=_("Compound or place (optional)"), max_length=120, required=False)
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = forms.CharField(label=pgettext_lazy("opinion", "Title"), max_length=120)
     observation = forms.CharField(
         label=_("What you saw, and where"),
         max_length=4000,
@@ -71,7 +72,9 @@ class ForwardForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     due_on = forms.DateField(
-        label=_("Written reply due"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Written reply due"),
+        # An <input type="date"> reads and writes ISO dates, whatever the language.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from concerns.models import Issue
@@ -44,7 +45,7 @@ class Report(models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")  # 已报送: waiting for the CPPCC office
         RETURNED = "returned", _("Returned for more detail")  # 退回补充: the member revises it
-        ADOPTED = "adopted", _("Adopted")  # 已采用: not forwarded yet
+        ADOPTED = "adopted", pgettext_lazy("opinion", "Adopted")  # 已采用: not forwarded yet
         FORWARDED = "forwarded", _("Forwarded")  # 已转办: waiting for departments' replies
         REPLIED = "replied", _("Replied")  # 已答复: every department forwarded to has replied
         MERGED = "merged", _("Merged")  # 已合并: kept as part of a similar report

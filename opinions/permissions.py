@@ -73,6 +73,8 @@ def office_districts(user: Any) -> QuerySet[Area]:
 
 def district_of(user: Any, area: Area) -> Area | None:
     """The member's district (or city) that holds `area`, or None: where they may report."""
+    if not is_member(user):
+        return None  # no query for everyone else (the dashboard asks on every page)
     for district in member_districts(user):
         if area.path.startswith(district.path):
             return district

@@ -61,6 +61,8 @@ def test_district_dashboard_shows_the_figures(client, cppcc):
     assert 'data-testid="opinions-on-time">50.0%' in html
     assert 'data-chart="chart-opinions"' in html
     assert "/insights/a/D1/ledger/opinions.xlsx" in html
+    api = client.get("/api/v1/insights/areas/D1/figures?start=2026-03-01&end=2026-03-31").json()
+    assert api["opinions"]["submitted"] == 3 and api["opinions"]["satisfaction_rate"] == 50.0
     # A community's dashboard has no 社情民意 (they are the district CPPCC's).
     client.force_login(cppcc.staff)
     community = client.get("/insights/a/C1/?start=2026-03-01&end=2026-03-31")
