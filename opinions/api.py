@@ -28,7 +28,7 @@ ReportStatus = TypeAliasType("ReportStatus", Report.Status)
 ReplyRating = TypeAliasType("ReplyRating", Forwarding.Rating)
 
 
-class ForwardingOut(Schema):
+class OpinionForwardingOut(Schema):
     id: int
     organisation: str = Field(..., alias="organisation.name")
     organisation_id: int
@@ -43,7 +43,7 @@ class ForwardingOut(Schema):
     rated_at: datetime | None
 
 
-class ReportOut(Schema):
+class OpinionReportOut(Schema):
     id: int
     title: str
     member: str = Field(..., alias="member.display_name")
@@ -60,14 +60,14 @@ class ReportOut(Schema):
     topic_id: int | None
     submitted_at: datetime
     adopted_at: datetime | None
-    forwardings: list[ForwardingOut]
+    forwardings: list[OpinionForwardingOut]
 
     @staticmethod
     def resolve_forwardings(obj: Report) -> list[Forwarding]:
         return list(obj.forwardings.all())
 
 
-class ReportIn(Schema):
+class OpinionReportIn(Schema):
     area: str = Field(..., description="code of the area reported on, in the member's district")
     place: str = ""
     title: str
@@ -77,7 +77,7 @@ class ReportIn(Schema):
     issue: int | None = Field(None, description="id of the issue the report starts from")
 
 
-class ReviseIn(Schema):
+class OpinionReviseIn(Schema):
     place: str = ""
     title: str
     observation: str
@@ -85,35 +85,35 @@ class ReviseIn(Schema):
     suggestions: str
 
 
-class NoteIn(Schema):
+class OpinionNoteIn(Schema):
     note: str = ""
 
 
-class MergeIn(Schema):
+class OpinionMergeIn(Schema):
     into: int = Field(..., description="id of the report kept")
     note: str = ""
 
 
-class ForwardIn(Schema):
+class OpinionForwardIn(Schema):
     organisations: list[int] = Field(..., description="ids of departments serving the district")
     due_on: date | None = Field(None, description="reply due; 15 working days if left out")
 
 
-class TopicIn(Schema):
+class OpinionTopicIn(Schema):
     topic: int | None = Field(None, description="id of a topic already set, to link")
     title: str = ""
 
 
-class TopicOut(Schema):
+class OpinionTopicOut(Schema):
     id: int
     title: str
 
 
-class ReplyIn(Schema):
+class OpinionReplyIn(Schema):
     text: str
 
 
-class RatingIn(Schema):
+class OpinionRatingIn(Schema):
     rating: ReplyRating
     comment: str = ""
 
@@ -130,7 +130,9 @@ def _fresh(report: Report) -> Report:
     )
 
 
-@router.get("/opinion-reports", response=list[ReportOut], auth=staff_auth, summary="List reports")
+@router.get(
+    "/opinion-reports", response=list[OpinionReportOut], auth=staff_auth, summary="List reports"
+)
 @paginate
 def list_reports(
     request: HttpRequest, status: str | None = None, mine: bool = False
@@ -154,7 +156,7 @@ def list_reports(
 
 
 @router.get(
-    "/opinion-reports/{report_id}", response=ReportOut, auth=staff_auth, summary="One report"
+    "/opinion-reports/{report_id}", response=OpinionReportOut, auth=staff_auth, summary="One report"
 )
 def get_report(request: HttpRequest, report_id: Id) -> Report:
     return _fresh(_report(request, report_id))
@@ -162,12 +164,12 @@ def get_report(request: HttpRequest, report_id: Id) -> Report:
 
 @router.post(
     "/opinion-reports",
-    response={201: ReportOut},
+    response={201: OpinionReportOut},
     auth=staff_auth,
     openapi_extra=answers(403, 404),
     summary="Submit a report (CPPCC member)",
 )
-def submit(request: HttpRequest, payload: ReportIn) -> Status:
+def submit(request: HttpRequest, payload: OpinionReportIn) -> Status:
     area = Area.objects.filter(code=payload.area).first()
     if area is None:
         raise ActionError(_("Unknown area."), field="area")
@@ -191,12 +193,12 @@ def submit(request: HttpRequest, payload: ReportIn) -> Status:
 
 @router.post(
     "/opinion-reports/{report_id}/revision",
-    response=ReportOut,
+    response=OpinionReportOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Revise a report (its member)",
 )
-def revise(request: HttpRequest, report_id: Id, payload: ReviseIn) -> Report:
+def revise(request: HttpRequest, report_id: Id, payload: OpinionReviseIn) -> Report:
     report = _report(request, report_id)
     actions.revise_report(request.user, report, **payload.dict())
     return _fresh(report)
@@ -204,12 +206,12 @@ def revise(request: HttpRequest, report_id: Id, payload: ReviseIn) -> Report:
 
 @router.post(
     "/opinion-reports/{report_id}/adopt",
-    response=ReportOut,
+    response=OpinionReportOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Adopt (采用)",
 )
-def adopt(request: HttpRequest, report_id: Id, payload: NoteIn) -> Report:
+def adopt(request: HttpRequest, report_id: Id, payload: OpinionNoteIn) -> Report:
     report = _report(request, report_id)
     actions.adopt_report(request.user, report, note=payload.note)
     return _fresh(report)
@@ -217,12 +219,12 @@ def adopt(request: HttpRequest, report_id: Id, payload: NoteIn) -> Report:
 
 @router.post(
     "/opinion-reports/{report_id}/return",
-    response=ReportOut,
+    response=OpinionReportOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Return for more detail",
 )
-def return_report(request: HttpRequest, report_id: Id, payload: NoteIn) -> Report:
+def return_report(request: HttpRequest, report_id: Id, payload: OpinionNoteIn) -> Report:
     report = _report(request, report_id)
     actions.return_report(request.user, report, note=payload.note)
     return _fresh(report)
@@ -230,12 +232,12 @@ def return_report(request: HttpRequest, report_id: Id, payload: NoteIn) -> Repor
 
 @router.post(
     "/opinion-reports/{report_id}/merge",
-    response=ReportOut,
+    response=OpinionReportOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Merge into a similar report",
 )
-def merge(request: HttpRequest, report_id: Id, payload: MergeIn) -> Report:
+def merge(request: HttpRequest, report_id: Id, payload: OpinionMergeIn) -> Report:
     report = _report(request, report_id)
     into = permissions.visible_reports(request.user).filter(pk=payload.into).first()
     if into is None:
@@ -246,12 +248,12 @@ def merge(request: HttpRequest, report_id: Id, payload: MergeIn) -> Report:
 
 @router.post(
     "/opinion-reports/{report_id}/forward",
-    response=ReportOut,
+    response=OpinionReportOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Forward to departments (转办)",
 )
-def forward(request: HttpRequest, report_id: Id, payload: ForwardIn) -> Report:
+def forward(request: HttpRequest, report_id: Id, payload: OpinionForwardIn) -> Report:
     report = _report(request, report_id)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
     if len(organisations) != len(set(payload.organisations)):
@@ -262,12 +264,12 @@ def forward(request: HttpRequest, report_id: Id, payload: ForwardIn) -> Report:
 
 @router.post(
     "/opinion-reports/{report_id}/topic",
-    response=TopicOut,
+    response=OpinionTopicOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="Take up as a thematic topic",
 )
-def to_topic(request: HttpRequest, report_id: Id, payload: TopicIn) -> Topic:
+def to_topic(request: HttpRequest, report_id: Id, payload: OpinionTopicIn) -> Topic:
     report = _report(request, report_id)
     topic = None
     if payload.topic is not None:
@@ -279,24 +281,24 @@ def to_topic(request: HttpRequest, report_id: Id, payload: TopicIn) -> Topic:
 
 @router.post(
     "/opinion-forwardings/{forwarding_id}/reply",
-    response=ForwardingOut,
+    response=OpinionForwardingOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="A department's written reply",
 )
-def reply(request: HttpRequest, forwarding_id: Id, payload: ReplyIn) -> Forwarding:
+def reply(request: HttpRequest, forwarding_id: Id, payload: OpinionReplyIn) -> Forwarding:
     forwarding = permissions.get_forwarding_for_user(request.user, forwarding_id)
     return actions.reply_to_report(request.user, forwarding, text=payload.text)
 
 
 @router.post(
     "/opinion-forwardings/{forwarding_id}/rating",
-    response=ForwardingOut,
+    response=OpinionForwardingOut,
     auth=staff_auth,
     openapi_extra=answers(403, 409),
     summary="The member rates a reply",
 )
-def rate(request: HttpRequest, forwarding_id: Id, payload: RatingIn) -> Forwarding:
+def rate(request: HttpRequest, forwarding_id: Id, payload: OpinionRatingIn) -> Forwarding:
     forwarding = permissions.get_forwarding_for_user(request.user, forwarding_id)
     return actions.rate_reply(
         request.user, forwarding, rating=payload.rating, comment=payload.comment
