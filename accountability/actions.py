@@ -32,6 +32,7 @@ from concerns.models import Concern, Issue
 from consultations.models import Resolution
 from places.models import Area
 from timeline.services import record
+from yishi import uploads
 from yishi.errors import ActionError, Conflict
 
 S = ActionItem.Status
@@ -203,8 +204,7 @@ def report_progress(
         raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="text")
     if len(photos) > MAX_PHOTOS:
         raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
-    for photo in photos:
-        concern_actions.check_photo(photo)  # the same rule as residents' photos
+    cleaned = uploads.clean_images(photos, field="photos")  # the same rule as residents'
     if not item.can_report_progress():
         raise Conflict(_("Progress can only be reported while the item is being carried out."))
     if milestone is not None and (milestone.action_item_id != item.pk or milestone.reached_at):
@@ -212,8 +212,8 @@ def report_progress(
     update = ProgressUpdate.objects.create(
         action_item=item, text=text, author=actor, milestone=milestone, created_at=now
     )
-    for photo in photos:
-        ProgressPhoto.objects.create(update=update, image=photo)
+    for image in cleaned:
+        ProgressPhoto.objects.create(update=update, image=image)
     if milestone is not None:
         milestone.reached_at = now
         milestone.save(update_fields=["reached_at"])

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import paginate
@@ -22,6 +23,7 @@ from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from places.models import Area
+from timeline.public import mask_public_text
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import RATE_LIMITED, ActionError, answers
 
@@ -124,6 +126,8 @@ class MatterOut(Schema):
 
 
 class BoardItemOut(Schema):
+    """An item as the public read it: free text masked by timeline.public's rule."""
+
     id: int
     title: str
     owner_organisation: str = Field(..., alias="owner_organisation.name")
@@ -134,6 +138,19 @@ class BoardItemOut(Schema):
     latest_progress: str
     latest_progress_at: datetime | None
     closed_at: datetime | None
+    story_url: str = Field(..., description="the item's public whole-story page")
+
+    @staticmethod
+    def resolve_title(obj: ActionItem) -> str:
+        return mask_public_text(obj.title)
+
+    @staticmethod
+    def resolve_latest_progress(obj: ActionItem) -> str:
+        return mask_public_text(obj.latest_progress)
+
+    @staticmethod
+    def resolve_story_url(obj: ActionItem) -> str:
+        return reverse("accountability:story_public", args=[obj.story_token])
 
 
 def _item(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> ActionItem:
@@ -386,9 +403,9 @@ def matter_by_code(request: HttpRequest, tracking_code: str) -> MatterOut:
     issue = state.issue
     return MatterOut(
         issue_id=issue.pk,
-        title=issue.title,
+        title=issue.title_for_public,
         status=issue.status,
-        outcome=issue.outcome if state.settled else "",
+        outcome=mask_public_text(issue.outcome) if state.settled else "",
         round=state.round,
         settled=state.settled,
         can_rate=state.can_rate,

@@ -9,14 +9,17 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
-class MultipleImageField(forms.ImageField):
+class MultiplePhotosField(forms.FileField):
+    """Several files; whether each is a photo is decided by actions.report_progress
+    (yishi.uploads.clean_image), with the same message on every upload path."""
+
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
         if isinstance(data, list | tuple):
-            return [super(MultipleImageField, self).clean(d, initial) for d in data]
+            return [super(MultiplePhotosField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)] if data else []
 
 
@@ -61,7 +64,7 @@ class ListItemForm(forms.Form):
 
 class ProgressForm(forms.Form):
     text = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=2000)
-    photos = MultipleImageField(label=_("Photos"), required=False)
+    photos = MultiplePhotosField(label=_("Photos"), required=False)
     milestone = forms.ModelChoiceField(
         label=_("Milestone reached"), queryset=Milestone.objects.none(), required=False
     )

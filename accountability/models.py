@@ -12,12 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
-from concerns.models import Concern, Issue
+from concerns.models import Concern, Issue, new_story_token
 from places.models import Area
 
 
@@ -126,6 +127,10 @@ class ActionItem(models.Model):
     latest_progress_at = models.DateTimeField(null=True, blank=True)
     residents_count = models.PositiveIntegerField(_("residents behind it"), default=0)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    # The unguessable part of the whole-story page's address (never a counted id).
+    story_token = models.CharField(
+        _("story address"), max_length=32, unique=True, null=True, default=new_story_token
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -221,6 +226,8 @@ class ProgressUpdate(models.Model):
 
 
 class ProgressPhoto(models.Model):
+    """A photo of the work, public like the item it shows (served by views.progress_photo)."""
+
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="progress/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=120, blank=True)
@@ -231,6 +238,13 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("accountability:photo", args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]
 
 
 class Evaluation(models.Model):

@@ -6,6 +6,8 @@
 - Listing, verifying, closing and reopening: the listing community's own staff (社区干部 or
   党支部书记 of that community, or an administrator). Others who can see the item get 403.
 - Rating (民事民评): residents only, with their tracking code; never a signed-in account.
+- Progress photos are public, like the item: every action item is listed on its community's
+  public board from the moment it is listed (挂牌 is a public commitment).
 """
 
 from typing import Any
@@ -15,7 +17,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accountability.models import ActionItem, ActionItemQuerySet
+from accountability.models import ActionItem, ActionItemQuerySet, ProgressPhoto
 from accounts.permissions import (
     COMMUNITY_ROLES,
     area_filter,
@@ -122,3 +124,12 @@ def check_may_rate(user: Any) -> None:
             code="staff_cannot_rate",
             status=403,
         )
+
+
+def get_progress_photo(pk: int, name: str) -> ProgressPhoto:
+    """A progress photo by id and stored file name (404 for a name that does not match):
+    anyone may see it, as anyone may read the board its item is listed on."""
+    photo = ProgressPhoto.objects.filter(pk=pk).first()
+    if photo is None or photo.file_name != name:
+        raise Http404
+    return photo

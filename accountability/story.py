@@ -18,7 +18,9 @@ from accountability import matters, permissions
 from accountability.models import ActionItem, Evaluation
 from accounts.permissions import can_view_area, scope_of
 from concerns.models import Concern, Issue
+from concerns.permissions import can_view_issue
 from consultations.models import Meeting, Resolution, Topic
+from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
 
 KINDS: dict[str, type[Model]] = {
@@ -53,6 +55,7 @@ class StoryEvent:
 @dataclass
 class ItemRatings:
     item: ActionItem | Issue  # an action item, or a matter settled without one
+    title: str  # as the page may show it (an issue's public title on a public page)
     counts: dict[str, int]
     total: int
     last_rated_at: Any
@@ -83,30 +86,56 @@ def _area_of(obj: Model) -> Any:
     raise TypeError(obj)
 
 
-def get_start(kind: str, pk: int, user: Any) -> tuple[Model, bool]:
-    """The object the story starts from and whether the viewer gets the staff version.
-
-    Staff who may see the object get the full story; everyone else the public one, which
-    never starts from a concern (that needs its tracking code) nor from what is not public."""
+def staff_start(kind: str, pk: int, user: Any) -> Model:
+    """The object a staff member's story page starts from, by kind and id: only for staff who
+    may see it (404 for everyone else; the public reach stories by their token)."""
     model = KINDS.get(kind)
-    if model is None:
+    if model is None or not scope_of(user).is_staff:
         raise Http404
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
         raise Http404
-    if scope_of(user).is_staff:
-        if isinstance(obj, ActionItem):
-            if permissions.can(user, obj, permissions.VIEW):
-                return obj, False
-        elif can_view_area(user, _area_of(obj)):
-            return obj, False
-    if isinstance(obj, Concern):
+    if isinstance(obj, ActionItem):
+        allowed = permissions.can(user, obj, permissions.VIEW)
+    elif isinstance(obj, Issue):
+        allowed = can_view_issue(user, obj)  # grid workers see their grid's issues
+    else:
+        allowed = can_view_area(user, _area_of(obj))
+    if not allowed:
         raise Http404
-    if isinstance(obj, Topic) and not obj.public:
+    return obj
+
+
+def public_matters(issues: Any) -> Any:
+    """The issues whose whole story anyone may read: staff published it, it became a public
+    topic, or it was listed as an action item (挂牌 is public by definition)."""
+    return issues.filter(
+        Q(story_published_at__isnull=False) | Q(topics__public=True) | Q(action_items__isnull=False)
+    ).distinct()
+
+
+def is_public_matter(issue: Issue) -> bool:
+    return public_matters(Issue.objects.filter(pk=issue.pk)).exists()
+
+
+def public_start(token: str, user: Any) -> tuple[Model, bool]:
+    """The issue or action item behind a story token, and whether it is public yet. An item
+    is always public; an issue once it is a public matter. Staff who may see an issue that is
+    not public yet may preview its public page; for everyone else that is a 404, like a
+    token that names nothing."""
+    if not token or len(token) > 64:
         raise Http404
-    if isinstance(obj, Meeting) and not obj.is_public:
+    item = ActionItem.objects.filter(story_token=token).first()
+    if item is not None:
+        return item, True
+    issue = Issue.objects.filter(story_token=token).first()
+    if issue is None:
         raise Http404
-    return obj, True
+    if is_public_matter(issue):
+        return issue, True
+    if scope_of(user).is_staff and can_view_issue(user, issue):
+        return issue, False
+    raise Http404
 
 
 def build_story(start: Model, *, public: bool) -> Story:
@@ -156,7 +185,19 @@ def build_story(start: Model, *, public: bool) -> Story:
     if public:
         topic_qs = topic_qs.filter(public=True)
         meeting_qs = meeting_qs.exclude(status=Meeting.Status.DRAFT)
-    issue_list = list(Issue.objects.filter(pk__in=issues).order_by("first_received_at"))
+    issue_qs = Issue.objects.filter(pk__in=issues).select_related("community", "category")
+    if public:
+        # Only matters made public, and the resident's own (reached with their code) or the
+        # one staff are previewing.
+        shown = set(public_matters(issue_qs).values_list("pk", flat=True))
+        if concern is not None:
+            shown.add(concern.issue_id)
+        if isinstance(start, Issue):
+            shown.add(start.pk)
+        issue_qs = issue_qs.filter(pk__in=shown)
+    issue_list = list(issue_qs.order_by("first_received_at"))
+    for issue in issue_list:
+        issue.shown_title = issue.title_for_public if public else issue.title  # type: ignore[attr-defined]
     topic_list = list(topic_qs)
     meeting_list = list(meeting_qs.select_related("venue"))
     resolution_list = list(
@@ -170,6 +211,10 @@ def build_story(start: Model, *, public: bool) -> Story:
         .order_by("listed_at")
     )
     ratings = _ratings(item_list, public=public) + _matter_ratings(issue_list)
+    if public:
+        for r in ratings:
+            r.title = mask_public_text(r.title)
+            r.comments = [mask_public_text(c) for c in r.comments]
 
     subjects: list[Model] = [*issue_list, *topic_list, *meeting_list, *resolution_list]
     subjects += item_list
@@ -177,7 +222,7 @@ def build_story(start: Model, *, public: bool) -> Story:
         subjects.append(concern)
     elif not public:
         subjects += list(Concern.objects.filter(issue__in=issue_list))
-    titles = {(type(s), s.pk): _title(s) for s in subjects}
+    titles = {(type(s), s.pk): _title(s, public=public) for s in subjects}
     events = []
     for event in events_for(subjects, public_only=public):
         if event.verb in ("action_item.rated", "issue.rated"):
@@ -189,7 +234,8 @@ def build_story(start: Model, *, public: bool) -> Story:
                 kind=str(KIND_LABELS.get(model, "")),
                 title=titles.get((model, event.subject_id), ""),
                 label=event.label,
-                note="" if public and model is Concern else event.note,
+                # The public read a note only as timeline.public's rule gives it.
+                note=public_note(event) if public else event.note,
                 actor_label=event.actor_label,
             )
         )
@@ -199,7 +245,7 @@ def build_story(start: Model, *, public: bool) -> Story:
             StoryEvent(
                 when=r.last_rated_at,
                 kind=str(KIND_LABELS[type(r.item)]),
-                title=r.item.title,
+                title=r.title,
                 label=str(_("Rated by residents")),
                 note=summary,
                 actor_label=RESIDENTS,
@@ -220,12 +266,13 @@ def build_story(start: Model, *, public: bool) -> Story:
     )
 
 
-def _title(obj: Model) -> str:
+def _title(obj: Model, *, public: bool) -> str:
     if isinstance(obj, Concern):
         return obj.public_id  # the tracking code is the resident's secret
-    if isinstance(obj, Resolution):
-        return obj.text[:60]
-    return str(getattr(obj, "title", obj))
+    if isinstance(obj, Issue):
+        return getattr(obj, "shown_title", "") or (obj.title_for_public if public else obj.title)
+    text = obj.text[:60] if isinstance(obj, Resolution) else str(getattr(obj, "title", obj))
+    return mask_public_text(text) if public else text
 
 
 def _ratings(items: list[ActionItem], *, public: bool) -> list[ItemRatings]:
@@ -263,8 +310,12 @@ def _matter_ratings(issues: list[Issue]) -> list[ItemRatings]:
 
 def _summary(subject: ActionItem | Issue, rows: list[Evaluation]) -> ItemRatings:
     counts = Counter(e.rating for e in rows)
+    title = subject.title
+    if isinstance(subject, Issue):
+        title = getattr(subject, "shown_title", subject.title_for_public)
     return ItemRatings(
         item=subject,
+        title=title,
         counts={str(label): counts.get(value, 0) for value, label in Evaluation.Rating.choices},
         total=len(rows),
         last_rated_at=max(e.created_at for e in rows),

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from accountability import actions, matters, permissions
 from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
-from accountability.story import build_story, get_start
+from accountability.story import build_story, public_start, staff_start
 from accounts.permissions import scope_of, visible_areas
 from concerns import codes
 from concerns.models import Issue
@@ -27,6 +28,7 @@ from consultations.models import Resolution
 from places.models import Area
 from timeline.services import events_for
 from yishi.errors import ActionError, RateLimited
+from yishi.uploads import serve_image
 
 S = ActionItem.Status
 
@@ -297,7 +299,7 @@ def list_item(request: HttpRequest) -> HttpResponse:
         if first_owner:
             initial["owner_organisation"] = first_owner.pk
     elif issue is not None:
-        initial = {"title": issue.title}
+        initial = {"title": issue.title_for_public}
     form = ListItemForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
@@ -377,7 +379,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "closed_count": len(closed_items),
             "overdue_count": sum(1 for i in open_items if i.overdue),
             # One reverse() for the page, not one per item.
-            "story_prefix": reverse("accountability:story", args=["item", 0])[:-2],
+            "story_prefix": reverse("accountability:story_public", args=["-"])[:-2],
         },
     )
 
@@ -474,12 +476,24 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
-    start, public = get_start(kind, pk, request.user)
+def story_public(request: HttpRequest, token: str) -> HttpResponse:
+    """The public whole story of a matter or an action item, by its unguessable address."""
+    start, is_public = public_start(token, request.user)
     return render(
         request,
         "accountability/story.html",
-        {"story": build_story(start, public=public), "to_rate": [], "start": start},
+        {"story": build_story(start, public=True), "to_rate": [], "preview": not is_public},
+    )
+
+
+def story(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """The staff version, by kind and id: only for staff who may see the object; 404 to
+    everyone else, signed in or not (no login page that would confirm the id exists)."""
+    start = staff_start(kind, pk, request.user)
+    return render(
+        request,
+        "accountability/story.html",
+        {"story": build_story(start, public=False), "to_rate": [], "start": start},
     )
 
 
@@ -566,3 +580,9 @@ def _positive(value: str) -> int:
     if not value.isdigit() or len(value) > 18:
         return 0
     return int(value)
+
+
+def progress_photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A progress photo, public like its item, served as an image that can run nothing."""
+    photo = permissions.get_progress_photo(pk, name)
+    return serve_image(request, photo.image, public=True)

@@ -14,26 +14,31 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
 from concerns import codes, grouping
-from concerns.models import Category, Concern, Issue, Photo
+from concerns.models import Category, Concern, Issue, Photo, neutral_title
 from concerns.permissions import (
     can_handle,
+    can_publish_photo,
     can_triage,
     check,
     check_can_register,
+    photo_issue,
     registration_grid,
 )
 from places.models import Area, Building, Compound
+from timeline.public import mask_public_text
 from timeline.services import record, record_many
-from yishi import sql
+from yishi import sql, uploads
 from yishi.errors import ActionError, Conflict
 
 T = TypeVar("T")
@@ -43,7 +48,6 @@ L = Issue.Level
 C = Concern.Channel
 
 MAX_CONTENT = 4000
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
 # Channels a resident uses without an account; every other channel is registered by staff.
 RESIDENT_CHANNELS = {C.WEB}
@@ -109,43 +113,14 @@ def check_text(value: str, field: str, *, limit: int, required: bool = False) ->
     return value
 
 
-def check_photo(upload: Any) -> None:
-    """A photo must be an image Pillow can read, at most 10 MB."""
-    from PIL import Image
-
-    size = getattr(upload, "size", None) or 0
-    if size > MAX_PHOTO_BYTES:
-        raise ActionError(
-            _("A photo may be at most 10 MB."), code="file_too_large", field="photos", status=413
-        )
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            kind = (image.format or "").upper()
-    except Exception:
-        raise ActionError(
-            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
-            code="not_an_image",
-            field="photos",
-        ) from None
-    finally:
-        upload.seek(0)
-    if kind not in {"JPEG", "PNG", "GIF", "WEBP", "MPO"}:
-        raise ActionError(
-            _("This file is not a photo (JPEG, PNG, GIF or WebP)."),
-            code="not_an_image",
-            field="photos",
-        )
-
-
-def check_photos(photos: Sequence[Any]) -> None:
+def check_photos(photos: Sequence[Any]) -> list[ContentFile]:
+    """The photos re-encoded under random names (yishi.uploads.clean_image), ready to store;
+    ActionError for the first one that is not a photo or is too large."""
     if len(photos) > MAX_PHOTOS:
         raise ActionError(
             _("At most %(n)d photos.") % {"n": MAX_PHOTOS}, code="too_many_files", field="photos"
         )
-    for upload in photos:
-        check_photo(upload)
+    return uploads.clean_images(photos, field="photos")
 
 
 def household_key(building: Building | None, compound: Compound | None, address: str) -> str:
@@ -395,7 +370,7 @@ def submit_concern(
         if grid is None and not can_change_area(actor, community):
             grid = registration_grid(actor, community)  # a grid worker's own grid
         check_can_register(actor, community, grid)
-    check_photos(photos)
+    cleaned = check_photos(photos)
     received = received_at or timezone.now()
     if received > timezone.now() + timedelta(minutes=5):
         raise ActionError(
@@ -433,7 +408,7 @@ def submit_concern(
     }
     for _attempt in range(4):
         try:
-            return _register(fields, weights, photos)
+            return _register(fields, weights, cleaned)
         except IntegrityError:
             # The same idempotency key raced in from a second request: answer with the first.
             if idempotency_key:
@@ -552,15 +527,17 @@ def _receipt(
 
 
 @transaction.atomic
-def _register(fields: dict[str, Any], weights: dict[str, float], photos: Sequence[Any]) -> Concern:
+def _register(
+    fields: dict[str, Any], weights: dict[str, float], photos: Sequence[ContentFile]
+) -> Concern:
     """The write half of submit_concern: group, insert, count, record — one transaction."""
     issue, score, counted = _group(fields, weights)
     concern = _new_concern(fields, issue, score)
     sql.insert([concern])  # Concern.objects.create() without compiling the INSERT
     if not counted:
         _count_in(issue, concern, weights, fields["received"])
-    for upload in photos:
-        Photo.objects.create(concern=concern, image=upload)
+    for image in photos:
+        Photo.objects.create(concern=concern, image=image)
     record_many(*_receipt(fields, concern, issue, score))
     return concern
 
@@ -608,6 +585,7 @@ def _group(fields: dict[str, Any], weights: dict[str, float]) -> tuple[Issue, fl
         grid=grid,
         category=category,
         title=grouping.make_title(fields["content"]),
+        public_title=_neutral_title(fields["compound"], community, category),
         residents_count=1,
         concerns_count=1,
         terms=grouping.add_terms("", weights),
@@ -790,7 +768,47 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     title = check_text(title, "title", limit=120, required=True)
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
-    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title)
+    # The working title is for staff: renaming it is no step the public follow.
+    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title, public=False)
+    return issue
+
+
+def _neutral_title(compound: Compound | None, community: Area, category: Category | None) -> str:
+    # Stored, so in the site's language whatever the language of the request that opened it.
+    with translation.override(settings.LANGUAGE_CODE):
+        return neutral_title(compound.name if compound is not None else community.name, category)
+
+
+@transaction.atomic
+def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | None = None) -> Issue:
+    """Staff set (or confirm as it is) the title the public reads; with `publish`, they also
+    decide whether the whole story of the matter is public. Never the residents' own words
+    unless staff chose them: the title is confirmed by a person."""
+    check(actor, issue, can_triage(actor, issue) or can_handle(actor, issue))
+    title = check_text(title, "public_title", limit=120, required=True)
+    if mask_public_text(title) != title:
+        raise ActionError(
+            _("A public title names no phone, ID or room number."), field="public_title"
+        )
+    now = timezone.now()
+    fields: dict[str, Any] = {
+        "public_title": title,
+        "public_title_confirmed_at": now,
+        "updated_at": now,
+    }
+    if publish is not None and publish != issue.story_published:
+        fields["story_published_at"] = now if publish else None
+    Issue.objects.filter(pk=issue.pk).update(**fields)
+    for name, value in fields.items():
+        setattr(issue, name, value)
+    record(
+        issue,
+        "issue.public_title_set",
+        actor=actor,
+        actor_label="社区",
+        note=title,
+        data={"published": issue.story_published},
+    )
     return issue
 
 
@@ -911,6 +929,7 @@ def split_issue(
         grid=first.grid or issue.grid,
         category=issue.category,
         title=title,
+        public_title=_neutral_title(first.compound, issue.community, issue.category),
         first_received_at=first.received_at,
         last_received_at=moving[-1].received_at,
         accept_due_at=accept_due,
@@ -984,7 +1003,7 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
 def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[Any] = ()) -> Issue:
     """实地查看: notes (and photos) from a visit to the place; the issue is being handled."""
     notes = check_text(notes, "notes", limit=MAX_CONTENT, required=True)
-    check_photos(photos)
+    cleaned = check_photos(photos)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
         raise Conflict(_("This issue is no longer being handled at this level."))
@@ -994,8 +1013,8 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         fields.append("accepted_at")
     issue.status = S.IN_PROGRESS
     issue.save(update_fields=fields)
-    for upload in photos:
-        Photo.objects.create(issue=issue, image=upload, caption=str(_("Site visit")))
+    for image in cleaned:
+        Photo.objects.create(issue=issue, image=image, caption=str(_("Site visit")))
     record(
         issue,
         "issue.site_visit",
@@ -1005,6 +1024,45 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         data={"photos": len(photos)},
     )
     return issue
+
+
+def photos_of(issue: Issue) -> QuerySet[Photo]:
+    """The photos residents sent with the issue's concerns, and those of its site visits."""
+    return Photo.objects.filter(Q(issue=issue) | Q(concern__issue=issue)).order_by(
+        "uploaded_at", "pk"
+    )
+
+
+def _set_published(photo: Photo, *, actor: Any, published: bool) -> Photo:
+    issue = photo_issue(photo)
+    check(actor, issue, can_publish_photo(actor, issue))
+    photo = Photo.objects.select_for_update().get(pk=photo.pk)
+    if photo.published == published:
+        return photo  # a second click: nothing changes, no second row
+    photo.published = published
+    photo.save(update_fields=["published"])
+    record(
+        issue,
+        "issue.photo_published" if published else "issue.photo_unpublished",
+        actor=actor,
+        actor_label=_handler_label(actor, issue),
+        public=False,
+        data={"photo": photo.pk, "concern": photo.concern_id},
+    )
+    return photo
+
+
+@transaction.atomic
+def publish_photo(photo: Photo, *, actor: Any) -> Photo:
+    """Staff decide a photo may be seen by anyone with its address (it shows no one's home
+    or face that should stay private)."""
+    return _set_published(photo, actor=actor, published=True)
+
+
+@transaction.atomic
+def unpublish_photo(photo: Photo, *, actor: Any) -> Photo:
+    """Take a published photo back: staff in scope only, again."""
+    return _set_published(photo, actor=actor, published=False)
 
 
 @transaction.atomic

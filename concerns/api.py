@@ -17,7 +17,7 @@ from accounts.masking import masking_for
 from accounts.models import Organisation
 from concerns import actions, codes, grouping
 from concerns.display import concern_place, public_story
-from concerns.models import Category, Concern, Issue
+from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
     can_triage,
@@ -26,6 +26,7 @@ from concerns.permissions import (
 )
 from concerns.throttle import limit_anonymous
 from places.models import Building, Compound
+from timeline.public import mask_public_text
 from yishi.api_auth import optional_user, staff_auth
 from yishi.errors import RATE_LIMITED, ActionError, RateLimited, answers
 
@@ -215,7 +216,8 @@ def _created(concern: Concern, user: Any) -> dict:
             "id": issue.pk,
             "residents_count": issue.residents_count,
             "status": issue.status,
-            "title": issue.title,
+            # Another resident's words may be the working title: the public one is given.
+            "title": issue.title_for_public,
         },
     }
 
@@ -239,11 +241,11 @@ def track(request: HttpRequest, tracking_code: str) -> dict:
         "received_at": concern.received_at,
         "status": issue.status,
         "status_label": str(issue.get_status_display()),
-        "title": issue.title,
+        "title": issue.title_for_public,
         "category": issue.category.name if issue.category else None,
         "residents_count": issue.residents_count,
         "overdue": issue.is_overdue,
-        "outcome": issue.outcome,
+        "outcome": mask_public_text(issue.outcome),
         "timeline": [{"when": e.when, "what": e.label, "by": e.by, "note": e.note} for e in story],
     }
 
@@ -253,7 +255,10 @@ def track(request: HttpRequest, tracking_code: str) -> dict:
 
 class IssueOut(Schema):
     id: int
-    title: str
+    title: str = Field(..., description="the working title, for staff only")
+    public_title: str = Field(..., description="the title the public reads")
+    public_title_confirmed: bool = Field(..., description="set or confirmed by staff")
+    story_published: bool = Field(..., description="staff made the whole story public")
     community: str = Field(..., alias="community.code")
     grid: str | None = Field(None, alias="grid.code")
     category: str | None = Field(None, alias="category.code")
@@ -424,6 +429,11 @@ class SplitIn(Schema):
     title: str = ""
 
 
+class PublicTitleIn(Schema):
+    title: str = Field(..., description="no phone, ID or room number")
+    publish: bool | None = Field(None, description="make the whole story public (or not)")
+
+
 class MoveIn(Schema):
     concern: int
     to: int
@@ -484,6 +494,16 @@ def hand_back(request: HttpRequest, issue_id: Id, payload: ReasonIn) -> Issue:
     return _detail(request, issue)
 
 
+@router.post("/issues/{issue_id}/public-title", auth=staff_auth, response=IssueDetailOut)
+def public_title(request: HttpRequest, issue_id: Id, payload: PublicTitleIn) -> Issue:
+    """Set or confirm the title the public reads (boards, story pages, Open311), and with
+    `publish` whether the whole story is public."""
+    issue = actions.set_public_title(
+        _act(request, issue_id), actor=request.user, title=payload.title, publish=payload.publish
+    )
+    return _detail(request, issue)
+
+
 @router.post("/issues/{issue_id}/merge", auth=staff_auth, response=IssueDetailOut)
 def merge(request: HttpRequest, issue_id: Id, payload: MergeIn) -> Issue:
     """Merge this issue into `into`; answers with the issue that remains."""
@@ -514,3 +534,46 @@ def move(request: HttpRequest, issue_id: Id, payload: MoveIn) -> Issue:
     target = get_issue_for_user(request.user, payload.to)
     actions.move_concern(concern, to=target, actor=request.user)
     return _detail(request, target)
+
+
+# ---- Photos
+
+
+class PhotoOut(Schema):
+    id: int
+    url: str = Field(..., description="The image (JPEG, PNG or WebP), for staff in scope")
+    concern: int | None = Field(..., description="The concern it came with; null: a site visit")
+    caption: str
+    published: bool = Field(..., description="Published by staff: anyone with the url sees it")
+    uploaded_at: datetime
+
+    @staticmethod
+    def resolve_url(obj: Photo) -> str:
+        return obj.get_absolute_url()
+
+    @staticmethod
+    def resolve_concern(obj: Photo) -> int | None:
+        return obj.concern_id
+
+
+@router.get("/issues/{issue_id}/photos", auth=staff_auth, response=list[PhotoOut])
+@paginate
+def list_photos(request: HttpRequest, issue_id: Id) -> QuerySet[Photo]:
+    """The photos residents sent with the issue's concerns and those of its site visits."""
+    return actions.photos_of(_act(request, issue_id))
+
+
+def _photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    return get_object_or_404(actions.photos_of(_act(request, issue_id)), pk=photo_id)
+
+
+@router.post("/issues/{issue_id}/photos/{photo_id}/publish", auth=staff_auth, response=PhotoOut)
+def publish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    """Let anyone with its url see the photo (those who see residents' personal data)."""
+    return actions.publish_photo(_photo(request, issue_id, photo_id), actor=request.user)
+
+
+@router.post("/issues/{issue_id}/photos/{photo_id}/unpublish", auth=staff_auth, response=PhotoOut)
+def unpublish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
+    """Make the photo private to staff in scope again."""
+    return actions.unpublish_photo(_photo(request, issue_id, photo_id), actor=request.user)

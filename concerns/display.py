@@ -1,14 +1,8 @@
 """What may be shown to whom: the place a concern is filed under, the public story of a
 concern. Residents' phones, names and addresses are masked by accounts.masking."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from concerns.models import Concern, Issue
-from timeline.services import events_for
-
-# Events whose note the public may read (written by staff for residents).
-PUBLIC_NOTE_VERBS = {"issue.settled", "issue.resolved", "issue.escalated", "issue.handed_back"}
+from timeline.public import PublicEvent, public_events
 
 
 def place_name(building: str | None, building_compound: str | None, compound: str | None) -> str:
@@ -39,27 +33,10 @@ def final_issue(issue: Issue) -> Issue:
     return issue
 
 
-@dataclass
-class PublicEvent:
-    when: datetime
-    label: str
-    by: str
-    note: str
-
-
 def public_story(concern: Concern) -> tuple[Issue, list[PublicEvent]]:
-    """The issue behind a tracking code and its public timeline: no names, no phones."""
+    """The issue behind a tracking code and its public timeline (timeline.public's rule)."""
     issue = final_issue(concern.issue)
     subjects = [concern, issue]
     if issue.pk != concern.issue_id:
         subjects.append(concern.issue)
-    story = [
-        PublicEvent(
-            when=event.created_at,
-            label=event.label,
-            by=event.actor_label,
-            note=event.note if event.verb in PUBLIC_NOTE_VERBS else "",
-        )
-        for event in events_for(subjects, public_only=True)
-    ]
-    return issue, story
+    return issue, public_events(subjects)

@@ -102,7 +102,7 @@ class ResidentConcernForm(_PlaceMixin):
     photos = PhotosField(
         label=_("Photos (optional)"),
         required=False,
-        help_text=_("Images only, at most 10 MB each."),
+        help_text=_("Photos in JPEG, PNG or WebP, at most 10 MB each."),
     )
     field_order = ["community", "content", "building", "address", "phone", "name", "photos"]
 

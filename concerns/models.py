@@ -4,14 +4,27 @@ An issue counts the distinct residents behind it (登记在册，统计人数). 
 settled in the grid, bigger ones escalated (小事不出网格，大事不出社区).
 """
 
+import secrets
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from concerns import codes
 from places.models import Area, Building, Compound
+
+
+def new_story_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def neutral_title(place: str, category: "Category | None") -> str:
+    """A public title that repeats nobody's words: the place and the kind of matter."""
+    kind = category.name if category is not None else str(_("Matter raised by residents"))
+    return f"{place} · {kind}" if place else kind
 
 
 class Category(models.Model):
@@ -85,7 +98,24 @@ class Issue(models.Model):
     category = models.ForeignKey(
         Category, verbose_name=_("category"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # The working title staff see; at first the opening words of the first resident, so it
+    # is never shown to the public (public_title is).
     title = models.CharField(_("title"), max_length=120)
+    # What the public reads (boards, story pages, Open311, the API): made neutral from the
+    # place and category when the issue opens, until staff set or confirm one.
+    # db_default: rows written by code that predates the column still insert.
+    public_title = models.CharField(
+        _("public title"), max_length=120, blank=True, default="", db_default=""
+    )
+    public_title_confirmed_at = models.DateTimeField(
+        _("public title confirmed"), null=True, blank=True
+    )
+    # When staff made the whole story public (topics and action items are public anyway).
+    story_published_at = models.DateTimeField(_("story published"), null=True, blank=True)
+    # The unguessable part of the whole-story page's address (never a counted id).
+    story_token = models.CharField(
+        _("story address"), max_length=32, unique=True, null=True, default=new_story_token
+    )
     summary = models.TextField(_("summary"), blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
@@ -141,6 +171,23 @@ class Issue(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def public_title_confirmed(self) -> bool:
+        return self.public_title_confirmed_at is not None
+
+    @property
+    def story_published(self) -> bool:
+        return self.story_published_at is not None
+
+    @property
+    def title_for_public(self) -> str:
+        """The title for public pages: the public one, masked (never the working title)."""
+        from timeline.public import mask_public_text
+
+        if self.public_title:
+            return mask_public_text(self.public_title)
+        return neutral_title(self.community.name, self.category)
 
     @property
     def is_overdue(self) -> bool:
@@ -264,7 +311,11 @@ class Concern(models.Model):
 
 
 class Photo(models.Model):
-    """A photo sent with a concern or taken on a site visit."""
+    """A photo sent with a concern or taken on a site visit.
+
+    Private to staff whose scope covers its issue until staff publish it (a resident's photo
+    may show their home, their face or their neighbour's door). Served by
+    concerns.views.photo, never from a public media folder."""
 
     concern = models.ForeignKey(
         Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
@@ -275,6 +326,8 @@ class Photo(models.Model):
     image = models.ImageField(_("photo"), upload_to="photos/%Y/%m/")
     caption = models.CharField(_("caption"), max_length=120, blank=True)
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Staff published it (actions.publish_photo): anyone with its address may see it.
+    published = models.BooleanField(_("published"), default=False)
 
     class Meta:
         verbose_name = _("photo")
@@ -282,3 +335,11 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.caption or self.image.name
+
+    def get_absolute_url(self) -> str:
+        # The stored name is random: the address cannot be guessed from a counted id alone.
+        return reverse("concerns:photo", args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]

@@ -6,6 +6,8 @@
   community's staff; at the community, the community's staff; at the street or a department,
   the street officer and the community's staff who follow it. Read-only roles get 403.
 - Residents' phones, names and addresses are shown as accounts/masking.py decides per role.
+- Photos (a resident's, or a site visit's) are seen by staff who may see the issue, and by
+  anyone once published; those who see personal data publish them and take them back.
 """
 
 from typing import Any
@@ -14,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.masking import masking_for
 from accounts.models import Role
 from accounts.permissions import (
     COMMUNITY_ROLES,
@@ -25,7 +28,7 @@ from accounts.permissions import (
     scope_of,
     visible_areas,
 )
-from concerns.models import Concern, Issue
+from concerns.models import Concern, Issue, Photo
 from places.models import Area
 
 R = Role.Kind
@@ -172,3 +175,39 @@ def get_concern_for_user(user: Any, pk: int) -> Concern:
     if concern is None:
         raise Http404
     return concern
+
+
+def can_publish_photo(user: Any, issue: Issue) -> bool:
+    """Publishing a photo is deciding what residents' own pictures the public sees: for those
+    who already see the residents' personal data."""
+    return masking_for(user, issue).full_phone
+
+
+def photo_issue(photo: Photo) -> Issue:
+    """The issue a photo belongs to: its concern's (which follows the concern when it is
+    moved or merged) or, for a site visit, the issue's own."""
+    if photo.concern_id is not None:
+        return photo.concern.issue
+    return photo.issue  # type: ignore[return-value]
+
+
+def get_photo_for_user(user: Any, pk: int, name: str) -> Photo:
+    """A photo by id and stored file name: published ones for anyone, the others for staff
+    whose scope covers the issue; 404 otherwise, and for a name that does not match."""
+    photo = (
+        Photo.objects.select_related(
+            "concern__issue__community",
+            "concern__issue__grid",
+            "issue__community",
+            "issue__grid",
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if photo is None or photo.file_name != name:
+        raise Http404
+    if photo.published:
+        return photo
+    if not getattr(user, "is_authenticated", False) or not can_view_issue(user, photo_issue(photo)):
+        raise Http404
+    return photo

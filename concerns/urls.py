@@ -13,5 +13,6 @@ urlpatterns = [
     path("issues/", views.issues, name="issues"),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("issues/<int:pk>/<slug:action>/", views.issue_action, name="issue_action"),
+    path("photos/<int:pk>/<str:name>", views.photo, name="photo"),
     path("concern/<int:pk>/candidates/", views.concern_candidates, name="concern_candidates"),
 ]

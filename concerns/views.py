@@ -10,7 +10,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -29,12 +31,14 @@ from concerns.forms import (
     StaffConcernForm,
     TrackForm,
 )
-from concerns.models import Concern, Issue
+from concerns.models import Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
+    can_publish_photo,
     can_triage,
     get_concern_for_user,
     get_issue_for_user,
+    get_photo_for_user,
     may_register,
     registration_places,
     visible_issues,
@@ -42,7 +46,9 @@ from concerns.permissions import (
 from concerns.throttle import limit_anonymous
 from places.models import Area
 from timeline.services import events_for
+from timeline.verbs import note_is_public
 from yishi.errors import ActionError, RateLimited
+from yishi.uploads import serve_image
 
 S = Issue.Status
 L = Issue.Level
@@ -335,9 +341,9 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issue = get_issue_for_user(request.user, pk)
     masking = masking_for(request.user, issue)
     concerns = list(
-        issue.concerns.select_related("building", "building__compound", "compound").order_by(
-            "received_at"
-        )
+        issue.concerns.select_related("building", "building__compound", "compound")
+        .prefetch_related("photos")
+        .order_by("received_at")
     )
     for concern in concerns:
         concern.shown_phone = masking.phone(concern.phone)  # type: ignore[attr-defined]
@@ -364,8 +370,10 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_handle": can_handle(request.user, issue),
             "can_triage": triage,
             "candidates": candidates,
-            "events": events_for([issue]).select_related("actor"),
-            "photos": issue.photos.all(),
+            "events": _staff_timeline(issue),
+            "public_story_url": public_story_url(issue),
+            "photos": issue.photos.order_by("uploaded_at", "pk"),
+            "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
             "links": _issue_links(request, issue),
             "Level": L,
@@ -386,6 +394,24 @@ def _issue_links(request: HttpRequest, issue: Issue) -> list[tuple[str, str]]:
         if link:
             links.append(link)
     return links
+
+
+def _staff_timeline(issue: Issue) -> list[Any]:
+    """Every event, each marked with whether residents may read its note."""
+    events = list(events_for([issue]).select_related("actor"))
+    for event in events:
+        event.note_public = event.public and note_is_public(event.verb)
+    return events
+
+
+def public_story_url(issue: Issue) -> str:
+    """The public whole-story page of the issue, when the story step is installed."""
+    if not issue.story_token:
+        return ""
+    try:
+        return reverse("accountability:story_public", args=[issue.story_token])
+    except NoReverseMatch:
+        return ""
 
 
 @login_required
@@ -420,6 +446,14 @@ def _concern_of(request: HttpRequest, issue: Issue) -> Concern:
     return concern
 
 
+def _photo_of(request: HttpRequest, issue: Issue) -> Photo:
+    raw = request.POST.get("photo", "")
+    photo = actions.photos_of(issue).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if photo is None:
+        raise ActionError(_("Choose a photo."), field="photo")
+    return photo
+
+
 def _organisation(request: HttpRequest) -> Organisation | None:
     raw = request.POST.get("organisation", "")
     return Organisation.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
@@ -443,6 +477,12 @@ ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
     ),
     "hand_back": lambda r, i: actions.hand_back(i, actor=r.user, reason=_text(r, "reason")),
     "retitle": lambda r, i: actions.retitle_issue(i, actor=r.user, title=_text(r, "title")),
+    "public_title": lambda r, i: actions.set_public_title(
+        i,
+        actor=r.user,
+        title=_text(r, "public_title"),
+        publish=r.POST.get("publish") == "1" if r.POST.get("publish_shown") else None,
+    ),
     "merge": lambda r, i: actions.merge_issues(
         _other_issue(r, "source"), into=i, actor=r.user, note=_text(r, "note")
     ),
@@ -456,6 +496,8 @@ ISSUE_ACTIONS: dict[str, Callable[[HttpRequest, Issue], Any]] = {
         _concern_of(r, i), to=_other_issue(r, "to"), actor=r.user
     ),
     "confirm": lambda r, i: actions.confirm_grouping(_concern_of(r, i), actor=r.user),
+    "publish_photo": lambda r, i: actions.publish_photo(_photo_of(r, i), actor=r.user),
+    "unpublish_photo": lambda r, i: actions.unpublish_photo(_photo_of(r, i), actor=r.user),
 }
 
 
@@ -468,10 +510,13 @@ ACTION_DONE = {
     "escalate_onward": gettext_lazy("Reported to the street or the department."),
     "hand_back": gettext_lazy("Handed back to the grid."),
     "retitle": gettext_lazy("Title changed."),
+    "public_title": gettext_lazy("Public title saved."),
     "merge": gettext_lazy("Issues merged."),
     "split": gettext_lazy("Concerns split into a new issue."),
     "move": gettext_lazy("Concern moved."),
     "confirm": gettext_lazy("Grouping confirmed."),
+    "publish_photo": gettext_lazy("Photo published: anyone with its address may now see it."),
+    "unpublish_photo": gettext_lazy("Photo taken back: only staff in scope see it."),
 }
 
 
@@ -494,3 +539,10 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if target.status == S.MERGED and target.merged_into_id:
         return redirect("concerns:issue", pk=target.merged_into_id)
     return redirect("concerns:issue", pk=target.pk)
+
+
+def photo(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A concern's or a site visit's photo, as an image that can run nothing: for staff whose
+    scope covers its issue, for anyone once published; 404 otherwise."""
+    found = get_photo_for_user(request.user, pk, name)
+    return serve_image(request, found.image, public=found.published)

@@ -21,6 +21,7 @@ from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
 from open311.permissions import communities_for_key, key_paths
 from places.models import Area, Building, Compound
+from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
 
 MAX_DESCRIPTION = 4000
@@ -36,7 +37,6 @@ W3C_DATETIME = re.compile(
     r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<tz>Z|[+-]\d{2}:\d{2}))?$"
 )
 HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?][^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
-MOBILE_NUMBER = re.compile(r"(?<!\d)(1\d{2})\d{4}(\d{4})(?!\d)")
 
 
 def setting(name: str, default: Any) -> Any:
@@ -76,10 +76,6 @@ def w3c(value: datetime | None) -> str | None:
     if value is None:
         return None
     return timezone.localtime(value).isoformat(timespec="seconds")
-
-
-def mask_phones(text: str) -> str:
-    return MOBILE_NUMBER.sub(r"\1****\2", text)
 
 
 # ---- jurisdictions and keys
@@ -414,14 +410,16 @@ def latest_public_events(issues: list[Issue], concerns: list[Concern]) -> Notes:
 
 
 def status_notes(concern: Concern, issue: Issue, latest: Notes) -> str | None:
-    """Why the request is where it is: its issue's or its own latest public entry."""
+    """Why the request is where it is: its issue's or its own latest public entry, with its
+    note only as timeline.public's rule gives it (staff notes never)."""
     candidates = [latest.get(("issue", issue.pk)), latest.get(("concern", concern.pk))]
     events = [e for e in candidates if e is not None]
     if not events:
         return None
     event = max(events, key=lambda e: (e.created_at, e.pk))
     label = event.label
-    return f"{label}：{event.note}" if event.note else label
+    note = public_note(event)
+    return f"{label}：{note}" if note else label
 
 
 def request_record(concern: Concern, latest: Notes, *, full: bool) -> dict:
@@ -463,7 +461,9 @@ def request_record(concern: Concern, latest: Notes, *, full: bool) -> dict:
         "status_notes": status_notes(concern, issue, latest),
         "service_name": category.name if category else None,
         "service_code": category.code if category else None,
-        "description": mask_phones(concern.content if full else issue.title),
+        # The resident's own words only to a key serving the area (masked even then); anyone
+        # else reads the public title, never the working title made from someone's words.
+        "description": mask_public_text(concern.content) if full else issue.title_for_public,
         "agency_responsible": agency_of(issue),
         "service_notice": None,
         "requested_datetime": w3c(concern.received_at),

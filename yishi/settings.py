@@ -261,8 +261,6 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist")]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("YISHI_MEDIA_ROOT", str(BASE_DIR / "media")))
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 EMAIL_BACKEND = env_str("YISHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("YISHI_FROM_EMAIL", "yishi@localhost")
@@ -388,3 +386,24 @@ NOTIFICATIONS_DEFER = env_bool("YISHI_NOTIFICATIONS_DEFER", False)
 # The address residents open from an SMS (e.g. https://yishi.example.gov.cn); links in messages
 # are this followed by the page's path.
 SITE_URL = env_str("YISHI_SITE_URL", "")
+
+# ---- Uploads and request size (issue 13): photos are re-encoded by yishi/uploads.py and served
+# by permission-checked views, never from MEDIA_URL.
+# A request declaring a larger body is refused with 413 before it is read
+# (yishi.middleware.RequestSizeLimitMiddleware): room for several phone photos at once, each at
+# most 10 MB. Keep nginx's client_max_body_size the same.
+REQUEST_MAX_BYTES = env_int("YISHI_REQUEST_MAX_MB", 25) * 1024 * 1024
+# Form fields and JSON bodies (files not counted) are small: a concern is at most 4,000 characters.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files above this go to a temporary file instead of memory while they are checked.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# With nginx in front: the path of an `internal` location aliasing MEDIA_ROOT (for example
+# /protected-media/). Photo views then answer with X-Accel-Redirect and nginx sends the file.
+MEDIA_ACCEL_REDIRECT = env_str("YISHI_MEDIA_ACCEL_REDIRECT", "")
+# Before anything that may read the body (CSRF reads the form), after the language is chosen
+# (the 413 page speaks the visitor's language).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware") + 1,
+    "yishi.middleware.RequestSizeLimitMiddleware",
+)

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -38,5 +36,5 @@ for prefix, module in [
         continue
     urlpatterns.append(path(prefix, include(module)))
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media are never served as files from a folder: each photo has a view that checks
+# who may see it and answers it as an image (concerns.views.photo, accountability.views).

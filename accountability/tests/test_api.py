@@ -137,17 +137,16 @@ def test_public_board_json_has_no_personal_data(world, client, item, water_rep):
         "latest_progress",
         "latest_progress_at",
         "closed_at",
+        "story_url",
     }
+    assert row["story_url"].endswith(f"/story/m/{item.story_token}/")
     assert client.get(f"{API}/boards/NOPE").status_code == 404
 
 
 def test_progress_with_photos(client, item, water_rep):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    gif = (
-        b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
-        b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-    )
+    png = _png()
     url = f"{API}/action-items/{item.pk}/progress-with-photos"
     headers = bearer(water_rep)
     not_a_photo = SimpleUploadedFile("x.gif", b"not an image", content_type="image/gif")
@@ -155,7 +154,7 @@ def test_progress_with_photos(client, item, water_rep):
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "not_an_image"
     assert not ProgressUpdate.objects.exists()
-    photos = [SimpleUploadedFile(f"{n}.gif", gif, content_type="image/gif") for n in range(2)]
+    photos = [SimpleUploadedFile(f"{n}.png", png, content_type="image/png") for n in range(2)]
     response = client.post(url, {"text": "现场照片", "photos": photos}, **headers)
     assert response.status_code == 201, response.content
     assert response.json()["photos"] == 2
@@ -205,3 +204,13 @@ def test_ids_beyond_the_database_range_are_a_422(world, client):
     huge = 2**64
     response = client.get(f"{API}/action-items/{huge}/progress", **bearer(world.staff))
     assert response.status_code == 422 and "item_id" in response.json()["error"]["fields"]
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
+    return buffer.getvalue()

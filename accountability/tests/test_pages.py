@@ -323,9 +323,10 @@ def test_story_url_template_tag(item, issue):
     )
     rendered = html.render(Context({"a": item, "b": issue, "c": "nothing"}))
     assert rendered == (
-        f"{reverse('accountability:story', args=['item', item.pk])}|"
-        f"{reverse('accountability:story', args=['issue', issue.pk])}|"
+        f"{reverse('accountability:story_public', args=[item.story_token])}|"
+        f"{reverse('accountability:story_public', args=[issue.story_token])}|"
     )
+    assert str(item.pk) not in rendered.split("/")
 
 
 def test_community_sets_its_evaluation_rule(world, client):

@@ -159,10 +159,16 @@ def test_story_page_from_every_step_shows_the_same_chain(world, client, issue, w
         html = client.get(reverse("accountability:story", args=[kind, pk])).content.decode()
         for text in (issue.title, topic.title, meeting.title, resolution.text, item.title):
             assert text in html, (kind, text)
-    # The public version from the item: no staff-only details, still the whole chain.
+    # The public version from the item, by its token: no staff-only details, still the whole
+    # chain, the matter under its public title.
     client.logout()
-    html = client.get(reverse("accountability:story", args=["item", item.pk])).content.decode()
+    url = reverse("accountability:story_public", args=[item.story_token])
+    html = client.get(url).content.decode()
     assert meeting.title in html and resolution.text in html
+    assert issue.title_for_public in html
     assert "13800001111" not in html  # a participant's phone
-    assert client.get(reverse("accountability:story", args=["concern", 1])).status_code == 404
-    assert client.get(reverse("accountability:story", args=["nothing", 1])).status_code == 404
+    # Never by a counted id.
+    for kind, pk in [("item", item.pk), ("issue", issue.pk), ("concern", 1), ("nothing", 1)]:
+        response = client.get(reverse("accountability:story", args=[kind, pk]))
+        assert response.status_code == 404
+        assert meeting.title not in response.content.decode()

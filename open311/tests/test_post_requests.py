@@ -115,7 +115,7 @@ def test_post_with_attributes_and_coordinates(client, partner, water, places):
     [public] = client.get(url).json()
     assert (public["lat"], public["long"]) == (38.487, 106.231)
     assert "501" not in public["address"] and public["address"].startswith("金城蓝湾二期3号楼")
-    assert public["description"] == concern.issue.title
+    assert public["description"] == concern.issue.title_for_public == "金城蓝湾二期 · 供水"
 
 
 def test_address_id_names_a_grid_or_a_building(client, partner, world, places):

@@ -27,7 +27,9 @@ PRODUCTION = {
 
 
 def check_deploy(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("YISHI_", "DATABASE_URL"))}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = ("YISHI_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
@@ -83,7 +85,9 @@ def test_pages_carry_a_strict_content_security_policy(client):
 
 
 def settings_under(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("YISHI_", "DATABASE_URL"))}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = ("YISHI_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(dropped)}
     script = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         "names = ['SECURE_SSL_REDIRECT', 'SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS',"
