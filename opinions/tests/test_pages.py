@@ -67,6 +67,8 @@ def test_office_reviews_forwards_department_replies_member_rates(client, cppcc):
     client.force_login(w.office)
     page = client.get(f"/opinions/{report.pk}/")
     assert page.status_code == 200 and b"/adopt/" in page.content
+    assert b"/opinions/record/cppcc/" in page.content
+    assert client.get("/opinions/record/cppcc/").context["figures"]["submitted"] == 1
     assert client.post(f"/opinions/{report.pk}/adopt/", {"note": "采用"}).status_code == 302
     page = client.get(f"/opinions/{report.pk}/")
     # The picker lists the district's departments only.
