@@ -3,7 +3,6 @@
 from collections.abc import Callable
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -14,7 +13,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,6 +46,7 @@ from places.models import Area
 from timeline.services import events_for
 from timeline.verbs import note_is_public
 from yishi.errors import ActionError, RateLimited
+from yishi.links import offered_links
 from yishi.uploads import serve_image
 
 S = Issue.Status
@@ -375,25 +374,11 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": issue.photos.order_by("uploaded_at", "pk"),
             "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
-            "links": _issue_links(request, issue),
+            "links": offered_links("ISSUE_PAGE_LINKS", request, issue),
             "Level": L,
             "Status": S,
         },
     )
-
-
-def _issue_links(request: HttpRequest, issue: Issue) -> list[tuple[str, str]]:
-    """What later apps offer from this issue (settings.ISSUE_PAGE_LINKS), e.g. 写社情民意."""
-    links = []
-    for dotted in getattr(settings, "ISSUE_PAGE_LINKS", []):
-        try:
-            offer = import_string(dotted)
-        except ImportError:
-            continue
-        link = offer(request, issue)
-        if link:
-            links.append(link)
-    return links
 
 
 def _staff_timeline(issue: Issue) -> list[Any]:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import scope_of
 from concerns.models import Issue
+from consultations.models import Topic
 from opinions import permissions
 from opinions.models import Forwarding, Report, today
 
@@ -55,3 +56,18 @@ def issue_link(request: HttpRequest, issue: Issue) -> tuple[str, str] | None:
         return None
     url = reverse("opinions:new") + "?" + urlencode({"issue": issue.pk})
     return _("Write a public-opinion report"), url
+
+
+def topic_link(request: HttpRequest, topic: Topic) -> tuple[str, str] | None:
+    """The public-opinion report a thematic topic came from, for those who may read it."""
+    report = (
+        permissions.visible_reports(request.user)
+        .filter(topic=topic)
+        .order_by("submitted_at")
+        .first()
+    )
+    if report is None:
+        return None
+    return _("From the public-opinion report “%(title)s”") % {"title": report.title}, reverse(
+        "opinions:report", args=[report.pk]
+    )

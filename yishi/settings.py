@@ -353,10 +353,13 @@ COMMUNITY_PAGE_SECTIONS = [
     "accountability.public.community_section",
     "concerns.public.community_section",
 ]
-# Links a later app offers on a staff issue page: functions (request, issue) returning
-# (label, url) or None. The concerns app knows nothing of who offers them.
+# Links a later app offers on an earlier app's staff page (yishi/links.py): functions
+# (request, obj) returning (label, url) or None. The earlier app knows nothing of who offers.
 ISSUE_PAGE_LINKS = [
     "opinions.panels.issue_link",
+]
+TOPIC_PAGE_LINKS = [
+    "opinions.panels.topic_link",
 ]
 WORKBENCH_PANELS = [
     "concerns.panels.workbench_panel",

@@ -132,6 +132,9 @@ def test_return_merge_and_topic_through_the_pages(client, cppcc):
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.topic.title == "公园健身设施专题协商"
+    # The topic links back to the report, for those who may read it.
+    topic_page = client.get(f"/consultations/topics/{first.topic_id}/")
+    assert f"/opinions/{first.pk}/" in topic_page.content.decode()
 
 
 def test_another_districts_people_see_nothing(client, cppcc):
