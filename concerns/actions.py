@@ -310,8 +310,14 @@ def submit_concern(
     idempotency_key: str | None = None,
     photos: Sequence[Any] = (),
     partner: Any = None,
+    wechat_resident: str = "",
 ) -> Concern:
     """Register one person's concern and group it into an issue of its community.
+
+    `wechat_resident` is the key of a 公众号 follower (wechat.models.Follower.resident_key),
+    passed only by the WeChat endpoint once WeChat's signature is checked: such a resident
+    writes through channel 公众号 without an account and may leave out the phone, and counts
+    as one resident by that key (by the phone when they gave one).
 
     `partner` is the organisation behind an authenticated partner system (an Open311 API
     key): it raises concerns on residents' behalf through the API channel, and, like staff,
@@ -328,7 +334,8 @@ def submit_concern(
         raise ActionError(_("Unknown channel."), code="invalid_channel", field="channel")
     is_staff = actor is not None and getattr(actor, "is_authenticated", False)
     trusted_partner = partner is not None and channel == C.API
-    if not is_staff and not trusted_partner and channel not in RESIDENT_CHANNELS:
+    follower = bool(wechat_resident) and channel == C.WECHAT and not is_staff
+    if not is_staff and not trusted_partner and not follower and channel not in RESIDENT_CHANNELS:
         raise ActionError(
             _("Only staff may register concerns received through this channel."),
             code="staff_channel",
@@ -339,7 +346,7 @@ def submit_concern(
     name = check_text(name, "name", limit=50)
     address = check_text(address, "address", limit=200)
     phone = phone.strip() if phone else ""
-    if phone or not (is_staff or trusted_partner):
+    if phone or not (is_staff or trusted_partner or follower):
         phone = normalise_phone(phone)
     if urgency not in Concern.Urgency.values:
         raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")
@@ -383,6 +390,8 @@ def submit_concern(
         resident = f"tel:{phone}"
     elif household:
         resident = f"hh:{household}"
+    elif follower:
+        resident = wechat_resident[:64]
     elif is_staff:
         resident = f"user:{actor.pk}"
     else:

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, Issue
 from places.models import Area
+from places.profiles import Population, per_thousand, resident_populations
 from yishi.errors import ActionError
 
 MAX_YEARS = 5
@@ -584,9 +585,15 @@ def overdue_issues(
 
 
 def children_figures(
-    scope: Scope, period: Period, table: list[tuple], *, concerns: ConcernTable | None = None
+    scope: Scope,
+    period: Period,
+    table: list[tuple],
+    *,
+    concerns: ConcernTable | None = None,
+    populations: dict[int, Population] | None = None,
 ) -> list[dict[str, Any]]:
-    """One row per child area (for drilling down): concerns, issues, solved, 解决率.
+    """One row per child area (for drilling down): concerns, issues, solved, 解决率, and
+    concerns per 1,000 residents where the child's population is known.
     `table` is issue_table's, `concerns` concern_table's (read when not given)."""
     area = scope.area
     if area.kind == Area.Kind.GRID:
@@ -627,6 +634,7 @@ def children_figures(
     for child in children:
         f = figures[child["pk"]]
         rate = _rate("resolution", f["solved"], f["issues"])
+        population = (populations or {}).get(child["pk"])
         result.append(
             {
                 "code": child["code"],
@@ -635,9 +643,20 @@ def children_figures(
                 "issues": f["issues"],
                 "solved": f["solved"],
                 "resolution_rate": rate.value,
+                **per_resident(f["concerns"], population),
             }
         )
     return result
+
+
+def per_resident(concerns: int, population: Population | None) -> dict[str, Any]:
+    """Concerns per 1,000 residents (常住人口), with the population and the date it was
+    counted; None throughout where the area has no population on record."""
+    return {
+        "per_thousand": per_thousand(concerns, population),
+        "population": population.value if population else None,
+        "population_as_of": population.as_of if population else None,
+    }
 
 
 # ---- Everything on one page --------------------------------------------------------------
@@ -653,16 +672,21 @@ def dashboard(area: Area, period: Period, *, now: datetime | None = None) -> dic
     plan = sources_of(scope, period, now=now)
     table = issue_table(scope, period, now=now, plan=plan)
     concerns = concern_table(scope, period, plan=plan)
+    populations = resident_populations(area)  # two queries
+    over_time = concerns_over_time(scope, period, table=concerns)
     return {
         "area": {"code": area.code, "name": area.name, "kind": area.kind},
         "period": {"start": period.start, "end": period.end, "daily": period.daily},
         "rates": rates_from(counts_from(table), satisfaction_counts(scope, period)),
-        "concerns": concerns_over_time(scope, period, table=concerns),
+        "concerns": over_time,
+        "per_resident": per_resident(over_time["total"], populations.get(area.pk)),
         "issues": issues_by_status_and_level(table),
         "hottest": hottest_issues(scope, period),
         "overdue_issues": overdue_issues(scope, now=now),
         "meetings": sources.meetings_by_form(scope, period),
         "action_items": sources.action_items(scope, period, now=now),
-        "children": children_figures(scope, period, table, concerns=concerns),
+        "children": children_figures(
+            scope, period, table, concerns=concerns, populations=populations
+        ),
         "computed_at": now,
     }

@@ -10,7 +10,15 @@ from notifications.models import Delivery
 
 @admin.register(Delivery)
 class DeliveryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "channel", "masked_address", "user", "subject", "status"]
+    list_display = [
+        "created_at",
+        "channel",
+        "masked_address",
+        "user",
+        "subject",
+        "status",
+        "attempts",
+    ]
     list_filter = ["channel", "status"]
     fields = (
         "event",
@@ -21,6 +29,10 @@ class DeliveryAdmin(admin.ModelAdmin):
         "masked_body",
         "masked_url",
         "status",
+        "attempts",
+        "next_attempt_at",
+        "kind",
+        "gateway_id",
         "masked_error",
     )
     readonly_fields = fields

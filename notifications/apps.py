@@ -7,6 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from notifications import checks  # noqa: F401  (registers the SMS start-up checks)
         from notifications.services import on_event_committed
         from timeline.services import event_committed
 

@@ -18,9 +18,11 @@ from accounts.models import Role, User
 from accounts.permissions import COMMUNITY_ROLES
 from concerns.models import Concern, Issue
 from consultations.models import Meeting, Participant, Resolution, Topic
-from opinions.models import Forwarding, Report
+from opinions.models import Forwarding
+from opinions.models import Report as OpinionReport
 from places.models import Area
 from timeline.models import Event
+from wechat.models import Report
 
 # The few steps a resident is told of by SMS (反馈), one message each: their concern received
 # (with its tracking code), accepted, the notice of a meeting whose agenda has their matter,
@@ -96,6 +98,8 @@ class Recipient:
     # with the issue's title (which may be another resident's words).
     words: str = ""
     roles: set[str] = field(default_factory=set)
+    # A resident who wrote through a 公众号: their follower row (wechat.models.Follower).
+    follower: Any = None
 
 
 def _url(name: str, *args: Any) -> str:
@@ -108,10 +112,11 @@ def _url(name: str, *args: Any) -> str:
 def residents_of(
     issues: Iterable[Issue], *, concern: Concern | None = None, before: datetime | None = None
 ) -> list[Recipient]:
-    """One recipient per resident (resident_key) with a phone, whatever their number of
-    concerns; the tracking code is that of their latest concern. With `before` (an event's
-    time), only residents whose concern was registered by then: one who came later is not
-    told of a step taken before them, however late the step's messages are planned."""
+    """One recipient per resident (resident_key) with a phone or who wrote through a
+    公众号, whatever their number of concerns; the tracking code is that of their latest
+    concern. With `before` (an event's time), only residents whose concern was registered by
+    then: one who came later is not told of a step taken before them, however late the
+    step's messages are planned."""
     if concern is not None:
         concerns = [concern]
     else:
@@ -122,20 +127,36 @@ def residents_of(
         if before is not None:
             registered = registered.filter(created_at__lte=before)
         concerns = list(
-            registered.exclude(phone="")
-            .only("tracking_code", "phone", "resident_key", "received_at", "content")
+            registered.filter(~Q(phone="") | Q(channel=Concern.Channel.WECHAT))
+            .only("tracking_code", "phone", "resident_key", "received_at", "content", "channel")
             .order_by("-received_at", "-id")
         )
+    followers = _followers(concerns)
     people: dict[str, Recipient] = {}
     for c in concerns:
-        if not c.phone or not c.resident_key:
+        follower = followers.get(c.pk)
+        if not (c.phone or follower) or not c.resident_key:
             continue
         key = f"resident:{c.resident_key}"
         if key not in people:
             people[key] = Recipient(
-                key, phone=c.phone, tracking_code=c.tracking_code, words=c.content[:80]
+                key,
+                phone=c.phone,
+                tracking_code=c.tracking_code,
+                words=c.content[:80],
+                follower=follower,
             )
     return list(people.values())
+
+
+def _followers(concerns: list[Concern]) -> dict[int, Any]:
+    """The 公众号 follower behind each concern that came through one (one query, none when
+    no concern did)."""
+    ids = [c.pk for c in concerns if c.channel == Concern.Channel.WECHAT]
+    if not ids:
+        return {}
+    reports = Report.objects.filter(concern_id__in=ids).select_related("follower__account")
+    return {r.concern_id: r.follower for r in reports}
 
 
 def _staff(users: Iterable[User], role: str) -> list[Recipient]:
@@ -168,7 +189,7 @@ def participants_of(meeting: Meeting) -> list[Recipient]:
     return people
 
 
-def _opinion_recipients(event: Event, report: Report) -> list[Recipient]:
+def _opinion_recipients(event: Event, report: OpinionReport) -> list[Recipient]:
     people: list[Recipient] = []
     if event.verb in MEMBER_OPINION_VERBS:
         people += _staff([report.member], "member")
@@ -207,7 +228,7 @@ def may_tell(event: Event) -> bool:
     """False for the internal steps nobody is told of, known from the verb and the subject's
     type alone (content types are cached): no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    return model in (ActionItem, Report) or (event.public and event.verb in TOLD_VERBS)
+    return model in (ActionItem, OpinionReport) or (event.public and event.verb in TOLD_VERBS)
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -225,7 +246,7 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     participants = event.verb in PARTICIPANT_VERBS
     if isinstance(subject, ActionItem):
         people = _item_recipients(event, subject)
-    elif isinstance(subject, Report):
+    elif isinstance(subject, OpinionReport):
         people = _opinion_recipients(event, subject)
     elif isinstance(subject, Issue):
         people = residents_of([subject], before=event.created_at)
@@ -259,7 +280,7 @@ def link_for(subject: Any, recipient: Recipient) -> str:
         return _url("concerns:track_code", recipient.tracking_code)
     if isinstance(subject, ActionItem):
         return _url("accountability:item", subject.pk)
-    if isinstance(subject, Report):
+    if isinstance(subject, OpinionReport):
         return _url("opinions:report", subject.pk)
     kind = {Issue: "issue", Topic: "topic", Meeting: "meeting", Resolution: "resolution"}.get(
         type(subject)

@@ -18,12 +18,18 @@ class Delivery(models.Model):
         IN_APP = "in_app", _("In the workbench")  # 站内消息
         EMAIL = "email", _("Email")  # 邮件
         SMS = "sms", _("SMS")  # 短信
+        WECHAT = "wechat", _("WeChat template message")  # 公众号模板消息
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")  # 待发送
         SENT = "sent", _("Sent")  # 已发送 (in-app: shown in the workbench)
         DIGEST = "digest", _("Held for the daily digest")  # 待汇总: the person chose a digest
-        FAILED = "failed", _("Failed")  # 发送失败: the sender refused; see error
+        FAILED = "failed", _("Failed")  # 发送失败: refused at every try; see error
+        SENDING = "sending", _("Being sent")  # 发送中: claimed by a worker
+        RETRY = "retry", _("To be tried again")  # 待重试: refused; tried again at next_attempt_at
+        # 结果待核实: the gateway did not answer, it may have taken the message; asked at
+        # next_attempt_at, never sent again blindly (left for staff when it cannot tell).
+        UNSURE = "unsure", _("Not confirmed by the gateway")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="deliveries")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
@@ -36,7 +42,8 @@ class Delivery(models.Model):
         on_delete=models.CASCADE,
         related_name="deliveries",
     )
-    # The phone number or email address the message goes to; shown masked everywhere.
+    # The phone number or email address the message goes to; shown masked everywhere. For a
+    # WeChat template message, "follower:<id>" (wechat.sender), never the openid.
     address = models.CharField(_("address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
@@ -46,6 +53,14 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
+    # SMS: the gateway template's kind (notifications.sms.KINDS) and its values.
+    kind = models.CharField(max_length=40, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # When a row to be retried (or confirmed) is taken again; when a worker claimed it.
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    # The gateway's receipt (Alibaba BizId, Tencent SerialNo).
+    gateway_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)

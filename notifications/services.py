@@ -18,7 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import F, QuerySet, prefetch_related_objects
+from django.db.models import Case, F, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,9 +26,11 @@ from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
 from notifications.models import Delivery, Preference
-from notifications.sms import SmsError, get_sender
+from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox
+from wechat.sender import TemplateError, address_of
+from wechat.sender import deliver as deliver_template
 
 log = logging.getLogger("yishi.notifications")
 C = Delivery.Channel
@@ -83,13 +85,30 @@ def _meeting_values(meeting: Any) -> dict[str, str]:
     }
 
 
-def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -> str:
-    """The SMS of one of the few steps residents are told of (audiences.RESIDENT_VERBS and
-    the item's listing): their own words, their own code, nobody else's data."""
+# The template kind (notifications.sms.KINDS) of each step residents are told of.
+RESIDENT_KINDS = {
+    "concern.received": "received",
+    "issue.accepted": "accepted",
+    "meeting.announced": "meeting_notice",
+    "meeting.rescheduled": "meeting_moved",
+    "meeting.published": "published",
+    "action_item.listed": "listed",
+    "issue.settled": "settled",
+    "issue.resolved": "settled",
+}
+
+
+def resident_message(
+    event: Event, subject: Any, recipient: Recipient, link: str
+) -> tuple[str, str, dict[str, str]]:
+    """(text, template kind, template values) of one of the few steps residents are told of
+    (audiences.RESIDENT_VERBS and the item's listing): their own words, their own code,
+    nobody else's data. The values are what a gateway's approved template is filled with."""
     values = {
         "words": _own_words(recipient, subject),
         "code": recipient.tracking_code,
         "link": site_link(link),
+        "path": link,
     }
     verb = event.verb
     if verb == "concern.received":
@@ -136,23 +155,37 @@ def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -
         )
     else:  # not told to residents by SMS; kept for a verb added without a text
         text = _("Your concern “%(words)s” (%(code)s): %(label)s.")
-        values["label"] = event.label
-    return text % values
+        values["label"] = str(event.label)
+    return text % values, RESIDENT_KINDS.get(verb, "notice"), values
+
+
+def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -> str:
+    return resident_message(event, subject, recipient, link)[0]
 
 
 def compose(event: Event, subject: Any, recipient: Recipient, link: str = "") -> tuple[str, str]:
     """(subject line, body) of the message; no other person's data in either."""
+    line, body, _kind, _values = compose_message(event, subject, recipient, link)
+    return line, body
+
+
+def compose_message(
+    event: Event, subject: Any, recipient: Recipient, link: str = ""
+) -> tuple[str, str, str, dict[str, str]]:
+    """(subject line, body, SMS template kind, template values)."""
     title = _title(subject)
     label = event.label
     line = "【{}】{}：{}".format(_("Yishi"), title, label)
     if recipient.tracking_code:
         line = "【{}】{}".format(_("Yishi"), label)
-        return line, resident_text(event, subject, recipient, link)
+        text, kind, values = resident_message(event, subject, recipient, link)
+        return line, text, kind, values
     note = (event.note or "").strip()
     body = f"{title}：{label}"
     if note:
         body += f"\n{note}"
-    return line, body
+    values = {"title": title, "label": str(label), "link": site_link(link), "path": link}
+    return line, body, "notice", values
 
 
 def _email_modes(recipients: list[Recipient]) -> dict[int, str]:
@@ -169,7 +202,7 @@ def plan_deliveries(event: Event) -> list[Delivery]:
     rows: list[Delivery] = []
     for person in recipients:
         url = link_for(subject, person)
-        line, body = compose(event, subject, person, url)
+        line, body, kind, params = compose_message(event, subject, person, url)
         common = {"event": event, "recipient_key": person.key, "subject": line, "url": url}
         if person.user is not None:
             rows.append(Delivery(channel=C.IN_APP, user=person.user, body=body, **common))
@@ -190,9 +223,37 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                         **common,
                     )
                 )
+        elif person.follower is not None:
+            rows += _follower_rows(event, person, body, common)
         elif person.phone:
-            rows.append(Delivery(channel=C.SMS, address=person.phone, body=body, **common))
+            rows.append(
+                Delivery(
+                    channel=C.SMS,
+                    address=person.phone,
+                    body=body,
+                    kind=kind,
+                    params=params,
+                    **common,
+                )
+            )
     return rows
+
+
+def _follower_rows(
+    event: Event, person: Recipient, body: str, common: dict[str, Any]
+) -> list[Delivery]:
+    """A resident who wrote through a 公众号: a template message where the account sends
+    them, else an SMS when they gave a phone. Not for the concern's receipt: the account's
+    reply to their message carried the code and link already."""
+    if event.verb == "concern.received":
+        return []
+    follower = person.follower
+    if follower.subscribed and follower.account.sends_templates:
+        address = address_of(follower)
+        return [Delivery(channel=C.WECHAT, address=address, body=body, **common)]
+    if person.phone:
+        return [Delivery(channel=C.SMS, address=person.phone, body=body, **common)]
+    return []
 
 
 def deliver_event(event: Event) -> int:
@@ -210,7 +271,7 @@ def deliver_event(event: Event) -> int:
     with transaction.atomic():
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
         claimed = _claim(Delivery.objects.filter(event=event, status=Delivery.Status.PENDING))
-    return sum(_send(row) for row in claimed)
+    return _send_all(claimed)
 
 
 # Events older than this when the outbox is read are not told any more: after an outage of a
@@ -256,14 +317,40 @@ def _plan_all(events: list[Event]) -> list[Delivery]:
         return rows
 
 
+# SMS and email refused by the gateway are tried again after these waits, then marked failed
+# for staff to see (setting SMS_RETRY_MINUTES).
+RETRY_MINUTES = (1, 5, 30, 120)
+# A row claimed this long ago and still "sending" was left by a worker that died mid-send:
+# the gateway may have taken it, so it is confirmed like a timeout, never sent again blindly.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def retry_delays() -> list[timedelta]:
+    minutes = getattr(settings, "SMS_RETRY_MINUTES", RETRY_MINUTES)
+    return [timedelta(minutes=float(m)) for m in minutes]
+
+
 def _claim(waiting: QuerySet[Delivery], now: datetime | None = None) -> list[Delivery]:
-    """Mark the waiting rows sent (inside the caller's transaction); rows another caller holds
-    are skipped, so nothing goes out twice. The caller sends them once this has committed."""
+    """Take the waiting rows (inside the caller's transaction): rows another worker holds are
+    skipped, so nothing goes out twice. In-app rows are shown at once (sent); the others are
+    marked "sending" until their gateway answers. The caller sends them once this commits."""
+    now = now or timezone.now()
     rows = list(waiting.select_for_update(skip_locked=True))
     if rows:
-        Delivery.objects.filter(pk__in=[r.pk for r in rows], status=Delivery.Status.PENDING).update(
-            status=Delivery.Status.SENT, sent_at=now or timezone.now(), attempts=F("attempts") + 1
+        Delivery.objects.filter(
+            pk__in=[r.pk for r in rows], status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
+        ).update(
+            status=Case(
+                When(channel=C.IN_APP, then=Value(Delivery.Status.SENT)),
+                default=Value(Delivery.Status.SENDING),
+            ),
+            sent_at=Case(When(channel=C.IN_APP, then=Value(now)), default=F("sent_at")),
+            claimed_at=now,
+            attempts=F("attempts") + 1,
         )
+        for row in rows:
+            row.attempts += 1
+            row.claimed_at = now
     return rows
 
 
@@ -271,61 +358,171 @@ def _claim_and_send(waiting: QuerySet[Delivery]) -> int:
     """Claim the waiting rows in one short transaction, commit the claim, then send each."""
     with transaction.atomic():
         rows = _claim(waiting)
-    return sum(_send(row) for row in rows)
+    return _send_all(rows)
 
 
-def send_delivery(delivery: Delivery, now: datetime | None = None) -> int:
-    """Claim the row (only one caller wins), then send it. 1 if this call sent it."""
-    now = now or timezone.now()
-    claimed = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.PENDING).update(
-        status=Delivery.Status.SENT, sent_at=now, attempts=F("attempts") + 1
+def sms_message(delivery: Delivery) -> SmsMessage:
+    return SmsMessage(
+        phone=delivery.address,
+        text=delivery.body,
+        kind=delivery.kind or "notice",
+        params=dict(delivery.params or {}),
+        # The same on every attempt: the gateway's key to find (or drop) a repeat.
+        out_id=f"yishi-{delivery.pk}",
+        first_try=delivery.claimed_at,
     )
-    if not claimed:
-        return 0
-    return _send(delivery)
 
 
-def _send(delivery: Delivery) -> int:
-    """Hand a claimed row to its sender; a refusal marks it failed (and logs it masked)."""
+def _send_all(rows: list[Delivery]) -> int:
+    """Send claimed rows (in-app ones are shown already: the claim marked them sent); those
+    the gateway took are marked sent, with its receipt. Returns how many went out."""
+    receipts: dict[str, list[int]] = defaultdict(list)
+    sent = 0
+    for row in rows:
+        if row.channel == C.IN_APP:
+            sent += 1
+            continue
+        receipt = _send(row)
+        if receipt is not None:
+            receipts[receipt].append(row.pk)
+            sent += 1
+    now = timezone.now()
+    # One statement for all rows of a sender without receipts (mail, the log), one per
+    # message of a gateway (each its own receipt, after its own network round trip anyway).
+    for receipt, pks in receipts.items():
+        Delivery.objects.filter(pk__in=pks).update(
+            status=Delivery.Status.SENT, sent_at=now, next_attempt_at=None, gateway_id=receipt
+        )
+    return sent
+
+
+def _send(delivery: Delivery) -> str | None:
+    """Hand a claimed row to its sender: the gateway's receipt ("" if none) when it went out,
+    None when it did not (marked to be retried, failed, or unsure; logged masked)."""
     try:
         if delivery.channel == C.SMS:
-            get_sender().send(delivery.address, delivery.body)
-        elif delivery.channel == C.EMAIL:
+            sender = get_sender()
+            if not hasattr(sender, "send_message"):  # a plain send(phone, text) class
+                sender.send(delivery.address, delivery.body)
+                return ""
+            return (sender.send_message(sms_message(delivery)) or "")[:64]
+        if delivery.channel == C.WECHAT:
+            deliver_template(delivery)
+            return ""
+        if delivery.channel == C.EMAIL:
             send_mail(
                 delivery.subject,
                 delivery.body + (f"\n\n{delivery.url}" if delivery.url else ""),
                 settings.DEFAULT_FROM_EMAIL,
                 [delivery.address],
             )
-    except (SmsError, OSError) as exc:
-        reason = mask_codes(str(exc))[:300]  # a gateway may echo the text back
+        return ""
+    except SmsUnsure as exc:
+        _failed(delivery, exc, unsure=True)
+    except TemplateError as exc:
+        # WeChat refused the template message (unfollowed, template withdrawn): final.
+        reason = mask_codes(str(exc))[:300]
         Delivery.objects.filter(pk=delivery.pk).update(status=Delivery.Status.FAILED, error=reason)
-        target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
-        log.warning("Delivery %s to %s failed: %s", delivery.pk, target, reason)
-        return 0
-    return 1
+        log.warning("Delivery %s to %s failed: %s", delivery.pk, delivery.channel, reason)
+    except (SmsError, OSError) as exc:
+        _failed(delivery, exc)
+    except Exception as exc:
+        # A sender's bug: whether anything left is unknown, so it is confirmed, not resent.
+        log.exception("Sender failed on delivery %s", delivery.pk)
+        _failed(delivery, SmsUnsure(type(exc).__name__), unsure=True)
+    return None
 
 
-def send_pending(*, retry_failed: bool = False, limit: int | None = None) -> int:
-    """Send deliveries still waiting (deferred, or left by a crash), in batches of 100, each
-    claimed first; all of them, or the first `limit`."""
-    if retry_failed:
-        Delivery.objects.filter(status=Delivery.Status.FAILED, attempts__lt=3).update(
-            status=Delivery.Status.PENDING
+def _failed(delivery: Delivery, exc: Exception, *, unsure: bool = False) -> None:
+    """Record a failed try: to be confirmed (unsure), tried again after the next wait, or
+    failed for good once the waits are used up."""
+    reason = mask_codes(str(exc))[:300]  # a gateway may echo the text back
+    delays = retry_delays()
+    now = timezone.now()
+    if unsure:
+        status, when = Delivery.Status.UNSURE, now + (delays[0] if delays else STALE_CLAIM)
+    elif delivery.attempts <= len(delays):
+        status, when = Delivery.Status.RETRY, now + delays[delivery.attempts - 1]
+    else:
+        status, when = Delivery.Status.FAILED, None
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=status, error=reason, next_attempt_at=when
+    )
+    delivery.status, delivery.next_attempt_at = status, when
+    target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
+    log.warning("Delivery %s to %s: %s (%s)", delivery.pk, target, reason, status)
+
+
+def confirm_unsure(now: datetime | None = None) -> int:
+    """Rows whose gateway did not answer (or whose worker died mid-send): ask the gateway.
+    Found: sent. Surely not there: sent again, with the same out_id. Cannot tell: left
+    "unsure" for staff, never sent again blindly. Returns how many were found or sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Delivery.objects.select_for_update(skip_locked=True).filter(
+                Q(status=Delivery.Status.UNSURE, next_attempt_at__lte=now)
+                | Q(status=Delivery.Status.SENDING, claimed_at__lte=now - STALE_CLAIM)
+            )
+        )
+        Delivery.objects.filter(pk__in=[r.pk for r in rows]).update(
+            status=Delivery.Status.SENDING, next_attempt_at=None
         )
     sent = 0
+    for row in rows:
+        if row.channel != C.SMS:
+            # An email (or a crashed in-app claim) cannot be asked about: for staff to see.
+            Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.UNSURE)
+            continue
+        sender = get_sender()
+        found = sender.confirm(sms_message(row))
+        if found:
+            Delivery.objects.filter(pk=row.pk).update(
+                status=Delivery.Status.SENT, sent_at=now, error=""
+            )
+            sent += 1
+        elif found is False:
+            Delivery.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+            row.attempts += 1
+            sent += _send_all([row])
+        else:
+            Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.UNSURE)
+            log.warning(
+                "Delivery %s to %s: the gateway cannot tell whether it arrived; not sent again",
+                row.pk,
+                mask_phone(row.address),
+            )
+    return sent
+
+
+def send_pending(
+    *, retry_failed: bool = False, limit: int | None = None, now: datetime | None = None
+) -> int:
+    """Send deliveries waiting (deferred, left by a crash, or due to be tried again), in
+    batches of 100, each claimed first; all of them, or the first `limit`. Rows whose gateway
+    did not answer are confirmed first. `retry_failed`: failed rows are given one more try."""
+    now = now or timezone.now()
+    if retry_failed:
+        Delivery.objects.filter(status=Delivery.Status.FAILED).update(
+            status=Delivery.Status.RETRY, next_attempt_at=now
+        )
+    sent = confirm_unsure(now)
+    due = Q(status=Delivery.Status.PENDING) | Q(
+        status=Delivery.Status.RETRY, next_attempt_at__lte=now
+    )
     left = limit
+    seen: set[int] = set()
     while left is None or left > 0:
         ids = list(
-            Delivery.objects.filter(status=Delivery.Status.PENDING)
+            Delivery.objects.filter(due)
+            .exclude(pk__in=seen)
             .order_by("id")
             .values_list("id", flat=True)[: 100 if left is None else min(left, 100)]
         )
         if not ids:
             break
-        sent += _claim_and_send(
-            Delivery.objects.filter(pk__in=ids, status=Delivery.Status.PENDING).order_by("id")
-        )
+        seen.update(ids)
+        sent += _claim_and_send(Delivery.objects.filter(due, pk__in=ids).order_by("id"))
         if left is not None:
             left -= len(ids)
     return sent

@@ -73,9 +73,29 @@ def parse_w3c(value: str, field: str) -> datetime:
 
 
 def w3c(value: datetime | None) -> str | None:
+    """ISO 8601 with seconds and the offset, as GeoReport and its validators ask:
+    2026-11-26T00:00:00+08:00 (never "2026-11-26 00:00")."""
     if value is None:
         return None
     return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+# When the service list last changed, unless an attribute changed since. The setting may be
+# written "2026-11-26", "2026-11-26 00:00" or with its offset; without one it is local time.
+DEFAULT_CHANGESET = "2026-11-26T00:00:00+08:00"
+
+
+def changeset(latest_change: datetime | None) -> datetime:
+    configured = str(setting("OPEN311_CHANGESET", DEFAULT_CHANGESET)).strip()
+    try:
+        value = datetime.fromisoformat(configured)
+    except ValueError:
+        value = datetime.fromisoformat(DEFAULT_CHANGESET)
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    if latest_change is not None and latest_change > value:
+        return latest_change
+    return value
 
 
 # ---- jurisdictions and keys

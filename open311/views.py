@@ -77,10 +77,7 @@ def _absolute(request: HttpRequest, name: str) -> str:
 @endpoint(("GET", "HEAD"))
 def discovery(request: HttpRequest, fmt: str) -> HttpResponse:
     latest = ServiceAttribute.objects.order_by("-updated_at").values_list("updated_at", flat=True)
-    changed = services.w3c(latest.first())
-    changeset = services.setting("OPEN311_CHANGESET", "2026-11-26 00:00")
-    if changed is not None:
-        changeset = max(changeset, changed[:16].replace("T", " "))
+    changeset = services.w3c(services.changeset(latest.first()))
     formats = ["text/xml", "application/json"]
     data = {
         "changeset": changeset,

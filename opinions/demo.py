@@ -10,6 +10,7 @@ with `now=` in the past, then the events dated to match. Safe to run again.
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
@@ -47,7 +48,9 @@ def office_account() -> User | None:
 
 def _date_events(report: Report, moments: dict[str, Any]) -> None:
     for event in Event.objects.filter(
-        subject_id=report.pk, subject_type__model="report", verb__in=list(moments)
+        subject_id=report.pk,
+        subject_type=ContentType.objects.get_for_model(Report),
+        verb__in=list(moments),
     ):
         Event.objects.filter(pk=event.pk).update(created_at=moments[event.verb])
 

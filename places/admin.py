@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from places.models import Area, Building, Compound
+from places.models import Area, AreaFacility, AreaFigure, AreaProfile, Building, Compound
 
 
 @admin.register(Area)
@@ -24,3 +24,24 @@ class CompoundAdmin(admin.ModelAdmin):
     search_fields = ["name", "address"]
     autocomplete_fields = ["grid"]
     inlines = [BuildingInline]
+
+
+class AreaFigureInline(admin.TabularInline):
+    model = AreaFigure
+    extra = 0
+    fields = ["kind", "value", "qualifier", "as_of", "source", "recorded_at"]
+    readonly_fields = ["recorded_at"]
+
+
+class AreaFacilityInline(admin.TabularInline):
+    model = AreaFacility
+    extra = 0
+    fields = ["kind", "name", "note", "as_of", "source", "removed_on"]
+
+
+@admin.register(AreaProfile)
+class AreaProfileAdmin(admin.ModelAdmin):
+    list_display = ["area", "covers", "updated_at"]
+    search_fields = ["area__name", "area__code", "covers"]
+    autocomplete_fields = ["area"]
+    inlines = [AreaFigureInline, AreaFacilityInline]

@@ -1,6 +1,10 @@
 """Demo places from the seed's stories (Ningxia). Idempotent: keyed on area codes."""
 
-from places.models import Area, Building, Compound
+from datetime import date
+
+from places.models import Area, AreaFacility, AreaFigure, AreaProfile, Building, Compound
+from places.profiles import format_figure
+from timeline.services import record
 
 K = Area.Kind
 
@@ -62,6 +66,69 @@ COMPOUNDS = [
 ]
 
 
+FK = AreaFigure.Kind
+FQ = AreaFigure.Qualifier
+YHW_SOURCE = "阅海湾商务区管委会"
+# (community code, also known as, summary, figures, facilities). 阅海湾社区 serves the
+# business district the seed's story 5 describes, with its figures as the newspaper gives them.
+PROFILES = [
+    (
+        "640106002001",
+        "阅海湾商务区",
+        "商务区自2010年启动建设，新华联住宅小区及周边鸿曦悦海湾、世茂住宅小区建成入住。"
+        "四大公园以景观绿化为主，缺少体育健身设施和健身步道。",
+        [
+            (FK.RESIDENT_POPULATION, 20000, FQ.NEARLY, date(2026, 6, 30), YHW_SOURCE),
+            (FK.OFFICE_BUILDINGS, 45, FQ.EXACT, date(2026, 6, 30), YHW_SOURCE),
+            (FK.COMPANIES, 2738, FQ.OVER, date(2026, 6, 30), YHW_SOURCE),
+        ],
+        [
+            (AreaFacility.Kind.PARK, "金水园（容水公园）"),
+            (AreaFacility.Kind.PARK, "金凤园（中央公园）"),
+            (AreaFacility.Kind.PARK, "水上公园"),
+            (AreaFacility.Kind.PARK, "团结路景观轴"),
+        ],
+    ),
+]
+
+
+def load_profiles() -> int:
+    """The demo profiles, once each (a timeline row per figure, as an edit would write)."""
+    made = 0
+    for code, covers, summary, figures, facilities in PROFILES:
+        area = Area.objects.filter(code=code).first()
+        if area is None or AreaProfile.objects.filter(area=area).exists():
+            continue
+        profile = AreaProfile.objects.create(area=area, covers=covers, summary=summary)
+        for kind, value, qualifier, as_of, source in figures:
+            AreaFigure.objects.create(
+                profile=profile,
+                kind=kind,
+                value=value,
+                qualifier=qualifier,
+                as_of=as_of,
+                source=source,
+            )
+            record(
+                profile,
+                "profile.figure_recorded",
+                actor_label="社区",
+                note=f"{FK(kind).label}：{format_figure(kind, value, qualifier)}"
+                f"（{as_of:%Y-%m-%d}，{source}）",
+                public=False,
+            )
+        for facility_kind, name in facilities:
+            AreaFacility.objects.create(
+                profile=profile,
+                kind=facility_kind,
+                name=name,
+                as_of=date(2026, 6, 30),
+                source=YHW_SOURCE,
+            )
+        made += 1
+    return made
+
+
 def load(out) -> None:
     created = 0
     for code, name, kind, parent_code in AREAS:
@@ -77,4 +144,8 @@ def load(out) -> None:
         )
         for building in buildings:
             Building.objects.get_or_create(compound=compound, name=building)
-    out.write(f"places: {created} new areas, {Compound.objects.count()} compounds")
+    profiles = load_profiles()
+    out.write(
+        f"places: {created} new areas, {Compound.objects.count()} compounds, "
+        f"{profiles} new area profiles"
+    )

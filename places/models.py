@@ -169,3 +169,9 @@ class Building(models.Model):
     @property
     def effective_grid_id(self) -> int:
         return self.grid_id or self.compound.grid_id
+
+
+# Area profiles live in their own module; Django finds models through this one.
+from places.profile_models import AreaFacility, AreaFigure, AreaProfile  # noqa: E402
+
+__all__ = ["Area", "AreaFacility", "AreaFigure", "AreaProfile", "Building", "Compound"]

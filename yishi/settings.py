@@ -169,6 +169,7 @@ INSTALLED_APPS = [
     "opinions",
     "insights",
     "open311",
+    "wechat",
     "notifications",
 ]
 
@@ -264,8 +265,25 @@ MEDIA_ROOT = Path(env_str("YISHI_MEDIA_ROOT", str(BASE_DIR / "media")))
 
 EMAIL_BACKEND = env_str("YISHI_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("YISHI_FROM_EMAIL", "yishi@localhost")
-# Dotted path of the SMS sender class (see notifications/sms.py for how to add a gateway).
-SMS_SENDER = env_str("YISHI_SMS_SENDER", "notifications.sms.LogSender")
+# The SMS sender: log (default), aliyun, tencent, or a dotted path (notifications/sms.py).
+SMS_SENDER = env_str("YISHI_SMS_SENDER", "log")
+# The gateway's credentials (Alibaba AccessKey ID/Secret, Tencent SecretId/SecretKey), its
+# approved signature (签名), Tencent's SmsSdkAppId, region, and an endpoint override for an
+# intranet gateway or proxy ("http://10.1.2.3:8080"; https is assumed for a bare host).
+SMS_ACCESS_KEY_ID = env_str("YISHI_SMS_ACCESS_KEY_ID")
+SMS_ACCESS_KEY_SECRET = env_str("YISHI_SMS_ACCESS_KEY_SECRET")
+SMS_SIGN_NAME = env_str("YISHI_SMS_SIGN_NAME")
+SMS_SDK_APP_ID = env_str("YISHI_SMS_SDK_APP_ID")
+SMS_REGION = env_str("YISHI_SMS_REGION")
+SMS_ENDPOINT = env_str("YISHI_SMS_ENDPOINT")
+SMS_TIMEOUT = env_int("YISHI_SMS_TIMEOUT", 10)
+# {kind: {"template": "SMS_123456789", "params": ["words", "code", "path"]}} (JSON): the
+# gateway's approved template for each kind of message (notifications.sms.KINDS).
+SMS_TEMPLATES = env_str("YISHI_SMS_TEMPLATES", "{}")
+# Longest value of one template variable; longer ones are cut between words.
+SMS_PARAM_MAX = env_int("YISHI_SMS_PARAM_MAX", 35)
+# Minutes to wait before each new try of a refused message; then it is marked failed.
+SMS_RETRY_MINUTES = [float(m) for m in env_list("YISHI_SMS_RETRY_MINUTES", ["1", "5", "30", "120"])]
 
 # The demo data loaders, in dependency order; each is idempotent.
 DEMO_LOADERS = [
@@ -275,6 +293,7 @@ DEMO_LOADERS = [
     "consultations.demo",
     "accountability.demo",
     "opinions.demo",
+    "wechat.demo",
 ]
 
 SESSION_COOKIE_HTTPONLY = True
@@ -348,6 +367,7 @@ NINJA_MAX_PER_PAGE_SIZE = 200
 # Sections of a community's public page and panels of the staff workbench, contributed by
 # the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
 COMMUNITY_PAGE_SECTIONS = [
+    "places.public.community_section",
     "insights.public.community_section",
     "consultations.public.community_section",
     "accountability.public.community_section",
@@ -367,6 +387,7 @@ WORKBENCH_PANELS = [
     "accountability.panels.workbench_panel",
     "opinions.panels.workbench_panel",
     "notifications.panels.workbench_panel",
+    "places.panels.workbench_panel",
 ]
 
 # concerns: anonymous submits per client address and per phone number in a window (seconds).
@@ -389,6 +410,18 @@ NOTIFICATIONS_DEFER = env_bool("YISHI_NOTIFICATIONS_DEFER", False)
 # The address residents open from an SMS (e.g. https://yishi.example.gov.cn); links in messages
 # are this followed by the page's path.
 SITE_URL = env_str("YISHI_SITE_URL", "")
+
+# ---- WeChat official accounts (wechat/): requests whose timestamp is further than this from
+# the server's clock (seconds) are refused, and a timestamp + nonce is accepted once; messages
+# per follower in CONCERN_SUBMIT_WINDOW; the class sending template messages (tests: a fake).
+WECHAT_MAX_CLOCK_SKEW = env_int("YISHI_WECHAT_MAX_CLOCK_SKEW", 300)
+WECHAT_MESSAGES_PER_FOLLOWER = env_int("YISHI_WECHAT_MESSAGES_PER_FOLLOWER", 60)
+WECHAT_TEMPLATE_SENDER = env_str("YISHI_WECHAT_TEMPLATE_SENDER", "wechat.sender.ClientSender")
+# The key sealing secrets kept in the database (an account's token, EncodingAESKey and
+# AppSecret; wechat/sealed.py). Empty: derived from SECRET_KEY, so changing SECRET_KEY then
+# means entering those secrets again. Set it to a long random string of its own to rotate
+# SECRET_KEY freely.
+FIELD_KEY = env_str("YISHI_FIELD_KEY", "")
 
 # ---- Uploads and request size (issue 13): photos are re-encoded by yishi/uploads.py and served
 # by permission-checked views, never from MEDIA_URL.

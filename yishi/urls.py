@@ -20,6 +20,7 @@ urlpatterns: list = [
 
 # Each workflow app mounts its pages once it has them.
 for prefix, module in [
+    ("places/", "places.urls"),
     ("concerns/", "concerns.urls"),
     ("consultations/", "consultations.urls"),
     ("accountability/", "accountability.urls"),
@@ -27,6 +28,7 @@ for prefix, module in [
     ("insights/", "insights.urls"),
     ("open311/", "open311.urls"),
     ("notifications/", "notifications.urls"),
+    ("wechat/", "wechat.urls"),
 ]:
     try:
         __import__(module)

@@ -53,7 +53,8 @@ def test_a_submit_runs_a_bounded_number_of_statements(
     rate_limit = [q for q in sql if "ratelimit|" in q]
     assert len(rate_limit) == 2  # one upsert per submit
     deliveries = [q for q in sql if "notifications_delivery" in q]
-    assert len(deliveries) == 6  # insert, claim (select + update), per submit
+    # insert, claim (select + update), and sent once the gateway answered, per submit
+    assert len(deliveries) == 8
     insights = [q for q in sql if "insights_" in q]
     assert len(insights) == 2  # one small update per submit, none reading the subject again
     assert len(joining) <= 15

@@ -18,7 +18,7 @@ from accounts.masking import mask_phone
 from accounts.models import Organisation, Role
 from conftest import make_user
 from notifications.models import Delivery, Preference
-from notifications.services import deliver_event, send_digests
+from notifications.services import deliver_event, plan_waiting, send_digests, send_pending
 from notifications.sms import LogSender, MemorySender, SmsError
 from timeline.models import Event
 from timeline.services import record
@@ -134,7 +134,7 @@ def test_a_refused_sms_is_marked_failed_and_logged_masked(
     ):
         _item, issue = list_item(world, owner, residents=1)
     delivery = Delivery.objects.get(channel="sms")
-    assert delivery.status == Delivery.Status.FAILED
+    assert delivery.status == Delivery.Status.RETRY  # tried again later, then failed
     assert delivery.error == "gateway down"
     phone = issue.concerns.get().phone
     assert phone not in caplog.text
@@ -194,14 +194,40 @@ def test_deferred_messages_are_sent_by_the_command_once(
     assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
 
 
-def test_failed_messages_can_be_retried(world, owner, settings, django_capture_on_commit_callbacks):
+def test_refused_messages_are_retried_with_backoff_then_failed(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    """Refused: tried again 1, 5, 30 and 120 minutes later, then failed for staff to see;
+    `--retry-failed` gives it one more try. Never before its time, never twice."""
     settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
     with django_capture_on_commit_callbacks(execute=True):
         list_item(world, owner, residents=1)
-    settings.SMS_SENDER = "notifications.sms.MemorySender"
+    row = Delivery.objects.get(channel="sms")
+    clock = row.next_attempt_at
+    assert (row.status, row.attempts) == (Delivery.Status.RETRY, 1)
+    assert clock - timezone.now() == pytest.approx(timedelta(minutes=1), abs=timedelta(seconds=5))
+    for wait in (5, 30, 120):
+        assert send_pending(now=clock - timedelta(seconds=1)) == 0  # not yet
+        assert Delivery.objects.get(pk=row.pk).attempts == row.attempts
+        send_pending(now=clock)
+        row = Delivery.objects.get(pk=row.pk)
+        assert row.status == Delivery.Status.RETRY
+        assert row.next_attempt_at - timezone.now() == pytest.approx(
+            timedelta(minutes=wait), abs=timedelta(seconds=5)
+        )
+        clock = row.next_attempt_at
+    send_pending(now=clock)
+    row = Delivery.objects.get(pk=row.pk)
+    assert (row.status, row.attempts, row.next_attempt_at) == (Delivery.Status.FAILED, 5, None)
+    send_pending(now=clock + timedelta(days=1))
+    assert Delivery.objects.get(pk=row.pk).attempts == 5  # failed stays failed
+
+    settings.SMS_SENDER = "memory"
+    call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert len(MemorySender.outbox) == 1
-    assert Delivery.objects.get(channel="sms").status == Delivery.Status.SENT
+    row = Delivery.objects.get(pk=row.pk)
+    assert (row.status, row.attempts) == (Delivery.Status.SENT, 6)
 
 
 def test_the_listener_does_little_work_inside_the_request(
@@ -377,3 +403,29 @@ def test_a_resident_who_came_later_is_not_told_of_an_earlier_step(world, owner, 
     }
     assert len(told["issue.accepted"]) == 2 and "13700137000" not in told["issue.accepted"]
     assert "13700137000" in told["issue.settled"] and len(told["issue.settled"]) == 3
+
+
+def test_a_row_another_worker_holds_is_never_sent_again(
+    world, owner, settings, django_capture_on_commit_callbacks
+):
+    """A row claimed by a worker ("sending") is left alone; one left so by a worker that died
+    mid-send is not resent blindly: a sender that cannot confirm leaves it for staff."""
+    settings.NOTIFICATIONS_DEFER = True
+    with django_capture_on_commit_callbacks(execute=True):
+        list_item(world, owner, residents=1)
+    plan_waiting()
+    row = Delivery.objects.get(channel="sms")
+    claimed = timezone.now()
+    Delivery.objects.filter(pk=row.pk).update(
+        status=Delivery.Status.SENDING, claimed_at=claimed, attempts=1
+    )
+    send_pending()  # the owner's in-app message and email go; not the held SMS
+    assert send_pending(now=claimed + timedelta(minutes=9)) == 0
+    assert MemorySender.outbox == []
+    assert Delivery.objects.get(pk=row.pk).status == Delivery.Status.SENDING
+    assert send_pending(now=claimed + timedelta(minutes=11)) == 0  # stale: asked, not resent
+    assert MemorySender.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (Delivery.Status.UNSURE, 1)
+    call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert MemorySender.outbox == []

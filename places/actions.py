@@ -1,0 +1,171 @@
+"""State changes of area profiles: each checks permission, writes atomically and records a
+timeline row on the profile. A figure is never overwritten: a new count adds a row."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from places.models import Area, AreaFacility, AreaFigure, AreaProfile
+from places.permissions import can_edit_profile
+from places.profiles import format_figure
+from timeline.services import record
+from yishi.errors import ActionError
+
+MAX_FIGURE = 100_000_000  # more people than any district has: a typo
+
+
+def _label(area: Area) -> str:
+    return "街道" if area.kind == Area.Kind.STREET else "社区"
+
+
+def _profile_for(actor: Any, area: Area) -> AreaProfile:
+    if area.kind not in AreaProfile.KINDS:
+        raise ActionError(_("Only communities and streets keep a profile."), field="area")
+    if not can_edit_profile(actor, area):
+        raise PermissionDenied
+    profile, _created = AreaProfile.objects.select_for_update().get_or_create(area=area)
+    return profile
+
+
+def _check_dated(as_of: date | None, source: str) -> tuple[date, str]:
+    if as_of is None:
+        raise ActionError(_("Give the date of the figure."), field="as_of")
+    if as_of > timezone.localdate():
+        raise ActionError(_("A figure cannot be dated in the future."), field="as_of")
+    source = (source or "").strip()
+    if not source:
+        raise ActionError(_("Say where the figure comes from."), field="source")
+    return as_of, source
+
+
+def _touch(profile: AreaProfile) -> None:
+    profile.updated_at = timezone.now()
+    profile.save(update_fields=["updated_at"])
+
+
+def record_figure(
+    actor: Any,
+    area: Area,
+    *,
+    kind: str,
+    value: int,
+    as_of: date | None,
+    source: str,
+    qualifier: str = AreaFigure.Qualifier.EXACT,
+) -> AreaFigure:
+    """Add a figure (a new count, or a correction) to the area's profile."""
+    if kind not in AreaFigure.Kind.values:
+        raise ActionError(_("Choose a figure from the list."), field="kind")
+    if qualifier not in AreaFigure.Qualifier.values:
+        raise ActionError(_("Choose a precision from the list."), field="qualifier")
+    if value is None or value < 0 or value > MAX_FIGURE:
+        raise ActionError(_("Give a whole number of at least 0."), field="value")
+    day, source = _check_dated(as_of, source)
+    with transaction.atomic():
+        profile = _profile_for(actor, area)
+        figure = AreaFigure.objects.create(
+            profile=profile,
+            kind=kind,
+            value=value,
+            qualifier=qualifier,
+            as_of=day,
+            source=source[:100],
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        _touch(profile)
+        record(
+            profile,
+            "profile.figure_recorded",
+            actor=actor,
+            actor_label=_label(area),
+            note=f"{figure.get_kind_display()}：{format_figure(kind, value, qualifier)}"
+            f"（{day:%Y-%m-%d}，{figure.source}）",
+            public=False,
+            data={"kind": kind, "value": value, "as_of": day.isoformat()},
+        )
+    return figure
+
+
+def add_facility(
+    actor: Any,
+    area: Area,
+    *,
+    kind: str,
+    name: str,
+    as_of: date | None,
+    source: str,
+    note: str = "",
+) -> AreaFacility:
+    if kind not in AreaFacility.Kind.values:
+        raise ActionError(_("Choose a kind of facility from the list."), field="kind")
+    name = (name or "").strip()
+    if not name:
+        raise ActionError(_("Give the facility's name."), field="name")
+    day, source = _check_dated(as_of, source)
+    with transaction.atomic():
+        profile = _profile_for(actor, area)
+        facility = AreaFacility.objects.create(
+            profile=profile,
+            kind=kind,
+            name=name[:100],
+            note=(note or "").strip()[:200],
+            as_of=day,
+            source=source[:100],
+        )
+        _touch(profile)
+        record(
+            profile,
+            "profile.facility_added",
+            actor=actor,
+            actor_label=_label(area),
+            note=f"{facility.get_kind_display()}：{facility.name}",
+            public=False,
+            data={"facility": facility.pk},
+        )
+    return facility
+
+
+def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = None) -> AreaFacility:
+    """A facility that closed: it leaves the card and stays in the history."""
+    area = facility.profile.area
+    with transaction.atomic():
+        profile = _profile_for(actor, area)
+        facility = AreaFacility.objects.select_for_update().get(pk=facility.pk)
+        if facility.removed_on is not None:
+            raise ActionError(_("This facility was already removed."), code="conflict", status=409)
+        facility.removed_on = on or timezone.localdate()
+        facility.save(update_fields=["removed_on"])
+        _touch(profile)
+        record(
+            profile,
+            "profile.facility_removed",
+            actor=actor,
+            actor_label=_label(area),
+            note=f"{facility.get_kind_display()}：{facility.name}",
+            public=False,
+            data={"facility": facility.pk},
+        )
+    return facility
+
+
+def describe_area(actor: Any, area: Area, *, covers: str, summary: str) -> AreaProfile:
+    """The name residents use for the area and a short description."""
+    with transaction.atomic():
+        profile = _profile_for(actor, area)
+        profile.covers = (covers or "").strip()[:100]
+        profile.summary = (summary or "").strip()[:2000]
+        profile.updated_at = timezone.now()
+        profile.save(update_fields=["covers", "summary", "updated_at"])
+        record(
+            profile,
+            "profile.described",
+            actor=actor,
+            actor_label=_label(area),
+            note=profile.covers,
+            public=False,
+        )
+    return profile
