@@ -82,6 +82,8 @@ class Role(models.Model):
         DISTRICT_OFFICER = "district_officer", _("District officer")  # 区: a district
         ORG_REPRESENTATIVE = "org_rep", _("Organisation representative")  # an organisation
         CPPCC_MEMBER = "cppcc_member", _("CPPCC member")  # 政协委员: a district (+ CPPCC org)
+        # 政协办公室 (社情民意 staff): reviews the members' public-opinion reports of a district
+        CPPCC_OFFICE = "cppcc_office", _("CPPCC office")
         ADMIN = "admin", _("Administrator")  # everything
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles")

@@ -33,9 +33,11 @@ ROLE_AREA_KIND: dict[str, set[str]] = {
     K.STREET_OFFICER: {A.STREET},
     K.DISTRICT_OFFICER: {A.DISTRICT, A.CITY},
     K.CPPCC_MEMBER: {A.DISTRICT, A.CITY},
+    K.CPPCC_OFFICE: {A.DISTRICT, A.CITY},
 }
-# Roles that oversee their area but change nothing in it (by these roles alone).
-READ_ONLY_ROLES = {K.DISTRICT_OFFICER, K.CPPCC_MEMBER}
+# Roles that oversee their area but change nothing in it (by these roles alone). The CPPCC
+# office changes only the members' public-opinion reports (opinions/permissions.py).
+READ_ONLY_ROLES = {K.DISTRICT_OFFICER, K.CPPCC_MEMBER, K.CPPCC_OFFICE}
 # Roles of the community's own staff (may triage, convene, list and close).
 COMMUNITY_ROLES = {K.COMMUNITY_STAFF, K.SECRETARY}
 GRID_ROLES = {K.GRID_WORKER, K.VOLUNTEER}

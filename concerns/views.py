@@ -46,6 +46,7 @@ from places.models import Area
 from timeline.services import events_for
 from timeline.verbs import note_is_public
 from yishi.errors import ActionError, RateLimited
+from yishi.links import offered_links
 from yishi.uploads import serve_image
 
 S = Issue.Status
@@ -379,6 +380,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": issue.photos.order_by("uploaded_at", "pk"),
             "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
+            "links": offered_links("ISSUE_PAGE_LINKS", request, issue),
             "Level": L,
             "Status": S,
         },

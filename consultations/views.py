@@ -59,6 +59,7 @@ from consultations.suggestions import suggested_topics
 from timeline.services import events_for
 from yishi import ratelimit
 from yishi.errors import ActionError, RateLimited
+from yishi.links import offered_links
 
 MS = Meeting.Status
 # Wrong sign-in codes allowed per meeting and address in ten minutes.
@@ -202,6 +203,7 @@ def _topic_page(
             "events": events_for([topic]),
             "can_change": can_change_topic(request.user, topic),
             "shelve_form": shelve_form,
+            "links": offered_links("TOPIC_PAGE_LINKS", request, topic),
         },
         status=code,
     )

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from insights import cache, metrics
+from insights import cache, metrics, opinions
 from insights.permissions import get_area_for_insights
 from yishi.api_auth import staff_auth
 
@@ -31,10 +31,16 @@ def figures(
     """Everything the dashboard draws for the area (code) and period (start, end as
     YYYY-MM-DD, both included; default: the last twelve months; at most five years):
     rates, concerns by time/channel/category, issues by status and level, the hottest and
-    overdue issues, meetings by form, action items listed and closed, and one row per child
-    area. 404 outside your scope; 400 for a bad period."""
+    overdue issues, meetings by form, action items listed and closed, one row per child
+    area, and for a district or city the CPPCC members' public-opinion reports (社情民意).
+    404 outside your scope; 400 for a bad period."""
     area = get_area_for_insights(request.user, code)
-    return as_json(cache.dashboard(area, _period(start, end)))
+    period = _period(start, end)
+    result = as_json(cache.dashboard(area, period))
+    found = opinions.opinions_for(area, period)
+    if found is not None:
+        result["opinions"] = opinions.as_json(found)
+    return result
 
 
 @router.get("/insights/areas/{code}/rates", response=dict, summary="The four rates")

@@ -160,3 +160,26 @@ def panels(figures: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for key in options
     ]
+
+
+def opinions_panel(figures: Any) -> dict[str, Any]:
+    """社情民意 of a district: the reports' way from submitted to replied, as one bar chart
+    (figures: opinions.figures.OpinionFigures)."""
+    rows = [
+        {"label": _("Submitted"), "count": figures.submitted},
+        {"label": pgettext("opinion", "Adopted"), "count": figures.adopted},
+        {"label": _("Forwarded"), "count": figures.forwarded},
+        {"label": _("Replied"), "count": figures.replied},
+        {"label": _("Replied on time"), "count": figures.replied_on_time},
+    ]
+    option = counts_bar(_("Public-opinion reports"), rows)
+    return {
+        "key": "opinions",
+        "script_id": "chart-opinions",
+        "title": option["title"]["text"],
+        "option": option,
+        "table": {
+            "headers": [_("Step"), _("Reports or replies")],
+            "rows": [[r["label"], r["count"]] for r in rows],
+        },
+    }

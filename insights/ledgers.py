@@ -42,6 +42,7 @@ LEDGERS = {
     "action_items": Ledger(
         "action_items", gettext_lazy("Action-item ledger (listed and closed)"), ("action_items",)
     ),
+    "opinions": Ledger("opinions", gettext_lazy("Public-opinion report ledger"), ("opinions",)),
     "all": Ledger(
         "all",
         gettext_lazy("All ledgers"),
@@ -242,11 +243,78 @@ def _numbered(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
         yield [number, *[_local(v) if isinstance(v, datetime) else v for v in row]]
 
 
+def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    """社情民意台账: the reports submitted in the period about places in the area that the
+    reader may see, one row each, with every department's reply and the member's rating."""
+    from opinions.figures import reports_in
+    from opinions.models import Forwarding, Report
+    from opinions.permissions import visible_reports
+
+    headers = [
+        pgettext("ledger column", "No."),
+        pgettext("ledger column", "Date submitted"),
+        pgettext("ledger column", "Report"),
+        pgettext("ledger column", "CPPCC member"),
+        pgettext("ledger column", "Area"),
+        pgettext("ledger column", "Place"),
+        pgettext("ledger column", "Status"),
+        pgettext("ledger column", "Date adopted"),
+        pgettext("ledger column", "Forwarded to"),
+        pgettext("ledger column", "Reply due"),
+        pgettext("ledger column", "Replied"),
+        pgettext("ledger column", "Replied on time"),
+        pgettext("ledger column", "Member's rating"),
+        pgettext("ledger column", "Thematic topic"),
+    ]
+    statuses = {key: str(label) for key, label in Report.Status.choices}
+    ratings = {key: str(label) for key, label in Forwarding.Rating.choices}
+    reports = (
+        reports_in(ctx.area, ctx.period.start_at, ctx.period.end_at)
+        .filter(pk__in=visible_reports(ctx.masking.user).values("pk"))
+        .select_related("member", "area", "topic")
+        .prefetch_related("forwardings__organisation")
+        .order_by("submitted_at", "pk")
+    )
+
+    def generate() -> Iterator[list[Any]]:
+        for number, report in enumerate(reports.iterator(chunk_size=CHUNK), start=1):
+            sent = list(report.forwardings.all())
+            # The place is text the member typed: shown as the reader may see an address
+            # in that community.
+            community = report.area.path if report.area.kind == Area.Kind.COMMUNITY else None
+            masking = ctx.masking(community, None)
+            yield [
+                number,
+                _local(report.submitted_at),
+                report.title,
+                report.member.display_name,
+                report.area.name,
+                masking.address(report.place),
+                statuses.get(report.status, report.status),
+                _local(report.adopted_at),
+                "、".join(f.organisation.name for f in sent),
+                "、".join(f.due_on.isoformat() for f in sent),
+                "、".join(f"{_local(f.replied_at):%Y-%m-%d}" for f in sent if f.replied_at),
+                "、".join(
+                    pgettext("ledger cell", "yes")
+                    if f.replied_on_time
+                    else pgettext("ledger cell", "no")
+                    for f in sent
+                    if f.replied_at
+                ),
+                "、".join(ratings[f.rating] for f in sent if f.rating),
+                report.topic.title if report.topic else "",
+            ]
+
+    return pgettext("ledger sheet", "Public-opinion report ledger"), headers, generate()
+
+
 SHEETS: dict[str, Callable[[Context], tuple[str, list[str], Iterator[list[Any]]]]] = {
     "concerns": concern_sheet,
     "issues": issue_sheet,
     "meetings": meeting_sheet,
     "action_items": action_item_sheet,
+    "opinions": opinion_sheet,
 }
 
 

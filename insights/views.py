@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_view_area
-from insights import cache, charts, exports, imports, ledgers, metrics
+from insights import cache, charts, exports, imports, ledgers, metrics, opinions
 from insights.models import LedgerExport
 from insights.permissions import (
     default_area,
     get_area_for_insights,
     get_community_for_import,
 )
+from opinions.permissions import district_of
 from places.models import Area
 from yishi.errors import ActionError
 
@@ -49,11 +50,21 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         context["error"] = error
         return render(request, "insights/dashboard.html", context, status=400)
     figures = cache.dashboard(area, period)
+    panels = charts.panels(figures)
+    found = opinions.opinions_for(area, period)
+    if found is not None:
+        context["opinions"] = found
+        panels.append(charts.opinions_panel(found))
     context.update(
         period=period,
         figures=figures,
-        panels=charts.panels(figures),
-        ledger_kinds=ledgers.LEDGERS.values(),
+        panels=panels,
+        ledger_kinds=[
+            ledger
+            for ledger in ledgers.LEDGERS.values()
+            if ledger.key != "opinions" or "opinions" in context
+        ],
+        can_write_opinion=district_of(request.user, area) is not None,
         can_import=area.kind == Area.Kind.COMMUNITY and _may_import(request, area),
         start=period.start.isoformat(),
         end=period.end.isoformat(),

@@ -18,6 +18,8 @@ from accounts.models import Role, User
 from accounts.permissions import COMMUNITY_ROLES
 from concerns.models import Concern, Issue
 from consultations.models import Meeting, Participant, Resolution, Topic
+from opinions.models import Forwarding
+from opinions.models import Report as OpinionReport
 from places.models import Area
 from timeline.models import Event
 from wechat.models import Report
@@ -64,6 +66,25 @@ COMMUNITY_ITEM_VERBS = {
     "action_item.reopened",
     "action_item.overdue",
     "action_item.due_soon",
+}
+# 社情民意 (internal events: staff accounts only, in the workbench and by email). The member
+# hears of the office's decisions and of each reply; the departments of a forwarding and of
+# a reply past its date; the district's CPPCC office of new and revised reports, ratings and
+# late replies.
+MEMBER_OPINION_VERBS = {
+    "opinion.returned",
+    "opinion.adopted",
+    "opinion.merged",
+    "opinion.forwarded",
+    "opinion.replied",
+    "opinion.topic",
+}
+DEPARTMENT_OPINION_VERBS = {"opinion.forwarded", "opinion.reply_overdue"}
+OFFICE_OPINION_VERBS = {
+    "opinion.submitted",
+    "opinion.revised",
+    "opinion.rated",
+    "opinion.reply_overdue",
 }
 
 
@@ -168,6 +189,30 @@ def participants_of(meeting: Meeting) -> list[Recipient]:
     return people
 
 
+def _opinion_recipients(event: Event, report: OpinionReport) -> list[Recipient]:
+    people: list[Recipient] = []
+    if event.verb in MEMBER_OPINION_VERBS:
+        people += _staff([report.member], "member")
+    forwarding_id = (event.data or {}).get("forwarding")
+    if event.verb in DEPARTMENT_OPINION_VERBS and forwarding_id:
+        forwarding = Forwarding.objects.filter(pk=forwarding_id, report=report).first()
+        if forwarding is not None:
+            reps = User.objects.filter(
+                roles__kind=Role.Kind.ORG_REPRESENTATIVE,
+                roles__organisation_id=forwarding.organisation_id,
+                is_active=True,
+            ).distinct()
+            people += _staff(reps, "department")
+    if event.verb in OFFICE_OPINION_VERBS:
+        office = User.objects.filter(
+            roles__kind=Role.Kind.CPPCC_OFFICE,
+            roles__area__in=report.district.ancestors(include_self=True),
+            is_active=True,
+        ).distinct()
+        people += _staff(office, "cppcc_office")
+    return people
+
+
 def _item_recipients(event: Event, item: ActionItem) -> list[Recipient]:
     people: list[Recipient] = []
     if event.verb in RESIDENT_ITEM_VERBS and event.public:
@@ -183,7 +228,7 @@ def may_tell(event: Event) -> bool:
     """False for the internal steps nobody is told of, known from the verb and the subject's
     type alone (content types are cached): no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    return model is ActionItem or (event.public and event.verb in TOLD_VERBS)
+    return model in (ActionItem, OpinionReport) or (event.public and event.verb in TOLD_VERBS)
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -201,6 +246,8 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
     participants = event.verb in PARTICIPANT_VERBS
     if isinstance(subject, ActionItem):
         people = _item_recipients(event, subject)
+    elif isinstance(subject, OpinionReport):
+        people = _opinion_recipients(event, subject)
     elif isinstance(subject, Issue):
         people = residents_of([subject], before=event.created_at)
     elif isinstance(subject, Concern):
@@ -233,6 +280,8 @@ def link_for(subject: Any, recipient: Recipient) -> str:
         return _url("concerns:track_code", recipient.tracking_code)
     if isinstance(subject, ActionItem):
         return _url("accountability:item", subject.pk)
+    if isinstance(subject, OpinionReport):
+        return _url("opinions:report", subject.pk)
     kind = {Issue: "issue", Topic: "topic", Meeting: "meeting", Resolution: "resolution"}.get(
         type(subject)
     )

@@ -190,6 +190,7 @@ def _register_routers() -> None:
         "concerns.api",
         "consultations.api",
         "accountability.api",
+        "opinions.api",
         "insights.api",
     ):
         try:

@@ -17,6 +17,11 @@ NAVIGATION = [
     (_("Topics"), "consultations:topics", COMMUNITY_ROLES | {"street_officer", "cppcc_member"}),
     (_("Meetings"), "consultations:meetings", "staff"),
     (_("Action items"), "accountability:items", "staff"),
+    (
+        _("Public-opinion reports"),
+        "opinions:reports",
+        {"cppcc_member", "cppcc_office", "district_officer"},
+    ),
     (_("Dashboard"), "insights:dashboard", COMMUNITY_ROLES | READ_ONLY_ROLES | {"street_officer"}),
 ]
 

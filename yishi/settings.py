@@ -166,6 +166,7 @@ INSTALLED_APPS = [
     "concerns",
     "consultations",
     "accountability",
+    "opinions",
     "insights",
     "open311",
     "wechat",
@@ -291,6 +292,7 @@ DEMO_LOADERS = [
     "concerns.demo",
     "consultations.demo",
     "accountability.demo",
+    "opinions.demo",
     "wechat.demo",
 ]
 
@@ -371,10 +373,19 @@ COMMUNITY_PAGE_SECTIONS = [
     "accountability.public.community_section",
     "concerns.public.community_section",
 ]
+# Links a later app offers on an earlier app's staff page (yishi/links.py): functions
+# (request, obj) returning (label, url) or None. The earlier app knows nothing of who offers.
+ISSUE_PAGE_LINKS = [
+    "opinions.panels.issue_link",
+]
+TOPIC_PAGE_LINKS = [
+    "opinions.panels.topic_link",
+]
 WORKBENCH_PANELS = [
     "concerns.panels.workbench_panel",
     "consultations.panels.workbench_panel",
     "accountability.panels.workbench_panel",
+    "opinions.panels.workbench_panel",
     "notifications.panels.workbench_panel",
     "places.panels.workbench_panel",
 ]

@@ -24,6 +24,7 @@ for prefix, module in [
     ("concerns/", "concerns.urls"),
     ("consultations/", "consultations.urls"),
     ("accountability/", "accountability.urls"),
+    ("opinions/", "opinions.urls"),
     ("insights/", "insights.urls"),
     ("open311/", "open311.urls"),
     ("notifications/", "notifications.urls"),

@@ -1,0 +1,410 @@
+"""Pages of 社情民意: the list, writing and revising a report, the office's review, the
+departments' replies, the member's ratings and the member's record (履职). Each view parses
+input, calls one action and renders."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.permissions import scope_of
+from concerns.models import Issue
+from concerns.permissions import visible_issues
+from opinions import actions, permissions
+from opinions.forms import (
+    ForwardForm,
+    MergeForm,
+    NoteForm,
+    RatingForm,
+    ReplyForm,
+    ReportForm,
+    TopicForm,
+)
+from opinions.models import Forwarding, Report, today
+from places.models import Area
+from timeline.services import events_for
+from yishi.errors import ActionError
+
+S = Report.Status
+
+
+def _with_forwardings(reports: Any) -> Any:
+    return reports.select_related("member", "area", "district").prefetch_related(
+        Prefetch("forwardings", queryset=Forwarding.objects.select_related("organisation"))
+    )
+
+
+@login_required
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = permissions.visible_reports(request.user)
+    status = request.GET.get("status", "")
+    if status == "mine":
+        reports = reports.filter(member_id=request.user.pk)
+    elif status == "overdue":
+        overdue = Forwarding.objects.overdue().values("report_id")
+        reports = reports.filter(pk__in=overdue)
+    elif status in S.values:
+        reports = reports.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(_with_forwardings(reports).order_by("-submitted_at", "-id"), 30).get_page(
+        request.GET.get("page")
+    )
+    scope = scope_of(request.user)
+    awaiting_reply = []
+    if scope.organisation_ids:
+        awaiting_reply = list(
+            Forwarding.objects.pending()
+            .filter(organisation_id__in=scope.organisation_ids)
+            .select_related("report", "organisation")
+            .order_by("due_on", "id")[:50]
+        )
+    return render(
+        request,
+        "opinions/list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": S.choices,
+            "is_member": permissions.is_member(request.user),
+            "is_office": permissions.is_office_anywhere(request.user),
+            "awaiting_reply": awaiting_reply,
+            "today": today(),
+        },
+    )
+
+
+def _prefill(request: HttpRequest) -> tuple[dict[str, Any], Issue | None]:
+    """Initial values from ?issue= or ?area= (a link on an issue page or a dashboard)."""
+    initial: dict[str, Any] = {}
+    issue = None
+    issue_id = request.GET.get("issue") or request.POST.get("issue") or ""
+    if issue_id.isdigit() and len(issue_id) < 19:
+        issue = (
+            visible_issues(request.user)
+            .select_related("community")
+            .filter(pk=int(issue_id))
+            .first()
+        )
+        if issue is not None:
+            initial.update(area=issue.community, title=issue.title)
+    code = request.GET.get("area", "")
+    if code and "area" not in initial:
+        area = Area.objects.filter(code=code).first()
+        if area is not None:
+            initial["area"] = area
+    return initial, issue
+
+
+@login_required
+def new_report(request: HttpRequest) -> HttpResponse:
+    if not permissions.is_member(request.user):
+        raise PermissionDenied
+    initial, issue = _prefill(request)
+    form = ReportForm(request.POST or None, user=request.user, initial=initial)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            report = actions.submit_report(
+                request.user,
+                area=data["area"],
+                place=data["place"],
+                title=data["title"],
+                observation=data["observation"],
+                affected=data["affected"],
+                suggestions=data["suggestions"],
+                issue=issue,
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Report submitted to the CPPCC office."))
+            return redirect("opinions:report", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "opinions/form.html",
+        {"form": form, "issue": issue, "error": error, "report": None},
+        status=status,
+    )
+
+
+@login_required
+def edit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVISE)
+    if not report.can_revise():
+        raise PermissionDenied
+    initial = {
+        "area": report.area,
+        "place": report.place,
+        "title": report.title,
+        "observation": report.observation,
+        "affected": report.affected,
+        "suggestions": report.suggestions,
+    }
+    form = ReportForm(request.POST or None, user=request.user, initial=initial)
+    # The place of a report stays where it was filed.
+    form.fields["area"].disabled = True
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            actions.revise_report(
+                request.user,
+                report,
+                place=data["place"],
+                title=data["title"],
+                observation=data["observation"],
+                affected=data["affected"],
+                suggestions=data["suggestions"],
+            )
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Report revised and sent to the CPPCC office."))
+            return redirect("opinions:report", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "opinions/form.html",
+        {"form": form, "issue": report.issue, "error": error, "report": report},
+        status=status,
+    )
+
+
+def _context(request: HttpRequest, report: Report, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    office = permissions.is_office(user, report)
+    author = permissions.is_author(user, report)
+    scope = scope_of(user)
+    forwardings = list(report.forwardings.select_related("organisation", "replied_by"))
+    for f in forwardings:
+        f.mine = scope.is_admin or f.organisation_id in scope.organisation_ids
+    context: dict[str, Any] = {
+        "report": report,
+        "forwardings": forwardings,
+        "merged": list(report.merged_reports.select_related("member")),
+        "is_office": office,
+        "is_author": author,
+        "events": events_for([report]).select_related("actor"),
+        "today": today(),
+        "reply_form": ReplyForm(),
+        "rating_form": RatingForm(),
+    }
+    if office:
+        context.setdefault("note_form", NoteForm())
+        context.setdefault("merge_form", MergeForm(report=report))
+        context.setdefault(
+            "forward_form",
+            ForwardForm(report=report, initial={"due_on": actions.default_due_on()}),
+        )
+        context.setdefault("topic_form", TopicForm(report=report, user=user))
+    context.update(extra)
+    return context
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk)
+    return render(request, "opinions/report.html", _context(request, report))
+
+
+def _failed(request: HttpRequest, report: Report, exc: ActionError, **forms: Any) -> HttpResponse:
+    context = _context(request, report, error=exc.message, **forms)
+    return render(request, "opinions/report.html", context, status=exc.status)
+
+
+@login_required
+@require_POST
+def adopt(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        actions.adopt_report(request.user, report, note=note)
+    except ActionError as exc:
+        return _failed(request, report, exc)
+    messages.success(request, _("Report adopted."))
+    return redirect("opinions:report", pk=pk)
+
+
+@login_required
+@require_POST
+def return_for_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        actions.return_report(request.user, report, note=note)
+    except ActionError as exc:
+        return _failed(request, report, exc, note_form=form)
+    messages.success(request, _("Report returned to the member."))
+    return redirect("opinions:report", pk=pk)
+
+
+@login_required
+@require_POST
+def merge(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = MergeForm(request.POST, report=report)
+    if not form.is_valid():
+        return render(
+            request, "opinions/report.html", _context(request, report, merge_form=form), status=400
+        )
+    try:
+        actions.merge_report(
+            request.user, report, into=form.cleaned_data["into"], note=form.cleaned_data["note"]
+        )
+    except ActionError as exc:
+        return _failed(request, report, exc, merge_form=form)
+    messages.success(request, _("Report merged."))
+    return redirect("opinions:report", pk=pk)
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = ForwardForm(request.POST, report=report)
+    if not form.is_valid():
+        return render(
+            request,
+            "opinions/report.html",
+            _context(request, report, forward_form=form),
+            status=400,
+        )
+    try:
+        actions.forward_report(
+            request.user,
+            report,
+            organisations=form.cleaned_data["organisations"],
+            due_on=form.cleaned_data["due_on"],
+        )
+    except ActionError as exc:
+        return _failed(request, report, exc, forward_form=form)
+    messages.success(request, _("Report forwarded."))
+    return redirect("opinions:report", pk=pk)
+
+
+@login_required
+@require_POST
+def to_topic(request: HttpRequest, pk: int) -> HttpResponse:
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = TopicForm(request.POST, report=report, user=request.user)
+    if not form.is_valid():
+        return render(
+            request, "opinions/report.html", _context(request, report, topic_form=form), status=400
+        )
+    try:
+        actions.take_to_topic(
+            request.user, report, topic=form.cleaned_data["topic"], title=form.cleaned_data["title"]
+        )
+    except ActionError as exc:
+        return _failed(request, report, exc, topic_form=form)
+    messages.success(request, _("Report taken to a thematic topic."))
+    return redirect("opinions:report", pk=pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, pk: int) -> HttpResponse:
+    forwarding = permissions.get_forwarding_for_user(request.user, pk)
+    report = forwarding.report
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        permissions.check_reply(request.user, forwarding)
+        return render(
+            request, "opinions/report.html", _context(request, report, reply_form=form), status=400
+        )
+    try:
+        actions.reply_to_report(request.user, forwarding, text=form.cleaned_data["text"])
+    except ActionError as exc:
+        return _failed(request, report, exc, reply_form=form)
+    messages.success(request, _("Reply sent."))
+    return redirect("opinions:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    forwarding = permissions.get_forwarding_for_user(request.user, pk)
+    report = forwarding.report
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        permissions.check_rate(request.user, forwarding)
+        return render(
+            request,
+            "opinions/report.html",
+            _context(request, report, rating_form=form),
+            status=400,
+        )
+    try:
+        actions.rate_reply(
+            request.user,
+            forwarding,
+            rating=form.cleaned_data["rating"],
+            comment=form.cleaned_data["comment"],
+        )
+    except ActionError as exc:
+        return _failed(request, report, exc, rating_form=form)
+    messages.success(request, _("Thank you for rating the reply."))
+    return redirect("opinions:report", pk=report.pk)
+
+
+def member_record(member: User, reports: Any) -> dict[str, Any]:
+    """履职 figures of one member from the reports the viewer may see."""
+    own = reports.filter(member=member)
+    counts = own.aggregate(
+        submitted=Count("pk", filter=~Q(status=S.MERGED)),
+        adopted=Count("pk", filter=Q(status__in=Report.ADOPTED_STATUSES)),
+        merged=Count("pk", filter=Q(status=S.MERGED)),
+    )
+    forwardings = Forwarding.objects.filter(report__in=own)
+    counts.update(
+        forwarded=forwardings.count(),
+        replied=forwardings.filter(status=Forwarding.Status.REPLIED).count(),
+        rated=forwardings.exclude(rating="").count(),
+    )
+    return counts
+
+
+@login_required
+def record(request: HttpRequest, username: str | None = None) -> HttpResponse:
+    """A member's 履职 record: their reports, what came of them and the replies they rated.
+    Their own, or (for the office and officers of their district) any member's."""
+    if username is None:
+        found = User.objects.filter(pk=request.user.pk or 0).first()
+    else:
+        found = User.objects.filter(username=username).first()
+    if found is None or (username is None and not permissions.is_member(request.user)):
+        raise Http404
+    member: User = found
+    reports = permissions.visible_reports(request.user)
+    if member.pk != request.user.pk:
+        # Only those who see the whole district see a member's record.
+        scope = scope_of(request.user)
+        sees_district = scope.is_admin or any(
+            kind in permissions.DISTRICT_VIEW_ROLES for kind, _path in scope.grants
+        )
+        if not sees_district or not reports.filter(member=member).exists():
+            raise Http404
+    own = _with_forwardings(reports.filter(member=member)).order_by("-submitted_at", "-id")
+    return render(
+        request,
+        "opinions/record.html",
+        {
+            "member": member,
+            "figures": member_record(member, reports),
+            "reports": own,
+            "today": today(),
+        },
+    )
