@@ -271,7 +271,15 @@ def list_item(request: HttpRequest) -> HttpResponse:
     elif request.GET.get("issue", "").isdigit():
         issue = get_object_or_404(Issue, pk=request.GET["issue"])
     else:
-        raise Http404
+        # Reached by hand or from an old link: the items page lists what can be listed.
+        messages.info(
+            request,
+            _(
+                "An action item is listed from a meeting's resolution or from an issue settled "
+                "without a meeting: choose one below, or record a resolution at a meeting first."
+            ),
+        )
+        return redirect(reverse("accountability:items") + "#to-list")
     community: Area | None
     communities = visible_areas(request.user, Area.Kind.COMMUNITY)
     if issue is not None:

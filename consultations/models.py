@@ -5,6 +5,8 @@ takes topics to the parties concerned; what the meeting agrees is recorded as re
 which the next step (accountability) lists publicly as action items (挂牌).
 """
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -219,6 +221,19 @@ class Meeting(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status != self.Status.DRAFT
+
+    # What a notice or the minutes print as the meeting's time: once it has been held, when it
+    # really opened and closed (the planned start beside the actual end read "11:40–11:34");
+    # before that, the planned start and end.
+    @property
+    def shown_start(self) -> datetime:
+        return self.held_at or self.starts_at
+
+    @property
+    def shown_end(self) -> datetime | None:
+        if self.held_at:
+            return self.closed_at  # None while the meeting is still in session
+        return self.ends_at
 
     @property
     def where(self) -> str:

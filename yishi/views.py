@@ -1,14 +1,21 @@
 """The site's own pages: home, the staff workbench, the communities' public pages."""
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language, gettext
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
 
 from accounts.models import Role
 from accounts.permissions import scope_of
 from places.models import Area
+from yishi.context import SITE_DESCRIPTION, THEME_COLOUR
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -68,3 +75,47 @@ def too_many_requests(request: HttpRequest, wait: int) -> HttpResponse:
     response = render(request, "429.html", {"minutes": max(1, (wait + 59) // 60)}, status=429)
     response["Retry-After"] = str(wait)
     return response
+
+
+STATIC_DIR = Path(__file__).resolve().parent / "static" / "yishi"
+
+
+@require_safe
+@cache_control(public=True, max_age=86400)
+def favicon(request: HttpRequest) -> FileResponse:
+    """/favicon.ico, which browsers and WeChat ask for whatever the page's <link> says."""
+    return FileResponse((STATIC_DIR / "favicon.ico").open("rb"), content_type="image/x-icon")
+
+
+@require_safe
+@cache_control(public=True, max_age=3600)
+def web_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest: lets a phone add the site to its home screen as 议事."""
+    icons = [
+        {"src": static("yishi/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("yishi/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("yishi/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": static("yishi/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    manifest = {
+        "name": gettext("Yishi"),
+        "short_name": gettext("Yishi"),
+        "description": str(SITE_DESCRIPTION),
+        "lang": get_language() or settings.LANGUAGE_CODE,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": THEME_COLOUR,
+        "icons": icons,
+    }
+    return JsonResponse(
+        manifest,
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )
