@@ -40,7 +40,7 @@ from timeline.public import mask_public_text
 from timeline.services import record, record_many
 from yishi import sql, uploads
 from yishi.errors import ActionError, Conflict
-from yishi.text import plain_text
+from yishi.text import normalised, plain_text
 
 T = TypeVar("T")
 
@@ -443,7 +443,7 @@ def earlier_submit(key: str, *, community: Any, channel: str, content: str) -> C
     if (
         earlier.community_id != getattr(community, "pk", None)
         or earlier.channel != channel
-        or earlier.content.strip() != (content or "").strip()
+        or earlier.content != normalised(content)
     ):
         raise ActionError(
             _("This Idempotency-Key was already used for another request. Use a new key."),

@@ -20,6 +20,12 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_END = re.compile(r"\r\n?")
 
 
+def normalised(value: str | None) -> str:
+    """The text with CR LF (or a lone CR) as "\\n" and outer blanks trimmed, unchecked: for
+    comparing what a client sends again with what was stored."""
+    return _LINE_END.sub("\n", value or "").strip()
+
+
 def plain_text(
     value: str | None,
     field: str,

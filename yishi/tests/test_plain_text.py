@@ -147,3 +147,20 @@ def test_script_text_is_shown_escaped_to_staff_and_on_the_tracking_page(client, 
         html = page.content.decode()
         assert page.status_code == 200 and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
         assert "<script>alert" not in html
+
+
+def test_a_replay_with_crlf_is_the_same_request(client, world, settings):
+    settings.CONCERN_SUBMIT_PER_PHONE = 1  # the replay is answered from the stored concern
+    sent = {"community": "C1", "content": "第一行\r\n<第二行>", "phone": "13800000006"}
+    answers = [
+        client.post(
+            "/api/v1/concerns",
+            json.dumps(sent),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY="k-crlf",
+        )
+        for _ in range(2)
+    ]
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[0].json()["tracking_code"] == answers[1].json()["tracking_code"]
+    assert Concern.objects.get().content == "第一行\n<第二行>"
