@@ -34,6 +34,7 @@ from places.models import Area
 from timeline.services import record
 from yishi import uploads
 from yishi.errors import ActionError, Conflict
+from yishi.text import plain_text
 
 S = ActionItem.Status
 MAX_PHOTOS = 6
@@ -55,10 +56,7 @@ def _owner_label(item: ActionItem) -> str:
 
 
 def _note(note: str) -> str:
-    note = (note or "").strip()
-    if len(note) > 2000:
-        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="note")
-    return note
+    return plain_text(note, "note", limit=2000)
 
 
 def count_residents(issues: Iterable[Issue]) -> int:
@@ -97,11 +95,8 @@ def list_action_item(
         if earlier is not None:
             return earlier
     now = now or timezone.now()
-    title = (title or "").strip()
-    if not title:
-        raise ActionError(_("Say what will be done."), field="title")
-    if len(title) > 160:
-        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 160}, field="title")
+    title = plain_text(title, "title", limit=160, required=_("Say what will be done."))
+    description = plain_text(description, "description")
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if deadline < today(now):
         raise ActionError(_("The deadline cannot be before the listing date."), field="deadline")
@@ -115,10 +110,7 @@ def list_action_item(
             _("The person in charge must represent the owner organisation."), field="owner"
         )
     for milestone_title, due_on in milestones:
-        if not milestone_title.strip():
-            raise ActionError(_("Name each milestone."), field="milestones")
-        if len(milestone_title.strip()) > 120:
-            raise ActionError(_("Keep it under %(n)d characters.") % {"n": 120}, field="milestones")
+        plain_text(milestone_title, "milestones", limit=120, required=_("Name each milestone."))
         if due_on < today(now) or due_on > deadline:
             raise ActionError(
                 _("Each milestone falls between the listing date and the deadline."),
@@ -150,7 +142,7 @@ def list_action_item(
         resolution=resolution,
         community=community,
         title=title,
-        description=description.strip(),
+        description=description,
         owner_organisation=owner_organisation,
         owner=owner,
         deadline=deadline,
@@ -161,7 +153,8 @@ def list_action_item(
     )
     item.issues.set(chosen)
     Milestone.objects.bulk_create(
-        Milestone(action_item=item, title=t.strip(), due_on=d) for t, d in milestones
+        Milestone(action_item=item, title=plain_text(t, "milestones"), due_on=d)
+        for t, d in milestones
     )
     record(
         item,
@@ -197,11 +190,7 @@ def report_progress(
     permissions.check(actor, item, permissions.REPORT)
     item = _locked(item)
     now = now or timezone.now()
-    text = (text or "").strip()
-    if not text:
-        raise ActionError(_("Describe the progress."), field="text")
-    if len(text) > 2000:
-        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="text")
+    text = plain_text(text, "text", limit=2000, required=_("Describe the progress."))
     if len(photos) > MAX_PHOTOS:
         raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
     cleaned = uploads.clean_images(photos, field="photos")  # the same rule as residents'
@@ -351,11 +340,7 @@ def reopen_item(item: ActionItem, *, actor: Any, note: str) -> ActionItem:
     """The listing community reopens a done or closed item (with a reason)."""
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
-    note = (note or "").strip()
-    if not note:
-        raise ActionError(_("Say why the item is reopened."), field="note")
-    if len(note) > 2000:
-        raise ActionError(_("Keep it under %(n)d characters.") % {"n": 2000}, field="note")
+    note = plain_text(note, "note", limit=2000, required=_("Say why the item is reopened."))
     if not item.can_reopen():
         raise Conflict(_("Only a done or closed item can be reopened."))
     return _reopen(item, actor=actor, actor_label=COMMUNITY, note=note)
@@ -367,10 +352,7 @@ def _rating_input(rating: str, comment: str) -> str:
         raise ActionError(
             _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
         )
-    comment = (comment or "").strip()
-    if len(comment) > 1000:
-        raise ActionError(_("Keep the comment under 1000 characters."), field="comment")
-    return comment
+    return plain_text(comment, "comment", limit=1000)
 
 
 def _dissatisfied_note(ratings: Any, dissatisfied: int, base: int) -> str:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import ActionItem, Evaluation, Milestone
 from accounts.models import Organisation, Role, User
+from yishi.text import PlainTextField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,7 +25,7 @@ class MultiplePhotosField(forms.FileField):
 
 
 class ListItemForm(forms.Form):
-    title = forms.CharField(label=_("What will be done"), max_length=160)
+    title = PlainTextField(label=_("What will be done"), max_length=160)
     description = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
     owner_organisation = forms.ModelChoiceField(
         label=_("Owner organisation"), queryset=Organisation.objects.filter(active=True)
@@ -36,7 +37,7 @@ class ListItemForm(forms.Form):
         help_text=_("Optional: a representative of the owner organisation."),
     )
     deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    milestones = forms.CharField(
+    milestones = PlainTextField(
         label=_("Milestones"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -63,7 +64,7 @@ class ListItemForm(forms.Form):
 
 
 class ProgressForm(forms.Form):
-    text = forms.CharField(label=_("Progress"), widget=forms.Textarea, max_length=2000)
+    text = PlainTextField(label=_("Progress"), widget=forms.Textarea, max_length=2000)
     photos = MultiplePhotosField(label=_("Photos"), required=False)
     milestone = forms.ModelChoiceField(
         label=_("Milestone reached"), queryset=Milestone.objects.none(), required=False
@@ -81,13 +82,11 @@ class ProgressForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    note = PlainTextField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ReopenForm(forms.Form):
-    note = forms.CharField(label=_("Why reopen"), widget=forms.Textarea(attrs={"rows": 2}))
+    note = PlainTextField(label=_("Why reopen"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class RatingForm(forms.Form):
@@ -96,7 +95,7 @@ class RatingForm(forms.Form):
         choices=Evaluation.Rating.choices,
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = PlainTextField(
         label=_("Comment"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,

@@ -40,6 +40,7 @@ from timeline.public import mask_public_text
 from timeline.services import record, record_many
 from yishi import sql, uploads
 from yishi.errors import ActionError, Conflict
+from yishi.text import normalised, plain_text
 
 T = TypeVar("T")
 
@@ -58,7 +59,6 @@ DEFAULT_RESOLVE_DAYS = 7
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
-_HTML = re.compile(r"<\s*/?\s*[a-zA-Z!?]|javascript\s*:|on[a-z]+\s*=\s*[\"']", re.IGNORECASE)
 _ROOM = re.compile(
     r"(?:(\d+)\s*(?:号楼|栋|幢))?\D*?(?:(\d+)\s*单元)?\D*?(\d{3,4})\s*(?:室|号|户)?\s*$"
 )
@@ -91,26 +91,6 @@ def normalise_phone(raw: str) -> str:
             field="phone",
         )
     return phone
-
-
-def check_text(value: str, field: str, *, limit: int, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ActionError(_("This field is required."), code="required", field=field)
-    if len(value) > limit:
-        raise ActionError(
-            _("At most %(limit)d characters, please (this has %(count)d).")
-            % {"limit": limit, "count": len(value)},
-            code="too_long",
-            field=field,
-        )
-    if _HTML.search(value):
-        raise ActionError(
-            _("Please write plain text: HTML tags and scripts are not accepted."),
-            code="markup_not_allowed",
-            field=field,
-        )
-    return value
 
 
 def check_photos(photos: Sequence[Any]) -> list[ContentFile]:
@@ -342,9 +322,9 @@ def submit_concern(
             status=403,
             field="channel",
         )
-    content = check_text(content, "content", limit=MAX_CONTENT, required=True)
-    name = check_text(name, "name", limit=50)
-    address = check_text(address, "address", limit=200)
+    content = plain_text(content, "content", limit=MAX_CONTENT, required=True)
+    name = plain_text(name, "name", limit=50)
+    address = plain_text(address, "address", limit=200)
     phone = phone.strip() if phone else ""
     if phone or not (is_staff or trusted_partner or follower):
         phone = normalise_phone(phone)
@@ -463,7 +443,7 @@ def earlier_submit(key: str, *, community: Any, channel: str, content: str) -> C
     if (
         earlier.community_id != getattr(community, "pk", None)
         or earlier.channel != channel
-        or earlier.content.strip() != (content or "").strip()
+        or earlier.content != normalised(content)
     ):
         raise ActionError(
             _("This Idempotency-Key was already used for another request. Use a new key."),
@@ -774,7 +754,7 @@ def confirm_grouping(concern: Concern, *, actor: Any) -> Concern:
 @transaction.atomic
 def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     check(actor, issue, can_triage(actor, issue) or can_handle(actor, issue))
-    title = check_text(title, "title", limit=120, required=True)
+    title = plain_text(title, "title", limit=120, required=True)
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
     # The working title is for staff: renaming it is no step the public follow.
@@ -794,7 +774,7 @@ def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | No
     decide whether the whole story of the matter is public. Never the residents' own words
     unless staff chose them: the title is confirmed by a person."""
     check(actor, issue, can_triage(actor, issue) or can_handle(actor, issue))
-    title = check_text(title, "public_title", limit=120, required=True)
+    title = plain_text(title, "public_title", limit=120, required=True)
     if mask_public_text(title) != title:
         raise ActionError(
             _("A public title names no phone, ID or room number."), field="public_title"
@@ -931,7 +911,7 @@ def split_issue(
         )
     moving = list(Concern.objects.filter(pk__in=ids).order_by("received_at"))
     first = moving[0]
-    title = check_text(title, "title", limit=120) or grouping.make_title(first.content)
+    title = plain_text(title, "title", limit=120) or grouping.make_title(first.content)
     accept_due, resolve_due = _due_dates(issue.category, first.received_at)
     new = Issue.objects.create(
         community=issue.community,
@@ -1001,7 +981,7 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     issue.status = S.ACCEPTED
     issue.accepted_at = timezone.now()
     issue.save(update_fields=["status", "accepted_at", "updated_at"])
-    note = check_text(note, "note", limit=1000)
+    note = plain_text(note, "note", limit=1000)
     record(
         issue, "issue.accepted", actor=actor, actor_label=_handler_label(actor, issue), note=note
     )
@@ -1011,7 +991,7 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
 @transaction.atomic
 def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[Any] = ()) -> Issue:
     """实地查看: notes (and photos) from a visit to the place; the issue is being handled."""
-    notes = check_text(notes, "notes", limit=MAX_CONTENT, required=True)
+    notes = plain_text(notes, "notes", limit=MAX_CONTENT, required=True)
     cleaned = check_photos(photos)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
@@ -1077,7 +1057,7 @@ def unpublish_photo(photo: Photo, *, actor: Any) -> Photo:
 @transaction.atomic
 def settle_issue(issue: Issue, *, actor: Any, outcome: str) -> Issue:
     """办结: settled where it is (in the grid: 小事不出网格) with an outcome residents can read."""
-    outcome = check_text(outcome, "outcome", limit=MAX_CONTENT, required=True)
+    outcome = plain_text(outcome, "outcome", limit=MAX_CONTENT, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
         raise Conflict(_("Only an issue being handled can be settled here."))
@@ -1101,7 +1081,7 @@ def settle_issue(issue: Issue, *, actor: Any, outcome: str) -> Issue:
 @transaction.atomic
 def escalate_to_community(issue: Issue, *, actor: Any, reason: str) -> Issue:
     """The grid cannot settle it alone: the community takes it over (大事不出社区)."""
-    reason = check_text(reason, "reason", limit=1000, required=True)
+    reason = plain_text(reason, "reason", limit=1000, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.level != L.GRID or issue.status not in HANDLING_STATUSES:
         raise Conflict(_("Only an issue being handled in the grid can go to the community."))
@@ -1129,7 +1109,7 @@ def escalate_onward(
     organisation: Organisation | None = None,
 ) -> Issue:
     """The community sends it on to the street, or to a department (an organisation)."""
-    reason = check_text(reason, "reason", limit=1000, required=True)
+    reason = plain_text(reason, "reason", limit=1000, required=True)
     if to not in (L.STREET, L.DEPARTMENT):
         raise ActionError(_("Escalate to the subdistrict or to a department."), field="to")
     if to == L.DEPARTMENT and organisation is None:
@@ -1157,7 +1137,7 @@ def escalate_onward(
 @transaction.atomic
 def hand_back(issue: Issue, *, actor: Any, reason: str) -> Issue:
     """The level above sends the issue back down: to the grid (or to the community)."""
-    reason = check_text(reason, "reason", limit=1000, required=True)
+    reason = plain_text(reason, "reason", limit=1000, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.level == L.GRID or issue.status not in HANDLING_STATUSES:
         raise Conflict(_("This issue is already handled in the grid."))

@@ -26,12 +26,12 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import check_text
 from concerns.permissions import may_edit_card, may_edit_grid_contact, may_print_card
 from places.models import Area, Compound
 from timeline.models import Event
 from timeline.services import record, record_many
 from yishi.errors import ActionError
+from yishi.text import plain_text
 from yishi.uploads import clean_image
 
 PRINTED = "compound.card_printed"
@@ -185,8 +185,8 @@ def update_card_contacts(
         raise PermissionDenied
     values = {
         "public_phone": check_phone(public_phone, "public_phone"),
-        "office_hours": check_text(office_hours, "office_hours", limit=100),
-        "wechat_name": check_text(wechat_name, "wechat_name", limit=50),
+        "office_hours": plain_text(office_hours, "office_hours", limit=100),
+        "wechat_name": plain_text(wechat_name, "wechat_name", limit=50),
         "wechat_link": check_wechat_link(wechat_link),
     }
     picture = clean_image(wechat_qr, field="wechat_qr") if wechat_qr else None
@@ -203,7 +203,7 @@ def update_grid_contact(grid: Area, *, actor: Any, grid_worker: str, grid_phone:
     if grid.kind != Area.Kind.GRID or not may_edit_grid_contact(actor, grid):
         raise PermissionDenied
     values = {
-        "grid_worker": check_text(grid_worker, "grid_worker", limit=50),
+        "grid_worker": plain_text(grid_worker, "grid_worker", limit=50),
         "grid_phone": check_phone(grid_phone, "grid_phone"),
     }
     return _save_changes(grid, actor, values)

@@ -8,10 +8,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import MAX_CONTENT, check_text, normalise_phone
+from concerns.actions import MAX_CONTENT, normalise_phone
 from concerns.models import Category, Concern, Issue
 from places.models import Area, Building, Compound
 from yishi.errors import ActionError
+from yishi.text import PlainTextField, plain_text
 
 C = Concern.Channel
 STAFF_CHANNELS = [
@@ -83,7 +84,7 @@ class ResidentConcernForm(_PlaceMixin):
     compound = forms.TypedChoiceField(
         label=_("Compound"), required=False, coerce=int, empty_value=None
     )
-    content = forms.CharField(
+    content = PlainTextField(
         label=_("The matter"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
         help_text=_("Say what, where and since when. At most 4,000 characters."),
@@ -96,8 +97,8 @@ class ResidentConcernForm(_PlaceMixin):
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
         help_text=_("Only staff handling your concern see it, to call you back."),
     )
-    name = forms.CharField(label=_("Name (optional)"), max_length=50, required=False)
-    address = forms.CharField(
+    name = PlainTextField(label=_("Name (optional)"), max_length=50, required=False)
+    address = PlainTextField(
         label=_("Address or room"),
         max_length=200,
         required=False,
@@ -134,17 +135,17 @@ class ResidentConcernForm(_PlaceMixin):
     # The same checks as the action, here so that every wrong field is shown at once.
     def clean_content(self) -> str:
         return _checked(
-            check_text, self.cleaned_data["content"], "content", limit=MAX_CONTENT, required=True
+            plain_text, self.cleaned_data["content"], "content", limit=MAX_CONTENT, required=True
         )
 
     def clean_phone(self) -> str:
         return _checked(normalise_phone, self.cleaned_data["phone"])
 
     def clean_name(self) -> str:
-        return _checked(check_text, self.cleaned_data["name"], "name", limit=50)
+        return _checked(plain_text, self.cleaned_data["name"], "name", limit=50)
 
     def clean_address(self) -> str:
-        return _checked(check_text, self.cleaned_data["address"], "address", limit=200)
+        return _checked(plain_text, self.cleaned_data["address"], "address", limit=200)
 
 
 class StaffConcernForm(_PlaceMixin):
@@ -156,15 +157,15 @@ class StaffConcernForm(_PlaceMixin):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
-    name = forms.CharField(label=_("Reporter"), max_length=50, required=False)
+    name = PlainTextField(label=_("Reporter"), max_length=50, required=False)
     phone = forms.CharField(
         label=_("Contact number"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
     )
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    content = forms.CharField(
+    address = PlainTextField(label=_("Address"), max_length=200, required=False)
+    content = PlainTextField(
         label=_("Content"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
         required=False,
@@ -197,7 +198,7 @@ class StaffConcernForm(_PlaceMixin):
 class PatrolForm(_PlaceMixin):
     """网格排查: what a grid worker finds on a round, entered on a phone in seconds."""
 
-    content = forms.CharField(
+    content = PlainTextField(
         label=_("What you found"),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": MAX_CONTENT}),
         required=False,
@@ -256,13 +257,13 @@ class CardContactsForm(forms.Form):
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel"}),
         help_text=_("For example: 0951-5012345."),
     )
-    office_hours = forms.CharField(
+    office_hours = PlainTextField(
         label=_("Office hours"),
         max_length=100,
         required=False,
         help_text=_("For example: Monday to Friday 8:30–12:00, 14:30–18:00."),
     )
-    wechat_name = forms.CharField(label=_("WeChat official account"), max_length=50, required=False)
+    wechat_name = PlainTextField(label=_("WeChat official account"), max_length=50, required=False)
     wechat_link = forms.CharField(
         label=_("WeChat QR code link"),
         max_length=200,
@@ -285,7 +286,7 @@ class CardContactsForm(forms.Form):
 
 
 class GridContactForm(forms.Form):
-    grid_worker = forms.CharField(label=_("Grid worker"), max_length=50, required=False)
+    grid_worker = PlainTextField(label=_("Grid worker"), max_length=50, required=False)
     grid_phone = forms.CharField(
         label=_("Grid phone"),
         max_length=20,

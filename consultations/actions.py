@@ -47,6 +47,7 @@ from consultations.permissions import (
 from places.models import Area
 from timeline.services import record
 from yishi.errors import ActionError, Conflict
+from yishi.text import plain_text
 
 MS = Meeting.Status
 TS = Topic.Status
@@ -67,23 +68,6 @@ def _now(now: datetime | None) -> datetime:
 def _keyed_hash(*parts: Any) -> str:
     message = ":".join(str(p) for p in parts).encode()
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
-
-
-# Characters no one types: NUL (which PostgreSQL refuses) and the other control characters.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean(value: str | None, field: str, *, limit: int | None = None) -> str:
-    """Text as typed, trimmed; refused with a message beside the field when it holds control
-    characters or is longer than its column."""
-    value = (value or "").strip()
-    if CONTROL_CHARACTERS.search(value):
-        raise ActionError(_("Remove the control characters from this text."), field=field)
-    if limit is not None and len(value) > limit:
-        raise ActionError(
-            _("Keep this under %(limit)s characters.") % {"limit": limit}, field=field
-        )
-    return value
 
 
 def voter_key(motion: Motion, participant: Participant) -> str:
@@ -141,8 +125,8 @@ def create_topic(
 ) -> Topic:
     """A topic from one or more issues (their residents counted together), or set directly
     for an area (a CPPCC thematic topic for a district)."""
-    title = clean(title, "title", limit=120)
-    description = clean(description, "description")
+    title = plain_text(title, "title", limit=120)
+    description = plain_text(description, "description")
     if not title:
         raise ActionError(_("Give the topic a title."), field="title")
     issue_list = list(
@@ -221,7 +205,7 @@ def accept_topic(actor: Any, topic: Topic) -> Topic:
 def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
     topic = _locked_topic(topic)
     check_can_change_topic(actor, topic)
-    reason = clean(reason, "reason")
+    reason = plain_text(reason, "reason")
     if not reason:
         raise ActionError(
             _("Say why the topic is shelved; residents will read it."), field="reason"
@@ -308,10 +292,10 @@ def schedule_meeting(
 ) -> Meeting:
     """A draft meeting with its agenda of topics; nothing is public until the notice goes out."""
     check_can_convene(actor, area, convener)
-    title = clean(title, "title", limit=120)
-    place = clean(place, "place", limit=200)
-    agenda = clean(agenda, "agenda")
-    materials = clean(materials, "materials")
+    title = plain_text(title, "title", limit=120)
+    place = plain_text(place, "place", limit=200)
+    agenda = plain_text(agenda, "agenda")
+    materials = plain_text(materials, "materials")
     if not title:
         raise ActionError(_("Give the meeting a title."), field="title")
     if form not in Meeting.Form.values:
@@ -468,7 +452,7 @@ def invite_participant(
     )
     if party not in Participant.Party.values:
         raise ActionError(_("Choose the party the participant speaks for."), field="party")
-    name = clean(name, "name", limit=50)
+    name = plain_text(name, "name", limit=50)
     if not name:
         raise ActionError(_("Give the participant's name."), field="name")
     phone = normalise_phone(phone) if phone else ""
@@ -631,7 +615,7 @@ def add_statement(
     meeting = _locked_meeting(meeting)
     participant = _check_speaker(meeting, actor, speaker, participant)
     _require_status(meeting, (MS.HELD,), _("Statements are recorded while the meeting is on."))
-    text = clean(text, "text", limit=4000)
+    text = plain_text(text, "text", limit=4000)
     if not text:
         raise ActionError(_("Write what was said."), field="text")
     if kind not in Statement.Kind.values:
@@ -674,8 +658,8 @@ def add_field_visit(
         (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
         _("Field visits are recorded before the meeting is closed."),
     )
-    place = clean(place, "place", limit=120)
-    findings = clean(findings, "findings")
+    place = plain_text(place, "place", limit=120)
+    findings = plain_text(findings, "findings")
     if not place:
         raise ActionError(_("Name the place visited."), field="place")
     if not findings:
@@ -715,7 +699,7 @@ def open_motion(
         raise ActionError(_("Decide by consensus or by vote."), field="method")
     if proposal is not None and proposal.meeting_id != meeting.pk:
         raise ActionError(_("That proposal was made at another meeting."), field="proposal")
-    text = clean(text, "text", limit=2000) or (proposal.text if proposal else "")
+    text = plain_text(text, "text", limit=2000) or (proposal.text if proposal else "")
     if not text:
         raise ActionError(_("Write what is being decided."), field="text")
     topic = topic or (proposal.topic if proposal else None)
@@ -885,7 +869,7 @@ def record_resolution(
     if topic is None:
         raise ActionError(_("Name the topic this resolution settles."), field="topic")
     _topic_on_agenda(meeting, topic)
-    text = clean(text, "text", limit=4000)
+    text = plain_text(text, "text", limit=4000)
     if not text:
         raise ActionError(_("Write what was agreed."), field="text")
     if target_date is not None and target_date < timezone.localdate(_now(now)):
@@ -941,7 +925,7 @@ def publish_result(
     if meeting.status == MS.PUBLISHED:
         return meeting
     _require_status(meeting, (MS.CLOSED,), _("Close the meeting before publishing its result."))
-    summary = clean(summary, "summary")
+    summary = plain_text(summary, "summary")
     if not summary and not meeting.resolutions.exists():
         raise ActionError(
             _("Write the result notice: there are no resolutions to publish."), field="summary"

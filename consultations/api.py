@@ -51,6 +51,7 @@ from consultations.views import (
 from places.models import Area
 from yishi.api_auth import staff_auth
 from yishi.errors import RATE_LIMITED, ActionError, answers
+from yishi.text import plain_text
 
 router = Router(tags=["consultations"])
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
@@ -87,7 +88,7 @@ def _organisation(pk: int | None) -> Organisation | None:
 
 def _code(value: str, field: str) -> str:
     """An area code from the caller; one with control characters matches nothing."""
-    return actions.clean(value, field, limit=32)
+    return plain_text(value, field, limit=32)
 
 
 def _aware(value: datetime | None) -> datetime | None:

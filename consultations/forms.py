@@ -10,6 +10,7 @@ from accounts.models import Organisation
 from accounts.permissions import visible_areas
 from consultations.models import Meeting, Motion, Participant, Statement, Topic, Venue
 from places.models import Area
+from yishi.text import PlainTextField
 
 
 def _limit(form: forms.Form, name: str, queryset: Any) -> None:
@@ -39,9 +40,9 @@ def convenable_areas(user: Any) -> Any:
 
 
 class TopicForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = PlainTextField(label=_("Title"), max_length=120)
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
-    description = forms.CharField(
+    description = PlainTextField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     public = forms.BooleanField(
@@ -54,7 +55,7 @@ class TopicForm(forms.Form):
 
 
 class ShelveForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = PlainTextField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SupportForm(forms.Form):
@@ -67,13 +68,13 @@ class SupportForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = PlainTextField(label=_("Title"), max_length=120)
     form = forms.ChoiceField(label=_("Form"), choices=Meeting.Form.choices)
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
     starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
     ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput(), required=False)
     venue = forms.ModelChoiceField(label=_("Venue"), queryset=Venue.objects.none(), required=False)
-    place = forms.CharField(label=_("Or another place"), max_length=200, required=False)
+    place = PlainTextField(label=_("Or another place"), max_length=200, required=False)
     convener = forms.ModelChoiceField(
         label=_("Convener"), queryset=Organisation.objects.filter(active=True), required=False
     )
@@ -85,10 +86,10 @@ class MeetingForm(forms.Form):
         queryset=Topic.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    agenda = forms.CharField(
+    agenda = PlainTextField(
         label=_("Agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    materials = forms.CharField(
+    materials = PlainTextField(
         label=_("Materials"),
         widget=forms.Textarea(attrs={"rows": 3}),
         required=False,
@@ -117,7 +118,7 @@ class RescheduleForm(forms.Form):
 
 class ParticipantForm(forms.Form):
     party = forms.ChoiceField(label=_("Party"), choices=Participant.Party.choices)
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = PlainTextField(label=_("Name"), max_length=50)
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.filter(active=True), required=False
     )
@@ -148,7 +149,7 @@ class StatementForm(forms.Form):
     )
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Statement.Kind.choices)
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("What was said"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
@@ -165,7 +166,7 @@ class PhoneStatementForm(StatementForm):
 
 
 class MotionForm(forms.Form):
-    text = forms.CharField(label=_("What is decided"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = PlainTextField(label=_("What is decided"), widget=forms.Textarea(attrs={"rows": 2}))
     method = forms.ChoiceField(label=_("Decided by"), choices=Motion.Method.choices)
     topic = forms.ModelChoiceField(label=_("Topic"), queryset=Topic.objects.none(), required=False)
     secret = forms.BooleanField(label=_("Secret ballot"), required=False)
@@ -192,7 +193,7 @@ class ResolutionForm(forms.Form):
     topic = forms.ModelChoiceField(
         label=_("Topic settled"), queryset=Topic.objects.none(), required=False
     )
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
     organisations = forms.ModelMultipleChoiceField(
@@ -208,17 +209,17 @@ class ResolutionForm(forms.Form):
 
 
 class FieldVisitForm(forms.Form):
-    place = forms.CharField(label=_("Place visited"), max_length=120)
+    place = PlainTextField(label=_("Place visited"), max_length=120)
     organisation = forms.ModelChoiceField(
         label=_("Organisation visited"),
         queryset=Organisation.objects.filter(active=True),
         required=False,
     )
     visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
-    findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+    findings = PlainTextField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PublishForm(forms.Form):
-    summary = forms.CharField(
+    summary = PlainTextField(
         label=_("Result notice"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )

@@ -35,10 +35,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from concerns.actions import MAX_CONTENT, check_text, normalise_phone, submit_concern
+from concerns.actions import MAX_CONTENT, normalise_phone, submit_concern
 from concerns.models import Category, Concern
 from places.models import Area
 from yishi.errors import ActionError
+from yishi.text import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -434,7 +435,7 @@ def _check_row(
         errors.append(RowError(number, labels["phone"], error.message))
     for key, limit in (("name", 50), ("address", 200), ("content", MAX_CONTENT)):
         try:
-            row[key] = check_text(_cell_text(get(key)), key, limit=limit, required=key == "content")
+            row[key] = plain_text(_cell_text(get(key)), key, limit=limit, required=key == "content")
         except ActionError as error:
             errors.append(RowError(number, labels[key], error.message))
     category = _cell_text(get("category"))

@@ -23,6 +23,8 @@ from open311.permissions import communities_for_key, key_paths
 from places.models import Area, Building, Compound
 from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
+from yishi.errors import ActionError
+from yishi.text import plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_RANGE = timedelta(days=90)
@@ -36,7 +38,6 @@ W3C_DATETIME = re.compile(
     r"^(?P<date>\d{4}-\d{2}-\d{2})"
     r"(?:T(?P<time>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(?P<tz>Z|[+-]\d{2}:\d{2}))?$"
 )
-HTML_TAG = re.compile(r"<\s*[a-zA-Z!/?][^<>]*>|&(?:[a-zA-Z]+|#\d+|#x[0-9a-fA-F]+);")
 
 
 def setting(name: str, default: Any) -> Any:
@@ -248,15 +249,12 @@ def attributes_text(category: Category, answers: dict[str, Any]) -> str:
 
 
 def check_description(text: str) -> str:
-    if len(text) > MAX_DESCRIPTION:
-        raise Open311Error(
-            400,
-            _("description is limited to %(max)s characters; this one has %(count)s.")
-            % {"max": MAX_DESCRIPTION, "count": len(text)},
-        )
-    if HTML_TAG.search(text):
-        raise Open311Error(400, _("description may contain line breaks but not HTML or code."))
-    return text.strip()
+    """The description under the one plain-text rule (yishi.text), refused in the spec's
+    format with the same message the other surfaces give."""
+    try:
+        return plain_text(text, "description", limit=MAX_DESCRIPTION)
+    except ActionError as exc:
+        raise Open311Error(400, exc.message) from None
 
 
 # ---- locations

@@ -21,6 +21,7 @@ from open311.formats import Open311Error, render, render_errors
 from open311.models import ApiKey, ServiceAttribute
 from yishi import ratelimit
 from yishi.errors import ActionError
+from yishi.text import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +240,12 @@ def _attributes(form: QueryDict) -> dict[str, list[str]]:
 
 
 def _text(form: QueryDict, name: str, limit: int, errors: list[str]) -> str:
-    value = form.get(name, "").strip()
+    value = form.get(name, "")
+    try:
+        value = plain_text(value, name)
+    except ActionError as exc:
+        errors.append(f"{name}: {exc.message}")
+        return ""
     if len(value) > limit:
         errors.append(
             _("%(name)s is too long (at most %(max)s characters).") % {"name": name, "max": limit}

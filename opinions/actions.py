@@ -25,6 +25,7 @@ from opinions.models import REPLY_WORKING_DAYS, Forwarding, Report, add_working_
 from places.models import Area
 from timeline.services import record
 from yishi.errors import ActionError, Conflict
+from yishi.text import plain_text
 
 S = Report.Status
 CPPCC = "政协"
@@ -33,12 +34,7 @@ DEPARTMENT = "职能部门"
 
 
 def _text(value: str | None, field: str, limit: int, *, required: str | None = None) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ActionError(required, field=field)
-    if len(text) > limit:
-        raise ActionError(_("Keep it under %(n)d characters.") % {"n": limit}, field=field)
-    return text
+    return plain_text(value, field, limit=limit, required=required or False)
 
 
 def _locked(report: Report) -> Report:

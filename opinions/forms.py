@@ -11,21 +11,22 @@ from consultations.models import Topic
 from opinions import permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
+from yishi.text import PlainTextField
 
 
 class ReportForm(forms.Form):
     area = forms.ModelChoiceField(queryset=Area.objects.none(), label=_("Where"))
-    place = forms.CharField(label=_("Compound or place (optional)"), max_length=120, required=False)
-    title = forms.CharField(label=pgettext_lazy("opinion", "Title"), max_length=120)
-    observation = forms.CharField(
+    place = PlainTextField(label=_("Compound or place (optional)"), max_length=120, required=False)
+    title = PlainTextField(label=pgettext_lazy("opinion", "Title"), max_length=120)
+    observation = PlainTextField(
         label=_("What you saw, and where"),
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 5}),
     )
-    affected = forms.CharField(
+    affected = PlainTextField(
         label=_("Who it affects"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    suggestions = forms.CharField(
+    suggestions = PlainTextField(
         label=_("Suggestions"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
 
@@ -41,7 +42,7 @@ class ReportForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
+    note = PlainTextField(
         label=_("Note to the member"),
         max_length=2000,
         required=False,
@@ -51,7 +52,7 @@ class NoteForm(forms.Form):
 
 class MergeForm(forms.Form):
     into = forms.ModelChoiceField(queryset=Report.objects.none(), label=_("Keep it with"))
-    note = forms.CharField(label=_("Note"), max_length=2000, required=False)
+    note = PlainTextField(label=_("Note"), max_length=2000, required=False)
 
     def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -91,7 +92,7 @@ class TopicForm(forms.Form):
         required=False,
         empty_label=_("— make a new thematic topic —"),
     )
-    title = forms.CharField(label=_("Title of the new topic"), max_length=120, required=False)
+    title = PlainTextField(label=_("Title of the new topic"), max_length=120, required=False)
 
     def __init__(self, *args: Any, report: Report, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -106,7 +107,7 @@ class TopicForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(
+    text = PlainTextField(
         label=_("Written reply"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
     )
 
@@ -115,4 +116,4 @@ class RatingForm(forms.Form):
     rating = forms.ChoiceField(
         label=_("Your rating"), choices=Forwarding.Rating.choices, widget=forms.RadioSelect
     )
-    comment = forms.CharField(label=_("Comment (optional)"), max_length=1000, required=False)
+    comment = PlainTextField(label=_("Comment (optional)"), max_length=1000, required=False)

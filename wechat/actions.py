@@ -11,11 +11,12 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import check_text, normalise_phone, submit_concern
+from concerns.actions import normalise_phone, submit_concern
 from concerns.models import Concern, Photo
 from timeline.services import record
 from wechat.models import Follower, OfficialAccount, Report, resident_key
 from yishi.errors import ActionError
+from yishi.text import plain_text
 from yishi.uploads import clean_image
 
 MAX_PHOTOS_PER_CONCERN = 6
@@ -92,7 +93,7 @@ def locate(follower: Follower, latitude: str, longitude: str, label: str) -> Con
         raise ActionError(_("This place could not be read."), code="invalid_place") from None
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise ActionError(_("This place could not be read."), code="invalid_place")
-    label = check_text(label, "address", limit=200)
+    label = plain_text(label, "address", limit=200)
     last.latitude, last.longitude, last.place_label = lat, lng, label
     last.save(update_fields=["latitude", "longitude", "place_label"])
     concern = last.concern

@@ -45,9 +45,9 @@ def assert_nothing_written():
         ({"address_string": None, "lat": "north", "long": "106"}, 400, "lat must be"),
         ({"address_string": None, "lat": "95", "long": "106"}, 400, "lat must be"),
         ({"description": "吵" * 4001}, 400, "4000"),
-        ({"description": "<b>吵</b>"}, 400, "HTML"),
-        ({"description": "太吵了<script>alert(1)</script>"}, 400, "HTML"),
-        ({"description": "太吵了&nbsp;"}, 400, "HTML"),
+        ({"description": "太吵了\x00"}, 400, "control characters"),
+        ({"description": "太吵了\x07"}, 400, "control characters"),
+        ({"first_name": "张\x1b"}, 400, "control characters"),
         ({"address_id": "D2"}, 400, "address_id D2"),
         ({"address_id": "C2"}, 400, "address_id C2"),
         ({"address_string": "二号社区"}, 400, "address_string"),
@@ -73,7 +73,7 @@ def test_bad_post_is_refused_in_the_spec_format(
 def test_several_problems_are_reported_together(client, partner):
     response = client.post(
         f"{V2}/requests.json",
-        good(partner, address_string=None, description="<i>x</i>", media_url="ftp://x"),
+        good(partner, address_string=None, description="x\x00", media_url="ftp://x"),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     descriptions = spec.errors_of(response, "json", 400)
