@@ -6,6 +6,8 @@
 """
 
 import io
+import itertools
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +17,32 @@ from accounts.models import Organisation, Role, User
 from places.models import Area
 
 PASSWORD = "correct-horse-battery"
+
+# A day boundary in the future (a multiple of every counter window: 60 s, 10 and 15 min, 1 h).
+_DAY = 86400
+_FUTURE_DAY = 1_900_000_000 - 1_900_000_000 % _DAY
+_TEST_DAYS = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _counter_windows_start_with_each_test(monkeypatch):
+    """The shared counters use fixed windows aligned to the clock. Each test gets its own day,
+    starting at a window's start, so a test's requests never straddle two windows (a test
+    crossing a minute boundary used to see its count start again) and no count carries over
+    from an earlier test. The clock still runs: waits and Retry-After are real."""
+    from yishi import ratelimit
+
+    anchor = _FUTURE_DAY + _DAY * next(_TEST_DAYS)
+    started = time.time()
+
+    class Clock:
+        monotonic = staticmethod(time.monotonic)
+
+        @staticmethod
+        def time() -> float:
+            return anchor + (time.time() - started)
+
+    monkeypatch.setattr(ratelimit, "time", Clock)
 
 
 @dataclass
