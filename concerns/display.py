@@ -1,7 +1,9 @@
 """What may be shown to whom: the place a concern is filed under, the public story of a
 concern. Residents' phones, names and addresses are masked by accounts.masking."""
 
-from concerns.models import Concern, Issue
+from django.db.models import Q
+
+from concerns.models import Concern, Issue, Photo
 from timeline.public import PublicEvent, public_events
 
 
@@ -40,3 +42,13 @@ def public_story(concern: Concern) -> tuple[Issue, list[PublicEvent]]:
     if issue.pk != concern.issue_id:
         subjects.append(concern.issue)
     return issue, public_events(subjects)
+
+
+def public_photos(issue: Issue) -> list[Photo]:
+    """The photos of a matter that staff published (a resident's or a site visit's): the only
+    ones anyone outside the staff in scope may see."""
+    return list(
+        Photo.objects.filter(Q(concern__issue=issue) | Q(issue=issue), published=True)
+        .order_by("uploaded_at", "pk")
+        .distinct()
+    )

@@ -21,7 +21,7 @@ from accounts.masking import masking_for
 from accounts.models import Organisation
 from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
 from concerns import actions, codes
-from concerns.display import concern_place, public_story
+from concerns.display import concern_place, public_photos, public_story
 from concerns.forms import (
     IssueFilterForm,
     PatrolForm,
@@ -153,6 +153,7 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
             "concern": concern,
             "issue": issue,
             "story": story,
+            "public_photos": public_photos(issue),
             "may_rate": not request.user.is_authenticated,
         },
     )

@@ -249,3 +249,13 @@ def test_the_api_publishes_and_takes_back_a_photo(client, world, concern, photo)
     assert client.get(photo.get_absolute_url()).status_code == 404
     other = f"/issues/{concern.issue_id}/photos/{photo.pk + 99}/publish"
     assert api(client, "post", other, world.staff).status_code == 404
+
+
+def test_the_tracking_page_shows_a_photo_once_staff_publish_it(client, world, concern, photo):
+    page = reverse("concerns:track_code", args=[concern.tracking_code])
+    assert photo.get_absolute_url() not in client.get(page).content.decode()
+    actions.publish_photo(photo, actor=world.staff)
+    html = client.get(page).content.decode()
+    assert 'data-testid="public-photos"' in html
+    assert photo.get_absolute_url() in html
+    assert client.get(photo.get_absolute_url()).status_code == 200
