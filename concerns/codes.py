@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from yishi.errors import ActionError, RateLimited
 from yishi.ratelimit import client_ip, hit, is_limited
+from yishi.views import too_many_requests
 
 if TYPE_CHECKING:
     from concerns.models import Concern
@@ -116,6 +116,8 @@ def lookup(request: HttpRequest, raw: str) -> "Concern":
 
 def too_many_page(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     """The friendly 429 of a page looked up by code, with Retry-After."""
-    response = render(request, "concerns/too_many.html", {"message": exc.message}, status=429)
-    response["Retry-After"] = str(exc.retry_after or 60)
-    return response
+    note = _(
+        "To keep residents' tracking codes safe, each connection may look codes up only a "
+        "limited number of times. Check the code in your text message, then try again later."
+    )
+    return too_many_requests(request, exc.retry_after or 60, message=exc.message, note=note)
