@@ -59,6 +59,6 @@ clean:
 
 # Refresh every app's zh_Hans catalogue after adding or changing interface text; then fill
 # in the new msgstr lines (the test suite fails on any untranslated or fuzzy entry).
-APPS := yishi timeline places accounts concerns consultations accountability opinions insights open311 wechat notifications
+APPS := core yishi timeline places accounts concerns consultations accountability opinions insights open311 wechat notifications
 extract-messages: venv
 	for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location -v 0) || exit 1; done

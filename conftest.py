@@ -30,7 +30,7 @@ def _counter_windows_start_with_each_test(monkeypatch):
     starting at a window's start, so a test's requests never straddle two windows (a test
     crossing a minute boundary used to see its count start again) and no count carries over
     from an earlier test. The clock still runs: waits and Retry-After are real."""
-    from yishi import ratelimit
+    from core import ratelimit
 
     anchor = _FUTURE_DAY + _DAY * next(_TEST_DAYS)
     started = time.time()

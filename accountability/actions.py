@@ -30,11 +30,11 @@ from concerns import actions as concern_actions
 from concerns import codes
 from concerns.models import Concern, Issue
 from consultations.models import Resolution
+from core import uploads
+from core.errors import ActionError, Conflict
+from core.text import plain_text
 from places.models import Area
 from timeline.services import record
-from yishi import uploads
-from yishi.errors import ActionError, Conflict
-from yishi.text import plain_text
 
 S = ActionItem.Status
 MAX_PHOTOS = 6

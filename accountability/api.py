@@ -22,10 +22,10 @@ from concerns import codes
 from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
+from core.api_auth import optional_user, staff_auth
+from core.errors import RATE_LIMITED, ActionError, answers
 from places.models import Area
 from timeline.public import mask_public_text
-from yishi.api_auth import optional_user, staff_auth
-from yishi.errors import RATE_LIMITED, ActionError, answers
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import ActionItem, Evaluation, Milestone
 from accounts.models import Organisation, Role, User
-from yishi.text import PlainTextField
+from core.text import PlainTextField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -12,7 +12,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultiplePhotosField(forms.FileField):
     """Several files; whether each is a photo is decided by actions.report_progress
-    (yishi.uploads.clean_image), with the same message on every upload path."""
+    (core.uploads.clean_image), with the same message on every upload path."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))

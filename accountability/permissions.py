@@ -25,8 +25,8 @@ from accounts.permissions import (
     holds_role_over,
     scope_of,
 )
+from core.errors import ActionError
 from places.models import Area
-from yishi.errors import ActionError
 
 VIEW = "view"
 REPORT = "report"  # progress and "done": the owner

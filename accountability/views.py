@@ -25,10 +25,10 @@ from accounts.permissions import scope_of, visible_areas
 from concerns import codes
 from concerns.models import Issue
 from consultations.models import Resolution
+from core.errors import ActionError, RateLimited
+from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
-from yishi.errors import ActionError, RateLimited
-from yishi.uploads import serve_image
 
 S = ActionItem.Status
 

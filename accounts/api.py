@@ -6,7 +6,7 @@ from typing_extensions import TypeAliasType
 
 from accounts.models import Organisation, Role
 from accounts.permissions import scope_of
-from yishi.api_auth import staff_auth
+from core.api_auth import staff_auth
 
 router = Router(tags=["organisations"])
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext_lazy as _
 
-from yishi import ratelimit
+from core import ratelimit
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -35,12 +35,12 @@ from concerns.permissions import (
     photo_issue,
     registration_grid,
 )
+from core import sql, uploads
+from core.errors import ActionError, Conflict
+from core.text import normalised, plain_text
 from places.models import Area, Building, Compound
 from timeline.public import mask_public_text
 from timeline.services import record, record_many
-from yishi import sql, uploads
-from yishi.errors import ActionError, Conflict
-from yishi.text import normalised, plain_text
 
 T = TypeVar("T")
 
@@ -94,7 +94,7 @@ def normalise_phone(raw: str) -> str:
 
 
 def check_photos(photos: Sequence[Any]) -> list[ContentFile]:
-    """The photos re-encoded under random names (yishi.uploads.clean_image), ready to store;
+    """The photos re-encoded under random names (core.uploads.clean_image), ready to store;
     ActionError for the first one that is not a photo or is too large."""
     if len(photos) > MAX_PHOTOS:
         raise ActionError(

@@ -25,10 +25,10 @@ from concerns.permissions import (
     visible_issues,
 )
 from concerns.throttle import limit_anonymous
+from core.api_auth import optional_user, staff_auth
+from core.errors import RATE_LIMITED, ActionError, RateLimited, answers
 from places.models import Building, Compound
 from timeline.public import mask_public_text
-from yishi.api_auth import optional_user, staff_auth
-from yishi.errors import RATE_LIMITED, ActionError, RateLimited, answers
 
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]

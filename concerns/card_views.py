@@ -22,9 +22,9 @@ from concerns.permissions import (
     may_edit_grid_contact,
     may_print_card,
 )
+from core.errors import ActionError
+from core.uploads import serve_image
 from places.models import Area
-from yishi.errors import ActionError
-from yishi.uploads import serve_image
 
 CONTACT_FIELDS = ["public_phone", "office_hours", "wechat_name", "wechat_link"]
 GRID_FIELDS = ["grid_worker", "grid_phone"]

@@ -27,12 +27,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.permissions import may_edit_card, may_edit_grid_contact, may_print_card
+from core.errors import ActionError
+from core.text import plain_text
+from core.uploads import clean_image
 from places.models import Area, Compound
 from timeline.models import Event
 from timeline.services import record, record_many
-from yishi.errors import ActionError
-from yishi.text import plain_text
-from yishi.uploads import clean_image
 
 PRINTED = "compound.card_printed"
 CONTACTS_CHANGED = "area.contacts_changed"

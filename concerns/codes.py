@@ -15,9 +15,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from yishi.errors import ActionError, RateLimited
-from yishi.ratelimit import client_ip, hit, is_limited
-from yishi.views import too_many_requests
+from core.errors import ActionError, RateLimited
+from core.ratelimit import client_ip, hit, is_limited
+from core.responses import too_many_requests
 
 if TYPE_CHECKING:
     from concerns.models import Concern

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.actions import MAX_CONTENT, normalise_phone
 from concerns.models import Category, Concern, Issue
+from core.errors import ActionError
+from core.text import PlainTextField, plain_text
 from places.models import Area, Building, Compound
-from yishi.errors import ActionError
-from yishi.text import PlainTextField, plain_text
 
 C = Concern.Channel
 STAFF_CHANNELS = [

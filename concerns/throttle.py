@@ -1,6 +1,6 @@
 """Rate limits on anonymous submits, shared by the resident's form and the JSON API.
 
-Per client address: a fixed-window counter in the shared cache (yishi.ratelimit). Per phone
+Per client address: a fixed-window counter in the shared cache (core.ratelimit). Per phone
 number: the concerns already registered from that number in the window, counted from the
 concerns table itself (one indexed query instead of a second cache counter), so a retried or
 refused submit does not use up a resident's allowance.
@@ -13,9 +13,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yishi import sql
-from yishi.errors import ActionError, RateLimited
-from yishi.ratelimit import client_ip, hit
+from core import sql
+from core.errors import ActionError, RateLimited
+from core.ratelimit import client_ip, hit
 
 
 def limit_anonymous(request: HttpRequest, phone: str) -> None:

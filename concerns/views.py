@@ -42,12 +42,12 @@ from concerns.permissions import (
     visible_issues,
 )
 from concerns.throttle import limit_anonymous
+from core.errors import ActionError, RateLimited
+from core.links import offered_links
+from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
 from timeline.verbs import note_is_public
-from yishi.errors import ActionError, RateLimited
-from yishi.links import offered_links
-from yishi.uploads import serve_image
 
 S = Issue.Status
 L = Issue.Level

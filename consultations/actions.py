@@ -44,10 +44,10 @@ from consultations.permissions import (
     check_can_change_topic,
     check_can_convene,
 )
+from core.errors import ActionError, Conflict
+from core.text import plain_text
 from places.models import Area
 from timeline.services import record
-from yishi.errors import ActionError, Conflict
-from yishi.text import plain_text
 
 MS = Meeting.Status
 TS = Topic.Status

@@ -48,10 +48,10 @@ from consultations.views import (
     sign_in_by_code,
     support_from,
 )
+from core.api_auth import staff_auth
+from core.errors import RATE_LIMITED, ActionError, answers
+from core.text import plain_text
 from places.models import Area
-from yishi.api_auth import staff_auth
-from yishi.errors import RATE_LIMITED, ActionError, answers
-from yishi.text import plain_text
 
 router = Router(tags=["consultations"])
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.

@@ -22,9 +22,9 @@ from accounts.models import Organisation, User
 from concerns.models import Issue
 from consultations import actions
 from consultations.models import Meeting, Participant, Resolution, Topic, Venue
+from core.errors import ActionError
 from places.models import Area
 from timeline.models import Event
-from yishi.errors import ActionError
 
 P = Participant.Party
 F = Meeting.Form

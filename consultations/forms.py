@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from accounts.permissions import visible_areas
 from consultations.models import Meeting, Motion, Participant, Statement, Topic, Venue
+from core.text import PlainTextField
 from places.models import Area
-from yishi.text import PlainTextField
 
 
 def _limit(form: forms.Form, name: str, queryset: Any) -> None:

@@ -56,10 +56,10 @@ from consultations.permissions import (
     visible_topics,
 )
 from consultations.suggestions import suggested_topics
+from core import ratelimit
+from core.errors import ActionError, RateLimited
+from core.links import offered_links
 from timeline.services import events_for
-from yishi import ratelimit
-from yishi.errors import ActionError, RateLimited
-from yishi.links import offered_links
 
 MS = Meeting.Status
 # Wrong sign-in codes allowed per meeting and address in ten minutes.

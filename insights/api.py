@@ -6,9 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
+from core.api_auth import staff_auth
 from insights import cache, metrics, opinions
 from insights.permissions import get_area_for_insights
-from yishi.api_auth import staff_auth
 
 router = Router(tags=["insights"], auth=staff_auth)
 

@@ -37,9 +37,9 @@ from openpyxl.styles import Font
 
 from concerns.actions import MAX_CONTENT, normalise_phone, submit_concern
 from concerns.models import Category, Concern
+from core.errors import ActionError
+from core.text import plain_text
 from places.models import Area
-from yishi.errors import ActionError
-from yishi.text import plain_text
 
 logger = logging.getLogger(__name__)
 

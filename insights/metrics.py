@@ -27,9 +27,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from concerns.models import Concern, Issue
+from core.errors import ActionError
 from places.models import Area
 from places.profiles import Population, per_thousand, resident_populations
-from yishi.errors import ActionError
 
 MAX_YEARS = 5
 # Ranges up to this many days are drawn day by day, longer ones month by month.

@@ -49,10 +49,10 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from concerns.models import Concern, Issue
+from core import sql
 from insights import metrics
 from insights.models import IssueTally, Version
 from places.models import Area
-from yishi import sql
 
 # Version.community of the row every dashboard key carries (changes without a community).
 EVERYTHING = 0

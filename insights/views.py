@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can_view_area
+from core.errors import ActionError
 from insights import cache, charts, exports, imports, ledgers, metrics, opinions
 from insights.models import LedgerExport
 from insights.permissions import (
@@ -22,7 +23,6 @@ from insights.permissions import (
 )
 from opinions.permissions import district_of
 from places.models import Area
-from yishi.errors import ActionError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

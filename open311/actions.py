@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from concerns.models import Category, Concern
+from core.errors import ActionError
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceRequest
 from open311.services import Place, attributes_text
-from yishi.errors import ActionError
 
 
 @dataclass

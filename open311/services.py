@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 
 from concerns.codes import normalise_public_id
 from concerns.models import Category, Concern, Issue
+from core.errors import ActionError
+from core.text import plain_text
 from open311.formats import Open311Error
 from open311.models import ApiKey, ServiceAttribute
 from open311.permissions import communities_for_key, key_paths
 from places.models import Area, Building, Compound
 from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
-from yishi.errors import ActionError
-from yishi.text import plain_text
 
 MAX_DESCRIPTION = 4000
 MAX_RANGE = timedelta(days=90)
@@ -249,7 +249,7 @@ def attributes_text(category: Category, answers: dict[str, Any]) -> str:
 
 
 def check_description(text: str) -> str:
-    """The description under the one plain-text rule (yishi.text), refused in the spec's
+    """The description under the one plain-text rule (core.text), refused in the spec's
     format with the same message the other surfaces give."""
     try:
         return plain_text(text, "description", limit=MAX_DESCRIPTION)

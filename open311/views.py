@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from core import ratelimit
+from core.errors import ActionError
+from core.text import plain_text
 from open311 import services
 from open311.actions import NewRequest, service_notice, submit_service_request
 from open311.formats import Open311Error, render, render_errors
 from open311.models import ApiKey, ServiceAttribute
-from yishi import ratelimit
-from yishi.errors import ActionError
-from yishi.text import plain_text
 
 logger = logging.getLogger(__name__)
 

@@ -20,12 +20,12 @@ from concerns.permissions import can_view_issue
 from consultations import actions as consultation_actions
 from consultations.models import Topic
 from consultations.permissions import visible_topics
+from core.errors import ActionError, Conflict
+from core.text import plain_text
 from opinions import permissions
 from opinions.models import REPLY_WORKING_DAYS, Forwarding, Report, add_working_days, today
 from places.models import Area
 from timeline.services import record
-from yishi.errors import ActionError, Conflict
-from yishi.text import plain_text
 
 S = Report.Status
 CPPCC = "政协"

@@ -15,11 +15,11 @@ from typing_extensions import TypeAliasType
 from accounts.models import Organisation
 from concerns.permissions import visible_issues
 from consultations.models import Topic
+from core.api_auth import staff_auth
+from core.errors import ActionError, answers
 from opinions import actions, permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
-from yishi.api_auth import staff_auth
-from yishi.errors import ActionError, answers
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["public-opinion reports"])

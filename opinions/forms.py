@@ -8,10 +8,10 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from consultations.models import Topic
+from core.text import PlainTextField
 from opinions import permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
-from yishi.text import PlainTextField
 
 
 class ReportForm(forms.Form):

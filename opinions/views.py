@@ -18,6 +18,7 @@ from accounts.models import User
 from accounts.permissions import scope_of
 from concerns.models import Issue
 from concerns.permissions import visible_issues
+from core.errors import ActionError
 from opinions import actions, permissions
 from opinions.forms import (
     ForwardForm,
@@ -31,7 +32,6 @@ from opinions.forms import (
 from opinions.models import Forwarding, Report, today
 from places.models import Area
 from timeline.services import events_for
-from yishi.errors import ActionError
 
 S = Report.Status
 

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.errors import ActionError
 from places.models import Area, AreaFacility, AreaFigure, AreaProfile
 from places.permissions import can_edit_profile
 from places.profiles import format_figure
 from timeline.services import record
-from yishi.errors import ActionError
 
 MAX_FIGURE = 100_000_000  # more people than any district has: a typo
 

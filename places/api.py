@@ -7,12 +7,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from core.api_auth import staff_auth
 from places import actions
 from places.models import Area, AreaFacility, AreaFigure, Building, Compound
 from places.permissions import get_area_for_profile, get_area_for_profile_edit
 from places.profiles import Figure, card_for, figure_history
 from timeline.public import mask_public_text
-from yishi.api_auth import staff_auth
 
 router = Router(tags=["places"])
 

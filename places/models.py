@@ -77,7 +77,7 @@ class Area(models.Model):
         ),
     )
     # Or the QR code as the account's back office gives it (a picture, through
-    # yishi.uploads.clean_image): printed instead of the one drawn from the link.
+    # core.uploads.clean_image): printed instead of the one drawn from the link.
     wechat_qr = models.ImageField(
         _("WeChat QR code"), upload_to="wechat/", blank=True, default="", db_default=""
     )

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.errors import ActionError
 from places import actions
 from places.forms import DescribeForm, FacilityForm, FigureForm
 from places.models import AreaFacility, AreaProfile
@@ -18,7 +19,6 @@ from places.permissions import (
 )
 from places.profiles import card_for, figure_history
 from timeline.services import events_for
-from yishi.errors import ActionError
 
 
 @require_GET

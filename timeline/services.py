@@ -15,8 +15,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
 
+from core import sql
 from timeline.models import Event
-from yishi import sql
 
 # Sent with `event=` once the transaction that recorded the event has committed.
 event_committed = Signal()

@@ -13,11 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 from concerns.actions import normalise_phone, submit_concern
 from concerns.models import Concern, Photo
+from core.errors import ActionError
+from core.text import plain_text
+from core.uploads import clean_image
 from timeline.services import record
 from wechat.models import Follower, OfficialAccount, Report, resident_key
-from yishi.errors import ActionError
-from yishi.text import plain_text
-from yishi.uploads import clean_image
 
 MAX_PHOTOS_PER_CONCERN = 6
 

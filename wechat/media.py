@@ -8,7 +8,7 @@ URL it carries should still not make Yishi request an address of an attacker's c
 import urllib.request
 from urllib.parse import urlsplit
 
-from yishi.uploads import MAX_PHOTO_BYTES
+from core.uploads import MAX_PHOTO_BYTES
 
 # WeChat answers within 5 seconds or the resident sees an error: the download gets part of it.
 TIMEOUT = 2.5

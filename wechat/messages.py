@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from concerns import codes
 from concerns.display import public_story
 from concerns.models import Concern
+from core.errors import ActionError
+from core.ratelimit import hit, is_limited
 from wechat import actions, media
 from wechat.models import Follower, OfficialAccount
-from yishi.errors import ActionError
-from yishi.ratelimit import hit, is_limited
 
 log = logging.getLogger("yishi.wechat")
 

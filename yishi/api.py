@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from yishi.errors import ActionError
+from core.errors import ActionError
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -52,7 +52,7 @@ class YishiAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """The generated document, plus the error answers every operation can give, so
         that the document describes what the server really does: inferred from the
-        operation's shape, plus those it declares with yishi.errors.answers()."""
+        operation's shape, plus those it declares with core.errors.answers()."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
         components["Error"] = ERROR_SCHEMA

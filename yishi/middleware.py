@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from yishi import ratelimit
+from core import ratelimit
 
 
 class ProxyHeadersMiddleware:

@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     # The workflow, in the order its parts depend on each other.
+    "core",
     "yishi",
     "timeline",
     "places",
@@ -311,7 +312,7 @@ LOGGING = {
 
 SITE_NAME = _("Yishi community consultation")
 
-# ---- Client addresses (yishi.ratelimit.client_ip): X-Forwarded-For is read only when the
+# ---- Client addresses (core.ratelimit.client_ip): X-Forwarded-For is read only when the
 # peer is one of these reverse proxies, and then only from the right, up to the first address
 # that is not one of them. Empty: the peer's own address counts and the header is ignored.
 TRUSTED_PROXIES = env_networks("YISHI_TRUSTED_PROXIES")
@@ -361,7 +362,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # One style of pagination for every JSON list: ?page=&page_size= → {"items": [...], "count": n}
-NINJA_PAGINATION_CLASS = "yishi.pagination.Pagination"
+NINJA_PAGINATION_CLASS = "core.pagination.Pagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_MAX_PER_PAGE_SIZE = 200
 

@@ -22,9 +22,9 @@ from accountability.tests.conftest import codes_of, make_issue
 from accounts.models import Organisation, Role
 from concerns.models import Issue
 from conftest import make_user
+from core.errors import ActionError, Conflict
 from notifications.models import Delivery
 from timeline.models import Event
-from yishi.errors import ActionError, Conflict
 
 S = ActionItem.Status
 R = Evaluation.Rating

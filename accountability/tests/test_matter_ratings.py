@@ -14,9 +14,9 @@ from accountability.tests.conftest import codes_of, make_issue
 from accountability.tests.test_api import API, bearer, post
 from concerns import actions as concerns
 from concerns.models import Concern, Issue
+from core.errors import ActionError, Conflict
 from insights import metrics
 from notifications.sms import MemorySender
-from yishi.errors import ActionError, Conflict
 
 S = Evaluation.Rating
 

@@ -249,7 +249,7 @@ def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, 
 
 def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_company):
     from accountability.tests.conftest import hold_consultation
-    from yishi.errors import ActionError
+    from core.errors import ActionError
 
     resolution = hold_consultation(world, issue, parties=[water_company])
     with pytest.raises(ActionError) as error:

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 
 from concerns import actions, codes
 from concerns.models import Concern
-from yishi.errors import ActionError, RateLimited
+from core.errors import ActionError, RateLimited
 
 
 def submit(world, phone="13800138000", **extra):

@@ -69,7 +69,7 @@ def test_a_file_that_is_not_an_image_is_refused(client, world):
 
 
 def test_a_photo_over_10_mb_is_refused(client, world, monkeypatch):
-    from yishi import uploads
+    from core import uploads
 
     monkeypatch.setattr(uploads, "MAX_PHOTO_BYTES", 100)  # a 10 MB body would slow the suite
     response = client.post(reverse("concerns:submit"), form_data(photos=[png((64, 64))]))

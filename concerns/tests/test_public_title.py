@@ -16,8 +16,8 @@ from concerns.actions import (
 )
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
+from core.errors import ActionError
 from timeline.models import Event
-from yishi.errors import ActionError
 
 pytestmark = pytest.mark.django_db
 

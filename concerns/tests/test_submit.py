@@ -6,8 +6,8 @@ from django.http import Http404
 
 from concerns.actions import submit_concern
 from concerns.models import Category, Concern, Issue
+from core.errors import ActionError
 from timeline.models import Event
-from yishi.errors import ActionError
 
 WEB = Concern.Channel.WEB
 

@@ -11,8 +11,8 @@ from concerns.models import Issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Statement, Topic, Vote
 from consultations.tests.conftest import make_issue
+from core.errors import ActionError, Conflict
 from timeline.models import Event
-from yishi.errors import ActionError, Conflict
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Topic
+from core.errors import ActionError
 from places.models import Area
-from yishi.errors import ActionError
 
 pytestmark = pytest.mark.django_db
 P = Participant.Party

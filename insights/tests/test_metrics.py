@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from concerns.models import Issue
+from core.errors import ActionError
 from insights import metrics
 from insights.tests.factories import NOW, march_data_set
-from yishi.errors import ActionError
 
 MARCH = metrics.Period(date(2026, 3, 1), date(2026, 3, 31))
 

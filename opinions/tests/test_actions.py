@@ -9,11 +9,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from consultations.models import Topic
+from core.errors import ActionError, Conflict
 from opinions import actions, permissions
 from opinions.models import Forwarding, Report, add_working_days
 from opinions.tests.conftest import submit
 from timeline.models import Event
-from yishi.errors import ActionError, Conflict
 
 S = Report.Status
 

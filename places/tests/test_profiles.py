@@ -10,11 +10,11 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from conftest import PASSWORD
+from core.errors import ActionError
 from places import actions
 from places.models import AreaFacility, AreaFigure, AreaProfile, Building, Compound
 from places.profiles import card_for, format_figure
 from timeline.models import Event
-from yishi.errors import ActionError
 
 pytestmark = pytest.mark.django_db
 FK = AreaFigure.Kind

@@ -278,7 +278,7 @@ def test_a_failure_while_handling_still_answers_success(wx, monkeypatch):
 
 
 def test_channel_wechat_stays_closed_to_anyone_else(world, client):
-    from yishi.errors import ActionError
+    from core.errors import ActionError
 
     with pytest.raises(ActionError) as refused:
         concern_actions.submit_concern(community=world.c1, content=LAMP, channel="wechat")

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.test import RequestFactory
 from django.urls import include, path
 
-from yishi.views import too_many_requests
+from core.responses import too_many_requests
 
 pytestmark = pytest.mark.django_db
 

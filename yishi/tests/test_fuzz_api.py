@@ -104,7 +104,7 @@ def test_api_keeps_to_its_document_for_staff(case, staff_headers):
 
 
 # Integers past the database's 64-bit range: ?page= and ?page_size= are bounded by
-# yishi.pagination and consultations' ids by their schema (both a 422); other ids reaching
+# core.pagination and consultations' ids by their schema (both a 422); other ids reaching
 # SQL answer 400 through yishi.api's out-of-range handler. On PostgreSQL such a statement can
 # still abort the test's own transaction (the failed statement poisons it), which is a
 # property of the test, not of the server: those cases alone are marked xfail.

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand
 
 from accountability.models import ProgressPhoto
 from concerns.models import Photo
-from yishi.errors import ActionError
-from yishi.uploads import clean_image
+from core.errors import ActionError
+from core.uploads import clean_image
 
 # The name clean_image gives: already re-encoded, left as it is.
 CLEAN_NAME = re.compile(r"^[A-Za-z0-9_-]{24}\.(jpg|png|webp)$")

@@ -1,11 +1,11 @@
-"""yishi.ratelimit.client_ip: the peer's address, or the rightmost untrusted X-Forwarded-For
+"""core.ratelimit.client_ip: the peer's address, or the rightmost untrusted X-Forwarded-For
 entry when the peer is a trusted proxy; and YISHI_TRUSTED_PROXIES as it is parsed."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory
 
-from yishi.ratelimit import client_ip
+from core.ratelimit import client_ip
 from yishi.settings import env_networks
 
 

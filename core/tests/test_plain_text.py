@@ -1,4 +1,4 @@
-"""One rule for free text (yishi.text.plain_text), the same answer on every surface that takes
+"""One rule for free text (core.text.plain_text), the same answer on every surface that takes
 it: the resident API, the resident form, Open311 POST and a staff API. Text is plain text,
 kept as written and escaped where shown; only control characters are refused."""
 
@@ -11,9 +11,9 @@ from accounts.models import ApiToken, Organisation
 from concerns.actions import submit_concern
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
+from core.errors import ActionError
+from core.text import plain_text
 from open311.models import ApiKey
-from yishi.errors import ActionError
-from yishi.text import plain_text
 
 TITLE = "关于<某市征地补偿安置办法>第十二条的补偿标准，村里至今没有按文件兑现"
 SCRIPT = "<script>alert(1)</script> 楼道灯坏了"

@@ -27,7 +27,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
-from yishi.errors import ActionError
+from core.errors import ActionError
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 # 40 megapixels: a 48 MP phone camera's default output is 12 MP; a decompression bomb

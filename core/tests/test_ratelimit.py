@@ -1,8 +1,8 @@
-"""yishi.ratelimit: shared fixed-window counters, one SQL statement per use."""
+"""core.ratelimit: shared fixed-window counters, one SQL statement per use."""
 
 import pytest
 
-from yishi import ratelimit
+from core import ratelimit
 
 
 def test_hit_counts_up_to_the_limit_then_answers_the_wait(db):

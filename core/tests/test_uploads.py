@@ -1,4 +1,4 @@
-"""yishi.uploads: only photos are accepted, re-encoded without anything hidden in them, and
+"""core.uploads: only photos are accepted, re-encoded without anything hidden in them, and
 served back as images that cannot run."""
 
 import io
@@ -10,8 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, PngImagePlugin
 
-from yishi import uploads
-from yishi.errors import ActionError
+from core import uploads
+from core.errors import ActionError
 
 
 def upload(data: bytes, name: str = "photo.png", content_type: str = "image/png"):

@@ -154,7 +154,7 @@ def _columns(model: type[models.Model], *, with_key: bool) -> tuple[list[Any], s
 def _plain_columns(model: type[models.Model]) -> tuple[list[Any], str]:
     fields, columns = _columns(model, with_key=True)
     if not all(isinstance(field, _SIMPLE) for field in fields):
-        raise TypeError(f"{model.__name__} has columns yishi.sql does not convert")
+        raise TypeError(f"{model.__name__} has columns core.sql does not convert")
     return fields, columns
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from concerns.actions import submit_concern
 from concerns.models import Category, Issue
-from yishi import sql
+from core import sql
 
 
 def test_an_instance_read_by_hand_equals_the_orm_one(world):

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from yishi import sql
+from core import sql
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from yishi.errors import ActionError
+from core.errors import ActionError
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _LINE_END = re.compile(r"\r\n?")
