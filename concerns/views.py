@@ -381,7 +381,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "photos": issue.photos.order_by("uploaded_at", "pk"),
             "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
-            "links": offered_links("ISSUE_PAGE_LINKS", request, issue),
+            "links": offered_links("issue", request, issue),
             "Level": L,
             "Status": S,
         },

@@ -203,7 +203,7 @@ def _topic_page(
             "events": events_for([topic]),
             "can_change": can_change_topic(request.user, topic),
             "shelve_form": shelve_form,
-            "links": offered_links("TOPIC_PAGE_LINKS", request, topic),
+            "links": offered_links("topic", request, topic),
         },
         status=code,
     )

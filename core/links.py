@@ -1,21 +1,28 @@
 """Links a later app offers on an earlier app's page (写社情民意 on an issue, the report behind
-a topic), so the earlier app links forward without importing the later one. Each setting
-lists functions (request, obj) returning (label, url) or None."""
+a topic), so the earlier app links forward without importing the later one. The roof
+registers the offers of every app's manifest at start-up (`yishi.apps`)."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
+
+from core.manifest import Offer
+
+_offers: dict[str, list[Offer]] = defaultdict(list)
 
 
-def offered_links(setting: str, request: HttpRequest, obj: Any) -> list[tuple[str, str]]:
+def register(kind: str, offers: Iterable[Offer]) -> None:
+    for offer in offers:
+        if offer not in _offers[kind]:
+            _offers[kind].append(offer)
+
+
+def offered_links(kind: str, request: HttpRequest, obj: Any) -> list[tuple[str, str]]:
+    """(label, url) of each link offered on this kind of page for obj."""
     links = []
-    for dotted in getattr(settings, setting, []):
-        try:
-            offer = import_string(dotted)
-        except ImportError:
-            continue  # that part of the workflow is not installed in this build
+    for offer in _offers.get(kind, ()):
         link = offer(request, obj)
         if link:
             links.append(link)

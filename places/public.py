@@ -1,4 +1,4 @@
-"""The profile card on a community's public page (a COMMUNITY_PAGE_SECTIONS entry)."""
+"""The profile card on a community's public page (its manifest's community section)."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string

@@ -10,6 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from core.errors import ActionError
+from yishi.manifests import MANIFESTS
 
 ERROR_SCHEMA = {
     "title": "Error",
@@ -179,27 +180,6 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(request, exc.status_code, "http_error", str(exc))
 
 
-def _register_routers() -> None:
-    from accounts.api import router as accounts_router
-    from places.api import router as places_router
-
-    api.add_router("", places_router)
-    api.add_router("", accounts_router)
-    # Each workflow app adds its router here as it is built (concerns, consultations, …).
-    for module in (
-        "concerns.api",
-        "consultations.api",
-        "accountability.api",
-        "opinions.api",
-        "insights.api",
-    ):
-        try:
-            router = __import__(module, fromlist=["router"]).router
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        api.add_router("", router)
-
-
-_register_routers()
+for manifest in MANIFESTS:
+    if manifest.router is not None:
+        api.add_router("", manifest.router)

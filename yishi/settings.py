@@ -288,16 +288,6 @@ SMS_PARAM_MAX = env_int("YISHI_SMS_PARAM_MAX", 35)
 SMS_RETRY_MINUTES = [float(m) for m in env_list("YISHI_SMS_RETRY_MINUTES", ["1", "5", "30", "120"])]
 
 # The demo data loaders, in dependency order; each is idempotent.
-DEMO_LOADERS = [
-    "places.demo",
-    "accounts.demo",
-    "concerns.demo",
-    "consultations.demo",
-    "accountability.demo",
-    "opinions.demo",
-    "wechat.demo",
-]
-
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -365,32 +355,6 @@ CONTENT_SECURITY_POLICY = {
 NINJA_PAGINATION_CLASS = "core.pagination.Pagination"
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_MAX_PER_PAGE_SIZE = 200
-
-# Sections of a community's public page and panels of the staff workbench, contributed by
-# the workflow apps: each is a function returning HTML (or "" when it has nothing to show).
-COMMUNITY_PAGE_SECTIONS = [
-    "places.public.community_section",
-    "insights.public.community_section",
-    "consultations.public.community_section",
-    "accountability.public.community_section",
-    "concerns.public.community_section",
-]
-# Links a later app offers on an earlier app's staff page (yishi/links.py): functions
-# (request, obj) returning (label, url) or None. The earlier app knows nothing of who offers.
-ISSUE_PAGE_LINKS = [
-    "opinions.panels.issue_link",
-]
-TOPIC_PAGE_LINKS = [
-    "opinions.panels.topic_link",
-]
-WORKBENCH_PANELS = [
-    "concerns.panels.workbench_panel",
-    "consultations.panels.workbench_panel",
-    "accountability.panels.workbench_panel",
-    "opinions.panels.workbench_panel",
-    "notifications.panels.workbench_panel",
-    "places.panels.workbench_panel",
-]
 
 # concerns: anonymous submits per client address and per phone number in a window (seconds).
 # Generous for a busy community behind one address (a WeChat gateway, a library's Wi-Fi).

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from yishi.api import api
+from yishi.manifests import MANIFESTS
 
 admin.site.site_header = _("Yishi back office")
 admin.site.site_title = _("Yishi back office")
@@ -18,25 +19,12 @@ urlpatterns: list = [
     path("admin/", admin.site.urls),
 ]
 
-# Each workflow app mounts its pages once it has them.
-for prefix, module in [
-    ("places/", "places.urls"),
-    ("concerns/", "concerns.urls"),
-    ("consultations/", "consultations.urls"),
-    ("accountability/", "accountability.urls"),
-    ("opinions/", "opinions.urls"),
-    ("insights/", "insights.urls"),
-    ("open311/", "open311.urls"),
-    ("notifications/", "notifications.urls"),
-    ("wechat/", "wechat.urls"),
-]:
-    try:
-        __import__(module)
-    except ModuleNotFoundError as exc:
-        if exc.name != module:
-            raise
-        continue
-    urlpatterns.append(path(prefix, include(module)))
+# Each workflow app's pages, from its manifest.
+urlpatterns += [
+    path(manifest.url_prefix, include(manifest.urls))
+    for manifest in MANIFESTS
+    if manifest.urls is not None
+]
 
 # Uploaded media are never served as files from a folder: each photo has a view that checks
 # who may see it and answers it as an image (concerns.views.photo, accountability.views).

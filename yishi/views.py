@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.utils.module_loading import import_string
 from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
@@ -16,6 +15,7 @@ from accounts.models import Role
 from accounts.permissions import scope_of
 from places.models import Area
 from yishi.context import SITE_DESCRIPTION, THEME_COLOUR
+from yishi.manifests import MANIFESTS
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -35,15 +35,12 @@ def community_page(request: HttpRequest, code: str) -> HttpResponse:
     community = get_object_or_404(Area, code=code)
     if community.kind != Area.Kind.COMMUNITY:
         raise Http404
-    sections = []
-    for dotted in settings.COMMUNITY_PAGE_SECTIONS:
-        try:
-            section = import_string(dotted)
-        except ImportError:
-            continue  # that part of the workflow is not installed in this build
-        html = section(request, community)
-        if html:
-            sections.append(html)
+    sections = [
+        html
+        for manifest in MANIFESTS
+        for section in manifest.community_sections
+        if (html := section(request, community))
+    ]
     return render(
         request,
         "yishi/community.html",
@@ -56,15 +53,12 @@ def workbench(request: HttpRequest) -> HttpResponse:
     """Where staff land after logging in: their roles, scopes and what waits for them."""
     scope = scope_of(request.user)
     roles = Role.objects.filter(user_id=request.user.pk or 0).select_related("area", "organisation")
-    panels = []
-    for dotted in settings.WORKBENCH_PANELS:
-        try:
-            panel = import_string(dotted)
-        except ImportError:
-            continue
-        html = panel(request)
-        if html:
-            panels.append(html)
+    panels = [
+        html
+        for manifest in MANIFESTS
+        for panel in manifest.workbench_panels
+        if (html := panel(request))
+    ]
     return render(
         request, "yishi/workbench.html", {"scope": scope, "roles": roles, "panels": panels}
     )

@@ -1,5 +1,4 @@
 import logging
-from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -7,6 +6,7 @@ from django.db import transaction
 from django.utils import translation
 
 from places.models import Area
+from yishi.manifests import MANIFESTS
 
 
 class _Lines:
@@ -44,11 +44,6 @@ class Command(BaseCommand):
 
     def _load_all(self) -> None:
         with transaction.atomic():
-            for dotted in settings.DEMO_LOADERS:
-                try:
-                    module = import_module(dotted)
-                except ModuleNotFoundError as exc:
-                    if exc.name != dotted:
-                        raise
-                    continue
-                module.load(_Lines(self.stdout))
+            for manifest in MANIFESTS:
+                if manifest.demo is not None:
+                    manifest.demo(_Lines(self.stdout))

@@ -1,0 +1,14 @@
+"""What accountability contributes to the site (see core/manifest.py)."""
+
+from accountability import api, demo, panels, public, urls
+from core.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="accountability",
+    url_prefix="accountability/",
+    urls=urls,
+    router=api.router,
+    demo=demo.load,
+    workbench_panels=[panels.workbench_panel],
+    community_sections=[public.community_section],
+)

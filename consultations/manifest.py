@@ -1,0 +1,14 @@
+"""What consultations contributes to the site (see core/manifest.py)."""
+
+from consultations import api, demo, panels, public, urls
+from core.manifest import Manifest
+
+MANIFEST = Manifest(
+    name="consultations",
+    url_prefix="consultations/",
+    urls=urls,
+    router=api.router,
+    demo=demo.load,
+    workbench_panels=[panels.workbench_panel],
+    community_sections=[public.community_section],
+)

@@ -1,0 +1,12 @@
+"""What insights contributes to the site (see core/manifest.py)."""
+
+from core.manifest import Manifest
+from insights import api, public, urls
+
+MANIFEST = Manifest(
+    name="insights",
+    url_prefix="insights/",
+    urls=urls,
+    router=api.router,
+    community_sections=[public.community_section],
+)

@@ -1,0 +1,11 @@
+"""What notifications contributes to the site (see core/manifest.py)."""
+
+from core.manifest import Manifest
+from notifications import panels, urls
+
+MANIFEST = Manifest(
+    name="notifications",
+    url_prefix="notifications/",
+    urls=urls,
+    workbench_panels=[panels.workbench_panel],
+)

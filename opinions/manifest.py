@@ -1,0 +1,14 @@
+"""What opinions contributes to the site (see core/manifest.py)."""
+
+from core.manifest import Manifest
+from opinions import api, demo, panels, urls
+
+MANIFEST = Manifest(
+    name="opinions",
+    url_prefix="opinions/",
+    urls=urls,
+    router=api.router,
+    demo=demo.load,
+    workbench_panels=[panels.workbench_panel],
+    links={"issue": [panels.issue_link], "topic": [panels.topic_link]},
+)
