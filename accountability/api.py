@@ -17,12 +17,12 @@ from typing_extensions import TypeAliasType
 
 from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
+from accounts.api_auth import optional_user, staff_auth
 from accounts.models import Organisation, User
 from concerns import codes
 from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
-from core.api_auth import optional_user, staff_auth
 from core.errors import RATE_LIMITED, ActionError, answers
 from places.models import Area
 from timeline.public import mask_public_text

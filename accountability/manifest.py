@@ -1,5 +1,7 @@
 """What accountability contributes to the site (see core/manifest.py)."""
 
+from django.urls import reverse
+
 from accountability import api, demo, panels, public, urls
 from core.manifest import Manifest
 
@@ -11,4 +13,15 @@ MANIFEST = Manifest(
     demo=demo.load,
     workbench_panels=[panels.workbench_panel],
     community_sections=[public.community_section],
+    pages={
+        "concern_rating": lambda concern: reverse(
+            "accountability:rate", args=[concern.tracking_code]
+        ),
+        "concern_story": lambda concern: reverse(
+            "accountability:story_code", args=[concern.tracking_code]
+        ),
+        "issue_story": lambda issue: reverse(
+            "accountability:story_public", args=[issue.story_token]
+        ),
+    },
 )

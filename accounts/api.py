@@ -4,9 +4,9 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from typing_extensions import TypeAliasType
 
+from accounts.api_auth import staff_auth
 from accounts.models import Organisation, Role
 from accounts.permissions import scope_of
-from core.api_auth import staff_auth
 
 router = Router(tags=["organisations"])
 

@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from accounts.api_auth import optional_user, staff_auth
 from accounts.masking import masking_for
 from accounts.models import Organisation
 from concerns import actions, codes, grouping
@@ -25,7 +26,6 @@ from concerns.permissions import (
     visible_issues,
 )
 from concerns.throttle import limit_anonymous
-from core.api_auth import optional_user, staff_auth
 from core.errors import RATE_LIMITED, ActionError, RateLimited, answers
 from places.models import Building, Compound
 from timeline.public import mask_public_text

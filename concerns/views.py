@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,7 +42,7 @@ from concerns.permissions import (
 )
 from concerns.throttle import limit_anonymous
 from core.errors import ActionError, RateLimited
-from core.links import offered_links
+from core.links import offered_links, page_url
 from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
@@ -155,6 +154,8 @@ def track_code(request: HttpRequest, code: str) -> HttpResponse:
             "story": story,
             "public_photos": public_photos(issue),
             "may_rate": not request.user.is_authenticated,
+            "rate_url": page_url("concern_rating", concern),
+            "story_url": page_url("concern_story", concern),
         },
     )
 
@@ -400,10 +401,7 @@ def public_story_url(issue: Issue) -> str:
     """The public whole-story page of the issue, when the story step is installed."""
     if not issue.story_token:
         return ""
-    try:
-        return reverse("accountability:story_public", args=[issue.story_token])
-    except NoReverseMatch:
-        return ""
+    return page_url("issue_story", issue)
 
 
 @login_required

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from accounts.api_auth import staff_auth
 from accounts.masking import HANDLER, Masking
 from accounts.models import Organisation
 from concerns.models import Issue
@@ -48,7 +49,6 @@ from consultations.views import (
     sign_in_by_code,
     support_from,
 )
-from core.api_auth import staff_auth
 from core.errors import RATE_LIMITED, ActionError, answers
 from core.text import plain_text
 from places.models import Area

@@ -3,7 +3,7 @@ a topic), so the earlier app links forward without importing the later one. The 
 registers the offers of every app's manifest at start-up (`yishi.apps`)."""
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from core.manifest import Offer
 
 _offers: dict[str, list[Offer]] = defaultdict(list)
+_pages: dict[str, Callable[[Any], str]] = {}
 
 
 def register(kind: str, offers: Iterable[Offer]) -> None:
@@ -27,3 +28,14 @@ def offered_links(kind: str, request: HttpRequest, obj: Any) -> list[tuple[str, 
         if link:
             links.append(link)
     return links
+
+
+def register_pages(pages: Mapping[str, Callable[[Any], str]]) -> None:
+    _pages.update(pages)
+
+
+def page_url(name: str, obj: Any) -> str:
+    """The address of a later step's page for obj (e.g. "concern_rating": where the resident
+    rates the outcome), or "" when no installed step offers that page."""
+    page = _pages.get(name)
+    return page(obj) if page is not None else ""

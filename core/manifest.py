@@ -28,3 +28,5 @@ class Manifest:
     workbench_panels: Sequence[Panel] = ()
     community_sections: Sequence[Section] = ()
     links: dict[str, Sequence[Offer]] = field(default_factory=dict)
+    # Pages this app offers to earlier apps by name (core.links.page_url): name → obj → url.
+    pages: dict[str, Callable[[Any], str]] = field(default_factory=dict)

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from core.api_auth import staff_auth
+from accounts.api_auth import staff_auth
 from insights import cache, metrics, opinions
 from insights.permissions import get_area_for_insights
 

@@ -12,10 +12,10 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
+from accounts.api_auth import staff_auth
 from accounts.models import Organisation
 from concerns.permissions import visible_issues
 from consultations.models import Topic
-from core.api_auth import staff_auth
 from core.errors import ActionError, answers
 from opinions import actions, permissions
 from opinions.models import Forwarding, Report

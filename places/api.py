@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
-from core.api_auth import staff_auth
+from accounts.api_auth import staff_auth
 from places import actions
 from places.models import Area, AreaFacility, AreaFigure, Building, Compound
 from places.permissions import get_area_for_profile, get_area_for_profile_edit

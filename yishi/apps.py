@@ -12,3 +12,4 @@ class YishiConfig(AppConfig):
         for manifest in MANIFESTS:
             for kind, offers in manifest.links.items():
                 links.register(kind, offers)
+            links.register_pages(manifest.pages)
