@@ -10,7 +10,6 @@ The state changes of this part live here, in the house way of actions.py: a perm
 one transaction, a timeline row (internal: nobody is told of it).
 """
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.permissions import may_edit_card, may_edit_grid_contact, may_print_card
+from core import phones
 from core.errors import ActionError
 from core.text import plain_text
 from core.uploads import clean_image
@@ -37,7 +37,6 @@ from timeline.services import record, record_many
 PRINTED = "compound.card_printed"
 CONTACTS_CHANGED = "area.contacts_changed"
 # Landlines with their area code (0951-5012345), mobiles, 12345-style service numbers.
-_PHONE = re.compile(r"^[0-9][0-9\- ]{3,18}[0-9]$")
 # A 公众号's QR code holds an address on WeChat's own site; nothing else is printed.
 WECHAT_HOSTS = {"weixin.qq.com", "mp.weixin.qq.com", "open.weixin.qq.com"}
 
@@ -121,13 +120,11 @@ def with_last_print(compounds: QuerySet[Compound]) -> QuerySet[Compound]:
 
 
 def check_phone(value: str, field: str) -> str:
+    """A number shown on the printed card: checked by the one phone rule, kept as typed
+    (0951-6012345 reads better on a notice board than 09516012345)."""
     value = (value or "").strip()
-    if value and not _PHONE.match(value):
-        raise ActionError(
-            _("Enter a phone number: digits, with a dash after the area code if you like."),
-            code="invalid_phone",
-            field=field,
-        )
+    if value:
+        phones.normalise(value, field)
     return value
 
 

@@ -11,7 +11,6 @@ code on their own phone; staff act as `actor=` (a user) for the convener.
 
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
@@ -44,6 +43,7 @@ from consultations.permissions import (
     check_can_change_topic,
     check_can_convene,
 )
+from core import phones
 from core.errors import ActionError, Conflict
 from core.text import plain_text
 from places.models import Area
@@ -53,7 +53,6 @@ MS = Meeting.Status
 TS = Topic.Status
 # Participants may sign in from this long before the meeting starts.
 SIGN_IN_OPENS = timedelta(hours=6)
-PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
 def _account(actor: Any) -> Any:
@@ -75,18 +74,9 @@ def voter_key(motion: Motion, participant: Participant) -> str:
     return _keyed_hash("vote", motion.pk, participant.pk)
 
 
-def normalise_phone(phone: str) -> str:
-    digits = re.sub(r"[\s-]", "", phone or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    if not PHONE_RE.match(digits):
-        raise ActionError(_("Enter an 11-digit mobile number."), field="phone")
-    return digits
-
-
 def resident_key(phone: str) -> str:
     """Who a resident is for counting support: a keyed hash of the phone, never the number."""
-    return _keyed_hash("resident", normalise_phone(phone))
+    return _keyed_hash("resident", phones.normalise(phone))
 
 
 def _local(moment: datetime) -> str:
@@ -455,7 +445,7 @@ def invite_participant(
     name = plain_text(name, "name", limit=50)
     if not name:
         raise ActionError(_("Give the participant's name."), field="name")
-    phone = normalise_phone(phone) if phone else ""
+    phone = phones.normalise(phone) if phone else ""
     existing = meeting.participants.filter(
         party=party, name=name, organisation=organisation
     ).first()

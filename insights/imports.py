@@ -35,8 +35,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from concerns.actions import MAX_CONTENT, normalise_phone, submit_concern
+from concerns.actions import MAX_CONTENT, submit_concern
 from concerns.models import Category, Concern
+from core import phones
 from core.errors import ActionError
 from core.text import plain_text
 from places.models import Area
@@ -430,7 +431,7 @@ def _check_row(
         )
     phone = _cell_text(get("phone"))
     try:
-        row["phone"] = normalise_phone(phone) if phone else ""
+        row["phone"] = phones.normalise(phone) if phone else ""
     except ActionError as error:
         errors.append(RowError(number, labels["phone"], error.message))
     for key, limit in (("name", 50), ("address", 200), ("content", MAX_CONTENT)):

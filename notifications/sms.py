@@ -32,6 +32,7 @@ from django.utils.module_loading import import_string
 
 from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
+from core import phones
 
 log = logging.getLogger("yishi.sms")
 
@@ -209,8 +210,7 @@ def _endpoint(default_host: str) -> tuple[str, str]:
 
 
 def _local_phone(phone: str) -> str:
-    digits = phone.strip().replace(" ", "").replace("-", "")
-    return digits[3:] if digits.startswith("+86") else digits
+    return phones.digits_of(phone)
 
 
 class AliyunSender(SmsSender):

@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import normalise_phone, submit_concern
+from concerns.actions import submit_concern
 from concerns.models import Concern, Photo
+from core import phones
 from core.errors import ActionError
 from core.text import plain_text
 from core.uploads import clean_image
@@ -106,7 +107,7 @@ def locate(follower: Follower, latitude: str, longitude: str, label: str) -> Con
 
 def set_phone(follower: Follower, raw: str) -> Follower:
     """The number the resident gave: later concerns count by it, and it receives SMS."""
-    follower.phone = normalise_phone(raw)
+    follower.phone = phones.normalise(raw)
     follower.save(update_fields=["phone"])
     return follower
 
