@@ -26,7 +26,9 @@ class MultiplePhotosField(forms.FileField):
 
 class ListItemForm(forms.Form):
     title = PlainTextField(label=_("What will be done"), max_length=160)
-    description = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
+    description = PlainTextField(
+        label=_("Details"), widget=forms.Textarea, required=False, max_length=2000
+    )
     owner_organisation = forms.ModelChoiceField(
         label=_("Owner organisation"), queryset=Organisation.objects.filter(active=True)
     )

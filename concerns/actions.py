@@ -35,7 +35,7 @@ from concerns.permissions import (
     photo_issue,
     registration_grid,
 )
-from core import sql, uploads
+from core import phones, sql, uploads
 from core.errors import ActionError, Conflict
 from core.text import normalised, plain_text
 from places.models import Area, Building, Compound
@@ -57,8 +57,6 @@ DEFAULT_ACCEPT_HOURS = 24
 DEFAULT_RESOLVE_DAYS = 7
 
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _ROOM = re.compile(
     r"(?:(\d+)\s*(?:号楼|栋|幢))?\D*?(?:(\d+)\s*单元)?\D*?(\d{3,4})\s*(?:室|号|户)?\s*$"
 )
@@ -75,22 +73,8 @@ def first(rows: QuerySet[Any, T]) -> T | None:
 
 
 def normalise_phone(raw: str) -> str:
-    """A mainland number without spaces, dashes or +86; ActionError if it is not one."""
-    phone = re.sub(r"[\s\-()（）]", "", raw or "")
-    if phone.startswith("+86"):
-        phone = phone[3:]
-    elif phone.startswith("0086"):
-        phone = phone[4:]
-    if not (_MOBILE.match(phone) or _LANDLINE.match(phone)):
-        raise ActionError(
-            _(
-                "Enter a mainland mobile number (11 digits, starting with 1) or a landline "
-                "with its area code."
-            ),
-            code="invalid_phone",
-            field="phone",
-        )
-    return phone
+    """A mainland number as stored (core.phones: the one rule); ActionError if it is not one."""
+    return phones.normalise(raw)
 
 
 def check_photos(photos: Sequence[Any]) -> list[ContentFile]:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
+from core.text import plain_text
 from places.models import Area, AreaFacility, AreaFigure, AreaProfile
 from places.permissions import can_edit_profile
 from places.profiles import format_figure
@@ -36,7 +37,7 @@ def _check_dated(as_of: date | None, source: str) -> tuple[date, str]:
         raise ActionError(_("Give the date of the figure."), field="as_of")
     if as_of > timezone.localdate():
         raise ActionError(_("A figure cannot be dated in the future."), field="as_of")
-    source = (source or "").strip()
+    source = plain_text(source, "source", limit=100)
     if not source:
         raise ActionError(_("Say where the figure comes from."), field="source")
     return as_of, source
@@ -102,7 +103,8 @@ def add_facility(
 ) -> AreaFacility:
     if kind not in AreaFacility.Kind.values:
         raise ActionError(_("Choose a kind of facility from the list."), field="kind")
-    name = (name or "").strip()
+    name = plain_text(name, "name", limit=100)
+    note = plain_text(note, "note", limit=200)
     if not name:
         raise ActionError(_("Give the facility's name."), field="name")
     day, source = _check_dated(as_of, source)
@@ -111,8 +113,8 @@ def add_facility(
         facility = AreaFacility.objects.create(
             profile=profile,
             kind=kind,
-            name=name[:100],
-            note=(note or "").strip()[:200],
+            name=name,
+            note=note,
             as_of=day,
             source=source[:100],
         )
@@ -154,10 +156,12 @@ def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = Non
 
 def describe_area(actor: Any, area: Area, *, covers: str, summary: str) -> AreaProfile:
     """The name residents use for the area and a short description."""
+    covers = plain_text(covers, "covers", limit=100)
+    summary = plain_text(summary, "summary", limit=2000)
     with transaction.atomic():
         profile = _profile_for(actor, area)
-        profile.covers = (covers or "").strip()[:100]
-        profile.summary = (summary or "").strip()[:2000]
+        profile.covers = covers
+        profile.summary = summary
         profile.updated_at = timezone.now()
         profile.save(update_fields=["covers", "summary", "updated_at"])
         record(

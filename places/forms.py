@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.text import PlainTextField
 from places.models import AreaFacility, AreaFigure
 
 
@@ -15,7 +16,7 @@ class FigureForm(forms.Form):
         help_text=_("As the source gives it: 近2万 is “nearly” 20000."),
     )
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.CharField(
+    source = PlainTextField(
         label=_("Source"),
         max_length=100,
         help_text=_("Who counted it: a census, the police station, the district's committee…"),
@@ -27,19 +28,19 @@ class FigureForm(forms.Form):
 
 class FacilityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=AreaFacility.Kind.choices)
-    name = forms.CharField(label=_("Name"), max_length=100)
-    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    name = PlainTextField(label=_("Name"), max_length=100)
+    note = PlainTextField(label=_("Note"), max_length=200, required=False)
     as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.CharField(label=_("Source"), max_length=100)
+    source = PlainTextField(label=_("Source"), max_length=100)
 
 
 class DescribeForm(forms.Form):
-    covers = forms.CharField(
+    covers = PlainTextField(
         label=_("Also known as"),
         max_length=100,
         required=False,
         help_text=_("The name residents use for the area, such as a business district."),
     )
-    summary = forms.CharField(
+    summary = PlainTextField(
         label=_("Summary"), max_length=2000, required=False, widget=forms.Textarea
     )
