@@ -44,9 +44,33 @@ from consultations.permissions import (
     check_can_change_topic,
     check_can_convene,
 )
+from consultations.verbs import (
+    MEETING_ANNOUNCED,
+    MEETING_CLOSED,
+    MEETING_FIELD_VISIT,
+    MEETING_HELD,
+    MEETING_INVITED,
+    MEETING_MOTION_CLOSED,
+    MEETING_MOTION_OPENED,
+    MEETING_PUBLISHED,
+    MEETING_REPLIED,
+    MEETING_RESCHEDULED,
+    MEETING_SCHEDULED,
+    MEETING_SIGNED_IN,
+    MEETING_STATEMENT,
+    MEETING_VOTE_CAST,
+    RESOLUTION_RECORDED,
+    TOPIC_ACCEPTED,
+    TOPIC_CREATED,
+    TOPIC_DECIDED,
+    TOPIC_SCHEDULED,
+    TOPIC_SHELVED,
+    TOPIC_SUPPORTED,
+)
 from core.errors import ActionError, Conflict
 from core.text import plain_text
 from places.models import Area
+from timeline.actors import COMMUNITY, FIELD_TEAM, PARTICIPANT, RESIDENT
 from timeline.services import record
 
 MS = Meeting.Status
@@ -179,7 +203,7 @@ def create_topic(
             concern_actions.mark_issue_in_consultation(
                 issue, actor=actor, note=_("Topic: %(title)s") % {"title": title}
             )
-    record(topic, "topic.created", actor=actor, actor_label="社区", note=title)
+    record(topic, TOPIC_CREATED, actor=actor, actor_label=COMMUNITY, note=title)
     return topic
 
 
@@ -197,7 +221,7 @@ def accept_topic(actor: Any, topic: Topic) -> Topic:
         raise Conflict(_("Only a proposed topic can be accepted."))
     topic.status = TS.ACCEPTED
     topic.save(update_fields=["status", "updated_at"])
-    record(topic, "topic.accepted", actor=actor, actor_label="社区")
+    record(topic, TOPIC_ACCEPTED, actor=actor, actor_label=COMMUNITY)
     return topic
 
 
@@ -217,7 +241,7 @@ def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
     topic.status = TS.SHELVED
     topic.shelved_reason = reason
     topic.save(update_fields=["status", "shelved_reason", "updated_at"])
-    record(topic, "topic.shelved", actor=actor, actor_label="社区", note=reason)
+    record(topic, TOPIC_SHELVED, actor=actor, actor_label=COMMUNITY, note=reason)
     return topic
 
 
@@ -233,7 +257,7 @@ def support_topic(topic: Topic, *, phone: str) -> Topic:
     TopicSupport.objects.create(topic=topic, resident_key=key)
     Topic.objects.filter(pk=topic.pk).update(supporters_count=F("supporters_count") + 1)
     topic.refresh_from_db(fields=["supporters_count"])
-    record(topic, "topic.supported", actor_label="居民", public=False)
+    record(topic, TOPIC_SUPPORTED, actor_label=RESIDENT, public=False)
     return topic
 
 
@@ -332,7 +356,7 @@ def schedule_meeting(
         materials=materials,
     )
     meeting.topics.set(topic_list)
-    record(meeting, "meeting.scheduled", actor=actor, actor_label="社区", public=False, note=title)
+    record(meeting, MEETING_SCHEDULED, actor=actor, actor_label=COMMUNITY, public=False, note=title)
     return meeting
 
 
@@ -366,9 +390,9 @@ def reschedule_meeting(
     meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
     record(
         meeting,
-        "meeting.rescheduled",
+        MEETING_RESCHEDULED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=meeting.status == MS.ANNOUNCED,
         note=f"{_local(old)} → {_local(starts_at)}",
     )
@@ -415,9 +439,9 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     meeting.status = MS.ANNOUNCED
     meeting.announced_at = now
     meeting.save(update_fields=["status", "announced_at", "updated_at"])
-    record(meeting, "meeting.announced", actor=actor, actor_label="社区", note=meeting.title)
+    record(meeting, MEETING_ANNOUNCED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     for topic in topics:
-        record(topic, "topic.scheduled", actor=actor, actor_label="社区", note=meeting.title)
+        record(topic, TOPIC_SCHEDULED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     return meeting
 
 
@@ -473,9 +497,9 @@ def invite_participant(
     )
     record(
         meeting,
-        "meeting.invited",
+        MEETING_INVITED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=participant.speaker,
     )
@@ -493,7 +517,7 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
     participant.reply = reply
     participant.replied_at = timezone.now()
     participant.save(update_fields=["reply", "replied_at"])
-    record(meeting, "meeting.replied", actor=actor, public=False, note=participant.speaker)
+    record(meeting, MEETING_REPLIED, actor=actor, public=False, note=participant.speaker)
     return participant
 
 
@@ -511,7 +535,7 @@ def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
         meeting.status = MS.HELD
         meeting.held_at = now
         meeting.save(update_fields=["status", "held_at", "updated_at"])
-        record(meeting, "meeting.held", actor=actor, actor_label="社区")
+        record(meeting, MEETING_HELD, actor=actor, actor_label=COMMUNITY)
 
 
 @transaction.atomic
@@ -548,7 +572,7 @@ def sign_in_with_code(meeting: Meeting, code: str, *, now: datetime | None = Non
     participant.save(update_fields=["signed_in_at"])
     _mark_held(meeting, now)
     record(
-        meeting, "meeting.signed_in", actor_label="参会人", public=False, note=participant.speaker
+        meeting, MEETING_SIGNED_IN, actor_label=PARTICIPANT, public=False, note=participant.speaker
     )
     return participant
 
@@ -569,7 +593,7 @@ def staff_sign_in(
     participant.signed_in_by = actor
     participant.save(update_fields=["signed_in_at", "signed_in_by"])
     _mark_held(meeting, now, actor)
-    record(meeting, "meeting.signed_in", actor=actor, public=False, note=participant.speaker)
+    record(meeting, MEETING_SIGNED_IN, actor=actor, public=False, note=participant.speaker)
     return participant
 
 
@@ -631,9 +655,9 @@ def add_statement(
     )
     record(
         meeting,
-        "meeting.statement",
+        MEETING_STATEMENT,
         actor=actor,
-        actor_label=str(participant.get_party_display()) if participant else "社区",
+        actor_label=str(participant.get_party_display()) if participant else COMMUNITY,
         public=False,
         note=text[:200],
     )
@@ -673,7 +697,7 @@ def add_field_visit(
         visited_on=visited_on,
         findings=findings,
     )
-    record(meeting, "meeting.field_visit", actor=actor, actor_label="调研组", note=place)
+    record(meeting, MEETING_FIELD_VISIT, actor=actor, actor_label=FIELD_TEAM, note=place)
     return visit
 
 
@@ -714,9 +738,9 @@ def open_motion(
     )
     record(
         meeting,
-        "meeting.motion_opened",
+        MEETING_MOTION_OPENED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=text[:200],
     )
@@ -787,7 +811,7 @@ def cast_vote(
     motion.refresh_from_db()
     record(
         meeting,
-        "meeting.vote_cast",
+        MEETING_VOTE_CAST,
         actor=None if motion.secret else actor,
         public=False,
         note="" if motion.secret else participant.speaker,
@@ -834,9 +858,9 @@ def close_motion(
     motion.save(update_fields=["status", "outcome", "present", "closed_at"])
     record(
         meeting,
-        "meeting.motion_closed",
+        MEETING_MOTION_CLOSED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=f"{motion.text[:120]}：{motion.get_outcome_display()}",
     )
@@ -891,8 +915,8 @@ def record_resolution(
     Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
         status=TS.DECIDED, updated_at=timezone.now()
     )
-    record(resolution, "resolution.recorded", actor=actor, actor_label="社区", note=text[:200])
-    record(topic, "topic.decided", actor=actor, actor_label="社区", note=text[:200])
+    record(resolution, RESOLUTION_RECORDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
+    record(topic, TOPIC_DECIDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
     return resolution
 
 
@@ -911,7 +935,7 @@ def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) 
     meeting.ends_at = meeting.ends_at or now
     meeting.save(update_fields=["status", "closed_at", "ends_at", "updated_at"])
     meeting.topics.filter(status=TS.SCHEDULED).update(status=TS.DELIBERATED, updated_at=now)
-    record(meeting, "meeting.closed", actor=actor, actor_label="社区", public=False)
+    record(meeting, MEETING_CLOSED, actor=actor, actor_label=COMMUNITY, public=False)
     return meeting
 
 
@@ -935,5 +959,5 @@ def publish_result(
     if summary:
         meeting.result_summary = summary
     meeting.save(update_fields=["status", "published_at", "result_summary", "updated_at"])
-    record(meeting, "meeting.published", actor=actor, actor_label="社区", note=meeting.title)
+    record(meeting, MEETING_PUBLISHED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     return meeting
