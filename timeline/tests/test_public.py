@@ -1,11 +1,10 @@
 """The one rule for public text: which notes the public read, and masking in free text."""
 
 import pytest
+from django.utils import translation
 
 from timeline.public import mask_public_text, public_events, public_note
 from timeline.services import record
-from django.utils import translation
-
 from timeline.verbs import note_is_public, public_notes, registered
 
 

@@ -82,8 +82,13 @@ def test_record_many_writes_once_and_announces_in_order(
         assert heard == [("issue.accepted", world.c1), ("issue.site_visit", world.c2)]
         assert batches == [["issue.accepted", "issue.site_visit"]]
         stored = {e.verb: e for e in Event.objects.filter(pk__in=[e.pk for e in events])}
-        assert stored["issue.accepted"].actor == world.staff and stored["issue.accepted"].note == "一"
-        assert stored["issue.site_visit"].public is False and stored["issue.site_visit"].subject == world.c2
+        assert (
+            stored["issue.accepted"].actor == world.staff and stored["issue.accepted"].note == "一"
+        )
+        assert (
+            stored["issue.site_visit"].public is False
+            and stored["issue.site_visit"].subject == world.c2
+        )
     finally:
         event_committed.disconnect(listener)
         events_committed.disconnect(batch_listener)
