@@ -13,6 +13,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from accountability import matters, permissions
@@ -25,6 +26,17 @@ from accountability.models import (
     ProgressUpdate,
     today,
 )
+from accountability.verbs import (
+    ACTION_ITEM_CLOSED,
+    ACTION_ITEM_DONE,
+    ACTION_ITEM_LISTED,
+    ACTION_ITEM_PROGRESS,
+    ACTION_ITEM_RATED,
+    ACTION_ITEM_REOPENED,
+    ACTION_ITEM_VERIFIED,
+    EVALUATION_RULE_SET,
+    ISSUE_RATED,
+)
 from accounts.models import Organisation, Role
 from concerns import actions as concern_actions
 from concerns import codes
@@ -34,12 +46,11 @@ from core import uploads
 from core.errors import ActionError, Conflict
 from core.text import plain_text
 from places.models import Area
+from timeline.actors import COMMUNITY, RESIDENT
 from timeline.services import record
 
 S = ActionItem.Status
 MAX_PHOTOS = 6
-COMMUNITY = "社区"
-RESIDENT = "居民"
 
 
 def _locked(item: ActionItem) -> ActionItem:
@@ -50,7 +61,7 @@ def _locked(item: ActionItem) -> ActionItem:
     )
 
 
-def _owner_label(item: ActionItem) -> str:
+def _owner_label(item: ActionItem) -> str | Promise:
     org = item.owner_organisation
     return org.short_name or org.name
 
@@ -158,7 +169,7 @@ def list_action_item(
     )
     record(
         item,
-        "action_item.listed",
+        ACTION_ITEM_LISTED,
         actor=actor,
         actor_label=COMMUNITY,
         note=_("Owner: %(owner)s; deadline %(deadline)s.")
@@ -212,7 +223,7 @@ def report_progress(
     item.save(update_fields=["status", "latest_progress", "latest_progress_at", "updated_at"])
     record(
         item,
-        "action_item.progress",
+        ACTION_ITEM_PROGRESS,
         actor=actor,
         actor_label=_owner_label(item),
         note=text,
@@ -237,7 +248,7 @@ def mark_done(
     item.verified_by = None
     item.save(update_fields=["status", "done_at", "verified_at", "verified_by", "updated_at"])
     label = _owner_label(item) if permissions.is_owner(actor, item) else COMMUNITY
-    record(item, "action_item.done", actor=actor, actor_label=label, note=note)
+    record(item, ACTION_ITEM_DONE, actor=actor, actor_label=label, note=note)
     return item
 
 
@@ -254,7 +265,7 @@ def verify_item(
     item.verified_at = now or timezone.now()
     item.verified_by = actor
     item.save(update_fields=["verified_at", "verified_by", "updated_at"])
-    record(item, "action_item.verified", actor=actor, actor_label=COMMUNITY, note=note)
+    record(item, ACTION_ITEM_VERIFIED, actor=actor, actor_label=COMMUNITY, note=note)
     return item
 
 
@@ -295,7 +306,7 @@ def close_item(
     item.closed_at = now
     item.closed_by = actor
     item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    record(item, "action_item.closed", actor=actor, actor_label=COMMUNITY, note=note)
+    record(item, ACTION_ITEM_CLOSED, actor=actor, actor_label=COMMUNITY, note=note)
     for issue in item.issues.all():
         if not issue.action_items.exclude(status=S.CLOSED).exists():
             concern_actions.resolve_issue(
@@ -307,7 +318,12 @@ def close_item(
 
 
 def _reopen(
-    item: ActionItem, *, actor: Any, actor_label: str, note: str, reopened: Iterable[int] = ()
+    item: ActionItem,
+    *,
+    actor: Any,
+    actor_label: str | Promise,
+    note: str,
+    reopened: Iterable[int] = (),
 ) -> ActionItem:
     """Reopen the item and its issues (but those in `reopened`, already reopened)."""
     item.status = S.REOPENED
@@ -329,7 +345,7 @@ def _reopen(
             "updated_at",
         ]
     )
-    record(item, "action_item.reopened", actor=actor, actor_label=actor_label, note=note)
+    record(item, ACTION_ITEM_REOPENED, actor=actor, actor_label=actor_label, note=note)
     for issue in item.issues.exclude(status=Issue.Status.MERGED).exclude(pk__in=list(reopened)):
         concern_actions.reopen_issue(issue, actor=actor, note=note)
     return item
@@ -427,7 +443,7 @@ def rate_item(
     )
     record(
         item,
-        "action_item.rated",
+        ACTION_ITEM_RATED,
         actor_label=RESIDENT,
         note=str(Evaluation.Rating(rating).label),
         data={"rating": rating},
@@ -475,7 +491,7 @@ def rate_matter(
     issue = Issue.objects.select_for_update().select_related("community").get(pk=issue.pk)
     if issue.status not in matters.RATEABLE_STATUSES:
         raise Conflict(_("This matter can be rated once it is settled."), code="not_settled")
-    round_ = matters.issue_round(issue)
+    round_ = issue.round
     if matters.rating_of(issue, concern.resident_key, round_) is not None:
         raise Conflict(_("You have already rated this matter. Thank you."), code="already_rated")
     evaluation = _save_rating(
@@ -489,7 +505,7 @@ def rate_matter(
     )
     record(
         issue,
-        "issue.rated",
+        ISSUE_RATED,
         actor_label=RESIDENT,
         note=str(Evaluation.Rating(rating).label),
         data={"rating": rating, "round": round_},
@@ -529,7 +545,7 @@ def set_evaluation_rule(
     )
     record(
         community,
-        "evaluation_rule.set",
+        EVALUATION_RULE_SET,
         actor=actor,
         actor_label=COMMUNITY,
         note=_("Items reopen when more than %(p)d%% of residents are dissatisfied.")

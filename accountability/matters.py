@@ -2,33 +2,20 @@
 
 A matter is the issue of the resident's concern. It is rated as an issue once it is settled (in
 the grid or by the community) or resolved (every action item closed); its action items are
-rated while they await verification, as before. One rating per resident per round: the issue's
-round is 1 plus the times it was reopened (read from the timeline), an item's is its own
-counter. Having rated an item of the matter in the item's current round counts as having rated
-the matter, so nobody is counted twice in 满意率.
+rated while they await verification, as before. One rating per resident per round: an issue and
+an item each keep their round (`round`), one more at each reopening. Having rated an item of the
+matter in the item's current round counts as having rated the matter, so nobody is counted
+twice in 满意率.
 """
 
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import F, Q
 
 from accountability.models import ActionItem, Evaluation
 from concerns.models import Concern, Issue
-from timeline.models import Event
 
 RATEABLE_STATUSES = (Issue.Status.SETTLED, Issue.Status.RESOLVED)
-
-
-def issue_round(issue: Issue) -> int:
-    """1 for a matter never reopened, then one more each time residents or staff reopen it."""
-    return 1 + (
-        Event.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Issue),
-            subject_id=issue.pk,
-            verb="issue.reopened",
-        ).count()
-    )
 
 
 def rating_of(issue: Issue, resident_key: str, round_: int) -> Evaluation | None:
@@ -63,7 +50,7 @@ class MatterState:
 
 def state_for(concern: Concern) -> MatterState:
     issue = Issue.objects.select_related("community").get(pk=concern.issue_id)
-    round_ = issue_round(issue)
+    round_ = issue.round
     settled = issue.status in RATEABLE_STATUSES
     mine = rating_of(issue, concern.resident_key, round_) if concern.resident_key else None
     items = list(

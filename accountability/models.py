@@ -277,7 +277,7 @@ class Evaluation(models.Model):
     # The concern whose tracking code was used; resident_key makes it one rating per person.
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="evaluations")
     resident_key = models.CharField(max_length=64, editable=False)
-    # The item's round, or the (1 + the times it was reopened) for a matter rating.
+    # The item's round, or the for a matter rating.
     round = models.PositiveSmallIntegerField(default=1)
     rating = models.CharField(_("rating"), max_length=16, choices=Rating.choices)
     comment = models.TextField(_("comment"), max_length=1000, blank=True)

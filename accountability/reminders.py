@@ -14,10 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accountability.models import ActionItem, Reminder, today
+from accountability.verbs import ACTION_ITEM_DUE_SOON, ACTION_ITEM_OVERDUE
+from timeline.actors import SYSTEM
 from timeline.services import record
 
 # How many days before the deadline the owner is told it is approaching.
 DUE_SOON_DAYS = 3
+REMINDER_VERBS: dict[str, str] = {
+    Reminder.Kind.DUE_SOON: ACTION_ITEM_DUE_SOON,
+    Reminder.Kind.OVERDUE: ACTION_ITEM_OVERDUE,
+}
 
 
 def _claim(item: ActionItem, kind: str, now: datetime) -> Reminder | None:
@@ -32,8 +38,8 @@ def _claim(item: ActionItem, kind: str, now: datetime) -> Reminder | None:
                 note = _("The deadline %(deadline)s is near.")
             record(
                 item,
-                f"action_item.{kind}",
-                actor_label=_("System"),
+                REMINDER_VERBS[kind],
+                actor_label=SYSTEM,
                 note=note % {"deadline": item.deadline.isoformat()},
                 public=False,
             )

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability import matters, permissions
 from accountability.models import ActionItem, Evaluation
+from accountability.verbs import ACTION_ITEM_RATED, ISSUE_RATED
 from accounts.permissions import can_view_area, scope_of
 from concerns.models import Concern, Issue
 from concerns.permissions import can_view_issue
 from consultations.models import Meeting, Resolution, Topic
+from timeline.actors import RESIDENTS
 from timeline.public import mask_public_text, public_note
 from timeline.services import events_for
 
@@ -31,7 +33,6 @@ KINDS: dict[str, type[Model]] = {
     "resolution": Resolution,
     "item": ActionItem,
 }
-RESIDENTS = "居民"
 KIND_LABELS = {
     Concern: _("Concern"),
     Issue: _("Issue"),
@@ -225,7 +226,7 @@ def build_story(start: Model, *, public: bool) -> Story:
     titles = {(type(s), s.pk): _title(s, public=public) for s in subjects}
     events = []
     for event in events_for(subjects, public_only=public):
-        if event.verb in ("action_item.rated", "issue.rated"):
+        if event.verb in (ACTION_ITEM_RATED, ISSUE_RATED):
             continue  # one line per item or matter below, not one per resident
         model = event.subject_type.model_class()
         events.append(
@@ -233,7 +234,7 @@ def build_story(start: Model, *, public: bool) -> Story:
                 when=event.created_at,
                 kind=str(KIND_LABELS.get(model, "")),
                 title=titles.get((model, event.subject_id), ""),
-                label=event.label,
+                label=event.resident_label if public else event.label,
                 # The public read a note only as timeline.public's rule gives it.
                 note=public_note(event) if public else event.note,
                 actor_label=event.actor_label,
@@ -248,7 +249,7 @@ def build_story(start: Model, *, public: bool) -> Story:
                 title=r.title,
                 label=str(_("Rated by residents")),
                 note=summary,
-                actor_label=RESIDENTS,
+                actor_label=str(RESIDENTS),
             )
         )
     events.sort(key=lambda e: e.when)
@@ -301,8 +302,7 @@ def _matter_ratings(issues: list[Issue]) -> list[ItemRatings]:
     )
     result = []
     for issue in settled:
-        round_ = matters.issue_round(issue)
-        mine = [e for e in rows if e.issue_id == issue.pk and e.round == round_]
+        mine = [e for e in rows if e.issue_id == issue.pk and e.round == issue.round]
         if mine:
             result.append(_summary(issue, mine))
     return result

@@ -20,11 +20,12 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
-from concerns import codes, grouping
+from concerns import codes, grouping, verbs
 from concerns.models import Category, Concern, Issue, Photo, neutral_title
 from concerns.permissions import (
     can_handle,
@@ -39,6 +40,7 @@ from core import phones, sql, uploads
 from core.errors import ActionError, Conflict
 from core.text import normalised, plain_text
 from places.models import Area, Building, Compound
+from timeline import actors
 from timeline.public import mask_public_text
 from timeline.services import record, record_many
 
@@ -472,13 +474,13 @@ def _receipt(
     opened = (
         []
         if score is not None
-        else [(issue, "issue.opened", {"actor_label": "社区", "note": issue.title})]
+        else [(issue, verbs.ISSUE_OPENED, {"actor_label": "社区", "note": issue.title})]
     )
     return [
         *opened,
         (
             concern,
-            "concern.received",
+            verbs.CONCERN_RECEIVED,
             {
                 "actor": actor,
                 "actor_label": label,
@@ -488,7 +490,7 @@ def _receipt(
         ),
         (
             issue,
-            "issue.concern_added",
+            verbs.ISSUE_CONCERN_ADDED,
             {
                 "actor": actor,
                 "actor_label": label,
@@ -726,7 +728,7 @@ def confirm_grouping(concern: Concern, *, actor: Any) -> Concern:
     concern.grouping_confirmed = True
     record(
         concern.issue,
-        "issue.grouping_confirmed",
+        verbs.ISSUE_GROUPING_CONFIRMED,
         actor=actor,
         actor_label="社区",
         public=False,
@@ -742,7 +744,7 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
     # The working title is for staff: renaming it is no step the public follow.
-    record(issue, "issue.retitled", actor=actor, actor_label="社区", note=title, public=False)
+    record(issue, verbs.ISSUE_RETITLED, actor=actor, actor_label="社区", note=title, public=False)
     return issue
 
 
@@ -776,7 +778,7 @@ def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | No
         setattr(issue, name, value)
     record(
         issue,
-        "issue.public_title_set",
+        verbs.ISSUE_PUBLIC_TITLE_SET,
         actor=actor,
         actor_label="社区",
         note=title,
@@ -806,7 +808,7 @@ def move_concern(concern: Concern, *, to: Issue, actor: Any, note: str = "") -> 
         _refresh_after_change(issue, actor)
     record(
         to,
-        "issue.concern_moved_in",
+        verbs.ISSUE_CONCERN_MOVED_IN,
         actor=actor,
         actor_label="社区",
         public=False,
@@ -823,7 +825,7 @@ def _refresh_after_change(issue: Issue, actor: Any) -> None:
     if issue.concerns_count == 0 and issue.status != S.MERGED:
         issue.status = S.MERGED
         fields.append("status")
-        record(issue, "issue.emptied", actor=actor, actor_label="社区")
+        record(issue, verbs.ISSUE_EMPTIED, actor=actor, actor_label="社区")
     issue.save(update_fields=fields)
 
 
@@ -862,11 +864,16 @@ def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> I
         ]
     )
     record(
-        source, "issue.merged", actor=actor, actor_label="社区", note=note, data={"into": into.pk}
+        source,
+        verbs.ISSUE_MERGED,
+        actor=actor,
+        actor_label="社区",
+        note=note,
+        data={"into": into.pk},
     )
     record(
         into,
-        "issue.merged_in",
+        verbs.ISSUE_MERGED_IN,
         actor=actor,
         actor_label="社区",
         note=note,
@@ -916,7 +923,7 @@ def split_issue(
         each.save(update_fields=["residents_count", "concerns_count", "terms", "updated_at"])
     record(
         issue,
-        "issue.split",
+        verbs.ISSUE_SPLIT,
         actor=actor,
         actor_label="社区",
         note=note,
@@ -924,7 +931,7 @@ def split_issue(
     )
     record(
         new,
-        "issue.opened",
+        verbs.ISSUE_OPENED,
         actor=actor,
         actor_label="社区",
         note=title,
@@ -950,10 +957,17 @@ def _lock_for_handling(issue: Issue, actor: Any) -> Issue:
     return issue
 
 
-def _handler_label(actor: Any, issue: Issue) -> str:
-    return {L.GRID: "网格员", L.COMMUNITY: "社区", L.STREET: "街道", L.DEPARTMENT: "职能部门"}[
-        L(issue.level)
-    ]
+# Who handles an issue at each level, as its timeline names them.
+HANDLERS = {
+    L.GRID: actors.GRID_WORKER,
+    L.COMMUNITY: actors.COMMUNITY,
+    L.STREET: actors.STREET,
+    L.DEPARTMENT: actors.DEPARTMENT,
+}
+
+
+def _handler_label(actor: Any, issue: Issue) -> Promise:
+    return HANDLERS[L(issue.level)]
 
 
 @transaction.atomic
@@ -967,7 +981,11 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     issue.save(update_fields=["status", "accepted_at", "updated_at"])
     note = plain_text(note, "note", limit=1000)
     record(
-        issue, "issue.accepted", actor=actor, actor_label=_handler_label(actor, issue), note=note
+        issue,
+        verbs.ISSUE_ACCEPTED,
+        actor=actor,
+        actor_label=_handler_label(actor, issue),
+        note=note,
     )
     return issue
 
@@ -990,7 +1008,7 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
         Photo.objects.create(issue=issue, image=image, caption=str(_("Site visit")))
     record(
         issue,
-        "issue.site_visit",
+        verbs.ISSUE_SITE_VISIT,
         actor=actor,
         actor_label=_handler_label(actor, issue),
         note=notes,
@@ -1016,7 +1034,7 @@ def _set_published(photo: Photo, *, actor: Any, published: bool) -> Photo:
     photo.save(update_fields=["published"])
     record(
         issue,
-        "issue.photo_published" if published else "issue.photo_unpublished",
+        verbs.ISSUE_PHOTO_PUBLISHED if published else verbs.ISSUE_PHOTO_UNPUBLISHED,
         actor=actor,
         actor_label=_handler_label(actor, issue),
         public=False,
@@ -1053,7 +1071,7 @@ def settle_issue(issue: Issue, *, actor: Any, outcome: str) -> Issue:
     issue.save(update_fields=["status", "outcome", "settled_at", "accepted_at", "updated_at"])
     record(
         issue,
-        "issue.settled",
+        verbs.ISSUE_SETTLED,
         actor=actor,
         actor_label=_handler_label(actor, issue),
         note=outcome,
@@ -1074,9 +1092,9 @@ def escalate_to_community(issue: Issue, *, actor: Any, reason: str) -> Issue:
     issue.save(update_fields=["level", "escalation_reason", "updated_at"])
     record(
         issue,
-        "issue.escalated",
+        verbs.ISSUE_ESCALATED,
         actor=actor,
-        actor_label="网格员",
+        actor_label=actors.GRID_WORKER,
         note=reason,
         data={"to": L.COMMUNITY},
     )
@@ -1109,9 +1127,9 @@ def escalate_onward(
     issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
     record(
         issue,
-        "issue.escalated",
+        verbs.ISSUE_ESCALATED,
         actor=actor,
-        actor_label="社区",
+        actor_label=actors.COMMUNITY,
         note=reason,
         data={"to": to, "organisation": organisation.pk if organisation else None},
     )
@@ -1137,9 +1155,9 @@ def hand_back(issue: Issue, *, actor: Any, reason: str) -> Issue:
     issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
     record(
         issue,
-        "issue.handed_back",
+        verbs.ISSUE_HANDED_BACK,
         actor=actor,
-        actor_label="社区",
+        actor_label=actors.COMMUNITY,
         note=reason,
         data={"to": target},
     )
@@ -1162,7 +1180,9 @@ def mark_issue_in_consultation(issue: Issue, *, actor: Any, note: str = "") -> I
     if issue.status != Issue.Status.IN_CONSULTATION:
         issue.status = Issue.Status.IN_CONSULTATION
         issue.save(update_fields=["status", "updated_at"])
-        record(issue, "issue.in_consultation", actor=actor, actor_label="社区", note=note)
+        record(
+            issue, verbs.ISSUE_IN_CONSULTATION, actor=actor, actor_label=actors.COMMUNITY, note=note
+        )
     return issue
 
 
@@ -1186,7 +1206,7 @@ def mark_issue_in_action(
     if issue.status != Issue.Status.IN_ACTION:
         issue.status = Issue.Status.IN_ACTION
         fields.append("status")
-        record(issue, "issue.in_action", actor=actor, actor_label="社区", note=note)
+        record(issue, verbs.ISSUE_IN_ACTION, actor=actor, actor_label=actors.COMMUNITY, note=note)
     if fields:
         issue.save(update_fields=[*fields, "updated_at"])
     return issue
@@ -1205,7 +1225,7 @@ def resolve_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     if note:
         issue.outcome = note
     issue.save(update_fields=["status", "settled_at", "outcome", "updated_at"])
-    record(issue, "issue.resolved", actor=actor, actor_label="社区", note=note)
+    record(issue, verbs.ISSUE_RESOLVED, actor=actor, actor_label=actors.COMMUNITY, note=note)
     return issue
 
 
@@ -1222,6 +1242,7 @@ def reopen_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
         issue.settled_at = None
     else:
         issue.status = Issue.Status.IN_ACTION
-    issue.save(update_fields=["status", "settled_at", "updated_at"])
-    record(issue, "issue.reopened", actor=actor, actor_label="居民", note=note)
+    issue.round += 1  # residents are asked to rate it again
+    issue.save(update_fields=["status", "settled_at", "round", "updated_at"])
+    record(issue, verbs.ISSUE_REOPENED, actor=actor, actor_label=actors.RESIDENT, note=note)
     return issue

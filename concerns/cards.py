@@ -26,6 +26,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from concerns.permissions import may_edit_card, may_edit_grid_contact, may_print_card
+from concerns.verbs import AREA_CONTACTS_CHANGED as CONTACTS_CHANGED
+from concerns.verbs import COMPOUND_CARD_PRINTED as PRINTED
 from core import phones
 from core.errors import ActionError
 from core.text import plain_text
@@ -34,8 +36,6 @@ from places.models import Area, Compound
 from timeline.models import Event
 from timeline.services import record, record_many
 
-PRINTED = "compound.card_printed"
-CONTACTS_CHANGED = "area.contacts_changed"
 # Landlines with their area code (0951-5012345), mobiles, 12345-style service numbers.
 # A 公众号's QR code holds an address on WeChat's own site; nothing else is printed.
 WECHAT_HOSTS = {"weixin.qq.com", "mp.weixin.qq.com", "open.weixin.qq.com"}

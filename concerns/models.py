@@ -138,6 +138,9 @@ class Issue(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # Evaluation round, kept as an action item keeps its own: 1, then one more each time the
+    # matter is reopened (reopen_issue), when residents are asked to rate it again.
+    round = models.PositiveSmallIntegerField(_("evaluation round"), default=1, db_default=1)
     # Why it went up a level (or came back down), as the last escalation said.
     escalation_reason = models.TextField(_("reason for escalation"), blank=True)
     merged_into = models.ForeignKey(

@@ -46,7 +46,7 @@ from core.links import offered_links, page_url
 from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
-from timeline.verbs import note_is_public
+from timeline.verbs import note_is_public, shown_to_residents
 
 S = Issue.Status
 L = Issue.Level
@@ -390,10 +390,11 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _staff_timeline(issue: Issue) -> list[Any]:
-    """Every event, each marked with whether residents may read its note."""
+    """Every event, each marked with whether residents see it, and whether its note."""
     events = list(events_for([issue]).select_related("actor"))
     for event in events:
-        event.note_public = event.public and note_is_public(event.verb)
+        event.shown_publicly = event.public and shown_to_residents(event.verb)
+        event.note_public = event.shown_publicly and note_is_public(event.verb)
     return events
 
 

@@ -43,10 +43,34 @@ from consultations.permissions import (
     check_can_change_topic,
     check_can_convene,
 )
+from consultations.verbs import (
+    MEETING_ANNOUNCED,
+    MEETING_CLOSED,
+    MEETING_FIELD_VISIT,
+    MEETING_HELD,
+    MEETING_INVITED,
+    MEETING_MOTION_CLOSED,
+    MEETING_MOTION_OPENED,
+    MEETING_PUBLISHED,
+    MEETING_REPLIED,
+    MEETING_RESCHEDULED,
+    MEETING_SCHEDULED,
+    MEETING_SIGNED_IN,
+    MEETING_STATEMENT,
+    MEETING_VOTE_CAST,
+    RESOLUTION_RECORDED,
+    TOPIC_ACCEPTED,
+    TOPIC_CREATED,
+    TOPIC_DECIDED,
+    TOPIC_SCHEDULED,
+    TOPIC_SHELVED,
+    TOPIC_SUPPORTED,
+)
 from core import phones
 from core.errors import ActionError, Conflict
 from core.text import plain_text
 from places.models import Area
+from timeline.actors import COMMUNITY, FIELD_TEAM, PARTICIPANT, RESIDENT
 from timeline.services import record
 
 MS = Meeting.Status
@@ -169,7 +193,7 @@ def create_topic(
             concern_actions.mark_issue_in_consultation(
                 issue, actor=actor, note=_("Topic: %(title)s") % {"title": title}
             )
-    record(topic, "topic.created", actor=actor, actor_label="社区", note=title)
+    record(topic, TOPIC_CREATED, actor=actor, actor_label=COMMUNITY, note=title)
     return topic
 
 
@@ -187,7 +211,7 @@ def accept_topic(actor: Any, topic: Topic) -> Topic:
         raise Conflict(_("Only a proposed topic can be accepted."))
     topic.status = TS.ACCEPTED
     topic.save(update_fields=["status", "updated_at"])
-    record(topic, "topic.accepted", actor=actor, actor_label="社区")
+    record(topic, TOPIC_ACCEPTED, actor=actor, actor_label=COMMUNITY)
     return topic
 
 
@@ -207,7 +231,7 @@ def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
     topic.status = TS.SHELVED
     topic.shelved_reason = reason
     topic.save(update_fields=["status", "shelved_reason", "updated_at"])
-    record(topic, "topic.shelved", actor=actor, actor_label="社区", note=reason)
+    record(topic, TOPIC_SHELVED, actor=actor, actor_label=COMMUNITY, note=reason)
     return topic
 
 
@@ -223,7 +247,7 @@ def support_topic(topic: Topic, *, phone: str) -> Topic:
     TopicSupport.objects.create(topic=topic, resident_key=key)
     Topic.objects.filter(pk=topic.pk).update(supporters_count=F("supporters_count") + 1)
     topic.refresh_from_db(fields=["supporters_count"])
-    record(topic, "topic.supported", actor_label="居民", public=False)
+    record(topic, TOPIC_SUPPORTED, actor_label=RESIDENT, public=False)
     return topic
 
 
@@ -322,7 +346,7 @@ def schedule_meeting(
         materials=materials,
     )
     meeting.topics.set(topic_list)
-    record(meeting, "meeting.scheduled", actor=actor, actor_label="社区", public=False, note=title)
+    record(meeting, MEETING_SCHEDULED, actor=actor, actor_label=COMMUNITY, public=False, note=title)
     return meeting
 
 
@@ -356,9 +380,9 @@ def reschedule_meeting(
     meeting.save(update_fields=["starts_at", "ends_at", "updated_at"])
     record(
         meeting,
-        "meeting.rescheduled",
+        MEETING_RESCHEDULED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=meeting.status == MS.ANNOUNCED,
         note=f"{_local(old)} → {_local(starts_at)}",
     )
@@ -405,9 +429,9 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     meeting.status = MS.ANNOUNCED
     meeting.announced_at = now
     meeting.save(update_fields=["status", "announced_at", "updated_at"])
-    record(meeting, "meeting.announced", actor=actor, actor_label="社区", note=meeting.title)
+    record(meeting, MEETING_ANNOUNCED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     for topic in topics:
-        record(topic, "topic.scheduled", actor=actor, actor_label="社区", note=meeting.title)
+        record(topic, TOPIC_SCHEDULED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     return meeting
 
 
@@ -463,9 +487,9 @@ def invite_participant(
     )
     record(
         meeting,
-        "meeting.invited",
+        MEETING_INVITED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=participant.speaker,
     )
@@ -483,7 +507,7 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
     participant.reply = reply
     participant.replied_at = timezone.now()
     participant.save(update_fields=["reply", "replied_at"])
-    record(meeting, "meeting.replied", actor=actor, public=False, note=participant.speaker)
+    record(meeting, MEETING_REPLIED, actor=actor, public=False, note=participant.speaker)
     return participant
 
 
@@ -501,7 +525,7 @@ def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
         meeting.status = MS.HELD
         meeting.held_at = now
         meeting.save(update_fields=["status", "held_at", "updated_at"])
-        record(meeting, "meeting.held", actor=actor, actor_label="社区")
+        record(meeting, MEETING_HELD, actor=actor, actor_label=COMMUNITY)
 
 
 @transaction.atomic
@@ -538,7 +562,7 @@ def sign_in_with_code(meeting: Meeting, code: str, *, now: datetime | None = Non
     participant.save(update_fields=["signed_in_at"])
     _mark_held(meeting, now)
     record(
-        meeting, "meeting.signed_in", actor_label="参会人", public=False, note=participant.speaker
+        meeting, MEETING_SIGNED_IN, actor_label=PARTICIPANT, public=False, note=participant.speaker
     )
     return participant
 
@@ -559,7 +583,7 @@ def staff_sign_in(
     participant.signed_in_by = actor
     participant.save(update_fields=["signed_in_at", "signed_in_by"])
     _mark_held(meeting, now, actor)
-    record(meeting, "meeting.signed_in", actor=actor, public=False, note=participant.speaker)
+    record(meeting, MEETING_SIGNED_IN, actor=actor, public=False, note=participant.speaker)
     return participant
 
 
@@ -621,9 +645,9 @@ def add_statement(
     )
     record(
         meeting,
-        "meeting.statement",
+        MEETING_STATEMENT,
         actor=actor,
-        actor_label=str(participant.get_party_display()) if participant else "社区",
+        actor_label=str(participant.get_party_display()) if participant else COMMUNITY,
         public=False,
         note=text[:200],
     )
@@ -663,7 +687,7 @@ def add_field_visit(
         visited_on=visited_on,
         findings=findings,
     )
-    record(meeting, "meeting.field_visit", actor=actor, actor_label="调研组", note=place)
+    record(meeting, MEETING_FIELD_VISIT, actor=actor, actor_label=FIELD_TEAM, note=place)
     return visit
 
 
@@ -704,9 +728,9 @@ def open_motion(
     )
     record(
         meeting,
-        "meeting.motion_opened",
+        MEETING_MOTION_OPENED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=text[:200],
     )
@@ -777,7 +801,7 @@ def cast_vote(
     motion.refresh_from_db()
     record(
         meeting,
-        "meeting.vote_cast",
+        MEETING_VOTE_CAST,
         actor=None if motion.secret else actor,
         public=False,
         note="" if motion.secret else participant.speaker,
@@ -824,9 +848,9 @@ def close_motion(
     motion.save(update_fields=["status", "outcome", "present", "closed_at"])
     record(
         meeting,
-        "meeting.motion_closed",
+        MEETING_MOTION_CLOSED,
         actor=actor,
-        actor_label="社区",
+        actor_label=COMMUNITY,
         public=False,
         note=f"{motion.text[:120]}：{motion.get_outcome_display()}",
     )
@@ -881,8 +905,8 @@ def record_resolution(
     Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
         status=TS.DECIDED, updated_at=timezone.now()
     )
-    record(resolution, "resolution.recorded", actor=actor, actor_label="社区", note=text[:200])
-    record(topic, "topic.decided", actor=actor, actor_label="社区", note=text[:200])
+    record(resolution, RESOLUTION_RECORDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
+    record(topic, TOPIC_DECIDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
     return resolution
 
 
@@ -901,7 +925,7 @@ def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) 
     meeting.ends_at = meeting.ends_at or now
     meeting.save(update_fields=["status", "closed_at", "ends_at", "updated_at"])
     meeting.topics.filter(status=TS.SCHEDULED).update(status=TS.DELIBERATED, updated_at=now)
-    record(meeting, "meeting.closed", actor=actor, actor_label="社区", public=False)
+    record(meeting, MEETING_CLOSED, actor=actor, actor_label=COMMUNITY, public=False)
     return meeting
 
 
@@ -925,5 +949,5 @@ def publish_result(
     if summary:
         meeting.result_summary = summary
     meeting.save(update_fields=["status", "published_at", "result_summary", "updated_at"])
-    record(meeting, "meeting.published", actor=actor, actor_label="社区", note=meeting.title)
+    record(meeting, MEETING_PUBLISHED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
     return meeting

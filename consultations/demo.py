@@ -20,8 +20,21 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from concerns.models import Issue
+from concerns.verbs import ISSUE_IN_CONSULTATION
 from consultations import actions
 from consultations.models import Meeting, Participant, Resolution, Topic, Venue
+from consultations.verbs import (
+    MEETING_ANNOUNCED,
+    MEETING_CLOSED,
+    MEETING_FIELD_VISIT,
+    MEETING_INVITED,
+    MEETING_PUBLISHED,
+    MEETING_REPLIED,
+    MEETING_SCHEDULED,
+    TOPIC_ACCEPTED,
+    TOPIC_CREATED,
+    TOPIC_SCHEDULED,
+)
 from core.errors import ActionError
 from places.models import Area
 from timeline.models import Event
@@ -213,16 +226,21 @@ def play(story: Story) -> Meeting | None:
 
 # When each kind of event happened, relative to the meeting's start (days, minutes).
 WHEN = {
-    "meeting.closed": (0, 120),
-    "meeting.published": (1, 0),
+    MEETING_CLOSED: (0, 120),
+    MEETING_PUBLISHED: (1, 0),
 }
-# Days before the notice: the topic is proposed, accepted and the meeting scheduled.
+# Days before the notice: the topic is proposed, accepted and the meeting scheduled; then the
+# notice itself, with the invitations.
 BEFORE_NOTICE = {
-    "topic.created": 2,
-    "issue.in_consultation": 2,
-    "topic.accepted": 1,
-    "meeting.scheduled": 1,
-    "meeting.field_visit": 1,
+    TOPIC_CREATED: 2,
+    ISSUE_IN_CONSULTATION: 2,
+    TOPIC_ACCEPTED: 1,
+    MEETING_SCHEDULED: 1,
+    MEETING_FIELD_VISIT: 1,
+    MEETING_ANNOUNCED: 0,
+    TOPIC_SCHEDULED: 0,
+    MEETING_INVITED: 0,
+    MEETING_REPLIED: 0,
 }
 
 
@@ -231,25 +249,16 @@ def _backdate(since: datetime, start: datetime, notice_days: int, topics: list[T
     timeline reads in order: proposed, accepted, announced, held, closed, published."""
     events = list(Event.objects.filter(created_at__gte=since).order_by("id"))
     announced = start - timedelta(days=notice_days + 1)
-    proposed = announced - timedelta(days=BEFORE_NOTICE["topic.created"])
+    proposed = announced - timedelta(days=BEFORE_NOTICE[TOPIC_CREATED])
     Topic.objects.filter(pk__in=[t.pk for t in topics], created_at__gte=since).update(
         created_at=proposed
     )
     for minute, event in enumerate(events):
-        days, minutes = WHEN.get(event.verb, (None, None))
         if event.verb in BEFORE_NOTICE:
             when = announced - timedelta(days=BEFORE_NOTICE[event.verb]) + timedelta(minutes=minute)
-        elif event.verb in (
-            "meeting.announced",
-            "topic.scheduled",
-            "meeting.invited",
-            "meeting.replied",
-        ):
-            when = announced + timedelta(minutes=minute)
-        elif days is not None:
-            when = start + timedelta(days=days, minutes=minutes or 0)
-        else:  # during the meeting: sign-in, statements, decisions, resolutions
-            when = start + timedelta(minutes=minute)
+        else:  # after the notice; by default during the meeting (sign-in, statements, votes)
+            days, minutes = WHEN.get(event.verb, (0, minute))
+            when = start + timedelta(days=days, minutes=minutes)
         Event.objects.filter(pk=event.pk).update(created_at=when)
 
 

@@ -14,12 +14,41 @@ from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 
 from accountability.models import ActionItem
+from accountability.verbs import (
+    ACTION_ITEM_CLOSED,
+    ACTION_ITEM_DONE,
+    ACTION_ITEM_DUE_SOON,
+    ACTION_ITEM_LISTED,
+    ACTION_ITEM_OVERDUE,
+    ACTION_ITEM_PROGRESS,
+    ACTION_ITEM_REOPENED,
+    ACTION_ITEM_VERIFIED,
+)
 from accounts.models import Role, User
 from accounts.permissions import COMMUNITY_ROLES
 from concerns.models import Concern, Issue
+from concerns.verbs import CONCERN_RECEIVED, ISSUE_ACCEPTED, ISSUE_RESOLVED, ISSUE_SETTLED
 from consultations.models import Meeting, Participant, Resolution, Topic
+from consultations.verbs import (
+    MEETING_ANNOUNCED,
+    MEETING_PUBLISHED,
+    MEETING_RESCHEDULED,
+    RESOLUTION_RECORDED,
+)
 from opinions.models import Forwarding
 from opinions.models import Report as OpinionReport
+from opinions.verbs import (
+    OPINION_ADOPTED,
+    OPINION_FORWARDED,
+    OPINION_MERGED,
+    OPINION_RATED,
+    OPINION_REPLIED,
+    OPINION_REPLY_OVERDUE,
+    OPINION_RETURNED,
+    OPINION_REVISED,
+    OPINION_SUBMITTED,
+    OPINION_TOPIC,
+)
 from places.models import Area
 from timeline.models import Event
 from wechat.models import Report
@@ -30,61 +59,61 @@ from wechat.models import Report
 # resolved, with the invitation to rate it (请评价). Every other step stays on their tracking
 # page; a later object's step is told through its own event (the item's listing).
 RESIDENT_VERBS = {
-    "concern.received",
-    "issue.accepted",
-    "issue.settled",
-    "issue.resolved",
-    "meeting.announced",
-    "meeting.rescheduled",  # the notice corrected: an announced meeting moved
-    "meeting.published",
+    CONCERN_RECEIVED,
+    ISSUE_ACCEPTED,
+    ISSUE_SETTLED,
+    ISSUE_RESOLVED,
+    MEETING_ANNOUNCED,
+    MEETING_RESCHEDULED,  # the notice corrected: an announced meeting moved
+    MEETING_PUBLISHED,
 }
 # What a meeting's participants are told of: its notice (and its correction), its
 # resolutions and its result.
 PARTICIPANT_VERBS = {
-    "meeting.announced",
-    "meeting.rescheduled",
-    "meeting.published",
-    "resolution.recorded",
+    MEETING_ANNOUNCED,
+    MEETING_RESCHEDULED,
+    MEETING_PUBLISHED,
+    RESOLUTION_RECORDED,
 }
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
 TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).
-RESIDENT_ITEM_VERBS = {"action_item.listed"}
+RESIDENT_ITEM_VERBS = {ACTION_ITEM_LISTED}
 # Action item events the owner hears of.
 OWNER_ITEM_VERBS = {
-    "action_item.listed",
-    "action_item.verified",
-    "action_item.closed",
-    "action_item.reopened",
-    "action_item.overdue",
-    "action_item.due_soon",
+    ACTION_ITEM_LISTED,
+    ACTION_ITEM_VERIFIED,
+    ACTION_ITEM_CLOSED,
+    ACTION_ITEM_REOPENED,
+    ACTION_ITEM_OVERDUE,
+    ACTION_ITEM_DUE_SOON,
 }
 # Action item events the listing community's staff hear of.
 COMMUNITY_ITEM_VERBS = {
-    "action_item.progress",
-    "action_item.done",
-    "action_item.reopened",
-    "action_item.overdue",
-    "action_item.due_soon",
+    ACTION_ITEM_PROGRESS,
+    ACTION_ITEM_DONE,
+    ACTION_ITEM_REOPENED,
+    ACTION_ITEM_OVERDUE,
+    ACTION_ITEM_DUE_SOON,
 }
 # 社情民意 (internal events: staff accounts only, in the workbench and by email). The member
 # hears of the office's decisions and of each reply; the departments of a forwarding and of
 # a reply past its date; the district's CPPCC office of new and revised reports, ratings and
 # late replies.
 MEMBER_OPINION_VERBS = {
-    "opinion.returned",
-    "opinion.adopted",
-    "opinion.merged",
-    "opinion.forwarded",
-    "opinion.replied",
-    "opinion.topic",
+    OPINION_RETURNED,
+    OPINION_ADOPTED,
+    OPINION_MERGED,
+    OPINION_FORWARDED,
+    OPINION_REPLIED,
+    OPINION_TOPIC,
 }
-DEPARTMENT_OPINION_VERBS = {"opinion.forwarded", "opinion.reply_overdue"}
+DEPARTMENT_OPINION_VERBS = {OPINION_FORWARDED, OPINION_REPLY_OVERDUE}
 OFFICE_OPINION_VERBS = {
-    "opinion.submitted",
-    "opinion.revised",
-    "opinion.rated",
-    "opinion.reply_overdue",
+    OPINION_SUBMITTED,
+    OPINION_REVISED,
+    OPINION_RATED,
+    OPINION_REPLY_OVERDUE,
 }
 
 

@@ -12,6 +12,7 @@ and sends (plan_waiting, send_pending).
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -24,9 +25,11 @@ from django.utils.translation import gettext as _
 
 from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
+from concerns.verbs import CONCERN_RECEIVED
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
 from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
+from timeline import verbs
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox
 from wechat.sender import TemplateError, address_of
@@ -85,16 +88,31 @@ def _meeting_values(meeting: Any) -> dict[str, str]:
     }
 
 
-# The template kind (notifications.sms.KINDS) of each step residents are told of.
-RESIDENT_KINDS = {
-    "concern.received": "received",
-    "issue.accepted": "accepted",
-    "meeting.announced": "meeting_notice",
-    "meeting.rescheduled": "meeting_moved",
-    "meeting.published": "published",
-    "action_item.listed": "listed",
-    "issue.settled": "settled",
-    "issue.resolved": "settled",
+def _meeting_title(meeting: Any) -> dict[str, str]:
+    return {"meeting": cut(meeting.title, 24)}
+
+
+def _item_values(item: Any) -> dict[str, str]:
+    """What a resident's SMS says of a listed action item: what, by whom, by when."""
+    return {
+        "item": cut(item.title, 24),
+        "owner": cut(item.owner_organisation.name, 16),
+        "deadline": item.deadline.isoformat(),
+    }
+
+
+def _outcome_values(event: Event, subject: Any) -> dict[str, str]:
+    outcome = cut(event.note or getattr(subject, "outcome", ""), 30)
+    return {"outcome": outcome.rstrip("。.！!；;")}
+
+
+# The extra values a verb's message needs (timeline.verbs.Verb.values), by name.
+EXTRA_VALUES: dict[str, Callable[[Event, Any], dict[str, str]]] = {
+    "": lambda event, subject: {},
+    "meeting": lambda event, subject: _meeting_values(subject),
+    "meeting_title": lambda event, subject: _meeting_title(subject),
+    "item": lambda event, subject: _item_values(subject),
+    "outcome": _outcome_values,
 }
 
 
@@ -103,60 +121,22 @@ def resident_message(
 ) -> tuple[str, str, dict[str, str]]:
     """(text, template kind, template values) of one of the few steps residents are told of
     (audiences.RESIDENT_VERBS and the item's listing): their own words, their own code,
-    nobody else's data. The values are what a gateway's approved template is filled with."""
+    nobody else's data. The text and the template kind are the verb's (timeline.verbs); the
+    values are what a gateway's approved template is filled with."""
     values = {
         "words": _own_words(recipient, subject),
         "code": recipient.tracking_code,
         "link": site_link(link),
         "path": link,
     }
-    verb = event.verb
-    if verb == "concern.received":
-        text = _(
-            "We have received your concern “%(words)s”. Your tracking code is %(code)s: "
-            "follow it at %(link)s"
-        )
-    elif verb == "issue.accepted":
-        text = _("Your concern “%(words)s” (%(code)s) has been accepted and is being handled.")
-    elif verb == "meeting.announced":
-        values |= _meeting_values(subject)
-        text = _(
-            "Your concern “%(words)s” (%(code)s) is on the agenda of “%(meeting)s”, "
-            "%(when)s at %(where)s. You are welcome to take part."
-        )
-    elif verb == "meeting.rescheduled":
-        values |= _meeting_values(subject)
-        text = _(
-            "The meeting “%(meeting)s” on your concern “%(words)s” (%(code)s) has moved: "
-            "%(when)s at %(where)s."
-        )
-    elif verb == "meeting.published":
-        values["meeting"] = cut(subject.title, 24)
-        text = _(
-            "The result of “%(meeting)s”, which discussed your concern “%(words)s”, is "
-            "published: %(link)s"
-        )
-    elif verb == "action_item.listed":
-        values |= {
-            "item": cut(subject.title, 24),
-            "owner": cut(subject.owner_organisation.name, 16),
-            "deadline": subject.deadline.isoformat(),
-        }
-        text = _(
-            "For your concern “%(words)s” (%(code)s) this is publicly listed: “%(item)s”, "
-            "by %(owner)s, to be done by %(deadline)s."
-        )
-    elif verb in ("issue.settled", "issue.resolved"):
-        outcome = cut(event.note or getattr(subject, "outcome", ""), 30)
-        values["outcome"] = outcome.rstrip("。.！!；;")
-        text = _(
-            "Your concern “%(words)s” (%(code)s) is settled: %(outcome)s. Please rate how it "
-            "was handled (satisfied, basically satisfied or dissatisfied): %(link)s"
-        )
-    else:  # not told to residents by SMS; kept for a verb added without a text
-        text = _("Your concern “%(words)s” (%(code)s): %(label)s.")
-        values["label"] = str(event.label)
-    return text % values, RESIDENT_KINDS.get(verb, "notice"), values
+    verb = verbs.get(event.verb)
+    values |= EXTRA_VALUES[verb.values](event, subject)
+    if verb.message:
+        return str(verb.message) % values, verb.sms_kind or "notice", values
+    # A step told to residents without a message of its own: its resident wording.
+    values["label"] = str(verb.resident or verb.label)
+    text = _("Your concern “%(words)s” (%(code)s): %(label)s.") % values
+    return text, "notice", values
 
 
 def resident_text(event: Event, subject: Any, recipient: Recipient, link: str) -> str:
@@ -177,7 +157,7 @@ def compose_message(
     label = event.label
     line = "【{}】{}：{}".format(_("Yishi"), title, label)
     if recipient.tracking_code:
-        line = "【{}】{}".format(_("Yishi"), label)
+        line = "【{}】{}".format(_("Yishi"), event.resident_label or label)
         text, kind, values = resident_message(event, subject, recipient, link)
         return line, text, kind, values
     note = (event.note or "").strip()
@@ -245,7 +225,7 @@ def _follower_rows(
     """A resident who wrote through a 公众号: a template message where the account sends
     them, else an SMS when they gave a phone. Not for the concern's receipt: the account's
     reply to their message carried the code and link already."""
-    if event.verb == "concern.received":
+    if event.verb == CONCERN_RECEIVED:
         return []
     follower = person.follower
     if follower.subscribed and follower.account.sends_templates:

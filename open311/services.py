@@ -435,7 +435,7 @@ def status_notes(concern: Concern, issue: Issue, latest: Notes) -> str | None:
     if not events:
         return None
     event = max(events, key=lambda e: (e.created_at, e.pk))
-    label = event.label
+    label = event.resident_label
     note = public_note(event)
     return f"{label}：{note}" if note else label
 

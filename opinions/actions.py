@@ -24,6 +24,18 @@ from core.errors import ActionError, Conflict
 from core.text import plain_text
 from opinions import permissions
 from opinions.models import REPLY_WORKING_DAYS, Forwarding, Report, add_working_days, today
+from opinions.verbs import (
+    OPINION_ADOPTED,
+    OPINION_FORWARDED,
+    OPINION_MERGED,
+    OPINION_RATED,
+    OPINION_REPLIED,
+    OPINION_REPLY_OVERDUE,
+    OPINION_RETURNED,
+    OPINION_REVISED,
+    OPINION_SUBMITTED,
+    OPINION_TOPIC,
+)
 from places.models import Area
 from timeline.services import record
 
@@ -98,7 +110,7 @@ def submit_report(
         created_at=now,
         **content,
     )
-    record(report, "opinion.submitted", actor=actor, actor_label=CPPCC, public=False)
+    record(report, OPINION_SUBMITTED, actor=actor, actor_label=CPPCC, public=False)
     return report
 
 
@@ -131,7 +143,7 @@ def revise_report(
     if resubmitted:
         report.submitted_at = now or timezone.now()
     report.save()
-    record(report, "opinion.revised", actor=actor, actor_label=CPPCC, public=False)
+    record(report, OPINION_REVISED, actor=actor, actor_label=CPPCC, public=False)
     return report
 
 
@@ -151,7 +163,7 @@ def adopt_report(
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "adopted_at", "review_note", "updated_at"])
     record(
-        report, "opinion.adopted", actor=actor, actor_label=OFFICE, note=report.review_note,
+        report, OPINION_ADOPTED, actor=actor, actor_label=OFFICE, note=report.review_note,
         public=False,
     )  # fmt: skip
     return report
@@ -168,7 +180,7 @@ def return_report(actor: Any, report: Report, *, note: str) -> Report:
     report.status = S.RETURNED
     report.review_note = note
     report.save(update_fields=["status", "review_note", "updated_at"])
-    record(report, "opinion.returned", actor=actor, actor_label=OFFICE, note=note, public=False)
+    record(report, OPINION_RETURNED, actor=actor, actor_label=OFFICE, note=note, public=False)
     return report
 
 
@@ -196,7 +208,7 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "merged_into", "review_note", "updated_at"])
     record(
-        report, "opinion.merged", actor=actor, actor_label=OFFICE,
+        report, OPINION_MERGED, actor=actor, actor_label=OFFICE,
         note=_("Merged into “%(title)s”.") % {"title": into.title}, public=False,
         data={"into": into.pk},
     )  # fmt: skip
@@ -254,7 +266,7 @@ def forward_report(
     report.save(update_fields=["status", "updated_at"])
     for forwarding in made:
         record(
-            report, "opinion.forwarded", actor=actor, actor_label=OFFICE,
+            report, OPINION_FORWARDED, actor=actor, actor_label=OFFICE,
             note=_("%(name)s, reply by %(date)s.")
             % {"name": forwarding.organisation.name, "date": due_on.isoformat()},
             public=False, data={"forwarding": forwarding.pk},
@@ -285,7 +297,7 @@ def reply_to_report(
         report.status = S.REPLIED
         report.save(update_fields=["status", "updated_at"])
     record(
-        report, "opinion.replied", actor=actor, actor_label=DEPARTMENT,
+        report, OPINION_REPLIED, actor=actor, actor_label=DEPARTMENT,
         note=forwarding.organisation.name, public=False, data={"forwarding": forwarding.pk},
     )  # fmt: skip
     return forwarding
@@ -317,7 +329,7 @@ def rate_reply(
     forwarding.rated_at = now or timezone.now()
     forwarding.save(update_fields=["rating", "rating_comment", "rated_at"])
     record(
-        forwarding.report, "opinion.rated", actor=actor, actor_label=CPPCC,
+        forwarding.report, OPINION_RATED, actor=actor, actor_label=CPPCC,
         note=f"{forwarding.organisation.name}: {forwarding.get_rating_display()}", public=False,
         data={"forwarding": forwarding.pk},
     )  # fmt: skip
@@ -356,7 +368,7 @@ def take_to_topic(
     report.topic = topic
     report.save(update_fields=["topic", "updated_at"])
     record(
-        report, "opinion.topic", actor=actor, actor_label=OFFICE, note=topic.title,
+        report, OPINION_TOPIC, actor=actor, actor_label=OFFICE, note=topic.title,
         public=False, data={"topic": topic.pk},
     )  # fmt: skip
     return topic
@@ -380,7 +392,7 @@ def remind_overdue(now: datetime | None = None) -> int:
                 continue
             forwarding = Forwarding.objects.select_related("report", "organisation").get(pk=pk)
             record(
-                forwarding.report, "opinion.reply_overdue", actor_label=OFFICE,
+                forwarding.report, OPINION_REPLY_OVERDUE, actor_label=OFFICE,
                 note=_("%(name)s, reply was due %(date)s.")
                 % {"name": forwarding.organisation.name, "date": forwarding.due_on.isoformat()},
                 public=False, data={"forwarding": pk},

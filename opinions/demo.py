@@ -18,6 +18,14 @@ from accounts.models import Organisation, Role, User
 from consultations.models import Topic
 from opinions import actions
 from opinions.models import Report
+from opinions.verbs import (
+    OPINION_ADOPTED,
+    OPINION_FORWARDED,
+    OPINION_RATED,
+    OPINION_REPLIED,
+    OPINION_SUBMITTED,
+    OPINION_TOPIC,
+)
 from places.models import Area
 from timeline.models import Event
 
@@ -96,15 +104,15 @@ def park_report(office: User) -> Report | None:
     )
     topic = Topic.objects.filter(title=STORY5_TOPIC).first()
     moments = {
-        "opinion.submitted": submitted,
-        "opinion.adopted": adopted,
-        "opinion.forwarded": adopted + timedelta(minutes=5),
-        "opinion.replied": replied,
-        "opinion.rated": rated,
+        OPINION_SUBMITTED: submitted,
+        OPINION_ADOPTED: adopted,
+        OPINION_FORWARDED: adopted + timedelta(minutes=5),
+        OPINION_REPLIED: replied,
+        OPINION_RATED: rated,
     }
     if topic is not None:
         actions.take_to_topic(office, report, topic=topic)
-        moments["opinion.topic"] = topic.created_at - timedelta(hours=2)
+        moments[OPINION_TOPIC] = topic.created_at - timedelta(hours=2)
     _date_events(report, moments)
     return report
 
@@ -126,7 +134,7 @@ def waiting_report() -> Report | None:
         suggestions="由街道协调增加二次分拣岗位；把垃圾分类纳入新时代文明实践志愿服务。",
         now=submitted,
     )
-    _date_events(report, {"opinion.submitted": submitted})
+    _date_events(report, {OPINION_SUBMITTED: submitted})
     return report
 
 

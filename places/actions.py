@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from core.errors import ActionError
@@ -14,13 +15,20 @@ from core.text import plain_text
 from places.models import Area, AreaFacility, AreaFigure, AreaProfile
 from places.permissions import can_edit_profile
 from places.profiles import format_figure
+from places.verbs import (
+    PROFILE_DESCRIBED,
+    PROFILE_FACILITY_ADDED,
+    PROFILE_FACILITY_REMOVED,
+    PROFILE_FIGURE_RECORDED,
+)
+from timeline.actors import COMMUNITY, STREET
 from timeline.services import record
 
 MAX_FIGURE = 100_000_000  # more people than any district has: a typo
 
 
-def _label(area: Area) -> str:
-    return "街道" if area.kind == Area.Kind.STREET else "社区"
+def _label(area: Area) -> Promise:
+    return STREET if area.kind == Area.Kind.STREET else COMMUNITY
 
 
 def _profile_for(actor: Any, area: Area) -> AreaProfile:
@@ -80,7 +88,7 @@ def record_figure(
         _touch(profile)
         record(
             profile,
-            "profile.figure_recorded",
+            PROFILE_FIGURE_RECORDED,
             actor=actor,
             actor_label=_label(area),
             note=f"{figure.get_kind_display()}：{format_figure(kind, value, qualifier)}"
@@ -121,7 +129,7 @@ def add_facility(
         _touch(profile)
         record(
             profile,
-            "profile.facility_added",
+            PROFILE_FACILITY_ADDED,
             actor=actor,
             actor_label=_label(area),
             note=f"{facility.get_kind_display()}：{facility.name}",
@@ -144,7 +152,7 @@ def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = Non
         _touch(profile)
         record(
             profile,
-            "profile.facility_removed",
+            PROFILE_FACILITY_REMOVED,
             actor=actor,
             actor_label=_label(area),
             note=f"{facility.get_kind_display()}：{facility.name}",
@@ -166,7 +174,7 @@ def describe_area(actor: Any, area: Area, *, covers: str, summary: str) -> AreaP
         profile.save(update_fields=["covers", "summary", "updated_at"])
         record(
             profile,
-            "profile.described",
+            PROFILE_DESCRIBED,
             actor=actor,
             actor_label=_label(area),
             note=profile.covers,

@@ -7,13 +7,4 @@ class PlacesConfig(AppConfig):
     verbose_name = _("Places")
 
     def ready(self) -> None:
-        from timeline.verbs import register
-
-        register(
-            {
-                "profile.figure_recorded": _("Area figure recorded"),
-                "profile.facility_added": _("Facility added to the area profile"),
-                "profile.facility_removed": _("Facility removed from the area profile"),
-                "profile.described": _("Area description updated"),
-            }
-        )
+        from places import verbs  # noqa: F401  (declares the app's timeline verbs)

@@ -4,6 +4,8 @@ from datetime import date
 
 from places.models import Area, AreaFacility, AreaFigure, AreaProfile, Building, Compound
 from places.profiles import format_figure
+from places.verbs import PROFILE_FIGURE_RECORDED
+from timeline.actors import COMMUNITY
 from timeline.services import record
 
 K = Area.Kind
@@ -142,8 +144,8 @@ def load_profiles() -> int:
             )
             record(
                 profile,
-                "profile.figure_recorded",
-                actor_label="社区",
+                PROFILE_FIGURE_RECORDED,
+                actor_label=COMMUNITY,
                 note=f"{FK(kind).label}：{format_figure(kind, value, qualifier)}"
                 f"（{as_of:%Y-%m-%d}，{source}）",
                 public=False,

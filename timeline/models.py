@@ -13,7 +13,8 @@ class Event(models.Model):
     subject_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, db_index=False)
     subject_id = models.PositiveBigIntegerField()
     subject = GenericForeignKey("subject_type", "subject_id")
-    # A dotted verb such as "issue.escalated"; labels live in timeline.verbs.
+    # A dotted verb such as "issue.escalated", declared in its app's verbs module (see
+    # timeline.verbs: labels, who may see it, resident wording).
     verb = models.CharField(_("what happened"), max_length=64)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -52,3 +53,10 @@ class Event(models.Model):
         from timeline.verbs import label_for
 
         return label_for(self.verb)
+
+    @property
+    def resident_label(self) -> str:
+        """How the step reads to residents ("" when they are not shown it)."""
+        from timeline.verbs import resident_label_for
+
+        return resident_label_for(self.verb)

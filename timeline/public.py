@@ -1,8 +1,9 @@
 """The one rule for text shown to the public, used by every public surface: the tracking page,
 the public boards, the whole-story pages, Open311 and the public API answers.
 
-- An event is shown only when it is marked public (`Event.public`).
-- Its note is shown only when the verb's note is written for the public (`verbs.PUBLIC_NOTES`);
+- An event is shown only when it is marked public (`Event.public`) and its verb is one
+  residents are shown (`timeline.verbs`: not `Seen.INTERNAL`), in the verb's resident wording.
+- Its note is shown only when the verb's note is written for the public (`Seen.PUBLIC`);
   staff notes (accepting, site visits, escalations, hand-backs, reasons) never are.
 - Any free text shown publicly goes through `mask_public_text`: phone numbers, ID numbers and
   room or door numbers are masked, however they are written.
@@ -17,7 +18,7 @@ from django.db import models
 
 from timeline.models import Event
 from timeline.services import events_for
-from timeline.verbs import note_is_public
+from timeline.verbs import note_is_public, shown_to_residents
 
 # `\d` matches full-width digits too (１３８…, as typed on Chinese keyboards); where a pattern
 # names a digit, it names both forms.
@@ -92,7 +93,7 @@ def mask_public_text(text: str | None) -> str:
 def public_note(event: Event) -> str:
     """The note of an event as the public may read it: empty unless the event is public and
     its verb's note is meant for the public; masked when it is."""
-    if not event.public or not note_is_public(event.verb):
+    if not event.public or not shown_to_residents(event.verb) or not note_is_public(event.verb):
         return ""
     return mask_public_text(event.note)
 
@@ -110,12 +111,12 @@ class PublicEvent:
 
 def public_events(subjects: Iterable[models.Model]) -> list[PublicEvent]:
     """The public timeline of the given objects, oldest first, in one query: only events
-    marked public, each with its note as `public_note` gives it."""
+    residents may see, each in its resident wording with its note as `public_note` gives it."""
     return [
         PublicEvent(
             when=event.created_at,
             verb=event.verb,
-            label=event.label,
+            label=event.resident_label,
             by=event.actor_label,
             note=public_note(event),
             subject_type=event.subject_type.model,

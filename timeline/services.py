@@ -14,8 +14,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q
 from django.dispatch import Signal
+from django.utils.functional import Promise
 
 from core import sql
+from timeline import verbs
+from timeline.actors import stored
 from timeline.models import Event
 
 # Sent with `event=` once the transaction that recorded the event has committed.
@@ -31,7 +34,7 @@ def _event(
     verb: str,
     *,
     actor: Any = None,
-    actor_label: str = "",
+    actor_label: str | Promise = "",
     note: str = "",
     public: bool = True,
     data: dict | None = None,
@@ -40,9 +43,9 @@ def _event(
     # read event.subject (its community, its title) without loading it again.
     return Event(
         subject=subject,
-        verb=verb,
+        verb=verbs.check(verb),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_label=actor_label,
+        actor_label=stored(actor_label),
         note=note,
         public=public,
         data=data or {},
@@ -63,11 +66,13 @@ def record(
     verb: str,
     *,
     actor: Any = None,
-    actor_label: str = "",
+    actor_label: str | Promise = "",
     note: str = "",
     public: bool = True,
     data: dict | None = None,
 ) -> Event:
+    """Record one event of a state change. `verb` is a constant an app declared in its
+    verbs module (timeline.verbs): an undeclared verb raises verbs.UnknownVerb."""
     event = _event(
         subject, verb, actor=actor, actor_label=actor_label, note=note, public=public, data=data
     )
@@ -97,7 +102,8 @@ def mark_dispatched(events: Iterable[Event]) -> None:
 
 
 def events_for(subjects: Iterable[models.Model], *, public_only: bool = False):
-    """Every event of the given objects, oldest first, in one query."""
+    """Every event of the given objects, oldest first, in one query; with `public_only`, only
+    those residents may see: recorded as public, of a verb shown to residents."""
     condition = Q(pk__in=[])
     for subject in subjects:
         condition |= Q(
@@ -105,5 +111,5 @@ def events_for(subjects: Iterable[models.Model], *, public_only: bool = False):
         )
     events = Event.objects.filter(condition).select_related("subject_type")
     if public_only:
-        events = events.filter(public=True)
+        events = events.filter(public=True, verb__in=verbs.public_verbs())
     return events.order_by("created_at", "id")

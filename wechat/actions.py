@@ -17,8 +17,10 @@ from core import phones
 from core.errors import ActionError
 from core.text import plain_text
 from core.uploads import clean_image
+from timeline.actors import RESIDENT
 from timeline.services import record
 from wechat.models import Follower, OfficialAccount, Report, resident_key
+from wechat.verbs import CONCERN_LOCATED, CONCERN_PHOTO_ADDED
 
 MAX_PHOTOS_PER_CONCERN = 6
 
@@ -74,7 +76,7 @@ def attach_photo(follower: Follower, data: bytes, *, name: str = "wechat.jpg") -
     # Re-encoded without metadata under a random name, like every other upload.
     image = clean_image(ContentFile(data, name=name), field="photos")
     Photo.objects.create(concern=concern, image=image)
-    record(concern, "concern.photo_added", actor_label="居民", public=False)
+    record(concern, CONCERN_PHOTO_ADDED, actor_label=RESIDENT, public=False)
     return concern
 
 
@@ -101,7 +103,7 @@ def locate(follower: Follower, latitude: str, longitude: str, label: str) -> Con
     if label and not concern.address:
         concern.address = label
         concern.save(update_fields=["address"])
-    record(concern, "concern.located", actor_label="居民", public=False)
+    record(concern, CONCERN_LOCATED, actor_label=RESIDENT, public=False)
     return concern
 
 

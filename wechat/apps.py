@@ -7,11 +7,4 @@ class WechatConfig(AppConfig):
     verbose_name = _("WeChat official accounts")
 
     def ready(self) -> None:
-        from timeline.verbs import register
-
-        register(
-            {
-                "concern.photo_added": _("Photo added by the resident"),
-                "concern.located": _("Place given by the resident"),
-            }
-        )
+        from wechat import verbs  # noqa: F401  (declares the app's timeline verbs)

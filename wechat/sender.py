@@ -87,7 +87,7 @@ def deliver(delivery: Any) -> None:
     code = concern.tracking_code if concern else ""
     status = concern.issue.get_status_display() if concern else ""
     data = template_data(
-        step=delivery.event.label,
+        step=delivery.event.resident_label or delivery.event.label,
         code=code,
         status=str(status),
         body=delivery.body,

@@ -154,6 +154,7 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
     issue.refresh_from_db()
     # 2 of 3: reopened (concerns' reopen_issue), back with the grid worker to settle again
     assert issue.status == Issue.Status.ACCEPTED and issue.settled_at is None
+    assert issue.round == 2  # stored, as an action item's round is
     from timeline.models import Event
 
     reopened = Event.objects.get(verb="issue.reopened", subject_id=issue.pk)
@@ -216,6 +217,7 @@ def test_dissatisfied_residents_reopen_a_resolved_matter_and_its_closed_item(
     done_item.refresh_from_db()
     assert issue.status == Issue.Status.IN_ACTION
     assert (done_item.status, done_item.round) == ("reopened", 2)
+    assert issue.round == 2  # the matter's round moves with its item's
     from timeline.models import Event
 
     assert Event.objects.filter(verb="issue.reopened", subject_id=issue.pk).count() == 1

@@ -36,7 +36,7 @@ def test_resident_on_a_phone_submits_and_follows_by_code(phone_page, world, plac
     page.fill("#id_code", code.lower())
     page.click("button[type=submit]")
     page.wait_for_url(f"**/concerns/t/{code}/")
-    assert "收到诉求" in page.inner_text(".timeline")
+    assert "已收到反映" in page.inner_text(".timeline")  # the resident wording of the step
 
 
 @pytest.mark.browser

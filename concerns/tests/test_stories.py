@@ -214,9 +214,13 @@ def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worke
     actions.accept_issue(issue, actor=worker)
     actions.settle_issue(issue, actor=worker, outcome="已更换灯泡")
 
+    assert issue.round == 1
     reopened = actions.reopen_issue(issue, actor=None, note="还是不亮")
     assert reopened.status == Issue.Status.ACCEPTED and reopened.settled_at is None
+    assert reopened.round == 2 and Issue.objects.get(pk=issue.pk).round == 2
     client.force_login(worker)
     assert reopened.title in client.get(reverse("concerns:queue")).content.decode()
     again = actions.settle_issue(reopened, actor=worker, outcome="更换了声控开关")
     assert again.status == Issue.Status.SETTLED and again.outcome == "更换了声控开关"
+    actions.reopen_issue(again, actor=None, note="又不亮了")
+    assert Issue.objects.get(pk=issue.pk).round == 3  # each reopening asks residents again

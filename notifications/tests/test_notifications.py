@@ -429,3 +429,26 @@ def test_a_row_another_worker_holds_is_never_sent_again(
     assert (row.status, row.attempts) == (Delivery.Status.UNSURE, 1)
     call_command("send_notifications", "--retry-failed", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert MemorySender.outbox == []
+
+
+def test_every_resident_message_in_the_registry_fills_its_sms_template():
+    """The texts residents are told come from the verb registry (timeline.verbs); each one's
+    template kind exists and supplies every value its text names."""
+    import re
+
+    from django.utils import translation
+
+    from notifications.services import EXTRA_VALUES
+    from notifications.sms import KINDS
+    from timeline import verbs
+
+    told = [v for v in verbs.declared() if v.message]
+    assert {v.name for v in told} >= {"concern.received", "issue.settled", "meeting.announced"}
+    for verb in told:
+        assert verb.sms_kind in KINDS, verb.name
+        assert verb.values in EXTRA_VALUES, verb.name
+        assert verb.shown_to_residents, verb.name  # told, so shown on their page too
+        for language in ("en", "zh-hans"):
+            with translation.override(language):
+                named = set(re.findall(r"%\((\w+)\)s", str(verb.message)))
+            assert named <= set(KINDS[verb.sms_kind]), (verb.name, language, named)

@@ -118,7 +118,7 @@ def test_get_requests_shows_status_agency_and_time_limit(client, world, fmt):
     issue = concern.issue
     Issue.objects.filter(pk=issue.pk).update(escalated_to=world.property_company)
     record(issue, "issue.settled", actor_label="社区", note="已联系物业取水样送检", public=True)
-    record(issue, "issue.internal", actor_label="社区", note="内部备注", public=False)
+    record(issue, "issue.grouping_confirmed", actor_label="社区", note="内部备注", public=False)
     response = client.get(f"{V2}/requests.{fmt}")
     if fmt == "json":
         [item] = spec.check_json(response, spec.SERVICE_REQUESTS)
@@ -238,7 +238,7 @@ def test_a_new_request_is_explained_by_its_own_public_entry(client, world):
     concern = raise_concern(world)
     [item] = client.get(f"{V2}/requests/{concern.public_id}.json").json()
     received = Event.objects.filter(verb="concern.received", subject_id=concern.pk).get()
-    assert item["status_notes"].startswith(received.label)
+    assert item["status_notes"].startswith(received.resident_label)
 
 
 def test_the_residents_own_words_go_only_to_a_key_serving_the_area(client, world, partner):

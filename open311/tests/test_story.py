@@ -41,7 +41,7 @@ def test_hotline_calls_about_yellow_water_become_one_counted_issue(client, world
     )
     assert {r["status"] for r in listed} == {"open"}
     # The site visit is the latest public step; its notes are staff notes and stay inside.
-    assert all(r["status_notes"] == "实地查看" for r in listed)
+    assert all(r["status_notes"] == "工作人员已到现场查看" for r in listed)  # residents' words
     assert not any("物业取水样送检" in r["status_notes"] for r in listed)
 
     resolve_issue(issue, actor=world.admin, note="协商议定冲洗管道和屋顶水箱，水质已恢复")

@@ -1,10 +1,11 @@
 """The one rule for public text: which notes the public read, and masking in free text."""
 
 import pytest
+from django.utils import translation
 
 from timeline.public import mask_public_text, public_events, public_note
 from timeline.services import record
-from timeline.verbs import PUBLIC_NOTES, note_is_public, registered
+from timeline.verbs import note_is_public, public_notes, registered
 
 
 @pytest.mark.parametrize(
@@ -74,7 +75,7 @@ def test_staff_notes_are_internal_and_residents_statements_public():
 
 def test_every_public_note_verb_is_a_registered_verb(db):
     # A typo in the table would silently hide a statement meant for residents.
-    assert set(PUBLIC_NOTES) <= registered()
+    assert public_notes() <= registered()
 
 
 def test_public_note_masks_and_hides(world):
@@ -95,3 +96,28 @@ def test_public_events_keep_only_public_events_and_public_notes(world):
     assert [e.verb for e in events] == ["issue.accepted", "issue.site_visit", "issue.settled"]
     assert [e.note for e in events] == ["", "", "已调解，双方签字"]
     assert events[0].by == "网格员" and events[0].subject_type == "area"
+
+
+def test_internal_steps_stay_internal_even_when_recorded_as_public(world):
+    # Renaming and grouping are the office's bookkeeping, whatever the event says.
+    record(world.c1, "issue.retitled", note="工作标题", public=True)
+    record(world.c1, "issue.concern_added", public=True)
+    record(world.c1, "issue.accepted", note="其妻称遭家暴")
+    retitled = record(world.c1, "issue.public_title_set", note="公开标题", public=True)
+    with translation.override("zh-hans"):
+        events = public_events([world.c1])
+    assert [e.verb for e in events] == ["issue.accepted"]
+    # Residents read the step in their own words, not the staff label.
+    assert [e.label for e in events] == ["已受理，正在办理"]
+    assert public_note(retitled) == ""
+
+
+def test_actor_labels_are_translated_and_stored_in_the_site_language(world):
+    from timeline.actors import COMMUNITY
+
+    with translation.override("en"):
+        event = record(world.c1, "issue.accepted", actor_label=COMMUNITY)
+    event.refresh_from_db()
+    assert event.actor_label == "社区"
+    with translation.override("en"):
+        assert str(COMMUNITY) == "Community"

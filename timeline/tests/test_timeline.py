@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_record_and_read_back_in_order(world):
-    record(world.c1, "area.noted", actor=world.staff, actor_label="社区", note="第一条")
-    record(world.c2, "area.noted", note="别的社区")
-    record(world.c1, "area.noted", note="内部", public=False)
+    record(world.c1, "issue.accepted", actor=world.staff, actor_label="社区", note="第一条")
+    record(world.c2, "issue.accepted", note="别的社区")
+    record(world.c1, "issue.accepted", note="内部", public=False)
     notes = [e.note for e in events_for([world.c1])]
     assert notes == ["第一条", "内部"]
     assert [e.note for e in events_for([world.c1], public_only=True)] == ["第一条"]
@@ -21,7 +21,7 @@ def test_record_and_read_back_in_order(world):
 def test_anonymous_actor_is_stored_as_none(world):
     from django.contrib.auth.models import AnonymousUser
 
-    event = record(world.c1, "area.noted", actor=AnonymousUser(), actor_label="居民")
+    event = record(world.c1, "issue.accepted", actor=AnonymousUser(), actor_label="居民")
     assert event.actor is None and event.actor_label == "居民"
 
 
@@ -34,14 +34,14 @@ def test_listeners_hear_only_after_commit(world, django_capture_on_commit_callba
     event_committed.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-            record(world.c1, "area.noted")
+            record(world.c1, "issue.accepted")
             assert heard == []
-        assert heard == ["area.noted"]
+        assert heard == ["issue.accepted"]
         heard.clear()
         with django_capture_on_commit_callbacks(execute=True):
             try:
                 with transaction.atomic():
-                    record(world.c1, "area.rolled_back")
+                    record(world.c1, "issue.settled")
                     raise RuntimeError("undo")
             except RuntimeError:
                 pass
@@ -51,7 +51,7 @@ def test_listeners_hear_only_after_commit(world, django_capture_on_commit_callba
 
 
 def test_listeners_read_the_subject_without_loading_it_again(world, django_assert_num_queries):
-    event = record(world.c1, "area.noted")
+    event = record(world.c1, "issue.accepted")
     with django_assert_num_queries(0):
         assert event.subject is world.c1
     assert (event.subject_type.model_class(), event.subject_id) == (type(world.c1), world.c1.pk)
@@ -75,15 +75,20 @@ def test_record_many_writes_once_and_announces_in_order(
     try:
         with django_capture_on_commit_callbacks(execute=True), django_assert_num_queries(1):
             events = record_many(
-                (world.c1, "area.noted", {"note": "一", "actor": world.staff}),
-                (world.c2, "area.checked", {"public": False}),
+                (world.c1, "issue.accepted", {"note": "一", "actor": world.staff}),
+                (world.c2, "issue.site_visit", {"public": False}),
             )
         assert [e.pk is not None for e in events] == [True, True]
-        assert heard == [("area.noted", world.c1), ("area.checked", world.c2)]
-        assert batches == [["area.noted", "area.checked"]]
+        assert heard == [("issue.accepted", world.c1), ("issue.site_visit", world.c2)]
+        assert batches == [["issue.accepted", "issue.site_visit"]]
         stored = {e.verb: e for e in Event.objects.filter(pk__in=[e.pk for e in events])}
-        assert stored["area.noted"].actor == world.staff and stored["area.noted"].note == "一"
-        assert stored["area.checked"].public is False and stored["area.checked"].subject == world.c2
+        assert (
+            stored["issue.accepted"].actor == world.staff and stored["issue.accepted"].note == "一"
+        )
+        assert (
+            stored["issue.site_visit"].public is False
+            and stored["issue.site_visit"].subject == world.c2
+        )
     finally:
         event_committed.disconnect(listener)
         events_committed.disconnect(batch_listener)
