@@ -48,9 +48,7 @@ def test_each_refusal_names_its_code(client, partner, fields, status, codes, fmt
 
 
 def test_reading_refusals_name_their_codes(client, db):
-    assert spec.codes_of(client.get(f"{V2}/requests/NOPE1234.json")) == [
-        "unknown_service_request"
-    ]
+    assert spec.codes_of(client.get(f"{V2}/requests/NOPE1234.json")) == ["unknown_service_request"]
     assert spec.codes_of(client.get(f"{V2}/tokens/nope.json")) == ["unknown_token"]
     assert spec.codes_of(client.get(f"{V2}/requests.json?page=0&page_size=x")) == [
         "invalid_page",
