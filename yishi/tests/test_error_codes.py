@@ -7,12 +7,14 @@ raising package or a lower layer, and under the status the raise gives. Every de
 used somewhere, and the OpenAPI document lists them all."""
 
 import ast
+import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from conftest import PASSWORD
 from core import errors
 from yishi.api import CODES
 from yishi.manifests import MANIFESTS
@@ -271,3 +273,77 @@ def test_operations_refer_to_the_schema_of_their_status(client):
                 # RequestSizeLimitMiddleware answers before the view: any body may be refused.
                 assert "413" in operation["responses"], (method, path)
     assert bodies > 20
+
+
+# ---- real requests answer the codes the document promises
+
+API = "/api/v1"
+
+
+def _answer(document: dict, response, path: str, method: str = "post") -> str:
+    """The response's code, checked against the document: the operation lists the status and
+    the status's schema lists the code."""
+    status = str(response.status_code)
+    body = response.json()
+    code = body["error"]["code"]
+    assert status in document["paths"][API + path][method]["responses"], (path, status)
+    enum = document["components"]["schemas"][f"Error{status}"]["properties"]["error"]
+    assert code in enum["properties"]["code"]["enum"], (code, status)
+    return code
+
+
+def _post(client, url: str, data: dict | None = None):
+    return client.post(API + url, json.dumps(data or {}), content_type="application/json")
+
+
+@pytest.fixture
+def document(client) -> dict:
+    return client.get(f"{API}/openapi.json").json()
+
+
+@pytest.fixture
+def topic(world):
+    from consultations import actions
+    from consultations.tests.conftest import make_issue
+
+    issue = make_issue(world.c1, "楼道堆放杂物", residents=3, grid=world.g1)
+    return actions.create_topic(world.staff, title="楼道杂物清理", issues=[issue])
+
+
+def test_support_answers_invalid_phone_then_already_supported(client, document, topic):
+    path = "/topics/{topic_id}/support"
+    url = f"/topics/{topic.pk}/support"
+    assert _answer(document, _post(client, url, {"phone": "12345"}), path) == "invalid_phone"
+    assert _post(client, url, {"phone": "13800001111"}).status_code == 200
+    again = _post(client, url, {"phone": "138 0000 1111"})  # the same number, spelt otherwise
+    assert again.status_code == 409
+    assert _answer(document, again, path) == "already_supported"
+
+
+def test_a_topic_action_in_the_wrong_state_answers_its_code(client, document, world, topic):
+    from consultations import actions
+
+    actions.shelve_topic(world.staff, topic, reason="已由物业处理")
+    url = f"/topics/{topic.pk}/support"
+    shelved = _post(client, url, {"phone": "13800001111"})
+    assert shelved.status_code == 409
+    assert _answer(document, shelved, "/topics/{topic_id}/support") == "topic_not_open"
+    client.login(username=world.staff.username, password=PASSWORD)
+    accepted = _post(client, f"/topics/{topic.pk}/accept")
+    assert accepted.status_code == 409
+    assert _answer(document, accepted, "/topics/{topic_id}/accept") == "topic_not_proposed"
+
+
+def test_an_unreadable_body_answers_malformed_request(client, document, topic):
+    response = client.post(
+        f"{API}/topics/{topic.pk}/support", "{not json", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert _answer(document, response, "/topics/{topic_id}/support") == "malformed_request"
+
+
+def test_a_body_too_large_answers_the_documented_413(client, document, settings, topic):
+    settings.REQUEST_MAX_BYTES = 1024
+    response = _post(client, f"/topics/{topic.pk}/support", {"phone": "1" * 2000})
+    assert response.status_code == 413
+    assert _answer(document, response, "/topics/{topic_id}/support") == "request_too_large"
