@@ -110,7 +110,11 @@ def list_action_item(
     description = plain_text(description, "description")
     idempotency_key = (idempotency_key or "").strip()[:80] or None
     if deadline < today(now):
-        raise ActionError(_("The deadline cannot be before the listing date."), field="deadline")
+        raise ActionError(
+            _("The deadline cannot be before the listing date."),
+            code="item_deadline_before_listing",
+            field="deadline",
+        )
     if (
         owner is not None
         and not Role.objects.filter(
@@ -118,26 +122,38 @@ def list_action_item(
         ).exists()
     ):
         raise ActionError(
-            _("The person in charge must represent the owner organisation."), field="owner"
+            _("The person in charge must represent the owner organisation."),
+            code="owner_not_of_organisation",
+            field="owner",
         )
     for milestone_title, due_on in milestones:
         plain_text(milestone_title, "milestones", limit=120, required=_("Name each milestone."))
         if due_on < today(now) or due_on > deadline:
             raise ActionError(
                 _("Each milestone falls between the listing date and the deadline."),
+                code="milestone_out_of_range",
                 field="milestones",
             )
     chosen = list(issues)
     for issue in chosen:
         if issue.community_id != community.pk:
-            raise ActionError(_("Each issue must belong to the listing community."), field="issues")
+            raise ActionError(
+                _("Each issue must belong to the listing community."),
+                code="issue_outside_community",
+                field="issues",
+            )
         if issue.status == Issue.Status.MERGED:
-            raise Conflict(_("An issue merged into another cannot be listed."), field="issues")
+            raise Conflict(
+                _("An issue merged into another cannot be listed."),
+                code="issue_merged",
+                field="issues",
+            )
     if resolution is not None:
         area_path = resolution.meeting.area.path
         if not (community.path.startswith(area_path) or area_path.startswith(community.path)):
             raise ActionError(
                 _("This resolution was made for another area than the listing community."),
+                code="resolution_outside_community",
                 field="resolution",
             )
         chosen += [
@@ -147,7 +163,9 @@ def list_action_item(
         ]
     elif not chosen:
         raise ActionError(
-            _("List an item from a resolution or from at least one issue."), field="issues"
+            _("List an item from a resolution or from at least one issue."),
+            code="item_without_source",
+            field="issues",
         )
     item = ActionItem.objects.create(
         resolution=resolution,
@@ -203,12 +221,23 @@ def report_progress(
     now = now or timezone.now()
     text = plain_text(text, "text", limit=2000, required=_("Describe the progress."))
     if len(photos) > MAX_PHOTOS:
-        raise ActionError(_("At most %(n)d photos per update.") % {"n": MAX_PHOTOS}, field="photos")
+        raise ActionError(
+            _("At most %(n)d photos per update.") % {"n": MAX_PHOTOS},
+            code="too_many_files",
+            field="photos",
+        )
     cleaned = uploads.clean_images(photos, field="photos")  # the same rule as residents'
     if not item.can_report_progress():
-        raise Conflict(_("Progress can only be reported while the item is being carried out."))
+        raise Conflict(
+            _("Progress can only be reported while the item is being carried out."),
+            code="item_not_in_progress",
+        )
     if milestone is not None and (milestone.action_item_id != item.pk or milestone.reached_at):
-        raise ActionError(_("Choose an open milestone of this item."), field="milestone")
+        raise ActionError(
+            _("Choose an open milestone of this item."),
+            code="milestone_not_open",
+            field="milestone",
+        )
     update = ProgressUpdate.objects.create(
         action_item=item, text=text, author=actor, milestone=milestone, created_at=now
     )
@@ -241,7 +270,9 @@ def mark_done(
     permissions.check(actor, item, permissions.DONE)
     item = _locked(item)
     if not item.can_mark_done():
-        raise Conflict(_("Only an item being carried out can be reported done."))
+        raise Conflict(
+            _("Only an item being carried out can be reported done."), code="item_not_in_progress"
+        )
     item.status = S.DONE
     item.done_at = now or timezone.now()
     item.verified_at = None
@@ -261,7 +292,10 @@ def verify_item(
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
     if not item.can_verify():
-        raise Conflict(_("Only an item reported done and not yet verified can be verified."))
+        raise Conflict(
+            _("Only an item reported done and not yet verified can be verified."),
+            code="item_not_awaiting_verification",
+        )
     item.verified_at = now or timezone.now()
     item.verified_by = actor
     item.save(update_fields=["verified_at", "verified_by", "updated_at"])
@@ -294,13 +328,16 @@ def close_item(
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
     if item.status == S.CLOSED:
-        raise Conflict(_("This item is already closed."))
+        raise Conflict(_("This item is already closed."), code="item_already_closed")
     if item.status != S.DONE:
-        raise Conflict(_("Only an item reported done can be closed."))
+        raise Conflict(_("Only an item reported done can be closed."), code="item_not_done")
     if item.verified_at is None:
-        raise Conflict(_("Verify the work before closing the item."))
+        raise Conflict(_("Verify the work before closing the item."), code="item_not_verified")
     if _majority_dissatisfied(item, of_expected=False):
-        raise Conflict(_("Most residents who rated the item are dissatisfied: reopen it instead."))
+        raise Conflict(
+            _("Most residents who rated the item are dissatisfied: reopen it instead."),
+            code="item_mostly_dissatisfied",
+        )
     now = now or timezone.now()
     item.status = S.CLOSED
     item.closed_at = now
@@ -358,7 +395,7 @@ def reopen_item(item: ActionItem, *, actor: Any, note: str) -> ActionItem:
     item = _locked(item)
     note = plain_text(note, "note", limit=2000, required=_("Say why the item is reopened."))
     if not item.can_reopen():
-        raise Conflict(_("Only a done or closed item can be reopened."))
+        raise Conflict(_("Only a done or closed item can be reopened."), code="item_not_reopenable")
     return _reopen(item, actor=actor, actor_label=COMMUNITY, note=note)
 
 
@@ -366,7 +403,9 @@ def _rating_input(rating: str, comment: str) -> str:
     """Check a rating and its comment before anything is read or written; the comment."""
     if rating not in Evaluation.Rating.values:
         raise ActionError(
-            _("Choose satisfied, basically satisfied or dissatisfied."), field="rating"
+            _("Choose satisfied, basically satisfied or dissatisfied."),
+            code="invalid_rating",
+            field="rating",
         )
     return plain_text(comment, "comment", limit=1000)
 
@@ -426,7 +465,7 @@ def rate_item(
         )
     item = _locked(item)
     if not item.can_be_rated():
-        raise Conflict(_("This item can be rated once it is reported done."))
+        raise Conflict(_("This item can be rated once it is reported done."), code="item_not_done")
     if Evaluation.objects.filter(
         action_item=item, resident_key=concern.resident_key, round=item.round
     ).exists():
@@ -538,7 +577,9 @@ def set_evaluation_rule(
     permissions.check_list_in(actor, community)
     if not 0 <= reopen_above_percent <= 99:
         raise ActionError(
-            _("Give a share between 0 and 99 per cent."), field="reopen_above_percent"
+            _("Give a share between 0 and 99 per cent."),
+            code="invalid_reopen_share",
+            field="reopen_above_percent",
         )
     rule, _created = EvaluationRule.objects.update_or_create(
         community=community, defaults={"reopen_above_percent": reopen_above_percent}

@@ -171,7 +171,7 @@ def list_items(
         items = items.open()
     elif status:
         if status not in ActionItem.Status.values:
-            raise ActionError(_("Unknown status."), field="status")
+            raise ActionError(_("Unknown status."), code="unknown_status", field="status")
         items = items.filter(status=status)
     if area:
         # Codes are unique and paths are /street/community/…/: a code with a slash or a
@@ -198,25 +198,29 @@ def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
 def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
     if community is None:
-        raise ActionError(_("Unknown community."), field="community")
+        raise ActionError(_("Unknown community."), code="unknown_community", field="community")
     owner_org = Organisation.objects.filter(pk=payload.owner_organisation).first()
     if owner_org is None:
-        raise ActionError(_("Unknown organisation."), field="owner_organisation")
+        raise ActionError(
+            _("Unknown organisation."), code="unknown_organisation", field="owner_organisation"
+        )
     owner = None
     if payload.owner is not None:
         owner = User.objects.filter(pk=payload.owner).first()
         if owner is None:
-            raise ActionError(_("Unknown person."), field="owner")
+            raise ActionError(_("Unknown person."), code="unknown_person", field="owner")
     resolution = None
     if payload.resolution is not None:
         resolution = (
             Resolution.objects.select_related("topic").filter(pk=payload.resolution).first()
         )
         if resolution is None:
-            raise ActionError(_("Unknown resolution."), field="resolution")
+            raise ActionError(
+                _("Unknown resolution."), code="unknown_resolution", field="resolution"
+            )
     issues = list(Issue.objects.filter(pk__in=payload.issues))
     if len(issues) != len(set(payload.issues)):
-        raise ActionError(_("Unknown issue."), field="issues")
+        raise ActionError(_("Unknown issue."), code="unknown_issue", field="issues")
     item = actions.list_action_item(
         actor=request.user,
         community=community,

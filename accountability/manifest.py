@@ -2,11 +2,12 @@
 
 from django.urls import reverse
 
-from accountability import api, demo, panels, public, urls
+from accountability import api, demo, errors, panels, public, urls
 from core.manifest import Manifest
 
 MANIFEST = Manifest(
     name="accountability",
+    errors=errors.CODES,
     url_prefix="accountability/",
     urls=urls,
     router=api.router,

@@ -1,7 +1,7 @@
 """What accounts contributes to the site (see core/manifest.py)."""
 
-from accounts import api, demo
+from accounts import api, demo, errors
 from core.manifest import Manifest
 
 # The account pages are mounted by the roof itself (accounts/ holds the login page).
-MANIFEST = Manifest(name="accounts", router=api.router, demo=demo.load)
+MANIFEST = Manifest(name="accounts", errors=errors.CODES, router=api.router, demo=demo.load)

@@ -393,7 +393,10 @@ def submit_concern(
                 if earlier is not None:
                     return earlier
             # Otherwise a tracking code collided (one in 10^11): the whole insert is retried.
-    raise Conflict(_("Could not allocate a tracking code; please try again."))
+    raise Conflict(
+        _("Could not allocate a tracking code; please try again."),
+        code="tracking_code_unavailable",
+    )
 
 
 def scoped_idempotency_key(
@@ -763,7 +766,9 @@ def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | No
     title = plain_text(title, "public_title", limit=120, required=True)
     if mask_public_text(title) != title:
         raise ActionError(
-            _("A public title names no phone, ID or room number."), field="public_title"
+            _("A public title names no phone, ID or room number."),
+            code="public_title_has_personal_data",
+            field="public_title",
         )
     now = timezone.now()
     fields: dict[str, Any] = {
@@ -794,14 +799,18 @@ def move_concern(concern: Concern, *, to: Issue, actor: Any, note: str = "") -> 
     check(actor, source, can_triage(actor, source))
     check(actor, to, can_triage(actor, to))
     if to.pk == source.pk:
-        raise Conflict(_("The concern is already part of this issue."))
+        raise Conflict(
+            _("The concern is already part of this issue."), code="concern_already_in_issue"
+        )
     if to.community_id != source.community_id:
         raise ActionError(
-            _("A concern can only move to an issue of the same community."), field="issue"
+            _("A concern can only move to an issue of the same community."),
+            code="issue_of_other_community",
+            field="issue",
         )
     source, to = _lock_pair(source, to)
     if not to.is_open:
-        raise Conflict(_("The issue it would move to is closed."))
+        raise Conflict(_("The issue it would move to is closed."), code="issue_closed")
     Concern.objects.filter(pk=concern.pk).update(issue=to, grouping_confirmed=True, similarity=None)
     concern.issue = to
     for issue in (source, to):
@@ -835,12 +844,20 @@ def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> I
     check(actor, source, can_triage(actor, source))
     check(actor, into, can_triage(actor, into))
     if source.pk == into.pk:
-        raise ActionError(_("Choose another issue to merge with."), field="into")
+        raise ActionError(
+            _("Choose another issue to merge with."), code="merge_into_itself", field="into"
+        )
     if source.community_id != into.community_id:
-        raise ActionError(_("Only issues of the same community can be merged."), field="into")
+        raise ActionError(
+            _("Only issues of the same community can be merged."),
+            code="issue_of_other_community",
+            field="into",
+        )
     source, into = _lock_pair(source, into)
     if source.status == S.MERGED or into.status == S.MERGED:
-        raise Conflict(_("One of these issues was already merged into another."))
+        raise Conflict(
+            _("One of these issues was already merged into another."), code="issue_merged"
+        )
     source.concerns.update(issue=into)
     source.status = S.MERGED
     source.merged_into = into
@@ -892,13 +909,17 @@ def split_issue(
         Issue.objects.select_for_update(of=("self",)).select_related("community").get(pk=issue.pk)
     )
     if not issue.is_open:
-        raise Conflict(_("Only an open issue can be split."))
+        raise Conflict(_("Only an open issue can be split."), code="issue_not_open")
     ids = set(issue.concerns.filter(pk__in=list(concern_ids)).values_list("pk", flat=True))
     if not ids:
-        raise ActionError(_("Choose the concerns to take out."), field="concerns")
+        raise ActionError(
+            _("Choose the concerns to take out."), code="split_concerns_required", field="concerns"
+        )
     if len(ids) >= issue.concerns_count:
         raise ActionError(
-            _("Leave at least one concern in the issue; choose fewer."), field="concerns"
+            _("Leave at least one concern in the issue; choose fewer."),
+            code="split_leaves_issue_empty",
+            field="concerns",
         )
     moving = list(Concern.objects.filter(pk__in=ids).order_by("received_at"))
     first = moving[0]
@@ -975,7 +996,7 @@ def accept_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     """受理: someone at the issue's level takes it on."""
     issue = _lock_for_handling(issue, actor)
     if issue.status != S.NEW:
-        raise Conflict(_("This issue has already been accepted."))
+        raise Conflict(_("This issue has already been accepted."), code="issue_already_accepted")
     issue.status = S.ACCEPTED
     issue.accepted_at = timezone.now()
     issue.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -997,7 +1018,10 @@ def record_site_visit(issue: Issue, *, actor: Any, notes: str, photos: Sequence[
     cleaned = check_photos(photos)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
-        raise Conflict(_("This issue is no longer being handled at this level."))
+        raise Conflict(
+            _("This issue is no longer being handled at this level."),
+            code="issue_not_being_handled",
+        )
     fields = ["status", "updated_at"]
     if issue.accepted_at is None:
         issue.accepted_at = timezone.now()
@@ -1062,7 +1086,9 @@ def settle_issue(issue: Issue, *, actor: Any, outcome: str) -> Issue:
     outcome = plain_text(outcome, "outcome", limit=MAX_CONTENT, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.status not in HANDLING_STATUSES:
-        raise Conflict(_("Only an issue being handled can be settled here."))
+        raise Conflict(
+            _("Only an issue being handled can be settled here."), code="issue_not_being_handled"
+        )
     now = timezone.now()
     issue.status = S.SETTLED
     issue.outcome = outcome
@@ -1086,7 +1112,10 @@ def escalate_to_community(issue: Issue, *, actor: Any, reason: str) -> Issue:
     reason = plain_text(reason, "reason", limit=1000, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.level != L.GRID or issue.status not in HANDLING_STATUSES:
-        raise Conflict(_("Only an issue being handled in the grid can go to the community."))
+        raise Conflict(
+            _("Only an issue being handled in the grid can go to the community."),
+            code="issue_not_in_grid",
+        )
     issue.level = L.COMMUNITY
     issue.escalation_reason = reason
     issue.save(update_fields=["level", "escalation_reason", "updated_at"])
@@ -1113,12 +1142,21 @@ def escalate_onward(
     """The community sends it on to the street, or to a department (an organisation)."""
     reason = plain_text(reason, "reason", limit=1000, required=True)
     if to not in (L.STREET, L.DEPARTMENT):
-        raise ActionError(_("Escalate to the subdistrict or to a department."), field="to")
+        raise ActionError(
+            _("Escalate to the subdistrict or to a department."),
+            code="invalid_escalation_target",
+            field="to",
+        )
     if to == L.DEPARTMENT and organisation is None:
-        raise ActionError(_("Name the department."), field="organisation")
+        raise ActionError(
+            _("Name the department."), code="department_required", field="organisation"
+        )
     issue = _lock_for_handling(issue, actor)
     if issue.level not in (L.GRID, L.COMMUNITY) or issue.status not in HANDLING_STATUSES:
-        raise Conflict(_("Only an issue being handled by the community can be sent on."))
+        raise Conflict(
+            _("Only an issue being handled by the community can be sent on."),
+            code="issue_not_with_community",
+        )
     if issue.level == L.GRID and not can_triage(actor, issue):
         raise PermissionDenied
     issue.level = to
@@ -1142,10 +1180,14 @@ def hand_back(issue: Issue, *, actor: Any, reason: str) -> Issue:
     reason = plain_text(reason, "reason", limit=1000, required=True)
     issue = _lock_for_handling(issue, actor)
     if issue.level == L.GRID or issue.status not in HANDLING_STATUSES:
-        raise Conflict(_("This issue is already handled in the grid."))
+        raise Conflict(
+            _("This issue is already handled in the grid."), code="issue_already_in_grid"
+        )
     if issue.level == L.COMMUNITY:
         if issue.grid_id is None:
-            raise Conflict(_("This issue has no grid to hand it back to."))
+            raise Conflict(
+                _("This issue has no grid to hand it back to."), code="issue_without_grid"
+            )
         target = L.GRID
     else:
         target = L.COMMUNITY
@@ -1176,7 +1218,9 @@ def mark_issue_in_consultation(issue: Issue, *, actor: Any, note: str = "") -> I
     """A topic has taken the issue up for consultation (民事民议)."""
     issue = _locked(issue)
     if issue.status in (Issue.Status.MERGED, Issue.Status.RESOLVED):
-        raise Conflict(_("This issue is closed and cannot be taken to a consultation."))
+        raise Conflict(
+            _("This issue is closed and cannot be taken to a consultation."), code="issue_closed"
+        )
     if issue.status != Issue.Status.IN_CONSULTATION:
         issue.status = Issue.Status.IN_CONSULTATION
         issue.save(update_fields=["status", "updated_at"])
@@ -1196,7 +1240,7 @@ def mark_issue_in_action(
     the agreed deadline (the latest of its items) passes, not its category's time limit."""
     issue = _locked(issue)
     if issue.status == Issue.Status.MERGED:
-        raise Conflict(_("This issue was merged into another."))
+        raise Conflict(_("This issue was merged into another."), code="issue_merged")
     fields = []
     if due is not None:
         if issue.status == Issue.Status.IN_ACTION and issue.resolve_due_at:
@@ -1219,7 +1263,7 @@ def resolve_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     if issue.status == Issue.Status.RESOLVED:
         return issue
     if issue.status == Issue.Status.MERGED:
-        raise Conflict(_("This issue was merged into another."))
+        raise Conflict(_("This issue was merged into another."), code="issue_merged")
     issue.status = Issue.Status.RESOLVED
     issue.settled_at = issue.settled_at or timezone.now()
     if note:
@@ -1236,7 +1280,7 @@ def reopen_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
     there, accepted, to settle again; one resolved through action items goes back to them."""
     issue = _locked(issue)
     if issue.status == Issue.Status.MERGED:
-        raise Conflict(_("This issue was merged into another."))
+        raise Conflict(_("This issue was merged into another."), code="issue_merged")
     if issue.status == Issue.Status.SETTLED:
         issue.status = Issue.Status.ACCEPTED
         issue.settled_at = None

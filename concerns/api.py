@@ -133,14 +133,12 @@ class TrackedOut(Schema):
     timeline: list[TimelineOut]
 
 
-def _lookup(model: Any, pk: int | None, field: str) -> Any:
+def _lookup(model: Any, pk: int | None, field: str, code: str) -> Any:
     if pk is None:
         return None
     obj = model.filter(pk=pk).first()
     if obj is None:
-        raise ActionError(
-            _("No such %(field)s.") % {"field": field}, code=f"unknown_{field}", field=field
-        )
+        raise ActionError(_("No such %(field)s.") % {"field": field}, code=code, field=field)
     return obj
 
 
@@ -195,8 +193,13 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         phone=payload.phone,
         name=payload.name,
         address=payload.address,
-        building=_lookup(Building.objects.select_related("compound"), payload.building, "building"),
-        compound=_lookup(Compound.objects.all(), payload.compound, "compound"),
+        building=_lookup(
+            Building.objects.select_related("compound"),
+            payload.building,
+            "building",
+            "unknown_building",
+        ),
+        compound=_lookup(Compound.objects.all(), payload.compound, "compound", "unknown_compound"),
         category=category,
         urgency=payload.urgency,
         received_at=payload.received_at if user.is_authenticated else None,

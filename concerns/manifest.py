@@ -1,10 +1,11 @@
 """What concerns contributes to the site (see core/manifest.py)."""
 
-from concerns import api, demo, panels, public, urls
+from concerns import api, demo, errors, panels, public, urls
 from core.manifest import Manifest
 
 MANIFEST = Manifest(
     name="concerns",
+    errors=errors.CODES,
     url_prefix="concerns/",
     urls=urls,
     router=api.router,

@@ -425,7 +425,7 @@ def _text(request: HttpRequest, name: str) -> str:
 def _other_issue(request: HttpRequest, name: str) -> Issue:
     raw = request.POST.get(name, "")
     if not raw.isdigit():
-        raise ActionError(_("Choose an issue."), field=name)
+        raise ActionError(_("Choose an issue."), code="issue_required", field=name)
     return get_issue_for_user(request.user, int(raw))
 
 
@@ -433,7 +433,7 @@ def _concern_of(request: HttpRequest, issue: Issue) -> Concern:
     raw = request.POST.get("concern", "")
     concern = issue.concerns.filter(pk=int(raw)).first() if raw.isdigit() else None
     if concern is None:
-        raise ActionError(_("Choose a concern."), field="concern")
+        raise ActionError(_("Choose a concern."), code="unknown_concern", field="concern")
     return concern
 
 
@@ -441,7 +441,7 @@ def _photo_of(request: HttpRequest, issue: Issue) -> Photo:
     raw = request.POST.get("photo", "")
     photo = actions.photos_of(issue).filter(pk=int(raw)).first() if raw.isdigit() else None
     if photo is None:
-        raise ActionError(_("Choose a photo."), field="photo")
+        raise ActionError(_("Choose a photo."), code="unknown_photo", field="photo")
     return photo
 
 

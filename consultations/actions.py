@@ -119,9 +119,9 @@ def _locked_meeting(meeting: Meeting) -> Meeting:
     )
 
 
-def _require_status(meeting: Meeting, allowed: Iterable[str], message: str) -> None:
+def _require_status(meeting: Meeting, allowed: Iterable[str], message: str, *, code: str) -> None:
     if meeting.status not in allowed:
-        raise Conflict(message)
+        raise Conflict(message, code=code)
 
 
 # ---- Topics ------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ def create_topic(
     title = plain_text(title, "title", limit=120)
     description = plain_text(description, "description")
     if not title:
-        raise ActionError(_("Give the topic a title."), field="title")
+        raise ActionError(_("Give the topic a title."), code="title_required", field="title")
     issue_list = list(
         Issue.objects.select_related("community").filter(pk__in=[i.pk for i in issues])
     )
@@ -151,6 +151,7 @@ def create_topic(
         if len(communities) > 1:
             raise ActionError(
                 _("A topic gathers issues of one community; make one topic per community."),
+                code="topic_issues_of_several_communities",
                 field="issues",
             )
         area = issue_list[0].community
@@ -159,6 +160,7 @@ def create_topic(
             raise Conflict(
                 _("“%(title)s” is closed and cannot be taken to a consultation.")
                 % {"title": closed[0].title},
+                code="issue_closed",
                 field="issues",
             )
         taken = Topic.objects.filter(issues__in=issue_list, status__in=Topic.OPEN_STATUSES).first()
@@ -166,10 +168,13 @@ def create_topic(
             raise Conflict(
                 _("One of these issues is already on the topic “%(title)s”.")
                 % {"title": taken.title},
+                code="issue_already_on_topic",
                 field="issues",
             )
     if area is None:
-        raise ActionError(_("Choose the area the topic concerns."), field="area")
+        raise ActionError(
+            _("Choose the area the topic concerns."), code="area_required", field="area"
+        )
     if area.kind == Area.Kind.GRID and area.parent is not None:
         area = area.parent
     check_can_convene(actor, area)
@@ -208,7 +213,7 @@ def accept_topic(actor: Any, topic: Topic) -> Topic:
     if topic.status == TS.ACCEPTED:
         return topic
     if topic.status != TS.PROPOSED:
-        raise Conflict(_("Only a proposed topic can be accepted."))
+        raise Conflict(_("Only a proposed topic can be accepted."), code="topic_not_proposed")
     topic.status = TS.ACCEPTED
     topic.save(update_fields=["status", "updated_at"])
     record(topic, TOPIC_ACCEPTED, actor=actor, actor_label=COMMUNITY)
@@ -222,11 +227,14 @@ def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
     reason = plain_text(reason, "reason")
     if not reason:
         raise ActionError(
-            _("Say why the topic is shelved; residents will read it."), field="reason"
+            _("Say why the topic is shelved; residents will read it."),
+            code="shelve_reason_required",
+            field="reason",
         )
     if topic.status not in (TS.PROPOSED, TS.ACCEPTED, TS.DELIBERATED):
         raise Conflict(
-            _("A topic on an announced meeting's agenda or already decided cannot be shelved.")
+            _("A topic on an announced meeting's agenda or already decided cannot be shelved."),
+            code="topic_not_shelvable",
         )
     topic.status = TS.SHELVED
     topic.shelved_reason = reason
@@ -241,7 +249,7 @@ def support_topic(topic: Topic, *, phone: str) -> Topic:
     key = resident_key(phone)
     topic = _locked_topic(topic)
     if not topic.public or not topic.is_open:
-        raise Conflict(_("This topic is not open for support."))
+        raise Conflict(_("This topic is not open for support."), code="topic_not_open")
     if TopicSupport.objects.filter(topic=topic, resident_key=key).exists():
         raise Conflict(_("You already support this topic."), code="already_supported")
     TopicSupport.objects.create(topic=topic, resident_key=key)
@@ -258,12 +266,15 @@ def _check_topics_fit(area: Area, topics: list[Topic]) -> None:
     for topic in topics:
         if not (_in_tree(topic.area, area) or _in_tree(area, topic.area)):
             raise ActionError(
-                _("“%(title)s” belongs to another area.") % {"title": topic.title}, field="topics"
+                _("“%(title)s” belongs to another area.") % {"title": topic.title},
+                code="topic_of_other_area",
+                field="topics",
             )
         if not topic.is_open:
             raise Conflict(
                 _("“%(title)s” is %(status)s and cannot go on an agenda.")
                 % {"title": topic.title, "status": topic.get_status_display()},
+                code="topic_not_schedulable",
                 field="topics",
             )
 
@@ -275,13 +286,25 @@ LONGEST_MEETING = timedelta(days=31)
 
 def _check_times(starts_at: datetime, ends_at: datetime | None, now: datetime) -> None:
     if starts_at <= now:
-        raise ActionError(_("The meeting cannot start in the past."), field="starts_at")
+        raise ActionError(
+            _("The meeting cannot start in the past."), code="meeting_in_past", field="starts_at"
+        )
     if starts_at > now + PLANNING_HORIZON:
-        raise ActionError(_("A meeting can be planned up to three years ahead."), field="starts_at")
+        raise ActionError(
+            _("A meeting can be planned up to three years ahead."),
+            code="meeting_too_far_ahead",
+            field="starts_at",
+        )
     if ends_at is not None and ends_at <= starts_at:
-        raise ActionError(_("The meeting must end after it starts."), field="ends_at")
+        raise ActionError(
+            _("The meeting must end after it starts."),
+            code="meeting_ends_before_start",
+            field="ends_at",
+        )
     if ends_at is not None and ends_at > starts_at + LONGEST_MEETING:
-        raise ActionError(_("A meeting lasts at most a month."), field="ends_at")
+        raise ActionError(
+            _("A meeting lasts at most a month."), code="meeting_too_long", field="ends_at"
+        )
 
 
 @transaction.atomic
@@ -311,22 +334,36 @@ def schedule_meeting(
     agenda = plain_text(agenda, "agenda")
     materials = plain_text(materials, "materials")
     if not title:
-        raise ActionError(_("Give the meeting a title."), field="title")
+        raise ActionError(_("Give the meeting a title."), code="title_required", field="title")
     if form not in Meeting.Form.values:
-        raise ActionError(_("Choose a form of meeting."), field="form")
+        raise ActionError(_("Choose a form of meeting."), code="invalid_meeting_form", field="form")
     if pass_rule not in Meeting.PassRule.values:
-        raise ActionError(_("Choose how a vote is carried."), field="pass_rule")
+        raise ActionError(
+            _("Choose how a vote is carried."), code="invalid_pass_rule", field="pass_rule"
+        )
     _check_times(starts_at, ends_at, _now(now))
     if notice_days < 0 or quorum < 0:
-        raise ActionError(_("Numbers of days and people cannot be negative."), field="quorum")
+        raise ActionError(
+            _("Numbers of days and people cannot be negative."),
+            code="negative_quorum",
+            field="quorum",
+        )
     if (
         venue is not None
         and not _in_tree(venue.community, area)
         and not _in_tree(area, venue.community)
     ):
-        raise ActionError(_("That venue belongs to another community."), field="venue")
+        raise ActionError(
+            _("That venue belongs to another community."),
+            code="venue_of_other_community",
+            field="venue",
+        )
     if venue is None and not place:
-        raise ActionError(_("Choose a venue or say where the meeting is held."), field="venue")
+        raise ActionError(
+            _("Choose a venue or say where the meeting is held."),
+            code="venue_required",
+            field="venue",
+        )
     topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
     _check_topics_fit(area, topic_list)
     meeting = Meeting.objects.create(
@@ -364,7 +401,10 @@ def reschedule_meeting(
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
     _require_status(
-        meeting, (MS.DRAFT, MS.ANNOUNCED), _("A meeting that has begun cannot be moved.")
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED),
+        _("A meeting that has begun cannot be moved."),
+        code="meeting_already_begun",
     )
     now = _now(now)
     _check_times(starts_at, ends_at, now)
@@ -372,6 +412,7 @@ def reschedule_meeting(
         raise ActionError(
             _("The notice must go out %(days)s days before the meeting; move the meeting later.")
             % {"days": meeting.notice_days},
+            code="notice_too_late",
             field="starts_at",
         )
     old = meeting.starts_at
@@ -393,7 +434,9 @@ def reschedule_meeting(
 def add_topics(actor: Any, meeting: Meeting, topics: Iterable[Topic]) -> Meeting:
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    _require_status(meeting, (MS.DRAFT,), _("The agenda is fixed once the notice is out."))
+    _require_status(
+        meeting, (MS.DRAFT,), _("The agenda is fixed once the notice is out."), code="agenda_fixed"
+    )
     topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
     _check_topics_fit(meeting.area, topic_list)
     meeting.topics.add(*topic_list)
@@ -407,22 +450,28 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
     if meeting.status != MS.DRAFT:
-        raise Conflict(_("The notice of this meeting is already out."))
+        raise Conflict(
+            _("The notice of this meeting is already out."), code="notice_already_published"
+        )
     now = _now(now)
     if meeting.starts_at <= now:
         raise ActionError(
             _("This meeting is in the past; set a new date before announcing it."),
+            code="meeting_in_past",
             field="starts_at",
         )
     if meeting.starts_at - now < timedelta(days=meeting.notice_days):
         raise ActionError(
             _("The notice must go out %(days)s days before the meeting; move the meeting later.")
             % {"days": meeting.notice_days},
+            code="notice_too_late",
             field="starts_at",
         )
     topics = list(meeting.topics.select_for_update())
     if not topics:
-        raise ActionError(_("Put at least one topic on the agenda."), field="topics")
+        raise ActionError(
+            _("Put at least one topic on the agenda."), code="agenda_empty", field="topics"
+        )
     Topic.objects.filter(
         pk__in=[t.pk for t in topics], status__in=(TS.PROPOSED, TS.ACCEPTED)
     ).update(status=TS.SCHEDULED, updated_at=now)
@@ -463,12 +512,17 @@ def invite_participant(
         meeting,
         (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
         _("This meeting is over; nobody can be invited."),
+        code="meeting_over",
     )
     if party not in Participant.Party.values:
-        raise ActionError(_("Choose the party the participant speaks for."), field="party")
+        raise ActionError(
+            _("Choose the party the participant speaks for."), code="party_required", field="party"
+        )
     name = plain_text(name, "name", limit=50)
     if not name:
-        raise ActionError(_("Give the participant's name."), field="name")
+        raise ActionError(
+            _("Give the participant's name."), code="participant_name_required", field="name"
+        )
     phone = phones.normalise(phone) if phone else ""
     existing = meeting.participants.filter(
         party=party, name=name, organisation=organisation
@@ -501,8 +555,17 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
     meeting = _locked_meeting(participant.meeting)
     check_can_change_meeting(actor, meeting)
     if reply not in (Participant.Reply.ACCEPTED, Participant.Reply.DECLINED):
-        raise ActionError(_("A reply is either “will attend” or “cannot attend”."), field="reply")
-    _require_status(meeting, (MS.DRAFT, MS.ANNOUNCED), _("Replies are taken before the meeting."))
+        raise ActionError(
+            _("A reply is either “will attend” or “cannot attend”."),
+            code="invalid_reply",
+            field="reply",
+        )
+    _require_status(
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED),
+        _("Replies are taken before the meeting."),
+        code="replies_closed",
+    )
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     participant.reply = reply
     participant.replied_at = timezone.now()
@@ -515,9 +578,11 @@ def _open_for_sign_in(meeting: Meeting, now: datetime) -> None:
     if meeting.status == MS.HELD:
         return
     if meeting.status != MS.ANNOUNCED:
-        raise Conflict(_("Sign-in is only open while the meeting is on."))
+        raise Conflict(
+            _("Sign-in is only open while the meeting is on."), code="meeting_not_in_session"
+        )
     if now < meeting.starts_at - SIGN_IN_OPENS:
-        raise Conflict(_("Sign-in opens on the day of the meeting."))
+        raise Conflict(_("Sign-in opens on the day of the meeting."), code="sign_in_not_open_yet")
 
 
 def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
@@ -555,9 +620,15 @@ def sign_in_with_code(meeting: Meeting, code: str, *, now: datetime | None = Non
         else None
     )
     if participant is None:
-        raise ActionError(_("That sign-in code is not right for this meeting."), field="code")
+        raise ActionError(
+            _("That sign-in code is not right for this meeting."),
+            code="wrong_sign_in_code",
+            field="code",
+        )
     if participant.signed_in:
-        raise Conflict(_("This code has already been used to sign in."), field="code")
+        raise Conflict(
+            _("This code has already been used to sign in."), code="sign_in_code_used", field="code"
+        )
     participant.signed_in_at = now
     participant.save(update_fields=["signed_in_at"])
     _mark_held(meeting, now)
@@ -578,7 +649,7 @@ def staff_sign_in(
     _open_for_sign_in(meeting, now)
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     if participant.signed_in:
-        raise Conflict(_("This participant has already signed in."))
+        raise Conflict(_("This participant has already signed in."), code="already_signed_in")
     participant.signed_in_at = now
     participant.signed_in_by = actor
     participant.save(update_fields=["signed_in_at", "signed_in_by"])
@@ -596,22 +667,28 @@ def _check_speaker(
             raise PermissionDenied
         if participant is not None and participant.pk != speaker.pk:
             raise ActionError(
-                _("You can add only your own statements."), code="forbidden", status=403
+                _("You can add only your own statements."), code="not_own_statement", status=403
             )
         if not speaker.signed_in:
-            raise Conflict(_("Sign in to the meeting first."))
+            raise Conflict(_("Sign in to the meeting first."), code="not_signed_in")
         return speaker
     check_can_change_meeting(actor, meeting)
     if participant is not None and participant.meeting_id != meeting.pk:
         raise ActionError(
-            _("That person is not a participant of this meeting."), field="participant"
+            _("That person is not a participant of this meeting."),
+            code="not_a_participant",
+            field="participant",
         )
     return participant
 
 
 def _topic_on_agenda(meeting: Meeting, topic: Topic | None) -> None:
     if topic is not None and not meeting.topics.filter(pk=topic.pk).exists():
-        raise ActionError(_("That topic is not on this meeting's agenda."), field="topic")
+        raise ActionError(
+            _("That topic is not on this meeting's agenda."),
+            code="topic_not_on_agenda",
+            field="topic",
+        )
 
 
 @transaction.atomic
@@ -628,12 +705,21 @@ def add_statement(
     """各抒己见: a participant's statement or proposal, in the minutes."""
     meeting = _locked_meeting(meeting)
     participant = _check_speaker(meeting, actor, speaker, participant)
-    _require_status(meeting, (MS.HELD,), _("Statements are recorded while the meeting is on."))
+    _require_status(
+        meeting,
+        (MS.HELD,),
+        _("Statements are recorded while the meeting is on."),
+        code="meeting_not_in_session",
+    )
     text = plain_text(text, "text", limit=4000)
     if not text:
-        raise ActionError(_("Write what was said."), field="text")
+        raise ActionError(_("Write what was said."), code="statement_text_required", field="text")
     if kind not in Statement.Kind.values:
-        raise ActionError(_("A statement is either a view or a proposal."), field="kind")
+        raise ActionError(
+            _("A statement is either a view or a proposal."),
+            code="invalid_statement_kind",
+            field="kind",
+        )
     _topic_on_agenda(meeting, topic)
     statement = Statement.objects.create(
         meeting=meeting,
@@ -671,15 +757,22 @@ def add_field_visit(
         meeting,
         (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
         _("Field visits are recorded before the meeting is closed."),
+        code="meeting_closed",
     )
     place = plain_text(place, "place", limit=120)
     findings = plain_text(findings, "findings")
     if not place:
-        raise ActionError(_("Name the place visited."), field="place")
+        raise ActionError(_("Name the place visited."), code="visit_place_required", field="place")
     if not findings:
-        raise ActionError(_("Write down what was found."), field="findings")
+        raise ActionError(
+            _("Write down what was found."), code="visit_findings_required", field="findings"
+        )
     if visited_on > timezone.localdate():
-        raise ActionError(_("A visit cannot be recorded before it happens."), field="visited_on")
+        raise ActionError(
+            _("A visit cannot be recorded before it happens."),
+            code="visit_in_future",
+            field="visited_on",
+        )
     visit = FieldVisit.objects.create(
         meeting=meeting,
         place=place,
@@ -708,14 +801,27 @@ def open_motion(
     """Put a proposal to the meeting's decision, by consensus or by vote."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    _require_status(meeting, (MS.HELD,), _("Decisions are taken while the meeting is on."))
+    _require_status(
+        meeting,
+        (MS.HELD,),
+        _("Decisions are taken while the meeting is on."),
+        code="meeting_not_in_session",
+    )
     if method not in Motion.Method.values:
-        raise ActionError(_("Decide by consensus or by vote."), field="method")
+        raise ActionError(
+            _("Decide by consensus or by vote."), code="invalid_motion_method", field="method"
+        )
     if proposal is not None and proposal.meeting_id != meeting.pk:
-        raise ActionError(_("That proposal was made at another meeting."), field="proposal")
+        raise ActionError(
+            _("That proposal was made at another meeting."),
+            code="proposal_of_other_meeting",
+            field="proposal",
+        )
     text = plain_text(text, "text", limit=2000) or (proposal.text if proposal else "")
     if not text:
-        raise ActionError(_("Write what is being decided."), field="text")
+        raise ActionError(
+            _("Write what is being decided."), code="motion_text_required", field="text"
+        )
     topic = topic or (proposal.topic if proposal else None)
     _topic_on_agenda(meeting, topic)
     motion = Motion.objects.create(
@@ -754,31 +860,39 @@ def cast_vote(
     meeting = motion.meeting
     if speaker is not None:
         if speaker.pk != participant.pk:
-            raise ActionError(_("You can vote only for yourself."), code="forbidden", status=403)
+            raise ActionError(_("You can vote only for yourself."), code="not_own_vote", status=403)
     else:
         check_can_change_meeting(actor, meeting)
         if motion.secret:
             raise ActionError(
                 _("This is a secret vote: participants cast it on their own phones."),
-                code="forbidden",
+                code="secret_vote",
                 status=403,
             )
     if participant.meeting_id != meeting.pk:
         raise ActionError(
-            _("That person is not a participant of this meeting."), field="participant"
+            _("That person is not a participant of this meeting."),
+            code="not_a_participant",
+            field="participant",
         )
     if motion.status != Motion.Status.OPEN:
         raise Conflict(_("Voting on this motion has closed."), code="motion_closed")
     if motion.method != Motion.Method.VOTE:
-        raise ActionError(_("This motion is decided by consensus, not by vote."))
+        raise ActionError(
+            _("This motion is decided by consensus, not by vote."), code="motion_by_consensus"
+        )
     if choice not in Vote.Choice.values:
-        raise ActionError(_("Vote for, against or abstain."), field="choice")
+        raise ActionError(
+            _("Vote for, against or abstain."), code="invalid_vote_choice", field="choice"
+        )
     if not participant.may_vote:
         raise ActionError(
-            _("This participant attends without a vote."), code="forbidden", status=403
+            _("This participant attends without a vote."),
+            code="participant_without_vote",
+            status=403,
         )
     if not participant.signed_in:
-        raise Conflict(_("Only participants who have signed in may vote."))
+        raise Conflict(_("Only participants who have signed in may vote."), code="not_signed_in")
     key = voter_key(motion, participant)
     if Vote.objects.filter(motion=motion, voter_key=key).exists():
         raise Conflict(
@@ -831,7 +945,7 @@ def close_motion(
     meeting = _locked_meeting(motion.meeting)
     check_can_change_meeting(actor, meeting)
     if motion.status != Motion.Status.OPEN:
-        raise Conflict(_("This motion is already closed."))
+        raise Conflict(_("This motion is already closed."), code="motion_already_closed")
     present = _present_voters(meeting)
     if motion.method == Motion.Method.CONSENSUS:
         outcome = Motion.Outcome.ADOPTED if agreed else Motion.Outcome.REJECTED
@@ -879,20 +993,39 @@ def record_resolution(
         meeting,
         (MS.HELD, MS.CLOSED),
         _("Resolutions are recorded at the meeting, before its result is published."),
+        code="resolutions_not_open",
     )
     if topic is None:
-        raise ActionError(_("Name the topic this resolution settles."), field="topic")
+        raise ActionError(
+            _("Name the topic this resolution settles."),
+            code="resolution_topic_required",
+            field="topic",
+        )
     _topic_on_agenda(meeting, topic)
     text = plain_text(text, "text", limit=4000)
     if not text:
-        raise ActionError(_("Write what was agreed."), field="text")
+        raise ActionError(
+            _("Write what was agreed."), code="resolution_text_required", field="text"
+        )
     if target_date is not None and target_date < timezone.localdate(_now(now)):
-        raise ActionError(_("The target date cannot be in the past."), field="target_date")
+        raise ActionError(
+            _("The target date cannot be in the past."),
+            code="target_date_in_past",
+            field="target_date",
+        )
     if motion is not None:
         if motion.meeting_id != meeting.pk:
-            raise ActionError(_("That motion belongs to another meeting."), field="motion")
+            raise ActionError(
+                _("That motion belongs to another meeting."),
+                code="motion_of_other_meeting",
+                field="motion",
+            )
         if motion.outcome != Motion.Outcome.ADOPTED:
-            raise Conflict(_("Only an adopted motion makes a resolution."), field="motion")
+            raise Conflict(
+                _("Only an adopted motion makes a resolution."),
+                code="motion_not_adopted",
+                field="motion",
+            )
     resolution = Resolution.objects.create(
         meeting=meeting,
         topic=topic,
@@ -916,9 +1049,16 @@ def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) 
     check_can_change_meeting(actor, meeting)
     if meeting.status == MS.CLOSED:
         return meeting
-    _require_status(meeting, (MS.HELD,), _("Only a meeting in session can be closed."))
+    _require_status(
+        meeting,
+        (MS.HELD,),
+        _("Only a meeting in session can be closed."),
+        code="meeting_not_in_session",
+    )
     if meeting.motions.filter(status=Motion.Status.OPEN).exists():
-        raise Conflict(_("Close every open motion before closing the meeting."))
+        raise Conflict(
+            _("Close every open motion before closing the meeting."), code="motions_still_open"
+        )
     now = _now(now)
     meeting.status = MS.CLOSED
     meeting.closed_at = now
@@ -938,11 +1078,18 @@ def publish_result(
     check_can_change_meeting(actor, meeting)
     if meeting.status == MS.PUBLISHED:
         return meeting
-    _require_status(meeting, (MS.CLOSED,), _("Close the meeting before publishing its result."))
+    _require_status(
+        meeting,
+        (MS.CLOSED,),
+        _("Close the meeting before publishing its result."),
+        code="meeting_not_closed",
+    )
     summary = plain_text(summary, "summary")
     if not summary and not meeting.resolutions.exists():
         raise ActionError(
-            _("Write the result notice: there are no resolutions to publish."), field="summary"
+            _("Write the result notice: there are no resolutions to publish."),
+            code="result_summary_required",
+            field="summary",
         )
     meeting.status = MS.PUBLISHED
     meeting.published_at = _now(now)

@@ -73,17 +73,23 @@ MotionStatus = TypeAliasType("MotionStatus", Motion.Status)
 MotionOutcome = TypeAliasType("MotionOutcome", Motion.Outcome)
 
 
-def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str) -> Any:
+def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str, *, code: str) -> Any:
     if pk is None:
         return None
     obj = queryset.filter(pk=pk).first()
     if obj is None:
-        raise ActionError(message, field=field)
+        raise ActionError(message, code=code, field=field)
     return obj
 
 
 def _organisation(pk: int | None) -> Organisation | None:
-    return _lookup(Organisation.objects.all(), pk, "organisation", _("No such organisation."))
+    return _lookup(
+        Organisation.objects.all(),
+        pk,
+        "organisation",
+        _("No such organisation."),
+        code="unknown_organisation",
+    )
 
 
 def _code(value: str, field: str) -> str:
@@ -168,13 +174,15 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
         issues = list(visible_issues(request.user).filter(pk__in=payload.issues))
         if len(issues) != len(set(payload.issues)):
             raise ActionError(
-                _("Some of these issues do not exist or are not yours."), field="issues"
+                _("Some of these issues do not exist or are not yours."),
+                code="unknown_issue",
+                field="issues",
             )
     area = None
     if payload.area:
         area = Area.objects.filter(code=_code(payload.area, "area")).first()
         if area is None:
-            raise ActionError(_("No area has that code."), field="area")
+            raise ActionError(_("No area has that code."), code="unknown_area", field="area")
     topic = actions.create_topic(
         request.user,
         title=payload.title,
@@ -302,10 +310,14 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """A draft meeting; nothing is public until POST /meetings/{id}/notice."""
     area = Area.objects.filter(code=_code(payload.area, "area")).first()
     if area is None:
-        raise ActionError(_("No area has that code."), field="area")
+        raise ActionError(_("No area has that code."), code="unknown_area", field="area")
     topics = list(visible_topics(request.user).filter(pk__in=payload.topics))
     if len(topics) != len(set(payload.topics)):
-        raise ActionError(_("Some of these topics do not exist or are not yours."), field="topics")
+        raise ActionError(
+            _("Some of these topics do not exist or are not yours."),
+            code="unknown_topic",
+            field="topics",
+        )
     meeting = actions.schedule_meeting(
         request.user,
         area=area,
@@ -313,10 +325,16 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
         form=payload.form,
         starts_at=_aware(payload.starts_at) or payload.starts_at,
         ends_at=_aware(payload.ends_at),
-        venue=_lookup(Venue.objects.all(), payload.venue, "venue", _("No such venue.")),
+        venue=_lookup(
+            Venue.objects.all(), payload.venue, "venue", _("No such venue."), code="unknown_venue"
+        ),
         place=payload.place,
         convener=_lookup(
-            Organisation.objects.all(), payload.convener, "convener", _("No such organisation.")
+            Organisation.objects.all(),
+            payload.convener,
+            "convener",
+            _("No such organisation."),
+            code="unknown_organisation",
         ),
         notice_days=payload.notice_days,
         quorum=payload.quorum,
@@ -514,7 +532,7 @@ def _speaker(meeting: Meeting, token: str) -> Participant:
     if person is None:
         raise ActionError(
             _("Sign in with your code first; that participant token is not valid here."),
-            code="forbidden",
+            code="invalid_participant_token",
             status=403,
             field="token",
         )
@@ -568,7 +586,11 @@ def list_statements(request: HttpRequest, meeting_id: Id) -> QuerySet[Statement]
 
 def _topic_of(meeting: Meeting, pk: int | None) -> Topic | None:
     return _lookup(
-        meeting.topics.all(), pk, "topic", _("That topic is not on this meeting's agenda.")
+        meeting.topics.all(),
+        pk,
+        "topic",
+        _("That topic is not on this meeting's agenda."),
+        code="topic_not_on_agenda",
     )
 
 
@@ -586,7 +608,11 @@ def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) ->
         kind=payload.kind,
         topic=_topic_of(meeting, payload.topic),
         participant=_lookup(
-            meeting.participants.all(), payload.participant, "participant", _("Not a participant.")
+            meeting.participants.all(),
+            payload.participant,
+            "participant",
+            _("Not a participant."),
+            code="not_a_participant",
         ),
         actor=request.user,
     )
@@ -713,7 +739,11 @@ def open_motion(request: HttpRequest, meeting_id: Id, payload: MotionIn) -> Stat
         method=payload.method,
         topic=_topic_of(meeting, payload.topic),
         proposal=_lookup(
-            meeting.statements.all(), payload.proposal, "proposal", _("No such proposal here.")
+            meeting.statements.all(),
+            payload.proposal,
+            "proposal",
+            _("No such proposal here."),
+            code="unknown_proposal",
         ),
         secret=payload.secret,
     )
@@ -741,6 +771,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
         payload.participant,
         "participant",
         _("Not a participant of this meeting."),
+        code="not_a_participant",
     )
     return actions.cast_vote(motion, payload.choice, participant=person, actor=request.user)
 
@@ -843,7 +874,9 @@ def record_resolution(request: HttpRequest, meeting_id: Id, payload: ResolutionI
     meeting = _meeting(request, meeting_id, write=True)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
     if len(organisations) != len(set(payload.organisations)):
-        raise ActionError(_("No such organisation."), field="organisations")
+        raise ActionError(
+            _("No such organisation."), code="unknown_organisation", field="organisations"
+        )
     topic = _topic_of(meeting, payload.topic)
     resolution = actions.record_resolution(
         request.user,
@@ -852,6 +885,12 @@ def record_resolution(request: HttpRequest, meeting_id: Id, payload: ResolutionI
         text=payload.text,
         organisations=organisations,
         target_date=payload.target_date,
-        motion=_lookup(meeting.motions.all(), payload.motion, "motion", _("No such motion here.")),
+        motion=_lookup(
+            meeting.motions.all(),
+            payload.motion,
+            "motion",
+            _("No such motion here."),
+            code="unknown_motion",
+        ),
     )
     return Status(201, resolution)

@@ -1,10 +1,11 @@
 """What consultations contributes to the site (see core/manifest.py)."""
 
-from consultations import api, demo, panels, public, urls
+from consultations import api, demo, errors, panels, public, urls
 from core.manifest import Manifest
 
 MANIFEST = Manifest(
     name="consultations",
+    errors=errors.CODES,
     url_prefix="consultations/",
     urls=urls,
     router=api.router,

@@ -406,7 +406,9 @@ def _participant(meeting: Meeting, pk: Any) -> Participant:
     participant = meeting.participants.filter(pk=_pk(pk) or 0).first()
     if participant is None:
         raise ActionError(
-            _("That person is not a participant of this meeting."), field="participant"
+            _("That person is not a participant of this meeting."),
+            code="not_a_participant",
+            field="participant",
         )
     return participant
 
@@ -414,7 +416,9 @@ def _participant(meeting: Meeting, pk: Any) -> Participant:
 def _motion(meeting: Meeting, pk: Any) -> Motion:
     motion = meeting.motions.filter(pk=_pk(pk) or 0).first()
     if motion is None:
-        raise ActionError(_("No such motion at this meeting."), field="motion")
+        raise ActionError(
+            _("No such motion at this meeting."), code="unknown_motion", field="motion"
+        )
     return motion
 
 
@@ -673,7 +677,9 @@ def join(request: HttpRequest, pk: int) -> HttpResponse:
                     )
                     return redirect("consultations:join", pk=meeting.pk)
             elif me is None:
-                raise ActionError(_("Sign in with your code first."), status=403, code="forbidden")
+                raise ActionError(
+                    _("Sign in with your code first."), status=403, code="sign_in_required"
+                )
             elif step == "statement":
                 statement_form = PhoneStatementForm(request.POST, meeting=meeting)
                 if not statement_form.is_valid():

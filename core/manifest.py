@@ -10,6 +10,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.errors import ErrorCodes
+
 Panel = Callable[[HttpRequest], str]
 Section = Callable[[HttpRequest, Any], str]
 Offer = Callable[[HttpRequest, Any], "tuple[str, str] | None"]
@@ -30,3 +32,5 @@ class Manifest:
     links: dict[str, Sequence[Offer]] = field(default_factory=dict)
     # Pages this app offers to earlier apps by name (core.links.page_url): name → obj → url.
     pages: dict[str, Callable[[Any], str]] = field(default_factory=dict)
+    # The error codes this app's raises carry, from its `errors.py` (core.errors.declare).
+    errors: ErrorCodes = field(default_factory=dict)

@@ -58,7 +58,9 @@ def _parse_day(raw: str, field_name: str) -> date:
         return date.fromisoformat(raw.strip())
     except ValueError:
         raise ActionError(
-            _("Give the date as YYYY-MM-DD, for example 2026-03-01."), field=field_name
+            _("Give the date as YYYY-MM-DD, for example 2026-03-01."),
+            code="invalid_date",
+            field=field_name,
         ) from None
 
 
@@ -82,7 +84,9 @@ class Period:
             start_day = _add_years(first_of_month, -1) + timedelta(days=32)
             start_day = start_day.replace(day=1)
         if start_day > end_day:
-            raise ActionError(_("The start date is after the end date."), field="start")
+            raise ActionError(
+                _("The start date is after the end date."), code="start_after_end", field="start"
+            )
         if end_day > _add_years(start_day, MAX_YEARS):
             raise ActionError(
                 _("Choose a period of at most five years."), field="start", code="range_too_long"

@@ -67,7 +67,7 @@ def submit_service_request(api_key: ApiKey, new: NewRequest) -> tuple[Concern, S
                 content=content,
             )
         except ActionError as exc:
-            raise Open311Error(422, exc.message) from None
+            raise Open311Error(422, exc.code, exc.message) from None
         if existing is not None:
             return existing, _service_request_for(existing, api_key, new)
     with transaction.atomic():
@@ -106,7 +106,9 @@ def _service_request_for(concern: Concern, api_key: ApiKey, new: NewRequest) -> 
         },
     )
     if request.api_key_id != api_key.pk:
-        raise Open311Error(400, _("This request was made with another api_key."))
+        raise Open311Error(
+            400, "request_of_another_key", _("This request was made with another api_key.")
+        )
     return request
 
 

@@ -7,7 +7,7 @@ namespace, preceded by the declaration with encoding="utf-8".
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 from xml.etree import ElementTree as ET
 
 from django.http import HttpResponse
@@ -29,14 +29,31 @@ ITEM_TAGS = {
 }
 
 
+class Problem(NamedTuple):
+    """One error of an answer: a specific code (declared in open311/errors.py, or the kernel's
+    or an app's when an action refused) and a description for a person."""
+
+    code: str
+    description: str
+
+
 class Open311Error(Exception):
     """One or more errors to answer in the spec's format; nothing has been written."""
 
-    def __init__(self, status: int, *descriptions: str, headers: dict | None = None) -> None:
-        super().__init__("; ".join(descriptions))
+    def __init__(
+        self, status: int, code: str, description: Any, *, headers: dict | None = None
+    ) -> None:
         self.status = status
-        self.descriptions = [str(d) for d in descriptions]
+        self.problems = [Problem(code, str(description))]
         self.headers = headers or {}
+        super().__init__(str(description))
+
+    @classmethod
+    def several(cls, status: int, problems: Iterable[Problem]) -> "Open311Error":
+        problems = list(problems)
+        error = cls(status, *problems[0])
+        error.problems = problems
+        return error
 
 
 def _text(value: Any) -> str | None:
@@ -83,9 +100,11 @@ def render(fmt: str, root: str, data: Any, *, status: int = 200) -> HttpResponse
 
 
 def render_errors(
-    fmt: str, status: int, descriptions: Iterable[str], headers: dict | None = None
+    fmt: str, status: int, problems: Iterable[Problem], headers: dict | None = None
 ) -> HttpResponse:
-    errors = [{"code": status, "description": str(d)} for d in descriptions]
+    # The spec's <code> is free: a specific code tells a client what to do, the HTTP status
+    # says the class of error.
+    errors = [{"code": code, "description": str(d)} for code, d in problems]
     response = render(fmt if fmt in FORMATS else "xml", "errors", errors, status=status)
     for key, value in (headers or {}).items():
         response[key] = value

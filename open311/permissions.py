@@ -30,6 +30,7 @@ def communities_for_key(api_key: ApiKey, scope: Area | None) -> QuerySet[Area]:
     ):
         raise Open311Error(
             403,
+            "jurisdiction_not_served",
             _("This api_key may not report in the jurisdiction %(code)s.") % {"code": scope.code},
         )
     communities = Area.objects.filter(_within(paths), kind=Area.Kind.COMMUNITY)

@@ -19,7 +19,7 @@ from concerns.codes import normalise_public_id
 from concerns.models import Category, Concern, Issue
 from core.errors import ActionError
 from core.text import plain_text
-from open311.formats import Open311Error
+from open311.formats import Open311Error, Problem
 from open311.models import ApiKey, ServiceAttribute
 from open311.permissions import communities_for_key, key_paths
 from places.models import Area, Building, Compound
@@ -57,6 +57,7 @@ def parse_w3c(value: str, field: str) -> datetime:
     if parsed is None or match is None:
         raise Open311Error(
             400,
+            "invalid_datetime",
             _("%(field)s must be a W3C datetime with a time zone, such as %(example)s.")
             % {"field": field, "example": "2026-01-01T08:00:00+08:00"},
         )
@@ -68,7 +69,11 @@ def parse_w3c(value: str, field: str) -> datetime:
     sign = 1 if tz[0] == "+" else -1
     hours, minutes = int(tz[1:3]), int(tz[4:6])
     if hours > 23 or minutes > 59:
-        raise Open311Error(400, _("%(field)s has an impossible time zone.") % {"field": field})
+        raise Open311Error(
+            400,
+            "invalid_time_zone",
+            _("%(field)s has an impossible time zone.") % {"field": field},
+        )
     offset = dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
     return parsed.replace(tzinfo=offset)
 
@@ -115,7 +120,9 @@ def jurisdiction_area(jurisdiction_id: str) -> Area | None:
     area = Area.objects.filter(code=code).exclude(kind=Area.Kind.GRID).first()
     if area is None:
         raise Open311Error(
-            404, _("jurisdiction_id %(value)s was not found.") % {"value": value[:80]}
+            404,
+            "unknown_jurisdiction",
+            _("jurisdiction_id %(value)s was not found.") % {"value": value[:80]},
         )
     return area
 
@@ -130,7 +137,11 @@ def services() -> QuerySet[Category]:
 def get_service(code: str, *, status: int = 404) -> Category:
     category = Category.objects.filter(active=True, code=code).first()
     if category is None:
-        raise Open311Error(status, _("service_code %(code)s was not found.") % {"code": code[:60]})
+        raise Open311Error(
+            status,
+            "unknown_service_code",
+            _("service_code %(code)s was not found.") % {"code": code[:60]},
+        )
     return category
 
 
@@ -183,7 +194,7 @@ def service_definition(category: Category) -> dict:
 
 def check_attributes(category: Category, answers: dict[str, list[str]]) -> dict[str, Any]:
     """The answers to a category's questions, checked; raises with every problem at once."""
-    errors: list[str] = []
+    errors: list[Problem] = []
     cleaned: dict[str, Any] = {}
     for attribute in attributes_of(category):
         if not attribute.variable:
@@ -193,45 +204,54 @@ def check_attributes(category: Category, answers: dict[str, list[str]]) -> dict[
         if not given:
             if attribute.required:
                 errors.append(
-                    _("%(name)s is required: %(question)s")
-                    % {
-                        "name": name,
-                        "question": attribute.description,
-                    }
+                    Problem(
+                        "attribute_required",
+                        _("%(name)s is required: %(question)s")
+                        % {"name": name, "question": attribute.description},
+                    )
                 )
             continue
         if attribute.datatype != ServiceAttribute.Datatype.MULTIVALUELIST and len(given) > 1:
-            errors.append(_("%(name)s takes one value.") % {"name": name})
+            errors.append(
+                Problem("attribute_one_value", _("%(name)s takes one value.") % {"name": name})
+            )
             continue
         if attribute.is_list:
             keys = {str(v.get("key")) for v in attribute.values or []}
             wrong = [v for v in given if v not in keys]
             if wrong:
                 errors.append(
-                    _("%(name)s must be one of: %(keys)s.")
-                    % {"name": name, "keys": ", ".join(sorted(keys))}
+                    Problem(
+                        "attribute_not_in_list",
+                        _("%(name)s must be one of: %(keys)s.")
+                        % {"name": name, "keys": ", ".join(sorted(keys))},
+                    )
                 )
                 continue
         elif attribute.datatype == ServiceAttribute.Datatype.NUMBER:
             try:
                 float(given[0])
             except ValueError:
-                errors.append(_("%(name)s must be a number.") % {"name": name})
+                errors.append(
+                    Problem(
+                        "attribute_not_a_number", _("%(name)s must be a number.") % {"name": name}
+                    )
+                )
                 continue
         elif attribute.datatype == ServiceAttribute.Datatype.DATETIME:
             try:
                 parse_w3c(given[0], name)
             except Open311Error as exc:
-                errors.extend(exc.descriptions)
+                errors.extend(exc.problems)
                 continue
         elif len(given[0]) > 1000:
-            errors.append(_("%(name)s is too long.") % {"name": name})
+            errors.append(Problem("too_long", _("%(name)s is too long.") % {"name": name}))
             continue
         cleaned[attribute.code] = (
             given if attribute.datatype == ServiceAttribute.Datatype.MULTIVALUELIST else given[0]
         )
     if errors:
-        raise Open311Error(400, *errors)
+        raise Open311Error.several(400, errors)
     return cleaned
 
 
@@ -254,7 +274,7 @@ def check_description(text: str) -> str:
     try:
         return plain_text(text, "description", limit=MAX_DESCRIPTION)
     except ActionError as exc:
-        raise Open311Error(400, exc.message) from None
+        raise Open311Error(400, exc.code, exc.message) from None
 
 
 # ---- locations
@@ -298,6 +318,7 @@ def resolve_place(
         if elsewhere is not None:
             raise Open311Error(
                 400,
+                "place_not_served",
                 _("address_string names %(place)s, which this api_key does not serve.")
                 % {
                     "place": elsewhere.compound.name
@@ -311,6 +332,7 @@ def resolve_place(
     if address_string:
         raise Open311Error(
             400,
+            "place_not_found",
             _(
                 "address_string names no compound or community this api_key serves; "
                 "send address_id with a community or grid code."
@@ -318,6 +340,7 @@ def resolve_place(
         )
     raise Open311Error(
         400,
+        "place_not_found",
         _(
             "lat and long cannot be placed in a community here; send address_string "
             "or address_id as well."
@@ -350,6 +373,7 @@ def _place_from_id(address_id: str, communities: QuerySet[Area]) -> Place:
     if place is None or not communities.filter(pk=place.community.pk).exists():
         raise Open311Error(
             400,
+            "place_not_served",
             _("address_id %(value)s is not a place this api_key serves.")
             % {"value": address_id[:64]},
         )
@@ -520,19 +544,26 @@ def page_numbers(params: Any) -> tuple[int, int]:
             if page < 1:
                 raise ValueError
         except ValueError:
-            errors.append(_("page must be a whole number from 1."))
+            errors.append(Problem("invalid_page", _("page must be a whole number from 1.")))
     if params.get("page_size", "").strip():
         try:
             size = int(params["page_size"])
             if size < 1:
                 raise ValueError
         except ValueError:
-            errors.append(_("page_size must be a whole number from 1."))
+            errors.append(
+                Problem("invalid_page_size", _("page_size must be a whole number from 1."))
+            )
         else:
             if size > MAX_PAGE_SIZE:
-                errors.append(_("page_size may be at most %(max)s.") % {"max": MAX_PAGE_SIZE})
+                errors.append(
+                    Problem(
+                        "page_size_too_large",
+                        _("page_size may be at most %(max)s.") % {"max": MAX_PAGE_SIZE},
+                    )
+                )
     if errors:
-        raise Open311Error(400, *errors)
+        raise Open311Error.several(400, errors)
     return page, size
 
 
@@ -548,6 +579,7 @@ def find_requests(params: Any, scope: Area | None) -> list[Concern]:
         if len(ids) > MAX_PAGE_SIZE:
             raise Open311Error(
                 400,
+                "too_many_ids",
                 _("Ask for at most %(max)s service_request_id at once.") % {"max": MAX_PAGE_SIZE},
             )
         concerns = concerns.filter(public_id__in=[normalise_public_id(i) for i in ids])
@@ -558,21 +590,26 @@ def find_requests(params: Any, scope: Area | None) -> list[Concern]:
 
 
 def _filtered(concerns: QuerySet[Concern], params: Any) -> QuerySet[Concern]:
-    errors: list[str] = []
+    errors: list[Problem] = []
     codes = _comma_list(params.get("service_code", ""))
     if codes:
         known = set(Category.objects.filter(code__in=codes).values_list("code", flat=True))
         unknown = [c for c in codes if c not in known]
         if unknown:
             errors.append(
-                _("service_code %(code)s was not found.") % {"code": ", ".join(unknown)[:120]}
+                Problem(
+                    "unknown_service_code",
+                    _("service_code %(code)s was not found.") % {"code": ", ".join(unknown)[:120]},
+                )
             )
         concerns = concerns.filter(
             Q(category__code__in=codes) | Q(category__isnull=True, issue__category__code__in=codes)
         )
     statuses = {s.lower() for s in _comma_list(params.get("status", ""))}
     if statuses - {"open", "closed"}:
-        errors.append(_("status may be open, closed or both (comma separated)."))
+        errors.append(
+            Problem("invalid_status", _("status may be open, closed or both (comma separated)."))
+        )
     elif statuses == {"open"}:
         concerns = concerns.filter(_open_issue())
     elif statuses == {"closed"}:
@@ -584,19 +621,21 @@ def _filtered(concerns: QuerySet[Concern], params: Any) -> QuerySet[Concern]:
             try:
                 parsed = parse_w3c(value, name)
             except Open311Error as exc:
-                errors.extend(exc.descriptions)
+                errors.extend(exc.problems)
                 continue
             if name == "start_date":
                 start = parsed
             else:
                 end = parsed
     if errors:
-        raise Open311Error(400, *errors)
+        raise Open311Error.several(400, errors)
     if start and end:
         if start > end:
-            raise Open311Error(400, _("start_date must come before end_date."))
+            raise Open311Error(400, "start_after_end", _("start_date must come before end_date."))
         if end - start > MAX_RANGE:
-            raise Open311Error(400, _("start_date and end_date may span at most 90 days."))
+            raise Open311Error(
+                400, "date_range_too_long", _("start_date and end_date may span at most 90 days.")
+            )
     elif start:
         end = start + MAX_RANGE
     elif end:
@@ -623,6 +662,7 @@ def get_request(service_request_id: str, scope: Area | None) -> Concern:
     if concern is None:
         raise Open311Error(
             404,
+            "unknown_service_request",
             _("service_request_id %(id)s was not found.") % {"id": service_request_id[:40]},
         )
     return concern

@@ -20,7 +20,7 @@ from core.errors import ActionError
 from core.text import plain_text
 from open311 import services
 from open311.actions import NewRequest, service_notice, submit_service_request
-from open311.formats import Open311Error, render, render_errors
+from open311.formats import Open311Error, Problem, render, render_errors
 from open311.models import ApiKey, ServiceAttribute
 
 logger = logging.getLogger(__name__)
@@ -37,10 +37,13 @@ def endpoint(methods: tuple[str, ...]) -> Callable:
         @functools.wraps(view)
         def wrapper(request: HttpRequest, *args, fmt: str = "xml", **kwargs) -> HttpResponse:
             if request.method not in methods:
+                allowed = _("This address takes %(methods)s only.") % {
+                    "methods": ", ".join(methods)
+                }
                 return render_errors(
                     fmt,
                     400,
-                    [_("This address takes %(methods)s only.") % {"methods": ", ".join(methods)}],
+                    [Problem("method_not_allowed", allowed)],
                     headers={"Allow": ", ".join(methods)},
                 )
             try:
@@ -50,21 +53,21 @@ def endpoint(methods: tuple[str, ...]) -> Callable:
                     response["Access-Control-Allow-Origin"] = "*"
                 return response
             except Open311Error as exc:
-                return render_errors(fmt, exc.status, exc.descriptions, exc.headers)
+                return render_errors(fmt, exc.status, exc.problems, exc.headers)
             except ActionError as exc:
                 # 403 is kept for api_key problems, as the spec has it.
                 status = exc.status if exc.status in (404, 429) else 400
                 headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
-                return render_errors(fmt, status, [exc.message], headers)
+                return render_errors(fmt, status, [Problem(exc.code, exc.message)], headers)
             except Http404:
-                return render_errors(fmt, 404, [_("Not found.")])
+                return render_errors(fmt, 404, [Problem("not_found", _("Not found."))])
             except PermissionDenied:
-                return render_errors(fmt, 403, [_("This api_key may not do that.")])
+                denied = _("This api_key may not do that.")
+                return render_errors(fmt, 403, [Problem("forbidden", denied)])
             except Exception:
                 logger.exception("Open311 %s %s failed", request.method, request.path)
-                return render_errors(
-                    fmt, 400, [_("General service error: the request could not be completed.")]
-                )
+                failed = _("General service error: the request could not be completed.")
+                return render_errors(fmt, 400, [Problem("general_service_error", failed)])
 
         return csrf_exempt(wrapper)
 
@@ -154,14 +157,16 @@ def token(request: HttpRequest, fmt: str, token: str) -> HttpResponse:
 
     found = ServiceRequest.objects.select_related("concern").filter(token=token).first()
     if found is None:
-        raise Open311Error(404, _("token %(token)s was not found.") % {"token": token[:40]})
+        raise Open311Error(
+            404, "unknown_token", _("token %(token)s was not found.") % {"token": token[:40]}
+        )
     data = [{"service_request_id": found.concern.public_id, "token": found.token}]
     return render(fmt, "service_requests", data)
 
 
 @endpoint(("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"))
 def not_found(request: HttpRequest, fmt: str) -> HttpResponse:
-    raise Open311Error(404, _("There is no Open311 resource at this address."))
+    raise Open311Error(404, "unknown_resource", _("There is no Open311 resource at this address."))
 
 
 # ---- POST requests
@@ -172,6 +177,7 @@ def _form(request: HttpRequest) -> QueryDict:
     if content_type not in FORM_TYPES:
         raise Open311Error(
             400,
+            "form_encoding_required",
             _(
                 "Send the request body form-encoded "
                 "(Content-Type: application/x-www-form-urlencoded; charset=utf-8)."
@@ -184,7 +190,9 @@ def _api_key(request: HttpRequest, form: QueryDict) -> ApiKey:
     # The spec sends it in the body; some clients put it in the query string.
     key = (form.get("api_key") or request.GET.get("api_key") or "").strip()
     if not key:
-        raise Open311Error(403, _("api_key is missing: a key is needed to create requests."))
+        raise Open311Error(
+            403, "api_key_missing", _("api_key is missing: a key is needed to create requests.")
+        )
     api_key = _authenticated(request, key)
     limit = int(services.setting("OPEN311_RATE_LIMIT", 60))
     wait = ratelimit.hit(f"open311:{api_key.pk}", limit, 60)
@@ -200,20 +208,21 @@ def _authenticated(request: HttpRequest, key: str) -> ApiKey:
         wait = ratelimit.hit(f"open311:badkey:{ratelimit.client_ip(request)}", 20, 60)
         if wait:
             raise _too_many(wait)
-        raise Open311Error(403, _("Invalid api_key received; nothing was done."))
+        raise Open311Error(403, "invalid_api_key", _("Invalid api_key received; nothing was done."))
     return api_key
 
 
 def _too_many(wait: int) -> Open311Error:
     return Open311Error(
         429,
+        "rate_limited",
         _("Too many requests with this api_key; try again in %(seconds)s seconds.")
         % {"seconds": wait},
         headers={"Retry-After": str(wait)},
     )
 
 
-def _float(form: QueryDict, name: str, limit: float, errors: list[str]) -> float | None:
+def _float(form: QueryDict, name: str, limit: float, errors: list[Problem]) -> float | None:
     value = form.get(name, "").strip()
     if not value:
         return None
@@ -223,8 +232,11 @@ def _float(form: QueryDict, name: str, limit: float, errors: list[str]) -> float
         number = None
     if number is None or not -limit <= number <= limit:
         errors.append(
-            _("%(name)s must be a WGS84 coordinate between -%(limit)s and %(limit)s.")
-            % {"name": name, "limit": int(limit)}
+            Problem(
+                "invalid_coordinate",
+                _("%(name)s must be a WGS84 coordinate between -%(limit)s and %(limit)s.")
+                % {"name": name, "limit": int(limit)},
+            )
         )
         return None
     return number
@@ -239,16 +251,20 @@ def _attributes(form: QueryDict) -> dict[str, list[str]]:
     return answers
 
 
-def _text(form: QueryDict, name: str, limit: int, errors: list[str]) -> str:
+def _text(form: QueryDict, name: str, limit: int, errors: list[Problem]) -> str:
     value = form.get(name, "")
     try:
         value = plain_text(value, name)
     except ActionError as exc:
-        errors.append(f"{name}: {exc.message}")
+        errors.append(Problem(exc.code, f"{name}: {exc.message}"))
         return ""
     if len(value) > limit:
         errors.append(
-            _("%(name)s is too long (at most %(max)s characters).") % {"name": name, "max": limit}
+            Problem(
+                "too_long",
+                _("%(name)s is too long (at most %(max)s characters).")
+                % {"name": name, "max": limit},
+            )
         )
     return value
 
@@ -258,33 +274,40 @@ def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> New
     scope = services.jurisdiction_area(form.get("jurisdiction_id", ""))
     code = form.get("service_code", "").strip()
     if not code:
-        raise Open311Error(400, _("service_code is required."))
+        raise Open311Error(400, "service_code_required", _("service_code is required."))
     category = services.get_service(code)
-    errors: list[str] = []
+    errors: list[Problem] = []
     lat = _float(form, "lat", 90, errors)
     long = _float(form, "long", 180, errors)
     address_string = _text(form, "address_string", 200, errors)
     address_id = _text(form, "address_id", 64, errors)
     if (lat is None) != (long is None) and not errors:
-        errors.append(_("lat and long must be sent together."))
+        errors.append(Problem("lat_long_apart", _("lat and long must be sent together.")))
     if lat is None and long is None and not address_string and not address_id and not errors:
-        errors.append(_("A location is required: lat and long, address_string or address_id."))
+        errors.append(
+            Problem(
+                "location_required",
+                _("A location is required: lat and long, address_string or address_id."),
+            )
+        )
     try:
         description = services.check_description(form.get("description", ""))
     except Open311Error as exc:
-        errors.extend(exc.descriptions)
+        errors.extend(exc.problems)
         description = ""
     try:
         attributes = services.check_attributes(category, _attributes(form))
     except Open311Error as exc:
-        errors.extend(exc.descriptions)
+        errors.extend(exc.problems)
         attributes = {}
     person = {name: _text(form, name, 100, errors) for name in PERSON_FIELDS}
     media_url = _text(form, "media_url", 500, errors)
     if media_url and not re.match(r"^https?://\S+$", media_url):
-        errors.append(_("media_url must be an http or https address."))
+        errors.append(
+            Problem("invalid_media_url", _("media_url must be an http or https address."))
+        )
     if errors:
-        raise Open311Error(400, *errors)
+        raise Open311Error.several(400, errors)
     place = services.resolve_place(
         api_key, scope, lat=lat, long=long, address_string=address_string, address_id=address_id
     )

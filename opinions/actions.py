@@ -95,11 +95,15 @@ def submit_report(
     )  # fmt: skip
     if issue is not None:
         if not can_view_issue(actor, issue):
-            raise ActionError(_("Unknown issue."), field="issue")
+            raise ActionError(_("Unknown issue."), code="unknown_issue", field="issue")
         if not issue.community.path.startswith(area.path) and not area.path.startswith(
             issue.community.path
         ):
-            raise ActionError(_("The issue lies outside the area reported on."), field="issue")
+            raise ActionError(
+                _("The issue lies outside the area reported on."),
+                code="issue_outside_report_area",
+                field="issue",
+            )
     now = now or timezone.now()
     report = Report.objects.create(
         member=actor,
@@ -131,7 +135,10 @@ def revise_report(
     permissions.check(actor, report, permissions.REVISE)
     report = _locked(report)
     if not report.can_revise():
-        raise Conflict(_("Only a report waiting for review or returned can be revised."))
+        raise Conflict(
+            _("Only a report waiting for review or returned can be revised."),
+            code="report_not_revisable",
+        )
     content = _content(
         title=title, observation=observation, affected=affected, suggestions=suggestions,
         place=place,
@@ -157,7 +164,9 @@ def adopt_report(
     if report.is_adopted:
         return report
     if not report.can_review():
-        raise Conflict(_("Only a report waiting for review can be adopted."))
+        raise Conflict(
+            _("Only a report waiting for review can be adopted."), code="report_not_in_review"
+        )
     report.status = S.ADOPTED
     report.adopted_at = now or timezone.now()
     report.review_note = _text(note, "note", 2000)
@@ -176,7 +185,9 @@ def return_report(actor: Any, report: Report, *, note: str) -> Report:
     report = _locked(report)
     note = _text(note, "note", 2000, required=_("Say what the member should add."))
     if not report.can_review():
-        raise Conflict(_("Only a report waiting for review can be returned."))
+        raise Conflict(
+            _("Only a report waiting for review can be returned."), code="report_not_in_review"
+        )
     report.status = S.RETURNED
     report.review_note = note
     report.save(update_fields=["status", "review_note", "updated_at"])
@@ -190,7 +201,9 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
     permissions.check(actor, report, permissions.REVIEW)
     permissions.check(actor, into, permissions.REVIEW)
     if into.pk == report.pk:
-        raise ActionError(_("A report cannot be merged into itself."), field="into")
+        raise ActionError(
+            _("A report cannot be merged into itself."), code="merge_into_itself", field="into"
+        )
     first, second = sorted([report.pk, into.pk])
     locked = {
         r.pk: r
@@ -198,11 +211,19 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
     }
     report, into = locked[report.pk], locked[into.pk]
     if not report.can_review():
-        raise Conflict(_("Only a report waiting for review can be merged."))
+        raise Conflict(
+            _("Only a report waiting for review can be merged."), code="report_not_in_review"
+        )
     if into.status in (S.MERGED, S.RETURNED):
-        raise Conflict(_("Merge into a report that is kept."), field="into")
+        raise Conflict(
+            _("Merge into a report that is kept."), code="merge_target_not_kept", field="into"
+        )
     if into.district_id != report.district_id:
-        raise ActionError(_("Both reports must be of the same district."), field="into")
+        raise ActionError(
+            _("Both reports must be of the same district."),
+            code="report_of_other_district",
+            field="into",
+        )
     report.status = S.MERGED
     report.merged_into = into
     report.review_note = _text(note, "note", 2000)
@@ -233,20 +254,27 @@ def forward_report(
     permissions.check(actor, report, permissions.REVIEW)
     report = _locked(report)
     if not report.can_forward():
-        raise Conflict(_("Adopt the report before forwarding it."))
+        raise Conflict(_("Adopt the report before forwarding it."), code="report_not_adopted")
     now = now or timezone.now()
     due_on = due_on or default_due_on(now)
     if due_on <= today(now):
-        raise ActionError(_("Give the departments at least one day to reply."), field="due_on")
+        raise ActionError(
+            _("Give the departments at least one day to reply."),
+            code="reply_period_too_short",
+            field="due_on",
+        )
     chosen = list({o.pk: o for o in organisations}.values())
     if not chosen:
-        raise ActionError(_("Choose at least one department."), field="organisations")
+        raise ActionError(
+            _("Choose at least one department."), code="department_required", field="organisations"
+        )
     allowed = set(permissions.departments_for(report.district).values_list("pk", flat=True))
     for organisation in chosen:
         if organisation.pk not in allowed:
             raise ActionError(
                 _("%(name)s is not a department serving this district.")
                 % {"name": organisation.name},
+                code="department_outside_district",
                 field="organisations",
             )
     already = set(report.forwardings.values_list("organisation_id", flat=True))
@@ -254,6 +282,7 @@ def forward_report(
     if repeated:
         raise Conflict(
             _("Already forwarded to %(name)s.") % {"name": repeated[0].name},
+            code="already_forwarded",
             field="organisations",
         )
     made = [
@@ -287,7 +316,7 @@ def reply_to_report(
     )
     text = _text(text, "text", 4000, required=_("Write the reply."))
     if not forwarding.can_reply():
-        raise Conflict(_("This department has already replied."))
+        raise Conflict(_("This department has already replied."), code="already_replied")
     forwarding.status = Forwarding.Status.REPLIED
     forwarding.reply = text
     forwarding.replied_at = now or timezone.now()
@@ -320,10 +349,10 @@ def rate_reply(
         .get(pk=forwarding.pk)
     )
     if rating not in Forwarding.Rating.values:
-        raise ActionError(_("Choose a rating."), field="rating")
+        raise ActionError(_("Choose a rating."), code="invalid_reply_rating", field="rating")
     comment = _text(comment, "comment", 1000)
     if not forwarding.can_rate():
-        raise Conflict(_("Only a reply not yet rated can be rated."))
+        raise Conflict(_("Only a reply not yet rated can be rated."), code="reply_already_rated")
     forwarding.rating = rating
     forwarding.rating_comment = comment
     forwarding.rated_at = now or timezone.now()
@@ -350,14 +379,20 @@ def take_to_topic(
     permissions.check(actor, report, permissions.REVIEW)
     report = _locked(report)
     if not report.is_adopted:
-        raise Conflict(_("Adopt the report before taking it to a consultation."))
+        raise Conflict(
+            _("Adopt the report before taking it to a consultation."), code="report_not_adopted"
+        )
     if report.topic_id is not None:
-        raise Conflict(_("This report is already on a topic."))
+        raise Conflict(_("This report is already on a topic."), code="report_already_on_topic")
     if topic is not None:
         if not visible_topics(actor).filter(pk=topic.pk).exists():
-            raise ActionError(_("Unknown topic."), field="topic")
+            raise ActionError(_("Unknown topic."), code="unknown_topic", field="topic")
         if not topic.area.path.startswith(report.district.path):
-            raise ActionError(_("The topic lies outside the report's district."), field="topic")
+            raise ActionError(
+                _("The topic lies outside the report's district."),
+                code="topic_outside_district",
+                field="topic",
+            )
     else:
         topic = consultation_actions.create_topic(
             actor,

@@ -146,7 +146,7 @@ def list_reports(
         reports = reports.filter(pk__in=Forwarding.objects.overdue().values("report_id"))
     elif status:
         if status not in Report.Status.values:
-            raise ActionError(_("Unknown status."), field="status")
+            raise ActionError(_("Unknown status."), code="unknown_status", field="status")
         reports = reports.filter(status=status)
     return (
         reports.select_related("member", "district", "area")
@@ -172,12 +172,12 @@ def get_report(request: HttpRequest, report_id: Id) -> Report:
 def submit(request: HttpRequest, payload: OpinionReportIn) -> Status:
     area = Area.objects.filter(code=payload.area).first()
     if area is None:
-        raise ActionError(_("Unknown area."), field="area")
+        raise ActionError(_("Unknown area."), code="unknown_area", field="area")
     issue = None
     if payload.issue is not None:
         issue = visible_issues(request.user).filter(pk=payload.issue).first()
         if issue is None:
-            raise ActionError(_("Unknown issue."), field="issue")
+            raise ActionError(_("Unknown issue."), code="unknown_issue", field="issue")
     report = actions.submit_report(
         request.user,
         area=area,
@@ -241,7 +241,7 @@ def merge(request: HttpRequest, report_id: Id, payload: OpinionMergeIn) -> Repor
     report = _report(request, report_id)
     into = permissions.visible_reports(request.user).filter(pk=payload.into).first()
     if into is None:
-        raise ActionError(_("Unknown report."), field="into")
+        raise ActionError(_("Unknown report."), code="unknown_report", field="into")
     actions.merge_report(request.user, report, into=into, note=payload.note)
     return _fresh(report)
 
@@ -257,7 +257,9 @@ def forward(request: HttpRequest, report_id: Id, payload: OpinionForwardIn) -> R
     report = _report(request, report_id)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
     if len(organisations) != len(set(payload.organisations)):
-        raise ActionError(_("Unknown organisation."), field="organisations")
+        raise ActionError(
+            _("Unknown organisation."), code="unknown_organisation", field="organisations"
+        )
     actions.forward_report(request.user, report, organisations=organisations, due_on=payload.due_on)
     return _fresh(report)
 
@@ -275,7 +277,7 @@ def to_topic(request: HttpRequest, report_id: Id, payload: OpinionTopicIn) -> To
     if payload.topic is not None:
         topic = Topic.objects.filter(pk=payload.topic).first()
         if topic is None:
-            raise ActionError(_("Unknown topic."), field="topic")
+            raise ActionError(_("Unknown topic."), code="unknown_topic", field="topic")
     return actions.take_to_topic(request.user, report, topic=topic, title=payload.title)
 
 

@@ -1,10 +1,11 @@
 """What opinions contributes to the site (see core/manifest.py)."""
 
 from core.manifest import Manifest
-from opinions import api, demo, panels, urls
+from opinions import api, demo, errors, panels, urls
 
 MANIFEST = Manifest(
     name="opinions",
+    errors=errors.CODES,
     url_prefix="opinions/",
     urls=urls,
     router=api.router,

@@ -33,7 +33,11 @@ def _label(area: Area) -> Promise:
 
 def _profile_for(actor: Any, area: Area) -> AreaProfile:
     if area.kind not in AreaProfile.KINDS:
-        raise ActionError(_("Only communities and streets keep a profile."), field="area")
+        raise ActionError(
+            _("Only communities and streets keep a profile."),
+            code="area_keeps_no_profile",
+            field="area",
+        )
     if not can_edit_profile(actor, area):
         raise PermissionDenied
     profile, _created = AreaProfile.objects.select_for_update().get_or_create(area=area)
@@ -42,12 +46,20 @@ def _profile_for(actor: Any, area: Area) -> AreaProfile:
 
 def _check_dated(as_of: date | None, source: str) -> tuple[date, str]:
     if as_of is None:
-        raise ActionError(_("Give the date of the figure."), field="as_of")
+        raise ActionError(
+            _("Give the date of the figure."), code="figure_date_required", field="as_of"
+        )
     if as_of > timezone.localdate():
-        raise ActionError(_("A figure cannot be dated in the future."), field="as_of")
+        raise ActionError(
+            _("A figure cannot be dated in the future."),
+            code="figure_date_in_future",
+            field="as_of",
+        )
     source = plain_text(source, "source", limit=100)
     if not source:
-        raise ActionError(_("Say where the figure comes from."), field="source")
+        raise ActionError(
+            _("Say where the figure comes from."), code="figure_source_required", field="source"
+        )
     return as_of, source
 
 
@@ -68,11 +80,19 @@ def record_figure(
 ) -> AreaFigure:
     """Add a figure (a new count, or a correction) to the area's profile."""
     if kind not in AreaFigure.Kind.values:
-        raise ActionError(_("Choose a figure from the list."), field="kind")
+        raise ActionError(
+            _("Choose a figure from the list."), code="unknown_figure_kind", field="kind"
+        )
     if qualifier not in AreaFigure.Qualifier.values:
-        raise ActionError(_("Choose a precision from the list."), field="qualifier")
+        raise ActionError(
+            _("Choose a precision from the list."),
+            code="unknown_figure_qualifier",
+            field="qualifier",
+        )
     if value is None or value < 0 or value > MAX_FIGURE:
-        raise ActionError(_("Give a whole number of at least 0."), field="value")
+        raise ActionError(
+            _("Give a whole number of at least 0."), code="invalid_figure_value", field="value"
+        )
     day, source = _check_dated(as_of, source)
     with transaction.atomic():
         profile = _profile_for(actor, area)
@@ -110,11 +130,17 @@ def add_facility(
     note: str = "",
 ) -> AreaFacility:
     if kind not in AreaFacility.Kind.values:
-        raise ActionError(_("Choose a kind of facility from the list."), field="kind")
+        raise ActionError(
+            _("Choose a kind of facility from the list."),
+            code="unknown_facility_kind",
+            field="kind",
+        )
     name = plain_text(name, "name", limit=100)
     note = plain_text(note, "note", limit=200)
     if not name:
-        raise ActionError(_("Give the facility's name."), field="name")
+        raise ActionError(
+            _("Give the facility's name."), code="facility_name_required", field="name"
+        )
     day, source = _check_dated(as_of, source)
     with transaction.atomic():
         profile = _profile_for(actor, area)
@@ -146,7 +172,9 @@ def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = Non
         profile = _profile_for(actor, area)
         facility = AreaFacility.objects.select_for_update().get(pk=facility.pk)
         if facility.removed_on is not None:
-            raise ActionError(_("This facility was already removed."), code="conflict", status=409)
+            raise ActionError(
+                _("This facility was already removed."), code="facility_already_removed", status=409
+            )
         facility.removed_on = on or timezone.localdate()
         facility.save(update_fields=["removed_on"])
         _touch(profile)

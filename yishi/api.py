@@ -9,35 +9,60 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from core.errors import ActionError
+from core import errors
+from core.errors import ActionError, ErrorCode
 from yishi.manifests import MANIFESTS
 
-ERROR_SCHEMA = {
-    "title": "Error",
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message", "fields"],
-            "properties": {
-                "code": {"type": "string", "description": "machine-readable, e.g. not_found"},
-                "message": {"type": "string", "description": "for a person, in their language"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                    "description": "messages by field name",
-                },
-            },
-        }
-    },
+# Every error code the API may give: the kernel's and each app's (its manifest's `errors`).
+CODES: dict[str, ErrorCode] = {
+    **errors.CODES,
+    **{code: entry for manifest in MANIFESTS for code, entry in manifest.errors.items()},
 }
+
+
+def error_schema(status: int | None = None) -> dict:
+    """The one error shape; for a status, its `code` is an enum of the codes that status may
+    carry, each explained in the description (a client branches on the code, never on the
+    message)."""
+    entries = sorted(
+        (entry for entry in CODES.values() if status is None or status in entry.statuses),
+        key=lambda entry: entry.code,
+    )
+    listing = "\n".join(f"- `{entry.code}`: {entry.description}" for entry in entries)
+    return {
+        "title": f"Error{status or ''}",
+        "type": "object",
+        "required": ["error"],
+        "description": f"Codes{f' given with {status}' if status else ''}:\n\n{listing}",
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message", "fields"],
+                "properties": {
+                    "code": {
+                        "type": "string",
+                        "enum": [entry.code for entry in entries],
+                        "description": "machine-readable and stable: branch on it",
+                    },
+                    "message": {"type": "string", "description": "for a person, in their language"},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        "description": "messages by field name",
+                    },
+                },
+            }
+        },
+    }
+
+
 ERROR_DESCRIPTIONS = {
-    "400": "The request cannot be carried out (the message says why)",
+    "400": "The request cannot be carried out (the code says why)",
     "401": "Not logged in and no valid bearer token",
     "403": "You may see this but not change it",
     "404": "Not found, or outside your scope",
     "409": "Not possible in the object's current state",
+    "413": "The body is larger than the server accepts",
     "422": "Some fields are missing or invalid",
     "429": "Too many requests from this client; wait the seconds in Retry-After",
 }
@@ -56,12 +81,11 @@ class YishiAPI(NinjaAPI):
         operation's shape, plus those it declares with core.errors.answers()."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components["Error"] = ERROR_SCHEMA
+        components["Error"] = error_schema()
         for name, component in components.items():
             if "enum" in component:
                 # An enum keeps its class's title ("Status"); its component name says whose.
                 component["title"] = name
-        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
                 codes = ["400", "422"]
@@ -71,10 +95,18 @@ class YishiAPI(NinjaAPI):
                     codes.append("404")
                 if method in ("post", "put", "patch", "delete"):
                     codes.append("409")
+                if "requestBody" in operation:  # RequestSizeLimitMiddleware
+                    codes.append("413")
                 codes += [str(code) for code in operation.pop("x-error-answers", [])]
                 responses = operation.setdefault("responses", {})
                 for code in sorted(set(codes)):
-                    answer = {"description": ERROR_DESCRIPTIONS[code], "content": ref}
+                    name = f"Error{code}"
+                    components.setdefault(name, error_schema(int(code)))
+                    ref = {"$ref": f"#/components/schemas/{name}"}
+                    answer = {
+                        "description": ERROR_DESCRIPTIONS[code],
+                        "content": {"application/json": {"schema": ref}},
+                    }
                     if code == "429":
                         answer["headers"] = RETRY_AFTER
                     responses.setdefault(code, answer)
@@ -175,9 +207,14 @@ def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     )
 
 
+# ninja raises HttpError for a body it cannot parse (400) and a failed CSRF check (403).
+HTTP_ERROR_CODES = {400: "malformed_request", 403: "csrf_failed"}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return error_response(request, exc.status_code, "http_error", str(exc))
+    code = HTTP_ERROR_CODES.get(exc.status_code, "malformed_request")
+    return error_response(request, exc.status_code, code, str(exc))
 
 
 for manifest in MANIFESTS:

@@ -42,7 +42,7 @@ def test_list_an_item_and_walk_it_to_closing(world, client, issue, water_company
     assert post(client, f"{base}/done", {}, water_rep).json()["status"] == "done"
     closing = post(client, f"{base}/close", {}, world.staff)
     assert closing.status_code == 409
-    assert closing.json()["error"]["code"] == "conflict"
+    assert closing.json()["error"]["code"] == "item_not_verified"
     code = codes_of(issue)[0]
     rate = f"{API}/concerns/{code}/action-items/{item['id']}/evaluations"
     rating = post(client, rate, {"rating": "satisfied"})  # no login: the code is the credential

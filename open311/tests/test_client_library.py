@@ -55,4 +55,4 @@ def test_georeport_client_sees_http_errors(live_server, db):
     with pytest.raises(requests.HTTPError) as error:
         client.get_service_definition("potholes")
     assert error.value.response.status_code == 404
-    assert error.value.response.json()[0]["code"] == 404
+    assert error.value.response.json()[0]["code"] == "unknown_service_code"

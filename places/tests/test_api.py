@@ -45,7 +45,7 @@ def test_error_answers_are_in_the_openapi_document(client):
     assert {"200", "401", "403", "422"} <= set(me)
     areas = document["paths"]["/api/v1/areas"]["get"]["responses"]
     assert areas["422"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/Error"
+        "$ref": "#/components/schemas/Error422"
     }
     assert "/api/v1/compounds" in document["paths"]
 
