@@ -478,6 +478,8 @@ def invite_participant(
         actor_label="社区",
         public=False,
         note=participant.speaker,
+        # Once the notice is out, the one invited is told (notifications) with their code.
+        data={"participant": participant.pk},
     )
     return participant
 

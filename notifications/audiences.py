@@ -18,6 +18,7 @@ from accounts.models import Role, User
 from accounts.permissions import COMMUNITY_ROLES
 from concerns.models import Concern, Issue
 from consultations.models import Meeting, Participant, Resolution, Topic
+from notifications.models import Preference
 from opinions.models import Forwarding
 from opinions.models import Report as OpinionReport
 from places.models import Area
@@ -46,8 +47,13 @@ PARTICIPANT_VERBS = {
     "meeting.published",
     "resolution.recorded",
 }
+# A concern arriving tells its grid's workers (in-app; by SMS too for those who chose it).
+GRID_VERBS = {"concern.received"}
+# Internal steps that still tell someone: an invitation made once the notice is out tells the
+# one invited (before that, the notice itself tells every participant).
+PRIVATE_TOLD_VERBS = {"meeting.invited"}
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
-TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
+TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS | GRID_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).
 RESIDENT_ITEM_VERBS = {"action_item.listed"}
 # Action item events the owner hears of.
@@ -100,6 +106,8 @@ class Recipient:
     roles: set[str] = field(default_factory=set)
     # A resident who wrote through a 公众号: their follower row (wechat.models.Follower).
     follower: Any = None
+    # A meeting participant's sign-in code (their own, like a tracking code).
+    sign_in_code: str = ""
 
 
 def _url(name: str, *args: Any) -> str:
@@ -179,13 +187,102 @@ def owners_of(item: ActionItem) -> list[Recipient]:
     return _staff(User.objects.filter(condition, is_active=True).distinct(), "owner")
 
 
-def participants_of(meeting: Meeting) -> list[Recipient]:
+def grid_workers_of(concern: Concern) -> list[Recipient]:
+    """The workers of the concern's grid, in-app; with their phone for those who chose SMS."""
+    if not concern.grid_id:
+        return []
+    users = list(
+        User.objects.filter(
+            roles__kind=Role.Kind.GRID_WORKER, roles__area_id=concern.grid_id, is_active=True
+        ).distinct()
+    )
+    if not users:
+        return []
+    by_sms = set(
+        Preference.objects.filter(
+            user__in=users, sms_new_concerns=True
+        ).values_list("user_id", flat=True)
+    )
+    return [
+        Recipient(
+            f"user:{u.pk}", user=u, phone=u.phone if u.pk in by_sms else "", roles={"grid"}
+        )
+        for u in users
+    ]
+
+
+# The role (in the participant's organisation for the organisation parties) that an account
+# invited by name holds: how a participant typed as "张委员, 政协委员" finds its account.
+PARTY_ROLES = {
+    Participant.Party.CPPCC_MEMBER: {Role.Kind.CPPCC_MEMBER},
+    Participant.Party.COMMUNITY: {
+        Role.Kind.COMMUNITY_STAFF,
+        Role.Kind.SECRETARY,
+        Role.Kind.STREET_OFFICER,
+        Role.Kind.GRID_WORKER,
+    },
+    Participant.Party.DEPARTMENT: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.PROPERTY_COMPANY: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.OWNERS_COMMITTEE: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.VOLUNTEER: {Role.Kind.VOLUNTEER},
+    Participant.Party.BUILDING_HEAD: {Role.Kind.VOLUNTEER},
+    Participant.Party.PARTY_MEMBER: {Role.Kind.VOLUNTEER},
+}
+
+
+def _accounts_by_name(people: list[Participant]) -> dict[int, User]:
+    """Staff invited by name without their account picked: the one active account with that
+    full name holding the party's role (in the invitation's organisation, when it names one).
+    Two accounts alike are left alone: a message to the wrong person is worse than none.
+    One query, none when every participant is linked already."""
+    unlinked = [p for p in people if not p.user_id and p.party in PARTY_ROLES]
+    if not unlinked:
+        return {}
+    kinds = set().union(*(PARTY_ROLES[p.party] for p in unlinked))
+    roles = Role.objects.filter(
+        kind__in=kinds, user__full_name__in={p.name for p in unlinked}, user__is_active=True
+    ).select_related("user")
+    found: dict[int, User] = {}
+    for p in unlinked:
+        users = {
+            r.user_id: r.user
+            for r in roles
+            if r.user.full_name == p.name
+            and r.kind in PARTY_ROLES[p.party]
+            and (not p.organisation_id or r.organisation_id == p.organisation_id)
+        }
+        if len(users) == 1:
+            found[p.pk] = next(iter(users.values()))
+    return found
+
+
+def participants_of(meeting: Meeting, only: Any = None) -> list[Recipient]:
+    """Everyone invited: accounts in-app (and by email), by SMS too when the invitation has a
+    phone; each with their own sign-in code. `only`: one participant's id."""
+    invited = Participant.objects.filter(meeting=meeting).select_related("user")
+    if only is not None:
+        invited = invited.filter(pk=only)
+    invited_list = list(invited)
+    accounts = _accounts_by_name(invited_list)
     people: list[Recipient] = []
-    for p in Participant.objects.filter(meeting=meeting).select_related("user"):
-        if p.user_id:
-            people.append(Recipient(f"user:{p.user_id}", user=p.user, roles={"participant"}))
+    for p in invited_list:
+        user = p.user if p.user_id else accounts.get(p.pk)
+        if user is not None:
+            key = f"user:{user.pk}"
+            people.append(
+                Recipient(
+                    key, user=user, phone=p.phone, sign_in_code=p.sign_in_code, roles={"participant"}
+                )
+            )
         elif p.phone:
-            people.append(Recipient(f"participant:{p.pk}", phone=p.phone, roles={"participant"}))
+            people.append(
+                Recipient(
+                    f"participant:{p.pk}",
+                    phone=p.phone,
+                    sign_in_code=p.sign_in_code,
+                    roles={"participant"},
+                )
+            )
     return people
 
 
@@ -228,7 +325,11 @@ def may_tell(event: Event) -> bool:
     """False for the internal steps nobody is told of, known from the verb and the subject's
     type alone (content types are cached): no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    return model in (ActionItem, OpinionReport) or (event.public and event.verb in TOLD_VERBS)
+    return (
+        model in (ActionItem, OpinionReport)
+        or (event.public and event.verb in TOLD_VERBS)
+        or (model is Meeting and event.verb in PRIVATE_TOLD_VERBS)
+    )
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -252,6 +353,8 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
         people = residents_of([subject], before=event.created_at)
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
+        if event.verb in GRID_VERBS:
+            people += grid_workers_of(subject)
     elif isinstance(subject, Meeting):
         if subject.is_public:
             if residents:
@@ -259,6 +362,8 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
                 people = residents_of(issues, before=event.created_at)
             if participants:
                 people += participants_of(subject)
+            elif event.verb in PRIVATE_TOLD_VERBS and (event.data or {}).get("participant"):
+                people += participants_of(subject, only=event.data["participant"])
     elif isinstance(subject, Resolution) and participants:
         people = participants_of(subject.meeting)
     # One recipient per person, the actor left out.
@@ -278,6 +383,10 @@ def link_for(subject: Any, recipient: Recipient) -> str:
     rating box), staff to the object."""
     if recipient.tracking_code:
         return _url("concerns:track_code", recipient.tracking_code)
+    if recipient.sign_in_code and isinstance(subject, Meeting):
+        return _url("consultations:join", subject.pk)  # where they sign in with their code
+    if isinstance(subject, Concern):
+        return _url("concerns:issue", subject.issue_id)
     if isinstance(subject, ActionItem):
         return _url("accountability:item", subject.pk)
     if isinstance(subject, OpinionReport):

@@ -90,7 +90,8 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """How a staff member wants email: at once, in a daily digest, or not at all."""
+    """How a staff member wants email (at once, in a daily digest, or not at all), and whether
+    a concern arriving in their grid also comes by SMS (in-app it always comes)."""
 
     class EmailMode(models.TextChoices):
         IMMEDIATE = "immediate", _("At once")  # 即时
@@ -102,6 +103,10 @@ class Preference(models.Model):
     )
     email_mode = models.CharField(
         _("email"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
+    )
+    # Off unless chosen: an SMS costs the community money and wakes a phone.
+    sms_new_concerns = models.BooleanField(
+        _("SMS when a concern arrives in my grid"), default=False, db_default=False
     )
 
     class Meta:

@@ -85,6 +85,65 @@ def _meeting_values(meeting: Any) -> dict[str, str]:
     }
 
 
+def _when(meeting: Any) -> str:
+    """The day, start and (same-day) end of a meeting: 2026-12-05 14:30–16:00."""
+    starts = timezone.localtime(meeting.starts_at)
+    when = f"{starts:%Y-%m-%d %H:%M}"
+    if meeting.ends_at:
+        ends = timezone.localtime(meeting.ends_at)
+        if ends.date() == starts.date() and ends > starts:
+            when += f"–{ends:%H:%M}"
+    return when
+
+
+# The steps a participant's own invitation is sent with: the notice, a later invitation, and
+# the notice corrected.
+INVITATION_KINDS = {
+    "meeting.announced": "invitation",
+    "meeting.invited": "invitation",
+    "meeting.rescheduled": "invitation_moved",
+}
+
+
+def invitation_message(
+    event: Event, meeting: Any, recipient: Recipient, link: str
+) -> tuple[str, str, dict[str, str]]:
+    """(text, template kind, values) of a participant's invitation: what, when, where, their
+    own sign-in code and the page where they enter it."""
+    values = {
+        "meeting": cut(meeting.title, 24),
+        "when": _when(meeting),
+        "where": cut(meeting.where, 30) or _("the place to be announced"),
+        "code": recipient.sign_in_code,
+        "link": site_link(link),
+        "path": link,
+    }
+    if event.verb == "meeting.rescheduled":
+        text = _(
+            "The meeting “%(meeting)s” has moved: %(when)s at %(where)s. Your sign-in code "
+            "stays %(code)s; on the day, sign in at %(link)s"
+        )
+    else:
+        text = _(
+            "You are invited to “%(meeting)s”, %(when)s at %(where)s. Your sign-in code is "
+            "%(code)s; on the day, sign in at %(link)s"
+        )
+    return text % values, INVITATION_KINDS[event.verb], values
+
+
+def grid_message(concern: Any, recipient: Recipient, link: str) -> tuple[str, dict[str, str]]:
+    """A grid worker's message of a concern arriving: the grid, the start of the words (long
+    digit runs left out), and the issue's page."""
+    values = {
+        "grid": cut(concern.grid.name if concern.grid_id else "", 16),
+        "words": cut(re.sub(r"\d{7,}", "…", concern.content), 24),
+        "link": site_link(link),
+        "path": link,
+    }
+    text = _("A new concern in %(grid)s: “%(words)s”. Please take it on: %(link)s")
+    return text % values, values
+
+
 # The template kind (notifications.sms.KINDS) of each step residents are told of.
 RESIDENT_KINDS = {
     "concern.received": "received",
@@ -180,6 +239,14 @@ def compose_message(
         line = "【{}】{}".format(_("Yishi"), label)
         text, kind, values = resident_message(event, subject, recipient, link)
         return line, text, kind, values
+    if recipient.sign_in_code and event.verb in INVITATION_KINDS:
+        line = "【{}】{}".format(_("Yishi"), _("Meeting invitation"))
+        text, kind, values = invitation_message(event, subject, recipient, link)
+        return line, text, kind, values
+    if "grid" in recipient.roles and event.verb == "concern.received":
+        line = "【{}】{}".format(_("Yishi"), _("New concern in your grid"))
+        text, values = grid_message(subject, recipient, link)
+        return line, text, "grid_concern", values
     note = (event.note or "").strip()
     body = f"{title}：{label}"
     if note:
@@ -220,6 +287,18 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                         address=person.user.email,
                         body=body,
                         status=status,
+                        **common,
+                    )
+                )
+            if person.phone:  # chose SMS (grid), or invited with a phone
+                rows.append(
+                    Delivery(
+                        channel=C.SMS,
+                        user=person.user,
+                        address=person.phone,
+                        body=body,
+                        kind=kind,
+                        params=params,
                         **common,
                     )
                 )
