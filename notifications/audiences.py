@@ -199,14 +199,12 @@ def grid_workers_of(concern: Concern) -> list[Recipient]:
     if not users:
         return []
     by_sms = set(
-        Preference.objects.filter(
-            user__in=users, sms_new_concerns=True
-        ).values_list("user_id", flat=True)
+        Preference.objects.filter(user__in=users, sms_new_concerns=True).values_list(
+            "user_id", flat=True
+        )
     )
     return [
-        Recipient(
-            f"user:{u.pk}", user=u, phone=u.phone if u.pk in by_sms else "", roles={"grid"}
-        )
+        Recipient(f"user:{u.pk}", user=u, phone=u.phone if u.pk in by_sms else "", roles={"grid"})
         for u in users
     ]
 
@@ -271,7 +269,11 @@ def participants_of(meeting: Meeting, only: Any = None) -> list[Recipient]:
             key = f"user:{user.pk}"
             people.append(
                 Recipient(
-                    key, user=user, phone=p.phone, sign_in_code=p.sign_in_code, roles={"participant"}
+                    key,
+                    user=user,
+                    phone=p.phone,
+                    sign_in_code=p.sign_in_code,
+                    roles={"participant"},
                 )
             )
         elif p.phone:
