@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from concerns.codes import mask as mask_codes
-from notifications.models import Delivery
+from notifications.models import Delivery, Subscription
 
 
 @admin.register(Delivery)
@@ -48,6 +48,27 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def masked_error(self, obj: Delivery) -> str:
         return mask_codes(obj.error)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Who follows which community: phones masked; staff cannot add or edit (a resident
+    follows by confirming their own phone, and stops by their own link)."""
+
+    list_display = ["community", "masked_phone", "confirmed_at", "stopped_at", "created_at"]
+    list_filter = ["community"]
+    fields = ("community", "masked_phone", "confirmed_at", "stopped_at", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Subscription) -> str:
+        return obj.masked_phone
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -18,7 +18,8 @@ from accounts.models import Role, User
 from accounts.permissions import COMMUNITY_ROLES
 from concerns.models import Concern, Issue
 from consultations.models import Meeting, Participant, Resolution, Topic
-from notifications.models import Preference
+from notifications import following
+from notifications.models import Preference, Subscription
 from opinions.models import Forwarding
 from opinions.models import Report as OpinionReport
 from places.models import Area
@@ -52,8 +53,11 @@ GRID_VERBS = {"concern.received"}
 # Internal steps that still tell someone: an invitation made once the notice is out tells the
 # one invited (before that, the notice itself tells every participant).
 PRIVATE_TOLD_VERBS = {"meeting.invited"}
+# What a community's followers (notifications.following) hear of: a new public topic, a
+# meeting's notice and its published result.
+FOLLOW_VERBS = {"topic.created", "meeting.announced", "meeting.published"}
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
-TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS | GRID_VERBS
+TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS | GRID_VERBS | FOLLOW_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).
 RESIDENT_ITEM_VERBS = {"action_item.listed"}
 # Action item events the owner hears of.
@@ -108,6 +112,10 @@ class Recipient:
     follower: Any = None
     # A meeting participant's sign-in code (their own, like a tracking code).
     sign_in_code: str = ""
+    # A community's follower: the path of their one-tap stop link.
+    stop: str = ""
+    # A follower asking to follow: the code that confirms their phone.
+    code: str = ""
 
 
 def _url(name: str, *args: Any) -> str:
@@ -211,7 +219,7 @@ def grid_workers_of(concern: Concern) -> list[Recipient]:
 
 # The role (in the participant's organisation for the organisation parties) that an account
 # invited by name holds: how a participant typed as "张委员, 政协委员" finds its account.
-PARTY_ROLES = {
+PARTY_ROLES: dict[str, set[str]] = {
     Participant.Party.CPPCC_MEMBER: {Role.Kind.CPPCC_MEMBER},
     Participant.Party.COMMUNITY: {
         Role.Kind.COMMUNITY_STAFF,
@@ -331,7 +339,31 @@ def may_tell(event: Event) -> bool:
         model in (ActionItem, OpinionReport)
         or (event.public and event.verb in TOLD_VERBS)
         or (model is Meeting and event.verb in PRIVATE_TOLD_VERBS)
+        or (model is Subscription and event.verb == "follow.requested")
     )
+
+
+def followers_of(area_id: int, already: list[Recipient]) -> list[Recipient]:
+    """The community's confirmed followers, each with their stop link; a phone told already
+    of this step (a resident of the matter) is not told twice."""
+    told = {p.phone for p in already if p.phone}
+    return [
+        Recipient(
+            f"subscriber:{s.pk}", phone=s.phone, roles={"follower"}, stop=following.stop_path(s)
+        )
+        for s in following.followers_of(area_id)
+        if s.phone not in told
+    ]
+
+
+def _follow_recipients(event: Event, subject: Any, people: list[Recipient]) -> list[Recipient]:
+    if not (event.public and event.verb in FOLLOW_VERBS):
+        return []
+    if isinstance(subject, Topic) and subject.public:
+        return followers_of(subject.area_id, people)
+    if isinstance(subject, Meeting) and subject.is_public:
+        return followers_of(subject.area_id, people)
+    return []
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -368,6 +400,10 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
                 people += participants_of(subject, only=event.data["participant"])
     elif isinstance(subject, Resolution) and participants:
         people = participants_of(subject.meeting)
+    elif isinstance(subject, Subscription):
+        code = str((event.data or {}).get("code", ""))
+        people = [Recipient(f"subscriber:{subject.pk}", phone=subject.phone, code=code)]
+    people += _follow_recipients(event, subject, people)
     # One recipient per person, the actor left out.
     unique: dict[str, Recipient] = {}
     for person in people:
@@ -385,6 +421,12 @@ def link_for(subject: Any, recipient: Recipient) -> str:
     rating box), staff to the object."""
     if recipient.tracking_code:
         return _url("concerns:track_code", recipient.tracking_code)
+    if "follower" in recipient.roles:
+        if isinstance(subject, Topic):
+            return _url("consultations:topic_public", subject.pk)
+        if isinstance(subject, Meeting):
+            published = subject.status == Meeting.Status.PUBLISHED
+            return _url("consultations:result" if published else "consultations:notice", subject.pk)
     if recipient.sign_in_code and isinstance(subject, Meeting):
         return _url("consultations:join", subject.pk)  # where they sign in with their code
     if isinstance(subject, Concern):

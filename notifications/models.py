@@ -115,3 +115,45 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.email_mode}"
+
+
+class Subscription(models.Model):
+    """A resident following a community by phone (关注社区): an SMS for each new public topic,
+    meeting notice and published result, each with a one-tap stop link (notifications.following).
+
+    Active once the phone is confirmed with the code sent to it, until stopped. The number is
+    shown masked to staff, like every phone."""
+
+    community = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    # The confirmation code, as a keyed hash (never the code), and its tries.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("community follower")
+        verbose_name_plural = _("community followers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "phone"], name="subscription_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} ← {self.masked_phone}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.stopped_at is None
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
+from notifications.following import CODE_MINUTES
 from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
 from timeline.models import Event
@@ -129,6 +130,48 @@ def invitation_message(
             "%(code)s; on the day, sign in at %(link)s"
         )
     return text % values, INVITATION_KINDS[event.verb], values
+
+
+def follow_message(
+    event: Event, subject: Any, recipient: Recipient, link: str
+) -> tuple[str, str, dict[str, str]]:
+    """(text, kind, values) for a community's follower: the code confirming their phone, or
+    a new topic, meeting notice or result, always with the one-tap stop link. Public text
+    only (titles through timeline.public), nobody's data."""
+    from timeline.public import mask_public_text
+
+    if event.verb == "follow.requested":
+        values = {
+            "community": cut(subject.community.name, 20),
+            "code": recipient.code,
+            "minutes": str(CODE_MINUTES),
+        }
+        text = _(
+            "Your code to follow %(community)s is %(code)s (valid %(minutes)s minutes). "
+            "If you did not ask for it, ignore this message."
+        )
+        return text % values, "follow_code", values
+    area = subject.area
+    values = {
+        "community": cut(area.name, 20),
+        "title": cut(mask_public_text(subject.title), 24),
+        "when": "",
+        "where": "",
+        "link": site_link(link),
+        "stop": site_link(recipient.stop),
+    }
+    if event.verb == "topic.created":
+        text = _("New topic in %(community)s: “%(title)s”. %(link)s To stop: %(stop)s")
+    elif event.verb == "meeting.announced":
+        values |= {"when": _when(subject), "where": cut(mask_public_text(subject.where), 30)}
+        text = _(
+            "%(community)s holds “%(title)s”, %(when)s at %(where)s. %(link)s To stop: %(stop)s"
+        )
+    else:
+        text = _(
+            "%(community)s: the result of “%(title)s” is published. %(link)s To stop: %(stop)s"
+        )
+    return text % values, "follow_news", values
 
 
 def grid_message(concern: Any, recipient: Recipient, link: str) -> tuple[str, dict[str, str]]:
@@ -238,6 +281,14 @@ def compose_message(
     if recipient.tracking_code:
         line = "【{}】{}".format(_("Yishi"), label)
         text, kind, values = resident_message(event, subject, recipient, link)
+        return line, text, kind, values
+    if recipient.code or "follower" in recipient.roles:
+        line = "【{}】{}".format(
+            _("Yishi"),
+            _("Following %(community)s")
+            % {"community": (subject.community if recipient.code else subject.area).name},
+        )
+        text, kind, values = follow_message(event, subject, recipient, link)
         return line, text, kind, values
     if recipient.sign_in_code and event.verb in INVITATION_KINDS:
         line = "【{}】{}".format(_("Yishi"), _("Meeting invitation"))

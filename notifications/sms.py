@@ -54,8 +54,8 @@ KINDS: dict[str, tuple[str, ...]] = {
     "grid_concern": ("grid", "words", "link", "path"),
     # Following a community by phone: the confirmation code, then each new topic, meeting or
     # result, always with the one-tap stop link.
-    "follow_code": ("community", "code"),
-    "follow_news": ("community", "what", "title", "link", "stop"),
+    "follow_code": ("community", "code", "minutes"),
+    "follow_news": ("community", "title", "when", "where", "link", "stop"),
 }
 # Values never cut: a cut code or link is worse than none (put the site in the template and
 # pass `path`, or ask the gateway for a longer variable).

@@ -374,6 +374,7 @@ COMMUNITY_PAGE_SECTIONS = [
     "consultations.public.community_section",
     "accountability.public.community_section",
     "concerns.public.community_section",
+    "notifications.follow_views.community_section",
 ]
 # Links a later app offers on an earlier app's staff page (yishi/links.py): functions
 # (request, obj) returning (label, url) or None. The earlier app knows nothing of who offers.
