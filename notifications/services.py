@@ -183,7 +183,8 @@ def grid_message(concern: Any, recipient: Recipient, link: str) -> tuple[str, di
         "link": site_link(link),
         "path": link,
     }
-    text = _("A new concern in %(grid)s: “%(words)s”. Please take it on: %(link)s")
+    # The link is the message's own (in-app and email show it as such); an SMS adds it.
+    text = _("A new concern in %(grid)s: “%(words)s”. Please take it on.")
     return text % values, values
 
 
@@ -342,12 +343,13 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                     )
                 )
             if person.phone:  # chose SMS (grid), or invited with a phone
+                link = site_link(url)
                 rows.append(
                     Delivery(
                         channel=C.SMS,
                         user=person.user,
                         address=person.phone,
-                        body=body,
+                        body=body if not link or link in body else f"{body} {link}",
                         kind=kind,
                         params=params,
                         **common,

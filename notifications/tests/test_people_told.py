@@ -55,6 +55,7 @@ def test_a_concern_arriving_tells_its_grid_worker_in_app_at_once(
     assert "一号社区第一网格" in row.body and "3号楼电梯坏了" in row.body
     assert "13995011111" not in row.body  # the resident's number is not repeated
     assert row.url == reverse("concerns:issue", args=[concern.issue_id])
+    assert row.url not in row.body  # the message links there itself
     # Not chosen: no SMS to the grid worker; the worker of the other grid hears nothing.
     assert not Delivery.objects.filter(user=world.grid_worker, channel=C.SMS).exists()
     assert not Delivery.objects.filter(user=world.grid_worker2).exists()
