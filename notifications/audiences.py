@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 
 from accountability.models import ActionItem
@@ -116,6 +116,8 @@ class Recipient:
     stop: str = ""
     # A follower asking to follow: the code that confirms their phone.
     code: str = ""
+    # A grid worker: the name of their grid.
+    place: str = ""
 
 
 def _url(name: str, *args: Any) -> str:
@@ -196,25 +198,29 @@ def owners_of(item: ActionItem) -> list[Recipient]:
 
 
 def grid_workers_of(concern: Concern) -> list[Recipient]:
-    """The workers of the concern's grid, in-app; with their phone for those who chose SMS."""
+    """The workers of the concern's grid, in-app; with their phone for those who chose SMS.
+    One query (roles, accounts, the grid's name and the SMS choice), none without a grid:
+    it runs after every submit."""
     if not concern.grid_id:
         return []
-    users = list(
-        User.objects.filter(
-            roles__kind=Role.Kind.GRID_WORKER, roles__area_id=concern.grid_id, is_active=True
-        ).distinct()
-    )
-    if not users:
-        return []
-    by_sms = set(
-        Preference.objects.filter(user__in=users, sms_new_concerns=True).values_list(
-            "user_id", flat=True
+    by_sms = Preference.objects.filter(user_id=OuterRef("user_id"), sms_new_concerns=True)
+    roles = (
+        Role.objects.filter(
+            kind=Role.Kind.GRID_WORKER, area_id=concern.grid_id, user__is_active=True
         )
+        .select_related("user", "area")
+        .annotate(sms=Exists(by_sms))
     )
-    return [
-        Recipient(f"user:{u.pk}", user=u, phone=u.phone if u.pk in by_sms else "", roles={"grid"})
-        for u in users
-    ]
+    people: dict[int, Recipient] = {}
+    for role in roles:
+        people[role.user_id] = Recipient(
+            f"user:{role.user_id}",
+            user=role.user,
+            phone=role.user.phone if role.sms else "",
+            roles={"grid"},
+            place=role.area.name,
+        )
+    return list(people.values())
 
 
 # The role (in the participant's organisation for the organisation parties) that an account

@@ -178,7 +178,7 @@ def grid_message(concern: Any, recipient: Recipient, link: str) -> tuple[str, di
     """A grid worker's message of a concern arriving: the grid, the start of the words (long
     digit runs left out), and the issue's page."""
     values = {
-        "grid": cut(concern.grid.name if concern.grid_id else "", 16),
+        "grid": cut(recipient.place, 16),
         "words": cut(re.sub(r"\d{7,}", "…", concern.content), 24),
         "link": site_link(link),
         "path": link,
