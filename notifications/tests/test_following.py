@@ -290,3 +290,18 @@ def test_a_resident_of_the_matter_who_follows_is_told_once(
 def test_full_width_digits_are_read_as_digits(client, world):
     assert ask(client, phone="１３９ ９５０１ ７７７７").status_code == 302
     assert Subscription.objects.get().phone == PHONE
+
+
+def test_the_back_office_hides_codes_and_stop_links(
+    client, world, follower, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, address="10.0.6.6")
+        consult.create_topic(world.staff, title="加装电梯", area=world.c1)
+    code = Delivery.objects.filter(kind="follow_code", address=PHONE).first().params["code"]
+    assert Delivery.objects.filter(kind="follow_news", address=PHONE).exists()
+    client.force_login(world.admin)
+    for delivery in Delivery.objects.filter(address=PHONE):
+        page = client.get(f"/admin/notifications/delivery/{delivery.pk}/change/").content.decode()
+        assert code not in page and following.stop_token(follower) not in page
+        assert PHONE not in page
