@@ -16,7 +16,7 @@ from typing_extensions import TypeAliasType
 from accounts.api_auth import optional_user, staff_auth
 from accounts.masking import masking_for
 from accounts.models import Organisation
-from concerns import actions, codes, grouping
+from concerns import actions, codes, grouping, search
 from concerns.display import concern_place, public_story
 from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
@@ -322,11 +322,15 @@ def list_issues(
     channel: str | None = None,
     overdue: bool = False,
     sort: Literal["residents", "oldest", "newest"] = "residents",
+    q: str | None = None,
 ) -> QuerySet[Issue]:
     """Issues the caller may see. `area` keeps those under that area code (a street, a
     community or a grid); `status=open` (default) keeps open ones, `status=all` every one;
-    `sort=residents` ranks by distinct residents (大家普遍关心的问题)."""
+    `sort=residents` ranks by distinct residents (大家普遍关心的问题); `q` keeps those whose
+    words hold every word of the text ("电梯", "3号楼 漏水"), within the caller's scope."""
     rows = visible_issues(request.user).select_related("community", "grid", "category")
+    if q and q.strip():
+        rows = search.search(rows, q[: search.MAX_QUERY])
     if area:
         # Paths are /street/community/grid/ and codes unique; a code with a slash or a
         # control character matches nothing rather than reaching SQL.

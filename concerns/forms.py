@@ -226,6 +226,18 @@ class IssueFilterForm(forms.Form):
         ("oldest", _("Oldest first")),
         ("newest", _("Newest first")),
     ]
+    q = forms.CharField(
+        label=_("Search"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("e.g. 电梯, 3号楼 漏水"),
+                "enterkeyhint": "search",
+            }
+        ),
+    )
     grid = forms.ModelChoiceField(
         label=_("Grid"), queryset=Area.objects.none(), required=False, to_field_name="code"
     )

@@ -148,6 +148,11 @@ class Issue(models.Model):
     )
     # Segmented words of the issue's concerns (jieba), kept for grouping new concerns.
     terms = models.TextField(blank=True, editable=False)
+    # Staff text search (concerns.search): the jieba words of its titles, summary, outcome and
+    # concerns, refreshed by a search that finds it older than the issue's last change (so
+    # registering a concern pays nothing for it). Full-text indexed on PostgreSQL.
+    search_text = models.TextField(blank=True, default="", db_default="", editable=False)
+    search_indexed_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from concerns import card_views, views
+from concerns import card_views, public, views
 
 app_name = "concerns"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("patrol/", views.patrol, name="patrol"),
     path("queue/", views.queue, name="queue"),
+    path("open/<str:code>/", public.open_matters_page, name="open_matters"),
     path("issues/", views.issues, name="issues"),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("issues/<int:pk>/<slug:action>/", views.issue_action, name="issue_action"),

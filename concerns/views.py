@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.masking import masking_for
 from accounts.models import Organisation
 from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
-from concerns import actions, codes
+from concerns import actions, codes, search
 from concerns.display import concern_place, public_photos, public_story
 from concerns.forms import (
     IssueFilterForm,
@@ -300,6 +300,8 @@ def issues(request: HttpRequest) -> HttpResponse:
     form = IssueFilterForm(request.GET or None, grids=grids)
     rows = _board_rows(visible_issues(request.user))
     data = form.cleaned_data if form.is_valid() else {}
+    if data.get("q"):
+        rows = search.search(rows, data["q"])  # within the scope, never beyond it
     if data.get("grid"):
         rows = rows.filter(grid=data["grid"])
     if data.get("category"):

@@ -546,6 +546,8 @@ def invite_participant(
         actor_label=COMMUNITY,
         public=False,
         note=participant.speaker,
+        # Once the notice is out, the one invited is told (notifications) with their code.
+        data={"participant": participant.pk},
     )
     return participant
 

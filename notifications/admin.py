@@ -1,11 +1,23 @@
 """Deliveries are read-only here, with phone numbers, addresses and tracking codes masked
 (the stored body keeps the code: it is what the resident's SMS says)."""
 
+import re
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from concerns.codes import mask as mask_codes
-from notifications.models import Delivery
+from notifications.models import Delivery, Subscription
+
+_STOP_LINK = re.compile(r"/notifications/stop/[^/\s]+/")
+_FOLLOW_CODE = re.compile(r"(?<!\d)\d{6}(?!\d)")
+
+
+def mask_follower_secrets(text: str) -> str:
+    """A follower's stop link and confirmation code, a participant's sign-in code, are
+    theirs: staff reading the message must not be able to stop, confirm or sign in for
+    them."""
+    return _FOLLOW_CODE.sub("******", _STOP_LINK.sub("/notifications/stop/…/", text))
 
 
 @admin.register(Delivery)
@@ -39,7 +51,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("message"))
     def masked_body(self, obj: Delivery) -> str:
-        return mask_codes(obj.body)
+        return mask_follower_secrets(mask_codes(obj.body))
 
     @admin.display(description=_("link"))
     def masked_url(self, obj: Delivery) -> str:
@@ -48,6 +60,27 @@ class DeliveryAdmin(admin.ModelAdmin):
     @admin.display(description=_("error"))
     def masked_error(self, obj: Delivery) -> str:
         return mask_codes(obj.error)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    """Who follows which community: phones masked; staff cannot add or edit (a resident
+    follows by confirming their own phone, and stops by their own link)."""
+
+    list_display = ["community", "masked_phone", "confirmed_at", "stopped_at", "created_at"]
+    list_filter = ["community"]
+    fields = ("community", "masked_phone", "confirmed_at", "stopped_at", "created_at")
+    readonly_fields = fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: Subscription) -> str:
+        return obj.masked_phone
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,7 +7,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from notifications import checks  # noqa: F401  (registers the SMS start-up checks)
+        from notifications import (
+            checks,  # noqa: F401  (registers the SMS start-up checks)
+            verbs,  # noqa: F401  (declares the app's timeline verbs)
+        )
         from notifications.services import on_event_committed
         from timeline.services import event_committed
 

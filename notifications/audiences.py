@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import NoReverseMatch, reverse
 
 from accountability.models import ActionItem
@@ -31,10 +31,15 @@ from concerns.verbs import CONCERN_RECEIVED, ISSUE_ACCEPTED, ISSUE_RESOLVED, ISS
 from consultations.models import Meeting, Participant, Resolution, Topic
 from consultations.verbs import (
     MEETING_ANNOUNCED,
+    MEETING_INVITED,
     MEETING_PUBLISHED,
     MEETING_RESCHEDULED,
     RESOLUTION_RECORDED,
+    TOPIC_CREATED,
 )
+from notifications import following
+from notifications.models import Preference, Subscription
+from notifications.verbs import FOLLOW_REQUESTED
 from opinions.models import Forwarding
 from opinions.models import Report as OpinionReport
 from opinions.verbs import (
@@ -75,8 +80,16 @@ PARTICIPANT_VERBS = {
     MEETING_PUBLISHED,
     RESOLUTION_RECORDED,
 }
+# A concern arriving tells its grid's workers (in-app; by SMS too for those who chose it).
+GRID_VERBS = {CONCERN_RECEIVED}
+# Internal steps that still tell someone: an invitation made once the notice is out tells the
+# one invited (before that, the notice itself tells every participant).
+PRIVATE_TOLD_VERBS = {MEETING_INVITED}
+# What a community's followers (notifications.following) hear of: a new public topic, a
+# meeting's notice and its published result.
+FOLLOW_VERBS = {TOPIC_CREATED, MEETING_ANNOUNCED, MEETING_PUBLISHED}
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
-TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
+TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS | GRID_VERBS | FOLLOW_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).
 RESIDENT_ITEM_VERBS = {ACTION_ITEM_LISTED}
 # Action item events the owner hears of.
@@ -129,6 +142,14 @@ class Recipient:
     roles: set[str] = field(default_factory=set)
     # A resident who wrote through a 公众号: their follower row (wechat.models.Follower).
     follower: Any = None
+    # A meeting participant's sign-in code (their own, like a tracking code).
+    sign_in_code: str = ""
+    # A community's follower: the path of their one-tap stop link.
+    stop: str = ""
+    # A follower asking to follow: the code that confirms their phone.
+    code: str = ""
+    # A grid worker: the name of their grid.
+    place: str = ""
 
 
 def _url(name: str, *args: Any) -> str:
@@ -208,13 +229,108 @@ def owners_of(item: ActionItem) -> list[Recipient]:
     return _staff(User.objects.filter(condition, is_active=True).distinct(), "owner")
 
 
-def participants_of(meeting: Meeting) -> list[Recipient]:
+def grid_workers_of(concern: Concern) -> list[Recipient]:
+    """The workers of the concern's grid, in-app; with their phone for those who chose SMS.
+    One query (roles, accounts, the grid's name and the SMS choice), none without a grid:
+    it runs after every submit."""
+    if not concern.grid_id:
+        return []
+    by_sms = Preference.objects.filter(user_id=OuterRef("user_id"), sms_new_concerns=True)
+    roles = (
+        Role.objects.filter(
+            kind=Role.Kind.GRID_WORKER, area_id=concern.grid_id, user__is_active=True
+        )
+        .select_related("user", "area")
+        .annotate(sms=Exists(by_sms))
+    )
+    people: dict[int, Recipient] = {}
+    for role in roles:
+        people[role.user_id] = Recipient(
+            f"user:{role.user_id}",
+            user=role.user,
+            phone=role.user.phone if role.sms else "",
+            roles={"grid"},
+            place=role.area.name,
+        )
+    return list(people.values())
+
+
+# The role (in the participant's organisation for the organisation parties) that an account
+# invited by name holds: how a participant typed as "张委员, 政协委员" finds its account.
+PARTY_ROLES: dict[str, set[str]] = {
+    Participant.Party.CPPCC_MEMBER: {Role.Kind.CPPCC_MEMBER},
+    Participant.Party.COMMUNITY: {
+        Role.Kind.COMMUNITY_STAFF,
+        Role.Kind.SECRETARY,
+        Role.Kind.STREET_OFFICER,
+        Role.Kind.GRID_WORKER,
+    },
+    Participant.Party.DEPARTMENT: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.PROPERTY_COMPANY: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.OWNERS_COMMITTEE: {Role.Kind.ORG_REPRESENTATIVE},
+    Participant.Party.VOLUNTEER: {Role.Kind.VOLUNTEER},
+    Participant.Party.BUILDING_HEAD: {Role.Kind.VOLUNTEER},
+    Participant.Party.PARTY_MEMBER: {Role.Kind.VOLUNTEER},
+}
+
+
+def _accounts_by_name(people: list[Participant]) -> dict[int, User]:
+    """Staff invited by name without their account picked: the one active account with that
+    full name holding the party's role (in the invitation's organisation, when it names one).
+    Two accounts alike are left alone: a message to the wrong person is worse than none.
+    One query, none when every participant is linked already."""
+    unlinked = [p for p in people if not p.user_id and p.party in PARTY_ROLES]
+    if not unlinked:
+        return {}
+    kinds = set().union(*(PARTY_ROLES[p.party] for p in unlinked))
+    roles = Role.objects.filter(
+        kind__in=kinds, user__full_name__in={p.name for p in unlinked}, user__is_active=True
+    ).select_related("user")
+    found: dict[int, User] = {}
+    for p in unlinked:
+        users = {
+            r.user_id: r.user
+            for r in roles
+            if r.user.full_name == p.name
+            and r.kind in PARTY_ROLES[p.party]
+            and (not p.organisation_id or r.organisation_id == p.organisation_id)
+        }
+        if len(users) == 1:
+            found[p.pk] = next(iter(users.values()))
+    return found
+
+
+def participants_of(meeting: Meeting, only: Any = None) -> list[Recipient]:
+    """Everyone invited: accounts in-app (and by email), by SMS too when the invitation has a
+    phone; each with their own sign-in code. `only`: one participant's id."""
+    invited = Participant.objects.filter(meeting=meeting).select_related("user")
+    if only is not None:
+        invited = invited.filter(pk=only)
+    invited_list = list(invited)
+    accounts = _accounts_by_name(invited_list)
     people: list[Recipient] = []
-    for p in Participant.objects.filter(meeting=meeting).select_related("user"):
-        if p.user_id:
-            people.append(Recipient(f"user:{p.user_id}", user=p.user, roles={"participant"}))
+    for p in invited_list:
+        user = p.user if p.user_id else accounts.get(p.pk)
+        if user is not None:
+            key = f"user:{user.pk}"
+            people.append(
+                Recipient(
+                    key,
+                    user=user,
+                    phone=p.phone,
+                    sign_in_code=p.sign_in_code,
+                    roles={"participant"},
+                )
+            )
         elif p.phone:
-            people.append(Recipient(f"participant:{p.pk}", phone=p.phone, roles={"participant"}))
+            people.append(
+                Recipient(
+                    f"participant:{p.pk}",
+                    phone=p.phone,
+                    sign_in_code=p.sign_in_code,
+                    roles={"participant"},
+                )
+            )
     return people
 
 
@@ -257,7 +373,35 @@ def may_tell(event: Event) -> bool:
     """False for the internal steps nobody is told of, known from the verb and the subject's
     type alone (content types are cached): no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    return model in (ActionItem, OpinionReport) or (event.public and event.verb in TOLD_VERBS)
+    return (
+        model in (ActionItem, OpinionReport)
+        or (event.public and event.verb in TOLD_VERBS)
+        or (model is Meeting and event.verb in PRIVATE_TOLD_VERBS)
+        or (model is Subscription and event.verb == FOLLOW_REQUESTED)
+    )
+
+
+def followers_of(area_id: int, already: list[Recipient]) -> list[Recipient]:
+    """The community's confirmed followers, each with their stop link; a phone told already
+    of this step (a resident of the matter) is not told twice."""
+    told = {p.phone for p in already if p.phone}
+    return [
+        Recipient(
+            f"subscriber:{s.pk}", phone=s.phone, roles={"follower"}, stop=following.stop_path(s)
+        )
+        for s in following.followers_of(area_id)
+        if s.phone not in told
+    ]
+
+
+def _follow_recipients(event: Event, subject: Any, people: list[Recipient]) -> list[Recipient]:
+    if not (event.public and event.verb in FOLLOW_VERBS):
+        return []
+    if isinstance(subject, Topic) and subject.public:
+        return followers_of(subject.area_id, people)
+    if isinstance(subject, Meeting) and subject.is_public:
+        return followers_of(subject.area_id, people)
+    return []
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -281,6 +425,8 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
         people = residents_of([subject], before=event.created_at)
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
+        if event.verb in GRID_VERBS:
+            people += grid_workers_of(subject)
     elif isinstance(subject, Meeting):
         if subject.is_public:
             if residents:
@@ -288,8 +434,14 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
                 people = residents_of(issues, before=event.created_at)
             if participants:
                 people += participants_of(subject)
+            elif event.verb in PRIVATE_TOLD_VERBS and (event.data or {}).get("participant"):
+                people += participants_of(subject, only=event.data["participant"])
     elif isinstance(subject, Resolution) and participants:
         people = participants_of(subject.meeting)
+    elif isinstance(subject, Subscription):
+        code = str((event.data or {}).get("code", ""))
+        people = [Recipient(f"subscriber:{subject.pk}", phone=subject.phone, code=code)]
+    people += _follow_recipients(event, subject, people)
     # One recipient per person, the actor left out.
     unique: dict[str, Recipient] = {}
     for person in people:
@@ -307,6 +459,16 @@ def link_for(subject: Any, recipient: Recipient) -> str:
     rating box), staff to the object."""
     if recipient.tracking_code:
         return _url("concerns:track_code", recipient.tracking_code)
+    if "follower" in recipient.roles:
+        if isinstance(subject, Topic):
+            return _url("consultations:topic_public", subject.pk)
+        if isinstance(subject, Meeting):
+            published = subject.status == Meeting.Status.PUBLISHED
+            return _url("consultations:result" if published else "consultations:notice", subject.pk)
+    if recipient.sign_in_code and isinstance(subject, Meeting):
+        return _url("consultations:join", subject.pk)  # where they sign in with their code
+    if isinstance(subject, Concern):
+        return _url("concerns:issue", subject.issue_id)
     if isinstance(subject, ActionItem):
         return _url("accountability:item", subject.pk)
     if isinstance(subject, OpinionReport):

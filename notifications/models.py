@@ -90,7 +90,8 @@ class Delivery(models.Model):
 
 
 class Preference(models.Model):
-    """How a staff member wants email: at once, in a daily digest, or not at all."""
+    """How a staff member wants email (at once, in a daily digest, or not at all), and whether
+    a concern arriving in their grid also comes by SMS (in-app it always comes)."""
 
     class EmailMode(models.TextChoices):
         IMMEDIATE = "immediate", _("At once")  # 即时
@@ -103,6 +104,10 @@ class Preference(models.Model):
     email_mode = models.CharField(
         _("email"), max_length=10, choices=EmailMode.choices, default=EmailMode.IMMEDIATE
     )
+    # Off unless chosen: an SMS costs the community money and wakes a phone.
+    sms_new_concerns = models.BooleanField(
+        _("SMS when a concern arrives in my grid"), default=False, db_default=False
+    )
 
     class Meta:
         verbose_name = _("notification preference")
@@ -110,3 +115,45 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.email_mode}"
+
+
+class Subscription(models.Model):
+    """A resident following a community by phone (关注社区): an SMS for each new public topic,
+    meeting notice and published result, each with a one-tap stop link (notifications.following).
+
+    Active once the phone is confirmed with the code sent to it, until stopped. The number is
+    shown masked to staff, like every phone."""
+
+    community = models.ForeignKey(
+        "places.Area",
+        verbose_name=_("community"),
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+    )
+    phone = models.CharField(_("phone"), max_length=20)
+    # The confirmation code, as a keyed hash (never the code), and its tries.
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_sent_at = models.DateTimeField(null=True, blank=True)
+    code_attempts = models.PositiveSmallIntegerField(default=0)
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("community follower")
+        verbose_name_plural = _("community followers")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "phone"], name="subscription_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community_id} ← {self.masked_phone}"
+
+    @property
+    def active(self) -> bool:
+        return self.confirmed_at is not None and self.stopped_at is None
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)

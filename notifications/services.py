@@ -22,13 +22,23 @@ from django.db import transaction
 from django.db.models import Case, F, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.masking import mask_phone
 from concerns.codes import mask as mask_codes
 from concerns.verbs import CONCERN_RECEIVED
+from consultations.verbs import (
+    MEETING_ANNOUNCED,
+    MEETING_INVITED,
+    MEETING_PUBLISHED,
+    MEETING_RESCHEDULED,
+    TOPIC_CREATED,
+)
 from notifications.audiences import Recipient, link_for, may_tell, recipients_for
+from notifications.following import CODE_MINUTES
 from notifications.models import Delivery, Preference
 from notifications.sms import SmsError, SmsMessage, SmsUnsure, get_sender
+from notifications.verbs import FOLLOW_REQUESTED
 from timeline import verbs
 from timeline.models import Event
 from timeline.services import mark_dispatched, outbox
@@ -116,6 +126,113 @@ EXTRA_VALUES: dict[str, Callable[[Event, Any], dict[str, str]]] = {
 }
 
 
+def _when(meeting: Any) -> str:
+    """The day, start and (same-day) end of a meeting: 2026-12-05 14:30–16:00."""
+    starts = timezone.localtime(meeting.starts_at)
+    when = f"{starts:%Y-%m-%d %H:%M}"
+    if meeting.ends_at:
+        ends = timezone.localtime(meeting.ends_at)
+        if ends.date() == starts.date() and ends > starts:
+            when += f"–{ends:%H:%M}"
+    return when
+
+
+# The steps a participant's own invitation is sent with: the notice, a later invitation, and
+# the notice corrected.
+_INVITED = gettext_lazy(
+    "You are invited to “%(meeting)s”, %(when)s at %(where)s. Your sign-in code is "
+    "%(code)s; on the day, sign in at %(link)s"
+)
+_MOVED = gettext_lazy(
+    "The meeting “%(meeting)s” has moved: %(when)s at %(where)s. Your sign-in code "
+    "stays %(code)s; on the day, sign in at %(link)s"
+)
+INVITATIONS = {
+    MEETING_ANNOUNCED: (_INVITED, "invitation"),
+    MEETING_INVITED: (_INVITED, "invitation"),
+    MEETING_RESCHEDULED: (_MOVED, "invitation_moved"),
+}
+
+
+def invitation_message(
+    event: Event, meeting: Any, recipient: Recipient, link: str
+) -> tuple[str, str, dict[str, str]]:
+    """(text, template kind, values) of a participant's invitation: what, when, where, their
+    own sign-in code and the page where they enter it."""
+    values = {
+        "meeting": cut(meeting.title, 24),
+        "when": _when(meeting),
+        "where": cut(meeting.where, 30) or _("the place to be announced"),
+        "code": recipient.sign_in_code,
+        "link": site_link(link),
+        "path": link,
+    }
+    text, kind = INVITATIONS[event.verb]
+    return str(text) % values, kind, values
+
+
+# What a follower is told of each step (notifications.following), with the stop link.
+FOLLOW_NEWS = {
+    TOPIC_CREATED: gettext_lazy(
+        "New topic in %(community)s: “%(title)s”. %(link)s To stop: %(stop)s"
+    ),
+    MEETING_ANNOUNCED: gettext_lazy(
+        "%(community)s holds “%(title)s”, %(when)s at %(where)s. %(link)s To stop: %(stop)s"
+    ),
+    MEETING_PUBLISHED: gettext_lazy(
+        "%(community)s: the result of “%(title)s” is published. %(link)s To stop: %(stop)s"
+    ),
+}
+
+
+def follow_message(
+    event: Event, subject: Any, recipient: Recipient, link: str
+) -> tuple[str, str, dict[str, str]]:
+    """(text, kind, values) for a community's follower: the code confirming their phone, or
+    a new topic, meeting notice or result, always with the one-tap stop link. Public text
+    only (titles through timeline.public), nobody's data."""
+    from timeline.public import mask_public_text
+
+    if event.verb == FOLLOW_REQUESTED:
+        values = {
+            "community": cut(subject.community.name, 20),
+            "code": recipient.code,
+            "minutes": str(CODE_MINUTES),
+        }
+        text = _(
+            "Your code to follow %(community)s is %(code)s (valid %(minutes)s minutes). "
+            "If you did not ask for it, ignore this message."
+        )
+        return text % values, "follow_code", values
+    area = subject.area
+    values = {
+        "community": cut(area.name, 20),
+        "title": cut(mask_public_text(subject.title), 24),
+        "when": "",
+        "where": "",
+        "link": site_link(link),
+        "stop": site_link(recipient.stop),
+    }
+    if event.verb == MEETING_ANNOUNCED:
+        values |= {"when": _when(subject), "where": cut(mask_public_text(subject.where), 30)}
+    news = FOLLOW_NEWS.get(event.verb, FOLLOW_NEWS[MEETING_PUBLISHED])
+    return str(news) % values, "follow_news", values
+
+
+def grid_message(concern: Any, recipient: Recipient, link: str) -> tuple[str, dict[str, str]]:
+    """A grid worker's message of a concern arriving: the grid, the start of the words (long
+    digit runs left out), and the issue's page."""
+    values = {
+        "grid": cut(recipient.place, 16),
+        "words": cut(re.sub(r"\d{7,}", "…", concern.content), 24),
+        "link": site_link(link),
+        "path": link,
+    }
+    # The link is the message's own (in-app and email show it as such); an SMS adds it.
+    text = _("A new concern in %(grid)s: “%(words)s”. Please take it on.")
+    return text % values, values
+
+
 def resident_message(
     event: Event, subject: Any, recipient: Recipient, link: str
 ) -> tuple[str, str, dict[str, str]]:
@@ -160,6 +277,22 @@ def compose_message(
         line = "【{}】{}".format(_("Yishi"), event.resident_label or label)
         text, kind, values = resident_message(event, subject, recipient, link)
         return line, text, kind, values
+    if recipient.code or "follower" in recipient.roles:
+        line = "【{}】{}".format(
+            _("Yishi"),
+            _("Following %(community)s")
+            % {"community": (subject.community if recipient.code else subject.area).name},
+        )
+        text, kind, values = follow_message(event, subject, recipient, link)
+        return line, text, kind, values
+    if recipient.sign_in_code and event.verb in INVITATIONS:
+        line = "【{}】{}".format(_("Yishi"), _("Meeting invitation"))
+        text, kind, values = invitation_message(event, subject, recipient, link)
+        return line, text, kind, values
+    if "grid" in recipient.roles and event.verb == CONCERN_RECEIVED:
+        line = "【{}】{}".format(_("Yishi"), _("New concern in your grid"))
+        text, values = grid_message(subject, recipient, link)
+        return line, text, "grid_concern", values
     note = (event.note or "").strip()
     body = f"{title}：{label}"
     if note:
@@ -200,6 +333,19 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                         address=person.user.email,
                         body=body,
                         status=status,
+                        **common,
+                    )
+                )
+            if person.phone:  # chose SMS (grid), or invited with a phone
+                link = site_link(url)
+                rows.append(
+                    Delivery(
+                        channel=C.SMS,
+                        user=person.user,
+                        address=person.phone,
+                        body=body if not link or link in body else f"{body} {link}",
+                        kind=kind,
+                        params=params,
                         **common,
                     )
                 )

@@ -47,10 +47,20 @@ KINDS: dict[str, tuple[str, ...]] = {
     "listed": ("words", "code", "item", "owner", "deadline"),  # action_item.listed
     "settled": ("words", "code", "outcome", "link", "path"),  # issue.settled / resolved
     "notice": ("title", "label", "link", "path"),  # meeting participants with only a phone
+    # A participant's invitation (meeting.announced, or meeting.invited once it is out) and
+    # its correction (meeting.rescheduled): when, where, their sign-in code and the page.
+    "invitation": ("meeting", "when", "where", "code", "link", "path"),
+    "invitation_moved": ("meeting", "when", "where", "code", "link", "path"),
+    # A grid worker who chose SMS: a concern arrived in their grid (concern.received).
+    "grid_concern": ("grid", "words", "link", "path"),
+    # Following a community by phone: the confirmation code, then each new topic, meeting or
+    # result, always with the one-tap stop link.
+    "follow_code": ("community", "code", "minutes"),
+    "follow_news": ("community", "title", "when", "where", "link", "stop"),
 }
 # Values never cut: a cut code or link is worse than none (put the site in the template and
 # pass `path`, or ask the gateway for a longer variable).
-UNCUT = frozenset({"code", "link", "path", "when", "deadline"})
+UNCUT = frozenset({"code", "link", "path", "when", "deadline", "stop"})
 
 SHORT_NAMES = {
     "log": "notifications.sms.LogSender",

@@ -1,4 +1,4 @@
-"""A staff member's messages (站内消息) and their choice of email."""
+"""A staff member's messages (站内消息) and their choices: email, SMS of new concerns."""
 
 from typing import Any
 
@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from accounts.masking import mask_phone
+from accounts.models import Role
 from notifications.models import Delivery, Preference
 
 
@@ -29,7 +31,10 @@ def messages_page(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "email_mode": preference.email_mode if preference else "immediate",
+            "sms_new_concerns": bool(preference and preference.sms_new_concerns),
             "modes": Preference.EmailMode.choices,
+            "works_a_grid": request.user.roles.filter(kind=Role.Kind.GRID_WORKER).exists(),
+            "masked_phone": mask_phone(request.user.phone),
         },
     )
 
@@ -46,5 +51,9 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 def set_preference(request: HttpRequest) -> HttpResponse:
     mode = request.POST.get("email_mode", "")
     if mode in Preference.EmailMode.values:
-        Preference.objects.update_or_create(user_id=request.user.pk, defaults={"email_mode": mode})
+        # An unticked box is not sent: the SMS choice is off unless ticked.
+        sms = request.POST.get("sms_new_concerns") == "on"
+        Preference.objects.update_or_create(
+            user_id=request.user.pk, defaults={"email_mode": mode, "sms_new_concerns": sms}
+        )
     return redirect("notifications:messages")

@@ -394,6 +394,11 @@ FULL_TEMPLATES = {
     "listed": "SMS_6",
     "settled": "SMS_7",
     "notice": "SMS_8",
+    "invitation": "SMS_9",
+    "invitation_moved": "SMS_10",
+    "grid_concern": "SMS_11",
+    "follow_code": "SMS_12",
+    "follow_news": "SMS_13",
 }
 
 

@@ -149,10 +149,14 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
             if other_phone != phone:
                 assert all(other_code not in t and other_phone not in t for t in texts)
         assert all(phone not in t and "居民代表" not in t for t in texts)
-    # The resident representative heard as a participant (notice, resolution, result).
-    assert sent[REPRESENTATIVE] == 3
+    # The resident representative, invited once the notice was out, heard as a participant:
+    # their invitation (when, where, their sign-in code), then the resolution and result.
+    assert sent[REPRESENTATIVE] == 4
+    invitation = next(t for to, t in MemorySender.outbox if to == REPRESENTATIVE)
+    assert representative.sign_in_code in invitation and "社区议事厅" in invitation
+    assert f"https://yishi.example.cn/consultations/m/{meeting.pk}/join/" in invitation
     # Nothing else went to anyone by SMS.
-    assert sum(sent.values()) == 12 * 6 + 3
+    assert sum(sent.values()) == 12 * 6 + 4
 
 
 def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(

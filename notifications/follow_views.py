@@ -1,0 +1,123 @@
+"""Following a community by phone: the form on its public page, the code, the stop link.
+
+No account and no login: the pending subscription waits in the session (its id only, never
+the phone), the stop link carries a signed token."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_http_methods
+
+from core.errors import ActionError, RateLimited
+from core.ratelimit import client_ip
+from core.responses import too_many_requests
+from notifications import following
+from notifications.models import Subscription
+from places.models import Area
+
+PENDING = "notifications.follow.pending"
+
+
+def community_section(request: HttpRequest, community: Area) -> str:
+    """The follow form on a community's public page (a COMMUNITY_PAGE_SECTIONS entry)."""
+    return render_to_string(
+        "notifications/_follow_section.html", {"community": community}, request=request
+    )
+
+
+def _community(code: str) -> Area:
+    community = get_object_or_404(Area, code=code)
+    if community.kind != Area.Kind.COMMUNITY:
+        raise Http404
+    return community
+
+
+def _pending(request: HttpRequest, community: Area) -> Subscription | None:
+    pk = request.session.get(PENDING)
+    if not isinstance(pk, int):
+        return None
+    return Subscription.objects.filter(pk=pk, community=community).first()
+
+
+@require_http_methods(["GET", "POST"])
+def follow(request: HttpRequest, code: str) -> HttpResponse:
+    """Step 1: the phone. A code is sent to it and the confirm page asks for it."""
+    community = _community(code)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            subscription = following.request_follow(
+                community, request.POST.get("phone", "")[:40], address=client_ip(request)
+            )
+        except RateLimited as exc:
+            return too_many_requests(request, exc.retry_after or 60, message=str(exc.message))
+        except ActionError as exc:
+            error, status = str(exc.message), 400
+        else:
+            request.session[PENDING] = subscription.pk
+            return redirect("notifications:follow_confirm", code=community.code)
+    return render(
+        request,
+        "notifications/follow.html",
+        {"community": community, "error": error, "phone": request.POST.get("phone", "")[:20]},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def follow_confirm(request: HttpRequest, code: str) -> HttpResponse:
+    """Step 2: the code sent by SMS. The phone shows masked, as the one who typed it knows."""
+    community = _community(code)
+    subscription = _pending(request, community)
+    if subscription is None:
+        return redirect("notifications:follow", code=community.code)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            following.confirm_follow(
+                subscription, request.POST.get("code", "")[:12], address=client_ip(request)
+            )
+        except RateLimited as exc:
+            return too_many_requests(request, exc.retry_after or 60, message=str(exc.message))
+        except ActionError as exc:
+            error, status = str(exc.message), 400
+        else:
+            request.session.pop(PENDING, None)
+            return render(
+                request,
+                "notifications/follow_done.html",
+                {"community": community, "masked_phone": subscription.masked_phone},
+            )
+    return render(
+        request,
+        "notifications/follow_confirm.html",
+        {"community": community, "masked_phone": subscription.masked_phone, "error": error},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-tap stop link of every message: opening it stops; the page offers to follow
+    again (POST) in case it was opened by mistake."""
+    subscription = following.from_stop_token(token)
+    if subscription is None:
+        return render(request, "notifications/stop.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        following.resume_following(subscription)
+        resumed = True
+    else:
+        following.stop_following(subscription)
+        resumed = False
+    return render(
+        request,
+        "notifications/stop.html",
+        {
+            "community": subscription.community,
+            "masked_phone": subscription.masked_phone,
+            "resumed": resumed,
+            "token": token,
+        },
+    )
