@@ -394,6 +394,14 @@ def followers_of(area_id: int, already: list[Recipient]) -> list[Recipient]:
     ]
 
 
+def _invited(event: Event, meeting: Meeting) -> list[Recipient]:
+    """The one participant an invitation made after the notice tells."""
+    invited = (event.data or {}).get("participant")
+    if event.verb not in PRIVATE_TOLD_VERBS or not invited:
+        return []
+    return participants_of(meeting, only=invited)
+
+
 def _follow_recipients(event: Event, subject: Any, people: list[Recipient]) -> list[Recipient]:
     if not (event.public and event.verb in FOLLOW_VERBS):
         return []
@@ -432,10 +440,7 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
             if residents:
                 issues = Issue.objects.filter(topics__meetings=subject).distinct()
                 people = residents_of(issues, before=event.created_at)
-            if participants:
-                people += participants_of(subject)
-            elif event.verb in PRIVATE_TOLD_VERBS and (event.data or {}).get("participant"):
-                people += participants_of(subject, only=event.data["participant"])
+            people += participants_of(subject) if participants else _invited(event, subject)
     elif isinstance(subject, Resolution) and participants:
         people = participants_of(subject.meeting)
     elif isinstance(subject, Subscription):

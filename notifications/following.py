@@ -128,7 +128,9 @@ def confirm_follow(subscription: Subscription, code: str, *, address: str) -> Su
         )
         if not (subscription.code_hash and fresh and subscription.code_attempts < MAX_ATTEMPTS):
             raise ActionError(
-                _("This code has expired. Ask for a new one."), code="expired", field="code"
+                _("This code has expired. Ask for a new one."),
+                code="follow_code_expired",
+                field="code",
             )
         right = code.isdigit() and hmac.compare_digest(
             subscription.code_hash, _hash(subscription, code)
@@ -144,7 +146,7 @@ def confirm_follow(subscription: Subscription, code: str, *, address: str) -> Su
             subscription.save(update_fields=["code_attempts"])
     if not right:
         ratelimit.hit(key, WRONG_PER_ADDRESS, WRONG_WINDOW)
-        raise ActionError(_("That code is not right."), code="wrong_code", field="code")
+        raise ActionError(_("That code is not right."), code="follow_code_wrong", field="code")
     return subscription
 
 

@@ -1,7 +1,7 @@
 """What notifications contributes to the site (see core/manifest.py)."""
 
 from core.manifest import Manifest
-from notifications import follow_views, panels, urls
+from notifications import errors, follow_views, panels, urls
 
 MANIFEST = Manifest(
     name="notifications",
@@ -9,4 +9,5 @@ MANIFEST = Manifest(
     urls=urls,
     workbench_panels=[panels.workbench_panel],
     community_sections=[follow_views.community_section],
+    errors=errors.CODES,
 )
