@@ -26,6 +26,7 @@ from accountability.models import (
     today,
 )
 from accounts.models import Organisation, Role
+from accounts.pickers import check_serves
 from concerns import actions as concern_actions
 from concerns import codes
 from concerns.models import Concern, Issue
@@ -138,6 +139,7 @@ def list_action_item(
         raise ActionError(
             _("List an item from a resolution or from at least one issue."), field="issues"
         )
+    check_serves(owner_organisation, community, "owner_organisation")
     item = ActionItem.objects.create(
         resolution=resolution,
         community=community,

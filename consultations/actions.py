@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from accounts.pickers import check_serves
 from concerns import actions as concern_actions
 from concerns.models import Concern, Issue
 from consultations.models import (
@@ -455,6 +456,7 @@ def invite_participant(
     name = plain_text(name, "name", limit=50)
     if not name:
         raise ActionError(_("Give the participant's name."), field="name")
+    check_serves(organisation, meeting.area, "organisation")
     phone = normalise_phone(phone) if phone else ""
     existing = meeting.participants.filter(
         party=party, name=name, organisation=organisation
@@ -664,6 +666,7 @@ def add_field_visit(
         raise ActionError(_("Name the place visited."), field="place")
     if not findings:
         raise ActionError(_("Write down what was found."), field="findings")
+    check_serves(organisation, meeting.area, "organisation")
     if visited_on > timezone.localdate():
         raise ActionError(_("A visit cannot be recorded before it happens."), field="visited_on")
     visit = FieldVisit.objects.create(
@@ -874,6 +877,9 @@ def record_resolution(
         raise ActionError(_("Write what was agreed."), field="text")
     if target_date is not None and target_date < timezone.localdate(_now(now)):
         raise ActionError(_("The target date cannot be in the past."), field="target_date")
+    organisations = list(organisations)
+    for organisation in organisations:
+        check_serves(organisation, meeting.area, "organisations")
     if motion is not None:
         if motion.meeting_id != meeting.pk:
             raise ActionError(_("That motion belongs to another meeting."), field="motion")
@@ -887,7 +893,7 @@ def record_resolution(
         target_date=target_date,
         created_by=_account(actor),
     )
-    resolution.responsible_organisations.set(list(organisations))
+    resolution.responsible_organisations.set(organisations)
     Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
         status=TS.DECIDED, updated_at=timezone.now()
     )

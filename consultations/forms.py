@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import visible_areas
+from accounts.pickers import offer_organisations
 from consultations.models import Meeting, Motion, Participant, Statement, Topic, Venue
 from core.text import PlainTextField
 from places.models import Area
@@ -52,6 +53,23 @@ class TopicForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit(self, "area", convenable_areas(user))
+
+
+class IssueTopicForm(forms.Form):
+    title = PlainTextField(
+        label=_("Topic title"),
+        max_length=120,
+        help_text=_(
+            "Residents read it: name the place and the problem, without names, "
+            "phone numbers or rooms."
+        ),
+    )
+    description = PlainTextField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    public = forms.BooleanField(
+        label=_("Residents may see and support it"), required=False, initial=True
+    )
 
 
 class ShelveForm(forms.Form):
@@ -124,6 +142,10 @@ class ParticipantForm(forms.Form):
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     may_vote = forms.BooleanField(label=_("May vote"), required=False, initial=True)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "organisation", meeting.area)
 
 
 class ReplyForm(forms.Form):
@@ -205,7 +227,11 @@ class ResolutionForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit(self, "topic", meeting.topics.all())
+        topics = meeting.topics.all()
+        _limit(self, "topic", topics)
+        offer_organisations(self, "organisations", meeting.area)
+        if len(topics) == 1 and not self.is_bound:
+            self.fields["topic"].initial = topics[0].pk
 
 
 class FieldVisitForm(forms.Form):
@@ -217,6 +243,10 @@ class FieldVisitForm(forms.Form):
     )
     visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
     findings = PlainTextField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "organisation", meeting.area)
 
 
 class PublishForm(forms.Form):

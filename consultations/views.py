@@ -17,10 +17,12 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation
 from accounts.permissions import area_filter, scope_of
 from concerns.models import Issue
+from concerns.permissions import get_issue_for_user
 from consultations import actions
 from consultations.forms import (
     CloseMotionForm,
     FieldVisitForm,
+    IssueTopicForm,
     MeetingForm,
     MotionForm,
     ParticipantForm,
@@ -48,6 +50,7 @@ from consultations.models import (
 from consultations.permissions import (
     can_change_meeting,
     can_change_topic,
+    check_can_convene,
     existing_pk,
     get_meeting_for_user,
     get_topic_for_user,
@@ -179,6 +182,56 @@ def topic_create(request: HttpRequest) -> HttpResponse:
         return redirect("consultations:topics")
     messages.success(request, _("Topic “%(title)s” proposed.") % {"title": topic.title})
     return redirect("consultations:topic", pk=topic.pk)
+
+
+def issue_topic_title(issue: Issue) -> str:
+    """The title a topic from one issue starts with, whole (staff may edit it): the issue's
+    public title, else its working title with phone numbers and codes masked, since a topic
+    is read by residents."""
+    from timeline.public import mask_public_text
+
+    return mask_public_text(issue.public_title or issue.title)
+
+
+@login_required
+def topic_from_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """提交协商: a topic with this issue attached, in one step; lands on the topic."""
+    issue = get_issue_for_user(request.user, existing_pk(pk))
+    check_can_convene(request.user, issue.community)
+    form = IssueTopicForm(request.POST or None, initial={"title": issue_topic_title(issue)})
+    code = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                topic = actions.create_topic(
+                    request.user,
+                    title=form.cleaned_data["title"],
+                    issues=[issue],
+                    description=form.cleaned_data["description"],
+                    public=form.cleaned_data["public"],
+                )
+            except ActionError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                code = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Topic “%(title)s” proposed. Plan a meeting for it next.")
+                    % {"title": topic.title},
+                )
+                return redirect("consultations:topic", pk=topic.pk)
+        else:
+            code = 400
+    return render(
+        request,
+        "consultations/topic_from_issue.html",
+        {"issue": issue, "form": form, "taken": open_topic_of(issue)},
+        status=code,
+    )
+
+
+def open_topic_of(issue: Issue) -> Topic | None:
+    return issue.topics.filter(status__in=Topic.OPEN_STATUSES).first()
 
 
 @login_required
@@ -368,11 +421,11 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 
 def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dict[str, Any]:
     forms = {
-        "participant_form": ParticipantForm(),
+        "participant_form": ParticipantForm(meeting=meeting),
         "statement_form": StatementForm(meeting=meeting),
         "motion_form": MotionForm(meeting=meeting),
         "resolution_form": ResolutionForm(meeting=meeting),
-        "visit_form": FieldVisitForm(),
+        "visit_form": FieldVisitForm(meeting=meeting),
         "publish_form": PublishForm(initial={"summary": meeting.result_summary}),
         "reschedule_form": RescheduleForm(
             initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at}
@@ -431,7 +484,7 @@ def _valid(name: str, form: Any) -> dict[str, Any]:
 
 
 def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("participant_form", ParticipantForm(request.POST))
+    data = _valid("participant_form", ParticipantForm(request.POST, meeting=meeting))
     actions.invite_participant(
         request.user,
         meeting,
@@ -513,7 +566,7 @@ def _do_resolution(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
 
 
 def _do_visit(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("visit_form", FieldVisitForm(request.POST))
+    data = _valid("visit_form", FieldVisitForm(request.POST, meeting=meeting))
     actions.add_field_visit(
         request.user,
         meeting,
@@ -614,11 +667,11 @@ def meeting_url(meeting: Meeting) -> str:
 
 def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
     classes: dict[str, Callable[[], Any]] = {
-        "participant_form": lambda: ParticipantForm(request.POST),
+        "participant_form": lambda: ParticipantForm(request.POST, meeting=meeting),
         "statement_form": lambda: StatementForm(request.POST, meeting=meeting),
         "motion_form": lambda: MotionForm(request.POST, meeting=meeting),
         "resolution_form": lambda: ResolutionForm(request.POST, meeting=meeting),
-        "visit_form": lambda: FieldVisitForm(request.POST),
+        "visit_form": lambda: FieldVisitForm(request.POST, meeting=meeting),
         "publish_form": lambda: PublishForm(request.POST),
         "reschedule_form": lambda: RescheduleForm(request.POST),
     }

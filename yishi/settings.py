@@ -378,6 +378,7 @@ COMMUNITY_PAGE_SECTIONS = [
 # Links a later app offers on an earlier app's staff page (yishi/links.py): functions
 # (request, obj) returning (label, url) or None. The earlier app knows nothing of who offers.
 ISSUE_PAGE_LINKS = [
+    "consultations.panels.issue_link",
     "opinions.panels.issue_link",
 ]
 TOPIC_PAGE_LINKS = [
