@@ -473,6 +473,13 @@ def invite_participant(
         may_vote=may_vote,
         sign_in_code=_new_code(meeting),
     )
+    _told_invited(actor, meeting, participant)
+    return participant
+
+
+def _told_invited(actor: Any, meeting: Meeting, participant: Participant) -> None:
+    """One event per person invited, naming them: notifications tells that person (in the
+    app when they have an account, else by SMS when they gave a phone) and nobody else."""
     record(
         meeting,
         "meeting.invited",
@@ -480,8 +487,66 @@ def invite_participant(
         actor_label="社区",
         public=False,
         note=participant.speaker,
+        data={"participant": participant.pk},
     )
-    return participant
+
+
+@transaction.atomic
+def invite_many(actor: Any, meeting: Meeting, people: Iterable[Any]) -> tuple[int, int]:
+    """Invite everyone in `people` (consultations.invitations.Invitee, from a party, an
+    organisation or the residents behind the agenda's issues) in one go. Returns (invited,
+    already there). Someone already invited (same account, phone, or party, name and
+    organisation) is not invited twice."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        _("This meeting is over; nobody can be invited."),
+    )
+    present = list(meeting.participants.all())
+    users = {p.user_id for p in present if p.user_id}
+    phones = {p.phone for p in present if p.phone}
+    names = {(p.party, p.name, p.organisation_id) for p in present}
+    used = {p.sign_in_code for p in present}
+    invited = already = 0
+    for person in people:
+        check_serves(person.organisation, meeting.area, "organisations")
+        key = (person.party, person.name, person.organisation.pk if person.organisation else None)
+        if (
+            (person.user is not None and person.user.pk in users)
+            or (person.phone and person.phone in phones)
+            or key in names
+        ):
+            already += 1
+            continue
+        code = _unused_code(used)
+        participant = Participant.objects.create(
+            meeting=meeting,
+            party=person.party,
+            name=person.name,
+            organisation=person.organisation,
+            user=person.user,
+            phone=person.phone,
+            may_vote=person.may_vote,
+            sign_in_code=code,
+        )
+        used.add(code)
+        names.add(key)
+        if person.user is not None:
+            users.add(person.user.pk)
+        if person.phone:
+            phones.add(person.phone)
+        _told_invited(actor, meeting, participant)
+        invited += 1
+    return invited, already
+
+
+def _unused_code(used: set[str]) -> str:
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if code not in used:
+            return code
 
 
 @transaction.atomic

@@ -148,6 +148,41 @@ class ParticipantForm(forms.Form):
         offer_organisations(self, "organisation", meeting.area)
 
 
+class BulkInviteForm(forms.Form):
+    """Invite many at once: by party, by organisation, or every resident behind the agenda."""
+
+    parties = forms.MultipleChoiceField(
+        label=_("By party"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("By organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    residents = forms.BooleanField(label=_("Residents"), required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, counts: bool = True, **kwargs: Any) -> None:
+        from consultations.invitations import BULK_PARTIES, count_residents_behind, of_party
+
+        super().__init__(*args, **kwargs)
+        labels = dict(Participant.Party.choices)
+        choices = []
+        for party in BULK_PARTIES:
+            label = str(labels[party])
+            if counts:
+                label = _("%(party)s (%(n)s)") % {
+                    "party": label,
+                    "n": len(of_party(meeting, party)),
+                }
+            choices.append((str(party), label))
+        field = self.fields["parties"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+        offer_organisations(self, "organisations", meeting.area)
+        self.residents_count = count_residents_behind(meeting) if counts else 0
+        self.fields["residents"].label = _(
+            "Everyone behind the issues on the agenda (%(n)s residents with a phone)"
+        ) % {"n": self.residents_count}
+
+
 class ReplyForm(forms.Form):
     participant = forms.IntegerField()
     reply = forms.ChoiceField(choices=Participant.Reply.choices)
@@ -195,7 +230,10 @@ class MotionForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit(self, "topic", meeting.topics.all())
+        topics = meeting.topics.all()
+        _limit(self, "topic", topics)
+        if len(topics) == 1 and not self.is_bound:
+            self.fields["topic"].initial = topics[0].pk
 
 
 class VoteForm(forms.Form):
@@ -224,6 +262,7 @@ class ResolutionForm(forms.Form):
         required=False,
     )
     target_date = forms.DateField(label=_("Target date"), widget=DateInput(), required=False)
+    motion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from concerns.models import Issue
 from concerns.permissions import get_issue_for_user
 from consultations import actions
 from consultations.forms import (
+    BulkInviteForm,
     CloseMotionForm,
     FieldVisitForm,
     IssueTopicForm,
@@ -342,8 +343,11 @@ def _open_topics(user: Any) -> Any:
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
-    if request.GET.get("topic", "").isdigit():
-        initial["topics"] = [int(request.GET["topic"])]
+    topic_pk = _pk(request.GET.get("topic"))
+    topic = _open_topics(request.user).filter(pk=topic_pk).first() if topic_pk else None
+    if topic is not None:
+        # Planned from a topic: its title and area carry over, nothing typed again.
+        initial.update(topics=[topic.pk], title=topic.title, area=topic.area_id)
     form = MeetingForm(
         request.POST or None, user=request.user, topics=_open_topics(request.user), initial=initial
     )
@@ -398,10 +402,31 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     motions = meeting.motions.select_related("topic").prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("participant__organisation"))
     )
-    resolutions = meeting.resolutions.select_related("topic").prefetch_related(
-        "responsible_organisations"
+    resolutions = list(
+        meeting.resolutions.select_related("topic", "meeting__area").prefetch_related(
+            "responsible_organisations"
+        )
     )
+    motions = list(motions)
+    recording = can_change and meeting.status in (MS.HELD, MS.CLOSED)
+    settled = {r.motion_id for r in resolutions if r.motion_id}
+    for motion in motions:
+        # A resolution starts from the motion that passed: its text and topic filled in.
+        motion.resolution_form = (
+            ResolutionForm(
+                meeting=meeting,
+                initial={"text": motion.text, "topic": motion.topic_id, "motion": motion.pk},
+                auto_id=f"motion{motion.pk}_%s",
+            )
+            if recording and motion.outcome == Motion.Outcome.ADOPTED and motion.pk not in settled
+            else None
+        )
+    for resolution in resolutions:
+        resolution.links = offered_links("RESOLUTION_LINKS", request, resolution)
+    opens_at = meeting.starts_at - actions.SIGN_IN_OPENS
     return {
+        "opens_at": opens_at,
+        "can_open_now": timezone.now() >= opens_at,
         "meeting": meeting,
         "topics": list(meeting.topics.all()),
         "by_party": by_party,
@@ -419,9 +444,13 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     }
 
 
-def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def _meeting_forms(
+    meeting: Meeting, bound: dict[str, Any] | None = None, *, can_change: bool = False
+) -> dict[str, Any]:
+    inviting = can_change and meeting.status in (MS.DRAFT, MS.ANNOUNCED, MS.HELD)
     forms = {
         "participant_form": ParticipantForm(meeting=meeting),
+        "bulk_form": BulkInviteForm(meeting=meeting) if inviting else None,
         "statement_form": StatementForm(meeting=meeting),
         "motion_form": MotionForm(meeting=meeting),
         "resolution_form": ResolutionForm(meeting=meeting),
@@ -439,7 +468,7 @@ def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dic
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     context = _meeting_context(request, meeting)
-    context.update(_meeting_forms(meeting))
+    context.update(_meeting_forms(meeting, can_change=context["can_change"]))
     context["events"] = events_for([meeting])
     return render(request, "consultations/meeting.html", context)
 
@@ -495,6 +524,34 @@ def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         may_vote=data["may_vote"],
     )
     return "participant_form", None
+
+
+def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+    from consultations import invitations
+
+    form = BulkInviteForm(request.POST, meeting=meeting, counts=False)
+    data = _valid("bulk_form", form)
+    people: list[invitations.Invitee] = []
+    for party in data["parties"]:
+        people += invitations.of_party(meeting, party)
+    people += invitations.of_organisations(data["organisations"])
+    if data["residents"]:
+        people += invitations.residents_behind(meeting, request.user)
+    if not (data["parties"] or data["organisations"] or data["residents"]):
+        raise ActionError(
+            _("Tick a party, an organisation or the residents to invite."), field="parties"
+        )
+    invited, already = actions.invite_many(request.user, meeting, people)
+    if invited:
+        messages.success(
+            request,
+            _("Invited %(n)s; each is told with their sign-in code to follow.") % {"n": invited}
+            if not already
+            else _("Invited %(n)s; %(m)s were invited already.") % {"n": invited, "m": already},
+        )
+    else:
+        messages.info(request, _("Everyone chosen was invited already."))
+    return "bulk_form", None
 
 
 def _do_reply(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
@@ -561,6 +618,7 @@ def _do_resolution(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         text=data["text"],
         organisations=list(data["organisations"]),
         target_date=data["target_date"],
+        motion=_motion(meeting, data["motion"]) if data["motion"] else None,
     )
     return "resolution_form", None
 
@@ -609,6 +667,7 @@ def _do_publish_result(request: HttpRequest, meeting: Meeting) -> tuple[str, Any
 
 MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = {
     "invite": _do_invite,
+    "invite-many": _do_invite_many,
     "reply": _do_reply,
     "sign-in": _do_sign_in,
     "statement": _do_statement,
@@ -626,6 +685,7 @@ MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = 
 # Which form shows an action's error beside its fields.
 ACTION_FORMS = {
     "invite": "participant_form",
+    "invite-many": "bulk_form",
     "statement": "statement_form",
     "motion": "motion_form",
     "resolution": "resolution_form",
@@ -668,6 +728,7 @@ def meeting_url(meeting: Meeting) -> str:
 def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
     classes: dict[str, Callable[[], Any]] = {
         "participant_form": lambda: ParticipantForm(request.POST, meeting=meeting),
+        "bulk_form": lambda: BulkInviteForm(request.POST, meeting=meeting),
         "statement_form": lambda: StatementForm(request.POST, meeting=meeting),
         "motion_form": lambda: MotionForm(request.POST, meeting=meeting),
         "resolution_form": lambda: ResolutionForm(request.POST, meeting=meeting),
@@ -683,7 +744,7 @@ def _meeting_error(
 ) -> HttpResponse:
     meeting.refresh_from_db()
     context = _meeting_context(request, meeting)
-    context.update(_meeting_forms(meeting, bound))
+    context.update(_meeting_forms(meeting, bound, can_change=context["can_change"]))
     context["events"] = events_for([meeting])
     context["error"] = message
     return render(request, "consultations/meeting.html", context, status=code)

@@ -46,6 +46,8 @@ PARTICIPANT_VERBS = {
     "meeting.published",
     "resolution.recorded",
 }
+# An invitation to a meeting: told to the person invited only (the event names them).
+INVITED_VERB = "meeting.invited"
 # Steps of earlier objects anyone is told of (the rest cost no query at all).
 TOLD_VERBS = RESIDENT_VERBS | PARTICIPANT_VERBS
 # Action item events residents hear of: its listing only (its closing resolves the issue).
@@ -189,6 +191,28 @@ def participants_of(meeting: Meeting) -> list[Recipient]:
     return people
 
 
+def invited_by(event: Event, meeting: Meeting) -> list[Recipient]:
+    """The one participant an invitation event names: in the app when they have an account,
+    and by SMS when they have a mobile number."""
+    participant = (
+        Participant.objects.filter(meeting=meeting, pk=(event.data or {}).get("participant"))
+        .select_related("user")
+        .first()
+    )
+    if participant is None:
+        return []
+    people: list[Recipient] = []
+    if participant.user_id and participant.user.is_active:
+        people.append(
+            Recipient(f"user:{participant.user_id}", user=participant.user, roles={"invited"})
+        )
+    if participant.phone:
+        people.append(
+            Recipient(f"participant:{participant.pk}", phone=participant.phone, roles={"invited"})
+        )
+    return people
+
+
 def _opinion_recipients(event: Event, report: OpinionReport) -> list[Recipient]:
     people: list[Recipient] = []
     if event.verb in MEMBER_OPINION_VERBS:
@@ -228,7 +252,11 @@ def may_tell(event: Event) -> bool:
     """False for the internal steps nobody is told of, known from the verb and the subject's
     type alone (content types are cached): no query."""
     model = ContentType.objects.get_for_id(event.subject_type_id).model_class()
-    return model in (ActionItem, OpinionReport) or (event.public and event.verb in TOLD_VERBS)
+    return (
+        model in (ActionItem, OpinionReport)
+        or (event.public and event.verb in TOLD_VERBS)
+        or (model is Meeting and event.verb == INVITED_VERB)
+    )
 
 
 def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
@@ -252,6 +280,8 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
         people = residents_of([subject], before=event.created_at)
     elif isinstance(subject, Concern):
         people = residents_of([], concern=subject)
+    elif isinstance(subject, Meeting) and event.verb == INVITED_VERB:
+        people = invited_by(event, subject)
     elif isinstance(subject, Meeting):
         if subject.is_public:
             if residents:

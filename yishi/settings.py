@@ -384,6 +384,9 @@ ISSUE_PAGE_LINKS = [
 TOPIC_PAGE_LINKS = [
     "opinions.panels.topic_link",
 ]
+RESOLUTION_LINKS = [
+    "accountability.panels.resolution_link",
+]
 WORKBENCH_PANELS = [
     "concerns.panels.workbench_panel",
     "consultations.panels.workbench_panel",
