@@ -545,7 +545,7 @@ def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
     if invited:
         messages.success(
             request,
-            _("Invited %(n)s; each is told with their sign-in code to follow.") % {"n": invited}
+            _("Invited %(n)s; each has been told.") % {"n": invited}
             if not already
             else _("Invited %(n)s; %(m)s were invited already.") % {"n": invited, "m": already},
         )
