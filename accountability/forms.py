@@ -37,7 +37,10 @@ class ListItemForm(forms.Form):
         required=False,
         help_text=_("Optional: a representative of the owner organisation."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     milestones = PlainTextField(
         label=_("Milestones"),
         widget=forms.Textarea(attrs={"rows": 3}),

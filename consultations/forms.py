@@ -30,6 +30,9 @@ class DateTimeInput(forms.DateTimeInput):
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
 
 def convenable_areas(user: Any) -> Any:
     """Communities and districts in the user's scope, for the area of a topic or meeting."""
