@@ -130,6 +130,14 @@ class MeetingForm(forms.Form):
         self.no_topics = not topics.exists()
         if len(paths) == 1 and not self.is_bound:
             self.fields["area"].initial = areas.first()
+        # The convener is one of the organisations serving the meeting's area.
+        chosen = self.data.get("area") if self.is_bound else self.initial.get("area")
+        chosen = str(getattr(chosen, "pk", chosen) or self.fields["area"].initial or "")
+        if getattr(self.fields["area"].initial, "pk", None) and not chosen.isdigit():
+            chosen = str(self.fields["area"].initial.pk)
+        area = areas.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if area is not None:
+            offer_organisations(self, "convener", area)
 
 
 class RescheduleForm(forms.Form):

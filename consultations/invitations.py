@@ -26,7 +26,7 @@ from places.models import Area
 P = Participant.Party
 OK = Organisation.Kind
 # The party an organisation speaks for at a meeting.
-PARTY_OF_KIND = {
+PARTY_OF_KIND: dict[str, str] = {
     OK.PROPERTY_COMPANY: P.PROPERTY_COMPANY,
     OK.OWNERS_COMMITTEE: P.OWNERS_COMMITTEE,
     OK.GOVERNMENT_DEPARTMENT: P.DEPARTMENT,

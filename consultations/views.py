@@ -407,12 +407,12 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             "responsible_organisations"
         )
     )
-    motions = list(motions)
+    motion_rows = list(motions)
     recording = can_change and meeting.status in (MS.HELD, MS.CLOSED)
     settled = {r.motion_id for r in resolutions if r.motion_id}
-    for motion in motions:
+    for motion in motion_rows:
         # A resolution starts from the motion that passed: its text and topic filled in.
-        motion.resolution_form = (
+        motion.resolution_form = (  # type: ignore[attr-defined]
             ResolutionForm(
                 meeting=meeting,
                 initial={"text": motion.text, "topic": motion.topic_id, "motion": motion.pk},
@@ -422,7 +422,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             else None
         )
     for resolution in resolutions:
-        resolution.links = offered_links("RESOLUTION_LINKS", request, resolution)
+        resolution.links = offered_links(  # type: ignore[attr-defined]"RESOLUTION_LINKS", request, resolution)
     opens_at = meeting.starts_at - actions.SIGN_IN_OPENS
     return {
         "opens_at": opens_at,
@@ -437,7 +437,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "quorum_set": meeting.quorum > 0,
         "quorum_met": meeting.quorum > 0 and voters_present >= meeting.quorum,
         "statements": statements,
-        "motions": motions,
+        "motions": motion_rows,
         "resolutions": resolutions,
         "field_visits": meeting.field_visits.select_related("organisation"),
         "can_change": can_change,

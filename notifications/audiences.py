@@ -194,11 +194,10 @@ def participants_of(meeting: Meeting) -> list[Recipient]:
 def invited_by(event: Event, meeting: Meeting) -> list[Recipient]:
     """The one participant an invitation event names: in the app when they have an account,
     and by SMS when they have a mobile number."""
-    participant = (
-        Participant.objects.filter(meeting=meeting, pk=(event.data or {}).get("participant"))
-        .select_related("user")
-        .first()
-    )
+    pk = (event.data or {}).get("participant")
+    if not isinstance(pk, int):
+        return []
+    participant = Participant.objects.filter(meeting=meeting, pk=pk).select_related("user").first()
     if participant is None:
         return []
     people: list[Recipient] = []
