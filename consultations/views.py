@@ -422,7 +422,8 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
             else None
         )
     for resolution in resolutions:
-        resolution.links = offered_links(  # type: ignore[attr-defined]"RESOLUTION_LINKS", request, resolution)
+        links = offered_links("RESOLUTION_LINKS", request, resolution)
+        resolution.links = links  # type: ignore[attr-defined]
     opens_at = meeting.starts_at - actions.SIGN_IN_OPENS
     return {
         "opens_at": opens_at,
