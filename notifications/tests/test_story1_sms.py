@@ -149,8 +149,9 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
             if other_phone != phone:
                 assert all(other_code not in t and other_phone not in t for t in texts)
         assert all(phone not in t and "居民代表" not in t for t in texts)
-    # The resident representative heard as a participant (notice, resolution, result).
-    assert sent[REPRESENTATIVE] == 3
+    # The resident representative heard as a participant (invitation, notice, resolution,
+    # result).
+    assert sent[REPRESENTATIVE] == 4
     # Nothing else went to anyone by SMS.
     assert sum(sent.values()) == 12 * 6 + 3
 
