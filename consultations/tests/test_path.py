@@ -435,3 +435,33 @@ def test_opening_a_meeting_before_its_day_is_not_a_live_button(world, topic, ven
     assert "/do/hold/" not in page
     opens = timezone.localtime(starts - actions.SIGN_IN_OPENS)
     assert re.search(r'id="open-later"[^>]*>[^<]*' + f"{opens:%Y-%m-%d %H:%M}", page)
+
+
+def test_demo_jinfeng_meeting_refuses_pengyang_and_pingluo_at_the_action_level(demo):
+    from accounts.models import User
+    from places.models import Area
+
+    secretary = User.objects.get(username="secretary_jclw")
+    jclw = Area.objects.get(code="640106001001")
+    meeting = actions.schedule_meeting(
+        secretary,
+        area=jclw,
+        title="二期消防通道议事会",
+        form=Meeting.Form.COUNCIL,
+        starts_at=timezone.now() + timedelta(days=5),
+        place="社区议事厅",
+    )
+    for name in ("彭阳四中", "平罗县农业农村局"):
+        far = Organisation.objects.get(name=name)
+        with pytest.raises(actions.ActionError) as error:
+            actions.invite_participant(
+                secretary, meeting, party="department", name="负责人", organisation=far
+            )
+        assert name in error.value.message and "金城蓝湾社区" in error.value.message
+    near = Organisation.objects.get(name="金凤区综合执法局")
+    assert (
+        actions.invite_participant(
+            secretary, meeting, party="department", name="负责人", organisation=near
+        ).organisation
+        == near
+    )
