@@ -59,17 +59,25 @@ class TopicForm(forms.Form):
 
 
 class IssueTopicForm(forms.Form):
+    # A text area, so that a long title is seen whole on a phone; it stays one line.
     title = PlainTextField(
         label=_("Topic title"),
         max_length=120,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
             "Residents read it: name the place and the problem, without names, "
             "phone numbers or rooms."
         ),
     )
     description = PlainTextField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Background (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
     )
+
+    def clean_title(self) -> str:
+        return " ".join(str(self.cleaned_data.get("title") or "").split())
+
     public = forms.BooleanField(
         label=_("Residents may see and support it"), required=False, initial=True
     )

@@ -224,13 +224,13 @@ def test_submit_for_consultation_makes_the_topic_in_one_step_with_the_whole_titl
     url = reverse("consultations:topic_from_issue", args=[issue.pk])
     client.force_login(world.secretary)
     form = client.get(url).content.decode()
-    assert f'value="{LONG_TITLE}"' in form and "…" not in form
-    response = client.post(url, {"title": LONG_TITLE + "（修改）", "public": "on"})
+    assert f"\n{LONG_TITLE}</textarea>" in form and "…" not in form
+    response = client.post(url, {"title": LONG_TITLE + "\n（修改）", "public": "on"})
     topic = Topic.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "consultations:topic", args=[topic.pk]
     )
-    assert topic.title == LONG_TITLE + "（修改）"
+    assert topic.title == LONG_TITLE + " （修改）"  # kept on one line
     assert list(topic.issues.all()) == [issue] and topic.residents_count == 2
     # Once on an open topic, the issue page links to it instead.
     page = client.get(reverse("concerns:issue", args=[issue.pk])).content.decode()
