@@ -167,6 +167,18 @@ class ParticipantForm(forms.Form):
         offer_organisations(self, "organisation", meeting.area)
 
 
+class PartyCheckboxes(forms.CheckboxSelectMultiple):
+    """Parties to tick; one with nobody to invite is shown but cannot be ticked."""
+
+    empty: set[str] = set()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.empty:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class BulkInviteForm(forms.Form):
     """Invite many at once: by party, by organisation, or every resident behind the agenda."""
 
@@ -184,16 +196,19 @@ class BulkInviteForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Participant.Party.choices)
         choices = []
+        empty: set[str] = set()
         for party in BULK_PARTIES:
             label = str(labels[party])
             if counts:
-                label = _("%(party)s (%(n)s)") % {
-                    "party": label,
-                    "n": len(of_party(meeting, party)),
-                }
+                n = len(of_party(meeting, party))
+                label = _("%(party)s (%(n)s)") % {"party": label, "n": n}
+                if not n:
+                    empty.add(str(party))
             choices.append((str(party), label))
         field = self.fields["parties"]
         assert isinstance(field, forms.MultipleChoiceField)
+        field.widget = PartyCheckboxes()
+        field.widget.empty = empty
         field.choices = choices
         offer_organisations(self, "organisations", meeting.area)
         self.residents_count = count_residents_behind(meeting) if counts else 0

@@ -334,6 +334,9 @@ def test_bulk_invite_by_party_organisation_and_residents_tells_everyone(
     client.force_login(world.secretary)
     page = client.get(reverse("consultations:meeting", args=[meeting.pk])).content.decode()
     assert "3 位有手机号的居民" in page or "3 residents with a phone" in page
+    # A party with nobody to invite cannot be ticked; one with people can.
+    assert re.search(r'value="owners_committee"[^>]*disabled', page)
+    assert not re.search(r'value="property_company"[^>]*disabled', page)
     url = reverse("consultations:meeting_action", args=[meeting.pk, "invite-many"])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
