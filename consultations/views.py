@@ -451,11 +451,11 @@ def _meeting_forms(
     inviting = can_change and meeting.status in (MS.DRAFT, MS.ANNOUNCED, MS.HELD)
     forms = {
         "participant_form": ParticipantForm(meeting=meeting),
-        "bulk_form": BulkInviteForm(meeting=meeting) if inviting else None,
+        "bulk_form": BulkInviteForm(meeting=meeting, auto_id="bulk_%s") if inviting else None,
         "statement_form": StatementForm(meeting=meeting),
         "motion_form": MotionForm(meeting=meeting),
-        "resolution_form": ResolutionForm(meeting=meeting),
-        "visit_form": FieldVisitForm(meeting=meeting),
+        "resolution_form": ResolutionForm(meeting=meeting, auto_id="resolution_%s"),
+        "visit_form": FieldVisitForm(meeting=meeting, auto_id="visit_%s"),
         "publish_form": PublishForm(initial={"summary": meeting.result_summary}),
         "reschedule_form": RescheduleForm(
             initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at}
@@ -530,7 +530,7 @@ def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
 def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
     from consultations import invitations
 
-    form = BulkInviteForm(request.POST, meeting=meeting, counts=False)
+    form = BulkInviteForm(request.POST, meeting=meeting, counts=False, auto_id="bulk_%s")
     data = _valid("bulk_form", form)
     people: list[invitations.Invitee] = []
     for party in data["parties"]:
@@ -729,11 +729,13 @@ def meeting_url(meeting: Meeting) -> str:
 def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
     classes: dict[str, Callable[[], Any]] = {
         "participant_form": lambda: ParticipantForm(request.POST, meeting=meeting),
-        "bulk_form": lambda: BulkInviteForm(request.POST, meeting=meeting),
+        "bulk_form": lambda: BulkInviteForm(request.POST, meeting=meeting, auto_id="bulk_%s"),
         "statement_form": lambda: StatementForm(request.POST, meeting=meeting),
         "motion_form": lambda: MotionForm(request.POST, meeting=meeting),
-        "resolution_form": lambda: ResolutionForm(request.POST, meeting=meeting),
-        "visit_form": lambda: FieldVisitForm(request.POST, meeting=meeting),
+        "resolution_form": lambda: ResolutionForm(
+            request.POST, meeting=meeting, auto_id="resolution_%s"
+        ),
+        "visit_form": lambda: FieldVisitForm(request.POST, meeting=meeting, auto_id="visit_%s"),
         "publish_form": lambda: PublishForm(request.POST),
         "reschedule_form": lambda: RescheduleForm(request.POST),
     }

@@ -93,7 +93,7 @@ def test_meeting_page_offers_only_organisations_in_scope_and_no_list_box(
     for name in ("别区第四中学", "别区农业农村局", "二号社区物业公司"):
         assert name not in html
     assert "<select multiple" not in html and 'multiple id="id_' not in html
-    assert 'data-picker-filter="id_organisations"' in html  # searchable
+    assert 'data-picker-filter="bulk_organisations"' in html  # searchable
     assert "accounts/pickers" in html
 
 
