@@ -433,9 +433,11 @@ def test_opening_a_meeting_before_its_day_is_not_a_live_button(world, topic, ven
         topics=[topic],
     )
     actions.publish_notice(world.staff, meeting)
+    actions.invite_participant(world.staff, meeting, party="resident", name="王大爷")
     client.force_login(world.staff)
     page = client.get(reverse("consultations:meeting", args=[meeting.pk])).content.decode()
     assert "/do/hold/" not in page
+    assert "/do/sign-in/" not in page  # signing someone in is not offered before the day either
     opens = timezone.localtime(starts - actions.SIGN_IN_OPENS)
     assert re.search(r'id="open-later"[^>]*>[^<]*' + f"{opens:%Y-%m-%d %H:%M}", page)
 
