@@ -38,6 +38,7 @@ from accountability.verbs import (
     ISSUE_RATED,
 )
 from accounts.models import Organisation, Role
+from accounts.pickers import check_serves
 from concerns import actions as concern_actions
 from concerns import codes
 from concerns.models import Concern, Issue
@@ -167,6 +168,7 @@ def list_action_item(
             code="item_without_source",
             field="issues",
         )
+    check_serves(owner_organisation, community, "owner_organisation")
     item = ActionItem.objects.create(
         resolution=resolution,
         community=community,

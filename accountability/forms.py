@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accountability.models import ActionItem, Evaluation, Milestone
 from accounts.models import Organisation, Role, User
+from accounts.pickers import offer_organisations, offer_representatives
 from core.text import PlainTextField
 
 
@@ -38,7 +39,10 @@ class ListItemForm(forms.Form):
         required=False,
         help_text=_("Optional: a representative of the owner organisation."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     milestones = PlainTextField(
         label=_("Milestones"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -63,6 +67,12 @@ class ListItemForm(forms.Form):
                 ) from None
             result.append((what.strip(), due))
         return result
+
+    def __init__(self, *args, community=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if community is not None:
+            offer_organisations(self, "owner_organisation", community)
+            offer_representatives(self, "owner", community)
 
 
 class ProgressForm(forms.Form):

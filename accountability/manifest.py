@@ -14,6 +14,7 @@ MANIFEST = Manifest(
     demo=demo.load,
     workbench_panels=[panels.workbench_panel],
     community_sections=[public.community_section],
+    links={"resolution": [panels.resolution_link]},
     pages={
         "concern_rating": lambda concern: reverse(
             "accountability:rate", args=[concern.tracking_code]

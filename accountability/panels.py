@@ -1,12 +1,17 @@
 """The workbench panel: items the user owns and items of their communities that need them."""
 
+from typing import Any
+
 from django.db.models import Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accountability import permissions
 from accountability.models import ActionItem, today
 from accounts.permissions import scope_of
+from places.models import Area
 
 
 def workbench_panel(request: HttpRequest) -> str:
@@ -33,3 +38,22 @@ def workbench_panel(request: HttpRequest) -> str:
         },
         request=request,
     )
+
+
+def resolution_link(request: HttpRequest, resolution: Any) -> tuple[str, str] | None:
+    """挂牌 beside a resolution on its meeting's page, until it is listed: the listing form
+    starts with the resolution's text, deadline, owner and meeting."""
+    if resolution.action_items.exists():
+        return None
+    area = resolution.meeting.area
+    if area.kind == Area.Kind.COMMUNITY:
+        allowed = permissions.can_list_in(request.user, area)
+    else:
+        scope = scope_of(request.user)
+        allowed = scope.is_admin or any(
+            kind in permissions.MANAGING_ROLES for kind, _path in scope.grants
+        )
+    if not allowed:
+        return None
+    url = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    return _("List as an action item"), url

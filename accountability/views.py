@@ -21,6 +21,7 @@ from accountability import actions, matters, permissions
 from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, public_start, staff_start
+from accounts.models import Role, User
 from accounts.permissions import scope_of, visible_areas
 from concerns import codes
 from concerns.models import Issue
@@ -300,15 +301,8 @@ def list_item(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         community = mine[0]
     permissions.check_list_in(request.user, community)
-    initial: dict[str, Any] = {}
-    if resolution is not None:
-        initial = {"title": resolution.text[:160], "deadline": resolution.target_date}
-        first_owner = resolution.responsible_organisations.first()
-        if first_owner:
-            initial["owner_organisation"] = first_owner.pk
-    elif issue is not None:
-        initial = {"title": issue.title_for_public}
-    form = ListItemForm(request.POST or None, initial=initial)
+    initial = _carried_over(resolution, issue)
+    form = ListItemForm(request.POST or None, initial=initial, community=community)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -349,6 +343,37 @@ def list_item(request: HttpRequest) -> HttpResponse:
         },
         status=error.status if error else (400 if request.method == "POST" else 200),
     )
+
+
+TITLE_LIMIT = 160
+
+
+def _carried_over(resolution: Resolution | None, issue: Issue | None) -> dict[str, Any]:
+    """What the listing form starts with, so nothing agreed is typed again: from a resolution
+    its text (whole; one too long for a title goes to the details for staff to summarise),
+    its target date, its first responsible organisation and that organisation's one
+    representative; from an issue its public title."""
+    if issue is not None:
+        return {"title": issue.title_for_public}
+    if resolution is None:
+        return {}
+    text = resolution.text.strip()
+    initial: dict[str, Any] = {"deadline": resolution.target_date}
+    if len(text) <= TITLE_LIMIT:
+        initial["title"] = text
+    else:
+        initial["description"] = text
+    owner = resolution.responsible_organisations.first()
+    if owner is not None:
+        initial["owner_organisation"] = owner.pk
+        people = list(
+            User.objects.filter(
+                roles__kind=Role.Kind.ORG_REPRESENTATIVE, roles__organisation=owner, is_active=True
+            ).distinct()[:2]
+        )
+        if len(people) == 1:
+            initial["owner"] = people[0].pk
+    return initial
 
 
 def board_items(community: Area) -> Any:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
+from accounts.pickers import check_serves, escalation_targets
 from concerns import codes, grouping, verbs
 from concerns.models import Category, Concern, Issue, Photo, neutral_title
 from concerns.permissions import (
@@ -1150,6 +1151,17 @@ def escalate_onward(
     if to == L.DEPARTMENT and organisation is None:
         raise ActionError(
             _("Name the department."), code="department_required", field="organisation"
+        )
+    if (
+        organisation is not None
+        and not escalation_targets(issue.community).filter(pk=organisation.pk).exists()
+    ):
+        check_serves(organisation, issue.community, "organisation")
+        raise ActionError(
+            _("An issue is sent on to a department, not to “%(name)s”.")
+            % {"name": organisation.name},
+            code="escalation_not_department",
+            field="organisation",
         )
     issue = _lock_for_handling(issue, actor)
     if issue.level not in (L.GRID, L.COMMUNITY) or issue.status not in HANDLING_STATUSES:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.masking import masking_for
 from accounts.models import Organisation
 from accounts.permissions import GRID_ROLES, can_view_area, scope_of, visible_areas
+from accounts.pickers import escalation_targets
 from concerns import actions, codes, search
 from concerns.display import concern_place, public_photos, public_story
 from concerns.forms import (
@@ -367,9 +368,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             grouping.load_terms(issue.terms),
             actions._candidate_rows(issue.community, exclude=[issue.pk]),
         )[:8]
-    departments = Organisation.objects.filter(active=True).exclude(
-        kind=Organisation.Kind.PROPERTY_COMPANY
-    )
+    departments = escalation_targets(issue.community)
     return render(
         request,
         "concerns/issue.html",

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
+from accounts.pickers import check_serves
 from concerns import actions as concern_actions
 from concerns.models import Concern, Issue
 from consultations.models import (
@@ -523,6 +524,7 @@ def invite_participant(
         raise ActionError(
             _("Give the participant's name."), code="participant_name_required", field="name"
         )
+    check_serves(organisation, meeting.area, "organisation")
     phone = phones.normalise(phone) if phone else ""
     existing = meeting.participants.filter(
         party=party, name=name, organisation=organisation
@@ -539,6 +541,13 @@ def invite_participant(
         may_vote=may_vote,
         sign_in_code=_new_code(meeting),
     )
+    _told_invited(actor, meeting, participant)
+    return participant
+
+
+def _told_invited(actor: Any, meeting: Meeting, participant: Participant) -> None:
+    """One event per person invited, naming them: notifications tells that person (in the
+    app when they have an account, else by SMS when they gave a phone) and nobody else."""
     record(
         meeting,
         MEETING_INVITED,
@@ -549,7 +558,65 @@ def invite_participant(
         # Once the notice is out, the one invited is told (notifications) with their code.
         data={"participant": participant.pk},
     )
-    return participant
+
+
+@transaction.atomic
+def invite_many(actor: Any, meeting: Meeting, people: Iterable[Any]) -> tuple[int, int]:
+    """Invite everyone in `people` (consultations.invitations.Invitee, from a party, an
+    organisation or the residents behind the agenda's issues) in one go. Returns (invited,
+    already there). Someone already invited (same account, phone, or party, name and
+    organisation) is not invited twice."""
+    meeting = _locked_meeting(meeting)
+    check_can_change_meeting(actor, meeting)
+    _require_status(
+        meeting,
+        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        _("This meeting is over; nobody can be invited."),
+        code="meeting_over",
+    )
+    present = list(meeting.participants.all())
+    users = {p.user_id for p in present if p.user_id}
+    phones = {p.phone for p in present if p.phone}
+    names = {(p.party, p.name, p.organisation_id) for p in present}
+    used = {p.sign_in_code for p in present}
+    invited = already = 0
+    for person in people:
+        check_serves(person.organisation, meeting.area, "organisations")
+        key = (person.party, person.name, person.organisation.pk if person.organisation else None)
+        if (
+            (person.user is not None and person.user.pk in users)
+            or (person.phone and person.phone in phones)
+            or key in names
+        ):
+            already += 1
+            continue
+        code = _unused_code(used)
+        participant = Participant.objects.create(
+            meeting=meeting,
+            party=person.party,
+            name=person.name,
+            organisation=person.organisation,
+            user=person.user,
+            phone=person.phone,
+            may_vote=person.may_vote,
+            sign_in_code=code,
+        )
+        used.add(code)
+        names.add(key)
+        if person.user is not None:
+            users.add(person.user.pk)
+        if person.phone:
+            phones.add(person.phone)
+        _told_invited(actor, meeting, participant)
+        invited += 1
+    return invited, already
+
+
+def _unused_code(used: set[str]) -> str:
+    while True:
+        code = f"{secrets.randbelow(1_000_000):06d}"
+        if code not in used:
+            return code
 
 
 @transaction.atomic
@@ -769,6 +836,7 @@ def add_field_visit(
         raise ActionError(
             _("Write down what was found."), code="visit_findings_required", field="findings"
         )
+    check_serves(organisation, meeting.area, "organisation")
     if visited_on > timezone.localdate():
         raise ActionError(
             _("A visit cannot be recorded before it happens."),
@@ -1015,6 +1083,9 @@ def record_resolution(
             code="target_date_in_past",
             field="target_date",
         )
+    organisations = list(organisations)
+    for organisation in organisations:
+        check_serves(organisation, meeting.area, "organisations")
     if motion is not None:
         if motion.meeting_id != meeting.pk:
             raise ActionError(
@@ -1036,7 +1107,7 @@ def record_resolution(
         target_date=target_date,
         created_by=_account(actor),
     )
-    resolution.responsible_organisations.set(list(organisations))
+    resolution.responsible_organisations.set(organisations)
     Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
         status=TS.DECIDED, updated_at=timezone.now()
     )

@@ -5,6 +5,7 @@ from core.errors import declare
 CODES = declare(
     {
         400: {
+            "invitees_required": "tick a party, an organisation or the residents to invite",
             "title_required": "a topic or meeting needs a title",
             "area_required": "a topic needs the area it concerns",
             "unknown_topic": "a topic does not exist or is outside the caller's scope",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from accounts.permissions import visible_areas
+from accounts.pickers import offer_organisations
 from consultations.models import Meeting, Motion, Participant, Statement, Topic, Venue
 from core.text import PlainTextField
 from places.models import Area
@@ -28,6 +29,9 @@ class DateTimeInput(forms.DateTimeInput):
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def convenable_areas(user: Any) -> Any:
@@ -52,6 +56,31 @@ class TopicForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _limit(self, "area", convenable_areas(user))
+
+
+class IssueTopicForm(forms.Form):
+    # A text area, so that a long title is seen whole on a phone; it stays one line.
+    title = PlainTextField(
+        label=_("Topic title"),
+        max_length=120,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Residents read it: name the place and the problem, without names, "
+            "phone numbers or rooms."
+        ),
+    )
+    description = PlainTextField(
+        label=_("Background (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def clean_title(self) -> str:
+        return " ".join(str(self.cleaned_data.get("title") or "").split())
+
+    public = forms.BooleanField(
+        label=_("Residents may see and support it"), required=False, initial=True
+    )
 
 
 class ShelveForm(forms.Form):
@@ -109,6 +138,14 @@ class MeetingForm(forms.Form):
         self.no_topics = not topics.exists()
         if len(paths) == 1 and not self.is_bound:
             self.fields["area"].initial = areas.first()
+        # The convener is one of the organisations serving the meeting's area.
+        chosen = self.data.get("area") if self.is_bound else self.initial.get("area")
+        chosen = str(getattr(chosen, "pk", chosen) or self.fields["area"].initial or "")
+        if getattr(self.fields["area"].initial, "pk", None) and not chosen.isdigit():
+            chosen = str(self.fields["area"].initial.pk)
+        area = areas.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+        if area is not None:
+            offer_organisations(self, "convener", area)
 
 
 class RescheduleForm(forms.Form):
@@ -124,6 +161,60 @@ class ParticipantForm(forms.Form):
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     may_vote = forms.BooleanField(label=_("May vote"), required=False, initial=True)
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "organisation", meeting.area)
+
+
+class PartyCheckboxes(forms.CheckboxSelectMultiple):
+    """Parties to tick; one with nobody to invite is shown but cannot be ticked."""
+
+    empty: set[str] = set()
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.empty:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class BulkInviteForm(forms.Form):
+    """Invite many at once: by party, by organisation, or every resident behind the agenda."""
+
+    parties = forms.MultipleChoiceField(
+        label=_("By party"), choices=(), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("By organisation"), queryset=Organisation.objects.none(), required=False
+    )
+    residents = forms.BooleanField(label=_("Residents"), required=False)
+
+    def __init__(self, *args: Any, meeting: Meeting, counts: bool = True, **kwargs: Any) -> None:
+        from consultations.invitations import BULK_PARTIES, count_residents_behind, of_party
+
+        super().__init__(*args, **kwargs)
+        labels = dict(Participant.Party.choices)
+        choices = []
+        empty: set[str] = set()
+        for party in BULK_PARTIES:
+            label = str(labels[party])
+            if counts:
+                n = len(of_party(meeting, party))
+                label = _("%(party)s (%(n)s)") % {"party": label, "n": n}
+                if not n:
+                    empty.add(str(party))
+            choices.append((str(party), label))
+        field = self.fields["parties"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.widget = PartyCheckboxes()
+        field.widget.empty = empty
+        field.choices = choices
+        offer_organisations(self, "organisations", meeting.area)
+        self.residents_count = count_residents_behind(meeting) if counts else 0
+        self.fields["residents"].label = _(
+            "Everyone behind the issues on the agenda (%(n)s residents with a phone)"
+        ) % {"n": self.residents_count}
 
 
 class ReplyForm(forms.Form):
@@ -173,7 +264,10 @@ class MotionForm(forms.Form):
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit(self, "topic", meeting.topics.all())
+        topics = meeting.topics.all()
+        _limit(self, "topic", topics)
+        if len(topics) == 1 and not self.is_bound:
+            self.fields["topic"].initial = topics[0].pk
 
 
 class VoteForm(forms.Form):
@@ -202,10 +296,15 @@ class ResolutionForm(forms.Form):
         required=False,
     )
     target_date = forms.DateField(label=_("Target date"), widget=DateInput(), required=False)
+    motion = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _limit(self, "topic", meeting.topics.all())
+        topics = meeting.topics.all()
+        _limit(self, "topic", topics)
+        offer_organisations(self, "organisations", meeting.area)
+        if len(topics) == 1 and not self.is_bound:
+            self.fields["topic"].initial = topics[0].pk
 
 
 class FieldVisitForm(forms.Form):
@@ -217,6 +316,10 @@ class FieldVisitForm(forms.Form):
     )
     visited_on = forms.DateField(label=_("Visited on"), widget=DateInput())
     findings = PlainTextField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        offer_organisations(self, "organisation", meeting.area)
 
 
 class PublishForm(forms.Form):

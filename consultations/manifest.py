@@ -12,4 +12,5 @@ MANIFEST = Manifest(
     demo=demo.load,
     workbench_panels=[panels.workbench_panel],
     community_sections=[public.community_section],
+    links={"issue": [panels.issue_link]},
 )

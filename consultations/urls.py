@@ -6,6 +6,7 @@ app_name = "consultations"
 urlpatterns = [
     path("topics/", views.topics, name="topics"),
     path("topics/new/", views.topic_create, name="topic_create"),
+    path("topics/from-issue/<int:pk>/", views.topic_from_issue, name="topic_from_issue"),
     path("topics/<int:pk>/", views.topic_detail, name="topic"),
     path("topics/<int:pk>/<slug:action>/", views.topic_action, name="topic_action"),
     path("t/<int:pk>/", views.topic_public, name="topic_public"),

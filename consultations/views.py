@@ -17,10 +17,13 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organisation
 from accounts.permissions import area_filter, scope_of
 from concerns.models import Issue
+from concerns.permissions import get_issue_for_user
 from consultations import actions
 from consultations.forms import (
+    BulkInviteForm,
     CloseMotionForm,
     FieldVisitForm,
+    IssueTopicForm,
     MeetingForm,
     MotionForm,
     ParticipantForm,
@@ -48,6 +51,7 @@ from consultations.models import (
 from consultations.permissions import (
     can_change_meeting,
     can_change_topic,
+    check_can_convene,
     existing_pk,
     get_meeting_for_user,
     get_topic_for_user,
@@ -181,6 +185,56 @@ def topic_create(request: HttpRequest) -> HttpResponse:
     return redirect("consultations:topic", pk=topic.pk)
 
 
+def issue_topic_title(issue: Issue) -> str:
+    """The title a topic from one issue starts with, whole (staff may edit it): the issue's
+    public title, else its working title with phone numbers and codes masked, since a topic
+    is read by residents."""
+    from timeline.public import mask_public_text
+
+    return mask_public_text(issue.public_title or issue.title)
+
+
+@login_required
+def topic_from_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """提交协商: a topic with this issue attached, in one step; lands on the topic."""
+    issue = get_issue_for_user(request.user, existing_pk(pk))
+    check_can_convene(request.user, issue.community)
+    form = IssueTopicForm(request.POST or None, initial={"title": issue_topic_title(issue)})
+    code = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                topic = actions.create_topic(
+                    request.user,
+                    title=form.cleaned_data["title"],
+                    issues=[issue],
+                    description=form.cleaned_data["description"],
+                    public=form.cleaned_data["public"],
+                )
+            except ActionError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                code = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("Topic “%(title)s” proposed. Plan a meeting for it next.")
+                    % {"title": topic.title},
+                )
+                return redirect("consultations:topic", pk=topic.pk)
+        else:
+            code = 400
+    return render(
+        request,
+        "consultations/topic_from_issue.html",
+        {"issue": issue, "form": form, "taken": open_topic_of(issue)},
+        status=code,
+    )
+
+
+def open_topic_of(issue: Issue) -> Topic | None:
+    return issue.topics.filter(status__in=Topic.OPEN_STATUSES).first()
+
+
 @login_required
 def topic_detail(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_topic_for_user(request.user, pk)
@@ -289,8 +343,11 @@ def _open_topics(user: Any) -> Any:
 @login_required
 def meeting_new(request: HttpRequest) -> HttpResponse:
     initial: dict[str, Any] = {}
-    if request.GET.get("topic", "").isdigit():
-        initial["topics"] = [int(request.GET["topic"])]
+    topic_pk = _pk(request.GET.get("topic"))
+    topic = _open_topics(request.user).filter(pk=topic_pk).first() if topic_pk else None
+    if topic is not None:
+        # Planned from a topic: its title and area carry over, nothing typed again.
+        initial.update(topics=[topic.pk], title=topic.title, area=topic.area_id)
     form = MeetingForm(
         request.POST or None, user=request.user, topics=_open_topics(request.user), initial=initial
     )
@@ -345,10 +402,32 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     motions = meeting.motions.select_related("topic").prefetch_related(
         Prefetch("votes", queryset=Vote.objects.select_related("participant__organisation"))
     )
-    resolutions = meeting.resolutions.select_related("topic").prefetch_related(
-        "responsible_organisations"
+    resolutions = list(
+        meeting.resolutions.select_related("topic", "meeting__area").prefetch_related(
+            "responsible_organisations"
+        )
     )
+    motion_rows = list(motions)
+    recording = can_change and meeting.status in (MS.HELD, MS.CLOSED)
+    settled = {r.motion_id for r in resolutions if r.motion_id}
+    for motion in motion_rows:
+        # A resolution starts from the motion that passed: its text and topic filled in.
+        motion.resolution_form = (  # type: ignore[attr-defined]
+            ResolutionForm(
+                meeting=meeting,
+                initial={"text": motion.text, "topic": motion.topic_id, "motion": motion.pk},
+                auto_id=f"motion{motion.pk}_%s",
+            )
+            if recording and motion.outcome == Motion.Outcome.ADOPTED and motion.pk not in settled
+            else None
+        )
+    for resolution in resolutions:
+        links = offered_links("resolution", request, resolution)
+        resolution.links = links  # type: ignore[attr-defined]
+    opens_at = meeting.starts_at - actions.SIGN_IN_OPENS
     return {
+        "opens_at": opens_at,
+        "can_open_now": timezone.now() >= opens_at,
         "meeting": meeting,
         "topics": list(meeting.topics.all()),
         "by_party": by_party,
@@ -359,20 +438,24 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "quorum_set": meeting.quorum > 0,
         "quorum_met": meeting.quorum > 0 and voters_present >= meeting.quorum,
         "statements": statements,
-        "motions": motions,
+        "motions": motion_rows,
         "resolutions": resolutions,
         "field_visits": meeting.field_visits.select_related("organisation"),
         "can_change": can_change,
     }
 
 
-def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dict[str, Any]:
+def _meeting_forms(
+    meeting: Meeting, bound: dict[str, Any] | None = None, *, can_change: bool = False
+) -> dict[str, Any]:
+    inviting = can_change and meeting.status in (MS.DRAFT, MS.ANNOUNCED, MS.HELD)
     forms = {
-        "participant_form": ParticipantForm(),
+        "participant_form": ParticipantForm(meeting=meeting),
+        "bulk_form": BulkInviteForm(meeting=meeting, auto_id="bulk_%s") if inviting else None,
         "statement_form": StatementForm(meeting=meeting),
         "motion_form": MotionForm(meeting=meeting),
-        "resolution_form": ResolutionForm(meeting=meeting),
-        "visit_form": FieldVisitForm(),
+        "resolution_form": ResolutionForm(meeting=meeting, auto_id="resolution_%s"),
+        "visit_form": FieldVisitForm(meeting=meeting, auto_id="visit_%s"),
         "publish_form": PublishForm(initial={"summary": meeting.result_summary}),
         "reschedule_form": RescheduleForm(
             initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at}
@@ -386,7 +469,7 @@ def _meeting_forms(meeting: Meeting, bound: dict[str, Any] | None = None) -> dic
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, pk)
     context = _meeting_context(request, meeting)
-    context.update(_meeting_forms(meeting))
+    context.update(_meeting_forms(meeting, can_change=context["can_change"]))
     context["events"] = events_for([meeting])
     return render(request, "consultations/meeting.html", context)
 
@@ -435,7 +518,7 @@ def _valid(name: str, form: Any) -> dict[str, Any]:
 
 
 def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("participant_form", ParticipantForm(request.POST))
+    data = _valid("participant_form", ParticipantForm(request.POST, meeting=meeting))
     actions.invite_participant(
         request.user,
         meeting,
@@ -446,6 +529,36 @@ def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         may_vote=data["may_vote"],
     )
     return "participant_form", None
+
+
+def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+    from consultations import invitations
+
+    form = BulkInviteForm(request.POST, meeting=meeting, counts=False, auto_id="bulk_%s")
+    data = _valid("bulk_form", form)
+    people: list[invitations.Invitee] = []
+    for party in data["parties"]:
+        people += invitations.of_party(meeting, party)
+    people += invitations.of_organisations(data["organisations"])
+    if data["residents"]:
+        people += invitations.residents_behind(meeting, request.user)
+    if not (data["parties"] or data["organisations"] or data["residents"]):
+        raise ActionError(
+            _("Tick a party, an organisation or the residents to invite."),
+            code="invitees_required",
+            field="parties",
+        )
+    invited, already = actions.invite_many(request.user, meeting, people)
+    if invited:
+        messages.success(
+            request,
+            _("Invited %(n)s; each has been told.") % {"n": invited}
+            if not already
+            else _("Invited %(n)s; %(m)s were invited already.") % {"n": invited, "m": already},
+        )
+    else:
+        messages.info(request, _("Everyone chosen was invited already."))
+    return "bulk_form", None
 
 
 def _do_reply(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
@@ -512,12 +625,13 @@ def _do_resolution(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         text=data["text"],
         organisations=list(data["organisations"]),
         target_date=data["target_date"],
+        motion=_motion(meeting, data["motion"]) if data["motion"] else None,
     )
     return "resolution_form", None
 
 
 def _do_visit(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("visit_form", FieldVisitForm(request.POST))
+    data = _valid("visit_form", FieldVisitForm(request.POST, meeting=meeting))
     actions.add_field_visit(
         request.user,
         meeting,
@@ -560,6 +674,7 @@ def _do_publish_result(request: HttpRequest, meeting: Meeting) -> tuple[str, Any
 
 MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = {
     "invite": _do_invite,
+    "invite-many": _do_invite_many,
     "reply": _do_reply,
     "sign-in": _do_sign_in,
     "statement": _do_statement,
@@ -577,6 +692,7 @@ MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = 
 # Which form shows an action's error beside its fields.
 ACTION_FORMS = {
     "invite": "participant_form",
+    "invite-many": "bulk_form",
     "statement": "statement_form",
     "motion": "motion_form",
     "resolution": "resolution_form",
@@ -618,11 +734,14 @@ def meeting_url(meeting: Meeting) -> str:
 
 def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
     classes: dict[str, Callable[[], Any]] = {
-        "participant_form": lambda: ParticipantForm(request.POST),
+        "participant_form": lambda: ParticipantForm(request.POST, meeting=meeting),
+        "bulk_form": lambda: BulkInviteForm(request.POST, meeting=meeting, auto_id="bulk_%s"),
         "statement_form": lambda: StatementForm(request.POST, meeting=meeting),
         "motion_form": lambda: MotionForm(request.POST, meeting=meeting),
-        "resolution_form": lambda: ResolutionForm(request.POST, meeting=meeting),
-        "visit_form": lambda: FieldVisitForm(request.POST),
+        "resolution_form": lambda: ResolutionForm(
+            request.POST, meeting=meeting, auto_id="resolution_%s"
+        ),
+        "visit_form": lambda: FieldVisitForm(request.POST, meeting=meeting, auto_id="visit_%s"),
         "publish_form": lambda: PublishForm(request.POST),
         "reschedule_form": lambda: RescheduleForm(request.POST),
     }
@@ -634,7 +753,7 @@ def _meeting_error(
 ) -> HttpResponse:
     meeting.refresh_from_db()
     context = _meeting_context(request, meeting)
-    context.update(_meeting_forms(meeting, bound))
+    context.update(_meeting_forms(meeting, bound, can_change=context["can_change"]))
     context["events"] = events_for([meeting])
     context["error"] = message
     return render(request, "consultations/meeting.html", context, status=code)
