@@ -447,10 +447,14 @@ def recipients_for(event: Event) -> tuple[list[Recipient], Any]:
         code = str((event.data or {}).get("code", ""))
         people = [Recipient(f"subscriber:{subject.pk}", phone=subject.phone, code=code)]
     people += _follow_recipients(event, subject, people)
-    # One recipient per person, the actor left out.
+    # One recipient per person, the actor left out; a resident who is also invited hears the
+    # invitation (with their own sign-in code), not the residents' notice besides.
+    invited_phones = {p.phone for p in people if p.sign_in_code and p.phone}
     unique: dict[str, Recipient] = {}
     for person in people:
         if person.user is not None and person.user.pk == event.actor_id:
+            continue
+        if person.tracking_code and person.phone in invited_phones:
             continue
         if person.key in unique:
             unique[person.key].roles |= person.roles

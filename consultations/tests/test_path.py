@@ -364,6 +364,11 @@ def test_bulk_invite_by_party_organisation_and_residents_tells_everyone(
     assert (Participant.Party.CPPCC_MEMBER, "cppcc", None) in people
     invitations = Event.objects.filter(verb="meeting.invited")
     assert invitations.count() == meeting.participants.count() == 7
+    # While the meeting is a draft nobody is told; the notice tells each of them, with the
+    # time, the place and their own sign-in code.
+    assert not Delivery.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.publish_notice(world.staff, meeting)
     assert Delivery.objects.filter(user=world.cppcc, channel=Delivery.Channel.IN_APP).exists()
     rep = Delivery.objects.get(user=world.org_rep, channel=Delivery.Channel.IN_APP)
     assert "楼道杂物议事会" in rep.subject + rep.body
@@ -413,6 +418,8 @@ def test_one_person_invited_by_name_is_told_too(world, meeting, django_capture_o
         actions.invite_participant(
             world.staff, meeting, party="resident", name="李阿姨", phone="13700001234"
         )
+        assert not Delivery.objects.exists()  # a draft: the notice will tell her
+        actions.publish_notice(world.staff, meeting)
     delivery = Delivery.objects.get()
     assert delivery.channel == Delivery.Channel.SMS and delivery.address == "13700001234"
 
