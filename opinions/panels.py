@@ -40,7 +40,9 @@ def workbench_panel(request: HttpRequest) -> str:
     if not (owed or waiting or is_member):
         return ""
     mine = (
-        list(Report.objects.filter(member=user).order_by("-submitted_at")[:5]) if is_member else []
+        list(Report.objects.filter(member_id=user.pk).order_by("-submitted_at")[:5])
+        if is_member
+        else []
     )
     return render_to_string(
         "opinions/panel.html",

@@ -101,7 +101,7 @@ def test_titles_cut_by_the_old_rule_become_whole_and_staff_titles_stay(world):
     migration = import_module("concerns.migrations.0008_whole_titles")
     cut = migration._old_title(LONG_FORMAL)
     assert cut.endswith("…")
-    issues = []
+    issues: list[Issue] = []
     for title in (cut, "楼道灯修理（社区定）…"):
         issue = Issue.objects.create(community=world.c1, title=title)
         Concern.objects.create(
