@@ -9,10 +9,12 @@ twice in 满意率.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
-from accountability.models import ActionItem, Evaluation
+from accountability.models import ActionItem, Evaluation, EvaluationRule
 from concerns.models import Concern, Issue
 
 RATEABLE_STATUSES = (Issue.Status.SETTLED, Issue.Status.RESOLVED)
@@ -66,3 +68,53 @@ def state_for(concern: Concern) -> MatterState:
         ).values_list("action_item_id", flat=True)
     )
     return MatterState(issue, round_, settled, mine, items, rated_items)
+
+
+# Who takes a reopened matter up again, by the level the issue is handled at.
+HANDLED_AGAIN_BY: dict[str, Any] = {
+    Issue.Level.GRID: _("Sent back to be handled again: the grid worker will take it up again."),
+    Issue.Level.COMMUNITY: _("Sent back to be handled again: the community will take it up again."),
+    Issue.Level.STREET: _("Sent back to be handled again: the subdistrict will take it up again."),
+    Issue.Level.DEPARTMENT: _(
+        "Sent back to be handled again: the department will take it up again."
+    ),
+}
+
+
+AGAIN_THROUGH_ITEMS = _(
+    "Sent back to be handled again: the action items are reopened for their owners."
+)
+AGAIN_BY_OWNER = _("Sent back to be handled again: the owner will carry the item out again.")
+
+
+def answer_after_rating(
+    concern: Concern,
+    rating: str,
+    *,
+    issue_before: str,
+    item: ActionItem | None = None,
+    item_before: str | None = None,
+) -> tuple[str, bool]:
+    """What the resident is told in place once their rating is saved, and whether the matter
+    went back to work (the page then shows its new status beside the answer)."""
+    issue = Issue.objects.select_related("community").get(pk=concern.issue_id)
+    if item is None:
+        if issue_before in RATEABLE_STATUSES and issue.status not in RATEABLE_STATUSES:
+            if issue.status == Issue.Status.IN_ACTION:
+                return str(AGAIN_THROUGH_ITEMS), True
+            by = HANDLED_AGAIN_BY.get(issue.level) or HANDLED_AGAIN_BY[Issue.Level.GRID]
+            return str(by), True
+    else:
+        item.refresh_from_db(fields=["status"])
+        if item_before != ActionItem.Status.REOPENED and item.status == ActionItem.Status.REOPENED:
+            return str(AGAIN_BY_OWNER), True
+    if rating == Evaluation.Rating.DISSATISFIED:
+        percent = EvaluationRule.percent_for(issue.community)
+        return str(
+            _(
+                "Your dissatisfaction is recorded. The matter is sent back to be handled again "
+                "when more than %(percent)s%% of the residents behind it are dissatisfied."
+            )
+            % {"percent": percent}
+        ), False
+    return str(_("Thank you: your rating is recorded.")), False

@@ -1,5 +1,13 @@
-"""The workbench panel: items the user owns and items of their communities that need them."""
+"""The workbench panel of action items, as each role needs it first:
 
+- an organisation's representative: its items to carry out, the nearest deadline first;
+- community staff and the secretary: items due within two weeks, items awaiting verification;
+- street and district officers: the overdue items in their area.
+
+Anyone who owns an item (by name or through their organisation) sees it, whatever their role.
+"""
+
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Q
@@ -10,8 +18,12 @@ from django.utils.translation import gettext as _
 
 from accountability import permissions
 from accountability.models import ActionItem, today
-from accounts.permissions import scope_of
+from accounts.models import Role
+from accounts.permissions import COMMUNITY_ROLES, scope_of
 from places.models import Area
+
+DUE_SOON = timedelta(days=14)
+OVERSIGHT_ROLES = {Role.Kind.STREET_OFFICER, Role.Kind.DISTRICT_OFFICER}
 
 
 def workbench_panel(request: HttpRequest) -> str:
@@ -21,23 +33,30 @@ def workbench_panel(request: HttpRequest) -> str:
         return ""
     visible = permissions.visible_items(user).select_related("community", "owner_organisation")
     mine = Q(owner_id=user.pk) | Q(owner_organisation_id__in=scope.organisation_ids)
-    owned = list(visible.filter(mine).filter(status__in=ActionItem.WORKING_STATUSES)[:10])
-    awaiting = list(visible.filter(status=ActionItem.Status.DONE).order_by("done_at")[:10])
-    overdue = list(visible.overdue()[:10])
-    open_count = visible.open().count()
-    if not (owned or awaiting or overdue or open_count or visible.exists()):
-        return ""
-    return render_to_string(
-        "accountability/panel.html",
-        {
-            "owned": owned,
-            "awaiting": awaiting,
-            "overdue": overdue,
-            "open_count": open_count,
-            "today": today(),
-        },
-        request=request,
+    in_community = scope.is_admin or bool(scope.roles & COMMUNITY_ROLES)
+    oversees = scope.is_admin or bool(scope.roles & OVERSIGHT_ROLES)
+    now = today()
+    context: dict[str, Any] = {"today": now, "in_community": in_community, "oversees": oversees}
+    context["owned"] = list(
+        visible.filter(mine)
+        .filter(status__in=ActionItem.WORKING_STATUSES)
+        .order_by("deadline")[:10]
     )
+    if in_community:
+        context["due"] = list(
+            visible.filter(status__in=ActionItem.WORKING_STATUSES, deadline__lte=now + DUE_SOON)
+            .exclude(mine)
+            .order_by("deadline")[:10]
+        )
+        context["awaiting"] = list(
+            visible.filter(status=ActionItem.Status.DONE).order_by("done_at")[:10]
+        )
+    if oversees:
+        context["overdue"] = list(visible.overdue().order_by("deadline")[:10])
+    if not (in_community or oversees or context["owned"] or visible.filter(mine).exists()):
+        return ""
+    context["open_count"] = visible.open().count()
+    return render_to_string("accountability/panel.html", context, request=request)
 
 
 def resolution_link(request: HttpRequest, resolution: Any) -> tuple[str, str] | None:

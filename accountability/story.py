@@ -272,7 +272,8 @@ def _title(obj: Model, *, public: bool) -> str:
         return obj.public_id  # the tracking code is the resident's secret
     if isinstance(obj, Issue):
         return getattr(obj, "shown_title", "") or (obj.title_for_public if public else obj.title)
-    text = obj.text[:60] if isinstance(obj, Resolution) else str(getattr(obj, "title", obj))
+    # A resolution reads whole (the page clamps long ones to three lines).
+    text = obj.text if isinstance(obj, Resolution) else str(getattr(obj, "title", obj))
     return mask_public_text(text) if public else text
 
 

@@ -475,6 +475,8 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
         else:
             form = RatingForm(request.POST)
             forms[item.pk] = form
+            issue_before = Issue.objects.values_list("status", flat=True).get(pk=concern.issue_id)
+            item_before = item.status
             if form.is_valid():
                 try:
                     actions.rate_item(
@@ -487,7 +489,14 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
                 except ActionError as exc:
                     error = exc.message
                 else:
-                    messages.success(request, _("Thank you: your rating is recorded."))
+                    answer, _reopened = matters.answer_after_rating(
+                        concern,
+                        form.cleaned_data["rating"],
+                        issue_before=issue_before,
+                        item=item,
+                        item_before=item_before,
+                    )
+                    messages.success(request, answer)
                     return redirect("accountability:story_code", code=concern.tracking_code)
             else:
                 error = _("Choose a rating.")
@@ -567,7 +576,7 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     except ActionError:
         raise Http404 from None
     if request.method == "GET":
-        return render(request, template, _box(request, concern))
+        return render(request, template, _box(request, concern, oob=htmx))
     form = RatingForm(request.POST)
     target: Any
     if request.POST.get("item"):
@@ -584,6 +593,8 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     error = None
     status = 400
+    issue_before = Issue.objects.values_list("status", flat=True).get(pk=concern.issue_id)
+    item_before = target.status if isinstance(target, ActionItem) else None
     if form.is_valid():
         try:
             rate_it(
@@ -596,10 +607,19 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
         except ActionError as exc:
             error, status = exc.message, exc.status
         else:
+            # The answer in place: what became of the matter, with its status as it is now.
+            answer, reopened = matters.answer_after_rating(
+                concern,
+                form.cleaned_data["rating"],
+                issue_before=issue_before,
+                item=target if isinstance(target, ActionItem) else None,
+                item_before=item_before,
+            )
             if not htmx:
-                messages.success(request, _("Thank you: your rating is recorded."))
+                messages.success(request, answer)
                 return redirect("concerns:track_code", code=concern.tracking_code)
-            return render(request, template, _box(request, concern, thanks=True))
+            context = _box(request, concern, answer=answer, reopened=reopened, oob=True)
+            return render(request, template, context)
     else:
         error = _("Choose a rating.")
     context = _box(request, concern, error=error, form=form)

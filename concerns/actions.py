@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from accounts.permissions import can_change_area
 from accounts.pickers import check_serves, escalation_targets
-from concerns import codes, grouping, verbs
+from concerns import codes, grouping, titles, verbs
 from concerns.models import Category, Concern, Issue, Photo, neutral_title
 from concerns.permissions import (
     can_handle,
@@ -563,7 +563,7 @@ def _group(fields: dict[str, Any], weights: dict[str, float]) -> tuple[Issue, fl
         community=community,
         grid=grid,
         category=category,
-        title=grouping.make_title(fields["content"]),
+        title=titles.make_title(fields["content"]),
         public_title=_neutral_title(fields["compound"], community, category),
         residents_count=1,
         concerns_count=1,
@@ -924,7 +924,7 @@ def split_issue(
         )
     moving = list(Concern.objects.filter(pk__in=ids).order_by("received_at"))
     first = moving[0]
-    title = plain_text(title, "title", limit=120) or grouping.make_title(first.content)
+    title = plain_text(title, "title", limit=120) or titles.make_title(first.content)
     accept_due, resolve_due = _due_dates(issue.category, first.received_at)
     new = Issue.objects.create(
         community=issue.community,

@@ -25,7 +25,7 @@ CODES = declare(
             "split_leaves_issue_empty": "a split must leave at least one concern in the issue",
             "invalid_escalation_target": "escalate to the subdistrict or to a department",
             "department_required": "escalating to a department needs the department",
-            "escalation_not_department": "an issue is sent on to a department, not this organisation",
+            "escalation_not_department": "an issue goes on to a department, not this organisation",
         },
         403: {"staff_channel": "only staff may register concerns from this channel"},
         404: {"unknown_code": "no concern has this tracking code"},

@@ -1,43 +1,93 @@
-"""The consultations panel of the staff workbench: what waits for the user's communities."""
+"""The consultations panel of the staff workbench, as each role needs it first:
 
+- community staff and the secretary: topics waiting, meetings this week, results to publish;
+- CPPCC members, the CPPCC office and representatives of a CPPCC committee: the open topics
+  of their district above the communities (thematic ones) and its research consultations.
+"""
+
+from datetime import timedelta
 from typing import Any
 
+from django.db.models import Case, Value, When
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import Organisation, Role
 from accounts.permissions import area_filter, scope_of
 from consultations.models import Meeting, Topic
-from consultations.permissions import STAFF_ROLES
+from consultations.permissions import LOCAL_KINDS, STAFF_ROLES, visible_meetings, visible_topics
 from consultations.suggestions import CANDIDATE_STATUSES, suggested_topics
 
 MS = Meeting.Status
+CPPCC_ROLES = {Role.Kind.CPPCC_MEMBER, Role.Kind.CPPCC_OFFICE}
+
+
+def _is_cppcc(scope: Any) -> bool:
+    if scope.roles & CPPCC_ROLES:
+        return True
+    return (
+        bool(scope.organisation_ids)
+        and Organisation.objects.filter(
+            pk__in=scope.organisation_ids, kind=Organisation.Kind.CPPCC
+        ).exists()
+    )
 
 
 def workbench_panel(request: HttpRequest) -> str:
     user = request.user
     scope = scope_of(user)
-    if not scope.is_admin and not scope.roles.intersection(STAFF_ROLES):
+    convenes = scope.is_admin or bool(scope.roles.intersection(STAFF_ROLES))
+    cppcc = not convenes and _is_cppcc(scope)
+    if not (convenes or cppcc):
         return ""
-    meetings = Meeting.objects.filter(area_filter(user, "area", write=True))
-    return render_to_string(
-        "consultations/panel.html",
-        {
-            "proposed": Topic.objects.filter(
+    now = timezone.now()
+    context: dict[str, Any] = {"convenes": convenes, "cppcc": cppcc}
+    if convenes:
+        meetings = Meeting.objects.filter(area_filter(user, "area", write=True))
+        today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        context.update(
+            proposed=Topic.objects.filter(
                 area_filter(user, "area", write=True), status=Topic.Status.PROPOSED
             ).count(),
-            "suggestions": len(suggested_topics(user, limit=100)),
-            "to_publish": meetings.filter(status=MS.CLOSED).count(),
-            "upcoming": list(
+            suggestions=len(suggested_topics(user, limit=100)),
+            to_publish=meetings.filter(status=MS.CLOSED).count(),
+            this_week=list(
                 meetings.filter(
-                    status__in=(MS.DRAFT, MS.ANNOUNCED, MS.HELD), starts_at__gte=timezone.now()
-                ).order_by("starts_at")[:5]
+                    status__in=(MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+                    starts_at__gte=today,
+                    starts_at__lt=today + timedelta(days=7),
+                ).order_by("starts_at")[:8]
             ),
-        },
-        request=request,
-    )
+            later=meetings.filter(
+                status__in=(MS.DRAFT, MS.ANNOUNCED), starts_at__gte=today + timedelta(days=7)
+            ).count(),
+        )
+    else:
+        context.update(
+            # Open ones first, the district's own (thematic) before the communities'.
+            topics=list(
+                visible_topics(user)
+                .exclude(status=Topic.Status.SHELVED)
+                .annotate(
+                    later_stage=Case(
+                        When(status__in=Topic.OPEN_STATUSES, then=Value(0)), default=Value(1)
+                    ),
+                    local=Case(When(area__kind__in=LOCAL_KINDS, then=Value(1)), default=Value(0)),
+                )
+                .select_related("area")
+                .order_by("later_stage", "local", "-created_at")[:8]
+            ),
+            research=list(
+                visible_meetings(user)
+                .filter(form=Meeting.Form.THEMATIC_RESEARCH)
+                .select_related("area")
+                .order_by("-starts_at")[:5]
+            ),
+        )
+    return render_to_string("consultations/panel.html", context, request=request)
 
 
 def issue_link(request: HttpRequest, issue: Any) -> tuple[str, str] | None:

@@ -36,14 +36,21 @@ def workbench_panel(request: HttpRequest) -> str:
             .order_by("submitted_at")[:20]
             if any(r.district.path.startswith(p) for p in districts)
         ][:10]
-    if not (owed or waiting or permissions.is_member(user)):
+    is_member = permissions.is_member(user)
+    if not (owed or waiting or is_member):
         return ""
+    mine = (
+        list(Report.objects.filter(member_id=user.pk).order_by("-submitted_at")[:5])
+        if is_member
+        else []
+    )
     return render_to_string(
         "opinions/panel.html",
         {
             "owed": owed,
             "waiting": waiting,
-            "is_member": permissions.is_member(user),
+            "is_member": is_member,
+            "mine": mine,
             "today": today(),
         },
         request=request,

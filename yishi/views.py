@@ -11,6 +11,7 @@ from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from accounts.labels import role_lines
 from accounts.models import Role
 from accounts.permissions import scope_of
 from places.models import Area
@@ -52,7 +53,11 @@ def community_page(request: HttpRequest, code: str) -> HttpResponse:
 def workbench(request: HttpRequest) -> HttpResponse:
     """Where staff land after logging in: their roles, scopes and what waits for them."""
     scope = scope_of(request.user)
-    roles = Role.objects.filter(user_id=request.user.pk or 0).select_related("area", "organisation")
+    roles = role_lines(
+        Role.objects.filter(user_id=request.user.pk or 0)
+        .select_related("area", "organisation")
+        .order_by("pk")
+    )
     panels = [
         html
         for manifest in MANIFESTS

@@ -2,7 +2,7 @@
 
 import pytest
 
-from concerns import grouping
+from concerns import grouping, titles
 
 PLACES = ["花园小区", "东苑", "一号社区"]
 
@@ -87,7 +87,7 @@ def test_candidates_are_ranked_with_their_similarity():
 
 
 def test_titles_never_carry_phone_numbers():
-    assert "13800138000" not in grouping.make_title("我电话13800138000，水黄了")
+    assert "13800138000" not in titles.make_title("我电话13800138000，水黄了")
 
 
 def test_refresh_grouping_terms_rebuilds_stale_features_of_open_issues(world):

@@ -31,7 +31,8 @@ def submit(world, content=RAW, phone="13812345678", **kw):
 
 def test_a_new_issue_gets_a_neutral_public_title(world, places):
     issue = submit(world, building=places["b"][3]).issue
-    assert issue.title.startswith("我是张伟")  # the working title, for staff
+    # The working title, for staff: the place and the problem, no name and no number.
+    assert issue.title == "花园小区3号楼2单元501室：家里自来水发黄"
     assert issue.public_title == "花园小区 · 供水"
     assert not issue.public_title_confirmed
     assert issue.title_for_public == "花园小区 · 供水"

@@ -60,6 +60,7 @@ def test_participant_signs_in_on_phone_and_convener_publishes(world, phone_page,
 
     # The convener, at the desk, signs in the company, puts a motion to the vote and records it.
     browser_login(page, staff.username)
+    page.on("dialog", lambda dialog: dialog.accept())  # closing a vote or the meeting asks first
     page.goto(f"/consultations/meetings/{meeting.pk}/")
     page.click(f"#participant-{company.pk} button[type=submit]")
     # The first proposal's form is open already: nothing to unfold.

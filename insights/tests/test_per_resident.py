@@ -67,7 +67,7 @@ def test_a_street_adds_up_its_communities_only_when_all_are_known(client, world,
     assert per_resident(client, "S1").startswith("— ")
     drill = client.get(f"/insights/a/S1/?{period()}").content.decode()
     assert re.search(
-        r"<td>1.5<br><span class=\"muted\">按常住人口 2000 人（2026-06 统计）</span>", drill
+        r"<td[^>]*>1.5<br><span class=\"muted\">按常住人口 2000 人（2026-06 统计）</span>", drill
     )
     resident_population(world.staff2, world.c2, 1000, as_of=date(2026, 3, 31))
     shown = per_resident(client, "S1")

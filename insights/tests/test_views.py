@@ -27,7 +27,7 @@ def login(client, user):
 def rates_on_page(html: str) -> dict[str, str]:
     """{rate key: "60.0%"} read from the stats blocks (data-rate) of a page."""
     found = {}
-    value_cell = r'(?:<div class="value">|<th scope="row">[^<]*</th><td class="value">)'
+    value_cell = r'(?:<div class="value">|<th scope="row">[^<]*</th><td class="value"[^>]*>)'
     for key, value in re.findall(r'data-rate="(\w+)">\s*' + value_cell + r"([^<]+)<", html):
         found[key] = value.strip()
     return found

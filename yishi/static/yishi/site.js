@@ -23,6 +23,18 @@
       }
     });
   });
+  // Irreversible steps (办结, 上报, 销号, merging…) ask first: a form with data-confirm is sent
+  // only once the question is answered yes. Captured on the document, so before htmx or any
+  // other handler of the form sees the submit. Without JavaScript the form carries a required
+  // checkbox instead (yishi/_confirm.html).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
   // Buttons and filters anywhere on the page, including parts htmx swaps in later.
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) window.print();
