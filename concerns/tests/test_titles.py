@@ -98,7 +98,7 @@ def test_titles_cut_by_the_old_rule_become_whole_and_staff_titles_stay(world):
 
     from concerns.models import Concern, Issue
 
-    migration = import_module("concerns.migrations.0008_whole_titles")
+    migration = import_module("concerns.migrations.0010_whole_titles")
     cut = migration._old_title(LONG_FORMAL)
     assert cut.endswith("…")
     issues: list[Issue] = []
