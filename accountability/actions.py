@@ -70,7 +70,7 @@ def count_residents(issues: Iterable[Issue]) -> int:
 
 
 @transaction.atomic
-def list_action_item(
+def publish_action_item(
     *,
     actor: Any,
     community: Area,
@@ -136,7 +136,7 @@ def list_action_item(
         ]
     elif not chosen:
         raise ActionError(
-            _("List an item from a resolution or from at least one issue."), field="issues"
+            _("Publish an item from a resolution or from at least one issue."), field="issues"
         )
     item = ActionItem.objects.create(
         resolution=resolution,

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accountability import actions, matters, permissions
-from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
+from accountability.forms import NoteForm, ProgressForm, PublishItemForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, public_start, staff_start
 from accounts.permissions import scope_of, visible_areas
@@ -261,7 +261,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def list_item(request: HttpRequest) -> HttpResponse:
+def publish_item(request: HttpRequest) -> HttpResponse:
     """挂牌 from a resolution (?resolution=) or from an issue settled without a meeting."""
     resolution = issue = None
     if request.GET.get("resolution", "").isdigit():
@@ -308,12 +308,12 @@ def list_item(request: HttpRequest) -> HttpResponse:
             initial["owner_organisation"] = first_owner.pk
     elif issue is not None:
         initial = {"title": issue.title_for_public}
-    form = ListItemForm(request.POST or None, initial=initial)
+    form = PublishItemForm(request.POST or None, initial=initial)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = actions.list_action_item(
+            item = actions.publish_action_item(
                 actor=request.user,
                 community=community,
                 title=data["title"],
@@ -339,7 +339,7 @@ def list_item(request: HttpRequest) -> HttpResponse:
 
     return render(
         request,
-        "accountability/list_item.html",
+        "accountability/publish_item.html",
         {
             "form": form,
             "resolution": resolution,

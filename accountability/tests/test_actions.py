@@ -39,7 +39,7 @@ def item_events(item):
 
 def test_deadline_before_listing_is_refused_and_nothing_written(world, issue, water_company):
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -54,7 +54,7 @@ def test_deadline_before_listing_is_refused_and_nothing_written(world, issue, wa
 
 
 def test_listing_on_the_deadline_day_is_allowed(world, issue, water_company):
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="当天完成",
@@ -87,7 +87,7 @@ def test_listing_bad_input(world, issue, water_company, change, field):
         **change,
     }
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(**arguments)
+        actions.publish_action_item(**arguments)
     assert error.value.field == field
     assert not ActionItem.objects.exists()
 
@@ -97,7 +97,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 ):
     other = make_issue(world.c2, "别处的问题")
     with pytest.raises(ActionError):
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -107,7 +107,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
         )
     mine = make_issue(world.c1, "本社区问题")
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -133,7 +133,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 )
 def test_only_the_communitys_staff_list(world, issue, water_company, who, error):
     with pytest.raises(error):
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=getattr(world, who),
             community=world.c1,
             title="冲洗",
@@ -154,8 +154,8 @@ def test_listing_twice_with_the_same_key_lists_once(world, issue, water_company)
         "issues": [issue],
         "idempotency_key": "k1",
     }
-    first = actions.list_action_item(**arguments)
-    second = actions.list_action_item(**arguments)
+    first = actions.publish_action_item(**arguments)
+    second = actions.publish_action_item(**arguments)
     assert first.pk == second.pk
     assert ActionItem.objects.count() == 1
 
@@ -192,7 +192,7 @@ def test_progress_needs_text_and_not_a_closed_item(world, done_item, water_rep):
 def test_progress_with_photos_and_milestone(world, issue, water_company, water_rep):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗",
@@ -258,7 +258,7 @@ def test_only_the_listing_community_verifies_and_closes(world, done_item, water_
 def test_closing_the_last_item_resolves_the_issue(world, issue, water_company, water_rep):
     deadline = timezone.localdate() + timedelta(days=5)
     first, second = (
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title=title,
@@ -405,7 +405,7 @@ def court(world):
     make_user("sports", (Role.Kind.ORG_REPRESENTATIVE, None, sports))
     issue = make_issue(world.c1, "商务区缺少运动场地", residents=3)
     next_year = timezone.localdate().replace(month=6, day=30, year=timezone.localdate().year + 1)
-    return actions.list_action_item(
+    return actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="金水园广场多功能篮球场",
@@ -487,7 +487,7 @@ def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_c
     issue.save(update_fields=["resolve_due_at"])
     assert issue.is_overdue
     deadline = timezone.localdate() + timedelta(days=200)
-    actions.list_action_item(
+    actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="明年建成篮球场",
@@ -500,7 +500,7 @@ def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_c
     assert not issue.is_overdue
     assert timezone.localtime(issue.resolve_due_at).date() == deadline
     # A second item with an earlier deadline does not pull the issue's deadline forward.
-    actions.list_action_item(
+    actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="先装儿童设施",

@@ -163,7 +163,7 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
     from accountability.views import issues_to_list
 
     assert issue in issues_to_list(world.staff)
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="督促宠物医院每日清理",

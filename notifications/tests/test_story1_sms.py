@@ -101,7 +101,7 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
         consult.publish_result(staff, meeting)
 
         # 民事民办: listed, carried out, verified and closed; the issue is resolved.
-        item = items.list_action_item(
+        item = items.publish_action_item(
             actor=staff,
             community=community,
             title="冲洗二次供水管道和楼顶水箱",

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.actions import list_action_item
+from accountability.actions import publish_action_item
 from accounts.models import Organisation
 from concerns.actions import accept_issue, record_site_visit, resolve_issue
 from concerns.models import Concern, Issue
@@ -48,7 +48,7 @@ def matter(client, world):
     accept_issue(issue, actor=world.staff, note=ACCEPT_NOTE)
     record_site_visit(issue, actor=world.staff, notes=VISIT_NOTE)
     company = Organisation.objects.create(name="物业公司", kind=Organisation.Kind.PROPERTY_COMPANY)
-    item = list_action_item(
+    item = publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="维修楼上防水层",
