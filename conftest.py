@@ -28,7 +28,7 @@ _TEST_DAYS = itertools.count()
 def _counter_windows_start_with_each_test(monkeypatch):
     """The shared counters use fixed windows aligned to the clock. Each test gets its own day,
     starting at a window's start, so a test's requests never straddle two windows (a test
-    crossing a minute boundary used to see its count start again) and no count carries over
+    crossing a minute boundary would see its count start again) and no count carries over
     from an earlier test. The clock still runs: waits and Retry-After are real."""
     from core import ratelimit
 

@@ -95,11 +95,6 @@ def _outermost(paths: list[str]) -> list[str]:
     return kept
 
 
-def has_role(user: Any, *kinds: str) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.roles.intersection(kinds))
-
-
 def area_filter(user: Any, field: str = "area", *, write: bool = False) -> Q:
     """A Q limiting rows whose `field` (a foreign key to Area) lies in the user's scope."""
     scope = scope_of(user)

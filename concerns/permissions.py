@@ -35,11 +35,6 @@ R = Role.Kind
 L = Issue.Level
 
 
-def can_register(user: Any, community: Area) -> bool:
-    """Whether the user may register a concern in the community on a resident's behalf."""
-    return can_change_area(user, community)
-
-
 def registration_places(user: Any) -> list[tuple[Area, Area | None]]:
     """Where the user may register concerns for residents: (community, None) for the staff of
     a community, (community, grid) for a grid worker or volunteer in their own grid. Read-only
