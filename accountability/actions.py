@@ -36,7 +36,6 @@ from core.text import plain_text
 from places.models import Area
 from timeline.services import record
 
-S = ActionItem.Status
 MAX_PHOTOS = 6
 COMMUNITY = "社区"
 RESIDENT = "居民"
@@ -206,7 +205,7 @@ def report_progress(
     if milestone is not None:
         milestone.reached_at = now
         milestone.save(update_fields=["reached_at"])
-    item.status = S.IN_PROGRESS
+    item.status = ActionItem.Status.IN_PROGRESS
     item.latest_progress = text[:200]
     item.latest_progress_at = now
     item.save(update_fields=["status", "latest_progress", "latest_progress_at", "updated_at"])
@@ -231,7 +230,7 @@ def mark_done(
     item = _locked(item)
     if not item.can_mark_done():
         raise Conflict(_("Only an item being carried out can be reported done."))
-    item.status = S.DONE
+    item.status = ActionItem.Status.DONE
     item.done_at = now or timezone.now()
     item.verified_at = None
     item.verified_by = None
@@ -282,22 +281,22 @@ def close_item(
     note = _note(note)
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
-    if item.status == S.CLOSED:
+    if item.status == ActionItem.Status.CLOSED:
         raise Conflict(_("This item is already closed."))
-    if item.status != S.DONE:
+    if item.status != ActionItem.Status.DONE:
         raise Conflict(_("Only an item reported done can be closed."))
     if item.verified_at is None:
         raise Conflict(_("Verify the work before closing the item."))
     if _majority_dissatisfied(item, of_expected=False):
         raise Conflict(_("Most residents who rated the item are dissatisfied: reopen it instead."))
     now = now or timezone.now()
-    item.status = S.CLOSED
+    item.status = ActionItem.Status.CLOSED
     item.closed_at = now
     item.closed_by = actor
     item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     record(item, "action_item.closed", actor=actor, actor_label=COMMUNITY, note=note)
     for issue in item.issues.all():
-        if not issue.action_items.exclude(status=S.CLOSED).exists():
+        if not issue.action_items.exclude(status=ActionItem.Status.CLOSED).exists():
             concern_actions.resolve_issue(
                 issue,
                 actor=actor,
@@ -310,7 +309,7 @@ def _reopen(
     item: ActionItem, *, actor: Any, actor_label: str, note: str, reopened: Iterable[int] = ()
 ) -> ActionItem:
     """Reopen the item and its issues (but those in `reopened`, already reopened)."""
-    item.status = S.REOPENED
+    item.status = ActionItem.Status.REOPENED
     item.round += 1
     item.done_at = None
     item.verified_at = None
@@ -510,7 +509,9 @@ def rate_matter(
 def _reopen_matter(issue: Issue, *, note: str) -> None:
     """The residents are not satisfied: the matter goes back to work, with its closed items."""
     concern_actions.reopen_issue(issue, actor=None, note=note)
-    for item in issue.action_items.filter(status__in=(S.DONE, S.CLOSED)).order_by("pk"):
+    for item in issue.action_items.filter(
+        status__in=(ActionItem.Status.DONE, ActionItem.Status.CLOSED)
+    ).order_by("pk"):
         _reopen(_locked(item), actor=None, actor_label=RESIDENT, note=note, reopened=[issue.pk])
 
 

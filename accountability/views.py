@@ -30,15 +30,13 @@ from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
 
-S = ActionItem.Status
-
 
 def _status_filter(items: Any, status: str) -> Any:
     if status == "overdue":
         return items.overdue()
     if status == "open":
         return items.open()
-    if status in S.values:
+    if status in ActionItem.Status.values:
         return items.filter(status=status)
     return items
 
@@ -109,7 +107,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "statuses": [
                 ("open", pgettext("action items", "Open")),
                 ("overdue", _("Overdue")),
-                *S.choices,
+                *ActionItem.Status.choices,
                 ("all", _("All")),
             ],
             "today": today(),
@@ -370,9 +368,11 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     for item in items:
         item.overdue = item.is_overdue_at(now)
-    open_items = [i for i in items if i.status != S.CLOSED]
+    open_items = [i for i in items if i.status != ActionItem.Status.CLOSED]
     closed_items = sorted(
-        (i for i in items if i.status == S.CLOSED), key=lambda i: i.closed_at, reverse=True
+        (i for i in items if i.status == ActionItem.Status.CLOSED),
+        key=lambda i: i.closed_at,
+        reverse=True,
     )
     open_page = Paginator(open_items, BOARD_PAGE).get_page(request.GET.get("page"))
     closed_page = Paginator(closed_items, BOARD_PAGE).get_page(request.GET.get("closed_page"))
@@ -394,7 +394,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 
 def _rateable(concern: Any) -> list[ActionItem]:
     return list(
-        ActionItem.objects.filter(issues=concern.issue_id, status=S.DONE)
+        ActionItem.objects.filter(issues=concern.issue_id, status=ActionItem.Status.DONE)
         .select_related("owner_organisation")
         .prefetch_related(
             Prefetch(

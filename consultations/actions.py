@@ -49,8 +49,6 @@ from core.text import plain_text
 from places.models import Area
 from timeline.services import record
 
-MS = Meeting.Status
-TS = Topic.Status
 # Participants may sign in from this long before the meeting starts.
 SIGN_IN_OPENS = timedelta(hours=6)
 
@@ -181,11 +179,11 @@ def _locked_topic(topic: Topic) -> Topic:
 def accept_topic(actor: Any, topic: Topic) -> Topic:
     topic = _locked_topic(topic)
     check_can_change_topic(actor, topic)
-    if topic.status == TS.ACCEPTED:
+    if topic.status == Topic.Status.ACCEPTED:
         return topic
-    if topic.status != TS.PROPOSED:
+    if topic.status != Topic.Status.PROPOSED:
         raise Conflict(_("Only a proposed topic can be accepted."))
-    topic.status = TS.ACCEPTED
+    topic.status = Topic.Status.ACCEPTED
     topic.save(update_fields=["status", "updated_at"])
     record(topic, "topic.accepted", actor=actor, actor_label="社区")
     return topic
@@ -200,11 +198,11 @@ def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
         raise ActionError(
             _("Say why the topic is shelved; residents will read it."), field="reason"
         )
-    if topic.status not in (TS.PROPOSED, TS.ACCEPTED, TS.DELIBERATED):
+    if topic.status not in (Topic.Status.PROPOSED, Topic.Status.ACCEPTED, Topic.Status.DELIBERATED):
         raise Conflict(
             _("A topic on an announced meeting's agenda or already decided cannot be shelved.")
         )
-    topic.status = TS.SHELVED
+    topic.status = Topic.Status.SHELVED
     topic.shelved_reason = reason
     topic.save(update_fields=["status", "shelved_reason", "updated_at"])
     record(topic, "topic.shelved", actor=actor, actor_label="社区", note=reason)
@@ -340,11 +338,15 @@ def reschedule_meeting(
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
     _require_status(
-        meeting, (MS.DRAFT, MS.ANNOUNCED), _("A meeting that has begun cannot be moved.")
+        meeting,
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED),
+        _("A meeting that has begun cannot be moved."),
     )
     now = _now(now)
     _check_times(starts_at, ends_at, now)
-    if meeting.status == MS.ANNOUNCED and starts_at - now < timedelta(days=meeting.notice_days):
+    if meeting.status == Meeting.Status.ANNOUNCED and starts_at - now < timedelta(
+        days=meeting.notice_days
+    ):
         raise ActionError(
             _("The notice must go out %(days)s days before the meeting; move the meeting later.")
             % {"days": meeting.notice_days},
@@ -359,7 +361,7 @@ def reschedule_meeting(
         "meeting.rescheduled",
         actor=actor,
         actor_label="社区",
-        public=meeting.status == MS.ANNOUNCED,
+        public=meeting.status == Meeting.Status.ANNOUNCED,
         note=f"{_local(old)} → {_local(starts_at)}",
     )
     return meeting
@@ -371,7 +373,7 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     at least `notice_days` before the meeting."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status != MS.DRAFT:
+    if meeting.status != Meeting.Status.DRAFT:
         raise Conflict(_("The notice of this meeting is already out."))
     now = _now(now)
     if meeting.starts_at <= now:
@@ -389,9 +391,9 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     if not topics:
         raise ActionError(_("Put at least one topic on the agenda."), field="topics")
     Topic.objects.filter(
-        pk__in=[t.pk for t in topics], status__in=(TS.PROPOSED, TS.ACCEPTED)
-    ).update(status=TS.SCHEDULED, updated_at=now)
-    meeting.status = MS.ANNOUNCED
+        pk__in=[t.pk for t in topics], status__in=(Topic.Status.PROPOSED, Topic.Status.ACCEPTED)
+    ).update(status=Topic.Status.SCHEDULED, updated_at=now)
+    meeting.status = Meeting.Status.ANNOUNCED
     meeting.announced_at = now
     meeting.save(update_fields=["status", "announced_at", "updated_at"])
     record(meeting, "meeting.announced", actor=actor, actor_label="社区", note=meeting.title)
@@ -426,7 +428,7 @@ def invite_participant(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
         _("This meeting is over; nobody can be invited."),
     )
     if party not in Participant.Party.values:
@@ -467,7 +469,11 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
     check_can_change_meeting(actor, meeting)
     if reply not in (Participant.Reply.ACCEPTED, Participant.Reply.DECLINED):
         raise ActionError(_("A reply is either “will attend” or “cannot attend”."), field="reply")
-    _require_status(meeting, (MS.DRAFT, MS.ANNOUNCED), _("Replies are taken before the meeting."))
+    _require_status(
+        meeting,
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED),
+        _("Replies are taken before the meeting."),
+    )
     participant = Participant.objects.select_for_update().get(pk=participant.pk)
     participant.reply = reply
     participant.replied_at = timezone.now()
@@ -477,17 +483,17 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
 
 
 def _open_for_sign_in(meeting: Meeting, now: datetime) -> None:
-    if meeting.status == MS.HELD:
+    if meeting.status == Meeting.Status.HELD:
         return
-    if meeting.status != MS.ANNOUNCED:
+    if meeting.status != Meeting.Status.ANNOUNCED:
         raise Conflict(_("Sign-in is only open while the meeting is on."))
     if now < meeting.starts_at - SIGN_IN_OPENS:
         raise Conflict(_("Sign-in opens on the day of the meeting."))
 
 
 def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
-    if meeting.status == MS.ANNOUNCED:
-        meeting.status = MS.HELD
+    if meeting.status == Meeting.Status.ANNOUNCED:
+        meeting.status = Meeting.Status.HELD
         meeting.held_at = now
         meeting.save(update_fields=["status", "held_at", "updated_at"])
         record(meeting, "meeting.held", actor=actor, actor_label="社区")
@@ -498,7 +504,7 @@ def hold_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -
     """Open the session (sign-in also opens it when the first participant signs in)."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.HELD:
+    if meeting.status == Meeting.Status.HELD:
         return meeting
     _open_for_sign_in(meeting, _now(now))
     _mark_held(meeting, _now(now), actor)
@@ -593,7 +599,9 @@ def add_statement(
     """各抒己见: a participant's statement or proposal, in the minutes."""
     meeting = _locked_meeting(meeting)
     participant = _check_speaker(meeting, actor, speaker, participant)
-    _require_status(meeting, (MS.HELD,), _("Statements are recorded while the meeting is on."))
+    _require_status(
+        meeting, (Meeting.Status.HELD,), _("Statements are recorded while the meeting is on.")
+    )
     text = plain_text(text, "text", limit=4000)
     if not text:
         raise ActionError(_("Write what was said."), field="text")
@@ -634,7 +642,7 @@ def add_field_visit(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
         _("Field visits are recorded before the meeting is closed."),
     )
     place = plain_text(place, "place", limit=120)
@@ -673,7 +681,9 @@ def open_motion(
     """Put a proposal to the meeting's decision, by consensus or by vote."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    _require_status(meeting, (MS.HELD,), _("Decisions are taken while the meeting is on."))
+    _require_status(
+        meeting, (Meeting.Status.HELD,), _("Decisions are taken while the meeting is on.")
+    )
     if method not in Motion.Method.values:
         raise ActionError(_("Decide by consensus or by vote."), field="method")
     if proposal is not None and proposal.meeting_id != meeting.pk:
@@ -842,7 +852,7 @@ def record_resolution(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.HELD, MS.CLOSED),
+        (Meeting.Status.HELD, Meeting.Status.CLOSED),
         _("Resolutions are recorded at the meeting, before its result is published."),
     )
     if topic is None:
@@ -867,8 +877,8 @@ def record_resolution(
         created_by=_account(actor),
     )
     resolution.responsible_organisations.set(list(organisations))
-    Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
-        status=TS.DECIDED, updated_at=timezone.now()
+    Topic.objects.filter(pk=topic.pk).exclude(status=Topic.Status.DECIDED).update(
+        status=Topic.Status.DECIDED, updated_at=timezone.now()
     )
     record(resolution, "resolution.recorded", actor=actor, actor_label="社区", note=text[:200])
     record(topic, "topic.decided", actor=actor, actor_label="社区", note=text[:200])
@@ -879,17 +889,19 @@ def record_resolution(
 def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.CLOSED:
+    if meeting.status == Meeting.Status.CLOSED:
         return meeting
-    _require_status(meeting, (MS.HELD,), _("Only a meeting in session can be closed."))
+    _require_status(meeting, (Meeting.Status.HELD,), _("Only a meeting in session can be closed."))
     if meeting.motions.filter(status=Motion.Status.OPEN).exists():
         raise Conflict(_("Close every open motion before closing the meeting."))
     now = _now(now)
-    meeting.status = MS.CLOSED
+    meeting.status = Meeting.Status.CLOSED
     meeting.closed_at = now
     meeting.ends_at = meeting.ends_at or now
     meeting.save(update_fields=["status", "closed_at", "ends_at", "updated_at"])
-    meeting.topics.filter(status=TS.SCHEDULED).update(status=TS.DELIBERATED, updated_at=now)
+    meeting.topics.filter(status=Topic.Status.SCHEDULED).update(
+        status=Topic.Status.DELIBERATED, updated_at=now
+    )
     record(meeting, "meeting.closed", actor=actor, actor_label="社区", public=False)
     return meeting
 
@@ -901,15 +913,17 @@ def publish_result(
     """公示: the result notice goes on the public page, with the resolutions."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.PUBLISHED:
+    if meeting.status == Meeting.Status.PUBLISHED:
         return meeting
-    _require_status(meeting, (MS.CLOSED,), _("Close the meeting before publishing its result."))
+    _require_status(
+        meeting, (Meeting.Status.CLOSED,), _("Close the meeting before publishing its result.")
+    )
     summary = plain_text(summary, "summary")
     if not summary and not meeting.resolutions.exists():
         raise ActionError(
             _("Write the result notice: there are no resolutions to publish."), field="summary"
         )
-    meeting.status = MS.PUBLISHED
+    meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = _now(now)
     if summary:
         meeting.result_summary = summary

@@ -9,8 +9,6 @@ from consultations.models import Meeting, Topic
 from consultations.permissions import STAFF_ROLES
 from consultations.suggestions import suggested_topics
 
-MS = Meeting.Status
-
 
 def workbench_panel(request: HttpRequest) -> str:
     user = request.user
@@ -25,10 +23,15 @@ def workbench_panel(request: HttpRequest) -> str:
                 area_filter(user, "area", write=True), status=Topic.Status.PROPOSED
             ).count(),
             "suggestions": len(suggested_topics(user, limit=100)),
-            "to_publish": meetings.filter(status=MS.CLOSED).count(),
+            "to_publish": meetings.filter(status=Meeting.Status.CLOSED).count(),
             "upcoming": list(
                 meetings.filter(
-                    status__in=(MS.DRAFT, MS.ANNOUNCED, MS.HELD), starts_at__gte=timezone.now()
+                    status__in=(
+                        Meeting.Status.DRAFT,
+                        Meeting.Status.ANNOUNCED,
+                        Meeting.Status.HELD,
+                    ),
+                    starts_at__gte=timezone.now(),
                 ).order_by("starts_at")[:5]
             ),
         },

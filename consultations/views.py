@@ -61,7 +61,6 @@ from core.errors import ActionError, RateLimited
 from core.links import offered_links
 from timeline.services import events_for
 
-MS = Meeting.Status
 # Wrong sign-in codes allowed per meeting and address in ten minutes.
 SIGN_IN_FAILURES = 10
 SIGN_IN_WINDOW = 600
@@ -243,7 +242,7 @@ def topic_public(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("consultations:topic_public", pk=topic.pk)
     elif request.method == "POST":
         code = 400
-    public_meetings = topic.meetings.exclude(status=MS.DRAFT).order_by("-starts_at")
+    public_meetings = topic.meetings.exclude(status=Meeting.Status.DRAFT).order_by("-starts_at")
     return render(
         request,
         "consultations/topic_public.html",
@@ -267,7 +266,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-starts_at")
     )
-    if status in MS.values:
+    if status in Meeting.Status.values:
         rows = rows.filter(status=status)
     scope = scope_of(request.user)
     return render(
@@ -276,7 +275,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         {
             "meetings": rows[:200],
             "status": status,
-            "statuses": MS.choices,
+            "statuses": Meeting.Status.choices,
             "may_convene": scope.is_admin or (bool(scope.roles) and bool(scope.write_paths)),
         },
     )
@@ -650,7 +649,9 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant signs in with their code and adds statements or votes, on a phone."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("area", "venue", "convener").exclude(status=MS.DRAFT),
+        Meeting.objects.select_related("area", "venue", "convener").exclude(
+            status=Meeting.Status.DRAFT
+        ),
         pk=existing_pk(pk),
     )
     me = participant_from_token(request.session.get(_session_key(meeting), ""), meeting)
@@ -749,7 +750,15 @@ def _public_meeting(pk: int, statuses: tuple[str, ...]) -> Meeting:
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """提前公告: the public notice of a meeting, with agenda and materials."""
-    meeting = _public_meeting(pk, (MS.ANNOUNCED, MS.HELD, MS.CLOSED, MS.PUBLISHED))
+    meeting = _public_meeting(
+        pk,
+        (
+            Meeting.Status.ANNOUNCED,
+            Meeting.Status.HELD,
+            Meeting.Status.CLOSED,
+            Meeting.Status.PUBLISHED,
+        ),
+    )
     parties = meeting.participants.values("party").annotate(n=Count("id")).order_by("party")
     labels = dict(Participant.Party.choices)
     return render(
@@ -766,7 +775,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     """公示: the published result — resolutions with owners and dates, decisions, visits.
     Parties and organisations are named; private persons are not."""
-    meeting = _public_meeting(pk, (MS.PUBLISHED,))
+    meeting = _public_meeting(pk, (Meeting.Status.PUBLISHED,))
     resolutions = meeting.resolutions.select_related("topic").prefetch_related(
         "responsible_organisations"
     )

@@ -27,7 +27,6 @@ from opinions.models import REPLY_WORKING_DAYS, Forwarding, Report, add_working_
 from places.models import Area
 from timeline.services import record
 
-S = Report.Status
 CPPCC = "政协"
 OFFICE = "政协办公室"
 DEPARTMENT = "职能部门"
@@ -126,8 +125,8 @@ def revise_report(
     )  # fmt: skip
     for key, value in content.items():
         setattr(report, key, value)
-    resubmitted = report.status == S.RETURNED
-    report.status = S.SUBMITTED
+    resubmitted = report.status == Report.Status.RETURNED
+    report.status = Report.Status.SUBMITTED
     if resubmitted:
         report.submitted_at = now or timezone.now()
     report.save()
@@ -146,7 +145,7 @@ def adopt_report(
         return report
     if not report.can_review():
         raise Conflict(_("Only a report waiting for review can be adopted."))
-    report.status = S.ADOPTED
+    report.status = Report.Status.ADOPTED
     report.adopted_at = now or timezone.now()
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "adopted_at", "review_note", "updated_at"])
@@ -165,7 +164,7 @@ def return_report(actor: Any, report: Report, *, note: str) -> Report:
     note = _text(note, "note", 2000, required=_("Say what the member should add."))
     if not report.can_review():
         raise Conflict(_("Only a report waiting for review can be returned."))
-    report.status = S.RETURNED
+    report.status = Report.Status.RETURNED
     report.review_note = note
     report.save(update_fields=["status", "review_note", "updated_at"])
     record(report, "opinion.returned", actor=actor, actor_label=OFFICE, note=note, public=False)
@@ -187,11 +186,11 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
     report, into = locked[report.pk], locked[into.pk]
     if not report.can_review():
         raise Conflict(_("Only a report waiting for review can be merged."))
-    if into.status in (S.MERGED, S.RETURNED):
+    if into.status in (Report.Status.MERGED, Report.Status.RETURNED):
         raise Conflict(_("Merge into a report that is kept."), field="into")
     if into.district_id != report.district_id:
         raise ActionError(_("Both reports must be of the same district."), field="into")
-    report.status = S.MERGED
+    report.status = Report.Status.MERGED
     report.merged_into = into
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "merged_into", "review_note", "updated_at"])
@@ -250,7 +249,7 @@ def forward_report(
         )
         for o in chosen
     ]
-    report.status = S.FORWARDED
+    report.status = Report.Status.FORWARDED
     report.save(update_fields=["status", "updated_at"])
     for forwarding in made:
         record(
@@ -282,7 +281,7 @@ def reply_to_report(
     forwarding.replied_by = actor
     forwarding.save(update_fields=["status", "reply", "replied_at", "replied_by"])
     if not report.forwardings.filter(status=Forwarding.Status.PENDING).exists():
-        report.status = S.REPLIED
+        report.status = Report.Status.REPLIED
         report.save(update_fields=["status", "updated_at"])
     record(
         report, "opinion.replied", actor=actor, actor_label=DEPARTMENT,

@@ -11,8 +11,6 @@ from accountability.models import ActionItem, ProgressUpdate
 from accountability.tests.conftest import codes_of, make_issue
 from conftest import PASSWORD
 
-S = ActionItem.Status
-
 
 def many_items(world, water_company, n):
     items = []
@@ -150,7 +148,7 @@ def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
     assert client.post(reverse("accountability:verify", args=[done_item.pk])).status_code == 302
     assert client.post(close, {"note": "销号"}).status_code == 302
     done_item.refresh_from_db()
-    assert done_item.status == S.CLOSED
+    assert done_item.status == ActionItem.Status.CLOSED
     reopen = reverse("accountability:reopen", args=[done_item.pk])
     assert client.post(reopen, {"note": ""}).status_code == 400
     client.force_login(world.district_officer)
@@ -158,7 +156,7 @@ def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
     client.force_login(world.staff)
     assert client.post(reopen, {"note": "复查仍有问题"}).status_code == 302
     done_item.refresh_from_db()
-    assert done_item.status == S.REOPENED
+    assert done_item.status == ActionItem.Status.REOPENED
 
 
 def test_listing_page_from_an_issue(world, client, issue, water_company):

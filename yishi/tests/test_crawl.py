@@ -56,6 +56,7 @@ PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 SCRIPT = re.compile(r"<script\b.*?</script>", re.S | re.I)
 HTML_LANG = re.compile(r'<html[^>]*\blang="zh-hans"', re.I)
 
+
 class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
