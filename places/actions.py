@@ -2,7 +2,7 @@
 timeline row on the profile. A figure is never overwritten: a new count adds a row."""
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,6 +18,8 @@ from timeline.services import record
 
 MAX_FIGURE = 100_000_000  # more people than any district has: a typo
 
+Entry = TypeVar("Entry", AreaFigure, AreaFacility)
+
 
 def _label(area: Area) -> str:
     return "街道" if area.kind == Area.Kind.STREET else "社区"
@@ -29,6 +31,7 @@ def _profile_for(actor: Any, area: Area) -> AreaProfile:
     if not can_edit_profile(actor, area):
         raise PermissionDenied
     profile, _created = AreaProfile.objects.select_for_update().get_or_create(area=area)
+    profile.area = area  # already loaded: the timeline's label reads it without a query
     return profile
 
 
@@ -43,9 +46,31 @@ def _check_dated(as_of: date | None, source: str) -> tuple[date, str]:
     return as_of, source
 
 
-def _touch(profile: AreaProfile) -> None:
+def _add_dated(
+    actor: Any, area: Area, model: type[Entry], as_of: date | None, source: str, **fields: Any
+) -> Entry:
+    """A dated entry of the area's profile (a figure or a facility), with where it comes from;
+    the profile is locked until the caller's transaction ends."""
+    day, source = _check_dated(as_of, source)
+    profile = _profile_for(actor, area)
+    return model.objects.create(profile=profile, as_of=day, source=source[:100], **fields)
+
+
+def _changed(
+    profile: AreaProfile, verb: str, actor: Any, note: str, data: dict | None = None
+) -> None:
+    """The profile was changed: its date moves and the change goes on its (staff) timeline."""
     profile.updated_at = timezone.now()
     profile.save(update_fields=["updated_at"])
+    record(
+        profile,
+        verb,
+        actor=actor,
+        actor_label=_label(profile.area),
+        note=note,
+        public=False,
+        data=data,
+    )
 
 
 def record_figure(
@@ -65,28 +90,18 @@ def record_figure(
         raise ActionError(_("Choose a precision from the list."), field="qualifier")
     if value is None or value < 0 or value > MAX_FIGURE:
         raise ActionError(_("Give a whole number of at least 0."), field="value")
-    day, source = _check_dated(as_of, source)
     with transaction.atomic():
-        profile = _profile_for(actor, area)
-        figure = AreaFigure.objects.create(
-            profile=profile,
-            kind=kind,
-            value=value,
-            qualifier=qualifier,
-            as_of=day,
-            source=source[:100],
+        figure = _add_dated(
+            actor, area, AreaFigure, as_of, source, kind=kind, value=value, qualifier=qualifier,
             recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        _touch(profile)
-        record(
-            profile,
+        )  # fmt: skip
+        _changed(
+            figure.profile,
             "profile.figure_recorded",
-            actor=actor,
-            actor_label=_label(area),
-            note=f"{figure.get_kind_display()}：{format_figure(kind, value, qualifier)}"
-            f"（{day:%Y-%m-%d}，{figure.source}）",
-            public=False,
-            data={"kind": kind, "value": value, "as_of": day.isoformat()},
+            actor,
+            f"{figure.get_kind_display()}：{format_figure(kind, value, qualifier)}"
+            f"（{figure.as_of:%Y-%m-%d}，{figure.source}）",
+            data={"kind": kind, "value": value, "as_of": figure.as_of.isoformat()},
         )
     return figure
 
@@ -107,25 +122,15 @@ def add_facility(
     note = plain_text(note, "note", limit=200)
     if not name:
         raise ActionError(_("Give the facility's name."), field="name")
-    day, source = _check_dated(as_of, source)
     with transaction.atomic():
-        profile = _profile_for(actor, area)
-        facility = AreaFacility.objects.create(
-            profile=profile,
-            kind=kind,
-            name=name,
-            note=note,
-            as_of=day,
-            source=source[:100],
+        facility = _add_dated(
+            actor, area, AreaFacility, as_of, source, kind=kind, name=name, note=note
         )
-        _touch(profile)
-        record(
-            profile,
+        _changed(
+            facility.profile,
             "profile.facility_added",
-            actor=actor,
-            actor_label=_label(area),
-            note=f"{facility.get_kind_display()}：{facility.name}",
-            public=False,
+            actor,
+            f"{facility.get_kind_display()}：{facility.name}",
             data={"facility": facility.pk},
         )
     return facility
@@ -141,14 +146,11 @@ def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = Non
             raise ActionError(_("This facility was already removed."), code="conflict", status=409)
         facility.removed_on = on or timezone.localdate()
         facility.save(update_fields=["removed_on"])
-        _touch(profile)
-        record(
+        _changed(
             profile,
             "profile.facility_removed",
-            actor=actor,
-            actor_label=_label(area),
-            note=f"{facility.get_kind_display()}：{facility.name}",
-            public=False,
+            actor,
+            f"{facility.get_kind_display()}：{facility.name}",
             data={"facility": facility.pk},
         )
     return facility
