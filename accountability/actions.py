@@ -88,7 +88,7 @@ def publish_action_item(
 
     From a resolution (its topic's issues in this community come along) or straight from
     issues that staff settle without a meeting. Listing takes the issues into action."""
-    permissions.check_list_in(actor, community)
+    permissions.check_publish_in(actor, community)
     if idempotency_key and idempotency_key.strip():
         earlier = ActionItem.objects.filter(idempotency_key=idempotency_key.strip()[:80]).first()
         if earlier is not None:
@@ -520,7 +520,7 @@ def set_evaluation_rule(
     *, actor: Any, community: Area, reopen_above_percent: int
 ) -> EvaluationRule:
     """The community decides what share of dissatisfied residents reopens its items."""
-    permissions.check_list_in(actor, community)
+    permissions.check_publish_in(actor, community)
     if not 0 <= reopen_above_percent <= 99:
         raise ActionError(
             _("Give a share between 0 and 99 per cent."), field="reopen_above_percent"

@@ -41,7 +41,7 @@ def _status_filter(items: Any, status: str) -> Any:
     return items
 
 
-def resolutions_to_list(user: Any) -> list[Resolution]:
+def resolutions_to_publish(user: Any) -> list[Resolution]:
     """Resolutions not yet listed that concern the user's communities (made in them, or above
     them as a district's three-party consultation), for community staff to list."""
     scope = scope_of(user)
@@ -63,7 +63,7 @@ def resolutions_to_list(user: Any) -> list[Resolution]:
     ][:20]
 
 
-def issues_to_list(user: Any) -> list[Issue]:
+def issues_to_publish(user: Any) -> list[Issue]:
     """Issues of the user's communities that staff may settle by listing an item without a
     meeting (accepted or being handled, not yet in consultation or action, or reopened by
     residents' ratings with no item yet)."""
@@ -111,12 +111,12 @@ def item_list(request: HttpRequest) -> HttpResponse:
                 ("all", _("All")),
             ],
             "today": today(),
-            "to_list": resolutions_to_list(request.user),
-            "issues_to_list": issues_to_list(request.user),
+            "resolutions_to_publish": resolutions_to_publish(request.user),
+            "issues_to_publish": issues_to_publish(request.user),
             "rules": [
                 (c, EvaluationRule.percent_for(c))
                 for c in visible_areas(request.user, Area.Kind.COMMUNITY)
-                if permissions.can_list_in(request.user, c)
+                if permissions.can_publish_in(request.user, c)
             ][:5],
         },
     )
@@ -293,11 +293,11 @@ def publish_item(request: HttpRequest) -> HttpResponse:
     if community is None:
         # A district-level resolution (e.g. a CPPCC three-party consultation): choose which of
         # your communities lists it.
-        mine = [c for c in communities if permissions.can_list_in(request.user, c)]
+        mine = [c for c in communities if permissions.can_publish_in(request.user, c)]
         if not mine:
             raise PermissionDenied
         community = mine[0]
-    permissions.check_list_in(request.user, community)
+    permissions.check_publish_in(request.user, community)
     initial: dict[str, Any] = {}
     if resolution is not None:
         initial = {"title": resolution.text[:160], "deadline": resolution.target_date}

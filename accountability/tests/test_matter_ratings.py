@@ -158,9 +158,9 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
     assert "还是脏" in reopened.note and reopened.actor_label == "居民"
     # Round 2: the community lists an item for it (offered on its list page), closes it;
     # everyone may rate again.
-    from accountability.views import issues_to_list
+    from accountability.views import issues_to_publish
 
-    assert issue in issues_to_list(world.staff)
+    assert issue in issues_to_publish(world.staff)
     item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
