@@ -43,7 +43,7 @@ def _status_filter(items: Any, status: str) -> Any:
 
 def resolutions_to_publish(user: Any) -> list[Resolution]:
     """Resolutions not yet listed that concern the user's communities (made in them, or above
-    them as a district's three-party consultation), for community staff to list."""
+    them as a district's three-party consultation), for community staff to publish."""
     scope = scope_of(user)
     paths = [path for kind, path in scope.grants if kind in permissions.MANAGING_ROLES]
     if not (paths or scope.is_admin):
@@ -64,7 +64,7 @@ def resolutions_to_publish(user: Any) -> list[Resolution]:
 
 
 def issues_to_publish(user: Any) -> list[Issue]:
-    """Issues of the user's communities that staff may settle by listing an item without a
+    """Issues of the user's communities that staff may settle by publishing an item without a
     meeting (accepted or being handled, not yet in consultation or action, or reopened by
     residents' ratings with no item yet)."""
     scope = scope_of(user)
@@ -292,7 +292,7 @@ def publish_item(request: HttpRequest) -> HttpResponse:
         )
     if community is None:
         # A district-level resolution (e.g. a CPPCC three-party consultation): choose which of
-        # your communities lists it.
+        # your communities publishes it.
         mine = [c for c in communities if permissions.can_publish_in(request.user, c)]
         if not mine:
             raise PermissionDenied

@@ -35,7 +35,7 @@ ROLE_AREA_KIND: dict[str, set[str]] = {
 # Roles that oversee their area but change nothing in it (by these roles alone). The CPPCC
 # office changes only the members' public-opinion reports (opinions/permissions.py).
 READ_ONLY_ROLES = {Role.Kind.DISTRICT_OFFICER, Role.Kind.CPPCC_MEMBER, Role.Kind.CPPCC_OFFICE}
-# Roles of the community's own staff (may triage, convene, list and close).
+# Roles of the community's own staff (may triage, convene, publish and close).
 COMMUNITY_ROLES = {Role.Kind.COMMUNITY_STAFF, Role.Kind.SECRETARY}
 GRID_ROLES = {Role.Kind.GRID_WORKER, Role.Kind.VOLUNTEER}
 

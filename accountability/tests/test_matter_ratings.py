@@ -156,7 +156,7 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
 
     reopened = Event.objects.get(verb="issue.reopened", subject_id=issue.pk)
     assert "还是脏" in reopened.note and reopened.actor_label == "居民"
-    # Round 2: the community lists an item for it (offered on its list page), closes it;
+    # Round 2: the community publishes an item for it (offered on its list page), closes it;
     # everyone may rate again.
     from accountability.views import issues_to_publish
 

@@ -240,7 +240,7 @@ def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, 
     item = ActionItem.objects.get()
     assert item.resolution == resolution and list(item.issues.all()) == [issue]
     assert link not in client.get(reverse("accountability:items")).content.decode()
-    # Another community's staff cannot list it for their own community.
+    # Another community's staff cannot publish it for their own community.
     client.force_login(world.staff2)
     assert link not in client.get(reverse("accountability:items")).content.decode()
 

@@ -31,7 +31,7 @@ VISIT_NOTE = "到3栋2单元501室查看，楼上住户电话13900002222"
 @pytest.fixture
 def matter(client, world):
     """Two residents raise the leak through the public API; staff accept it with an internal
-    note and visit the place; it is listed as an action item (a public matter)."""
+    note and visit the place; it is published as an action item (a public matter)."""
     compound = Compound.objects.create(name="金城蓝湾二期", grid=world.g1)
     building = Building.objects.create(compound=compound, name="3栋")
     codes = []
