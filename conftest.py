@@ -28,7 +28,7 @@ _TEST_DAYS = itertools.count()
 def _counter_windows_start_with_each_test(monkeypatch):
     """The shared counters use fixed windows aligned to the clock. Each test gets its own day,
     starting at a window's start, so a test's requests never straddle two windows (a test
-    crossing a minute boundary used to see its count start again) and no count carries over
+    crossing a minute boundary would see its count start again) and no count carries over
     from an earlier test. The clock still runs: waits and Retry-After are real."""
     from core import ratelimit
 
@@ -74,33 +74,33 @@ def make_user(username: str, *roles: tuple[str, Area | None, Organisation | None
 
 @pytest.fixture
 def world(db) -> World:
-    K = Area.Kind
-    district = Area.objects.create(code="D1", name="测试区", kind=K.DISTRICT)
-    street = Area.objects.create(code="S1", name="测试街道", kind=K.STREET, parent=district)
-    c1 = Area.objects.create(code="C1", name="一号社区", kind=K.COMMUNITY, parent=street)
-    c2 = Area.objects.create(code="C2", name="二号社区", kind=K.COMMUNITY, parent=street)
-    g1 = Area.objects.create(code="C1G1", name="一号社区第一网格", kind=K.GRID, parent=c1)
-    g2 = Area.objects.create(code="C1G2", name="一号社区第二网格", kind=K.GRID, parent=c1)
-    g3 = Area.objects.create(code="C2G1", name="二号社区网格", kind=K.GRID, parent=c2)
-    other = Area.objects.create(code="D2", name="别的区", kind=K.DISTRICT)
+    district = Area.objects.create(code="D1", name="测试区", kind=Area.Kind.DISTRICT)
+    street = Area.objects.create(code="S1", name="测试街道", kind=Area.Kind.STREET, parent=district)
+    c1 = Area.objects.create(code="C1", name="一号社区", kind=Area.Kind.COMMUNITY, parent=street)
+    c2 = Area.objects.create(code="C2", name="二号社区", kind=Area.Kind.COMMUNITY, parent=street)
+    g1 = Area.objects.create(code="C1G1", name="一号社区第一网格", kind=Area.Kind.GRID, parent=c1)
+    g2 = Area.objects.create(code="C1G2", name="一号社区第二网格", kind=Area.Kind.GRID, parent=c1)
+    g3 = Area.objects.create(code="C2G1", name="二号社区网格", kind=Area.Kind.GRID, parent=c2)
+    other = Area.objects.create(code="D2", name="别的区", kind=Area.Kind.DISTRICT)
     company = Organisation.objects.create(
         name="测试物业公司", kind=Organisation.Kind.PROPERTY_COMPANY
     )
     company.areas.add(c1)
     w = World(district, street, c1, c2, g1, g2, g3, other, company)
-    R = Role.Kind
     w.users = {
-        "grid_worker": make_user("grid_worker", (R.GRID_WORKER, g1, None)),
-        "grid_worker2": make_user("grid_worker2", (R.GRID_WORKER, g2, None)),
-        "volunteer": make_user("volunteer", (R.VOLUNTEER, g1, None)),
-        "staff": make_user("staff", (R.COMMUNITY_STAFF, c1, None)),
-        "secretary": make_user("secretary", (R.SECRETARY, c1, None)),
-        "staff2": make_user("staff2", (R.COMMUNITY_STAFF, c2, None)),
-        "street_officer": make_user("street_officer", (R.STREET_OFFICER, street, None)),
-        "district_officer": make_user("district_officer", (R.DISTRICT_OFFICER, district, None)),
-        "cppcc": make_user("cppcc", (R.CPPCC_MEMBER, district, None)),
-        "org_rep": make_user("org_rep", (R.ORG_REPRESENTATIVE, None, company)),
-        "outsider": make_user("outsider", (R.COMMUNITY_STAFF, other, None)),
+        "grid_worker": make_user("grid_worker", (Role.Kind.GRID_WORKER, g1, None)),
+        "grid_worker2": make_user("grid_worker2", (Role.Kind.GRID_WORKER, g2, None)),
+        "volunteer": make_user("volunteer", (Role.Kind.VOLUNTEER, g1, None)),
+        "staff": make_user("staff", (Role.Kind.COMMUNITY_STAFF, c1, None)),
+        "secretary": make_user("secretary", (Role.Kind.SECRETARY, c1, None)),
+        "staff2": make_user("staff2", (Role.Kind.COMMUNITY_STAFF, c2, None)),
+        "street_officer": make_user("street_officer", (Role.Kind.STREET_OFFICER, street, None)),
+        "district_officer": make_user(
+            "district_officer", (Role.Kind.DISTRICT_OFFICER, district, None)
+        ),
+        "cppcc": make_user("cppcc", (Role.Kind.CPPCC_MEMBER, district, None)),
+        "org_rep": make_user("org_rep", (Role.Kind.ORG_REPRESENTATIVE, None, company)),
+        "outsider": make_user("outsider", (Role.Kind.COMMUNITY_STAFF, other, None)),
         "nobody": make_user("nobody"),
         "admin": User.objects.create_superuser("admin", "", PASSWORD),
     }

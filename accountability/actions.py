@@ -50,7 +50,6 @@ from places.models import Area
 from timeline.actors import COMMUNITY, RESIDENT
 from timeline.services import record
 
-S = ActionItem.Status
 MAX_PHOTOS = 6
 
 
@@ -82,7 +81,7 @@ def count_residents(issues: Iterable[Issue]) -> int:
 
 
 @transaction.atomic
-def list_action_item(
+def publish_action_item(
     *,
     actor: Any,
     community: Area,
@@ -101,7 +100,7 @@ def list_action_item(
 
     From a resolution (its topic's issues in this community come along) or straight from
     issues that staff settle without a meeting. Listing takes the issues into action."""
-    permissions.check_list_in(actor, community)
+    permissions.check_publish_in(actor, community)
     if idempotency_key and idempotency_key.strip():
         earlier = ActionItem.objects.filter(idempotency_key=idempotency_key.strip()[:80]).first()
         if earlier is not None:
@@ -164,7 +163,7 @@ def list_action_item(
         ]
     elif not chosen:
         raise ActionError(
-            _("List an item from a resolution or from at least one issue."),
+            _("Publish an item from a resolution or from at least one issue."),
             code="item_without_source",
             field="issues",
         )
@@ -248,7 +247,7 @@ def report_progress(
     if milestone is not None:
         milestone.reached_at = now
         milestone.save(update_fields=["reached_at"])
-    item.status = S.IN_PROGRESS
+    item.status = ActionItem.Status.IN_PROGRESS
     item.latest_progress = text[:200]
     item.latest_progress_at = now
     item.save(update_fields=["status", "latest_progress", "latest_progress_at", "updated_at"])
@@ -275,7 +274,7 @@ def mark_done(
         raise Conflict(
             _("Only an item being carried out can be reported done."), code="item_not_in_progress"
         )
-    item.status = S.DONE
+    item.status = ActionItem.Status.DONE
     item.done_at = now or timezone.now()
     item.verified_at = None
     item.verified_by = None
@@ -329,9 +328,9 @@ def close_item(
     note = _note(note)
     permissions.check(actor, item, permissions.MANAGE)
     item = _locked(item)
-    if item.status == S.CLOSED:
+    if item.status == ActionItem.Status.CLOSED:
         raise Conflict(_("This item is already closed."), code="item_already_closed")
-    if item.status != S.DONE:
+    if item.status != ActionItem.Status.DONE:
         raise Conflict(_("Only an item reported done can be closed."), code="item_not_done")
     if item.verified_at is None:
         raise Conflict(_("Verify the work before closing the item."), code="item_not_verified")
@@ -341,13 +340,13 @@ def close_item(
             code="item_mostly_dissatisfied",
         )
     now = now or timezone.now()
-    item.status = S.CLOSED
+    item.status = ActionItem.Status.CLOSED
     item.closed_at = now
     item.closed_by = actor
     item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
     record(item, ACTION_ITEM_CLOSED, actor=actor, actor_label=COMMUNITY, note=note)
     for issue in item.issues.all():
-        if not issue.action_items.exclude(status=S.CLOSED).exists():
+        if not issue.action_items.exclude(status=ActionItem.Status.CLOSED).exists():
             concern_actions.resolve_issue(
                 issue,
                 actor=actor,
@@ -365,7 +364,7 @@ def _reopen(
     reopened: Iterable[int] = (),
 ) -> ActionItem:
     """Reopen the item and its issues (but those in `reopened`, already reopened)."""
-    item.status = S.REOPENED
+    item.status = ActionItem.Status.REOPENED
     item.round += 1
     item.done_at = None
     item.verified_at = None
@@ -567,7 +566,9 @@ def rate_matter(
 def _reopen_matter(issue: Issue, *, note: str) -> None:
     """The residents are not satisfied: the matter goes back to work, with its closed items."""
     concern_actions.reopen_issue(issue, actor=None, note=note)
-    for item in issue.action_items.filter(status__in=(S.DONE, S.CLOSED)).order_by("pk"):
+    for item in issue.action_items.filter(
+        status__in=(ActionItem.Status.DONE, ActionItem.Status.CLOSED)
+    ).order_by("pk"):
         _reopen(_locked(item), actor=None, actor_label=RESIDENT, note=note, reopened=[issue.pk])
 
 
@@ -576,7 +577,7 @@ def set_evaluation_rule(
     *, actor: Any, community: Area, reopen_above_percent: int
 ) -> EvaluationRule:
     """The community decides what share of dissatisfied residents reopens its items."""
-    permissions.check_list_in(actor, community)
+    permissions.check_publish_in(actor, community)
     if not 0 <= reopen_above_percent <= 99:
         raise ActionError(
             _("Give a share between 0 and 99 per cent."),

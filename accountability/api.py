@@ -193,9 +193,9 @@ def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
     response={201: ItemOut},
     auth=staff_auth,
     openapi_extra=answers(404),
-    summary="List an item (挂牌)",
+    summary="Publish an item (挂牌)",
 )
-def create_item(request: HttpRequest, payload: ItemIn) -> Status:
+def publish_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
     if community is None:
         raise ActionError(_("Unknown community."), code="unknown_community", field="community")
@@ -221,7 +221,7 @@ def create_item(request: HttpRequest, payload: ItemIn) -> Status:
     issues = list(Issue.objects.filter(pk__in=payload.issues))
     if len(issues) != len(set(payload.issues)):
         raise ActionError(_("Unknown issue."), code="unknown_issue", field="issues")
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=request.user,
         community=community,
         title=payload.title,

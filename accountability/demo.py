@@ -123,7 +123,7 @@ def _story_1(out) -> None:
     if resolution is not None:
         issues = [i for i in issues if i not in resolution.topic.issues.all()]
     with dated(start):
-        item = actions.list_action_item(
+        item = actions.publish_action_item(
             actor=staff,
             community=community,
             title=FLUSHING,
@@ -211,7 +211,7 @@ def _story_5(out) -> None:
         # The three-party consultation met 20 days ago.
         listed_at = _day(18)
         with dated(listed_at):
-            item = actions.list_action_item(
+            item = actions.publish_action_item(
                 actor=staff,
                 community=community,
                 title=title,
@@ -262,7 +262,7 @@ def _story_2(out) -> None:
             else timezone.localdate() + timedelta(days=days_left)
         )
         with dated(start):
-            item = actions.list_action_item(
+            item = actions.publish_action_item(
                 actor=staff,
                 community=community,
                 title=title,
@@ -324,7 +324,7 @@ def _fitness(out) -> str:
         return code
     start = _day(18)
     with dated(start):
-        item = actions.list_action_item(
+        item = actions.publish_action_item(
             actor=staff,
             community=community,
             title=FITNESS_ITEM,

@@ -25,7 +25,7 @@ class MultiplePhotosField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ListItemForm(forms.Form):
+class PublishItemForm(forms.Form):
     title = PlainTextField(label=_("What will be done"), max_length=160)
     description = PlainTextField(
         label=_("Details"), widget=forms.Textarea, required=False, max_length=2000

@@ -66,7 +66,7 @@ def resolution_link(request: HttpRequest, resolution: Any) -> tuple[str, str] | 
         return None
     area = resolution.meeting.area
     if area.kind == Area.Kind.COMMUNITY:
-        allowed = permissions.can_list_in(request.user, area)
+        allowed = permissions.can_publish_in(request.user, area)
     else:
         scope = scope_of(request.user)
         allowed = scope.is_admin or any(
@@ -74,5 +74,5 @@ def resolution_link(request: HttpRequest, resolution: Any) -> tuple[str, str] | 
         )
     if not allowed:
         return None
-    url = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    url = reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
     return _("List as an action item"), url

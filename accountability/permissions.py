@@ -57,7 +57,7 @@ def is_owner(user: Any, item: ActionItem) -> bool:
     return item.owner_organisation_id in scope.organisation_ids
 
 
-def can_list_in(user: Any, community: Area) -> bool:
+def can_publish_in(user: Any, community: Area) -> bool:
     return community.kind == Area.Kind.COMMUNITY and holds_role_over(
         user, community, MANAGING_ROLES
     )
@@ -101,10 +101,10 @@ def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
     return item
 
 
-def check_list_in(user: Any, community: Area) -> None:
+def check_publish_in(user: Any, community: Area) -> None:
     if not can_view_area(user, community):
         raise Http404
-    if not can_list_in(user, community):
+    if not can_publish_in(user, community):
         raise PermissionDenied
 
 

@@ -109,7 +109,7 @@ def staff_start(kind: str, pk: int, user: Any) -> Model:
 
 def public_matters(issues: Any) -> Any:
     """The issues whose whole story anyone may read: staff published it, it became a public
-    topic, or it was listed as an action item (挂牌 is public by definition)."""
+    topic, or it was published as an action item (挂牌 is public by definition)."""
     return issues.filter(
         Q(story_published_at__isnull=False) | Q(topics__public=True) | Q(action_items__isnull=False)
     ).distinct()

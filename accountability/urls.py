@@ -5,7 +5,7 @@ from accountability import views
 app_name = "accountability"
 urlpatterns = [
     path("", views.item_list, name="items"),
-    path("new/", views.list_item, name="list_item"),
+    path("new/", views.publish_item, name="publish_item"),
     path("<int:pk>/", views.item_detail, name="item"),
     path("<int:pk>/progress/", views.report_progress, name="progress"),
     path("<int:pk>/done/", views.mark_done, name="done"),

@@ -18,7 +18,7 @@ from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from accountability import actions, matters, permissions
-from accountability.forms import ListItemForm, NoteForm, ProgressForm, RatingForm, ReopenForm
+from accountability.forms import NoteForm, ProgressForm, PublishItemForm, RatingForm, ReopenForm
 from accountability.models import ActionItem, Evaluation, EvaluationRule, ProgressUpdate, today
 from accountability.story import build_story, public_start, staff_start
 from accounts.models import Role, User
@@ -31,20 +31,18 @@ from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
 
-S = ActionItem.Status
-
 
 def _status_filter(items: Any, status: str) -> Any:
     if status == "overdue":
         return items.overdue()
     if status == "open":
         return items.open()
-    if status in S.values:
+    if status in ActionItem.Status.values:
         return items.filter(status=status)
     return items
 
 
-def resolutions_to_list(user: Any) -> list[Resolution]:
+def resolutions_to_publish(user: Any) -> list[Resolution]:
     """Resolutions not yet listed that concern the user's communities (made in them, or above
     them as a district's three-party consultation), for community staff to list."""
     scope = scope_of(user)
@@ -66,7 +64,7 @@ def resolutions_to_list(user: Any) -> list[Resolution]:
     ][:20]
 
 
-def issues_to_list(user: Any) -> list[Issue]:
+def issues_to_publish(user: Any) -> list[Issue]:
     """Issues of the user's communities that staff may settle by listing an item without a
     meeting (accepted or being handled, not yet in consultation or action, or reopened by
     residents' ratings with no item yet)."""
@@ -110,16 +108,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "statuses": [
                 ("open", pgettext("action items", "Open")),
                 ("overdue", _("Overdue")),
-                *S.choices,
+                *ActionItem.Status.choices,
                 ("all", _("All")),
             ],
             "today": today(),
-            "to_list": resolutions_to_list(request.user),
-            "issues_to_list": issues_to_list(request.user),
+            "resolutions_to_publish": resolutions_to_publish(request.user),
+            "issues_to_publish": issues_to_publish(request.user),
             "rules": [
                 (c, EvaluationRule.percent_for(c))
                 for c in visible_areas(request.user, Area.Kind.COMMUNITY)
-                if permissions.can_list_in(request.user, c)
+                if permissions.can_publish_in(request.user, c)
             ][:5],
         },
     )
@@ -262,7 +260,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def list_item(request: HttpRequest) -> HttpResponse:
+def publish_item(request: HttpRequest) -> HttpResponse:
     """挂牌 from a resolution (?resolution=) or from an issue settled without a meeting."""
     resolution = issue = None
     if request.GET.get("resolution", "").isdigit():
@@ -296,18 +294,18 @@ def list_item(request: HttpRequest) -> HttpResponse:
     if community is None:
         # A district-level resolution (e.g. a CPPCC three-party consultation): choose which of
         # your communities lists it.
-        mine = [c for c in communities if permissions.can_list_in(request.user, c)]
+        mine = [c for c in communities if permissions.can_publish_in(request.user, c)]
         if not mine:
             raise PermissionDenied
         community = mine[0]
-    permissions.check_list_in(request.user, community)
+    permissions.check_publish_in(request.user, community)
     initial = _carried_over(resolution, issue)
-    form = ListItemForm(request.POST or None, initial=initial, community=community)
+    form = PublishItemForm(request.POST or None, initial=initial, community=community)
     error = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = actions.list_action_item(
+            item = actions.publish_action_item(
                 actor=request.user,
                 community=community,
                 title=data["title"],
@@ -333,7 +331,7 @@ def list_item(request: HttpRequest) -> HttpResponse:
 
     return render(
         request,
-        "accountability/list_item.html",
+        "accountability/publish_item.html",
         {
             "form": form,
             "resolution": resolution,
@@ -395,9 +393,11 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
     now = timezone.now()
     for item in items:
         item.overdue = item.is_overdue_at(now)
-    open_items = [i for i in items if i.status != S.CLOSED]
+    open_items = [i for i in items if i.status != ActionItem.Status.CLOSED]
     closed_items = sorted(
-        (i for i in items if i.status == S.CLOSED), key=lambda i: i.closed_at, reverse=True
+        (i for i in items if i.status == ActionItem.Status.CLOSED),
+        key=lambda i: i.closed_at,
+        reverse=True,
     )
     open_page = Paginator(open_items, BOARD_PAGE).get_page(request.GET.get("page"))
     closed_page = Paginator(closed_items, BOARD_PAGE).get_page(request.GET.get("closed_page"))
@@ -419,7 +419,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
 
 def _rateable(concern: Any) -> list[ActionItem]:
     return list(
-        ActionItem.objects.filter(issues=concern.issue_id, status=S.DONE)
+        ActionItem.objects.filter(issues=concern.issue_id, status=ActionItem.Status.DONE)
         .select_related("owner_organisation")
         .prefetch_related(
             Prefetch(

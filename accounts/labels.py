@@ -9,15 +9,13 @@ from collections.abc import Iterable
 
 from accounts.models import Organisation, Role
 
-R = Role.Kind
-OK = Organisation.Kind
 # The organisation kinds a role already speaks for.
 SPEAKS_FOR: dict[str, set[str]] = {
-    R.SECRETARY: {OK.PARTY_BRANCH, OK.RESIDENTS_COMMITTEE},
-    R.COMMUNITY_STAFF: {OK.RESIDENTS_COMMITTEE},
-    R.CPPCC_MEMBER: {OK.CPPCC},
-    R.CPPCC_OFFICE: {OK.CPPCC},
-    R.STREET_OFFICER: {OK.STREET_OFFICE},
+    Role.Kind.SECRETARY: {Organisation.Kind.PARTY_BRANCH, Organisation.Kind.RESIDENTS_COMMITTEE},
+    Role.Kind.COMMUNITY_STAFF: {Organisation.Kind.RESIDENTS_COMMITTEE},
+    Role.Kind.CPPCC_MEMBER: {Organisation.Kind.CPPCC},
+    Role.Kind.CPPCC_OFFICE: {Organisation.Kind.CPPCC},
+    Role.Kind.STREET_OFFICER: {Organisation.Kind.STREET_OFFICE},
 }
 
 
@@ -27,7 +25,7 @@ def role_lines(roles: Iterable[Role]) -> list[str]:
     lines: list[list[str]] = []
     by_kind: dict[str, list[list[str]]] = {}
     for role in roles:
-        if role.kind == R.ORG_REPRESENTATIVE:
+        if role.kind == Role.Kind.ORG_REPRESENTATIVE:
             continue
         line = [str(role.get_kind_display())]
         if role.area is not None:
@@ -37,7 +35,7 @@ def role_lines(roles: Iterable[Role]) -> list[str]:
         lines.append(line)
         by_kind.setdefault(role.kind, []).append(line)
     for role in roles:
-        if role.kind != R.ORG_REPRESENTATIVE or role.organisation is None:
+        if role.kind != Role.Kind.ORG_REPRESENTATIVE or role.organisation is None:
             continue
         organisation = role.organisation
         host = next(

@@ -21,8 +21,6 @@ from accounts.models import Role
 from accounts.permissions import COMMUNITY_ROLES, scope_of
 from places.models import Area
 
-K = Role.Kind
-
 
 def mask_phone(phone: str) -> str:
     """138****5678: enough for a person to recognise a number, not enough to call it."""
@@ -107,9 +105,9 @@ def masking_for_paths(user: Any, community_path: str | None, grid_path: str | No
         if community_path and kind in COMMUNITY_ROLES and community_path.startswith(path):
             return HANDLER
         if grid_path and grid_path.startswith(path):
-            if kind == K.GRID_WORKER:
+            if kind == Role.Kind.GRID_WORKER:
                 return HANDLER
-            if kind == K.VOLUNTEER:
+            if kind == Role.Kind.VOLUNTEER:
                 masking = NEIGHBOUR
     return masking
 

@@ -21,26 +21,23 @@ from django.http import Http404
 from accounts.models import Role
 from places.models import Area
 
-K = Role.Kind
-A = Area.Kind
-
 # The level of area each role is held in.
 ROLE_AREA_KIND: dict[str, set[str]] = {
-    K.GRID_WORKER: {A.GRID},
-    K.VOLUNTEER: {A.GRID},
-    K.COMMUNITY_STAFF: {A.COMMUNITY},
-    K.SECRETARY: {A.COMMUNITY},
-    K.STREET_OFFICER: {A.STREET},
-    K.DISTRICT_OFFICER: {A.DISTRICT, A.CITY},
-    K.CPPCC_MEMBER: {A.DISTRICT, A.CITY},
-    K.CPPCC_OFFICE: {A.DISTRICT, A.CITY},
+    Role.Kind.GRID_WORKER: {Area.Kind.GRID},
+    Role.Kind.VOLUNTEER: {Area.Kind.GRID},
+    Role.Kind.COMMUNITY_STAFF: {Area.Kind.COMMUNITY},
+    Role.Kind.SECRETARY: {Area.Kind.COMMUNITY},
+    Role.Kind.STREET_OFFICER: {Area.Kind.STREET},
+    Role.Kind.DISTRICT_OFFICER: {Area.Kind.DISTRICT, Area.Kind.CITY},
+    Role.Kind.CPPCC_MEMBER: {Area.Kind.DISTRICT, Area.Kind.CITY},
+    Role.Kind.CPPCC_OFFICE: {Area.Kind.DISTRICT, Area.Kind.CITY},
 }
 # Roles that oversee their area but change nothing in it (by these roles alone). The CPPCC
 # office changes only the members' public-opinion reports (opinions/permissions.py).
-READ_ONLY_ROLES = {K.DISTRICT_OFFICER, K.CPPCC_MEMBER, K.CPPCC_OFFICE}
-# Roles of the community's own staff (may triage, convene, list and close).
-COMMUNITY_ROLES = {K.COMMUNITY_STAFF, K.SECRETARY}
-GRID_ROLES = {K.GRID_WORKER, K.VOLUNTEER}
+READ_ONLY_ROLES = {Role.Kind.DISTRICT_OFFICER, Role.Kind.CPPCC_MEMBER, Role.Kind.CPPCC_OFFICE}
+# Roles of the community's own staff (may triage, convene, publish and close).
+COMMUNITY_ROLES = {Role.Kind.COMMUNITY_STAFF, Role.Kind.SECRETARY}
+GRID_ROLES = {Role.Kind.GRID_WORKER, Role.Kind.VOLUNTEER}
 
 
 @dataclass(frozen=True)
@@ -69,7 +66,7 @@ def scope_of(user: Any) -> Scope:
     if cached is not None:
         return cached
     roles = list(Role.objects.filter(user=user).select_related("area"))
-    is_admin = user.is_superuser or any(r.kind == K.ADMIN for r in roles)
+    is_admin = user.is_superuser or any(r.kind == Role.Kind.ADMIN for r in roles)
     read = sorted({r.area.path for r in roles if r.area is not None})
     write = sorted(
         {r.area.path for r in roles if r.area is not None and r.kind not in READ_ONLY_ROLES}
@@ -93,11 +90,6 @@ def _outermost(paths: list[str]) -> list[str]:
         if not any(path.startswith(k) for k in kept):
             kept.append(path)
     return kept
-
-
-def has_role(user: Any, *kinds: str) -> bool:
-    scope = scope_of(user)
-    return scope.is_admin or bool(scope.roles.intersection(kinds))
 
 
 def area_filter(user: Any, field: str = "area", *, write: bool = False) -> Q:

@@ -17,22 +17,21 @@ from accounts.models import Organisation, Role, User
 from core.errors import ActionError
 from places.models import Area
 
-OK = Organisation.Kind
 # The order of the groups: the community's own first, then those who do the work, then above.
 KIND_ORDER = [
-    OK.RESIDENTS_COMMITTEE,
-    OK.PARTY_BRANCH,
-    OK.PROPERTY_COMPANY,
-    OK.OWNERS_COMMITTEE,
-    OK.PRACTICE_STATION,
-    OK.STREET_OFFICE,
-    OK.MANAGEMENT_COMMITTEE,
-    OK.GOVERNMENT_DEPARTMENT,
-    OK.LAW_ENFORCEMENT,
-    OK.UTILITY,
-    OK.SERVICE_PROVIDER,
-    OK.CPPCC,
-    OK.OTHER,
+    Organisation.Kind.RESIDENTS_COMMITTEE,
+    Organisation.Kind.PARTY_BRANCH,
+    Organisation.Kind.PROPERTY_COMPANY,
+    Organisation.Kind.OWNERS_COMMITTEE,
+    Organisation.Kind.PRACTICE_STATION,
+    Organisation.Kind.STREET_OFFICE,
+    Organisation.Kind.MANAGEMENT_COMMITTEE,
+    Organisation.Kind.GOVERNMENT_DEPARTMENT,
+    Organisation.Kind.LAW_ENFORCEMENT,
+    Organisation.Kind.UTILITY,
+    Organisation.Kind.SERVICE_PROVIDER,
+    Organisation.Kind.CPPCC,
+    Organisation.Kind.OTHER,
 ]
 
 
@@ -86,7 +85,7 @@ def check_serves(organisation: Organisation | None, area: Area, field: str) -> N
 
 def grouped_choices(organisations: Any, *, blank: bool = True) -> list[Any]:
     """Choices for a select or checkboxes: one group per kind, in the queryset's order."""
-    labels = dict(OK.choices)
+    labels = dict(Organisation.Kind.choices)
     groups: dict[str, list[tuple[int, str]]] = {}
     for org in organisations:
         groups.setdefault(str(labels.get(org.kind, org.kind)), []).append((org.pk, org.name))
@@ -157,11 +156,11 @@ def offer_representatives(form: Any, name: str, area: Area | None) -> None:
 
 # Who an issue is not sent on to: the community's own bodies and the companies it oversees.
 NOT_ESCALATION_KINDS = (
-    OK.RESIDENTS_COMMITTEE,
-    OK.PARTY_BRANCH,
-    OK.PROPERTY_COMPANY,
-    OK.OWNERS_COMMITTEE,
-    OK.PRACTICE_STATION,
+    Organisation.Kind.RESIDENTS_COMMITTEE,
+    Organisation.Kind.PARTY_BRANCH,
+    Organisation.Kind.PROPERTY_COMPANY,
+    Organisation.Kind.OWNERS_COMMITTEE,
+    Organisation.Kind.PRACTICE_STATION,
 )
 
 

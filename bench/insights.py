@@ -169,26 +169,28 @@ def _build(concerns: int) -> None:
     from consultations.models import Meeting
     from places.models import Area
 
-    K = Area.Kind
     communities, grids = [], []
     with transaction.atomic():
         for d in range(1, DISTRICTS + 1):
-            district = Area.objects.create(code=f"B{d}", name=f"基准区{d}", kind=K.DISTRICT)
+            district = Area.objects.create(code=f"B{d}", name=f"基准区{d}", kind=Area.Kind.DISTRICT)
             for s in range(1, STREETS_PER_DISTRICT + 1):
                 street = Area.objects.create(
-                    code=f"B{d}S{s}", name=f"基准区{d}街道{s}", kind=K.STREET, parent=district
+                    code=f"B{d}S{s}",
+                    name=f"基准区{d}街道{s}",
+                    kind=Area.Kind.STREET,
+                    parent=district,
                 )
                 for c in range(1, COMMUNITIES_PER_STREET + 1):
                     community = Area.objects.create(
-                        code=f"B{d}S{s}C{c}", name=f"{street.name}社区{c}", kind=K.COMMUNITY,
-                        parent=street,
+                        code=f"B{d}S{s}C{c}", name=f"{street.name}社区{c}",
+                        kind=Area.Kind.COMMUNITY, parent=street,
                     )  # fmt: skip
                     communities.append(community.pk)
                     for g in range(1, GRIDS_PER_COMMUNITY + 1):
                         grids.append(
                             Area.objects.create(
                                 code=f"{community.code}G{g}", name=f"{community.name}网格{g}",
-                                kind=K.GRID, parent=community,
+                                kind=Area.Kind.GRID, parent=community,
                             ).pk
                         )  # fmt: skip
         company = Organisation.objects.create(name="基准物业公司", kind="property_company")

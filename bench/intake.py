@@ -162,18 +162,22 @@ def migrate() -> None:
 def build_places() -> list[int]:
     from places.models import Area, Building, Compound
 
-    K = Area.Kind
-    district = Area.objects.create(code="BD", name="基准区", kind=K.DISTRICT)
-    street = Area.objects.create(code="BDS", name="基准街道", kind=K.STREET, parent=district)
+    district = Area.objects.create(code="BD", name="基准区", kind=Area.Kind.DISTRICT)
+    street = Area.objects.create(
+        code="BDS", name="基准街道", kind=Area.Kind.STREET, parent=district
+    )
     ids = []
     for c in range(1, COMMUNITIES + 1):
         community = Area.objects.create(
-            code=f"BC{c:03d}", name=f"基准{c}社区", kind=K.COMMUNITY, parent=street
+            code=f"BC{c:03d}", name=f"基准{c}社区", kind=Area.Kind.COMMUNITY, parent=street
         )
         ids.append(community.pk)
         for g in (1, 2):
             grid = Area.objects.create(
-                code=f"BC{c:03d}G{g}", name=f"基准{c}社区{g}网格", kind=K.GRID, parent=community
+                code=f"BC{c:03d}G{g}",
+                name=f"基准{c}社区{g}网格",
+                kind=Area.Kind.GRID,
+                parent=community,
             )
             compound = Compound.objects.create(name=f"基准{c}-{g}小区", grid=grid)
             Building.objects.bulk_create(

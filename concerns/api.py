@@ -33,7 +33,6 @@ from timeline.public import mask_public_text
 # Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["concerns"])
-S = Issue.Status
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
 # Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
@@ -350,7 +349,7 @@ def list_issues(
     if overdue:
         now = timezone.now()
         rows = rows.filter(
-            Q(status=S.NEW, accept_due_at__lt=now)
+            Q(status=Issue.Status.NEW, accept_due_at__lt=now)
             | Q(status__in=Issue.OPEN_STATUSES, resolve_due_at__lt=now)
         )
     order = {

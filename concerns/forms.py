@@ -14,13 +14,12 @@ from core.errors import ActionError
 from core.text import PlainTextField, plain_text
 from places.models import Area, Building, Compound
 
-C = Concern.Channel
 STAFF_CHANNELS = [
-    (C.PHONE, C.PHONE.label),
-    (C.WECHAT, C.WECHAT.label),
-    (C.GRID_PHONE, C.GRID_PHONE.label),
-    (C.LETTER, C.LETTER.label),
-    (C.VISIT, C.VISIT.label),
+    (Concern.Channel.PHONE, Concern.Channel.PHONE.label),
+    (Concern.Channel.WECHAT, Concern.Channel.WECHAT.label),
+    (Concern.Channel.GRID_PHONE, Concern.Channel.GRID_PHONE.label),
+    (Concern.Channel.LETTER, Concern.Channel.LETTER.label),
+    (Concern.Channel.VISIT, Concern.Channel.VISIT.label),
 ]
 
 
@@ -249,7 +248,9 @@ class IssueFilterForm(forms.Form):
         choices=[("", "—"), ("open", _("All open")), *Issue.Status.choices],
         required=False,
     )
-    channel = forms.ChoiceField(label=_("Channel"), choices=[("", "—"), *C.choices], required=False)
+    channel = forms.ChoiceField(
+        label=_("Channel"), choices=[("", "—"), *Concern.Channel.choices], required=False
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 

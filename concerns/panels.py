@@ -20,9 +20,8 @@ from concerns.models import Issue
 from concerns.permissions import may_register, visible_issues
 from places.models import Area
 
-L = Issue.Level
 OVERSIGHT_ROLES = {Role.Kind.STREET_OFFICER, Role.Kind.DISTRICT_OFFICER}
-ESCALATED = (L.STREET, L.DEPARTMENT)
+ESCALATED = (Issue.Level.STREET, Issue.Level.DEPARTMENT)
 
 
 def _overdue(now: Any) -> Q:
@@ -48,7 +47,7 @@ def workbench_panel(request: HttpRequest) -> str:
     }
     if in_grid:
         grids = visible_areas(user, Area.Kind.GRID)
-        queue = rows.filter(level=L.GRID, grid__in=grids)
+        queue = rows.filter(level=Issue.Level.GRID, grid__in=grids)
         context["queue"] = list(queue.order_by("accept_due_at", "-residents_count")[:8])
         context["queue_counts"] = queue.aggregate(
             total=Count("id"), overdue=Count("id", filter=_overdue(now))

@@ -31,14 +31,6 @@ from accounts.permissions import (
 from concerns.models import Concern, Issue, Photo
 from places.models import Area, Compound
 
-R = Role.Kind
-L = Issue.Level
-
-
-def can_register(user: Any, community: Area) -> bool:
-    """Whether the user may register a concern in the community on a resident's behalf."""
-    return can_change_area(user, community)
-
 
 def registration_places(user: Any) -> list[tuple[Area, Area | None]]:
     """Where the user may register concerns for residents: (community, None) for the staff of
@@ -68,7 +60,7 @@ def registration_places(user: Any) -> list[tuple[Area, Area | None]]:
 
 # Roles that take calls, letters and visits for residents (read-only roles and organisation
 # representatives do not).
-REGISTERING_ROLES = set(COMMUNITY_ROLES) | set(GRID_ROLES) | {R.STREET_OFFICER}
+REGISTERING_ROLES = set(COMMUNITY_ROLES) | set(GRID_ROLES) | {Role.Kind.STREET_OFFICER}
 
 
 def may_register(user: Any) -> bool:
@@ -121,20 +113,20 @@ def can_handle(user: Any, issue: Issue) -> bool:
     community = issue.community
     grid = issue.grid
     if (
-        issue.level == L.GRID
+        issue.level == Issue.Level.GRID
         and grid is not None
         and can_change_area(user, grid)
-        and holds_role_over(user, grid, {R.GRID_WORKER})
+        and holds_role_over(user, grid, {Role.Kind.GRID_WORKER})
     ):
         return True
     if not can_change_area(user, community):
         return False
     staff = holds_role_over(user, community, set(COMMUNITY_ROLES))
-    if issue.level == L.GRID:
+    if issue.level == Issue.Level.GRID:
         return staff
-    if issue.level == L.COMMUNITY:
+    if issue.level == Issue.Level.COMMUNITY:
         return staff
-    return staff or holds_role_over(user, community, {R.STREET_OFFICER})
+    return staff or holds_role_over(user, community, {Role.Kind.STREET_OFFICER})
 
 
 def can_triage(user: Any, issue: Issue) -> bool:
@@ -142,7 +134,7 @@ def can_triage(user: Any, issue: Issue) -> bool:
     if scope_of(user).is_admin:
         return True
     return can_change_area(user, issue.community) and holds_role_over(
-        user, issue.community, set(COMMUNITY_ROLES) | {R.STREET_OFFICER}
+        user, issue.community, set(COMMUNITY_ROLES) | {Role.Kind.STREET_OFFICER}
     )
 
 
@@ -241,7 +233,7 @@ def may_edit_card(user: Any, community: Area) -> bool:
 
 
 # Volunteers and building heads look; the grid's worker keeps its line and posts its cards.
-CARD_GRID_ROLES: set[str] = {*COMMUNITY_ROLES, R.GRID_WORKER}
+CARD_GRID_ROLES: set[str] = {*COMMUNITY_ROLES, Role.Kind.GRID_WORKER}
 
 
 def may_edit_grid_contact(user: Any, grid: Area) -> bool:

@@ -49,8 +49,6 @@ from places.models import Area
 from timeline.services import events_for
 from timeline.verbs import note_is_public, shown_to_residents
 
-S = Issue.Status
-L = Issue.Level
 PAGE_SIZE = 30
 
 
@@ -276,7 +274,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     grids = visible_areas(request.user, Area.Kind.GRID)
     issues = _board_rows(
         visible_issues(request.user).filter(
-            status__in=Issue.OPEN_STATUSES, level=L.GRID, grid__in=grids
+            status__in=Issue.OPEN_STATUSES, level=Issue.Level.GRID, grid__in=grids
         )
     ).order_by("accept_due_at", "-residents_count")
     page = Paginator(issues, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -319,7 +317,7 @@ def issues(request: HttpRequest) -> HttpResponse:
     if data.get("overdue"):
         now = timezone.now()
         rows = rows.filter(
-            Q(status=S.NEW, accept_due_at__lt=now)
+            Q(status=Issue.Status.NEW, accept_due_at__lt=now)
             | Q(status__in=Issue.OPEN_STATUSES, resolve_due_at__lt=now)
         )
     sort = data.get("sort") or "residents"
@@ -384,8 +382,8 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_publish_photos": can_publish_photo(request.user, issue),
             "departments": departments if triage else [],
             "links": offered_links("issue", request, issue),
-            "Level": L,
-            "Status": S,
+            "Level": Issue.Level,
+            "Status": Issue.Status,
         },
     )
 
@@ -528,7 +526,7 @@ def issue_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     messages.success(request, str(ACTION_DONE[action]))
     if isinstance(result, Issue):
         target = result
-    if target.status == S.MERGED and target.merged_into_id:
+    if target.status == Issue.Status.MERGED and target.merged_into_id:
         return redirect("concerns:issue", pk=target.merged_into_id)
     return redirect("concerns:issue", pk=target.pk)
 

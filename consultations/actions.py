@@ -74,8 +74,6 @@ from places.models import Area
 from timeline.actors import COMMUNITY, FIELD_TEAM, PARTICIPANT, RESIDENT
 from timeline.services import record
 
-MS = Meeting.Status
-TS = Topic.Status
 # Participants may sign in from this long before the meeting starts.
 SIGN_IN_OPENS = timedelta(hours=6)
 
@@ -211,11 +209,11 @@ def _locked_topic(topic: Topic) -> Topic:
 def accept_topic(actor: Any, topic: Topic) -> Topic:
     topic = _locked_topic(topic)
     check_can_change_topic(actor, topic)
-    if topic.status == TS.ACCEPTED:
+    if topic.status == Topic.Status.ACCEPTED:
         return topic
-    if topic.status != TS.PROPOSED:
+    if topic.status != Topic.Status.PROPOSED:
         raise Conflict(_("Only a proposed topic can be accepted."), code="topic_not_proposed")
-    topic.status = TS.ACCEPTED
+    topic.status = Topic.Status.ACCEPTED
     topic.save(update_fields=["status", "updated_at"])
     record(topic, TOPIC_ACCEPTED, actor=actor, actor_label=COMMUNITY)
     return topic
@@ -232,12 +230,12 @@ def shelve_topic(actor: Any, topic: Topic, *, reason: str) -> Topic:
             code="shelve_reason_required",
             field="reason",
         )
-    if topic.status not in (TS.PROPOSED, TS.ACCEPTED, TS.DELIBERATED):
+    if topic.status not in (Topic.Status.PROPOSED, Topic.Status.ACCEPTED, Topic.Status.DELIBERATED):
         raise Conflict(
             _("A topic on an announced meeting's agenda or already decided cannot be shelved."),
             code="topic_not_shelvable",
         )
-    topic.status = TS.SHELVED
+    topic.status = Topic.Status.SHELVED
     topic.shelved_reason = reason
     topic.save(update_fields=["status", "shelved_reason", "updated_at"])
     record(topic, TOPIC_SHELVED, actor=actor, actor_label=COMMUNITY, note=reason)
@@ -403,13 +401,15 @@ def reschedule_meeting(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED),
         _("A meeting that has begun cannot be moved."),
         code="meeting_already_begun",
     )
     now = _now(now)
     _check_times(starts_at, ends_at, now)
-    if meeting.status == MS.ANNOUNCED and starts_at - now < timedelta(days=meeting.notice_days):
+    if meeting.status == Meeting.Status.ANNOUNCED and starts_at - now < timedelta(
+        days=meeting.notice_days
+    ):
         raise ActionError(
             _("The notice must go out %(days)s days before the meeting; move the meeting later.")
             % {"days": meeting.notice_days},
@@ -425,7 +425,7 @@ def reschedule_meeting(
         MEETING_RESCHEDULED,
         actor=actor,
         actor_label=COMMUNITY,
-        public=meeting.status == MS.ANNOUNCED,
+        public=meeting.status == Meeting.Status.ANNOUNCED,
         note=f"{_local(old)} → {_local(starts_at)}",
     )
     return meeting
@@ -436,7 +436,10 @@ def add_topics(actor: Any, meeting: Meeting, topics: Iterable[Topic]) -> Meeting
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
     _require_status(
-        meeting, (MS.DRAFT,), _("The agenda is fixed once the notice is out."), code="agenda_fixed"
+        meeting,
+        (Meeting.Status.DRAFT,),
+        _("The agenda is fixed once the notice is out."),
+        code="agenda_fixed",
     )
     topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
     _check_topics_fit(meeting.area, topic_list)
@@ -450,7 +453,7 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
     at least `notice_days` before the meeting."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status != MS.DRAFT:
+    if meeting.status != Meeting.Status.DRAFT:
         raise Conflict(
             _("The notice of this meeting is already out."), code="notice_already_published"
         )
@@ -474,9 +477,9 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
             _("Put at least one topic on the agenda."), code="agenda_empty", field="topics"
         )
     Topic.objects.filter(
-        pk__in=[t.pk for t in topics], status__in=(TS.PROPOSED, TS.ACCEPTED)
-    ).update(status=TS.SCHEDULED, updated_at=now)
-    meeting.status = MS.ANNOUNCED
+        pk__in=[t.pk for t in topics], status__in=(Topic.Status.PROPOSED, Topic.Status.ACCEPTED)
+    ).update(status=Topic.Status.SCHEDULED, updated_at=now)
+    meeting.status = Meeting.Status.ANNOUNCED
     meeting.announced_at = now
     meeting.save(update_fields=["status", "announced_at", "updated_at"])
     record(meeting, MEETING_ANNOUNCED, actor=actor, actor_label=COMMUNITY, note=meeting.title)
@@ -511,7 +514,7 @@ def invite_participant(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
         _("This meeting is over; nobody can be invited."),
         code="meeting_over",
     )
@@ -570,7 +573,7 @@ def invite_many(actor: Any, meeting: Meeting, people: Iterable[Any]) -> tuple[in
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
         _("This meeting is over; nobody can be invited."),
         code="meeting_over",
     )
@@ -631,7 +634,7 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
         )
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED),
         _("Replies are taken before the meeting."),
         code="replies_closed",
     )
@@ -644,9 +647,9 @@ def record_reply(actor: Any, participant: Participant, reply: str) -> Participan
 
 
 def _open_for_sign_in(meeting: Meeting, now: datetime) -> None:
-    if meeting.status == MS.HELD:
+    if meeting.status == Meeting.Status.HELD:
         return
-    if meeting.status != MS.ANNOUNCED:
+    if meeting.status != Meeting.Status.ANNOUNCED:
         raise Conflict(
             _("Sign-in is only open while the meeting is on."), code="meeting_not_in_session"
         )
@@ -655,8 +658,8 @@ def _open_for_sign_in(meeting: Meeting, now: datetime) -> None:
 
 
 def _mark_held(meeting: Meeting, now: datetime, actor: Any = None) -> None:
-    if meeting.status == MS.ANNOUNCED:
-        meeting.status = MS.HELD
+    if meeting.status == Meeting.Status.ANNOUNCED:
+        meeting.status = Meeting.Status.HELD
         meeting.held_at = now
         meeting.save(update_fields=["status", "held_at", "updated_at"])
         record(meeting, MEETING_HELD, actor=actor, actor_label=COMMUNITY)
@@ -667,7 +670,7 @@ def hold_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -
     """Open the session (sign-in also opens it when the first participant signs in)."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.HELD:
+    if meeting.status == Meeting.Status.HELD:
         return meeting
     _open_for_sign_in(meeting, _now(now))
     _mark_held(meeting, _now(now), actor)
@@ -776,7 +779,7 @@ def add_statement(
     participant = _check_speaker(meeting, actor, speaker, participant)
     _require_status(
         meeting,
-        (MS.HELD,),
+        (Meeting.Status.HELD,),
         _("Statements are recorded while the meeting is on."),
         code="meeting_not_in_session",
     )
@@ -824,7 +827,7 @@ def add_field_visit(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+        (Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
         _("Field visits are recorded before the meeting is closed."),
         code="meeting_closed",
     )
@@ -873,7 +876,7 @@ def open_motion(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.HELD,),
+        (Meeting.Status.HELD,),
         _("Decisions are taken while the meeting is on."),
         code="meeting_not_in_session",
     )
@@ -1061,7 +1064,7 @@ def record_resolution(
     check_can_change_meeting(actor, meeting)
     _require_status(
         meeting,
-        (MS.HELD, MS.CLOSED),
+        (Meeting.Status.HELD, Meeting.Status.CLOSED),
         _("Resolutions are recorded at the meeting, before its result is published."),
         code="resolutions_not_open",
     )
@@ -1108,8 +1111,8 @@ def record_resolution(
         created_by=_account(actor),
     )
     resolution.responsible_organisations.set(organisations)
-    Topic.objects.filter(pk=topic.pk).exclude(status=TS.DECIDED).update(
-        status=TS.DECIDED, updated_at=timezone.now()
+    Topic.objects.filter(pk=topic.pk).exclude(status=Topic.Status.DECIDED).update(
+        status=Topic.Status.DECIDED, updated_at=timezone.now()
     )
     record(resolution, RESOLUTION_RECORDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
     record(topic, TOPIC_DECIDED, actor=actor, actor_label=COMMUNITY, note=text[:200])
@@ -1120,11 +1123,11 @@ def record_resolution(
 def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.CLOSED:
+    if meeting.status == Meeting.Status.CLOSED:
         return meeting
     _require_status(
         meeting,
-        (MS.HELD,),
+        (Meeting.Status.HELD,),
         _("Only a meeting in session can be closed."),
         code="meeting_not_in_session",
     )
@@ -1133,11 +1136,13 @@ def close_meeting(actor: Any, meeting: Meeting, *, now: datetime | None = None) 
             _("Close every open motion before closing the meeting."), code="motions_still_open"
         )
     now = _now(now)
-    meeting.status = MS.CLOSED
+    meeting.status = Meeting.Status.CLOSED
     meeting.closed_at = now
     meeting.ends_at = meeting.ends_at or now
     meeting.save(update_fields=["status", "closed_at", "ends_at", "updated_at"])
-    meeting.topics.filter(status=TS.SCHEDULED).update(status=TS.DELIBERATED, updated_at=now)
+    meeting.topics.filter(status=Topic.Status.SCHEDULED).update(
+        status=Topic.Status.DELIBERATED, updated_at=now
+    )
     record(meeting, MEETING_CLOSED, actor=actor, actor_label=COMMUNITY, public=False)
     return meeting
 
@@ -1149,11 +1154,11 @@ def publish_result(
     """公示: the result notice goes on the public page, with the resolutions."""
     meeting = _locked_meeting(meeting)
     check_can_change_meeting(actor, meeting)
-    if meeting.status == MS.PUBLISHED:
+    if meeting.status == Meeting.Status.PUBLISHED:
         return meeting
     _require_status(
         meeting,
-        (MS.CLOSED,),
+        (Meeting.Status.CLOSED,),
         _("Close the meeting before publishing its result."),
         code="meeting_not_closed",
     )
@@ -1164,7 +1169,7 @@ def publish_result(
             code="result_summary_required",
             field="summary",
         )
-    meeting.status = MS.PUBLISHED
+    meeting.status = Meeting.Status.PUBLISHED
     meeting.published_at = _now(now)
     if summary:
         meeting.result_summary = summary

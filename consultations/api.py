@@ -56,7 +56,6 @@ from places.models import Area
 router = Router(tags=["consultations"])
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-MS = Meeting.Status
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
 # Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
@@ -502,7 +501,7 @@ def staff_sign_in(request: HttpRequest, meeting_id: Id, participant_id: Id) -> d
 
 
 def _public_meeting(meeting_id: Id) -> Meeting:
-    meeting = Meeting.objects.filter(pk=meeting_id).exclude(status=MS.DRAFT).first()
+    meeting = Meeting.objects.filter(pk=meeting_id).exclude(status=Meeting.Status.DRAFT).first()
     if meeting is None:
         raise Http404
     return meeting
@@ -784,7 +783,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
 )
 def cast_my_vote(request: HttpRequest, motion_id: Id, payload: MyVoteIn) -> Motion:
     motion = Motion.objects.select_related("meeting").filter(pk=motion_id).first()
-    if motion is None or motion.meeting.status == MS.DRAFT:
+    if motion is None or motion.meeting.status == Meeting.Status.DRAFT:
         raise Http404
     speaker = _speaker(motion.meeting, payload.token)
     return actions.cast_vote(motion, payload.choice, participant=speaker, speaker=speaker)

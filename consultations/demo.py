@@ -39,9 +39,6 @@ from core.errors import ActionError
 from places.models import Area
 from timeline.models import Event
 
-P = Participant.Party
-F = Meeting.Form
-
 JCLW = "640106001001"  # 金城蓝湾社区
 WLSX = "640106001002"  # 五里水乡社区
 YHW = "640106002001"  # 阅海湾社区
@@ -181,7 +178,7 @@ def play(story: Story) -> Meeting | None:
         actions.record_reply(actor, person, Participant.Reply.ACCEPTED)
         people[name] = person
     for person in people.values():
-        if person.party == P.RESIDENT:
+        if person.party == Participant.Party.RESIDENT:
             actions.sign_in_with_code(meeting, person.sign_in_code, now=start)
         else:
             actions.staff_sign_in(actor, person, now=start)
@@ -339,7 +336,7 @@ def story1(venue: Venue | None) -> Meeting | None:
             title=STORY1_MEETING,
             area=JCLW,
             actor="secretary_jclw",
-            form=F.COUNCIL,
+            form=Meeting.Form.COUNCIL,
             days_ago=35,
             topics=[topic] if topic else [],
             convener="金城蓝湾社区党支部",
@@ -347,12 +344,12 @@ def story1(venue: Venue | None) -> Meeting | None:
             notice_days=2,
             materials="物业公司送检水样的检测结果（正常）；自来水公司排水处理情况说明。",
             participants=[
-                (P.RESIDENT, "陈靖芳", None),
-                (P.RESIDENT, "二期3号楼住户代表", None),
-                (P.DEPARTMENT, "市政用水管理处工作人员", "银川市市政用水管理处"),
-                (P.PROPERTY_COMPANY, "物业负责人", "金城蓝湾物业服务中心"),
-                (P.DEPARTMENT, "片区负责人", "银川市自来水公司"),
-                (P.COMMUNITY, "李娜", "金城蓝湾社区党支部"),
+                (Participant.Party.RESIDENT, "陈靖芳", None),
+                (Participant.Party.RESIDENT, "二期3号楼住户代表", None),
+                (Participant.Party.DEPARTMENT, "市政用水管理处工作人员", "银川市市政用水管理处"),
+                (Participant.Party.PROPERTY_COMPANY, "物业负责人", "金城蓝湾物业服务中心"),
+                (Participant.Party.DEPARTMENT, "片区负责人", "银川市自来水公司"),
+                (Participant.Party.COMMUNITY, "李娜", "金城蓝湾社区党支部"),
             ],
             statements=[
                 ("陈靖芳", "家里自来水放出来发黄，已经好几周了，不敢直接用。", "statement", 0),
@@ -403,7 +400,7 @@ def story2(venue: Venue | None) -> Meeting | None:
             title=STORY2_MEETING,
             area=JCLW,
             actor="secretary_jclw",
-            form=F.COUNCIL,
+            form=Meeting.Form.COUNCIL,
             days_ago=30,
             topics=topics_found,
             convener="金城蓝湾社区党支部",
@@ -411,10 +408,10 @@ def story2(venue: Venue | None) -> Meeting | None:
             notice_days=2,
             materials="社区工作人员实地查看记录。",
             participants=[
-                (P.RESIDENT, "居民代表王女士", None),
-                (P.RESIDENT, "居民代表张先生", None),
-                (P.PROPERTY_COMPANY, "物业负责人", "金城蓝湾物业服务中心"),
-                (P.DEPARTMENT, "综合执法局负责人", "金凤区综合执法局"),
+                (Participant.Party.RESIDENT, "居民代表王女士", None),
+                (Participant.Party.RESIDENT, "居民代表张先生", None),
+                (Participant.Party.PROPERTY_COMPANY, "物业负责人", "金城蓝湾物业服务中心"),
+                (Participant.Party.DEPARTMENT, "综合执法局负责人", "金凤区综合执法局"),
             ],
             statements=[
                 ("居民代表王女士", "沿街商户把货堆到门外，人行道走不过去。", "statement", 0),
@@ -456,7 +453,7 @@ def story3(venue: Venue | None) -> Meeting | None:
             title=STORY3_MEETING,
             area=WLSX,
             actor="secretary_wlsx",
-            form=F.JOINT,
+            form=Meeting.Form.JOINT,
             days_ago=25,
             topics=[topic],
             convener="五里水乡社区党委",
@@ -464,10 +461,10 @@ def story3(venue: Venue | None) -> Meeting | None:
             notice_days=3,
             agenda="各物业公司汇报垃圾分类及文明城市创建期间的整治工作；共性问题协商。",
             participants=[
-                (P.COMMUNITY, "马琳", "五里水乡社区党委"),
-                (P.COMMUNITY, "实践站负责人", "五里水乡社区新时代文明实践站"),
+                (Participant.Party.COMMUNITY, "马琳", "五里水乡社区党委"),
+                (Participant.Party.COMMUNITY, "实践站负责人", "五里水乡社区新时代文明实践站"),
             ]
-            + [(P.PROPERTY_COMPANY, "负责人", name) for name in companies],
+            + [(Participant.Party.PROPERTY_COMPANY, "负责人", name) for name in companies],
             statements=[
                 (
                     "负责人",
@@ -521,7 +518,7 @@ def story5(venue: Venue | None) -> Meeting | None:
             title=STORY5_MEETING,
             area=YHW,
             actor="cppcc_jf",
-            form=F.THREE_PARTY,
+            form=Meeting.Form.THREE_PARTY,
             days_ago=20,
             topics=[topic],
             convener="金凤区政协",
@@ -530,12 +527,12 @@ def story5(venue: Venue | None) -> Meeting | None:
             materials="阅海湾商务区四大公园（金水园、金凤园、水上公园、团结路景观轴）现状；"
             "周边住宅小区入住情况。",
             participants=[
-                (P.DEPARTMENT, "管委会负责人", "金凤区阅海湾商务区管委会"),
-                (P.COMMUNITY, "街道负责人", "上海西路街道办事处"),
-                (P.COMMUNITY, "社区负责人", "阅海湾社区居委会"),
-                (P.DEPARTMENT, "文体局负责人", "金凤区文化旅游体育广电局"),
-                (P.CPPCC_MEMBER, "王庆民", "金凤区政协"),
-                (P.CPPCC_MEMBER, "政协委员", "金凤区政协"),
+                (Participant.Party.DEPARTMENT, "管委会负责人", "金凤区阅海湾商务区管委会"),
+                (Participant.Party.COMMUNITY, "街道负责人", "上海西路街道办事处"),
+                (Participant.Party.COMMUNITY, "社区负责人", "阅海湾社区居委会"),
+                (Participant.Party.DEPARTMENT, "文体局负责人", "金凤区文化旅游体育广电局"),
+                (Participant.Party.CPPCC_MEMBER, "王庆民", "金凤区政协"),
+                (Participant.Party.CPPCC_MEMBER, "政协委员", "金凤区政协"),
             ],
             statements=[
                 (
@@ -601,17 +598,17 @@ def story6() -> Meeting | None:
             title=STORY6_MEETING,
             area=PENGYANG,
             actor="cppcc_py",
-            form=F.THEMATIC_RESEARCH,
+            form=Meeting.Form.THEMATIC_RESEARCH,
             days_ago=15,
             topics=[topic],
             convener="彭阳县政协",
             place="彭阳县政协会议室（协商座谈会）",
             notice_days=3,
             participants=[
-                (P.CPPCC_MEMBER, "政协委员", "彭阳县政协"),
-                (P.DEPARTMENT, "司法局负责人", "彭阳县司法局"),
-                (P.DEPARTMENT, "住建局负责人", "彭阳县住建局"),
-                (P.COMMUNITY, "白阳镇负责人", "白阳镇人民政府"),
+                (Participant.Party.CPPCC_MEMBER, "政协委员", "彭阳县政协"),
+                (Participant.Party.DEPARTMENT, "司法局负责人", "彭阳县司法局"),
+                (Participant.Party.DEPARTMENT, "住建局负责人", "彭阳县住建局"),
+                (Participant.Party.COMMUNITY, "白阳镇负责人", "白阳镇人民政府"),
             ],
             visits=[
                 ("彭阳县司法局", "彭阳县司法局", 6, "了解法治宣传教育和法治队伍建设情况。"),
@@ -654,15 +651,15 @@ def story7() -> Meeting | None:
             title=STORY7_MEETING,
             area=PINGLUO,
             actor="cppcc_pl",
-            form=F.THEMATIC_RESEARCH,
+            form=Meeting.Form.THEMATIC_RESEARCH,
             days_ago=10,
             topics=[topic],
             convener="平罗县政协",
             place="平罗县红崖子乡",
             notice_days=3,
             participants=[
-                (P.CPPCC_MEMBER, "政协委员", "平罗县政协"),
-                (P.DEPARTMENT, "农业农村局负责人", "平罗县农业农村局"),
+                (Participant.Party.CPPCC_MEMBER, "政协委员", "平罗县政协"),
+                (Participant.Party.DEPARTMENT, "农业农村局负责人", "平罗县农业农村局"),
             ],
             visits=[
                 (
@@ -700,7 +697,7 @@ def upcoming(venue: Venue | None) -> Meeting | None:
         actor,
         area=venue.community,
         title=UPCOMING_MEETING,
-        form=F.COUNCIL,
+        form=Meeting.Form.COUNCIL,
         starts_at=start,
         venue=venue,
         convener=_org("金山社区党委"),
@@ -712,11 +709,11 @@ def upcoming(venue: Venue | None) -> Meeting | None:
     )
     actions.publish_notice(actor, meeting)
     for party, name, org in [
-        (P.OWNERS_COMMITTEE, "业委会主任", "春晖小区业主委员会"),
-        (P.PROPERTY_COMPANY, "物业经理", "春晖小区物业公司"),
-        (P.BUILDING_HEAD, "3号楼楼道长", None),
-        (P.PARTY_MEMBER, "党员中心户", None),
-        (P.RESIDENT, "居民代表", None),
+        (Participant.Party.OWNERS_COMMITTEE, "业委会主任", "春晖小区业主委员会"),
+        (Participant.Party.PROPERTY_COMPANY, "物业经理", "春晖小区物业公司"),
+        (Participant.Party.BUILDING_HEAD, "3号楼楼道长", None),
+        (Participant.Party.PARTY_MEMBER, "党员中心户", None),
+        (Participant.Party.RESIDENT, "居民代表", None),
     ]:
         actions.invite_participant(actor, meeting, party=party, name=name, organisation=_org(org))
     return meeting

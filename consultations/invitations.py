@@ -24,32 +24,30 @@ from core import phones
 from core.errors import ActionError
 from places.models import Area
 
-P = Participant.Party
-OK = Organisation.Kind
 # The party an organisation speaks for at a meeting.
 PARTY_OF_KIND: dict[str, str] = {
-    OK.PROPERTY_COMPANY: P.PROPERTY_COMPANY,
-    OK.OWNERS_COMMITTEE: P.OWNERS_COMMITTEE,
-    OK.GOVERNMENT_DEPARTMENT: P.DEPARTMENT,
-    OK.LAW_ENFORCEMENT: P.DEPARTMENT,
-    OK.UTILITY: P.DEPARTMENT,
-    OK.MANAGEMENT_COMMITTEE: P.DEPARTMENT,
-    OK.SERVICE_PROVIDER: P.DEPARTMENT,
-    OK.OTHER: P.DEPARTMENT,
-    OK.CPPCC: P.CPPCC_MEMBER,
-    OK.RESIDENTS_COMMITTEE: P.COMMUNITY,
-    OK.STREET_OFFICE: P.COMMUNITY,
-    OK.PARTY_BRANCH: P.COMMUNITY,
-    OK.PRACTICE_STATION: P.VOLUNTEER,
+    Organisation.Kind.PROPERTY_COMPANY: Participant.Party.PROPERTY_COMPANY,
+    Organisation.Kind.OWNERS_COMMITTEE: Participant.Party.OWNERS_COMMITTEE,
+    Organisation.Kind.GOVERNMENT_DEPARTMENT: Participant.Party.DEPARTMENT,
+    Organisation.Kind.LAW_ENFORCEMENT: Participant.Party.DEPARTMENT,
+    Organisation.Kind.UTILITY: Participant.Party.DEPARTMENT,
+    Organisation.Kind.MANAGEMENT_COMMITTEE: Participant.Party.DEPARTMENT,
+    Organisation.Kind.SERVICE_PROVIDER: Participant.Party.DEPARTMENT,
+    Organisation.Kind.OTHER: Participant.Party.DEPARTMENT,
+    Organisation.Kind.CPPCC: Participant.Party.CPPCC_MEMBER,
+    Organisation.Kind.RESIDENTS_COMMITTEE: Participant.Party.COMMUNITY,
+    Organisation.Kind.STREET_OFFICE: Participant.Party.COMMUNITY,
+    Organisation.Kind.PARTY_BRANCH: Participant.Party.COMMUNITY,
+    Organisation.Kind.PRACTICE_STATION: Participant.Party.VOLUNTEER,
 }
 # The parties offered for a bulk invitation (residents have a choice of their own).
 BULK_PARTIES = [
-    P.PROPERTY_COMPANY,
-    P.OWNERS_COMMITTEE,
-    P.DEPARTMENT,
-    P.CPPCC_MEMBER,
-    P.COMMUNITY,
-    P.VOLUNTEER,
+    Participant.Party.PROPERTY_COMPANY,
+    Participant.Party.OWNERS_COMMITTEE,
+    Participant.Party.DEPARTMENT,
+    Participant.Party.CPPCC_MEMBER,
+    Participant.Party.COMMUNITY,
+    Participant.Party.VOLUNTEER,
 ]
 
 
@@ -89,7 +87,7 @@ def of_organisations(organisations: Iterable[Organisation]) -> list[Invitee]:
         reps.setdefault(role.organisation_id, []).append(role.user)
     people: list[Invitee] = []
     for org in organisations:
-        party = PARTY_OF_KIND.get(org.kind, P.DEPARTMENT)
+        party = PARTY_OF_KIND.get(org.kind, Participant.Party.DEPARTMENT)
         users = reps.get(org.pk, [])
         for user in users:
             people.append(Invitee(party, user.display_name[:50], org, user, _mobile(user.phone)))
@@ -100,9 +98,13 @@ def of_organisations(organisations: Iterable[Organisation]) -> list[Invitee]:
 
 def of_party(meeting: Meeting, party: str) -> list[Invitee]:
     area = _community_area(meeting)
-    if party == P.CPPCC_MEMBER:
+    if party == Participant.Party.CPPCC_MEMBER:
         return _cppcc_members(area)
-    if party in (P.VOLUNTEER, P.BUILDING_HEAD, P.PARTY_MEMBER):
+    if party in (
+        Participant.Party.VOLUNTEER,
+        Participant.Party.BUILDING_HEAD,
+        Participant.Party.PARTY_MEMBER,
+    ):
         return _volunteers(area, party)
     kinds = [kind for kind, p in PARTY_OF_KIND.items() if p == party]
     return of_organisations(organisations_serving(area).filter(kind__in=kinds))
@@ -114,7 +116,7 @@ def _cppcc_members(area: Area) -> list[Invitee]:
     roles = Role.objects.filter(
         kind=Role.Kind.CPPCC_MEMBER, area__in=above, user__is_active=True
     ).select_related("user")
-    served = {o.pk: o for o in organisations_serving(area).filter(kind=OK.CPPCC)}
+    served = {o.pk: o for o in organisations_serving(area).filter(kind=Organisation.Kind.CPPCC)}
     committees = {
         r.user_id: served[r.organisation_id]
         for r in Role.objects.filter(
@@ -124,7 +126,7 @@ def _cppcc_members(area: Area) -> list[Invitee]:
     }
     return [
         Invitee(
-            P.CPPCC_MEMBER,
+            Participant.Party.CPPCC_MEMBER,
             r.user.display_name[:50],
             committees.get(r.user_id),
             r.user,
@@ -181,7 +183,7 @@ def residents_behind(meeting: Meeting, actor: Any) -> list[Invitee]:
         name = concern.reporter_name.strip() or _("Resident (ending %(tail)s)") % {
             "tail": phone[-4:]
         }
-        people.append(Invitee(P.RESIDENT, name[:50], None, None, phone))
+        people.append(Invitee(Participant.Party.RESIDENT, name[:50], None, None, phone))
     return people
 
 

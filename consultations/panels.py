@@ -21,7 +21,6 @@ from consultations.models import Meeting, Topic
 from consultations.permissions import LOCAL_KINDS, STAFF_ROLES, visible_meetings, visible_topics
 from consultations.suggestions import CANDIDATE_STATUSES, suggested_topics
 
-MS = Meeting.Status
 CPPCC_ROLES = {Role.Kind.CPPCC_MEMBER, Role.Kind.CPPCC_OFFICE}
 
 
@@ -53,16 +52,21 @@ def workbench_panel(request: HttpRequest) -> str:
                 area_filter(user, "area", write=True), status=Topic.Status.PROPOSED
             ).count(),
             suggestions=len(suggested_topics(user, limit=100)),
-            to_publish=meetings.filter(status=MS.CLOSED).count(),
+            to_publish=meetings.filter(status=Meeting.Status.CLOSED).count(),
             this_week=list(
                 meetings.filter(
-                    status__in=(MS.DRAFT, MS.ANNOUNCED, MS.HELD),
+                    status__in=(
+                        Meeting.Status.DRAFT,
+                        Meeting.Status.ANNOUNCED,
+                        Meeting.Status.HELD,
+                    ),
                     starts_at__gte=today,
                     starts_at__lt=today + timedelta(days=7),
                 ).order_by("starts_at")[:8]
             ),
             later=meetings.filter(
-                status__in=(MS.DRAFT, MS.ANNOUNCED), starts_at__gte=today + timedelta(days=7)
+                status__in=(Meeting.Status.DRAFT, Meeting.Status.ANNOUNCED),
+                starts_at__gte=today + timedelta(days=7),
             ).count(),
         )
     else:

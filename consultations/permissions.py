@@ -32,7 +32,6 @@ from accounts.permissions import (
 from consultations.models import Meeting, Topic
 from places.models import Area
 
-R = Role.Kind
 LOCAL_KINDS = (Area.Kind.COMMUNITY, Area.Kind.GRID)
 # The community's own staff (as plain strings, the type holds_role_over takes).
 STAFF_ROLES: set[str] = {str(kind) for kind in COMMUNITY_ROLES}
@@ -47,7 +46,9 @@ def can_convene(user: Any, area: Area, convener: Organisation | None = None) -> 
         return False
     if holds_role_over(user, area, STAFF_ROLES):
         return True
-    if area.kind not in LOCAL_KINDS and holds_role_over(user, area, {str(R.STREET_OFFICER)}):
+    if area.kind not in LOCAL_KINDS and holds_role_over(
+        user, area, {str(Role.Kind.STREET_OFFICER)}
+    ):
         return True
     if not scope.organisation_ids:
         return False

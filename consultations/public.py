@@ -11,8 +11,6 @@ from django.utils import timezone
 from consultations.models import Meeting, Topic
 from places.models import Area
 
-MS = Meeting.Status
-
 
 def _areas_above(community: Area) -> list[str]:
     """The codes of the community and the street and district above it: a district's
@@ -25,12 +23,12 @@ def community_section(request: HttpRequest, community: Area) -> str:
     meetings = Meeting.objects.filter(area__code__in=codes).select_related("area", "venue")
     upcoming = list(
         meetings.filter(
-            status__in=(MS.ANNOUNCED, MS.HELD),
+            status__in=(Meeting.Status.ANNOUNCED, Meeting.Status.HELD),
             starts_at__gte=timezone.now() - timedelta(hours=12),
         ).order_by("starts_at")[:10]
     )
     published = list(
-        meetings.filter(status=MS.PUBLISHED)
+        meetings.filter(status=Meeting.Status.PUBLISHED)
         .annotate(n_resolutions=Count("resolutions"))
         .order_by("-starts_at")[:10]
     )

@@ -65,7 +65,6 @@ from core.errors import ActionError, RateLimited
 from core.links import offered_links
 from timeline.services import events_for
 
-MS = Meeting.Status
 # Wrong sign-in codes allowed per meeting and address in ten minutes.
 SIGN_IN_FAILURES = 10
 SIGN_IN_WINDOW = 600
@@ -297,7 +296,7 @@ def topic_public(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("consultations:topic_public", pk=topic.pk)
     elif request.method == "POST":
         code = 400
-    public_meetings = topic.meetings.exclude(status=MS.DRAFT).order_by("-starts_at")
+    public_meetings = topic.meetings.exclude(status=Meeting.Status.DRAFT).order_by("-starts_at")
     return render(
         request,
         "consultations/topic_public.html",
@@ -321,7 +320,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-starts_at")
     )
-    if status in MS.values:
+    if status in Meeting.Status.values:
         rows = rows.filter(status=status)
     scope = scope_of(request.user)
     return render(
@@ -330,7 +329,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         {
             "meetings": rows[:200],
             "status": status,
-            "statuses": MS.choices,
+            "statuses": Meeting.Status.choices,
             "may_convene": scope.is_admin or (bool(scope.roles) and bool(scope.write_paths)),
         },
     )
@@ -408,7 +407,7 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         )
     )
     motion_rows = list(motions)
-    recording = can_change and meeting.status in (MS.HELD, MS.CLOSED)
+    recording = can_change and meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED)
     settled = {r.motion_id for r in resolutions if r.motion_id}
     for motion in motion_rows:
         # A resolution starts from the motion that passed: its text and topic filled in.
@@ -448,7 +447,11 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
 def _meeting_forms(
     meeting: Meeting, bound: dict[str, Any] | None = None, *, can_change: bool = False
 ) -> dict[str, Any]:
-    inviting = can_change and meeting.status in (MS.DRAFT, MS.ANNOUNCED, MS.HELD)
+    inviting = can_change and meeting.status in (
+        Meeting.Status.DRAFT,
+        Meeting.Status.ANNOUNCED,
+        Meeting.Status.HELD,
+    )
     forms = {
         "participant_form": ParticipantForm(meeting=meeting),
         "bulk_form": BulkInviteForm(meeting=meeting, auto_id="bulk_%s") if inviting else None,
@@ -773,7 +776,9 @@ def minutes(request: HttpRequest, pk: int) -> HttpResponse:
 def join(request: HttpRequest, pk: int) -> HttpResponse:
     """A participant signs in with their code and adds statements or votes, on a phone."""
     meeting = get_object_or_404(
-        Meeting.objects.select_related("area", "venue", "convener").exclude(status=MS.DRAFT),
+        Meeting.objects.select_related("area", "venue", "convener").exclude(
+            status=Meeting.Status.DRAFT
+        ),
         pk=existing_pk(pk),
     )
     me = participant_from_token(request.session.get(_session_key(meeting), ""), meeting)
@@ -874,7 +879,15 @@ def _public_meeting(pk: int, statuses: tuple[str, ...]) -> Meeting:
 
 def notice(request: HttpRequest, pk: int) -> HttpResponse:
     """提前公告: the public notice of a meeting, with agenda and materials."""
-    meeting = _public_meeting(pk, (MS.ANNOUNCED, MS.HELD, MS.CLOSED, MS.PUBLISHED))
+    meeting = _public_meeting(
+        pk,
+        (
+            Meeting.Status.ANNOUNCED,
+            Meeting.Status.HELD,
+            Meeting.Status.CLOSED,
+            Meeting.Status.PUBLISHED,
+        ),
+    )
     parties = meeting.participants.values("party").annotate(n=Count("id")).order_by("party")
     labels = dict(Participant.Party.choices)
     return render(
@@ -891,7 +904,7 @@ def notice(request: HttpRequest, pk: int) -> HttpResponse:
 def result(request: HttpRequest, pk: int) -> HttpResponse:
     """公示: the published result — resolutions with owners and dates, decisions, visits.
     Parties and organisations are named; private persons are not."""
-    meeting = _public_meeting(pk, (MS.PUBLISHED,))
+    meeting = _public_meeting(pk, (Meeting.Status.PUBLISHED,))
     resolutions = meeting.resolutions.select_related("topic").prefetch_related(
         "responsible_organisations"
     )

@@ -7,6 +7,19 @@ one atomic upsert (`INSERT … ON CONFLICT … DO UPDATE … RETURNING`, on Post
 savepoints. The rows carry their own key prefix (never the cache API's ":1:" form), expire
 with their window, and are swept from time to time. With another cache backend (Redis,
 memcached…) the cache's own `incr` is used.
+
+Why not a library. django-ratelimit counts with the cache API's `add` then `incr`, which on
+the database cache is a read then a write: two workers can both read 4 and both write 5, so a
+guesser with parallel requests gets more tries than the limit (four processes counting 200
+uses each of one key left 611 of the 800 counted; these counters kept all 800). Its system
+check refuses that cache (django_ratelimit.E003, "does not support atomic increment") and asks
+for Redis or memcached, which a community deployment on SQLite or PostgreSQL does not have.
+It answers only "limited or not", not the seconds left that Retry-After and the login message
+give, and a check costs 8 SQL statements against 2 here (bench/ratelimit_cost.py).
+django-axes covers the login only (not submits, code lookups or Open311), applies one failure
+limit to every lockout parameter (an office's shared address needs a higher limit than one
+account), and gives no Retry-After. Both would still need `client_ip` for the address behind
+trusted proxies.
 """
 
 import ipaddress

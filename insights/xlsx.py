@@ -1,10 +1,15 @@
 """A small streaming .xlsx writer for the ledgers.
 
-openpyxl (even write-only) builds and serialises an XML element per cell in pure Python:
-about a millisecond a row, so a district's year of concerns (250,000 rows × 14 columns) took
-minutes. A ledger needs little of a spreadsheet: text, numbers, dates, a bold header, column
-widths and a frozen first row. This writer formats each row as one string and streams it
-into the zip, so rows cost microseconds and memory stays flat whatever the size.
+A ledger needs little of a spreadsheet: text, numbers, dates, a bold header, column widths and
+a frozen first row. This writer formats each row as one string and streams it into the zip,
+so rows cost microseconds and memory stays flat whatever the size. The libraries do more per
+cell: openpyxl (even write-only) builds an XML element per cell, about a millisecond a row;
+XlsxWriter in constant-memory mode, on a concern register of 250,000 rows × 14 columns
+(bench/ledger_writers.py), took 4.0 times this writer's CPU time (34.5 s against 8.6 s, whole
+process, median of three) at the same flat memory (22 MiB against 24 MiB peak).
+
+Every string is an inline string, never a formula, a number or a link: a resident who writes
+"=1+1" in a concern gets those characters back in the ledger.
 
 The files are plain Office Open XML (inline strings, one style sheet); Excel, WPS,
 LibreOffice and openpyxl read them.

@@ -46,7 +46,6 @@ from wechat.sender import TemplateError, address_of
 from wechat.sender import deliver as deliver_template
 
 log = logging.getLogger("yishi.notifications")
-C = Delivery.Channel
 
 
 def cut(text: str, limit: int) -> str:
@@ -318,7 +317,9 @@ def plan_deliveries(event: Event) -> list[Delivery]:
         line, body, kind, params = compose_message(event, subject, person, url)
         common = {"event": event, "recipient_key": person.key, "subject": line, "url": url}
         if person.user is not None:
-            rows.append(Delivery(channel=C.IN_APP, user=person.user, body=body, **common))
+            rows.append(
+                Delivery(channel=Delivery.Channel.IN_APP, user=person.user, body=body, **common)
+            )
             mode = modes.get(person.user.pk, Preference.EmailMode.IMMEDIATE)
             if person.user.email and mode != Preference.EmailMode.OFF:
                 status = (
@@ -328,7 +329,7 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                 )
                 rows.append(
                     Delivery(
-                        channel=C.EMAIL,
+                        channel=Delivery.Channel.EMAIL,
                         user=person.user,
                         address=person.user.email,
                         body=body,
@@ -340,7 +341,7 @@ def plan_deliveries(event: Event) -> list[Delivery]:
                 link = site_link(url)
                 rows.append(
                     Delivery(
-                        channel=C.SMS,
+                        channel=Delivery.Channel.SMS,
                         user=person.user,
                         address=person.phone,
                         body=body if not link or link in body else f"{body} {link}",
@@ -354,7 +355,7 @@ def plan_deliveries(event: Event) -> list[Delivery]:
         elif person.phone:
             rows.append(
                 Delivery(
-                    channel=C.SMS,
+                    channel=Delivery.Channel.SMS,
                     address=person.phone,
                     body=body,
                     kind=kind,
@@ -376,9 +377,9 @@ def _follower_rows(
     follower = person.follower
     if follower.subscribed and follower.account.sends_templates:
         address = address_of(follower)
-        return [Delivery(channel=C.WECHAT, address=address, body=body, **common)]
+        return [Delivery(channel=Delivery.Channel.WECHAT, address=address, body=body, **common)]
     if person.phone:
-        return [Delivery(channel=C.SMS, address=person.phone, body=body, **common)]
+        return [Delivery(channel=Delivery.Channel.SMS, address=person.phone, body=body, **common)]
     return []
 
 
@@ -467,10 +468,12 @@ def _claim(waiting: QuerySet[Delivery], now: datetime | None = None) -> list[Del
             pk__in=[r.pk for r in rows], status__in=[Delivery.Status.PENDING, Delivery.Status.RETRY]
         ).update(
             status=Case(
-                When(channel=C.IN_APP, then=Value(Delivery.Status.SENT)),
+                When(channel=Delivery.Channel.IN_APP, then=Value(Delivery.Status.SENT)),
                 default=Value(Delivery.Status.SENDING),
             ),
-            sent_at=Case(When(channel=C.IN_APP, then=Value(now)), default=F("sent_at")),
+            sent_at=Case(
+                When(channel=Delivery.Channel.IN_APP, then=Value(now)), default=F("sent_at")
+            ),
             claimed_at=now,
             attempts=F("attempts") + 1,
         )
@@ -505,7 +508,7 @@ def _send_all(rows: list[Delivery]) -> int:
     receipts: dict[str, list[int]] = defaultdict(list)
     sent = 0
     for row in rows:
-        if row.channel == C.IN_APP:
+        if row.channel == Delivery.Channel.IN_APP:
             sent += 1
             continue
         receipt = _send(row)
@@ -526,16 +529,16 @@ def _send(delivery: Delivery) -> str | None:
     """Hand a claimed row to its sender: the gateway's receipt ("" if none) when it went out,
     None when it did not (marked to be retried, failed, or unsure; logged masked)."""
     try:
-        if delivery.channel == C.SMS:
+        if delivery.channel == Delivery.Channel.SMS:
             sender = get_sender()
             if not hasattr(sender, "send_message"):  # a plain send(phone, text) class
                 sender.send(delivery.address, delivery.body)
                 return ""
             return (sender.send_message(sms_message(delivery)) or "")[:64]
-        if delivery.channel == C.WECHAT:
+        if delivery.channel == Delivery.Channel.WECHAT:
             deliver_template(delivery)
             return ""
-        if delivery.channel == C.EMAIL:
+        if delivery.channel == Delivery.Channel.EMAIL:
             send_mail(
                 delivery.subject,
                 delivery.body + (f"\n\n{delivery.url}" if delivery.url else ""),
@@ -575,7 +578,11 @@ def _failed(delivery: Delivery, exc: Exception, *, unsure: bool = False) -> None
         status=status, error=reason, next_attempt_at=when
     )
     delivery.status, delivery.next_attempt_at = status, when
-    target = mask_phone(delivery.address) if delivery.channel == C.SMS else delivery.channel
+    target = (
+        mask_phone(delivery.address)
+        if delivery.channel == Delivery.Channel.SMS
+        else delivery.channel
+    )
     log.warning("Delivery %s to %s: %s (%s)", delivery.pk, target, reason, status)
 
 
@@ -596,7 +603,7 @@ def confirm_unsure(now: datetime | None = None) -> int:
         )
     sent = 0
     for row in rows:
-        if row.channel != C.SMS:
+        if row.channel != Delivery.Channel.SMS:
             # An email (or a crashed in-app claim) cannot be asked about: for staff to see.
             Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.UNSURE)
             continue
@@ -672,7 +679,7 @@ def send_digests(now: datetime | None = None) -> int:
     now = now or timezone.now()
     sent = 0
     user_ids = (
-        Delivery.objects.filter(status=Delivery.Status.DIGEST, channel=C.EMAIL)
+        Delivery.objects.filter(status=Delivery.Status.DIGEST, channel=Delivery.Channel.EMAIL)
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -680,7 +687,9 @@ def send_digests(now: datetime | None = None) -> int:
         with transaction.atomic():
             rows = list(
                 Delivery.objects.select_for_update(skip_locked=True)
-                .filter(status=Delivery.Status.DIGEST, channel=C.EMAIL, user_id=user_id)
+                .filter(
+                    status=Delivery.Status.DIGEST, channel=Delivery.Channel.EMAIL, user_id=user_id
+                )
                 .order_by("created_at", "id")
             )
             if not rows:

@@ -8,7 +8,7 @@ namespace, preceded by the declaration with encoding="utf-8".
 import json
 from collections.abc import Iterable
 from typing import Any, NamedTuple
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree
 
 from django.http import HttpResponse
 
@@ -64,8 +64,8 @@ def _text(value: Any) -> str | None:
     return str(value)
 
 
-def _append(parent: ET.Element, tag: str, value: Any) -> None:
-    element = ET.SubElement(parent, tag)
+def _append(parent: ElementTree.Element, tag: str, value: Any) -> None:
+    element = ElementTree.SubElement(parent, tag)
     if isinstance(value, dict):
         for key, item in value.items():
             _append(element, key, item)
@@ -78,7 +78,7 @@ def _append(parent: ET.Element, tag: str, value: Any) -> None:
 
 
 def to_xml(root: str, data: Any) -> bytes:
-    element = ET.Element(root)
+    element = ElementTree.Element(root)
     if isinstance(data, list):
         child = ITEM_TAGS[root]
         for item in data:
@@ -86,7 +86,7 @@ def to_xml(root: str, data: Any) -> bytes:
     else:
         for key, value in data.items():
             _append(element, key, value)
-    body = ET.tostring(element, encoding="unicode")
+    body = ElementTree.tostring(element, encoding="unicode")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + body).encode("utf-8")
 
 

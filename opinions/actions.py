@@ -39,7 +39,6 @@ from opinions.verbs import (
 from places.models import Area
 from timeline.services import record
 
-S = Report.Status
 CPPCC = "政协"
 OFFICE = "政协办公室"
 DEPARTMENT = "职能部门"
@@ -145,8 +144,8 @@ def revise_report(
     )  # fmt: skip
     for key, value in content.items():
         setattr(report, key, value)
-    resubmitted = report.status == S.RETURNED
-    report.status = S.SUBMITTED
+    resubmitted = report.status == Report.Status.RETURNED
+    report.status = Report.Status.SUBMITTED
     if resubmitted:
         report.submitted_at = now or timezone.now()
     report.save()
@@ -167,7 +166,7 @@ def adopt_report(
         raise Conflict(
             _("Only a report waiting for review can be adopted."), code="report_not_in_review"
         )
-    report.status = S.ADOPTED
+    report.status = Report.Status.ADOPTED
     report.adopted_at = now or timezone.now()
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "adopted_at", "review_note", "updated_at"])
@@ -188,7 +187,7 @@ def return_report(actor: Any, report: Report, *, note: str) -> Report:
         raise Conflict(
             _("Only a report waiting for review can be returned."), code="report_not_in_review"
         )
-    report.status = S.RETURNED
+    report.status = Report.Status.RETURNED
     report.review_note = note
     report.save(update_fields=["status", "review_note", "updated_at"])
     record(report, OPINION_RETURNED, actor=actor, actor_label=OFFICE, note=note, public=False)
@@ -214,7 +213,7 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
         raise Conflict(
             _("Only a report waiting for review can be merged."), code="report_not_in_review"
         )
-    if into.status in (S.MERGED, S.RETURNED):
+    if into.status in (Report.Status.MERGED, Report.Status.RETURNED):
         raise Conflict(
             _("Merge into a report that is kept."), code="merge_target_not_kept", field="into"
         )
@@ -224,7 +223,7 @@ def merge_report(actor: Any, report: Report, *, into: Report, note: str = "") ->
             code="report_of_other_district",
             field="into",
         )
-    report.status = S.MERGED
+    report.status = Report.Status.MERGED
     report.merged_into = into
     report.review_note = _text(note, "note", 2000)
     report.save(update_fields=["status", "merged_into", "review_note", "updated_at"])
@@ -291,7 +290,7 @@ def forward_report(
         )
         for o in chosen
     ]
-    report.status = S.FORWARDED
+    report.status = Report.Status.FORWARDED
     report.save(update_fields=["status", "updated_at"])
     for forwarding in made:
         record(
@@ -323,7 +322,7 @@ def reply_to_report(
     forwarding.replied_by = actor
     forwarding.save(update_fields=["status", "reply", "replied_at", "replied_by"])
     if not report.forwardings.filter(status=Forwarding.Status.PENDING).exists():
-        report.status = S.REPLIED
+        report.status = Report.Status.REPLIED
         report.save(update_fields=["status", "updated_at"])
     record(
         report, OPINION_REPLIED, actor=actor, actor_label=DEPARTMENT,

@@ -22,11 +22,14 @@ from accounts.permissions import holds_role_over, scope_of
 from opinions.models import Forwarding, Report
 from places.models import Area
 
-K = Role.Kind
-MEMBER_ROLES: set[str] = {str(K.CPPCC_MEMBER)}
-OFFICE_ROLES: set[str] = {str(K.CPPCC_OFFICE)}
+MEMBER_ROLES: set[str] = {str(Role.Kind.CPPCC_MEMBER)}
+OFFICE_ROLES: set[str] = {str(Role.Kind.CPPCC_OFFICE)}
 # Roles that see every report of their district.
-DISTRICT_VIEW_ROLES: set[str] = {str(K.CPPCC_MEMBER), str(K.CPPCC_OFFICE), str(K.DISTRICT_OFFICER)}
+DISTRICT_VIEW_ROLES: set[str] = {
+    str(Role.Kind.CPPCC_MEMBER),
+    str(Role.Kind.CPPCC_OFFICE),
+    str(Role.Kind.DISTRICT_OFFICER),
+}
 # Organisations a report may be forwarded to (职能部门 in the broad sense).
 DEPARTMENT_KINDS = (
     Organisation.Kind.GOVERNMENT_DEPARTMENT,

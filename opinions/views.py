@@ -33,8 +33,6 @@ from opinions.models import Forwarding, Report, today
 from places.models import Area
 from timeline.services import events_for
 
-S = Report.Status
-
 
 def _with_forwardings(reports: Any) -> Any:
     return reports.select_related("member", "area", "district").prefetch_related(
@@ -51,7 +49,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     elif status == "overdue":
         overdue = Forwarding.objects.overdue().values("report_id")
         reports = reports.filter(pk__in=overdue)
-    elif status in S.values:
+    elif status in Report.Status.values:
         reports = reports.filter(status=status)
     else:
         status = ""
@@ -73,7 +71,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "status": status,
-            "statuses": S.choices,
+            "statuses": Report.Status.choices,
             "is_member": permissions.is_member(request.user),
             "is_office": permissions.is_office_anywhere(request.user),
             "awaiting_reply": awaiting_reply,
@@ -364,9 +362,9 @@ def member_record(member: User, reports: Any) -> dict[str, Any]:
     """履职 figures of one member from the reports the viewer may see."""
     own = reports.filter(member=member)
     counts = own.aggregate(
-        submitted=Count("pk", filter=~Q(status=S.MERGED)),
+        submitted=Count("pk", filter=~Q(status=Report.Status.MERGED)),
         adopted=Count("pk", filter=Q(status__in=Report.ADOPTED_STATUSES)),
-        merged=Count("pk", filter=Q(status=S.MERGED)),
+        merged=Count("pk", filter=Q(status=Report.Status.MERGED)),
     )
     forwardings = Forwarding.objects.filter(report__in=own)
     counts.update(

@@ -8,42 +8,40 @@ from places.verbs import PROFILE_FIGURE_RECORDED
 from timeline.actors import COMMUNITY
 from timeline.services import record
 
-K = Area.Kind
-
 # (code, name, kind, parent code)
 AREAS = [
-    ("6401", "银川市", K.CITY, None),
-    ("640106", "金凤区", K.DISTRICT, "6401"),
-    ("640106001", "长城中路街道", K.STREET, "640106"),
-    ("640106001001", "金城蓝湾社区", K.COMMUNITY, "640106001"),
-    ("640106001001G1", "金城蓝湾第一网格", K.GRID, "640106001001"),
-    ("640106001001G2", "金城蓝湾第二网格", K.GRID, "640106001001"),
-    ("640106001001G3", "金城蓝湾第三网格", K.GRID, "640106001001"),
-    ("640106001002", "五里水乡社区", K.COMMUNITY, "640106001"),
-    ("640106001002G1", "五里水乡第一网格", K.GRID, "640106001002"),
-    ("640106001002G2", "五里水乡第二网格", K.GRID, "640106001002"),
-    ("640106002", "上海西路街道", K.STREET, "640106"),
-    ("640106002001", "阅海湾社区", K.COMMUNITY, "640106002"),
-    ("640106002001G1", "阅海湾第一网格", K.GRID, "640106002001"),
-    ("640106002001G2", "阅海湾第二网格", K.GRID, "640106002001"),
-    ("6402", "石嘴山市", K.CITY, None),
-    ("640202", "大武口区", K.DISTRICT, "6402"),
-    ("640202001", "长城街道", K.STREET, "640202"),
-    ("640202001001", "金山社区", K.COMMUNITY, "640202001"),
-    ("640202001001G1", "金山社区第一网格", K.GRID, "640202001001"),
-    ("640202001001G2", "金山社区第二网格", K.GRID, "640202001001"),
-    ("640221", "平罗县", K.DISTRICT, "6402"),
-    ("640221201", "红崖子乡", K.STREET, "640221"),
-    ("640221201001", "红崖子村", K.COMMUNITY, "640221201"),
-    ("640221201001G1", "红崖子村网格", K.GRID, "640221201001"),
-    ("6404", "固原市", K.CITY, None),
-    ("640425", "彭阳县", K.DISTRICT, "6404"),
-    ("640425100", "白阳镇", K.STREET, "640425"),
-    ("640425100001", "白阳镇城区社区", K.COMMUNITY, "640425100"),
-    ("640425100001G1", "城区社区网格", K.GRID, "640425100001"),
-    ("640425201", "草庙乡", K.STREET, "640425"),
-    ("640425201001", "新洼村", K.COMMUNITY, "640425201"),
-    ("640425201001G1", "新洼村网格", K.GRID, "640425201001"),
+    ("6401", "银川市", Area.Kind.CITY, None),
+    ("640106", "金凤区", Area.Kind.DISTRICT, "6401"),
+    ("640106001", "长城中路街道", Area.Kind.STREET, "640106"),
+    ("640106001001", "金城蓝湾社区", Area.Kind.COMMUNITY, "640106001"),
+    ("640106001001G1", "金城蓝湾第一网格", Area.Kind.GRID, "640106001001"),
+    ("640106001001G2", "金城蓝湾第二网格", Area.Kind.GRID, "640106001001"),
+    ("640106001001G3", "金城蓝湾第三网格", Area.Kind.GRID, "640106001001"),
+    ("640106001002", "五里水乡社区", Area.Kind.COMMUNITY, "640106001"),
+    ("640106001002G1", "五里水乡第一网格", Area.Kind.GRID, "640106001002"),
+    ("640106001002G2", "五里水乡第二网格", Area.Kind.GRID, "640106001002"),
+    ("640106002", "上海西路街道", Area.Kind.STREET, "640106"),
+    ("640106002001", "阅海湾社区", Area.Kind.COMMUNITY, "640106002"),
+    ("640106002001G1", "阅海湾第一网格", Area.Kind.GRID, "640106002001"),
+    ("640106002001G2", "阅海湾第二网格", Area.Kind.GRID, "640106002001"),
+    ("6402", "石嘴山市", Area.Kind.CITY, None),
+    ("640202", "大武口区", Area.Kind.DISTRICT, "6402"),
+    ("640202001", "长城街道", Area.Kind.STREET, "640202"),
+    ("640202001001", "金山社区", Area.Kind.COMMUNITY, "640202001"),
+    ("640202001001G1", "金山社区第一网格", Area.Kind.GRID, "640202001001"),
+    ("640202001001G2", "金山社区第二网格", Area.Kind.GRID, "640202001001"),
+    ("640221", "平罗县", Area.Kind.DISTRICT, "6402"),
+    ("640221201", "红崖子乡", Area.Kind.STREET, "640221"),
+    ("640221201001", "红崖子村", Area.Kind.COMMUNITY, "640221201"),
+    ("640221201001G1", "红崖子村网格", Area.Kind.GRID, "640221201001"),
+    ("6404", "固原市", Area.Kind.CITY, None),
+    ("640425", "彭阳县", Area.Kind.DISTRICT, "6404"),
+    ("640425100", "白阳镇", Area.Kind.STREET, "640425"),
+    ("640425100001", "白阳镇城区社区", Area.Kind.COMMUNITY, "640425100"),
+    ("640425100001G1", "城区社区网格", Area.Kind.GRID, "640425100001"),
+    ("640425201", "草庙乡", Area.Kind.STREET, "640425"),
+    ("640425201001", "新洼村", Area.Kind.COMMUNITY, "640425201"),
+    ("640425201001G1", "新洼村网格", Area.Kind.GRID, "640425201001"),
 ]
 
 # (grid code, compound, address, buildings)
@@ -99,8 +97,6 @@ def _load_contacts() -> None:
         Area.objects.filter(code=code, grid_phone="").update(grid_worker=worker, grid_phone=phone)
 
 
-FK = AreaFigure.Kind
-FQ = AreaFigure.Qualifier
 YHW_SOURCE = "阅海湾商务区管委会"
 # (community code, also known as, summary, figures, facilities). 阅海湾社区 serves the
 # business district the seed's story 5 describes, with its figures as the newspaper gives them.
@@ -111,9 +107,27 @@ PROFILES = [
         "商务区自2010年启动建设，新华联住宅小区及周边鸿曦悦海湾、世茂住宅小区建成入住。"
         "四大公园以景观绿化为主，缺少体育健身设施和健身步道。",
         [
-            (FK.RESIDENT_POPULATION, 20000, FQ.NEARLY, date(2026, 6, 30), YHW_SOURCE),
-            (FK.OFFICE_BUILDINGS, 45, FQ.EXACT, date(2026, 6, 30), YHW_SOURCE),
-            (FK.COMPANIES, 2738, FQ.OVER, date(2026, 6, 30), YHW_SOURCE),
+            (
+                AreaFigure.Kind.RESIDENT_POPULATION,
+                20000,
+                AreaFigure.Qualifier.NEARLY,
+                date(2026, 6, 30),
+                YHW_SOURCE,
+            ),
+            (
+                AreaFigure.Kind.OFFICE_BUILDINGS,
+                45,
+                AreaFigure.Qualifier.EXACT,
+                date(2026, 6, 30),
+                YHW_SOURCE,
+            ),
+            (
+                AreaFigure.Kind.COMPANIES,
+                2738,
+                AreaFigure.Qualifier.OVER,
+                date(2026, 6, 30),
+                YHW_SOURCE,
+            ),
         ],
         [
             (AreaFacility.Kind.PARK, "金水园（容水公园）"),
@@ -146,7 +160,7 @@ def load_profiles() -> int:
                 profile,
                 PROFILE_FIGURE_RECORDED,
                 actor_label=COMMUNITY,
-                note=f"{FK(kind).label}：{format_figure(kind, value, qualifier)}"
+                note=f"{AreaFigure.Kind(kind).label}：{format_figure(kind, value, qualifier)}"
                 f"（{as_of:%Y-%m-%d}，{source}）",
                 public=False,
             )

@@ -11,12 +11,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.permissions import COMMUNITY_ROLES, K, can_view_area, holds_role_over
+from accounts.models import Role
+from accounts.permissions import COMMUNITY_ROLES, can_view_area, holds_role_over
 from places.models import Area, AreaProfile
 
 EDITORS: dict[str, set[str]] = {
     Area.Kind.COMMUNITY: set(COMMUNITY_ROLES),
-    Area.Kind.STREET: {K.STREET_OFFICER},
+    Area.Kind.STREET: {Role.Kind.STREET_OFFICER},
 }
 
 

@@ -13,20 +13,19 @@ from django.utils.translation import gettext as _
 
 from places.models import Area, AreaFacility, AreaFigure, AreaProfile, Building, Compound
 
-FK = AreaFigure.Kind
 Q_ = AreaFigure.Qualifier
 
 
 def _units() -> dict[str, str]:
     return {
-        FK.REGISTERED_POPULATION: _("%(n)s people"),
-        FK.RESIDENT_POPULATION: _("%(n)s people"),
-        FK.HOUSEHOLDS: _("%(n)s households"),
-        FK.COMPOUNDS: _("%(n)s compounds"),
-        FK.BUILDINGS: _("%(n)s buildings"),
-        FK.OFFICE_BUILDINGS: _("%(n)s office buildings"),
-        FK.COMPANIES: _("%(n)s companies"),
-        FK.SHOPS: _("%(n)s shops"),
+        AreaFigure.Kind.REGISTERED_POPULATION: _("%(n)s people"),
+        AreaFigure.Kind.RESIDENT_POPULATION: _("%(n)s people"),
+        AreaFigure.Kind.HOUSEHOLDS: _("%(n)s households"),
+        AreaFigure.Kind.COMPOUNDS: _("%(n)s compounds"),
+        AreaFigure.Kind.BUILDINGS: _("%(n)s buildings"),
+        AreaFigure.Kind.OFFICE_BUILDINGS: _("%(n)s office buildings"),
+        AreaFigure.Kind.COMPANIES: _("%(n)s companies"),
+        AreaFigure.Kind.SHOPS: _("%(n)s shops"),
     }
 
 
@@ -100,14 +99,14 @@ def latest_figures(profile: AreaProfile) -> list[AreaFigure]:
     latest: dict[str, AreaFigure] = {}
     for figure in profile.figures.all():  # ordered newest first within each kind
         latest.setdefault(figure.kind, figure)
-    return [latest[kind] for kind in FK.values if kind in latest]
+    return [latest[kind] for kind in AreaFigure.Kind.values if kind in latest]
 
 
 def figure_history(profile: AreaProfile | None) -> list[AreaFigure]:
     """Every figure recorded, kind by kind in AreaFigure.Kind's order, newest first."""
     if profile is None:
         return []
-    order = {kind: i for i, kind in enumerate(FK.values)}
+    order = {kind: i for i, kind in enumerate(AreaFigure.Kind.values)}
     return sorted(profile.figures.all(), key=lambda f: order.get(f.kind, len(order)))
 
 
@@ -117,7 +116,7 @@ def counted_figures(area: Area) -> dict[str, int]:
     if not compounds:
         return {}
     buildings = Building.objects.filter(compound__grid__path__startswith=area.path).count()
-    return {FK.COMPOUNDS: compounds, FK.BUILDINGS: buildings}
+    return {AreaFigure.Kind.COMPOUNDS: compounds, AreaFigure.Kind.BUILDINGS: buildings}
 
 
 def card_for(area: Area | None) -> Card | None:
@@ -133,7 +132,7 @@ def card_for(area: Area | None) -> Card | None:
         return None
     profile = AreaProfile.objects.filter(area=area).first()
     card = Card(area=area, profile=profile)
-    labels = dict(FK.choices)
+    labels = dict(AreaFigure.Kind.choices)
     if profile is not None:
         card.figures = [
             Figure(f.kind, str(labels[f.kind]), f.value, f.qualifier, f.as_of, f.source)
@@ -147,7 +146,7 @@ def card_for(area: Area | None) -> Card | None:
             Figure(kind, str(labels[kind]), n, Q_.EXACT, None, _("Yishi's register"), True)
             for kind, n in counted.items()
         ]
-        order = {kind: i for i, kind in enumerate(FK.values)}
+        order = {kind: i for i, kind in enumerate(AreaFigure.Kind.values)}
         card.figures.sort(key=lambda f: order[f.kind])
     if card.empty:
         return None
@@ -177,7 +176,7 @@ def resident_populations(root: Area) -> dict[int, Population]:
     own: dict[int, Population] = {}
     rows = (
         AreaFigure.objects.filter(
-            Q(profile__area__path__startswith=root.path), kind=FK.RESIDENT_POPULATION
+            Q(profile__area__path__startswith=root.path), kind=AreaFigure.Kind.RESIDENT_POPULATION
         )
         .order_by("profile__area_id", "-as_of", "-recorded_at", "-id")
         .values_list("profile__area_id", "value", "as_of")

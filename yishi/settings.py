@@ -389,7 +389,7 @@ WECHAT_TEMPLATE_SENDER = env_str("YISHI_WECHAT_TEMPLATE_SENDER", "wechat.sender.
 # SECRET_KEY freely.
 FIELD_KEY = env_str("YISHI_FIELD_KEY", "")
 
-# ---- Uploads and request size (issue 13): photos are re-encoded by yishi/uploads.py and served
+# ---- Uploads and request size: photos are re-encoded by core/uploads.py and served
 # by permission-checked views, never from MEDIA_URL.
 # A request declaring a larger body is refused with 413 before it is read
 # (yishi.middleware.RequestSizeLimitMiddleware): room for several phone photos at once, each at

@@ -116,7 +116,7 @@ def issue(world):
 
 @pytest.fixture
 def item(world, issue, water_company, water_rep):
-    return actions.list_action_item(
+    return actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗管道和水箱",

@@ -26,9 +26,6 @@ from core.errors import ActionError, Conflict
 from notifications.models import Delivery
 from timeline.models import Event
 
-S = ActionItem.Status
-R = Evaluation.Rating
-
 
 def item_events(item):
     return list(Event.objects.filter(subject_id=item.pk, verb__startswith="action_item."))
@@ -39,7 +36,7 @@ def item_events(item):
 
 def test_deadline_before_listing_is_refused_and_nothing_written(world, issue, water_company):
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -54,7 +51,7 @@ def test_deadline_before_listing_is_refused_and_nothing_written(world, issue, wa
 
 
 def test_listing_on_the_deadline_day_is_allowed(world, issue, water_company):
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="当天完成",
@@ -63,7 +60,7 @@ def test_listing_on_the_deadline_day_is_allowed(world, issue, water_company):
         issues=[issue],
         milestones=[("准备", timezone.localdate())],
     )
-    assert item.status == S.LISTED
+    assert item.status == ActionItem.Status.LISTED
     assert item.milestones.count() == 1
 
 
@@ -87,7 +84,7 @@ def test_listing_bad_input(world, issue, water_company, change, field):
         **change,
     }
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(**arguments)
+        actions.publish_action_item(**arguments)
     assert error.value.field == field
     assert not ActionItem.objects.exists()
 
@@ -97,7 +94,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 ):
     other = make_issue(world.c2, "别处的问题")
     with pytest.raises(ActionError):
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -107,7 +104,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
         )
     mine = make_issue(world.c1, "本社区问题")
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗",
@@ -133,7 +130,7 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 )
 def test_only_the_communitys_staff_list(world, issue, water_company, who, error):
     with pytest.raises(error):
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=getattr(world, who),
             community=world.c1,
             title="冲洗",
@@ -154,8 +151,8 @@ def test_listing_twice_with_the_same_key_lists_once(world, issue, water_company)
         "issues": [issue],
         "idempotency_key": "k1",
     }
-    first = actions.list_action_item(**arguments)
-    second = actions.list_action_item(**arguments)
+    first = actions.publish_action_item(**arguments)
+    second = actions.publish_action_item(**arguments)
     assert first.pk == second.pk
     assert ActionItem.objects.count() == 1
 
@@ -192,7 +189,7 @@ def test_progress_needs_text_and_not_a_closed_item(world, done_item, water_rep):
 def test_progress_with_photos_and_milestone(world, issue, water_company, water_rep):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗",
@@ -211,7 +208,7 @@ def test_progress_with_photos_and_milestone(world, issue, water_company, water_r
     milestone.refresh_from_db()
     assert update.photos.count() == 1
     assert milestone.reached_at is not None
-    assert item.status == S.IN_PROGRESS
+    assert item.status == ActionItem.Status.IN_PROGRESS
     assert item.latest_progress == "管道冲洗完成"
 
 
@@ -220,7 +217,7 @@ def test_closing_unverified_is_refused(world, done_item):
         actions.close_item(done_item, actor=world.staff)
     assert "Verify" in error.value.message or "验收" in error.value.message
     done_item.refresh_from_db()
-    assert done_item.status == S.DONE
+    assert done_item.status == ActionItem.Status.DONE
     assert not Event.objects.filter(verb="action_item.closed").exists()
 
 
@@ -252,13 +249,13 @@ def test_only_the_listing_community_verifies_and_closes(world, done_item, water_
     with pytest.raises(PermissionDenied):
         actions.close_item(done_item, actor=water_rep)  # the owner cannot close its own item
     done_item.refresh_from_db()
-    assert done_item.status == S.DONE
+    assert done_item.status == ActionItem.Status.DONE
 
 
 def test_closing_the_last_item_resolves_the_issue(world, issue, water_company, water_rep):
     deadline = timezone.localdate() + timedelta(days=5)
     first, second = (
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title=title,
@@ -285,20 +282,22 @@ def test_closing_the_last_item_resolves_the_issue(world, issue, water_company, w
 def test_rating_by_wrong_code_twice_or_too_early_is_refused(world, item, issue):
     code = codes_of(issue)[0]
     with pytest.raises(Conflict):
-        actions.rate_item(item, tracking_code=code, rating=R.SATISFIED)  # not done yet
-    item.status = S.DONE
+        actions.rate_item(
+            item, tracking_code=code, rating=Evaluation.Rating.SATISFIED
+        )  # not done yet
+    item.status = ActionItem.Status.DONE
     item.save()
     other = make_issue(world.c1, "别的问题")
     for wrong in ("NOPE1234", codes_of(other)[0], ""):
         with pytest.raises(ActionError) as error:
-            actions.rate_item(item, tracking_code=wrong, rating=R.SATISFIED)
+            actions.rate_item(item, tracking_code=wrong, rating=Evaluation.Rating.SATISFIED)
         assert error.value.code == "wrong_code"
     with pytest.raises(ActionError) as error:
         actions.rate_item(item, tracking_code=code, rating="excellent")
     assert error.value.field == "rating"
-    actions.rate_item(item, tracking_code=code.lower(), rating=R.SATISFIED)
+    actions.rate_item(item, tracking_code=code.lower(), rating=Evaluation.Rating.SATISFIED)
     with pytest.raises(Conflict) as error:
-        actions.rate_item(item, tracking_code=code, rating=R.DISSATISFIED)
+        actions.rate_item(item, tracking_code=code, rating=Evaluation.Rating.DISSATISFIED)
     assert error.value.code == "already_rated"
     assert Evaluation.objects.count() == 1
 
@@ -308,22 +307,30 @@ def test_the_same_resident_with_two_concerns_rates_once(world, done_item, issue)
     twin = issue.concerns.order_by("id").last()
     twin.resident_key = first.resident_key
     twin.save()
-    actions.rate_item(done_item, tracking_code=first.tracking_code, rating=R.SATISFIED)
+    actions.rate_item(
+        done_item, tracking_code=first.tracking_code, rating=Evaluation.Rating.SATISFIED
+    )
     with pytest.raises(Conflict):
-        actions.rate_item(done_item, tracking_code=twin.tracking_code, rating=R.SATISFIED)
+        actions.rate_item(
+            done_item, tracking_code=twin.tracking_code, rating=Evaluation.Rating.SATISFIED
+        )
 
 
 def test_a_dissatisfied_majority_reopens_the_item_with_comments(world, done_item, issue):
     codes = codes_of(issue)  # five residents behind it
-    actions.rate_item(done_item, tracking_code=codes[0], rating=R.SATISFIED)
-    actions.rate_item(done_item, tracking_code=codes[1], rating=R.DISSATISFIED, comment="还是黄")
-    actions.rate_item(done_item, tracking_code=codes[2], rating=R.DISSATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=Evaluation.Rating.SATISFIED)
+    actions.rate_item(
+        done_item, tracking_code=codes[1], rating=Evaluation.Rating.DISSATISFIED, comment="还是黄"
+    )
+    actions.rate_item(done_item, tracking_code=codes[2], rating=Evaluation.Rating.DISSATISFIED)
     done_item.refresh_from_db()
-    assert done_item.status == S.DONE  # two of five: not yet a majority
-    actions.rate_item(done_item, tracking_code=codes[3], rating=R.DISSATISFIED, comment="有异味")
+    assert done_item.status == ActionItem.Status.DONE  # two of five: not yet a majority
+    actions.rate_item(
+        done_item, tracking_code=codes[3], rating=Evaluation.Rating.DISSATISFIED, comment="有异味"
+    )
     done_item.refresh_from_db()
     issue.refresh_from_db()
-    assert done_item.status == S.REOPENED
+    assert done_item.status == ActionItem.Status.REOPENED
     assert done_item.round == 2
     reopened = Event.objects.get(verb="action_item.reopened")
     assert "还是黄" in reopened.note and "有异味" in reopened.note
@@ -332,23 +339,23 @@ def test_a_dissatisfied_majority_reopens_the_item_with_comments(world, done_item
     assert issue.status == Issue.Status.IN_ACTION
     # The item is rated afresh when it is done again.
     with pytest.raises(Conflict):
-        actions.rate_item(done_item, tracking_code=codes[4], rating=R.SATISFIED)
+        actions.rate_item(done_item, tracking_code=codes[4], rating=Evaluation.Rating.SATISFIED)
 
 
 def test_a_dissatisfied_minority_lets_the_community_close(world, done_item, issue):
     codes = codes_of(issue)
-    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
-    actions.rate_item(done_item, tracking_code=codes[1], rating=R.BASICALLY)
-    actions.rate_item(done_item, tracking_code=codes[2], rating=R.SATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=Evaluation.Rating.DISSATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[1], rating=Evaluation.Rating.BASICALLY)
+    actions.rate_item(done_item, tracking_code=codes[2], rating=Evaluation.Rating.SATISFIED)
     actions.verify_item(done_item, actor=world.staff)
     actions.close_item(done_item, actor=world.staff)
     done_item.refresh_from_db()
-    assert done_item.status == S.CLOSED
+    assert done_item.status == ActionItem.Status.CLOSED
 
 
 def test_closing_against_the_raters_is_refused(world, done_item, issue):
     codes = codes_of(issue)
-    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=Evaluation.Rating.DISSATISFIED)
     actions.verify_item(done_item, actor=world.staff)
     with pytest.raises(Conflict):
         actions.close_item(done_item, actor=world.staff)
@@ -357,12 +364,12 @@ def test_closing_against_the_raters_is_refused(world, done_item, issue):
 def test_the_rule_is_configurable_per_community(world, done_item, issue):
     EvaluationRule.objects.create(community=world.c1, reopen_above_percent=30)
     codes = codes_of(issue)
-    actions.rate_item(done_item, tracking_code=codes[0], rating=R.DISSATISFIED)
+    actions.rate_item(done_item, tracking_code=codes[0], rating=Evaluation.Rating.DISSATISFIED)
     done_item.refresh_from_db()
-    assert done_item.status == S.DONE  # 1 of 5 = 20 %
-    actions.rate_item(done_item, tracking_code=codes[1], rating=R.DISSATISFIED)
+    assert done_item.status == ActionItem.Status.DONE  # 1 of 5 = 20 %
+    actions.rate_item(done_item, tracking_code=codes[1], rating=Evaluation.Rating.DISSATISFIED)
     done_item.refresh_from_db()
-    assert done_item.status == S.REOPENED  # 2 of 5 = 40 % > 30 %
+    assert done_item.status == ActionItem.Status.REOPENED  # 2 of 5 = 40 % > 30 %
 
 
 def test_staff_reopen_needs_a_reason_and_a_done_or_closed_item(world, item, water_rep):
@@ -375,10 +382,10 @@ def test_staff_reopen_needs_a_reason_and_a_done_or_closed_item(world, item, wate
         actions.reopen_item(item, actor=world.district_officer, note="不行")
     actions.reopen_item(item, actor=world.staff, note="现场复查仍有黄水")
     item.refresh_from_db()
-    assert item.status == S.REOPENED
+    assert item.status == ActionItem.Status.REOPENED
     actions.report_progress(item, actor=water_rep, text="再次冲洗")
     item.refresh_from_db()
-    assert item.status == S.IN_PROGRESS
+    assert item.status == ActionItem.Status.IN_PROGRESS
 
 
 def test_every_transition_is_recorded(world, done_item):
@@ -405,7 +412,7 @@ def court(world):
     make_user("sports", (Role.Kind.ORG_REPRESENTATIVE, None, sports))
     issue = make_issue(world.c1, "商务区缺少运动场地", residents=3)
     next_year = timezone.localdate().replace(month=6, day=30, year=timezone.localdate().year + 1)
-    return actions.list_action_item(
+    return actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="金水园广场多功能篮球场",
@@ -416,7 +423,7 @@ def court(world):
 
 
 def test_story_5_court_stays_listed_and_turns_overdue_after_the_deadline(world, court):
-    assert court.status == S.LISTED
+    assert court.status == ActionItem.Status.LISTED
     assert not court.is_overdue
     assert not ActionItem.objects.overdue().exists()
     after = timezone.now() + (court.deadline - timezone.localdate()) + timedelta(days=1)
@@ -425,7 +432,7 @@ def test_story_5_court_stays_listed_and_turns_overdue_after_the_deadline(world, 
     with mock.patch("django.utils.timezone.now", return_value=after):
         assert court.is_overdue
     # A closed item is never overdue.
-    court.status = S.CLOSED
+    court.status = ActionItem.Status.CLOSED
     assert not court.is_overdue_at(after)
 
 
@@ -487,7 +494,7 @@ def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_c
     issue.save(update_fields=["resolve_due_at"])
     assert issue.is_overdue
     deadline = timezone.localdate() + timedelta(days=200)
-    actions.list_action_item(
+    actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="明年建成篮球场",
@@ -500,7 +507,7 @@ def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_c
     assert not issue.is_overdue
     assert timezone.localtime(issue.resolve_due_at).date() == deadline
     # A second item with an earlier deadline does not pull the issue's deadline forward.
-    actions.list_action_item(
+    actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="先装儿童设施",

@@ -18,8 +18,6 @@ from core.errors import ActionError, Conflict
 from insights import metrics
 from notifications.sms import MemorySender
 
-S = Evaluation.Rating
-
 
 def grid_settled(world, *, residents=3, title="宠物医院门口卫生差"):
     """An issue of grid g1 settled by its grid worker after a site visit (小事不出网格)."""
@@ -82,7 +80,7 @@ def test_story_2_a_pet_hospital_report_settled_in_the_grid_and_rated_by_the_resi
     assert 'data-testid="rated"' in response.content.decode()
     evaluation = Evaluation.objects.get()
     assert (evaluation.issue, evaluation.action_item, evaluation.round) == (issue, None, 1)
-    assert (evaluation.concern, evaluation.rating) == (concern, S.SATISFIED)
+    assert (evaluation.concern, evaluation.rating) == (concern, Evaluation.Rating.SATISFIED)
     issue.refresh_from_db()
     assert issue.status == Issue.Status.SETTLED  # satisfied: it stays settled
 
@@ -103,7 +101,7 @@ def test_plain_form_post_returns_to_the_tracking_page(world, client):
     assert response["Location"] == reverse("concerns:track_code", args=[code])
     followed = client.get(response["Location"])
     assert "谢谢" in followed.content.decode() or "Thank you" in followed.content.decode()
-    assert Evaluation.objects.get().rating == S.BASICALLY
+    assert Evaluation.objects.get().rating == Evaluation.Rating.BASICALLY
     # The whole-story page sums the matter's ratings; the tracking page has no line per rating.
     story = client.get(reverse("accountability:story_code", args=[code])).content.decode()
     assert "基本满意 1" in story or "Basically satisfied 1" in story
@@ -159,12 +157,12 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
 
     reopened = Event.objects.get(verb="issue.reopened", subject_id=issue.pk)
     assert "还是脏" in reopened.note and reopened.actor_label == "居民"
-    # Round 2: the community lists an item for it (offered on its list page), closes it;
+    # Round 2: the community publishes an item for it (offered on its list page), closes it;
     # everyone may rate again.
-    from accountability.views import issues_to_list
+    from accountability.views import issues_to_publish
 
-    assert issue in issues_to_list(world.staff)
-    item = actions.list_action_item(
+    assert issue in issues_to_publish(world.staff)
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="督促宠物医院每日清理",

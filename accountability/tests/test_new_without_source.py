@@ -19,7 +19,7 @@ def test_staff_are_sent_to_what_can_be_listed(world, client, issue, water_compan
     assert "挂牌事项要从会议的协商成果" in page
     assert 'id="to-list"' in page
     # The resolution waiting to be listed is one tap away.
-    assert reverse("accountability:list_item") + f"?resolution={resolution.pk}" in page
+    assert reverse("accountability:publish_item") + f"?resolution={resolution.pk}" in page
 
 
 @pytest.mark.parametrize("query", ["?resolution=abc", "?issue=", "?x=1"])

@@ -11,15 +11,13 @@ from accountability.models import ActionItem, ProgressUpdate
 from accountability.tests.conftest import codes_of, make_issue
 from conftest import PASSWORD
 
-S = ActionItem.Status
-
 
 def many_items(world, water_company, n):
     items = []
     for k in range(n):
         issue = make_issue(world.c1, f"问题{k}", residents=2)
         items.append(
-            actions.list_action_item(
+            actions.publish_action_item(
                 actor=world.staff,
                 community=world.c1,
                 title=f"事项{k}",
@@ -38,7 +36,7 @@ def test_board_is_public_without_personal_data_and_keeps_closed_items(
     actions.close_item(done_item, actor=world.staff)
     done_item.refresh_from_db()
     other = make_issue(world.c1, "路灯不亮", residents=2)
-    actions.list_action_item(
+    actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="修复路灯",
@@ -150,7 +148,7 @@ def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
     assert client.post(reverse("accountability:verify", args=[done_item.pk])).status_code == 302
     assert client.post(close, {"note": "销号"}).status_code == 302
     done_item.refresh_from_db()
-    assert done_item.status == S.CLOSED
+    assert done_item.status == ActionItem.Status.CLOSED
     reopen = reverse("accountability:reopen", args=[done_item.pk])
     assert client.post(reopen, {"note": ""}).status_code == 400
     client.force_login(world.district_officer)
@@ -158,12 +156,12 @@ def test_verify_close_and_reopen_through_the_pages(world, client, done_item):
     client.force_login(world.staff)
     assert client.post(reopen, {"note": "复查仍有问题"}).status_code == 302
     done_item.refresh_from_db()
-    assert done_item.status == S.REOPENED
+    assert done_item.status == ActionItem.Status.REOPENED
 
 
 def test_listing_page_from_an_issue(world, client, issue, water_company):
     client.force_login(world.staff)
-    url = reverse("accountability:list_item") + f"?issue={issue.pk}"
+    url = reverse("accountability:publish_item") + f"?issue={issue.pk}"
     page = client.get(reverse("accountability:items")).content.decode()
     assert page.index(f'<option value="{issue.pk}">') > page.index("<main")
     page = client.get(url)
@@ -224,7 +222,7 @@ def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, 
     resolution = hold_consultation(world, issue, parties=[water_company])
     client.force_login(world.staff)
     page = client.get(reverse("accountability:items")).content.decode()
-    link = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    link = reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
     assert page.index(link) > page.index("<main")
     form = client.get(link)
     assert form.status_code == 200
@@ -242,7 +240,7 @@ def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, 
     item = ActionItem.objects.get()
     assert item.resolution == resolution and list(item.issues.all()) == [issue]
     assert link not in client.get(reverse("accountability:items")).content.decode()
-    # Another community's staff cannot list it for their own community.
+    # Another community's staff cannot publish it for their own community.
     client.force_login(world.staff2)
     assert link not in client.get(reverse("accountability:items")).content.decode()
 
@@ -253,7 +251,7 @@ def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_compa
 
     resolution = hold_consultation(world, issue, parties=[water_company])
     with pytest.raises(ActionError) as error:
-        actions.list_action_item(
+        actions.publish_action_item(
             actor=world.staff2,
             community=world.c2,
             title="借用",
@@ -272,7 +270,7 @@ def test_story_page_query_count_does_not_grow(
     url = reverse("accountability:story_code", args=[code])
 
     def add_item(n):
-        item = actions.list_action_item(
+        item = actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title=f"事项{n}",

@@ -38,7 +38,7 @@ def test_story_1_yellow_water_from_consultation_to_closing(
 
     # 挂牌: listed from the meeting's resolution, owned by the water company.
     with django_capture_on_commit_callbacks(execute=True):
-        item = actions.list_action_item(
+        item = actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗二次供水管道和楼顶水箱",
@@ -138,7 +138,7 @@ def test_story_1_whole_story_page_by_tracking_code(world, client, item, issue, w
 
 def test_story_page_from_every_step_shows_the_same_chain(world, client, issue, water_company):
     resolution = hold_consultation(world, issue, parties=[water_company])
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗管道",

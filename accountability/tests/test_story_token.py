@@ -49,10 +49,10 @@ def test_a_matter_becomes_public_by_decision(client, world, issue, water_company
     elif how == "topic":
         consult.create_topic(world.staff, title="自来水发黄怎么办", issues=[issue])
     else:
-        from accountability.actions import list_action_item
+        from accountability.actions import publish_action_item
         from accountability.models import today
 
-        list_action_item(
+        publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="冲洗管道",

@@ -162,8 +162,8 @@ def ledger_row(client, area_code) -> tuple[str, str, str]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ROLES))
 def test_page_api_and_ledger_mask_alike(client, world, concern, role):
-    """The attack of issue 13 §9 was a ledger giving more than the API; now each role sees
-    one resident the same everywhere."""
+    """Each role sees one resident the same on the page, in the API and in a ledger: a ledger
+    that gave more than the API would undo the masking."""
     area_code, expected = ROLES[role]
     client.force_login(getattr(world, role))
     seen = {

@@ -238,7 +238,7 @@ def test_issue_list_area_keeps_the_subtree(client, world, places):
     assert count("S1") == 2
     assert count("C1") == count("C1G1") == count("C2") == 1
     assert count("C1G2") == count("NOPE") == count("C\x001") == count("S1/C1") == 0
-    # `community` and `grid` are no longer filters of this list: `area` says it.
+    # `area` is the one filter of place on this list; `community` and `grid` are ignored.
     assert client.get("/api/v1/issues", {"community": "C2"}, **auth).json()["count"] == 2
 
 

@@ -7,8 +7,6 @@ from concerns import actions
 from concerns.models import Concern, Issue
 from places.models import Area, Compound
 
-C = Concern.Channel
-
 
 @pytest.fixture
 def jclw(demo):
@@ -30,23 +28,23 @@ def jclw(demo):
 
 # Twelve households, each in their own words, by phone, WeChat and the grid phone.
 HOUSEHOLDS = [
-    ("1号楼", "13995010001", C.PHONE, "家里自来水发黄，没法做饭"),
-    ("2号楼", "13995010002", C.WECHAT, "水龙头放出来是黄水，好几天了"),
-    ("3号楼", "13995010003", C.GRID_PHONE, "水黄黄的，孩子不敢喝"),
-    ("4号楼", "13995010004", C.PHONE, "自来水颜色不对，像铁锈水"),
-    ("5号楼", "13995010005", C.WECHAT, "我们楼的水又黄了！！烧开有黄渣"),
-    ("6号楼", "13995010006", C.GRID_PHONE, "早上开龙头出来的水发黄，有味道"),
-    ("7号楼", "13995010007", C.PHONE, "二期自来水浑浊发黄，希望社区管管"),
-    ("8号楼", "13995010008", C.WECHAT, "水质太差，净水器滤芯一周就黄了"),
-    ("9号楼", "13995010009", C.GRID_PHONE, "家里的水发黄，能不能喝啊"),
-    ("10号楼", "13995010010", C.PHONE, "自来水出黄水，物业送检说正常可还是黄"),
-    ("11号楼", "13995010011", C.WECHAT, "11号楼水管里流出来的是黄水"),
-    ("12号楼", "13995010012", C.GRID_PHONE, "顶楼水最黄，楼顶水箱是不是脏了"),
+    ("1号楼", "13995010001", Concern.Channel.PHONE, "家里自来水发黄，没法做饭"),
+    ("2号楼", "13995010002", Concern.Channel.WECHAT, "水龙头放出来是黄水，好几天了"),
+    ("3号楼", "13995010003", Concern.Channel.GRID_PHONE, "水黄黄的，孩子不敢喝"),
+    ("4号楼", "13995010004", Concern.Channel.PHONE, "自来水颜色不对，像铁锈水"),
+    ("5号楼", "13995010005", Concern.Channel.WECHAT, "我们楼的水又黄了！！烧开有黄渣"),
+    ("6号楼", "13995010006", Concern.Channel.GRID_PHONE, "早上开龙头出来的水发黄，有味道"),
+    ("7号楼", "13995010007", Concern.Channel.PHONE, "二期自来水浑浊发黄，希望社区管管"),
+    ("8号楼", "13995010008", Concern.Channel.WECHAT, "水质太差，净水器滤芯一周就黄了"),
+    ("9号楼", "13995010009", Concern.Channel.GRID_PHONE, "家里的水发黄，能不能喝啊"),
+    ("10号楼", "13995010010", Concern.Channel.PHONE, "自来水出黄水，物业送检说正常可还是黄"),
+    ("11号楼", "13995010011", Concern.Channel.WECHAT, "11号楼水管里流出来的是黄水"),
+    ("12号楼", "13995010012", Concern.Channel.GRID_PHONE, "顶楼水最黄，楼顶水箱是不是脏了"),
 ]
 
 
 def report(jclw, building, phone, channel, text, **kw):
-    actor = jclw["grid_worker"] if channel == C.GRID_PHONE else jclw["staff"]
+    actor = jclw["grid_worker"] if channel == Concern.Channel.GRID_PHONE else jclw["staff"]
     return actions.submit_concern(
         community=jclw["community"],
         content=text,
@@ -67,17 +65,23 @@ def test_story_1_twelve_households_report_yellow_water_and_the_community_sees_on
     assert issue.residents_count == 12
     assert issue.category.code == "water"  # resolved within 24 hours
     assert (issue.resolve_due_at - issue.first_received_at).days <= 1
-    assert {c.channel for c in concerns} == {C.PHONE, C.WECHAT, C.GRID_PHONE}
+    assert {c.channel for c in concerns} == {
+        Concern.Channel.PHONE,
+        Concern.Channel.WECHAT,
+        Concern.Channel.GRID_PHONE,
+    }
     assert len({c.tracking_code for c in concerns}) == 12
 
     # The same resident calls again: still twelve residents, thirteen concerns.
-    again = report(jclw, "1号楼", "13995010001", C.PHONE, "上次说的自来水发黄还没解决")
+    again = report(
+        jclw, "1号楼", "13995010001", Concern.Channel.PHONE, "上次说的自来水发黄还没解决"
+    )
     issue.refresh_from_db()
     assert again.issue_id == issue.pk
     assert (issue.residents_count, issue.concerns_count) == (12, 13)
 
     # The board ranks it first by residents affected (大家普遍关心的问题).
-    report(jclw, None, "13995019999", C.PHONE, "小区东门路灯不亮")
+    report(jclw, None, "13995019999", Concern.Channel.PHONE, "小区东门路灯不亮")
     top = Issue.objects.filter(community=jclw["community"]).order_by("-residents_count")[0]
     assert top.pk == issue.pk
 
@@ -93,9 +97,15 @@ def test_story_1_twelve_households_report_yellow_water_and_the_community_sees_on
 
 
 def test_two_unrelated_concerns_from_the_same_compound_stay_apart(jclw):
-    water = report(jclw, "3号楼", "13995010003", C.PHONE, "金城蓝湾二期3号楼自来水发黄")
-    noise = report(jclw, "3号楼", "13995010004", C.PHONE, "金城蓝湾二期3号楼楼上半夜装修太吵")
-    parking = report(jclw, "3号楼", "13995010005", C.PHONE, "3号楼门口电动车乱停，堵住消防通道")
+    water = report(
+        jclw, "3号楼", "13995010003", Concern.Channel.PHONE, "金城蓝湾二期3号楼自来水发黄"
+    )
+    noise = report(
+        jclw, "3号楼", "13995010004", Concern.Channel.PHONE, "金城蓝湾二期3号楼楼上半夜装修太吵"
+    )
+    parking = report(
+        jclw, "3号楼", "13995010005", Concern.Channel.PHONE, "3号楼门口电动车乱停，堵住消防通道"
+    )
     assert len({water.issue_id, noise.issue_id, parking.issue_id}) == 3
 
 
@@ -103,7 +113,7 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
     staff = jclw["staff"]
     shops = actions.submit_concern(
         community=jclw["community"],
-        channel=C.PHONE,
+        channel=Concern.Channel.PHONE,
         phone="13995020001",
         actor=staff,
         compound=jclw["shops"],
@@ -111,7 +121,7 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
     )
     bikes = actions.submit_concern(
         community=jclw["community"],
-        channel=C.PHONE,
+        channel=Concern.Channel.PHONE,
         phone="13995020002",
         actor=staff,
         compound=jclw["phase1"],
@@ -119,7 +129,7 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
     )
     pets = actions.submit_concern(
         community=jclw["community"],
-        channel=C.PHONE,
+        channel=Concern.Channel.PHONE,
         phone="13995020003",
         actor=staff,
         compound=jclw["shops"],
@@ -160,8 +170,8 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
 
 
 def test_move_merge_split_keep_counts_right(jclw):
-    a = report(jclw, "1号楼", "13900000001", C.PHONE, "自来水发黄")
-    b = report(jclw, "2号楼", "13900000002", C.PHONE, "楼道堆满杂物")
+    a = report(jclw, "1号楼", "13900000001", Concern.Channel.PHONE, "自来水发黄")
+    b = report(jclw, "2号楼", "13900000002", Concern.Channel.PHONE, "楼道堆满杂物")
     staff = jclw["staff"]
     own_issue = b.issue_id
     assert own_issue != a.issue_id
@@ -186,7 +196,7 @@ def test_move_merge_split_keep_counts_right(jclw):
 
 
 def test_grid_worker_of_another_grid_cannot_handle(jclw):
-    issue = report(jclw, "3号楼", "13900000001", C.PHONE, "自来水发黄").issue
+    issue = report(jclw, "3号楼", "13900000001", Concern.Channel.PHONE, "自来水发黄").issue
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
 
@@ -205,7 +215,7 @@ def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worke
     worker = jclw["grid_worker"]
     concern = actions.submit_concern(
         community=jclw["community"],
-        channel=C.PATROL,
+        channel=Concern.Channel.PATROL,
         actor=worker,
         compound=jclw["phase2"],
         content="二期3号楼楼道灯不亮，晚上黑灯瞎火",

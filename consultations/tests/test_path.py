@@ -18,7 +18,6 @@ from consultations.tests.conftest import make_issue
 from notifications.models import Delivery
 from timeline.models import Event
 
-OK = Organisation.Kind
 LONG_TITLE = (
     "金城蓝湾二期3号楼至5号楼之间的消防通道长期被私家车和电动车占用，救护车和消防车都进不来"
 )
@@ -34,11 +33,13 @@ def orgs(world):
         return made
 
     return {
-        "street_office": org("测试街道办事处", OK.STREET_OFFICE, world.street),
-        "enforcement": org("测试区综合执法局", OK.LAW_ENFORCEMENT, world.district),
-        "neighbour_company": org("二号社区物业公司", OK.PROPERTY_COMPANY, world.c2),
-        "far_school": org("别区第四中学", OK.OTHER, world.other_district),
-        "far_bureau": org("别区农业农村局", OK.GOVERNMENT_DEPARTMENT, world.other_district),
+        "street_office": org("测试街道办事处", Organisation.Kind.STREET_OFFICE, world.street),
+        "enforcement": org("测试区综合执法局", Organisation.Kind.LAW_ENFORCEMENT, world.district),
+        "neighbour_company": org("二号社区物业公司", Organisation.Kind.PROPERTY_COMPANY, world.c2),
+        "far_school": org("别区第四中学", Organisation.Kind.OTHER, world.other_district),
+        "far_bureau": org(
+            "别区农业农村局", Organisation.Kind.GOVERNMENT_DEPARTMENT, world.other_district
+        ),
     }
 
 
@@ -136,7 +137,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
         world.staff, held, topic=topic, text="清理", organisations=[orgs["enforcement"]]
     )
     client.force_login(world.staff)
-    url = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    url = reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
     page = client.get(url).content.decode()
     assert "别区农业农村局" not in page and "二号社区物业公司" not in page
     response = client.post(
@@ -153,7 +154,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
     from accountability import actions as item_actions
 
     with pytest.raises(actions.ActionError) as error:
-        item_actions.list_action_item(
+        item_actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
             title="清理",
@@ -193,7 +194,7 @@ def test_person_in_charge_lists_only_representatives_in_scope(world, orgs, held,
     )
     client.force_login(world.staff)
     page = client.get(
-        reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+        reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
     ).content.decode()
     assert "near_rep" in page and "far_rep" not in page
 
@@ -295,7 +296,7 @@ def test_a_resolution_starts_from_the_adopted_motion_and_an_item_from_the_resolu
     assert resolution.motion == motion and resolution.text == motion.text
     page = client.get(reverse("consultations:meeting", args=[held.pk])).content.decode()
     assert f'id="resolve-motion-{motion.pk}"' not in page  # recorded once
-    list_url = reverse("accountability:list_item") + f"?resolution={resolution.pk}"
+    list_url = reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
     assert list_url.replace("?", "?") in page.replace("&amp;", "&")
     form = client.get(list_url).context["form"]
     assert form["title"].value() == motion.text

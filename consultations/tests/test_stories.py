@@ -15,7 +15,6 @@ from core.errors import ActionError
 from places.models import Area
 
 pytestmark = pytest.mark.django_db
-P = Participant.Party
 
 
 def org(name):
@@ -59,7 +58,7 @@ def test_story3_wulishuixiang_joint_meeting_agrees_on_a_new_model(demo, client):
     station = actions.invite_participant(
         secretary,
         meeting,
-        party=P.COMMUNITY,
+        party=Participant.Party.COMMUNITY,
         name="实践站负责人",
         organisation=org("五里水乡社区新时代文明实践站"),
     )
@@ -67,7 +66,7 @@ def test_story3_wulishuixiang_joint_meeting_agrees_on_a_new_model(demo, client):
         actions.invite_participant(
             secretary,
             meeting,
-            party=P.PROPERTY_COMPANY,
+            party=Participant.Party.PROPERTY_COMPANY,
             name="负责人",
             organisation=org(f"水乡{letter}区物业公司"),
         )
@@ -143,11 +142,11 @@ def test_story5_jinfeng_cppcc_three_party_consultation(demo, client):
         actions.publish_notice(user("street_shxl"), meeting)
     actions.publish_notice(member, meeting)
     parties = {
-        "管委会": (P.DEPARTMENT, "金凤区阅海湾商务区管委会"),
-        "街道": (P.COMMUNITY, "上海西路街道办事处"),
-        "社区": (P.COMMUNITY, "阅海湾社区居委会"),
-        "文体局": (P.DEPARTMENT, "金凤区文化旅游体育广电局"),
-        "王庆民": (P.CPPCC_MEMBER, "金凤区政协"),
+        "管委会": (Participant.Party.DEPARTMENT, "金凤区阅海湾商务区管委会"),
+        "街道": (Participant.Party.COMMUNITY, "上海西路街道办事处"),
+        "社区": (Participant.Party.COMMUNITY, "阅海湾社区居委会"),
+        "文体局": (Participant.Party.DEPARTMENT, "金凤区文化旅游体育广电局"),
+        "王庆民": (Participant.Party.CPPCC_MEMBER, "金凤区政协"),
     }
     people = {
         key: actions.invite_participant(
@@ -246,7 +245,11 @@ def test_story6_pengyang_thematic_research_five_visits_five_recommendations(demo
         )
     actions.publish_notice(member, meeting)
     committee = actions.invite_participant(
-        member, meeting, party=P.CPPCC_MEMBER, name="政协委员", organisation=org("彭阳县政协")
+        member,
+        meeting,
+        party=Participant.Party.CPPCC_MEMBER,
+        name="政协委员",
+        organisation=org("彭阳县政协"),
     )
     actions.staff_sign_in(member, committee, now=starts)
     for problem in (

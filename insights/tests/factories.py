@@ -23,8 +23,6 @@ from django.utils import timezone
 from concerns.models import Concern, Issue
 from places.models import Area
 
-S = Issue.Status
-L = Issue.Level
 NOW = timezone.make_aware(datetime(2026, 4, 15, 12, 0))
 
 
@@ -38,8 +36,8 @@ def make_issue(
     received: datetime,
     *,
     grid: Area | None = None,
-    status: str = S.NEW,
-    level: str = L.GRID,
+    status: str = Issue.Status.NEW,
+    level: str = Issue.Level.GRID,
     accepted: datetime | None = None,
     accept_due: datetime | None = None,
     residents: int = 1,
@@ -58,7 +56,9 @@ def make_issue(
         accept_due_at=accept_due or received + timedelta(days=1),
         resolve_due_at=received + timedelta(days=7),
         accepted_at=accepted,
-        settled_at=received + timedelta(days=3) if status in (S.SETTLED, S.RESOLVED) else None,
+        settled_at=received + timedelta(days=3)
+        if status in (Issue.Status.SETTLED, Issue.Status.RESOLVED)
+        else None,
         residents_count=residents,
         concerns_count=concerns,
     )
@@ -86,7 +86,7 @@ def march_data_set(world, *, j_due: datetime | None = None) -> dict[str, Issue]:
             "A",
             at(3, 2),
             grid=g1,
-            status=S.SETTLED,
+            status=Issue.Status.SETTLED,
             accepted=at(3, 2, 12),
             residents=4,
             concerns=2,
@@ -96,8 +96,8 @@ def march_data_set(world, *, j_due: datetime | None = None) -> dict[str, Issue]:
             "B",
             at(3, 5),
             grid=g1,
-            status=S.RESOLVED,
-            level=L.COMMUNITY,
+            status=Issue.Status.RESOLVED,
+            level=Issue.Level.COMMUNITY,
             accepted=at(3, 7),
             channel=Concern.Channel.VISIT,
         ),
@@ -107,7 +107,7 @@ def march_data_set(world, *, j_due: datetime | None = None) -> dict[str, Issue]:
             "D",
             at(3, 20),
             grid=g2,
-            status=S.IN_PROGRESS,
+            status=Issue.Status.IN_PROGRESS,
             accepted=at(3, 20, 15),
             residents=7,
             concerns=3,
@@ -117,24 +117,30 @@ def march_data_set(world, *, j_due: datetime | None = None) -> dict[str, Issue]:
             "E",
             at(3, 25),
             grid=g1,
-            status=S.SETTLED,
+            status=Issue.Status.SETTLED,
             accepted=at(3, 25, 11),
             channel=Concern.Channel.WECHAT,
         ),
         "J": make_issue(c1, "J", at(3, 31, 20), grid=g1, accept_due=j_due or at(4, 16)),
-        "F": make_issue(c1, "F", at(3, 12), grid=g1, status=S.MERGED, concerns=0),
-        "G": make_issue(c1, "G", at(2, 20), grid=g1, status=S.SETTLED, accepted=at(2, 20, 11)),
+        "F": make_issue(c1, "F", at(3, 12), grid=g1, status=Issue.Status.MERGED, concerns=0),
+        "G": make_issue(
+            c1, "G", at(2, 20), grid=g1, status=Issue.Status.SETTLED, accepted=at(2, 20, 11)
+        ),
         "H": make_issue(
             c2,
             "H",
             at(3, 15),
             grid=world.g3,
-            status=S.SETTLED,
-            level=L.COMMUNITY,
+            status=Issue.Status.SETTLED,
+            level=Issue.Level.COMMUNITY,
             accepted=at(3, 15, 12),
         ),
         "I": make_issue(
-            world.other_district, "I", at(3, 15), status=S.SETTLED, accepted=at(3, 15, 12)
+            world.other_district,
+            "I",
+            at(3, 15),
+            status=Issue.Status.SETTLED,
+            accepted=at(3, 15, 12),
         ),
     }
 
@@ -154,12 +160,11 @@ def march_later_steps(world, issues: dict[str, Issue]) -> dict:
     from accountability.models import ActionItem, Evaluation
     from consultations.models import Meeting
 
-    M = Meeting.Form
     for area, form, day, status in (
-        (world.c1, M.COUNCIL, 18, Meeting.Status.PUBLISHED),
-        (world.c2, M.JOINT, 19, Meeting.Status.HELD),
-        (world.c1, M.HEARING, 21, Meeting.Status.DRAFT),
-        (world.district, M.THEMATIC_RESEARCH, 25, Meeting.Status.CLOSED),
+        (world.c1, Meeting.Form.COUNCIL, 18, Meeting.Status.PUBLISHED),
+        (world.c2, Meeting.Form.JOINT, 19, Meeting.Status.HELD),
+        (world.c1, Meeting.Form.HEARING, 21, Meeting.Status.DRAFT),
+        (world.district, Meeting.Form.THEMATIC_RESEARCH, 25, Meeting.Status.CLOSED),
     ):
         Meeting.objects.create(
             title=f"{form}会议", form=form, area=area, starts_at=at(3, day), status=status
@@ -192,13 +197,12 @@ def march_later_steps(world, issues: dict[str, Issue]) -> dict:
     )
     concern = issues["B"].concerns.first()
     assert concern is not None
-    R = Evaluation.Rating
     for n, (rating, when) in enumerate(
         [
-            (R.SATISFIED, at(3, 21)),
-            (R.BASICALLY, at(3, 22)),
-            (R.DISSATISFIED, at(3, 23)),
-            (R.SATISFIED, at(4, 2)),
+            (Evaluation.Rating.SATISFIED, at(3, 21)),
+            (Evaluation.Rating.BASICALLY, at(3, 22)),
+            (Evaluation.Rating.DISSATISFIED, at(3, 23)),
+            (Evaluation.Rating.SATISFIED, at(4, 2)),
         ]
     ):
         Evaluation.objects.create(

@@ -19,9 +19,6 @@ from insights.models import IssueTally, Version
 from places.models import Area
 from timeline.services import record
 
-S = Issue.Status
-L = Issue.Level
-
 
 def fresh_overdue(communities, now, limit):
     counted = metrics.overdue_by_community(communities, now, limit)
@@ -77,8 +74,8 @@ def random_data(world, now: datetime, *, seed: int = 7, issues: int = 90) -> lis
             grid=grid,
             category=rng.choice(categories),
             title=f"问题{n}",
-            status=rng.choice(S.values),
-            level=rng.choice(L.values),
+            status=rng.choice(Issue.Status.values),
+            level=rng.choice(Issue.Level.values),
             first_received_at=received,
             last_received_at=received + timedelta(days=2),
             accept_due_at=rng.choice([None, received + timedelta(hours=24)]),
@@ -193,7 +190,7 @@ def test_old_data_changed_through_the_actions_is_counted_again(
     assert_same_figures(world, timezone.now())
 
     # An issue of a closed month accepted and settled long after.
-    old = next(i for i in c1_open[2:-1] if i.status == S.NEW)
+    old = next(i for i in c1_open[2:-1] if i.status == Issue.Status.NEW)
     with django_capture_on_commit_callbacks(execute=True):
         actions.accept_issue(old, actor=admin)
     assert tallies.month_of(old.first_received_at) in stale_months(world.c1)

@@ -38,6 +38,20 @@ def test_values_styles_and_sheets_read_back():
     assert sheet["E2"].number_format == "yyyy-mm-dd"
 
 
+def test_what_a_resident_typed_stays_text():
+    """A formula, a number with a leading zero or a link typed into a concern is written
+    back as those characters: never computed, converted or made clickable."""
+    typed = ["=1+1", '=HYPERLINK("http://evil.example","点我")', "0123", "http://a.example"]
+    out = io.BytesIO()
+    book = xlsx.Workbook(out)
+    book.add_sheet("s", [typed])
+    book.close()
+    sheet = load_workbook(io.BytesIO(out.getvalue()))["s"]
+    assert [c.value for c in sheet[1]] == typed
+    assert {c.data_type for c in sheet[1]} == {"s"}
+    assert not any(c.hyperlink for c in sheet[1])
+
+
 def test_column_letters():
     assert [xlsx.column_letter(i) for i in (0, 25, 26, 51, 52, 701, 702)] == [
         "A", "Z", "AA", "AZ", "BA", "ZZ", "AAA",

@@ -40,10 +40,10 @@ def owner(world):
     return user
 
 
-def list_item(world, owner, residents=3):
+def publish_item(world, owner, residents=3):
     issue = make_issue(world.c1, "自来水发黄", residents=residents)
     org = Role.objects.get(user=owner).organisation
-    return actions.list_action_item(
+    return actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗管道",
@@ -55,7 +55,7 @@ def list_item(world, owner, residents=3):
 
 def test_nothing_is_sent_before_commit_nor_when_rolled_back(world, owner, transactional_db):
     with transaction.atomic():
-        list_item(world, owner)
+        publish_item(world, owner)
         assert not Delivery.objects.exists()
         assert MemorySender.outbox == []
     assert Delivery.objects.filter(channel=Delivery.Channel.SMS).count() == 3
@@ -90,12 +90,12 @@ def test_one_message_per_person_per_event_even_if_heard_twice(
 
 def test_email_at_once_or_in_a_daily_digest(world, owner, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner)
+        publish_item(world, owner)
     assert [m.to for m in mail.outbox] == [["owner@example.org"]]
     Preference.objects.create(user=owner, email_mode=Preference.EmailMode.DIGEST)
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner)
-        list_item(world, owner)
+        publish_item(world, owner)
+        publish_item(world, owner)
     assert len(mail.outbox) == 1
     held = Delivery.objects.filter(user=owner, channel="email", status=Delivery.Status.DIGEST)
     assert held.count() == 2
@@ -111,7 +111,7 @@ def test_email_at_once_or_in_a_daily_digest(world, owner, django_capture_on_comm
 def test_no_email_when_switched_off(world, owner, django_capture_on_commit_callbacks):
     Preference.objects.create(user=owner, email_mode=Preference.EmailMode.OFF)
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner)
+        publish_item(world, owner)
     assert mail.outbox == []
     assert Delivery.objects.filter(user=owner, channel="in_app").count() == 1
 
@@ -132,7 +132,7 @@ def test_a_refused_sms_is_marked_failed_and_logged_masked(
         caplog.at_level(logging.WARNING, logger="yishi.notifications"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        _item, issue = list_item(world, owner, residents=1)
+        _item, issue = publish_item(world, owner, residents=1)
     delivery = Delivery.objects.get(channel="sms")
     assert delivery.status == Delivery.Status.RETRY  # tried again later, then failed
     assert delivery.error == "gateway down"
@@ -159,7 +159,7 @@ def test_internal_events_reach_no_resident(world, owner, django_capture_on_commi
 
 def test_messages_page_and_preference(world, owner, client, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner)
+        publish_item(world, owner)
     client.force_login(owner)
     page = client.get(reverse("notifications:messages"))
     assert page.status_code == 200
@@ -183,7 +183,7 @@ def test_deferred_messages_are_sent_by_the_command_once(
 ):
     settings.NOTIFICATIONS_DEFER = True
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner, residents=2)
+        publish_item(world, owner, residents=2)
     assert MemorySender.outbox == []
     assert not Delivery.objects.exists()  # the events wait in the outbox
     call_command("send_notifications", stdout=open("/dev/null", "w"))  # noqa: SIM115
@@ -201,7 +201,7 @@ def test_refused_messages_are_retried_with_backoff_then_failed(
     `--retry-failed` gives it one more try. Never before its time, never twice."""
     settings.SMS_SENDER = "notifications.tests.test_notifications.RefusingSender"
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner, residents=1)
+        publish_item(world, owner, residents=1)
     row = Delivery.objects.get(channel="sms")
     clock = row.next_attempt_at
     assert (row.status, row.attempts) == (Delivery.Status.RETRY, 1)
@@ -339,7 +339,7 @@ def test_email_choices_are_read_in_one_query(world, owner):
     second.email = "owner2@example.org"
     second.save()
     Preference.objects.create(user=second, email_mode=Preference.EmailMode.OFF)
-    list_item(world, owner, residents=1)
+    publish_item(world, owner, residents=1)
     event = Event.objects.filter(verb="action_item.listed").latest("id")
     with CaptureQueriesContext(connection) as ctx:
         rows = plan_deliveries(event)
@@ -412,7 +412,7 @@ def test_a_row_another_worker_holds_is_never_sent_again(
     mid-send is not resent blindly: a sender that cannot confirm leaves it for staff."""
     settings.NOTIFICATIONS_DEFER = True
     with django_capture_on_commit_callbacks(execute=True):
-        list_item(world, owner, residents=1)
+        publish_item(world, owner, residents=1)
     plan_waiting()
     row = Delivery.objects.get(channel="sms")
     claimed = timezone.now()

@@ -18,8 +18,6 @@ from notifications.models import Delivery, Preference
 from notifications.sms import MemorySender
 from places.models import Compound
 
-C = Delivery.Channel
-
 
 @pytest.fixture(autouse=True)
 def _memory_sms(settings):
@@ -49,7 +47,7 @@ def test_a_concern_arriving_tells_its_grid_worker_in_app_at_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         concern = submit(world, gate, text="3号楼电梯坏了，13995011111 老人下不了楼")
-    row = Delivery.objects.get(user=world.grid_worker, channel=C.IN_APP)
+    row = Delivery.objects.get(user=world.grid_worker, channel=Delivery.Channel.IN_APP)
     assert row.status == Delivery.Status.SENT and row.event.verb == "concern.received"
     assert row.subject == "【议事】您的网格有新诉求"
     assert "一号社区第一网格" in row.body and "3号楼电梯坏了" in row.body
@@ -57,7 +55,9 @@ def test_a_concern_arriving_tells_its_grid_worker_in_app_at_once(
     assert row.url == reverse("concerns:issue", args=[concern.issue_id])
     assert row.url not in row.body  # the message links there itself
     # Not chosen: no SMS to the grid worker; the worker of the other grid hears nothing.
-    assert not Delivery.objects.filter(user=world.grid_worker, channel=C.SMS).exists()
+    assert not Delivery.objects.filter(
+        user=world.grid_worker, channel=Delivery.Channel.SMS
+    ).exists()
     assert not Delivery.objects.filter(user=world.grid_worker2).exists()
     # The resident still gets their receipt, and only they get their code.
     assert [to for to, _t in MemorySender.outbox] == ["13995011111"]
@@ -69,7 +69,7 @@ def test_a_grid_worker_who_chose_sms_gets_one(world, gate, django_capture_on_com
     Preference.objects.create(user=world.grid_worker, sms_new_concerns=True)
     with django_capture_on_commit_callbacks(execute=True):
         concern = submit(world, gate)
-    sms = Delivery.objects.get(user=world.grid_worker, channel=C.SMS)
+    sms = Delivery.objects.get(user=world.grid_worker, channel=Delivery.Channel.SMS)
     assert sms.status == Delivery.Status.SENT and sms.kind == "grid_concern"
     assert sms.address == "13800000001"
     texts = dict(MemorySender.outbox)
@@ -155,7 +155,7 @@ def test_everyone_invited_hears_of_the_notice_with_when_where_and_their_code(
     when = f"{day:%Y-%m-%d} 14:30–16:00"
     join = f"https://yishi.example.cn/consultations/m/{meeting.pk}/join/"
 
-    sms = Delivery.objects.get(address="13995012222", channel=C.SMS)
+    sms = Delivery.objects.get(address="13995012222", channel=Delivery.Channel.SMS)
     assert sms.kind == "invitation" and sms.status == Delivery.Status.SENT
     assert sms.body == (
         f"您受邀参加“电梯加装议事会”，时间{when}，地点社区议事厅。"
@@ -164,7 +164,7 @@ def test_everyone_invited_hears_of_the_notice_with_when_where_and_their_code(
     assert (sms.address, sms.body) in MemorySender.outbox
     assert sms.params["code"] == resident.sign_in_code and sms.params["when"] == when
 
-    in_app = Delivery.objects.get(user=member, channel=C.IN_APP)
+    in_app = Delivery.objects.get(user=member, channel=Delivery.Channel.IN_APP)
     assert in_app.subject == "【议事】会议邀请"
     assert cppcc.sign_in_code in in_app.body and "社区议事厅" in in_app.body and when in in_app.body
     assert resident.sign_in_code not in in_app.body  # each hears their own code only

@@ -24,8 +24,6 @@ from notifications.models import Delivery
 from notifications.sms import MemorySender
 from places.models import Area, Compound
 
-C = Concern.Channel
-
 REPRESENTATIVE = "13800001111"
 
 
@@ -60,7 +58,7 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
                 channel=channel,
                 phone=phone,
                 building=phase2.buildings.get(name=building),
-                actor=grid_worker if channel == C.GRID_PHONE else staff,
+                actor=grid_worker if channel == Concern.Channel.GRID_PHONE else staff,
             )
             codes[phone] = concern.tracking_code
         issue = Issue.objects.get(concerns__tracking_code=codes["13995010001"])
@@ -101,7 +99,7 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
         consult.publish_result(staff, meeting)
 
         # 民事民办: listed, carried out, verified and closed; the issue is resolved.
-        item = items.list_action_item(
+        item = items.publish_action_item(
             actor=staff,
             community=community,
             title="冲洗二次供水管道和楼顶水箱",
@@ -166,7 +164,7 @@ def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(
         concern = concerns.submit_concern(
             community=world.c1,
             content="小区东门的路灯已经坏了整整两个星期晚上出门特别不安全希望尽快修好",
-            channel=C.WEB,
+            channel=Concern.Channel.WEB,
             phone="13912340000",
         )
     [(phone, text)] = MemorySender.outbox

@@ -5,7 +5,7 @@ check every answer of the server against these, not against the server's own cod
 import json
 import re
 from typing import Any
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree
 
 import jsonschema
 
@@ -227,13 +227,13 @@ def check_json(response, schema: dict, status: int = 200):
     return data
 
 
-def check_xml(response, root: str, status: int = 200) -> ET.Element:
+def check_xml(response, root: str, status: int = 200) -> ElementTree.Element:
     """The answer is UTF-8 XML with the declaration, no namespace, the spec's elements."""
     assert response.status_code == status, response.content[:500]
     assert response["Content-Type"] == "text/xml; charset=utf-8"
     body = response.content
     assert re.match(rb'^<\?xml version="1.0" encoding="utf-8"\?>', body, re.IGNORECASE)
-    element = ET.fromstring(body)
+    element = ElementTree.fromstring(body)
     assert element.tag == root
     assert "xmlns" not in body.decode("utf-8")
     item_tag, allowed, required = XML_STRUCTURE[root]
@@ -247,7 +247,7 @@ def check_xml(response, root: str, status: int = 200) -> ET.Element:
     return element
 
 
-def check_xml_request(element: ET.Element) -> None:
+def check_xml_request(element: ElementTree.Element) -> None:
     """One <request> of GET requests: dates W3C with zone, status open or closed."""
     assert element.findtext("status") in ("open", "closed")
     for name in ("requested_datetime", "updated_datetime"):
@@ -256,7 +256,7 @@ def check_xml_request(element: ET.Element) -> None:
     assert not expected or re.match(W3C_WITH_ZONE, expected)
 
 
-def check_xml_definition(element: ET.Element) -> None:
+def check_xml_definition(element: ElementTree.Element) -> None:
     attributes = element.find("attributes")
     assert attributes is not None
     for attribute in attributes:
@@ -273,7 +273,7 @@ def check_xml_definition(element: ET.Element) -> None:
                 assert {c.tag for c in value} == {"key", "name"}
 
 
-def check_xml_discovery(element: ET.Element) -> None:
+def check_xml_discovery(element: ElementTree.Element) -> None:
     endpoints = element.find("endpoints")
     assert endpoints is not None and len(endpoints)
     for endpoint in endpoints:

@@ -4,7 +4,7 @@ document's changesets, and the request dates, in JSON and in XML, in every answe
 
 import re
 from datetime import datetime, timedelta
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
@@ -34,7 +34,7 @@ def json_dates(data, found):
 
 
 def xml_dates(content: bytes):
-    root = ET.fromstring(content)
+    root = ElementTree.fromstring(content)
     return [
         (element.tag, element.text)
         for element in root.iter()
@@ -104,7 +104,7 @@ def test_the_discovery_changeset_is_written_to_the_letter(client, db, settings):
     data = client.get("/open311/discovery.json").json()
     assert data["changeset"] == "2026-11-26T00:00:00+08:00"
     assert data["endpoints"][0]["changeset"] == "2026-11-26T00:00:00+08:00"
-    xml = ET.fromstring(client.get("/open311/discovery.xml").content)
+    xml = ElementTree.fromstring(client.get("/open311/discovery.xml").content)
     assert xml.findtext("changeset") == "2026-11-26T00:00:00+08:00"
     assert xml.findtext("endpoints/endpoint/changeset") == "2026-11-26T00:00:00+08:00"
 

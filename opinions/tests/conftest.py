@@ -8,31 +8,36 @@ from accounts.models import Organisation, Role
 from conftest import make_user
 from opinions import actions
 
-R = Role.Kind
-OK = Organisation.Kind
-
 
 @pytest.fixture
 def cppcc(world):
-    committee = Organisation.objects.create(name="测试区政协", kind=OK.CPPCC)
+    committee = Organisation.objects.create(name="测试区政协", kind=Organisation.Kind.CPPCC)
     committee.areas.add(world.district)
-    sports = Organisation.objects.create(name="测试区文体局", kind=OK.GOVERNMENT_DEPARTMENT)
+    sports = Organisation.objects.create(
+        name="测试区文体局", kind=Organisation.Kind.GOVERNMENT_DEPARTMENT
+    )
     sports.areas.add(world.district)
-    water = Organisation.objects.create(name="测试市自来水公司", kind=OK.UTILITY)
+    water = Organisation.objects.create(name="测试市自来水公司", kind=Organisation.Kind.UTILITY)
     water.areas.add(world.district)
-    elsewhere = Organisation.objects.create(name="别的区住建局", kind=OK.GOVERNMENT_DEPARTMENT)
+    elsewhere = Organisation.objects.create(
+        name="别的区住建局", kind=Organisation.Kind.GOVERNMENT_DEPARTMENT
+    )
     elsewhere.areas.add(world.other_district)
     world.users.update(
         office=make_user(
             "office",
-            (R.CPPCC_OFFICE, world.district, None),
-            (R.ORG_REPRESENTATIVE, None, committee),
+            (Role.Kind.CPPCC_OFFICE, world.district, None),
+            (Role.Kind.ORG_REPRESENTATIVE, None, committee),
         ),
-        member2=make_user("member2", (R.CPPCC_MEMBER, world.district, None)),
-        other_member=make_user("other_member", (R.CPPCC_MEMBER, world.other_district, None)),
-        other_office=make_user("other_office", (R.CPPCC_OFFICE, world.other_district, None)),
-        sports_rep=make_user("sports_rep", (R.ORG_REPRESENTATIVE, None, sports)),
-        water_rep=make_user("water_rep", (R.ORG_REPRESENTATIVE, None, water)),
+        member2=make_user("member2", (Role.Kind.CPPCC_MEMBER, world.district, None)),
+        other_member=make_user(
+            "other_member", (Role.Kind.CPPCC_MEMBER, world.other_district, None)
+        ),
+        other_office=make_user(
+            "other_office", (Role.Kind.CPPCC_OFFICE, world.other_district, None)
+        ),
+        sports_rep=make_user("sports_rep", (Role.Kind.ORG_REPRESENTATIVE, None, sports)),
+        water_rep=make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water)),
     )
     world.sports, world.water, world.elsewhere, world.committee = (
         sports,

@@ -15,8 +15,6 @@ from opinions.models import Forwarding, Report, add_working_days
 from opinions.tests.conftest import submit
 from timeline.models import Event
 
-S = Report.Status
-
 
 def verbs(report):
     return list(
@@ -40,17 +38,21 @@ def test_working_days_skip_weekends():
 def test_submit_adopt_forward_reply_rate(cppcc):
     w = cppcc
     report = submit(w, place="一号社区中心公园")
-    assert (report.status, report.district, report.member) == (S.SUBMITTED, w.district, w.cppcc)
+    assert (report.status, report.district, report.member) == (
+        Report.Status.SUBMITTED,
+        w.district,
+        w.cppcc,
+    )
 
     actions.adopt_report(w.office, report, note="予以采用")
     report.refresh_from_db()
-    assert report.status == S.ADOPTED and report.adopted_at is not None
+    assert report.status == Report.Status.ADOPTED and report.adopted_at is not None
 
     monday = at(date(2026, 11, 30))
     (to_sports,) = actions.forward_report(w.office, report, organisations=[w.sports], now=monday)
     assert to_sports.due_on == date(2026, 12, 21)  # 15 working days
     report.refresh_from_db()
-    assert report.status == S.FORWARDED
+    assert report.status == Report.Status.FORWARDED
 
     # The department sees the report now, and only it replies to its own forwarding.
     assert permissions.get_report_for_user(w.sports_rep, report.pk) == report
@@ -62,7 +64,7 @@ def test_submit_adopt_forward_reply_rate(cppcc):
     to_sports.refresh_from_db()
     report.refresh_from_db()
     assert to_sports.status == Forwarding.Status.REPLIED and to_sports.replied_on_time
-    assert report.status == S.REPLIED
+    assert report.status == Report.Status.REPLIED
 
     with pytest.raises(PermissionDenied):  # only the report's member rates
         actions.rate_reply(w.member2, to_sports, rating="satisfied")
@@ -92,10 +94,10 @@ def test_report_waits_for_every_department(cppcc):
     first, second = actions.forward_report(w.office, report, organisations=[w.sports, w.water])
     actions.reply_to_report(w.sports_rep, first, text="已答复")
     report.refresh_from_db()
-    assert report.status == S.FORWARDED
+    assert report.status == Report.Status.FORWARDED
     actions.reply_to_report(w.water_rep, second, text="已答复")
     report.refresh_from_db()
-    assert report.status == S.REPLIED
+    assert report.status == Report.Status.REPLIED
     with pytest.raises(Conflict):
         actions.reply_to_report(w.water_rep, second, text="再答复一次")
 
@@ -155,7 +157,9 @@ def test_return_for_detail_then_resubmit(cppcc):
         actions.return_report(w.office, report, note="  ")
     actions.return_report(w.office, report, note="请补充涉及的小区和人数")
     report.refresh_from_db()
-    assert report.status == S.RETURNED and report.review_note == "请补充涉及的小区和人数"
+    assert (
+        report.status == Report.Status.RETURNED and report.review_note == "请补充涉及的小区和人数"
+    )
     with pytest.raises(Conflict):
         actions.adopt_report(w.office, report)
     with pytest.raises(PermissionDenied):  # another member of the district
@@ -173,7 +177,7 @@ def test_return_for_detail_then_resubmit(cppcc):
         place="金水园",
     )
     report.refresh_from_db()
-    assert report.status == S.SUBMITTED and report.place == "金水园"
+    assert report.status == Report.Status.SUBMITTED and report.place == "金水园"
     assert report.submitted_at > before
     actions.adopt_report(w.office, report)
     with pytest.raises(Conflict):  # adopted: no longer revised
@@ -196,7 +200,7 @@ def test_merge_into_similar_report(cppcc):
         actions.merge_report(w.office, similar, into=similar)
     actions.merge_report(w.office, similar, into=kept, note="同一事项")
     similar.refresh_from_db()
-    assert similar.status == S.MERGED and similar.merged_into == kept
+    assert similar.status == Report.Status.MERGED and similar.merged_into == kept
     assert list(kept.merged_reports.all()) == [similar]
     with pytest.raises(Conflict):  # decided already
         actions.adopt_report(w.office, similar)
@@ -217,7 +221,7 @@ def test_take_to_topic_new_or_existing(cppcc):
     topic = actions.take_to_topic(w.office, report, title="增加公园体育健身设施专题协商")
     assert topic.area == w.district and topic.title == "增加公园体育健身设施专题协商"
     report.refresh_from_db()
-    assert report.topic == topic and report.status == S.ADOPTED
+    assert report.topic == topic and report.status == Report.Status.ADOPTED
     assert Event.objects.filter(subject_id=topic.pk, verb="topic.created").exists()
     with pytest.raises(Conflict):
         actions.take_to_topic(w.office, report)

@@ -10,8 +10,6 @@ from opinions import actions
 from opinions.models import Forwarding, Report
 from opinions.tests.conftest import submit
 
-S = Report.Status
-
 
 def test_member_writes_a_report_from_an_issue(client, cppcc):
     w = cppcc
@@ -121,7 +119,7 @@ def test_return_merge_and_topic_through_the_pages(client, cppcc):
     }  # fmt: skip
     assert client.post(f"/opinions/{first.pk}/edit/", data).status_code == 302
     first.refresh_from_db()
-    assert first.status == S.SUBMITTED and first.observation == "涉及约2万人。"
+    assert first.status == Report.Status.SUBMITTED and first.observation == "涉及约2万人。"
 
     client.force_login(w.office)
     assert client.post(f"/opinions/{second.pk}/merge/", {"into": first.pk}).status_code == 302

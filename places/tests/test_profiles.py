@@ -17,7 +17,6 @@ from places.profiles import card_for, format_figure
 from timeline.models import Event
 
 pytestmark = pytest.mark.django_db
-FK = AreaFigure.Kind
 JAN, JUNE = date(2026, 1, 31), date(2026, 6, 30)
 
 
@@ -28,7 +27,13 @@ def text(response) -> str:
 
 def population(world, user, value, as_of, source="社区入户统计", **kw):
     return actions.record_figure(
-        user, world.c1, kind=FK.RESIDENT_POPULATION, value=value, as_of=as_of, source=source, **kw
+        user,
+        world.c1,
+        kind=AreaFigure.Kind.RESIDENT_POPULATION,
+        value=value,
+        as_of=as_of,
+        source=source,
+        **kw,
     )
 
 
@@ -40,7 +45,7 @@ def test_a_new_count_adds_a_row_and_the_card_shows_the_latest(world):
 
     card = card_for(world.c1)
     assert [(f.kind, f.value, f.as_of, f.source) for f in card.figures] == [
-        (FK.RESIDENT_POPULATION, 5200, JUNE, "第七次人口普查")
+        (AreaFigure.Kind.RESIDENT_POPULATION, 5200, JUNE, "第七次人口普查")
     ]
     assert AreaFigure.objects.filter(profile__area=world.c1).count() == 3
     events = Event.objects.filter(verb="profile.figure_recorded")
@@ -50,10 +55,13 @@ def test_a_new_count_adds_a_row_and_the_card_shows_the_latest(world):
 
 
 def test_figures_read_as_the_source_writes_them():
-    assert format_figure(FK.RESIDENT_POPULATION, 20000, AreaFigure.Qualifier.NEARLY) == "近2万人"
-    assert format_figure(FK.COMPANIES, 2738, AreaFigure.Qualifier.OVER) == "2738余家"
-    assert format_figure(FK.OFFICE_BUILDINGS, 45) == "45栋"
-    assert format_figure(FK.HOUSEHOLDS, 1530, AreaFigure.Qualifier.ABOUT) == "约1530户"
+    assert (
+        format_figure(AreaFigure.Kind.RESIDENT_POPULATION, 20000, AreaFigure.Qualifier.NEARLY)
+        == "近2万人"
+    )
+    assert format_figure(AreaFigure.Kind.COMPANIES, 2738, AreaFigure.Qualifier.OVER) == "2738余家"
+    assert format_figure(AreaFigure.Kind.OFFICE_BUILDINGS, 45) == "45栋"
+    assert format_figure(AreaFigure.Kind.HOUSEHOLDS, 1530, AreaFigure.Qualifier.ABOUT) == "约1530户"
 
 
 @pytest.mark.parametrize(
@@ -70,7 +78,7 @@ def test_figures_read_as_the_source_writes_them():
 )
 def test_a_figure_needs_a_date_a_source_and_a_sane_value(world, changes, field):
     fields = {
-        "kind": FK.HOUSEHOLDS,
+        "kind": AreaFigure.Kind.HOUSEHOLDS,
         "value": 1500,
         "as_of": JUNE,
         "source": "社区统计",
@@ -100,7 +108,12 @@ def test_a_figure_needs_a_date_a_source_and_a_sane_value(world, changes, field):
 def test_who_may_record_a_figure(world, username, code, allowed):
     area = {"C1": world.c1, "S1": world.street}[code]
     record = lambda: actions.record_figure(  # noqa: E731
-        getattr(world, username), area, kind=FK.SHOPS, value=40, as_of=JUNE, source="摸排"
+        getattr(world, username),
+        area,
+        kind=AreaFigure.Kind.SHOPS,
+        value=40,
+        as_of=JUNE,
+        source="摸排",
     )
     if allowed:
         record()
@@ -132,7 +145,7 @@ def test_who_may_record_a_figure(world, username, code, allowed):
 def test_edit_page_answers_by_scope(client, world, username, code, status):
     client.force_login(getattr(world, username))
     assert client.get(f"/places/a/{code}/profile/edit/").status_code == status
-    form = {"form": "figure", "figure-kind": FK.SHOPS, "figure-value": "40"}
+    form = {"form": "figure", "figure-kind": AreaFigure.Kind.SHOPS, "figure-value": "40"}
     form |= {"figure-as_of": "2026-06-30", "figure-source": "摸排"}
     response = client.post(f"/places/a/{code}/profile/edit/", form)
     assert response.status_code == (302 if status == 200 else status)
@@ -152,7 +165,7 @@ def test_edit_page_asks_a_stranger_to_log_in(client, world):
 def test_staff_edit_figures_and_facilities_through_the_page(client, world):
     client.force_login(world.staff)
     url = "/places/a/C1/profile/edit/"
-    figure = {"form": "figure", "figure-kind": FK.HOUSEHOLDS, "figure-value": "1530"}
+    figure = {"form": "figure", "figure-kind": AreaFigure.Kind.HOUSEHOLDS, "figure-value": "1530"}
     figure |= {"figure-qualifier": "about", "figure-as_of": "2026-06-30"}
     assert client.post(url, {**figure, "figure-source": "入户"}).status_code == 302
     # A figure without a source is refused beside its field.
@@ -296,7 +309,7 @@ def test_phone_numbers_typed_into_a_profile_are_masked_in_public(client, world):
     actions.record_figure(
         world.staff,
         world.c1,
-        kind=FK.SHOPS,
+        kind=AreaFigure.Kind.SHOPS,
         value=40,
         as_of=JUNE,
         source="网格员小李 13812345678",

@@ -5,9 +5,9 @@ its `msg_signature` over the sorted token, timestamp, nonce and ciphertext."""
 import hashlib
 import secrets
 import time
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from wechatpy.crypto import WeChatCrypto
@@ -65,7 +65,7 @@ class Wechat:
         if safe:
             crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
             sealed = crypto.encrypt_message(xml, params["nonce"], params["timestamp"])
-            encrypt = ET.fromstring(sealed).findtext("Encrypt") or ""
+            encrypt = ElementTree.fromstring(sealed).findtext("Encrypt") or ""
             body = (
                 "<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
                 f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
@@ -89,7 +89,7 @@ class Wechat:
 def reply_text(content: bytes) -> str:
     if content == b"success":
         return ""
-    return ET.fromstring(content).findtext("Content") or ""
+    return ElementTree.fromstring(content).findtext("Content") or ""
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The developer endpoint, called as WeChat calls it: signatures, freshness, replay, modes."""
 
 import time
-import xml.etree.ElementTree as ET
+from xml.etree import ElementTree
 
 import pytest
 from wechatpy.crypto import WeChatCrypto
@@ -22,7 +22,7 @@ def test_wechatpy_runs_on_this_python():
     assert wechatpy.__version__ == "1.8.18"
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     sealed = crypto.encrypt_message("<xml><A>1</A></xml>", "n1", "1700000000")
-    root = ET.fromstring(sealed)
+    root = ElementTree.fromstring(sealed)
     plain = crypto.decrypt_message(
         sealed, root.findtext("MsgSignature"), root.findtext("TimeStamp"), root.findtext("Nonce")
     )
@@ -92,7 +92,7 @@ def test_only_get_and_post(wx):
 def test_plain_text_becomes_a_wechat_concern_with_the_code_and_link_in_the_reply(wx, world):
     response = wx.post(text_xml(LAMP))
     assert response["Content-Type"].startswith("application/xml")
-    root = ET.fromstring(response.content)
+    root = ElementTree.fromstring(response.content)
     assert root.findtext("ToUserName") == OPENID  # the reply goes to the sender only
     text = root.findtext("Content")
     concern = Concern.objects.get()
@@ -109,7 +109,7 @@ def test_plain_text_becomes_a_wechat_concern_with_the_code_and_link_in_the_reply
 def test_safe_mode_message_and_reply_are_encrypted(wx):
     response = wx.post(text_xml(LAMP), safe=True)
     assert response.status_code == 200
-    root = ET.fromstring(response.content)
+    root = ElementTree.fromstring(response.content)
     assert root.find("Content") is None and root.findtext("Encrypt")
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     # The reply's own signature checks out, as WeChat checks it.
@@ -129,7 +129,7 @@ def test_safe_mode_with_a_bad_msg_signature_is_403(wx):
     params = wx.query()
     crypto = WeChatCrypto(TOKEN, AES_KEY, APP_ID)
     sealed = crypto.encrypt_message(text_xml(LAMP), params["nonce"], params["timestamp"])
-    encrypt = ET.fromstring(sealed).findtext("Encrypt")
+    encrypt = ElementTree.fromstring(sealed).findtext("Encrypt")
     body = f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
     params |= {"encrypt_type": "aes", "msg_signature": "0" * 40}
     query = "&".join(f"{k}={v}" for k, v in params.items())
@@ -142,7 +142,7 @@ def test_safe_mode_from_another_app_id_is_403(wx):
     params = wx.query()
     crypto = WeChatCrypto(TOKEN, AES_KEY, "wxSomeoneElse00000")
     sealed = crypto.encrypt_message(text_xml(LAMP), params["nonce"], params["timestamp"])
-    encrypt = ET.fromstring(sealed).findtext("Encrypt")
+    encrypt = ElementTree.fromstring(sealed).findtext("Encrypt")
     body = f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
     params |= {
         "encrypt_type": "aes",

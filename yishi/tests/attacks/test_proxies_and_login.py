@@ -45,7 +45,7 @@ def login(client, username, password, address, url="/accounts/login/", **extra):
     )
 
 
-# ---- Item 5: a forged X-Forwarded-For no longer changes the address that is counted.
+# ---- Item 5: a forged X-Forwarded-For does not change the address that is counted.
 
 
 @pytest.mark.parametrize("proxies", [(), (PROXY,)])

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.actions import list_action_item
+from accountability.actions import publish_action_item
 from accounts.models import Organisation
 from concerns.actions import accept_issue, record_site_visit, resolve_issue
 from concerns.models import Concern, Issue
@@ -31,7 +31,7 @@ VISIT_NOTE = "到3栋2单元501室查看，楼上住户电话13900002222"
 @pytest.fixture
 def matter(client, world):
     """Two residents raise the leak through the public API; staff accept it with an internal
-    note and visit the place; it is listed as an action item (a public matter)."""
+    note and visit the place; it is published as an action item (a public matter)."""
     compound = Compound.objects.create(name="金城蓝湾二期", grid=world.g1)
     building = Building.objects.create(compound=compound, name="3栋")
     codes = []
@@ -49,7 +49,7 @@ def matter(client, world):
     accept_issue(issue, actor=world.staff, note=ACCEPT_NOTE)
     record_site_visit(issue, actor=world.staff, notes=VISIT_NOTE)
     company = Organisation.objects.create(name="物业公司", kind=Organisation.Kind.PROPERTY_COMPANY)
-    item = list_action_item(
+    item = publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="维修楼上防水层",

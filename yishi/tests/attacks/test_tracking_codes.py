@@ -65,7 +65,7 @@ def done_item(world, concern):
     rep = make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, company))
     issue = concern.issue
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.ACCEPTED)
-    item = accountability.list_action_item(
+    item = accountability.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗管道和水箱",

@@ -114,7 +114,7 @@ def item(world) -> tuple[ActionItem, object]:
     concern = submit_concern(
         community=world.c1, content="自来水发黄", channel=Concern.Channel.WEB, phone="13800138000"
     )
-    listed = item_actions.list_action_item(
+    listed = item_actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="冲洗管道",
