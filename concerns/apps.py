@@ -9,7 +9,7 @@ class ConcernsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from concerns.actions import forget_places
+        from concerns.intake.store import forget_places
         from places.models import Area, Building, Compound
         from timeline.verbs import register
 

@@ -2004,11 +2004,3 @@ def rank(
             ranked.append(Candidate(issue_id, title, round(score, 3), residents))
     ranked.sort(key=lambda c: (-c.similarity, -c.residents_count, c.issue_id))
     return ranked
-
-
-def make_title(content: str, limit: int = 30) -> str:
-    """A short title from the first sentence of the content."""
-    # Long digit runs are phone or ID numbers: never put them in a title the public may read.
-    text = re.sub(r"\d{7,}", "…", re.sub(r"\s+", " ", content)).strip()
-    first = re.split(r"[。！？!?\n；;]", text, maxsplit=1)[0].strip() or text
-    return first[:limit] + ("…" if len(first) > limit else "")

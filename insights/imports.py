@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from concerns.actions import MAX_CONTENT, normalise_phone, submit_concern
+from concerns.intake.submit import MAX_CONTENT, normalise_phone, submit_concern
 from concerns.models import Category, Concern
 from places.models import Area
 from yishi.errors import ActionError

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import normalise_phone, submit_concern
+from concerns.intake.submit import normalise_phone, submit_concern
 from concerns.models import Concern, Photo
 from timeline.services import record
 from wechat.models import Follower, OfficialAccount, Report, resident_key

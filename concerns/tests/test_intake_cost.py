@@ -4,7 +4,13 @@ Measured through the API (rate limit, grouping, insert, count, timeline, and the
 run after commit: notifications, insights). Before the first rework a submit joining an issue
 ran 45 statements and one opening an issue 57; before the second, 30 and 38; before the third,
 17 and 18, and one more with an Idempotency-Key (now free for a first submit); before the
-fourth, 16 and 18, of which 3 planned and sent the resident's receipt (now in the outbox)."""
+fourth, 16 and 18, of which 3 planned and sent the resident's receipt (now in the outbox).
+
+Since the term index (issue 17), two statements more per submit, each one round trip: the
+district's term counts (one upsert giving the counts back, the IDF learnt online) and the issue
+filed under the concern's keys (one INSERT … ON CONFLICT DO NOTHING). They replace no
+statement: the candidates' read is still one (now over the index, whatever the number of
+open issues, where it was capped at the 200 most recent)."""
 
 import json
 from datetime import timedelta
@@ -12,7 +18,7 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 from timeline.models import Event
 
@@ -57,8 +63,11 @@ def test_a_submit_runs_a_bounded_number_of_statements(
     assert len(deliveries) == 8
     insights = [q for q in sql if "insights_" in q]
     assert len(insights) == 2  # one small update per submit, none reading the subject again
-    assert len(joining) <= 15
-    assert len(opening.captured_queries) <= 18
+    # 15 and 18 before the term counts and the term index (two statements each: see above)
+    assert len(joining) <= 17
+    assert len(opening.captured_queries) <= 20
+    assert len([q for q in sql if "concerns_termcount" in q]) == 2  # one upsert per submit
+    assert len([q for q in sql if "INTO concerns_issuekey" in q]) == 2  # one insert per submit
 
 
 def test_the_same_idempotency_key_answers_with_the_first_concern(world):
@@ -91,8 +100,8 @@ def test_a_new_issue_counts_its_first_concern(world, django_assert_max_num_queri
     assert (issue.residents_count, issue.concerns_count) == (1, 1)
     assert "路灯" in issue.terms
     with django_assert_max_num_queries(11):
-        # candidates, lock, candidates again, category, issue, event, concern, 2 events,
-        # and the savepoint around them
+        # term counts, candidates, lock, candidates again, category, issue, concern, its index
+        # keys, 3 events, and the savepoint around them (9 before the term counts and index)
         other = submit_concern(
             community=world.c1,
             content="东边花坛的月季被人挖走了",
@@ -110,9 +119,10 @@ def test_deferred_a_submit_does_no_notification_work(
     settings.NOTIFICATIONS_DEFER = True
     sql = statements_of_a_join(client, places, django_capture_on_commit_callbacks)
     assert not [q for q in sql if "notifications_" in q]
-    # rate limit, phone's allowance, (savepoint), candidates, the join counted,
-    # the concern, its events, (release), the figures marked stale
-    assert len(sql) <= 9, sql  # the community is kept (actions.community_by_code)
+    # rate limit, phone's allowance, the district's term counts, (savepoint), candidates, the
+    # join counted, the concern, its index keys, its events, (release), the figures marked
+    # stale (9 before the term counts and the term index)
+    assert len(sql) <= 11, sql  # the community is kept (actions.community_by_code)
 
 
 def test_a_join_is_recorded_alike_on_every_database(world, django_capture_on_commit_callbacks):
@@ -133,7 +143,7 @@ def test_a_join_is_recorded_alike_on_every_database(world, django_capture_on_com
             urgency="urgent",
         )
     assert callbacks  # the events' listeners are told after the commit
-    writes = [q["sql"] for q in joined.captured_queries if "concerns_issue" in q["sql"]]
+    writes = [q["sql"] for q in joined.captured_queries if "concerns_issue " in q["sql"]]
     assert len(writes) == 2  # the candidates, the join counted (no locking read)
     issue = Issue.objects.get()
     assert second.issue == issue and second.issue.residents_count == 2 == issue.residents_count
