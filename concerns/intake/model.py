@@ -21,7 +21,7 @@ SHOW_PROBABILITY: float = grouping.CANDIDATE_THRESHOLD
 _OTHER_CATEGORY_FACTOR = 0.8
 _CATEGORY = "~category="
 # The keys a concern is looked up by: its strongest, weighed by how rare they are.
-_LOOKUP_KEYS = 12
+_LOOKUP_KEYS = 8
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ URGENT_ACCEPT = timedelta(hours=2)
 # Candidates read per submit: the issues sharing the most keys with the concern.
 MAX_CANDIDATES = 50
 # Postings read per key: the newest issues filed under it (see candidates).
-POSTINGS_PER_KEY = 300
+POSTINGS_PER_KEY = 100
 # Texts of an issue kept with a labelled pair.
 LABEL_TEXTS = 30
 # Longer keys are cut (the columns hold 64 characters).
@@ -239,28 +239,27 @@ def reindex(issue: Issue, keys: Iterable[str]) -> None:
 # ---- The districts' term counts (IDF learnt online)
 
 
-def count_terms(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
-    """Count one more concern of the district and its terms, and give the counts after it:
-    (the district's concerns, {term: concerns containing it}). One upsert with RETURNING;
-    rows are written in one order so two submits never wait on each other crosswise."""
+def count_terms(district: int, terms: Iterable[str]) -> None:
+    """Count one more concern of the district and its terms: one upsert, the last statement
+    of a submit, so the district's rows stay locked only while it commits (and a submit
+    rolled back counts nothing). Rows are written in one order, so two submits never wait on
+    each other crosswise."""
     keys = ["", *_keys(terms)]
     rows = ", ".join(["(%s, %s, 1)"] * len(keys))
     params: list[Any] = []
     for key in keys:
         params += [district, key]
-    counted = sql.rows(
+    sql.run(
         f"INSERT INTO concerns_termcount (district_id, term, documents) VALUES {rows} "  # noqa: S608
         "ON CONFLICT (district_id, term) "
-        "DO UPDATE SET documents = concerns_termcount.documents + 1 "
-        "RETURNING term, documents",
+        "DO UPDATE SET documents = concerns_termcount.documents + 1",
         params,
     )
-    frequencies = dict(counted)
-    return frequencies.pop("", 0), frequencies
 
 
 def term_counts(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
-    """The same counts, read only (for staff's candidate lists and reports)."""
+    """(the district's concerns, {term: concerns containing it}) for these terms, in one
+    statement: what model.idf weighs a new concern's terms by."""
     keys = ["", *_keys(terms)]
     counted = dict(
         sql.rows(

@@ -238,6 +238,8 @@ class _Read:
     weights: model.Idf
     lookup: list[str]
     keys: list[str]
+    district: int
+    terms: frozenset[str]
 
 
 def submit_concern(
@@ -420,15 +422,22 @@ def _checked(
 
 
 def _read(submission: Submission) -> _Read:
-    """Read the text, and count its terms in the district's document frequencies (one upsert
-    that gives the counts back). Before the submit's transaction: the district's rows are
-    locked only for the statement, not while the submit waits on its issue."""
+    """Read the text, and weigh its terms by the district's document frequencies (one read;
+    the submit counts its own terms in them last, store.count_terms)."""
     community = submission.community
     category = submission.category.code if submission.category else ""
     reading = model.read(submission.content, place_names(community), category)
-    counts = store.count_terms(store.district_id(community), model.document_terms(reading))
-    weights = model.idf(*counts)
-    return _Read(reading, weights, model.lookup_keys(reading, weights), model.index_keys(reading))
+    district = store.district_id(community)
+    terms = model.document_terms(reading)
+    weights = model.idf(*store.term_counts(district, terms))
+    return _Read(
+        reading,
+        weights,
+        model.lookup_keys(reading, weights),
+        model.index_keys(reading),
+        district,
+        terms,
+    )
 
 
 def scoped_idempotency_key(
@@ -539,8 +548,8 @@ def _receipt(
 
 @transaction.atomic
 def _register(submission: Submission, read: _Read, photos: Sequence[ContentFile]) -> Concern:
-    """The write half of submit_concern: group, insert, count, index, record — one
-    transaction."""
+    """The write half of submit_concern: group, insert, count, index, record, count the
+    terms — one transaction."""
     issue, score, counted = _group(submission, read)
     concern = _new_concern(submission, issue, score)
     store.insert(concern)
@@ -550,6 +559,7 @@ def _register(submission: Submission, read: _Read, photos: Sequence[ContentFile]
     for image in photos:
         Photo.objects.create(concern=concern, image=image)
     record_many(*_receipt(submission, concern, issue, score))
+    store.count_terms(read.district, read.terms)
     return concern
 
 

@@ -15,6 +15,7 @@ from concerns.intake import store
 from concerns.intake.submit import submit_concern
 from concerns.models import Concern, GroupingLabel, Issue, IssueKey, TermCount
 from timeline.models import Event
+from yishi.errors import ActionError
 
 
 def submit(world, content, phone, community=None, **kw):
@@ -110,10 +111,17 @@ def test_each_submit_counts_its_terms_in_its_district(world):
     assert not TermCount.objects.exclude(district_id=district).exists()
 
 
-def test_count_terms_gives_the_counts_after_this_concern(world):
+def test_count_terms_counts_one_more_concern_and_its_terms(world):
     district = world.district.pk
-    assert store.count_terms(district, ["w:井盖", "w:丢失"]) == (1, {"w:井盖": 1, "w:丢失": 1})
-    assert store.count_terms(district, ["w:井盖"]) == (2, {"w:井盖": 2})
+    store.count_terms(district, ["w:井盖", "w:丢失"])
+    store.count_terms(district, ["w:井盖"])
+    assert store.term_counts(district, ["w:井盖", "w:丢失"]) == (2, {"w:井盖": 2, "w:丢失": 1})
+
+
+def test_a_submit_that_fails_counts_no_terms(world):
+    with pytest.raises(ActionError):
+        submit(world, "自来水发黄", "12345")
+    assert not TermCount.objects.exists()
 
 
 # ---- The two rules
