@@ -12,7 +12,7 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
    keeps `--open-issues` open issues; the rest of its history is settled (a community's open
    matters do not grow with its years of history — that is what the grouping relies on).
 2. Measures the grouping step alone in this process for a sample of messages: reading the
-   text (concerns.intake.model), the district's term counts (one upsert), the candidates from
+   text (concerns.intake.model), the district's term counts (one read), the candidates from
    the term index (one statement), their probabilities. At 10,000 concerns and at the full
    size; then in one crowded community of its own district holding 1,000, 10,000 and 100,000
    open issues (`--crowd-sizes`), each a matter at a place of its own ("<name>路" + one of the
@@ -305,12 +305,13 @@ def check_layout() -> tuple[int, int]:
 
 
 def grouping_step(community, text: str) -> float:
-    """One message through the grouping step as a submit runs it (no join, no insert): the
-    best candidate's probability."""
+    """One message through the grouping step as a submit runs it, up to the decision: the
+    best candidate's probability. The writes that follow (the join, the insert, the index
+    keys and the term counts) are the submit's, measured over HTTP."""
     from concerns.intake import model, store
 
     reading = model.read(text, store.place_names(community))
-    counts = store.count_terms(store.district_id(community), model.document_terms(reading))
+    counts = store.term_counts(store.district_id(community), model.document_terms(reading))
     weights = model.idf(*counts)
     rows = store.candidates(community.pk, model.lookup_keys(reading, weights))
     return max((model.probability(reading, row[2], weights) for row in rows), default=0.0)
