@@ -596,7 +596,7 @@ def start_server(
     server = subprocess.Popen(
         command, cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=log
     )
-    deadline = time.time() + 30
+    deadline = time.time() + 120  # a loaded machine loads the model slowly
     while time.time() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
