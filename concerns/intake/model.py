@@ -65,8 +65,10 @@ def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
 
 
 def index_keys(reading: Reading) -> list[str]:
-    # Every key a similarity can rest on: a pair sharing no key has similarity 0.
-    return sorted(key for key in reading.weights if not key.startswith("@"))
+    # Concepts, words and places (bigrams only for a text that has none of them): few keys
+    # per concern, each telling more than a bigram does.
+    keys = sorted(document_terms(reading))
+    return keys or sorted(key for key in reading.weights if not key.startswith("@"))
 
 
 def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
