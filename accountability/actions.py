@@ -41,6 +41,7 @@ from accounts.models import Organisation, Role
 from accounts.pickers import check_serves
 from concerns import actions as concern_actions
 from concerns import codes
+from concerns.intake import store
 from concerns.models import Concern, Issue
 from consultations.models import Resolution
 from core import uploads
@@ -71,13 +72,9 @@ def _note(note: str) -> str:
 
 
 def count_residents(issues: Iterable[Issue]) -> int:
-    return (
-        Concern.objects.filter(issue__in=list(issues))
-        .exclude(resident_key="")
-        .values("resident_key")
-        .distinct()
-        .count()
-    )
+    """The residents behind these issues, counted as each issue counts them (the intake's one
+    rule: concerns sharing a phone or a household are one resident)."""
+    return store.count_residents(issue.pk for issue in issues)
 
 
 @transaction.atomic

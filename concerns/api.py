@@ -16,8 +16,10 @@ from typing_extensions import TypeAliasType
 from accounts.api_auth import optional_user, staff_auth
 from accounts.masking import masking_for
 from accounts.models import Organisation
-from concerns import actions, codes, grouping, search
+from concerns import actions, codes, search
 from concerns.display import concern_place, public_story
+from concerns.intake import store as intake_store
+from concerns.intake import submit as intake
 from concerns.models import Category, Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
@@ -158,12 +160,12 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
     # A repeated key is answered by submit_concern when its insert meets the key's unique
     # index: the first submit (nearly all of them) reads nothing for it. The key is bound to
     # its sender: another client's use of it is another key.
-    key = actions.scoped_idempotency_key(
+    key = intake.scoped_idempotency_key(
         request.headers.get("Idempotency-Key"),
         phone=payload.phone,
         actor=user if user.is_authenticated else None,
     )
-    community = actions.community_by_code(payload.community)
+    community = intake_store.community_by_code(payload.community)
     if community is None:
         raise ActionError(
             _("Unknown community."), code="unknown_community", field="community", status=404
@@ -174,7 +176,7 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         except RateLimited:
             # A retry of a submit that went in (and used the last of the allowance) is
             # answered with it, not refused.
-            earlier = key and actions.earlier_submit(
+            earlier = key and intake.earlier_submit(
                 key, community=community, channel=payload.channel, content=payload.content
             )
             if earlier:
@@ -185,7 +187,7 @@ def submit(request: HttpRequest, payload: ConcernIn) -> Status:
         category = Category.objects.filter(code=payload.category, active=True).first()
         if category is None:
             raise ActionError(_("Unknown category."), code="unknown_category", field="category")
-    concern = actions.submit_concern(
+    concern = intake.submit_concern(
         community=community,
         content=payload.content,
         channel=payload.channel,
@@ -385,10 +387,7 @@ def _detail(request: HttpRequest, issue: Issue) -> Issue:
     triage = can_triage(request.user, issue)
     candidates = []
     if triage and issue.is_open:
-        candidates = grouping.rank(
-            grouping.load_terms(issue.terms),
-            actions._candidate_rows(issue.community, exclude=[issue.pk]),
-        )[:10]
+        candidates = intake.candidates_for_issue(issue)[:10]
     issue.concern_rows = concerns  # type: ignore[attr-defined]
     issue.candidate_rows = [c.__dict__ for c in candidates]  # type: ignore[attr-defined]
     issue.caller_can_handle = can_handle(request.user, issue)  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ class ConcernsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from concerns import verbs  # noqa: F401  (declares the app's timeline verbs)
-        from concerns.actions import forget_places
+        from concerns.intake.store import forget_places
         from places.models import Area, Building, Compound
 
         for model in (Area, Compound, Building):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from concerns import actions
+from concerns.intake import submit as intake
 from concerns.models import Category, Concern, Issue
 from places.models import Area, Building, Compound
 from timeline.models import Event
@@ -308,7 +309,7 @@ def _building(compound: Compound, name: str | None) -> Building | None:
 def _submit(key: str, **kwargs: Any) -> Concern:
     when = kwargs["received_at"]
     with dated(when):
-        return actions.submit_concern(idempotency_key=f"demo:{key}", **kwargs)
+        return intake.submit_concern(idempotency_key=f"demo:{key}", **kwargs)
 
 
 def _retitle(issue: Issue, title: str, actor: Any, when: datetime) -> Issue:

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from concerns.actions import MAX_CONTENT, normalise_phone
+from concerns.intake.submit import MAX_CONTENT, normalise_phone
 from concerns.models import Category, Concern, Issue
 from core.errors import ActionError
 from core.text import PlainTextField, plain_text

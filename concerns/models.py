@@ -166,11 +166,6 @@ class Issue(models.Model):
             models.Index(fields=["community", "status"]),
             models.Index(fields=["grid", "status"]),
             models.Index(fields=["status"]),
-            # The grouping step's capped candidate query: open issues of one community,
-            # most recently active first.
-            models.Index(
-                fields=["community", "status", "-last_received_at"], name="issue_candidates"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -351,3 +346,80 @@ class Photo(models.Model):
     @property
     def file_name(self) -> str:
         return self.image.name.rsplit("/", 1)[-1]
+
+
+class IssueKey(models.Model):
+    """The term index of the grouping step: an open issue under each of its keys (terms,
+    concepts, places of its concerns: concerns.intake.model.index_keys). A new concern's
+    candidates are the open issues of its community sharing the most keys with it, found
+    through the (community, key) index, whatever the number of open issues. Rows go when
+    their issue closes or is merged (concerns.intake.store.unindex)."""
+
+    community = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            # Also the lookup's index: community and key first.
+            models.UniqueConstraint(fields=["community", "key", "issue"], name="issue_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.issue_id}"
+
+
+class TermCount(models.Model):
+    """How many concerns of a district contain a term (the learnt IDF of the grouping step);
+    the row with the empty term counts the district's concerns."""
+
+    district = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=64)
+    documents = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "term"], name="term_count_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.documents}"
+
+
+class GroupingLabel(models.Model):
+    """A labelled pair from staff's review of the grouping: this concern is (or is not) the
+    same matter as that issue, with the texts as they were, so the pair can be rebuilt for
+    fitting the model (`manage.py fit_grouping`) and for `manage.py grouping_report`."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Grouping confirmed")
+        MOVE = "move", _("Concern moved")
+        MERGE = "merge", _("Issues merged")
+        SPLIT = "split", _("Issue split")
+
+    community = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    # The community's district: models are fitted per district.
+    district = models.ForeignKey(
+        Area, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="+")
+    same = models.BooleanField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    concern_text = models.TextField()
+    # The texts of the issue's other concerns when staff decided (at most a few dozen).
+    issue_texts = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.concern_id} {'=' if self.same else '≠'} {self.issue_id}"

@@ -33,7 +33,7 @@ def limit_anonymous(request: HttpRequest, phone: str) -> None:
 
 
 def _phone_wait(phone: str, window: int, limit: int) -> int:
-    from concerns.actions import normalise_phone
+    from concerns.intake.submit import normalise_phone
 
     try:
         number = normalise_phone(phone)

@@ -29,6 +29,8 @@ from concerns.forms import (
     StaffConcernForm,
     TrackForm,
 )
+from concerns.intake import store as intake_store
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue, Photo
 from concerns.permissions import (
     can_handle,
@@ -61,7 +63,7 @@ def _community_from(request: HttpRequest) -> Area | None:
     code = request.POST.get("community") or request.GET.get("community")
     if not code:
         return None
-    return actions.community_by_code(code)
+    return intake_store.community_by_code(code)
 
 
 # ---- Residents
@@ -76,7 +78,7 @@ def submit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 limit_anonymous(request, form.cleaned_data.get("phone", ""))
-                concern = actions.submit_concern(
+                concern = intake.submit_concern(
                     community=form.cleaned_data["community"],
                     content=form.cleaned_data["content"],
                     channel=Concern.Channel.WEB,
@@ -86,7 +88,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                     building=form.cleaned_building(),
                     compound=form.cleaned_compound(),
                     photos=request.FILES.getlist("photos"),
-                    idempotency_key=actions.scoped_idempotency_key(
+                    idempotency_key=intake.scoped_idempotency_key(
                         request.POST.get("idempotency_key"), phone=form.cleaned_data["phone"]
                     ),
                 )
@@ -182,7 +184,7 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            concern = actions.submit_concern(
+            concern = intake.submit_concern(
                 community=community,
                 content=data["content"],
                 channel=data["channel"],
@@ -195,7 +197,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 received_at=data["received_at"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=actions.scoped_idempotency_key(
+                idempotency_key=intake.scoped_idempotency_key(
                     request.POST.get("idempotency_key"), phone=data["phone"], actor=request.user
                 ),
             )
@@ -233,7 +235,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         building = form.cleaned_building()
         try:
-            concern = actions.submit_concern(
+            concern = intake.submit_concern(
                 community=community,  # type: ignore[arg-type]
                 content=form.cleaned_data["content"],
                 channel=Concern.Channel.PATROL,
@@ -241,7 +243,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
                 category=form.cleaned_data["category"],
                 actor=request.user,
                 photos=request.FILES.getlist("photos"),
-                idempotency_key=actions.scoped_idempotency_key(
+                idempotency_key=intake.scoped_idempotency_key(
                     request.POST.get("idempotency_key"), actor=request.user
                 ),
             )
@@ -360,12 +362,7 @@ def issue_detail(request: HttpRequest, pk: int) -> HttpResponse:
     triage = can_triage(request.user, issue)
     candidates = []
     if triage and issue.is_open:
-        from concerns import grouping
-
-        candidates = grouping.rank(
-            grouping.load_terms(issue.terms),
-            actions._candidate_rows(issue.community, exclude=[issue.pk]),
-        )[:8]
+        candidates = intake.candidates_for_issue(issue)[:8]
     departments = escalation_targets(issue.community)
     return render(
         request,
@@ -413,7 +410,7 @@ def concern_candidates(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "concerns/_candidates.html",
-        {"concern": concern, "candidates": actions.candidates_for_concern(concern)[:8]},
+        {"concern": concern, "candidates": intake.candidates_for_concern(concern)[:8]},
     )
 
 

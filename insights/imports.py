@@ -35,7 +35,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from concerns.actions import MAX_CONTENT, submit_concern
+from concerns.intake.submit import MAX_CONTENT, submit_concern
 from concerns.models import Category, Concern
 from core import phones
 from core.errors import ActionError

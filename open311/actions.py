@@ -43,7 +43,7 @@ class NewRequest:
 def submit_service_request(api_key: ApiKey, new: NewRequest) -> tuple[Concern, ServiceRequest]:
     """Raise the concern and record its Open311 details; replays of the same
     Idempotency-Key answer the first concern without writing anything."""
-    from concerns.actions import earlier_submit, scoped_idempotency_key, submit_concern
+    from concerns.intake.submit import earlier_submit, scoped_idempotency_key, submit_concern
 
     content = new.description
     answers = attributes_text(new.category, new.attributes)

@@ -530,3 +530,45 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "green").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def test_an_item_counts_residents_as_its_issues_do(world, water_company):
+    """One household writing from two phones about two matters is one resident behind the
+    item, as it is one resident behind each issue (the intake's rule: phone ∪ household), not
+    two as a count of distinct phones would say."""
+    from concerns.intake.submit import submit_concern
+    from places.models import Building, Compound
+
+    compound = Compound.objects.create(name="花园小区", grid=world.g1)
+    building = Building.objects.create(compound=compound, name="3号楼")
+    water = submit_concern(
+        community=world.c1,
+        content="自来水发黄，没法用",
+        channel="web",
+        phone="13800000001",
+        building=building,
+        address="3号楼2单元501",
+    )
+    lights = submit_concern(
+        community=world.c1,
+        content="楼道的感应灯坏了",
+        channel="web",
+        phone="13800000002",
+        building=building,
+        address="3号楼2单元501室",
+    )
+    other = submit_concern(
+        community=world.c1, content="楼道的灯不亮了", channel="web", phone="13800000003"
+    )
+    assert water.issue_id != lights.issue_id
+    assert other.issue_id == lights.issue_id
+    assert Issue.objects.get(pk=lights.issue_id).residents_count == 2
+    item = actions.list_action_item(
+        actor=world.staff,
+        community=world.c1,
+        title="换水管，修灯",
+        deadline=timezone.localdate() + timedelta(days=30),
+        owner_organisation=water_company,
+        issues=[water.issue, lights.issue],
+    )
+    assert item.residents_count == 2  # the household (two phones) and the third resident

@@ -13,6 +13,7 @@ from accountability.models import Evaluation, EvaluationRule
 from accountability.tests.conftest import codes_of, make_issue
 from accountability.tests.test_api import API, bearer, post
 from concerns import actions as concerns
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from core.errors import ActionError, Conflict
 from insights import metrics
@@ -42,7 +43,7 @@ def test_story_2_a_pet_hospital_report_settled_in_the_grid_and_rated_by_the_resi
     so from the tracking page on their phone."""
     settings.SITE_URL = "https://yishi.example.cn"
     with django_capture_on_commit_callbacks(execute=True):
-        concern = concerns.submit_concern(
+        concern = intake.submit_concern(
             community=world.c1,
             content="宠物医院门口狗粪便没人清理，味道很大，卫生太差",
             channel=Concern.Channel.GRID_PHONE,

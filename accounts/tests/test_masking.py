@@ -21,7 +21,7 @@ from accounts.masking import (
     mask_phone,
     masking_for,
 )
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern
 from places.models import Building, Compound
 

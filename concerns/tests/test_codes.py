@@ -6,13 +6,14 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import RequestFactory
 
-from concerns import actions, codes
+from concerns import codes
+from concerns.intake import submit as intake
 from concerns.models import Concern
 from core.errors import ActionError, RateLimited
 
 
 def submit(world, phone="13800138000", **extra):
-    return actions.submit_concern(
+    return intake.submit_concern(
         community=world.c1, content="楼道灯坏了", channel=Concern.Channel.WEB, phone=phone, **extra
     )
 
@@ -66,15 +67,15 @@ def test_lookups_count_per_address_and_misses_weigh_most(world, settings):
 
 
 def test_idempotency_keys_are_bound_to_their_sender(world):
-    resident = actions.scoped_idempotency_key("k", phone="138 0013 8000")
-    assert resident == actions.scoped_idempotency_key("k", phone="+8613800138000")
-    assert resident != actions.scoped_idempotency_key("k", phone="13800138001")
-    assert resident != actions.scoped_idempotency_key("k", phone="13800138000", actor=world.staff)
-    assert actions.scoped_idempotency_key("  ") is None
+    resident = intake.scoped_idempotency_key("k", phone="138 0013 8000")
+    assert resident == intake.scoped_idempotency_key("k", phone="+8613800138000")
+    assert resident != intake.scoped_idempotency_key("k", phone="13800138001")
+    assert resident != intake.scoped_idempotency_key("k", phone="13800138000", actor=world.staff)
+    assert intake.scoped_idempotency_key("  ") is None
     first = submit(world, idempotency_key=resident)
     assert submit(world, idempotency_key=resident) == first
     with pytest.raises(ActionError) as reused:
-        actions.submit_concern(
+        intake.submit_concern(
             community=world.c1,
             content="别的事",
             channel=Concern.Channel.WEB,

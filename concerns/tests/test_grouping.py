@@ -3,6 +3,7 @@
 import pytest
 
 from concerns import grouping, titles
+from concerns.intake import submit as intake
 
 PLACES = ["花园小区", "东苑", "一号社区"]
 
@@ -95,16 +96,15 @@ def test_refresh_grouping_terms_rebuilds_stale_features_of_open_issues(world):
 
     from django.core.management import call_command
 
-    from concerns import actions
     from concerns.models import Concern, Issue
 
-    first = actions.submit_concern(
+    first = intake.submit_concern(
         community=world.c1, channel="web", phone="13800000001", content="家里自来水发黄，没法用"
     )
     issue = Issue.objects.get(pk=first.issue_id)
     fresh = issue.terms
     Issue.objects.filter(pk=issue.pk).update(terms="w:旧词=1.0")  # built by an older vocabulary
-    settled = actions.submit_concern(
+    settled = intake.submit_concern(
         community=world.c2, channel="web", phone="13800000002", content="楼道堆满杂物"
     )
     Issue.objects.filter(pk=settled.issue_id).update(status=Issue.Status.SETTLED, terms="x=1")
@@ -114,7 +114,7 @@ def test_refresh_grouping_terms_rebuilds_stale_features_of_open_issues(world):
     issue.refresh_from_db()
     assert issue.terms == fresh
     assert Issue.objects.get(pk=settled.issue_id).terms == "x=1"  # closed issues are left alone
-    again = actions.submit_concern(
+    again = intake.submit_concern(
         community=world.c1, channel="web", phone="13800000003", content="水龙头放出来是黄水"
     )
     assert again.issue_id == issue.pk

@@ -7,7 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from concerns.actions import accept_issue, submit_concern
+from concerns.actions import accept_issue
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
 

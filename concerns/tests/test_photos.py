@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from concerns import actions
+from concerns.intake import submit as intake
 from concerns.models import Concern, Photo
 from conftest import PASSWORD
 from timeline.models import Event
@@ -27,7 +28,7 @@ def login(client, user) -> None:
 
 @pytest.fixture
 def concern(world, places) -> Concern:
-    return actions.submit_concern(
+    return intake.submit_concern(
         community=world.c1,
         content="家里自来水发黄，没法用",
         channel=Concern.Channel.WEB,
@@ -152,7 +153,7 @@ def test_publishing_outside_the_scope_is_404(client, world, concern, photo):
 def test_a_photo_of_another_issue_cannot_be_published_through_this_one(
     client, world, places, photo
 ):
-    other = actions.submit_concern(
+    other = intake.submit_concern(
         community=world.c1,
         content="电梯坏了三天",
         channel=Concern.Channel.WEB,
@@ -201,7 +202,7 @@ def test_the_issue_page_query_count_does_not_grow_with_photos(
     with django_assert_max_num_queries(100) as few:
         client.get(url)
     for n in range(3):
-        actions.submit_concern(
+        intake.submit_concern(
             community=world.c1,
             content="家里自来水发黄，没法用",
             channel=Concern.Channel.WEB,

@@ -12,8 +12,8 @@ from concerns.actions import (
     set_public_title,
     settle_issue,
     split_issue,
-    submit_concern,
 )
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
 from core.errors import ActionError

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from concerns import grouping
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 
 TEXTS = [

@@ -4,6 +4,7 @@ import pytest
 
 from accounts.models import Organisation
 from concerns import actions
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from places.models import Area, Compound
 
@@ -45,7 +46,7 @@ HOUSEHOLDS = [
 
 def report(jclw, building, phone, channel, text, **kw):
     actor = jclw["grid_worker"] if channel == Concern.Channel.GRID_PHONE else jclw["staff"]
-    return actions.submit_concern(
+    return intake.submit_concern(
         community=jclw["community"],
         content=text,
         channel=channel,
@@ -111,7 +112,7 @@ def test_two_unrelated_concerns_from_the_same_compound_stay_apart(jclw):
 
 def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_visit(jclw):
     staff = jclw["staff"]
-    shops = actions.submit_concern(
+    shops = intake.submit_concern(
         community=jclw["community"],
         channel=Concern.Channel.PHONE,
         phone="13995020001",
@@ -119,7 +120,7 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
         compound=jclw["shops"],
         content="沿街商铺把货物堆到门外，还跨门经营，人都走不过去",
     )
-    bikes = actions.submit_concern(
+    bikes = intake.submit_concern(
         community=jclw["community"],
         channel=Concern.Channel.PHONE,
         phone="13995020002",
@@ -127,7 +128,7 @@ def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_vi
         compound=jclw["phase1"],
         content="小区里电瓶车骑得飞快，差点撞到老人",
     )
-    pets = actions.submit_concern(
+    pets = intake.submit_concern(
         community=jclw["community"],
         channel=Concern.Channel.PHONE,
         phone="13995020003",
@@ -213,7 +214,7 @@ def test_a_grid_settled_matter_reopened_by_residents_goes_back_to_its_grid_worke
     from django.urls import reverse
 
     worker = jclw["grid_worker"]
-    concern = actions.submit_concern(
+    concern = intake.submit_concern(
         community=jclw["community"],
         channel=Concern.Channel.PATROL,
         actor=worker,

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Category, Concern, Issue
 from core.errors import ActionError
 from timeline.models import Event
@@ -146,7 +146,7 @@ def test_a_concern_without_a_category_counts_under_its_issues(world):
 
 
 def test_a_community_is_kept_until_a_place_changes(world, django_assert_num_queries):
-    from concerns.actions import community_by_code, place_names
+    from concerns.intake.store import community_by_code, place_names
 
     assert community_by_code(world.c1.code) == world.c1
     assert world.c1.name in place_names(world.c1)

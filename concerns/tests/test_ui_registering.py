@@ -6,8 +6,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from concerns import views
-from concerns.actions import submit_concern
 from concerns.forms import PatrolForm, ResidentConcernForm
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
 

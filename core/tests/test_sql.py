@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Category, Issue
 from core import sql
 

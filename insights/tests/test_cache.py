@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from insights import cache
 from insights.tests.factories import at, march_data_set
 

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from places import actions as places
 from places.models import AreaFigure
 

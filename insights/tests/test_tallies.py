@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accountability.models import ActionItem
 from concerns import actions
+from concerns.intake import submit as intake
 from concerns.models import Category, Concern, Issue
 from insights import cache, metrics, tallies
 from insights.models import IssueTally, Version
@@ -140,7 +141,7 @@ def test_old_data_changed_through_the_actions_is_counted_again(
     # A concern from a paper register of last year, imported today.
     received = now - timedelta(days=200)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit_concern(
+        intake.submit_concern(
             community=world.c1,
             content="去年的来信：小区门口路灯不亮",
             channel=Concern.Channel.IMPORT,
@@ -153,7 +154,7 @@ def test_old_data_changed_through_the_actions_is_counted_again(
     # Yesterday's visit, registered today (this month is tallied up to today).
     received = timezone.now() - timedelta(days=1)
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit_concern(
+        intake.submit_concern(
             community=world.c1,
             content="昨天来访：电梯经常停运",
             channel=Concern.Channel.VISIT,
@@ -209,7 +210,7 @@ def test_a_new_concern_of_this_month_leaves_the_tallies_alone(
     assert_same_figures(world, now, areas=[world.c1])
     before = dict(Version.objects.exclude(month=tallies.DASHBOARDS).values_list("pk", "version"))
     with django_capture_on_commit_callbacks(execute=True):
-        actions.submit_concern(
+        intake.submit_concern(
             community=world.c1, content="今天楼道灯又坏了", channel="phone", actor=world.admin
         )
     after = dict(Version.objects.exclude(month=tallies.DASHBOARDS).values_list("pk", "version"))
@@ -307,7 +308,7 @@ def test_tally_insights_counts_every_closed_month_once(world):
 @pytest.mark.django_db
 def test_a_submit_marks_its_community_stale_once(world, django_capture_on_commit_callbacks):
     """A concern and the issue it joins are one change: one UPDATE of the community's rows."""
-    from concerns.actions import submit_concern
+    from concerns.intake.submit import submit_concern
     from timeline.models import Event
 
     tallies.dashboard_versions([tallies.EVERYTHING, world.c1.pk])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from accountability import actions as items
 from accounts.models import Organisation, Role
 from concerns import actions as concerns
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from concerns.tests.test_stories import HOUSEHOLDS  # story 1's twelve households
 from conftest import make_user
@@ -52,7 +53,7 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
         # 民事民提: twelve households, by phone, WeChat and the grid phone.
         codes = {}
         for building, phone, channel, text in HOUSEHOLDS:
-            concern = concerns.submit_concern(
+            concern = intake.submit_concern(
                 community=community,
                 content=text,
                 channel=channel,
@@ -161,7 +162,7 @@ def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        concern = concerns.submit_concern(
+        concern = intake.submit_concern(
             community=world.c1,
             content="小区东门的路灯已经坏了整整两个星期晚上出门特别不安全希望尽快修好",
             channel=Concern.Channel.WEB,

@@ -5,7 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from concerns.actions import resolve_issue, submit_concern
+from concerns.actions import resolve_issue
+from concerns.intake.submit import submit_concern
 from concerns.models import Category, Concern, Issue
 from open311.models import ServiceRequest
 from open311.tests import spec

@@ -6,6 +6,7 @@ import pytest
 from PIL import Image
 
 from concerns import actions as concern_actions
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from notifications.models import Delivery
 from notifications.sms import MemorySender as SmsOutbox
@@ -124,7 +125,7 @@ class Refusing:
 
 def test_a_wechat_resident_and_a_phone_resident_count_as_two(wx, world):
     wx.say(LAMP)
-    concern_actions.submit_concern(
+    intake.submit_concern(
         community=world.c1, content=LAMP_AGAIN, channel="web", phone="13900139000"
     )
     wx.say("花园小区3号楼路灯坏了好几天了，晚上黑看不见路")  # the same follower again
@@ -281,7 +282,7 @@ def test_channel_wechat_stays_closed_to_anyone_else(world, client):
     from core.errors import ActionError
 
     with pytest.raises(ActionError) as refused:
-        concern_actions.submit_concern(community=world.c1, content=LAMP, channel="wechat")
+        intake.submit_concern(community=world.c1, content=LAMP, channel="wechat")
     assert refused.value.code == "staff_channel"
     response = client.post(
         "/api/v1/concerns",

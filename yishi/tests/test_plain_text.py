@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import ApiToken, Organisation
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
 from core.errors import ActionError

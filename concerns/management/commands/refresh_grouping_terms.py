@@ -1,13 +1,14 @@
 from django.core.management.base import BaseCommand
 
-from concerns.actions import refresh_open_terms
+from concerns.intake.submit import refresh_open_terms
 
 
 class Command(BaseCommand):
     help = (
-        "Recompute the grouping features of every open issue from its concerns. Run it once "
-        "after an upgrade that changed the grouping vocabulary (concerns/grouping.py); safe "
-        "while residents submit."
+        "Recompute the grouping profile of every open issue from its concerns and file it in "
+        "the term index the grouping step looks candidates up in. Run it once after an upgrade "
+        "that changed the grouping model (concerns/intake/model.py) or added the term index "
+        "(migration concerns 0008); safe while residents submit."
     )
 
     def handle(self, *args, **options):

@@ -6,7 +6,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern
 from places.models import Building, Compound
 

@@ -22,6 +22,7 @@ from accountability import actions as accountability
 from accountability.models import ActionItem, Evaluation
 from accounts.models import ApiToken, Organisation, Role
 from concerns import actions as concerns
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from conftest import make_user
 from notifications.models import Delivery
@@ -43,7 +44,7 @@ def post_json(client, url, data, **headers):
 
 def settled_in_grid(world, *, content="宠物医院门口狗粪便没人清理，味道很大", phone=PHONE):
     """A resident's concern, handled and settled by their grid worker (小事不出网格)."""
-    concern = concerns.submit_concern(
+    concern = intake.submit_concern(
         community=world.c1,
         content=content,
         channel=Concern.Channel.GRID_PHONE,
@@ -342,7 +343,7 @@ def test_sms_log_and_delivery_admin_hold_no_code_in_clear(
         caplog.at_level(logging.INFO, logger="yishi.sms"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        concern = concerns.submit_concern(
+        concern = intake.submit_concern(
             community=world.c1, content="楼道灯坏了", channel=Concern.Channel.WEB, phone=PHONE
         )
     code = concern.tracking_code

@@ -15,7 +15,7 @@ from PIL import Image, PngImagePlugin
 from accountability import actions as item_actions
 from accountability.models import ActionItem, ProgressPhoto
 from accounts.models import Organisation, Role
-from concerns.actions import submit_concern
+from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Photo
 from conftest import PASSWORD, make_user
 from places.models import Building, Compound
