@@ -225,7 +225,7 @@ class IssueFilterForm(forms.Form):
         ("oldest", _("Oldest first")),
         ("newest", _("Newest first")),
     ]
-    q = forms.CharField(
+    q = PlainTextField(
         label=_("Search"),
         max_length=100,
         required=False,

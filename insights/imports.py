@@ -1,7 +1,7 @@
 """Loading a community's past paper registers (来信来访登记表, typed into .xlsx) as concerns.
 
 Every row is checked before anything is written; then all rows go in through
-concerns.actions.submit_concern (channel "import") inside one transaction, so the file is
+concerns.intake.submit.submit_concern (channel "import") inside one transaction, so the file is
 imported whole or not at all and imported concerns are grouped and counted like new ones.
 
 The file comes from outside, so it is inspected before openpyxl sees it (`inspect_package`):

@@ -1,6 +1,6 @@
 """The one state change of the adapter: a partner system raises a concern (POST requests).
 
-It goes through `concerns.actions.submit_concern`, exactly as the resident's own form does
+It goes through `concerns.intake.submit.submit_concern`, exactly as the resident's own form does
 (grouping into an issue, counting residents, time limits, tracking code), and keeps what
 Open311 sends beyond that in a ServiceRequest row, in the same transaction.
 """

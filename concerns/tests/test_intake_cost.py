@@ -126,7 +126,7 @@ def test_deferred_a_submit_does_no_notification_work(
     # rate limit, phone's allowance, the district's term counts, (savepoint), candidates, the
     # join counted, the concern, its index keys, its events, the terms counted, (release),
     # the figures marked stale (9 before the term counts and the term index)
-    assert len(sql) <= 12, sql  # the community is kept (actions.community_by_code)
+    assert len(sql) <= 12, sql  # the community is kept (concerns.intake.store.community_by_code)
 
 
 def test_a_join_is_recorded_alike_on_every_database(world, django_capture_on_commit_callbacks):

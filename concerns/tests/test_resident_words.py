@@ -4,6 +4,7 @@ told on each form where the note they type will be seen."""
 from django.urls import reverse
 
 from concerns import actions
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from conftest import PASSWORD
 
@@ -15,10 +16,10 @@ def _tracked(client, concern) -> str:
 
 
 def test_the_tracking_page_shows_resident_wording_and_no_internal_steps(client, world):
-    first = actions.submit_concern(
+    first = intake.submit_concern(
         community=world.c1, content="3号楼门口路灯不亮", phone="13900000001", channel=WEB
     )
-    second = actions.submit_concern(
+    second = intake.submit_concern(
         community=world.c1, content="3号楼门口路灯不亮了", phone="13900000002", channel=WEB
     )
     issue = Issue.objects.get(pk=first.issue_id)
@@ -47,7 +48,7 @@ def test_the_tracking_page_shows_resident_wording_and_no_internal_steps(client, 
 
 
 def test_the_whole_story_page_shows_resident_wording(client, world):
-    concern = actions.submit_concern(
+    concern = intake.submit_concern(
         community=world.c1, content="小区垃圾没人清运", phone="13900000003", channel=WEB
     )
     issue = Issue.objects.get(pk=concern.issue_id)
@@ -61,7 +62,7 @@ def test_the_whole_story_page_shows_resident_wording(client, world):
 
 
 def test_escalation_forms_say_where_the_note_is_seen_before_it_is_sent(client, world):
-    concern = actions.submit_concern(
+    concern = intake.submit_concern(
         community=world.c1, content="楼道堆满杂物", phone="13900000004", channel=WEB
     )
     issue = Issue.objects.get(pk=concern.issue_id)
@@ -78,7 +79,7 @@ def test_escalation_forms_say_where_the_note_is_seen_before_it_is_sent(client, w
 
 
 def test_the_staff_timeline_marks_internal_steps_even_if_recorded_public(client, world):
-    concern = actions.submit_concern(
+    concern = intake.submit_concern(
         community=world.c1, content="健身器材坏了", phone="13900000005", channel=WEB
     )
     issue = Issue.objects.get(pk=concern.issue_id)

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from concerns import actions, search
+from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
 from concerns.tests.test_api import bearer
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def concern(world, places, text, building, phone):
     ours = building.compound.grid.parent_id == world.c1.pk
-    return actions.submit_concern(
+    return intake.submit_concern(
         community=world.c1 if ours else world.c2,
         content=text,
         channel=Concern.Channel.PHONE,
