@@ -1,0 +1,573 @@
+"""Evidence that a concern and an open issue are one matter, computed cheaply.
+
+What is read from a concern's text once (`read_text`), and what is compared for a pair
+(`pair_evidence`):
+
+- *lexical*: character 2–3-grams and jieba words, with sublinear term frequency, weighted by an
+  IDF learnt online from the district's own concerns and, while the district has little history,
+  by the word IDF table jieba ships (`Idf`). Long formal posts are told apart by their specific
+  words and places;
+- *concepts*: a small vocabulary of matters as data (`concepts.txt`, checked by
+  `load_concepts`), for short colloquial messages of one matter that share no characters
+  ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
+- *named places*: buildings and units, compounds, roads, gates, markets and schools: the same
+  concrete place is evidence for, two different places of one kind evidence against;
+- the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
+  the *categories* when given.
+
+`model.py` turns the evidence into a probability with fitted weights; nothing here is tuned by
+hand beyond the definitions of the features.
+"""
+
+import functools
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).parent
+CONCEPTS_FILE = HERE / "concepts.txt"
+
+# Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
+# many pseudo-documents the general prior weighs as, the length counted as "long".
+READING_TERMS = 160
+PROFILE_TERMS = 160
+INDEX_TERMS = 40
+LOOKUP_TERMS = 10
+PRIOR_DOCUMENTS = 1000
+LONG_TEXT = 200
+
+_PAIRS = (
+    "發发黃黄來来燒烧開开層层寵宠醫医們们實实場场廣广聲声電电車车樓楼門门號号單单亂乱髒脏氣气壞坏燈灯體体費费區区裡里這这個个麼么還还沒没問问題题貓猫鬧闹鏽锈銹锈渾浑"
+    "濁浊臟脏滿满裝装處处鎖锁關关熱热滲渗騎骑轉转遠远嗎吗謝谢請请給给讓让見见為为邊边過过點点務务業业設设備备損损舊旧傢家雜杂擺摆攤摊賣卖鋪铺舖铺營营經经響响樂乐衛卫"
+    "戶户鄰邻紛纷糾纠調调爭争執执險险隱隐欄栏圍围牆墙塊块綠绿樹树籃篮鍛锻煉炼兒儿遊游戲戏鞦秋韆千動动蟲虫糞粪蒼苍蠅蝇總总時时間间幾几後后頭头樣样與与從从對对會会說说"
+    "話话碼码聯联繫系燙烫溫温達达標标機机廠厂飯饭館馆煙烟嗆呛噸吨鐘钟壓压漲涨爛烂斷断掃扫紙纸積积淨净麗丽蘭兰儀仪陽阳臺台檯台鐵铁錢钱線线閘闸鄉乡棗枣組组飲饮販贩擁拥"
+    "傷伤輛辆廁厕廳厅灣湾顏颜凍冻蓋盖盜盗竊窃監监攝摄錄录擾扰嚇吓飛飞殺杀藥药噴喷閉闭鬆松罰罚違违規规築筑彎弯橋桥護护維维報报檢检換换帳账賬账稅税貴贵鍋锅廚厨師师員员"
+    "長长難难歲岁養养鴿鸽鳥鸟鴨鸭雞鸡豬猪磚砖脫脱劃划掛挂墜坠擲掷拋抛滅灭術术產产網网絡络纜缆爐炉閥阀錶表鑰钥龍龙澇涝溝沟屬属於于誰谁嚴严幫帮辦办證证療疗齡龄齊齐擠挤"
+    "聽听覺觉紀纪談谈論论議议協协簽签補补償偿準准許许頂顶黴霉剝剥陣阵風风颳刮雲云廢废棄弃殼壳歡欢觀观視视鏡镜麵面條条極极階阶緣缘側侧莊庄園园東东認认識识裏里係系應应"
+    "該该現现歸归級级種种狀状況况據据輪轮駛驶禍祸災灾飼饲餵喂淺浅潔洁環环專专項项價价買买貨货運运輸输遞递櫃柜領领遲迟誤误擋挡葉叶鬥斗罵骂臨临質质瀝沥濾滤鹼碱漿浆銅铜"
+    "錯错濕湿貼贴幣币腦脑藝艺圖图書书導导學学馬马紅红爺爷婦妇殘残遷迁隊队勞劳優优煩烦惱恼憂忧擔担驚惊盡尽趕赶緊紧講讲覽览彈弹撥拨幹干雖虽萬万億亿兩两週周際际隻只衝冲"
+    "盞盏擊击靜静鑽钻錘锤當当鈴铃蕩荡牽牵繩绳內内嘔呕鍵键訂订約约絕绝讀读課课範范漢汉鍊链鏈链韁缰腳脚癢痒歷历曆历彙汇匯汇團团廂厢龜龟釘钉鋼钢礙碍礦矿連连續续賠赔訪访"
+    "佔占薰熏訊讯寬宽頻频儲储國国進进無无結结簾帘鋁铝鵝鹅魚鱼倉仓庫库資资權权隨随測测試试繳缴練练汙污闖闯廈厦轟轰訴诉舉举帶带寫写驗验灑洒揚扬塵尘縫缝濺溅溼湿乾干燻熏"
+    "澆浇農农貿贸蔥葱決决態态惡恶崗岗殭僵屍尸丟丢參参選选確确獨独樑梁鏟铲"
+)
+# Misspellings residents often type (same sound or shape; Cantonese and Taiwanese words), as
+# written=meant.
+_TYPOS = dict(
+    pair.split("=")
+    for pair in [
+        "拉圾=垃圾",
+        "垃级=垃圾",
+        "燥音=噪音",
+        "躁音=噪音",
+        "绕民=扰民",
+        "饶民=扰民",
+        "消防通到=消防通道",
+        "天燃气=天然气",
+        "煤汽=煤气",
+        "秸杆=秸秆",
+        "电平车=电瓶车",
+        "电频车=电瓶车",
+        "监空=监控",
+        "暧气=暖气",
+        "水龙投=水龙头",
+        "井概=井盖",
+        "因该=应该",
+        "电屏车=电瓶车",
+        "电题=电梯",
+        "点梯=电梯",
+        "广场五=广场舞",
+        "早音=噪音",
+        "楼到=楼道",
+        "冲电=充电",
+        "拉级=垃圾",
+        "器才=器材",
+        "自来谁=自来水",
+        "宅鸡地=宅基地",
+        "结杆=秸秆",
+        "五叶=物业",
+        "杨尘=扬尘",
+        "红路灯=红绿灯",
+        "电提=电梯",
+        "溜狗=遛狗",
+        "栓绳=拴绳",
+        "不栓=不拴",
+        "没栓=没拴",
+        "栓狗=拴狗",
+        "坡到=坡道",
+        "洋尘=扬尘",
+        "下水到=下水道",
+        "滩贩=摊贩",
+        "摆滩=摆摊",
+        "站道经营=占道经营",
+        "班马线=斑马线",
+        "升降机=电梯",
+        "管理处=物业",
+        "屋企=家",
+        "冇=没",
+        "唔=不",
+        "喺=在",
+        "咗=了",
+        "嘈=吵",
+        "成日=经常",
+        "冷气机=空调",
+        "佢=他",
+        "嘅=的",
+        "啲=些",
+        "嚟=来",
+        "畀=给",
+        "瓦斯=燃气",
+        "管委会=物业",
+        "看更=保安",
+        "水喉=水管",
+        "泊车=停车",
+        "停车格=车位",
+        "公车=公交",
+        "巴士=公交",
+        "网路=网络",
+    ]
+)
+_TRADITIONAL = str.maketrans(dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)))
+# Letters residents type for the words they use most (pinyin initials), read where they stand
+# alone: "wy又不管", "b座dt坏了".
+ABBREVIATIONS = {
+    "wy": "物业",
+    "wyf": "物业费",
+    "dt": "电梯",
+    "ddc": "电动车",
+    "sq": "社区",
+    "xq": "小区",
+    "jwh": "居委会",
+    "wgy": "网格员",
+}
+_LETTERS = re.compile("[a-z]+")
+_TYPO = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
+# What is the same in unrelated messages: a letter's greeting and signature, the hotline
+# operator's frame, phone numbers.
+_TEMPLATES = re.compile(
+    r"此致\s*敬礼.*"
+    r"|尊敬的[^，,：:！!。\n]{0,20}?(?:领导|同志|书记|主任|市长|区长|县长|局长|负责人|工作人员)们?"
+    r"|(?:您|你)们?好|谢谢(?:您|你|领导)?|感谢(?:您|你)?"
+    r"|来电人?(?:反映|称|表示|询问)|诉求人?(?:反映|称|表示|来电)?"
+    r"|(?:市民|网友|居民|群众)(?:来电)?反映|请(?:相关)?(?:职能)?部门(?:核实|尽快)?处理"
+    r"|核实处理|请尽快处理|联系(?:电话|方式)|电话|1[3-9]\d{9}|\d{3,4}-\d{7,8}",
+    re.DOTALL,
+)
+_RUNS = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+_HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+# A building's number however it is written (3号楼 / 三号楼 / 3栋 / 3#楼 / B座), not a count of
+# buildings (隔了两栋楼, 这几栋).
+_BUILDING = re.compile(
+    r"(?<![0-9.隔这那几好每])([0-9]{1,3}|[一二三四五六七八九十]{1,3}|(?<![a-z])[a-z])"
+    r"\s*(?:号楼|栋|幢|#|座)"
+)
+_GATE = re.compile(r"([东南西北])(?:大)?门")
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+# Named places by the kind of place their last characters say: compounds (区), roads (路),
+# venues (场); a place's name is the two characters before, none of them a common word's (人民路,
+# 解放大道, 阳光花园; not 马路, 那条路, 堆到路边).
+_NOT_A_NAME = (
+    "的了在把到着是有个那这条段半马走过堆里上下口一天漫拉滴用停摆横排压盖码占得车区村道小"
+    "老地能就还问连黑亮修夜边面间家共后部分外满清不又点雨泥往庄子烟叶贩市头线主晚复公水"
+    "我你他们该本此其某号楼栋单元"
+)
+_NAMED = re.compile(
+    rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
+    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城)"
+    r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
+    r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
+)
+_VENUE = re.compile("农贸市场|菜市场|菜场|市场|公园|学校|小学|中学|幼儿园|医院|商场|超市")
+_VENUE_KINDS = {
+    "农贸市场": "市场",
+    "菜市场": "市场",
+    "菜场": "市场",
+    "小学": "学校",
+    "中学": "学校",
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    pattern: re.Pattern[str]
+
+
+class ConceptFileError(ValueError):
+    """The concepts file is malformed (see `load_concepts`)."""
+
+
+def load_concepts(path: Path = CONCEPTS_FILE) -> tuple[Concept, ...]:
+    """The concepts of a file of sections `[name]` each followed by its forms, one regular
+    expression a line (`#` starts a comment). Refuses a form outside a section, a name twice,
+    a concept without forms, a form that does not compile or matches the empty text."""
+    concepts: dict[str, list[str]] = {}
+    name = ""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1].strip()
+            if not name or name in concepts:
+                raise ConceptFileError(f"line {number}: concept {name!r} empty or named twice")
+            concepts[name] = []
+            continue
+        if not name:
+            raise ConceptFileError(f"line {number}: a form before any [concept]")
+        try:
+            pattern = re.compile(line)
+        except re.error as error:
+            raise ConceptFileError(f"line {number}: {line!r} does not compile: {error}") from None
+        if pattern.search(""):
+            raise ConceptFileError(f"line {number}: {line!r} matches an empty text")
+        if line in concepts[name]:
+            raise ConceptFileError(f"line {number}: {line!r} twice in [{name}]")
+        concepts[name].append(line)
+    empty = [n for n, forms in concepts.items() if not forms]
+    if empty:
+        raise ConceptFileError(f"concepts without forms: {', '.join(empty)}")
+    return tuple(Concept(n, re.compile("|".join(forms))) for n, forms in concepts.items())
+
+
+@functools.cache
+def concepts() -> tuple[Concept, ...]:
+    return load_concepts()
+
+
+@functools.cache
+def _prior_table() -> tuple[dict[str, float], float]:
+    """jieba's shipped word IDF table (ln of its corpus size over a word's document count)."""
+    import jieba
+
+    table: dict[str, float] = {}
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition(" ")
+        table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+def prior_idf(term: str) -> float:
+    """A term's IDF in jieba's table (a word "_词" or a character gram that is a word), the
+    table's median for anything it does not know (rare words, concepts, places)."""
+    table, median = _prior_table()
+    return table.get(term[1:] if term[0] == "_" else term, median)
+
+
+_jieba_lock = threading.Lock()
+
+
+@functools.cache
+def _jieba():  # type: ignore[no-untyped-def]
+    import jieba
+
+    with _jieba_lock:
+        jieba.setLogLevel(60)
+        jieba.initialize()
+    return jieba
+
+
+def warm_up() -> None:
+    """Load jieba and the tables now (a worker does it once at start, not on a request)."""
+    _jieba()
+    _prior_table()
+    concepts()
+
+
+def normalise(text: str) -> str:
+    """Lower case, half width, simplified, common typos fixed, templates removed."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
+    text = _TYPO.sub(lambda m: _TYPOS[m.group()], text)
+    text = _LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
+    return _TEMPLATES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What is read from one text: term → sublinear frequency (a character gram, or "_" and
+    a jieba word), the concepts and places it names ("@kind:name"), its length without
+    templates, its category if given."""
+
+    terms: Mapping[str, float]
+    concepts: frozenset[str]
+    places: frozenset[str]
+    length: int
+    category: str = ""
+    memo: dict[int, tuple[float, float]] = field(
+        default_factory=dict, compare=False, repr=False, hash=False
+    )
+
+
+def _building_number(written: str) -> str:
+    if written.isdigit():
+        return str(int(written))
+    if written.isascii():
+        return written
+    tens, ten, units = written.rpartition("十")
+    if not ten:
+        return str(_NUMERALS.get(written, 0)) if len(written) == 1 else ""
+    return str(10 * (_NUMERALS.get(tens, 0) if tens else 1) + _NUMERALS.get(units, 0))
+
+
+def _places(clean: str, place_names: Iterable[str]) -> set[str]:
+    found = set()
+    for written in _BUILDING.findall(clean):
+        number = _building_number(written)
+        if number and number != "0":
+            found.add(f"@楼:{number}")
+    found.update(f"@门:{side}" for side in _GATE.findall(clean))
+    for match in _NAMED.finditer(clean):
+        kind = next(k for k in ("区", "路", "场") if match.group(k))
+        found.add(f"@{kind}:{match.group('name')}")
+    if not any(place.startswith("@场:") for place in found):
+        # A venue named only by what it is: the market, the park, the school.
+        found.update(f"@场:{_VENUE_KINDS.get(v, v)}" for v in _VENUE.findall(clean))
+    for name in place_names:
+        written = normalise(name).strip()
+        if len(written) >= 2 and written in clean:
+            found.add(f"@区:{written}")
+    return found
+
+
+def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
+    clean = normalise(text)
+    counts: dict[str, int] = {}
+    length = 0
+    for run in _RUNS.findall(clean):
+        length += len(run)
+        for size in (2, 3):
+            for start in range(len(run) - size + 1):
+                gram = run[start : start + size]
+                counts[gram] = counts.get(gram, 0) + 1
+    words = [w for w in _jieba().lcut(clean) if w.strip()]
+    for word in words:
+        if len(word) >= 2 and _HAS_WORD_CHAR.search(word):
+            key = "_" + word
+            counts[key] = counts.get(key, 0) + 1
+    terms = {term: 1 + math.log(count) for term, count in counts.items()}
+    if len(terms) > READING_TERMS:
+        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        terms = {t: terms[t] for t in kept[:READING_TERMS]}
+    named = frozenset(c.name for c in concepts() if c.pattern.search(clean))
+    return Reading(
+        terms=terms,
+        concepts=named,
+        places=frozenset(_places(clean, place_names)),
+        length=length,
+        category=category,
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An open issue's accumulated reading (`Issue.terms`): how many concerns, the sum of their
+    unit-length term vectors (capped), concept / place / category counts, their mean length."""
+
+    count: int = 0
+    terms: Mapping[str, float] = field(default_factory=dict)
+    concepts: Mapping[str, int] = field(default_factory=dict)
+    places: Mapping[str, int] = field(default_factory=dict)
+    categories: Mapping[str, int] = field(default_factory=dict)
+    length: float = 0.0
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_profile(stored: str) -> Profile:
+    """The profile of a stored text; an empty or unreadable one (an issue stored before this
+    model, or by hand) is an empty profile."""
+    if not stored.startswith("{"):
+        return Profile()
+    try:
+        data = json.loads(stored)
+        return Profile(
+            count=int(data["n"]),
+            terms={str(k): float(v) for k, v in data["t"].items()},
+            concepts={str(k): int(v) for k, v in data["c"].items()},
+            places={str(k): int(v) for k, v in data["p"].items()},
+            categories={str(k): int(v) for k, v in data.get("k", {}).items()},
+            length=float(data["l"]),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Profile()
+
+
+def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
+    merged = dict(counts)
+    for key in keys:
+        merged[key] = merged.get(key, 0) + 1
+    return merged
+
+
+def fold_profile(stored: str, reading: Reading) -> str:
+    profile = parse_profile(stored)
+    terms = dict(profile.terms)
+    norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
+    for term, value in reading.terms.items():
+        terms[term] = terms.get(term, 0.0) + value / norm
+    if len(terms) > PROFILE_TERMS:
+        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
+    count = profile.count + 1
+    data = {
+        "n": count,
+        "l": round((profile.length * profile.count + reading.length) / count, 1),
+        "t": {t: round(v, 3) for t, v in terms.items()},
+        "c": _count(profile.concepts, reading.concepts),
+        "p": _count(profile.places, reading.places),
+        "k": _count(profile.categories, [reading.category] if reading.category else []),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class Idf:
+    """IDF weights from a district's counts, with jieba's table as PRIOR_DOCUMENTS
+    pseudo-documents: while the district has few concerns the prior decides, then its own
+    counts do (a city's name on every post of a board soon weighs nothing)."""
+
+    def __init__(self, documents: int, frequencies: Mapping[str, int]) -> None:
+        self.documents = documents
+        self.frequencies = frequencies
+        self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        weight = self._cache.get(term)
+        if weight is None:
+            prior = PRIOR_DOCUMENTS * math.exp(-prior_idf(term))
+            weight = self._total - math.log(self.frequencies.get(term, 0) + prior + 1)
+            self._cache[term] = weight
+        return weight
+
+
+def _reading_norms(reading: Reading, idf: Idf) -> tuple[float, float]:
+    norms = reading.memo.get(id(idf))
+    if norms is None:
+        chars = words = 0.0
+        for term, value in reading.terms.items():
+            weight = value * idf(term)
+            if term[0] == "_":
+                words += weight * weight
+            else:
+                chars += weight * weight
+        norms = (math.sqrt(chars), math.sqrt(words))
+        reading.memo.clear()  # one Idf at a time: the memo never grows
+        reading.memo[id(idf)] = norms
+    return norms
+
+
+FEATURES = (
+    "chars",
+    "words",
+    "chars_long",
+    "words_long",
+    "concepts",
+    "concepts_short",
+    "concept_clash",
+    "place_same",
+    "place_clash",
+    "building_same",
+    "building_clash",
+    "longness",
+    "length_gap",
+    "category_same",
+    "category_clash",
+    "issue_size",
+)
+
+
+def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
+    kinds: dict[str, set[str]] = {}
+    for place in places:
+        kinds.setdefault(place[1 : place.index(":")], set()).add(place)
+    return kinds
+
+
+def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
+    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
+    chars_norm, words_norm = _reading_norms(reading, idf)
+    dot_chars = dot_words = issue_chars = issue_words = 0.0
+    mine = reading.terms
+    for term, value in profile.terms.items():
+        weight = idf(term)
+        theirs = value * weight
+        own = mine.get(term)
+        if term[0] == "_":
+            issue_words += theirs * theirs
+            if own is not None:
+                dot_words += own * weight * theirs
+        else:
+            issue_chars += theirs * theirs
+            if own is not None:
+                dot_chars += own * weight * theirs
+    chars = dot_chars / (chars_norm * math.sqrt(issue_chars)) if dot_chars else 0.0
+    words = dot_words / (words_norm * math.sqrt(issue_words)) if dot_words else 0.0
+
+    concept_sim = 0.0
+    clash = 0.0
+    if reading.concepts and profile.concepts:
+        count = profile.count or 1
+        dot = norm_mine = norm_theirs = 0.0
+        for concept in reading.concepts:
+            weight = idf("#" + concept)
+            norm_mine += weight * weight
+            share = profile.concepts.get(concept, 0) / count
+            dot += weight * weight * share
+        for concept, seen in profile.concepts.items():
+            weighted = idf("#" + concept) * seen / count
+            norm_theirs += weighted * weighted
+        concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
+        clash = 0.0 if dot else 1.0
+
+    place_same = place_clash = building_same = building_clash = 0.0
+    if reading.places and profile.places:
+        shared = reading.places & profile.places.keys()
+        for place in shared:
+            strength = idf(place) / 10
+            if place.startswith("@楼:"):
+                building_same = max(building_same, strength)
+            else:
+                place_same = max(place_same, strength)
+        theirs_by_kind = _kinds(profile.places)
+        for kind, places in _kinds(reading.places).items():
+            if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
+                if kind == "楼":
+                    building_clash = 1.0
+                else:
+                    place_clash = 1.0
+
+    shortest = min(reading.length, profile.length)
+    longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
+    gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
+    category_same = category_clash = 0.0
+    if reading.category and profile.categories:
+        usual = max(profile.categories, key=profile.categories.__getitem__)
+        category_same = float(usual == reading.category)
+        category_clash = 1.0 - category_same
+    return (
+        chars,
+        words,
+        chars * longness,
+        words * longness,
+        concept_sim,
+        concept_sim * (1 - longness),
+        clash,
+        place_same,
+        place_clash,
+        building_same,
+        building_clash,
+        longness,
+        gap,
+        category_same,
+        category_clash,
+        math.log1p(profile.count) / math.log(10),
+    )
+
+
+def ranked_terms(reading: Reading, weight: Callable[[str], float]) -> list[str]:
+    return sorted(reading.terms, key=lambda t: (-reading.terms[t] * weight(t), t))

@@ -1,0 +1,162 @@
+"""Fitting the grouping model's weights from labelled pairs (`manage.py fit_grouping`).
+
+Pairs come from the TUNING sets, generated as production would meet them: each set's messages
+stream in (as in `evaluate.py`), each message is compared with every candidate issue the term
+index offers at that moment, and the pair is labelled by whether the issue is the message's
+true matter; the message then joins its true matter's issue (or opens it), so that the issues
+are what they should be. A district's staff corrections (`store.labelled_pairs`) are added as
+they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
+evidence; JOIN_PROBABILITY is then chosen on the VALIDATION sets as the bar with the best F1
+among those whose precision is at least MIN_PRECISION, SHOW_PROBABILITY as the bar above which
+SHOW_RECALL of the true issues still show among the candidates.
+"""
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from concerns.intake import evaluate, evidence, model
+from concerns.intake.evaluate import Board, District
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+TUNING_SETS = (
+    "grouping_tuning.txt",
+    *(f"grouping_round{n}.txt" for n in range(2, 11)),
+    "formal_tuning.txt",
+    "colloquial_tuning2.txt",
+)
+VALIDATION_SETS = ("grouping_heldout.txt", "grouping_fresh.txt", "formal_validation.txt")
+MIN_PRECISION = 0.97
+SHOW_RECALL = 0.95
+RIDGE = 1.0
+BARS = tuple(round(0.30 + 0.025 * i, 3) for i in range(28))
+
+Pairs = tuple[list[tuple[float, ...]], list[bool]]
+
+
+def stream_pairs(paths: Iterable[Path], seeds: Sequence[int] = evaluate.SEEDS) -> Pairs:
+    """Every (message, candidate issue) pair the streams of the sets offer, labelled."""
+    rows: list[tuple[float, ...]] = []
+    labels: list[bool] = []
+    for path in paths:
+        districts: dict[int, District] = {}
+        communities = evaluate.load(path)
+        for seed, community, stream in evaluate.streams(communities, seeds):
+            district = districts.setdefault(seed, District())
+            board = Board()
+            issue_of: dict[str, int] = {}
+            matter_of: list[str] = []
+            for message in stream:
+                reading = evaluate.reading_of(message, community.places)
+                weights = district.idf()
+                for number, stored in board.candidates(reading, weights).items():
+                    profile = evidence.parse_profile(stored)
+                    rows.append(evidence.pair_evidence(reading, profile, weights))
+                    labels.append(matter_of[number] == message.cluster)
+                number = board.file(issue_of.get(message.cluster), reading)
+                if number == len(matter_of):
+                    matter_of.append(message.cluster)
+                issue_of[message.cluster] = number
+                district.count(reading)
+    return rows, labels
+
+
+def correction_pairs(corrections: Iterable[tuple[str, list[str], bool]]) -> Pairs:
+    """Staff corrections: (a concern's text, the texts of the issue's other concerns, same?)."""
+    corrections = list(corrections)
+    district = District()
+    for text, others, _ in corrections:
+        for written in [text, *others]:
+            district.count(model.read(written))
+    weights = district.idf()
+    rows, labels = [], []
+    for text, others, same in corrections:
+        stored = ""
+        for other in others:
+            stored = model.fold(stored, model.read(other))
+        if stored:
+            profile = evidence.parse_profile(stored)
+            rows.append(evidence.pair_evidence(model.read(text), profile, weights))
+            labels.append(same)
+    return rows, labels
+
+
+def logistic(rows: Sequence[Sequence[float]], labels: Sequence[bool]) -> tuple[list[float], float]:
+    """Coefficients and intercept of an L2-penalised logistic regression (the intercept is not
+    penalised), by iteratively reweighted least squares."""
+    x = np.hstack([np.ones((len(rows), 1)), np.asarray(rows, dtype=float)])
+    y = np.asarray(labels, dtype=float)
+    penalty = np.full(x.shape[1], RIDGE)
+    penalty[0] = 0.0
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (y - p) - penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
+        step = np.linalg.solve(hessian, gradient)
+        w += step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return [float(v) for v in w[1:]], float(w[0])
+
+
+def choose_bars(
+    coefficients: list[float], intercept: float, validation: Sequence[Path]
+) -> tuple[float, float, dict[float, evaluate.Figures]]:
+    figures: dict[float, evaluate.Figures] = {}
+    for bar in BARS:
+        fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, bar, bar / 2)
+        total = evaluate.Figures()
+        for path in validation:
+            total.add(evaluate.evaluate(path, fitted=fitted))
+        figures[bar] = total
+    good = [bar for bar in BARS if figures[bar].precision >= MIN_PRECISION]
+    join = max(good or BARS[-1:], key=lambda bar: (figures[bar].f1, -bar))
+    rows, labels = stream_pairs(validation)
+    fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, join, join)
+    true_scores = sorted(
+        model._logistic(row, fitted) for row, label in zip(rows, labels, strict=True) if label
+    )
+    show = true_scores[int(len(true_scores) * (1 - SHOW_RECALL))] if true_scores else join / 2
+    return join, min(join, max(show, 0.01)), figures
+
+
+def existing(names: Iterable[str], data: Path = DATA) -> list[Path]:
+    return [data / name for name in names if (data / name).exists()]
+
+
+def fit(
+    tuning: Sequence[Path],
+    validation: Sequence[Path],
+    corrections: Iterable[tuple[str, list[str], bool]] = (),
+) -> dict[str, object]:
+    rows, labels = stream_pairs(tuning)
+    extra_rows, extra_labels = correction_pairs(corrections)
+    rows += extra_rows
+    labels += extra_labels
+    coefficients, intercept = logistic(rows, labels)
+    join, show, figures = choose_bars(coefficients, intercept, validation)
+    return {
+        "features": list(evidence.FEATURES),
+        "coefficients": [round(c, 6) for c in coefficients],
+        "intercept": round(intercept, 6),
+        "join_probability": join,
+        "show_probability": round(show, 4),
+        "fitted_on": [p.name for p in tuning]
+        + ([f"{len(extra_rows)} staff pairs"] if extra_rows else []),
+        "pairs": len(rows),
+        "positive_pairs": sum(labels),
+        "validation": {
+            "sets": [p.name for p in validation],
+            "precision": round(figures[join].precision, 4),
+            "recall": round(figures[join].recall, 4),
+            "f1": round(figures[join].f1, 4),
+        },
+    }
+
+
+def write(fitted: dict[str, object], path: Path = model.WEIGHTS_FILE) -> None:
+    path.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    model.load_weights(path)  # refuse to leave a file the model would refuse

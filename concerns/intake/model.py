@@ -1,0 +1,153 @@
+"""The grouping model: is a new concern about an open issue's matter?
+
+`read` reads a concern once; `lookup_keys` are the keys to find candidate issues by in the term
+index (`index_keys` those an issue is indexed under); `probability` weighs the evidence of
+`evidence.pair_evidence` with the fitted weights of `weights.json` (written by
+`manage.py fit_grouping`, see `fitting.py`) into P(same matter); a concern joins its best
+candidate at or above JOIN_PROBABILITY, else opens an issue, and the issue's stored profile
+becomes `fold(stored, reading)`. IDF weights come from the district's own counts of
+`document_terms` (`idf`).
+
+The evaluation harness (`evaluate.py`) and the tests call these functions; they do not copy
+the decision.
+"""
+
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from concerns.intake import evidence
+from concerns.intake.evidence import Idf, Reading
+
+__all__ = [
+    "JOIN_PROBABILITY",
+    "SHOW_PROBABILITY",
+    "Idf",
+    "Reading",
+    "WeightsFileError",
+    "decide",
+    "document_terms",
+    "fold",
+    "idf",
+    "index_keys",
+    "load_weights",
+    "lookup_keys",
+    "probability",
+    "read",
+]
+
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+class WeightsFileError(ValueError):
+    """The weights file is malformed: the model refuses to start on it."""
+
+
+@dataclass(frozen=True)
+class Weights:
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    join_probability: float
+    show_probability: float
+
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise WeightsFileError(f"{what} is not a finite number: {value!r}")
+    return float(value)
+
+
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The fitted weights of a file, checked: its features must be exactly the features
+    `evidence` computes (in order), every number finite, the probabilities in (0, 1)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise WeightsFileError(f"{path}: {error}") from None
+    if not isinstance(data, dict):
+        raise WeightsFileError(f"{path}: not an object")
+    features = data.get("features")
+    coefficients = data.get("coefficients")
+    if features != list(evidence.FEATURES):
+        raise WeightsFileError(f"{path}: features {features!r} are not {evidence.FEATURES!r}")
+    if not isinstance(coefficients, list) or len(coefficients) != len(features):
+        raise WeightsFileError(f"{path}: one coefficient a feature expected")
+    weights = Weights(
+        features=tuple(features),
+        coefficients=tuple(_number(c, "a coefficient") for c in coefficients),
+        intercept=_number(data.get("intercept"), "intercept"),
+        join_probability=_number(data.get("join_probability"), "join_probability"),
+        show_probability=_number(data.get("show_probability"), "show_probability"),
+    )
+    for name in ("join_probability", "show_probability"):
+        if not 0 < getattr(weights, name) < 1:
+            raise WeightsFileError(f"{path}: {name} must lie strictly between 0 and 1")
+    if weights.show_probability > weights.join_probability:
+        raise WeightsFileError(f"{path}: show_probability above join_probability")
+    return weights
+
+
+WEIGHTS = load_weights()
+JOIN_PROBABILITY: float = WEIGHTS.join_probability
+SHOW_PROBABILITY: float = WEIGHTS.show_probability
+
+
+def read(text: str, place_names: Sequence[str] = (), category: str = "") -> Reading:
+    return evidence.read(text, place_names, category)
+
+
+def document_terms(reading: Reading) -> frozenset[str]:
+    return frozenset([*reading.terms, *(f"#{c}" for c in reading.concepts), *reading.places])
+
+
+def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
+    return Idf(documents, frequencies)
+
+
+def index_keys(reading: Reading) -> list[str]:
+    """The reading's most specific terms by the general prior, and its concepts."""
+    terms = evidence.ranked_terms(reading, evidence.prior_idf)[: evidence.INDEX_TERMS]
+    return [*terms, *(f"#{c}" for c in sorted(reading.concepts))]
+
+
+def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
+    """The reading's strongest indexed terms by the district's IDF, and its concepts."""
+    indexed = set(index_keys(reading))
+    terms = [t for t in evidence.ranked_terms(reading, weights) if t in indexed]
+    return [*terms[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
+
+
+def fold(stored: str, reading: Reading) -> str:
+    return evidence.fold_profile(stored, reading)
+
+
+def _logistic(values: Sequence[float], weights: Weights) -> float:
+    z = weights.intercept + sum(c * v for c, v in zip(weights.coefficients, values, strict=True))
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def probability(
+    reading: Reading, stored: str, weights: Idf, fitted: Weights | None = None
+) -> float:
+    """P(same matter) of a concern and an open issue's stored profile (`fitted`: other
+    weights than the file's, while fitting)."""
+    values = evidence.pair_evidence(reading, evidence.parse_profile(stored), weights)
+    return _logistic(values, fitted or WEIGHTS)
+
+
+def decide(
+    reading: Reading, candidates: Mapping[int, str], weights: Idf, fitted: Weights | None = None
+) -> tuple[int | None, dict[int, float]]:
+    """The candidate (issue id → stored profile) the concern joins, or None for a new issue,
+    with every candidate's probability. Ties go to the oldest issue."""
+    fitted = fitted or WEIGHTS
+    scores = {n: probability(reading, stored, weights, fitted) for n, stored in candidates.items()}
+    best = max(scores, key=lambda n: (scores[n], -n), default=None)
+    if best is None or scores[best] < fitted.join_probability:
+        return None, scores
+    return best, scores
