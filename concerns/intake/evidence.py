@@ -34,8 +34,8 @@ CONCEPTS_FILE = HERE / "concepts.txt"
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
-READING_TERMS = 160
-PROFILE_TERMS = 160
+READING_TERMS = 120
+PROFILE_TERMS = 120
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
@@ -254,12 +254,24 @@ def _prior_table() -> tuple[dict[str, float], float]:
 
 
 def prior_idf(term: str) -> float:
-    """A term's IDF in jieba's table (a word "_词" or a character gram that is a word), the
-    table's median for anything it does not know (rare words, concepts, places)."""
-    table, median = _prior_table()
-    return table.get(term[1:] if term[0] == "_" else term, median)
+    """A term's IDF by jieba's table: a word's ("_词") or a character gram's that is a word;
+    for a gram that is not, the mean of its characters' (a gram of common characters such as
+    "的业" is common); the table's median for anything else (rare words, concepts, places)."""
+    known = _PRIORS.get(term)
+    if known is None:
+        table, median = _prior_table()
+        if term[0] == "_":
+            known = table.get(term[1:], median)
+        elif term[0] in "#@":
+            known = median
+        else:
+            known = table.get(term) or sum(table.get(c, median) for c in term) / len(term)
+        if len(_PRIORS) < 500_000:
+            _PRIORS[term] = known
+    return known
 
 
+_PRIORS: dict[str, float] = {}
 _jieba_lock = threading.Lock()
 
 
@@ -299,9 +311,8 @@ class Reading:
     places: frozenset[str]
     length: int
     category: str = ""
-    memo: dict[int, tuple[float, float]] = field(
-        default_factory=dict, compare=False, repr=False, hash=False
-    )
+    # The lengths of the character-gram and word parts weighted by the general prior.
+    norms: tuple[float, float] = (0.0, 0.0)
 
 
 def _building_number(written: str) -> str:
@@ -357,6 +368,7 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
     named = frozenset(c.name for c in concepts() if c.pattern.search(clean))
     return Reading(
         terms=terms,
+        norms=prior_norms(terms),
         concepts=named,
         places=frozenset(_places(clean, place_names)),
         length=length,
@@ -375,6 +387,7 @@ class Profile:
     places: Mapping[str, int] = field(default_factory=dict)
     categories: Mapping[str, int] = field(default_factory=dict)
     length: float = 0.0
+    norms: tuple[float, float] = (0.0, 0.0)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -392,6 +405,7 @@ def parse_profile(stored: str) -> Profile:
             places={str(k): int(v) for k, v in data["p"].items()},
             categories={str(k): int(v) for k, v in data.get("k", {}).items()},
             length=float(data["l"]),
+            norms=(float(data["m"][0]), float(data["m"][1])),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
@@ -417,6 +431,7 @@ def fold_profile(stored: str, reading: Reading) -> str:
     data = {
         "n": count,
         "l": round((profile.length * profile.count + reading.length) / count, 1),
+        "m": [round(norm, 4) for norm in prior_norms(terms)],
         "t": {t: round(v, 3) for t, v in terms.items()},
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
@@ -445,20 +460,18 @@ class Idf:
         return weight
 
 
-def _reading_norms(reading: Reading, idf: Idf) -> tuple[float, float]:
-    norms = reading.memo.get(id(idf))
-    if norms is None:
-        chars = words = 0.0
-        for term, value in reading.terms.items():
-            weight = value * idf(term)
-            if term[0] == "_":
-                words += weight * weight
-            else:
-                chars += weight * weight
-        norms = (math.sqrt(chars), math.sqrt(words))
-        reading.memo.clear()  # one Idf at a time: the memo never grows
-        reading.memo[id(idf)] = norms
-    return norms
+def prior_norms(terms: Mapping[str, float]) -> tuple[float, float]:
+    """The lengths of the character-gram and the word parts of a term vector weighted by the
+    general prior: the lexical similarity's denominators, fixed when a text is read or an issue
+    folded, so that comparing needs the district's IDF of shared terms only."""
+    chars = words = 0.0
+    for term, value in terms.items():
+        weighted = value * prior_idf(term)
+        if term[0] == "_":
+            words += weighted * weighted
+        else:
+            chars += weighted * weighted
+    return math.sqrt(chars), math.sqrt(words)
 
 
 FEATURES = (
@@ -466,6 +479,10 @@ FEATURES = (
     "words",
     "chars_long",
     "words_long",
+    "chars_root",
+    "words_root",
+    "chars_root_long",
+    "words_root_long",
     "concepts",
     "concepts_short",
     "concept_clash",
@@ -490,23 +507,22 @@ def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
 
 def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
     """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
-    chars_norm, words_norm = _reading_norms(reading, idf)
-    dot_chars = dot_words = issue_chars = issue_words = 0.0
-    mine = reading.terms
-    for term, value in profile.terms.items():
-        weight = idf(term)
-        theirs = value * weight
-        own = mine.get(term)
-        if term[0] == "_":
-            issue_words += theirs * theirs
-            if own is not None:
-                dot_words += own * weight * theirs
-        else:
-            issue_chars += theirs * theirs
-            if own is not None:
-                dot_chars += own * weight * theirs
-    chars = dot_chars / (chars_norm * math.sqrt(issue_chars)) if dot_chars else 0.0
-    words = dot_words / (words_norm * math.sqrt(issue_words)) if dot_words else 0.0
+    # Shared terms weigh by the district's IDF (a city's name on every post weighs nothing),
+    # the lengths by the prior (see `prior_norms`).
+    dot_chars = dot_words = 0.0
+    mine, theirs = reading.terms, profile.terms
+    if len(theirs) < len(mine):
+        mine, theirs = theirs, mine
+    for term, value in mine.items():
+        other = theirs.get(term)
+        if other is not None:
+            weight = idf(term)
+            if term[0] == "_":
+                dot_words += value * other * weight * weight
+            else:
+                dot_chars += value * other * weight * weight
+    chars = dot_chars / (reading.norms[0] * profile.norms[0]) if dot_chars else 0.0
+    words = dot_words / (reading.norms[1] * profile.norms[1]) if dot_words else 0.0
 
     concept_sim = 0.0
     clash = 0.0
@@ -554,6 +570,10 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         words,
         chars * longness,
         words * longness,
+        math.sqrt(chars),
+        math.sqrt(words),
+        math.sqrt(chars) * longness,
+        math.sqrt(words) * longness,
         concept_sim,
         concept_sim * (1 - longness),
         clash,

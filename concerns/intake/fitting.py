@@ -36,11 +36,30 @@ BARS = tuple(round(0.30 + 0.025 * i, 3) for i in range(28))
 Pairs = tuple[list[tuple[float, ...]], list[bool]]
 
 
-def stream_pairs(paths: Iterable[Path], seeds: Sequence[int] = evaluate.SEEDS) -> Pairs:
-    """Every (message, candidate issue) pair the streams of the sets offer, labelled."""
+def style_weights(paths: Sequence[Path], counts: Sequence[int]) -> list[float]:
+    """Pair weights under which the two styles of writing, long formal posts (`formal_*` sets)
+    and short colloquial messages (the others), weigh alike however many pairs each gave."""
+    formal = [p.name.startswith("formal") for p in paths]
+    totals = {
+        style: sum(n for f, n in zip(formal, counts, strict=True) if f == style)
+        for style in (True, False)
+    }
+    styles = sum(1 for t in totals.values() if t)
+    weights: list[float] = []
+    for f, n in zip(formal, counts, strict=True):
+        weights += [sum(counts) / (styles * totals[f])] * n
+    return weights
+
+
+def stream_pairs(
+    paths: Iterable[Path], seeds: Sequence[int] = evaluate.SEEDS, counts: list[int] | None = None
+) -> Pairs:
+    """Every (message, candidate issue) pair the streams of the sets offer, labelled (and the
+    number of pairs of each set appended to `counts`)."""
     rows: list[tuple[float, ...]] = []
     labels: list[bool] = []
     for path in paths:
+        before = len(rows)
         districts: dict[int, District] = {}
         communities = evaluate.load(path)
         for seed, community, stream in evaluate.streams(communities, seeds):
@@ -60,6 +79,8 @@ def stream_pairs(paths: Iterable[Path], seeds: Sequence[int] = evaluate.SEEDS) -
                     matter_of.append(message.cluster)
                 issue_of[message.cluster] = number
                 district.count(reading)
+        if counts is not None:
+            counts.append(len(rows) - before)
     return rows, labels
 
 
@@ -83,23 +104,33 @@ def correction_pairs(corrections: Iterable[tuple[str, list[str], bool]]) -> Pair
     return rows, labels
 
 
-def logistic(rows: Sequence[Sequence[float]], labels: Sequence[bool]) -> tuple[list[float], float]:
-    """Coefficients and intercept of an L2-penalised logistic regression (the intercept is not
-    penalised), by iteratively reweighted least squares."""
-    x = np.hstack([np.ones((len(rows), 1)), np.asarray(rows, dtype=float)])
+def logistic(
+    rows: Sequence[Sequence[float]],
+    labels: Sequence[bool],
+    sample_weights: Sequence[float] | None = None,
+) -> tuple[list[float], float]:
+    """Coefficients and intercept of an L2-penalised logistic regression on standardised
+    features (the intercept is not penalised), by iteratively reweighted least squares."""
+    raw = np.asarray(rows, dtype=float)
+    mean = raw.mean(axis=0)
+    scale = raw.std(axis=0)
+    scale[scale == 0] = 1.0
+    x = np.hstack([np.ones((len(rows), 1)), (raw - mean) / scale])
     y = np.asarray(labels, dtype=float)
+    s = np.ones(len(rows)) if sample_weights is None else np.asarray(sample_weights, dtype=float)
     penalty = np.full(x.shape[1], RIDGE)
     penalty[0] = 0.0
     w = np.zeros(x.shape[1])
-    for _ in range(50):
+    for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
-        gradient = x.T @ (y - p) - penalty * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(x.shape[1])
-        step = np.linalg.solve(hessian, gradient)
+        gradient = x.T @ (s * (y - p)) - penalty * w
+        hessian = (x * (s * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian + 1e-9 * np.eye(x.shape[1]), gradient)
         w += step
-        if np.max(np.abs(step)) < 1e-8:
+        if np.max(np.abs(step)) < 1e-9:
             break
-    return [float(v) for v in w[1:]], float(w[0])
+    coefficients = w[1:] / scale
+    return [float(v) for v in coefficients], float(w[0] - coefficients @ mean)
 
 
 def choose_bars(
@@ -132,11 +163,14 @@ def fit(
     validation: Sequence[Path],
     corrections: Iterable[tuple[str, list[str], bool]] = (),
 ) -> dict[str, object]:
-    rows, labels = stream_pairs(tuning)
+    counts: list[int] = []
+    rows, labels = stream_pairs(tuning, counts=counts)
+    sample_weights = style_weights(tuning, counts)
     extra_rows, extra_labels = correction_pairs(corrections)
     rows += extra_rows
     labels += extra_labels
-    coefficients, intercept = logistic(rows, labels)
+    sample_weights += [1.0] * len(extra_rows)
+    coefficients, intercept = logistic(rows, labels, sample_weights)
     join, show, figures = choose_bars(coefficients, intercept, validation)
     return {
         "features": list(evidence.FEATURES),

@@ -12,10 +12,12 @@ The evaluation harness (`evaluate.py`) and the tests call these functions; they 
 the decision.
 """
 
+import functools
 import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from concerns.intake import evidence
@@ -90,9 +92,24 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
     return weights
 
 
-WEIGHTS = load_weights()
-JOIN_PROBABILITY: float = WEIGHTS.join_probability
-SHOW_PROBABILITY: float = WEIGHTS.show_probability
+@functools.cache
+def fitted_weights() -> Weights:
+    """The weights file's weights, loaded on first use (so that `fit_grouping` can run while
+    the file is stale or missing; everything else refuses a malformed file)."""
+    return load_weights()
+
+
+if TYPE_CHECKING:
+    JOIN_PROBABILITY: float  # join the best candidate at or above this
+    SHOW_PROBABILITY: float  # candidates shown to staff at or above this
+
+
+def __getattr__(name: str) -> float:
+    if name == "JOIN_PROBABILITY":
+        return fitted_weights().join_probability
+    if name == "SHOW_PROBABILITY":
+        return fitted_weights().show_probability
+    raise AttributeError(name)
 
 
 def read(text: str, place_names: Sequence[str] = (), category: str = "") -> Reading:
@@ -108,16 +125,23 @@ def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
 
 
 def index_keys(reading: Reading) -> list[str]:
-    """The reading's most specific terms by the general prior, and its concepts."""
-    terms = evidence.ranked_terms(reading, evidence.prior_idf)[: evidence.INDEX_TERMS]
-    return [*terms, *(f"#{c}" for c in sorted(reading.concepts))]
+    """The reading's most specific words by the general prior, its places and concepts."""
+    words = {t: v for t, v in reading.terms.items() if t[0] == "_"}
+    ranked = sorted(words, key=lambda t: (-words[t] * evidence.prior_idf(t), t))
+    return [
+        *ranked[: evidence.INDEX_TERMS],
+        *sorted(reading.places),
+        *(f"#{c}" for c in sorted(reading.concepts)),
+    ]
 
 
 def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
-    """The reading's strongest indexed terms by the district's IDF, and its concepts."""
-    indexed = set(index_keys(reading))
-    terms = [t for t in evidence.ranked_terms(reading, weights) if t in indexed]
-    return [*terms[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
+    """The reading's rarest indexed words and places that the district has seen before (a key
+    no earlier concern had finds nothing), and its concepts."""
+    seen = weights.frequencies
+    keys = [k for k in index_keys(reading) if k[0] != "#" and seen.get(k, 0)]
+    keys.sort(key=lambda k: (-reading.terms.get(k, 1.0) * weights(k), k))
+    return [*keys[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
 
 
 def fold(stored: str, reading: Reading) -> str:
@@ -137,7 +161,7 @@ def probability(
     """P(same matter) of a concern and an open issue's stored profile (`fitted`: other
     weights than the file's, while fitting)."""
     values = evidence.pair_evidence(reading, evidence.parse_profile(stored), weights)
-    return _logistic(values, fitted or WEIGHTS)
+    return _logistic(values, fitted or fitted_weights())
 
 
 def decide(
@@ -145,7 +169,7 @@ def decide(
 ) -> tuple[int | None, dict[int, float]]:
     """The candidate (issue id → stored profile) the concern joins, or None for a new issue,
     with every candidate's probability. Ties go to the oldest issue."""
-    fitted = fitted or WEIGHTS
+    fitted = fitted or fitted_weights()
     scores = {n: probability(reading, stored, weights, fitted) for n, stored in candidates.items()}
     best = max(scores, key=lambda n: (scores[n], -n), default=None)
     if best is None or scores[best] < fitted.join_probability:
