@@ -7,7 +7,7 @@ alone. Each community's messages arrive interleaved in several seeded orders (ea
 its own order, its first report first) and go through the production decision, without the
 database: `model.read`, candidates by `model.lookup_keys` from an inverted index of the
 community's open issues, `model.decide`, `model.fold`; the IDF is learnt online from the
-messages of the file seen so far, as a district's counts are.
+messages of the file seen so far (the message itself included), as a district's counts are.
 
     PYTHONPATH=. .venv/bin/python -m concerns.intake.evaluate FILE [FILE...] [-v]
 """
@@ -93,13 +93,23 @@ class District:
         self.documents = 0
         self.frequencies: dict[str, int] = {}
 
-    def idf(self) -> model.Idf:
-        return model.idf(self.documents, self.frequencies)
+    def idf(self, reading: Reading) -> model.Idf:
+        """The IDF as the store gives it: the counts of the reading's own terms only."""
+        terms = model.document_terms(reading)
+        seen = self.frequencies
+        return model.idf(self.documents, {t: seen[t] for t in terms if t in seen})
 
     def count(self, reading: Reading) -> None:
         self.documents += 1
         for term in model.document_terms(reading):
             self.frequencies[term] = self.frequencies.get(term, 0) + 1
+
+
+# As the store reads candidates (concerns.intake.store.candidates): the issues sharing the
+# most lookup keys, newest first among equals, at most MAX_CANDIDATES; per key, the newest
+# POSTINGS_PER_KEY issues filed under it.
+MAX_CANDIDATES = 50
+POSTINGS_PER_KEY = 300
 
 
 class Board:
@@ -110,10 +120,12 @@ class Board:
         self.index: dict[str, set[int]] = {}
 
     def candidates(self, reading: Reading, weights: model.Idf) -> dict[int, str]:
-        found: set[int] = set()
-        for key in model.lookup_keys(reading, weights):
-            found |= self.index.get(key, set())
-        return {number: self.issues[number] for number in found}
+        shared: dict[int, int] = {}
+        for key in set(model.lookup_keys(reading, weights)):
+            for number in sorted(self.index.get(key, ()), reverse=True)[:POSTINGS_PER_KEY]:
+                shared[number] = shared.get(number, 0) + 1
+        best = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:MAX_CANDIDATES]
+        return {number: self.issues[number] for number in best}
 
     def file(self, number: int | None, reading: Reading) -> int:
         """Fold the reading into issue `number`, or a new issue; index it; its number."""
@@ -138,10 +150,10 @@ def group_stream(
     landed = []
     for message in stream:
         reading = reading_of(message, places)
-        weights = district.idf()
+        district.count(reading)  # as the store counts a concern before deciding
+        weights = district.idf(reading)
         joined, _ = model.decide(reading, board.candidates(reading, weights), weights, fitted)
         landed.append(board.file(joined, reading))
-        district.count(reading)
     return landed
 
 

@@ -177,7 +177,8 @@ _NOT_A_NAME = (
 )
 _NAMED = re.compile(
     rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
-    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城)"
+    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城|村|片区)"
+    r"|(?P<镇>镇|乡|街道)"
     r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
     r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
 )
@@ -334,7 +335,7 @@ def _places(clean: str, place_names: Iterable[str]) -> set[str]:
             found.add(f"@楼:{number}")
     found.update(f"@门:{side}" for side in _GATE.findall(clean))
     for match in _NAMED.finditer(clean):
-        kind = next(k for k in ("区", "路", "场") if match.group(k))
+        kind = next(k for k in ("区", "镇", "路", "场") if match.group(k))
         found.add(f"@{kind}:{match.group('name')}")
     if not any(place.startswith("@场:") for place in found):
         # A venue named only by what it is: the market, the park, the school.
@@ -486,16 +487,32 @@ FEATURES = (
     "concepts",
     "concepts_short",
     "concept_clash",
-    "place_same",
-    "place_clash",
+    "compound_same",
+    "compound_clash",
+    "street_same",
+    "street_clash",
+    "venue_same",
+    "venue_clash",
     "building_same",
     "building_clash",
+    "concept_clash_long",
     "longness",
     "length_gap",
     "category_same",
     "category_clash",
     "issue_size",
 )
+
+
+# Kinds of place (the key's "@kind:") by the feature they count in.
+_PLACE_GROUPS = {
+    "区": "compound",
+    "镇": "compound",
+    "路": "street",
+    "场": "venue",
+    "门": "venue",
+    "楼": "building",
+}
 
 
 def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
@@ -540,22 +557,16 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
         clash = 0.0 if dot else 1.0
 
-    place_same = place_clash = building_same = building_clash = 0.0
+    same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
+    clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
     if reading.places and profile.places:
-        shared = reading.places & profile.places.keys()
-        for place in shared:
-            strength = idf(place) / 10
-            if place.startswith("@楼:"):
-                building_same = max(building_same, strength)
-            else:
-                place_same = max(place_same, strength)
+        for place in reading.places & profile.places.keys():
+            group = _PLACE_GROUPS[place[1 : place.index(":")]]
+            same[group] = max(same[group], idf(place) / 10)
         theirs_by_kind = _kinds(profile.places)
         for kind, places in _kinds(reading.places).items():
             if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
-                if kind == "楼":
-                    building_clash = 1.0
-                else:
-                    place_clash = 1.0
+                clashes[_PLACE_GROUPS[kind]] = 1.0
 
     shortest = min(reading.length, profile.length)
     longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
@@ -577,10 +588,15 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         concept_sim,
         concept_sim * (1 - longness),
         clash,
-        place_same,
-        place_clash,
-        building_same,
-        building_clash,
+        same["compound"],
+        clashes["compound"],
+        same["street"],
+        clashes["street"],
+        same["venue"],
+        clashes["venue"],
+        same["building"],
+        clashes["building"],
+        clash * longness,
         longness,
         gap,
         category_same,

@@ -7,7 +7,7 @@ true matter; the message then joins its true matter's issue (or opens it), so th
 are what they should be. A district's staff corrections (`store.labelled_pairs`) are added as
 they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
 evidence; JOIN_PROBABILITY is then chosen on the VALIDATION sets as the bar with the best F1
-among those whose precision is at least MIN_PRECISION, SHOW_PROBABILITY as the bar above which
+among those whose precision is at least MIN_PRECISION (among all, if none is), SHOW_PROBABILITY as the bar above which
 SHOW_RECALL of the true issues still show among the candidates.
 """
 
@@ -31,7 +31,7 @@ VALIDATION_SETS = ("grouping_heldout.txt", "grouping_fresh.txt", "formal_validat
 MIN_PRECISION = 0.97
 SHOW_RECALL = 0.95
 RIDGE = 1.0
-BARS = tuple(round(0.30 + 0.025 * i, 3) for i in range(28))
+BARS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
 
 Pairs = tuple[list[tuple[float, ...]], list[bool]]
 
@@ -69,7 +69,8 @@ def stream_pairs(
             matter_of: list[str] = []
             for message in stream:
                 reading = evaluate.reading_of(message, community.places)
-                weights = district.idf()
+                district.count(reading)
+                weights = district.idf(reading)
                 for number, stored in board.candidates(reading, weights).items():
                     profile = evidence.parse_profile(stored)
                     rows.append(evidence.pair_evidence(reading, profile, weights))
@@ -78,7 +79,6 @@ def stream_pairs(
                 if number == len(matter_of):
                     matter_of.append(message.cluster)
                 issue_of[message.cluster] = number
-                district.count(reading)
         if counts is not None:
             counts.append(len(rows) - before)
     return rows, labels
@@ -91,15 +91,15 @@ def correction_pairs(corrections: Iterable[tuple[str, list[str], bool]]) -> Pair
     for text, others, _ in corrections:
         for written in [text, *others]:
             district.count(model.read(written))
-    weights = district.idf()
     rows, labels = [], []
     for text, others, same in corrections:
         stored = ""
         for other in others:
             stored = model.fold(stored, model.read(other))
         if stored:
+            reading = model.read(text)
             profile = evidence.parse_profile(stored)
-            rows.append(evidence.pair_evidence(model.read(text), profile, weights))
+            rows.append(evidence.pair_evidence(reading, profile, district.idf(reading)))
             labels.append(same)
     return rows, labels
 
@@ -143,8 +143,10 @@ def choose_bars(
         for path in validation:
             total.add(evaluate.evaluate(path, fitted=fitted))
         figures[bar] = total
-    good = [bar for bar in BARS if figures[bar].precision >= MIN_PRECISION]
-    join = max(good or BARS[-1:], key=lambda bar: (figures[bar].f1, -bar))
+    # The best F1 among the bars precise enough; when none is, the best F1 (a bar that joins
+    # almost nothing is no answer to imprecision).
+    good = [bar for bar in BARS if figures[bar].precision >= MIN_PRECISION] or list(BARS)
+    join = max(good, key=lambda bar: (figures[bar].f1, -bar))
     rows, labels = stream_pairs(validation)
     fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, join, join)
     true_scores = sorted(

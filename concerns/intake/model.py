@@ -121,6 +121,8 @@ def document_terms(reading: Reading) -> frozenset[str]:
 
 
 def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
+    """The district's IDF: `documents` concerns counted, `frequencies[term]` of them with the
+    term, this concern included. Only the concern's own `document_terms` are looked up."""
     return Idf(documents, frequencies)
 
 
@@ -136,10 +138,11 @@ def index_keys(reading: Reading) -> list[str]:
 
 
 def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
-    """The reading's rarest indexed words and places that the district has seen before (a key
-    no earlier concern had finds nothing), and its concepts."""
+    """The reading's rarest indexed words and places that an earlier concern of the district
+    had too (a key no other concern had finds nothing; the counts include this concern's own,
+    as the store counts a concern before deciding), and its concepts."""
     seen = weights.frequencies
-    keys = [k for k in index_keys(reading) if k[0] != "#" and seen.get(k, 0)]
+    keys = [k for k in index_keys(reading) if k[0] != "#" and seen.get(k, 0) > 1]
     keys.sort(key=lambda k: (-reading.terms.get(k, 1.0) * weights(k), k))
     return [*keys[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
 
