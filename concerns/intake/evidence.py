@@ -500,7 +500,6 @@ FEATURES = (
     "length_gap",
     "category_same",
     "category_clash",
-    "issue_size",
 )
 
 
@@ -601,7 +600,6 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         gap,
         category_same,
         category_clash,
-        math.log1p(profile.count) / math.log(10),
     )
 
 

@@ -7,12 +7,13 @@ true matter; the message then joins its true matter's issue (or opens it), so th
 are what they should be. A district's staff corrections (`store.labelled_pairs`) are added as
 they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
 evidence; JOIN_PROBABILITY is then chosen on the VALIDATION sets as the bar with the best F1
-among those whose precision is at least MIN_PRECISION (among all, if none is), SHOW_PROBABILITY as the bar above which
-SHOW_RECALL of the true issues still show among the candidates.
+among those whose precision is at least MIN_PRECISION (among all, if none is),
+SHOW_PROBABILITY as the bar above which SHOW_RECALL of the true issues still show among the
+candidates.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -133,20 +134,38 @@ def logistic(
     return [float(v) for v in coefficients], float(w[0] - coefficients @ mean)
 
 
+def f_half(figures: evaluate.Figures) -> float:
+    p, r = figures.precision, figures.recall
+    return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+
+
 def choose_bars(
     coefficients: list[float], intercept: float, validation: Sequence[Path]
 ) -> tuple[float, float, dict[float, evaluate.Figures]]:
+    """The join bar: the best F1 (mean over the two styles of writing) among the bars whose
+    precision reaches MIN_PRECISION in each style; when none does, the best F0.5 (precision
+    weighing twice recall: a bar that joins almost nothing is no answer to imprecision)."""
     figures: dict[float, evaluate.Figures] = {}
+    by_style: dict[float, list[evaluate.Figures]] = {}
     for bar in BARS:
         fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, bar, bar / 2)
-        total = evaluate.Figures()
+        styles: dict[bool, evaluate.Figures] = {}
         for path in validation:
-            total.add(evaluate.evaluate(path, fitted=fitted))
-        figures[bar] = total
-    # The best F1 among the bars precise enough; when none is, the best F1 (a bar that joins
-    # almost nothing is no answer to imprecision).
-    good = [bar for bar in BARS if figures[bar].precision >= MIN_PRECISION] or list(BARS)
-    join = max(good, key=lambda bar: (figures[bar].f1, -bar))
+            style = styles.setdefault(path.name.startswith("formal"), evaluate.Figures())
+            style.add(evaluate.evaluate(path, fitted=fitted))
+        by_style[bar] = list(styles.values())
+        figures[bar] = evaluate.Figures()
+        for style in styles.values():
+            figures[bar].add(style)
+
+    def mean(score: Callable[[evaluate.Figures], float], bar: float) -> float:
+        return sum(score(f) for f in by_style[bar]) / len(by_style[bar])
+
+    good = [b for b in BARS if all(f.precision >= MIN_PRECISION for f in by_style[b])]
+    if good:
+        join = max(good, key=lambda bar: (mean(lambda f: f.f1, bar), -bar))
+    else:
+        join = max(BARS, key=lambda bar: (mean(f_half, bar), -bar))
     rows, labels = stream_pairs(validation)
     fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, join, join)
     true_scores = sorted(
@@ -193,6 +212,10 @@ def fit(
     }
 
 
+def dumps(fitted: dict[str, object]) -> str:
+    return json.dumps(fitted, ensure_ascii=False, indent=1) + "\n"
+
+
 def write(fitted: dict[str, object], path: Path = model.WEIGHTS_FILE) -> None:
-    path.write_text(json.dumps(fitted, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    path.write_text(dumps(fitted), encoding="utf-8")
     model.load_weights(path)  # refuse to leave a file the model would refuse

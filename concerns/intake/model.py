@@ -17,8 +17,8 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from concerns.intake import evidence
 from concerns.intake.evidence import Idf, Reading
