@@ -277,7 +277,7 @@ _jieba_lock = threading.Lock()
 
 
 @functools.cache
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     import jieba
 
     with _jieba_lock:
@@ -486,6 +486,7 @@ FEATURES = (
     "words_root_long",
     "concepts",
     "concepts_short",
+    "concept_dominant_short",
     "concept_clash",
     "compound_same",
     "compound_clash",
@@ -540,20 +541,24 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
     chars = dot_chars / (reading.norms[0] * profile.norms[0]) if dot_chars else 0.0
     words = dot_words / (reading.norms[1] * profile.norms[1]) if dot_words else 0.0
 
-    concept_sim = 0.0
+    concept_sim = dominant = 0.0
     clash = 0.0
     if reading.concepts and profile.concepts:
         count = profile.count or 1
         dot = norm_mine = norm_theirs = 0.0
+        # Concepts weigh alike: a matter many residents report is common in its district
+        # because it is big, which makes it no weaker a sign.
         for concept in reading.concepts:
-            weight = idf("#" + concept)
+            weight = 1.0
             norm_mine += weight * weight
             share = profile.concepts.get(concept, 0) / count
             dot += weight * weight * share
-        for concept, seen in profile.concepts.items():
-            weighted = idf("#" + concept) * seen / count
+        for seen in profile.concepts.values():
+            weighted = seen / count
             norm_theirs += weighted * weighted
         concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
+        # The issue's own matter (a concept at least half its concerns name) named again.
+        dominant = float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts))
         clash = 0.0 if dot else 1.0
 
     same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
@@ -586,6 +591,7 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         math.sqrt(words) * longness,
         concept_sim,
         concept_sim * (1 - longness),
+        dominant * (1 - longness),
         clash,
         same["compound"],
         clashes["compound"],

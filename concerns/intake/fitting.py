@@ -7,7 +7,8 @@ true matter; the message then joins its true matter's issue (or opens it), so th
 are what they should be. A district's staff corrections (`store.labelled_pairs`) are added as
 they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
 evidence; JOIN_PROBABILITY is then chosen on the VALIDATION sets as the bar with the best F1
-among those whose precision is at least MIN_PRECISION (among all, if none is),
+(mean over the two styles of writing) among those whose precision is at least MIN_PRECISION
+(among all, if none is),
 SHOW_PROBABILITY as the bar above which SHOW_RECALL of the true issues still show among the
 candidates.
 """
@@ -134,17 +135,13 @@ def logistic(
     return [float(v) for v in coefficients], float(w[0] - coefficients @ mean)
 
 
-def f_half(figures: evaluate.Figures) -> float:
-    p, r = figures.precision, figures.recall
-    return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
-
-
 def choose_bars(
     coefficients: list[float], intercept: float, validation: Sequence[Path]
 ) -> tuple[float, float, dict[float, evaluate.Figures]]:
     """The join bar: the best F1 (mean over the two styles of writing) among the bars whose
-    precision reaches MIN_PRECISION in each style; when none does, the best F0.5 (precision
-    weighing twice recall: a bar that joins almost nothing is no answer to imprecision)."""
+    precision reaches MIN_PRECISION in each style; when none does, the best F1 among all (a
+    bar that joins almost nothing is no answer to imprecision: it splits every matter and
+    miscounts its residents as surely)."""
     figures: dict[float, evaluate.Figures] = {}
     by_style: dict[float, list[evaluate.Figures]] = {}
     for bar in BARS:
@@ -165,7 +162,7 @@ def choose_bars(
     if good:
         join = max(good, key=lambda bar: (mean(lambda f: f.f1, bar), -bar))
     else:
-        join = max(BARS, key=lambda bar: (mean(f_half, bar), -bar))
+        join = max(BARS, key=lambda bar: (mean(lambda f: f.f1, bar), -bar))
     rows, labels = stream_pairs(validation)
     fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, join, join)
     true_scores = sorted(
