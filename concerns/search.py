@@ -41,9 +41,9 @@ _WORD = re.compile(r"\w", re.UNICODE)
 
 
 def _jieba():
-    from concerns import grouping
+    from concerns.intake import evidence
 
-    grouping.warm_up()  # the same dictionary and domain words for texts and queries
+    evidence.warm_up()  # the dictionary grouping reads with, loaded once
     import jieba
 
     return jieba

@@ -1,102 +1,183 @@
-"""The grouping model's interface, over the vocabulary of concerns/grouping.py.
+"""The grouping model: is a new concern about an open issue's matter?
 
-An adapter: it gives the store and the submit their interface (read a text, the keys to index
-and look it up by, fold it into an issue's stored profile, the probability that a concern
-and an issue are one matter) while the learnt model is written; that model replaces this file.
+`read` reads a concern once; `lookup_keys` are the keys to find candidate issues by in the term
+index (`index_keys` those an issue is indexed under); `probability` weighs the evidence of
+`evidence.pair_evidence` with the fitted weights of `weights.json` (written by
+`manage.py fit_grouping`, see `fitting.py`) into P(same matter); a concern joins its best
+candidate at or above JOIN_PROBABILITY, else opens an issue, and the issue's stored profile
+becomes `fold(stored, reading)`. IDF weights come from the district's own counts of
+`document_terms` (`idf`).
 
-Its probability is the old similarity (0–1, not calibrated), its bars the old thresholds.
+The evaluation harness (`evaluate.py`) and the tests call these functions; they do not copy
+the decision.
 """
 
+import functools
+import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from concerns import grouping
+from concerns.intake import evidence
+from concerns.intake.evidence import Idf, Reading
 
-# A concern joins the best candidate at or above this; staff are shown those at or above SHOW.
-JOIN_PROBABILITY: float = grouping.JOIN_THRESHOLD
-SHOW_PROBABILITY: float = grouping.CANDIDATE_THRESHOLD
+__all__ = [
+    "JOIN_PROBABILITY",
+    "SHOW_PROBABILITY",
+    "Idf",
+    "Reading",
+    "WeightsFileError",
+    "decide",
+    "document_terms",
+    "fold",
+    "idf",
+    "index_keys",
+    "load_weights",
+    "lookup_keys",
+    "probability",
+    "read",
+]
 
-# An explicit category other than the issue's makes a match less likely, not impossible.
-_OTHER_CATEGORY_FACTOR = 0.8
-_CATEGORY = "~category="
-# The keys a concern is looked up by: its strongest, weighed by how rare they are.
-_LOOKUP_KEYS = 8
+WEIGHTS_FILE = Path(__file__).with_name("weights.json")
+
+
+class WeightsFileError(ValueError):
+    """The weights file is malformed: the model refuses to start on it."""
 
 
 @dataclass(frozen=True)
-class Reading:
-    """What the model reads from one concern's text."""
+class Weights:
+    features: tuple[str, ...]
+    coefficients: tuple[float, ...]
+    intercept: float
+    join_probability: float
+    show_probability: float
 
-    weights: dict[str, float] = field(hash=False)
-    norm: float
-    category: str = ""
+
+def _number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise WeightsFileError(f"{what} is not a finite number: {value!r}")
+    return float(value)
 
 
-@dataclass(frozen=True)
-class Idf:
-    """IDF weights learnt from a district's counts (all 1 while it has no history)."""
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    """The fitted weights of a file, checked: its features must be exactly the features
+    `evidence` computes (in order), every number finite, the probabilities in (0, 1)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise WeightsFileError(f"{path}: {error}") from None
+    if not isinstance(data, dict):
+        raise WeightsFileError(f"{path}: not an object")
+    features = data.get("features")
+    coefficients = data.get("coefficients")
+    if features != list(evidence.FEATURES):
+        raise WeightsFileError(f"{path}: features {features!r} are not {evidence.FEATURES!r}")
+    if not isinstance(coefficients, list) or len(coefficients) != len(features):
+        raise WeightsFileError(f"{path}: one coefficient a feature expected")
+    weights = Weights(
+        features=tuple(features),
+        coefficients=tuple(_number(c, "a coefficient") for c in coefficients),
+        intercept=_number(data.get("intercept"), "intercept"),
+        join_probability=_number(data.get("join_probability"), "join_probability"),
+        show_probability=_number(data.get("show_probability"), "show_probability"),
+    )
+    for name in ("join_probability", "show_probability"):
+        if not 0 < getattr(weights, name) < 1:
+            raise WeightsFileError(f"{path}: {name} must lie strictly between 0 and 1")
+    if weights.show_probability > weights.join_probability:
+        raise WeightsFileError(f"{path}: show_probability above join_probability")
+    return weights
 
-    documents: int
-    frequencies: Mapping[str, int] = field(hash=False)
 
-    def weight(self, term: str) -> float:
-        if self.documents <= 0:
-            return 1.0
-        return math.log((self.documents + 1) / (self.frequencies.get(term, 0) + 1)) + 1.0
+@functools.cache
+def fitted_weights() -> Weights:
+    """The weights file's weights, loaded on first use (so that `fit_grouping` can run while
+    the file is stale or missing; everything else refuses a malformed file)."""
+    return load_weights()
+
+
+if TYPE_CHECKING:
+    JOIN_PROBABILITY: float  # join the best candidate at or above this
+    SHOW_PROBABILITY: float  # candidates shown to staff at or above this
+
+
+def __getattr__(name: str) -> float:
+    if name == "JOIN_PROBABILITY":
+        return fitted_weights().join_probability
+    if name == "SHOW_PROBABILITY":
+        return fitted_weights().show_probability
+    raise AttributeError(name)
 
 
 def read(text: str, place_names: Sequence[str] = (), category: str = "") -> Reading:
-    weights = grouping.features(text, place_names).weights
-    return Reading(weights, grouping._norm(weights), category)
-
-
-def _specific(key: str) -> bool:
-    # Bigrams are many per text and building numbers shared by every compound.
-    return not key.startswith(("b:", "@"))
+    return evidence.read(text, place_names, category)
 
 
 def document_terms(reading: Reading) -> frozenset[str]:
-    return frozenset(key for key in reading.weights if _specific(key))
+    return frozenset([*reading.terms, *(f"#{c}" for c in reading.concepts), *reading.places])
 
 
 def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
-    return Idf(documents, dict(frequencies))
+    """The district's IDF: `documents` concerns counted, `frequencies[term]` of them with the
+    term, this concern included. Only the concern's own `document_terms` are looked up."""
+    return Idf(documents, frequencies)
 
 
 def index_keys(reading: Reading) -> list[str]:
-    # Concepts, words and places (bigrams only for a text that has none of them): few keys
-    # per concern, each telling more than a bigram does.
-    keys = sorted(document_terms(reading))
-    return keys or sorted(key for key in reading.weights if not key.startswith("@"))
+    """The reading's most specific words by the general prior, its places and concepts."""
+    words = {t: v for t, v in reading.terms.items() if t[0] == "_"}
+    ranked = sorted(words, key=lambda t: (-words[t] * evidence.prior_idf(t), t))
+    return [
+        *ranked[: evidence.INDEX_TERMS],
+        *sorted(reading.places),
+        *(f"#{c}" for c in sorted(reading.concepts)),
+    ]
 
 
 def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
-    keys = index_keys(reading)
-    keys.sort(key=lambda k: (-reading.weights[k] * weights.weight(k), k))
-    return keys[:_LOOKUP_KEYS]
-
-
-def _split(stored: str) -> tuple[str, str]:
-    """The profile without its category token, and the category."""
-    terms, _, category = stored.partition(_CATEGORY)
-    return terms.strip(), category.strip()
+    """The reading's rarest indexed words and places that an earlier concern of the district
+    had too (a key no other concern had finds nothing; the counts include this concern's own,
+    as the store counts a concern before deciding), and its concepts."""
+    seen = weights.frequencies
+    keys = [k for k in index_keys(reading) if k[0] != "#" and seen.get(k, 0) > 1]
+    keys.sort(key=lambda k: (-reading.terms.get(k, 1.0) * weights(k), k))
+    return [*keys[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
 
 
 def fold(stored: str, reading: Reading) -> str:
-    terms, category = _split(stored)
-    folded = grouping.add_terms(terms, reading.weights)
-    category = category or reading.category
-    return f"{folded} {_CATEGORY}{category}" if category else folded
+    return evidence.fold_profile(stored, reading)
 
 
-def probability(reading: Reading, stored: str, weights: Idf) -> float:
-    terms, category = _split(stored)
-    score = grouping.similarity_to(reading.weights, reading.norm, terms)
-    if reading.category and category and reading.category != category:
-        score *= _OTHER_CATEGORY_FACTOR
-    return score
+def _logistic(values: Sequence[float], weights: Weights) -> float:
+    z = weights.intercept + sum(c * v for c, v in zip(weights.coefficients, values, strict=True))
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
-def warm_up() -> None:
-    grouping.warm_up()
+def probability(
+    reading: Reading, stored: str, weights: Idf, fitted: Weights | None = None
+) -> float:
+    """P(same matter) of a concern and an open issue's stored profile (`fitted`: other
+    weights than the file's, while fitting)."""
+    profile = evidence.parse_profile(stored)
+    if not profile.count:
+        return 0.0  # an unreadable or empty profile (an older format) is no evidence at all
+    values = evidence.pair_evidence(reading, profile, weights)
+    return _logistic(values, fitted or fitted_weights())
+
+
+def decide(
+    reading: Reading, candidates: Mapping[int, str], weights: Idf, fitted: Weights | None = None
+) -> tuple[int | None, dict[int, float]]:
+    """The candidate (issue id → stored profile) the concern joins, or None for a new issue,
+    with every candidate's probability. Ties go to the oldest issue."""
+    fitted = fitted or fitted_weights()
+    scores = {n: probability(reading, stored, weights, fitted) for n, stored in candidates.items()}
+    best = max(scores, key=lambda n: (scores[n], -n), default=None)
+    if best is None or scores[best] < fitted.join_probability:
+        return None, scores
+    return best, scores

@@ -413,13 +413,17 @@ def _checked(
 
 def _read(submission: Submission) -> _Read:
     """Read the text, and weigh its terms by the district's document frequencies (one read;
-    the submit counts its own terms in them last, store.count_terms)."""
+    the submit counts its own terms in the table last, store.count_terms)."""
     community = submission.community
     category = submission.category.code if submission.category else ""
     reading = model.read(submission.content, place_names(community), category)
     district = store.district_id(community)
     terms = model.document_terms(reading)
-    weights = model.idf(*store.term_counts(district, terms))
+    documents, counts = store.term_counts(district, terms)
+    # The model weighs a concern among the district's concerns, itself included; the submit
+    # counts it in the table only last (store.count_terms), so it is added here.
+    own = {term: counts.get(term[: store.KEY_LENGTH], 0) + 1 for term in terms}
+    weights = model.idf(documents + 1, own)
     return _Read(
         reading,
         weights,

@@ -245,15 +245,17 @@ def test_staff_triage_through_the_pages(client, world):
     water = submit_concern(
         community=world.c1, content="自来水发黄", phone="13900000001", channel=WEB
     )
+    other = submit_concern(
+        community=world.c1, content="小区路灯不亮", phone="13900000003", channel=WEB
+    )
+    # Two matters in one message: it joins one issue and may move to the other.
     lamp = submit_concern(
         community=world.c1, content="自来水发黄，路灯也不亮", phone="13900000002", channel=WEB
     )
     login(client, world.staff)
     issue = water.issue
+    assert other.issue_id != issue.pk
     # htmx: the issues the concern could move to, ranked with their similarity.
-    other = submit_concern(
-        community=world.c1, content="小区路灯不亮", phone="13900000003", channel=WEB
-    )
     partial = client.get(
         reverse("concerns:concern_candidates", args=[lamp.pk]), HTTP_HX_REQUEST="true"
     )

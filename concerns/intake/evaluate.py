@@ -1,0 +1,245 @@
+"""Grouping judged on streams of messages: pairwise precision, recall and F1 of a set file.
+
+A set file holds communities (`@@ name | place names`), each with clusters
+(`== cluster-id category: what the matter is`) of messages, one a line (`主题 ‖ 正文` is a
+subject and a body); a cluster is one concrete matter at one place, a cluster of one must stay
+alone. Each community's messages arrive interleaved in several seeded orders (each cluster in
+its own order, its first report first) and go through the production decision, without the
+database: `model.read`, candidates by `model.lookup_keys` from an inverted index of the
+community's open issues, `model.decide`, `model.fold`; the IDF is learnt online from the
+messages of the file seen so far (the message itself included), as a district's counts are.
+
+    PYTHONPATH=. .venv/bin/python -m concerns.intake.evaluate FILE [FILE...] [-v]
+"""
+
+import argparse
+import random
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+from pathlib import Path
+
+from concerns.intake import model
+from concerns.intake.evidence import Reading
+
+SEEDS = (1, 2, 3)
+
+
+@dataclass(frozen=True)
+class Message:
+    cluster: str
+    category: str
+    text: str
+
+
+@dataclass
+class Community:
+    name: str
+    places: tuple[str, ...]
+    messages: list[Message] = field(default_factory=list)
+
+
+def load(path: Path | str) -> list[Community]:
+    communities: list[Community] = []
+    cluster = category = ""
+    for number, raw in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("//"):
+            continue
+        if line.startswith("@@"):
+            title, _, places = line[2:].partition("|")
+            communities.append(Community(title.strip(), (title.strip(), *places.split())))
+        elif line.startswith("=="):
+            head = line[2:].split()
+            cluster = head[0]
+            category = head[1].rstrip(":") if len(head) > 1 else ""
+        else:
+            if not communities or not cluster:
+                raise ValueError(f"{path}:{number}: a message before @@ community / == cluster")
+            text = "\n".join(part.strip() for part in line.split("‖"))
+            communities[-1].messages.append(
+                Message(f"{communities[-1].name}/{cluster}", category, text)
+            )
+    return communities
+
+
+def arrival_order(community: Community, seed: int) -> list[Message]:
+    """The messages shuffled, keeping each cluster's own order (its first report first)."""
+    rng = random.Random(f"{community.name}-{seed}")
+    queues: dict[str, list[Message]] = {}
+    for message in community.messages:
+        queues.setdefault(message.cluster, []).append(message)
+    slots = [c for c, messages in queues.items() for _ in messages]
+    rng.shuffle(slots)
+    return [queues[c].pop(0) for c in slots]
+
+
+_READINGS: dict[tuple[str, tuple[str, ...]], Reading] = {}
+
+
+def reading_of(message: Message, places: tuple[str, ...]) -> Reading:
+    key = (message.text, places)
+    reading = _READINGS.get(key)
+    if reading is None:
+        reading = _READINGS[key] = model.read(message.text, places)
+    return reading
+
+
+class District:
+    """Document frequencies learnt online, as the store keeps them per district."""
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.frequencies: dict[str, int] = {}
+
+    def idf(self, reading: Reading) -> model.Idf:
+        """The IDF as the store gives it: the counts of the reading's own terms only."""
+        terms = model.document_terms(reading)
+        seen = self.frequencies
+        return model.idf(self.documents, {t: seen[t] for t in terms if t in seen})
+
+    def count(self, reading: Reading) -> None:
+        self.documents += 1
+        for term in model.document_terms(reading):
+            self.frequencies[term] = self.frequencies.get(term, 0) + 1
+
+
+# As the store reads candidates (concerns.intake.store.candidates): the issues sharing the
+# most lookup keys, newest first among equals, at most MAX_CANDIDATES; per key, the newest
+# POSTINGS_PER_KEY issues filed under it.
+MAX_CANDIDATES = 50
+POSTINGS_PER_KEY = 300
+
+
+class Board:
+    """A community's open issues (stored profiles) and its term → issues index."""
+
+    def __init__(self) -> None:
+        self.issues: list[str] = []
+        self.index: dict[str, set[int]] = {}
+
+    def candidates(self, reading: Reading, weights: model.Idf) -> dict[int, str]:
+        shared: dict[int, int] = {}
+        for key in set(model.lookup_keys(reading, weights)):
+            for number in sorted(self.index.get(key, ()), reverse=True)[:POSTINGS_PER_KEY]:
+                shared[number] = shared.get(number, 0) + 1
+        best = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:MAX_CANDIDATES]
+        return {number: self.issues[number] for number in best}
+
+    def file(self, number: int | None, reading: Reading) -> int:
+        """Fold the reading into issue `number`, or a new issue; index it; its number."""
+        if number is None:
+            self.issues.append("")
+            number = len(self.issues) - 1
+        self.issues[number] = model.fold(self.issues[number], reading)
+        for key in model.index_keys(reading):
+            self.index.setdefault(key, set()).add(number)
+        return number
+
+
+def group_stream(
+    stream: Sequence[Message],
+    places: tuple[str, ...],
+    district: District | None = None,
+    fitted: "model.Weights | None" = None,
+) -> list[int]:
+    """The issue each message lands in, decided as production decides."""
+    district = district or District()
+    board = Board()
+    landed = []
+    for message in stream:
+        reading = reading_of(message, places)
+        district.count(reading)  # as the store counts a concern before deciding
+        weights = district.idf(reading)
+        joined, _ = model.decide(reading, board.candidates(reading, weights), weights, fitted)
+        landed.append(board.file(joined, reading))
+    return landed
+
+
+@dataclass
+class Figures:
+    together: int = 0  # pairs put in one issue
+    truly: int = 0  # pairs of one matter
+    both: int = 0
+    wrong_joins: list[tuple[str, str]] = field(default_factory=list)
+    splits: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.both / self.together if self.together else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.both / self.truly if self.truly else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def add(self, other: "Figures") -> None:
+        self.together += other.together
+        self.truly += other.truly
+        self.both += other.both
+        self.wrong_joins += other.wrong_joins
+        self.splits += other.splits
+
+    def __str__(self) -> str:
+        return f"P {self.precision:.3f}  R {self.recall:.3f}  F1 {self.f1:.3f}"
+
+
+def score(stream: Sequence[Message], landed: Sequence[int], figures: Figures) -> None:
+    for (a, issue_a), (b, issue_b) in combinations(zip(stream, landed, strict=True), 2):
+        same_issue, same_matter = issue_a == issue_b, a.cluster == b.cluster
+        figures.together += same_issue
+        figures.truly += same_matter
+        figures.both += same_issue and same_matter
+        if same_issue and not same_matter:
+            figures.wrong_joins.append((a.text, b.text))
+        elif same_matter and not same_issue:
+            figures.splits.append((a.text, b.text))
+
+
+def streams(
+    communities: Iterable[Community], seeds: Sequence[int]
+) -> Iterator[tuple[int, Community, list[Message]]]:
+    for seed in seeds:
+        for community in communities:
+            yield seed, community, arrival_order(community, seed)
+
+
+def evaluate(
+    path: Path | str, seeds: Sequence[int] = SEEDS, fitted: "model.Weights | None" = None
+) -> Figures:
+    figures = Figures()
+    communities = load(path)
+    districts: dict[int, District] = {}
+    for seed, community, stream in streams(communities, seeds):
+        district = districts.setdefault(seed, District())
+        landed = group_stream(stream, community.places, district, fitted)
+        score(stream, landed, figures)
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("-v", "--verbose", action="store_true", help="print wrong joins, splits")
+    args = parser.parse_args(argv)
+    overall = Figures()
+    for path in args.files:
+        figures = evaluate(path)
+        overall.add(figures)
+        print(f"{path.name:32} {figures}")
+        if args.verbose:
+            for a, b in sorted(set(figures.wrong_joins))[:40]:
+                print(f"  WRONG  {a[:60]!r}\n         {b[:60]!r}")
+            for a, b in sorted(set(figures.splits))[:40]:
+                print(f"  SPLIT  {a[:60]!r}\n         {b[:60]!r}")
+    if len(args.files) > 1:
+        print(f"{'overall':32} {overall}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,687 @@
+"""Evidence that a concern and an open issue are one matter, computed cheaply.
+
+What is read from a concern's text once (`read_text`), and what is compared for a pair
+(`pair_evidence`):
+
+- *lexical*: character 2–3-grams and jieba words, with sublinear term frequency, weighted by an
+  IDF learnt online from the district's own concerns and, while the district has little history,
+  by the word IDF table jieba ships (`Idf`). Long formal posts are told apart by their specific
+  words and places;
+- *concepts*: a small vocabulary of matters as data (`concepts.txt`, checked by
+  `load_concepts`), for short colloquial messages of one matter that share no characters
+  ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
+- *named places*: buildings and units, compounds, roads, gates, markets and schools: the same
+  concrete place is evidence for, two different places of one kind evidence against;
+- the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
+  the *categories* when given.
+
+`model.py` turns the evidence into a probability with fitted weights; nothing here is tuned by
+hand beyond the definitions of the features.
+"""
+
+import functools
+import json
+import math
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).parent
+CONCEPTS_FILE = HERE / "concepts.txt"
+
+# Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
+# many pseudo-documents the general prior weighs as, the length counted as "long".
+READING_TERMS = 120
+PROFILE_TERMS = 120
+INDEX_TERMS = 40
+LOOKUP_TERMS = 10
+PRIOR_DOCUMENTS = 1000
+LONG_TEXT = 200
+
+_PAIRS = (
+    "發发黃黄來来燒烧開开層层寵宠醫医們们實实場场廣广聲声電电車车樓楼門门號号單单亂乱髒脏氣气壞坏燈灯體体費费區区裡里這这個个麼么還还沒没問问題题貓猫鬧闹鏽锈銹锈渾浑"
+    "濁浊臟脏滿满裝装處处鎖锁關关熱热滲渗騎骑轉转遠远嗎吗謝谢請请給给讓让見见為为邊边過过點点務务業业設设備备損损舊旧傢家雜杂擺摆攤摊賣卖鋪铺舖铺營营經经響响樂乐衛卫"
+    "戶户鄰邻紛纷糾纠調调爭争執执險险隱隐欄栏圍围牆墙塊块綠绿樹树籃篮鍛锻煉炼兒儿遊游戲戏鞦秋韆千動动蟲虫糞粪蒼苍蠅蝇總总時时間间幾几後后頭头樣样與与從从對对會会說说"
+    "話话碼码聯联繫系燙烫溫温達达標标機机廠厂飯饭館馆煙烟嗆呛噸吨鐘钟壓压漲涨爛烂斷断掃扫紙纸積积淨净麗丽蘭兰儀仪陽阳臺台檯台鐵铁錢钱線线閘闸鄉乡棗枣組组飲饮販贩擁拥"
+    "傷伤輛辆廁厕廳厅灣湾顏颜凍冻蓋盖盜盗竊窃監监攝摄錄录擾扰嚇吓飛飞殺杀藥药噴喷閉闭鬆松罰罚違违規规築筑彎弯橋桥護护維维報报檢检換换帳账賬账稅税貴贵鍋锅廚厨師师員员"
+    "長长難难歲岁養养鴿鸽鳥鸟鴨鸭雞鸡豬猪磚砖脫脱劃划掛挂墜坠擲掷拋抛滅灭術术產产網网絡络纜缆爐炉閥阀錶表鑰钥龍龙澇涝溝沟屬属於于誰谁嚴严幫帮辦办證证療疗齡龄齊齐擠挤"
+    "聽听覺觉紀纪談谈論论議议協协簽签補补償偿準准許许頂顶黴霉剝剥陣阵風风颳刮雲云廢废棄弃殼壳歡欢觀观視视鏡镜麵面條条極极階阶緣缘側侧莊庄園园東东認认識识裏里係系應应"
+    "該该現现歸归級级種种狀状況况據据輪轮駛驶禍祸災灾飼饲餵喂淺浅潔洁環环專专項项價价買买貨货運运輸输遞递櫃柜領领遲迟誤误擋挡葉叶鬥斗罵骂臨临質质瀝沥濾滤鹼碱漿浆銅铜"
+    "錯错濕湿貼贴幣币腦脑藝艺圖图書书導导學学馬马紅红爺爷婦妇殘残遷迁隊队勞劳優优煩烦惱恼憂忧擔担驚惊盡尽趕赶緊紧講讲覽览彈弹撥拨幹干雖虽萬万億亿兩两週周際际隻只衝冲"
+    "盞盏擊击靜静鑽钻錘锤當当鈴铃蕩荡牽牵繩绳內内嘔呕鍵键訂订約约絕绝讀读課课範范漢汉鍊链鏈链韁缰腳脚癢痒歷历曆历彙汇匯汇團团廂厢龜龟釘钉鋼钢礙碍礦矿連连續续賠赔訪访"
+    "佔占薰熏訊讯寬宽頻频儲储國国進进無无結结簾帘鋁铝鵝鹅魚鱼倉仓庫库資资權权隨随測测試试繳缴練练汙污闖闯廈厦轟轰訴诉舉举帶带寫写驗验灑洒揚扬塵尘縫缝濺溅溼湿乾干燻熏"
+    "澆浇農农貿贸蔥葱決决態态惡恶崗岗殭僵屍尸丟丢參参選选確确獨独樑梁鏟铲"
+)
+# Misspellings residents often type (same sound or shape; Cantonese and Taiwanese words), as
+# written=meant.
+_TYPOS = dict(
+    pair.split("=")
+    for pair in [
+        "拉圾=垃圾",
+        "垃级=垃圾",
+        "燥音=噪音",
+        "躁音=噪音",
+        "绕民=扰民",
+        "饶民=扰民",
+        "消防通到=消防通道",
+        "天燃气=天然气",
+        "煤汽=煤气",
+        "秸杆=秸秆",
+        "电平车=电瓶车",
+        "电频车=电瓶车",
+        "监空=监控",
+        "暧气=暖气",
+        "水龙投=水龙头",
+        "井概=井盖",
+        "因该=应该",
+        "电屏车=电瓶车",
+        "电题=电梯",
+        "点梯=电梯",
+        "广场五=广场舞",
+        "早音=噪音",
+        "楼到=楼道",
+        "冲电=充电",
+        "拉级=垃圾",
+        "器才=器材",
+        "自来谁=自来水",
+        "宅鸡地=宅基地",
+        "结杆=秸秆",
+        "五叶=物业",
+        "杨尘=扬尘",
+        "红路灯=红绿灯",
+        "电提=电梯",
+        "溜狗=遛狗",
+        "栓绳=拴绳",
+        "不栓=不拴",
+        "没栓=没拴",
+        "栓狗=拴狗",
+        "坡到=坡道",
+        "洋尘=扬尘",
+        "下水到=下水道",
+        "滩贩=摊贩",
+        "摆滩=摆摊",
+        "站道经营=占道经营",
+        "班马线=斑马线",
+        "升降机=电梯",
+        "管理处=物业",
+        "屋企=家",
+        "冇=没",
+        "唔=不",
+        "喺=在",
+        "咗=了",
+        "嘈=吵",
+        "成日=经常",
+        "冷气机=空调",
+        "佢=他",
+        "嘅=的",
+        "啲=些",
+        "嚟=来",
+        "畀=给",
+        "瓦斯=燃气",
+        "管委会=物业",
+        "看更=保安",
+        "水喉=水管",
+        "泊车=停车",
+        "停车格=车位",
+        "公车=公交",
+        "巴士=公交",
+        "网路=网络",
+    ]
+)
+_TRADITIONAL = str.maketrans(dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)))
+# Letters residents type for the words they use most (pinyin initials), read where they stand
+# alone: "wy又不管", "b座dt坏了".
+ABBREVIATIONS = {
+    "wy": "物业",
+    "wyf": "物业费",
+    "dt": "电梯",
+    "ddc": "电动车",
+    "sq": "社区",
+    "xq": "小区",
+    "jwh": "居委会",
+    "wgy": "网格员",
+}
+_LETTERS = re.compile("[a-z]+")
+_TYPO = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
+# What is the same in unrelated messages: a letter's greeting and signature, the hotline
+# operator's frame, phone numbers.
+_TEMPLATES = re.compile(
+    r"此致\s*敬礼.*"
+    r"|尊敬的[^，,：:！!。\n]{0,20}?(?:领导|同志|书记|主任|市长|区长|县长|局长|负责人|工作人员)们?"
+    r"|(?:您|你)们?好|谢谢(?:您|你|领导)?|感谢(?:您|你)?"
+    r"|来电人?(?:反映|称|表示|询问)|诉求人?(?:反映|称|表示|来电)?"
+    r"|(?:市民|网友|居民|群众)(?:来电)?反映|请(?:相关)?(?:职能)?部门(?:核实|尽快)?处理"
+    r"|核实处理|请尽快处理|联系(?:电话|方式)|电话|1[3-9]\d{9}|\d{3,4}-\d{7,8}",
+    re.DOTALL,
+)
+_RUNS = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+_HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fffa-z0-9]")
+# A building's number however it is written (3号楼 / 三号楼 / 3栋 / 3#楼 / B座), not a count of
+# buildings (隔了两栋楼, 这几栋).
+_BUILDING = re.compile(
+    r"(?<![0-9.隔这那几好每])([0-9]{1,3}|[一二三四五六七八九十]{1,3}|(?<![a-z])[a-z])"
+    r"\s*(?:号楼|栋|幢|#|座)"
+)
+_GATE = re.compile(r"([东南西北])(?:大)?门")
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
+# Named places by the kind of place their last characters say: compounds (区), roads (路),
+# venues (场); a place's name is the two characters before, none of them a common word's (人民路,
+# 解放大道, 阳光花园; not 马路, 那条路, 堆到路边).
+_NOT_A_NAME = (
+    "的了在把到着是有个那这条段半马走过堆里上下口一天漫拉滴用停摆横排压盖码占得车区村道小"
+    "老地能就还问连黑亮修夜边面间家共后部分外满清不又点雨泥往庄子烟叶贩市头线主晚复公水"
+    "我你他们该本此其某号楼栋单元"
+)
+_NAMED = re.compile(
+    rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
+    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城|村|片区)"
+    r"|(?P<镇>镇|乡|街道)"
+    r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
+    r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
+)
+_VENUE = re.compile("农贸市场|菜市场|菜场|市场|公园|学校|小学|中学|幼儿园|医院|商场|超市")
+_VENUE_KINDS = {
+    "农贸市场": "市场",
+    "菜市场": "市场",
+    "菜场": "市场",
+    "小学": "学校",
+    "中学": "学校",
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    pattern: re.Pattern[str]
+
+
+class ConceptFileError(ValueError):
+    """The concepts file is malformed (see `load_concepts`)."""
+
+
+def load_concepts(path: Path = CONCEPTS_FILE) -> tuple[Concept, ...]:
+    """The concepts of a file of sections `[name]` each followed by its forms, one regular
+    expression a line (`#` starts a comment). Refuses a form outside a section, a name twice,
+    a concept without forms, a form that does not compile or matches the empty text."""
+    concepts: dict[str, list[str]] = {}
+    name = ""
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            name = line[1:-1].strip()
+            if not name or name in concepts:
+                raise ConceptFileError(f"line {number}: concept {name!r} empty or named twice")
+            concepts[name] = []
+            continue
+        if not name:
+            raise ConceptFileError(f"line {number}: a form before any [concept]")
+        try:
+            pattern = re.compile(line)
+        except re.error as error:
+            raise ConceptFileError(f"line {number}: {line!r} does not compile: {error}") from None
+        if pattern.search(""):
+            raise ConceptFileError(f"line {number}: {line!r} matches an empty text")
+        if line in concepts[name]:
+            raise ConceptFileError(f"line {number}: {line!r} twice in [{name}]")
+        concepts[name].append(line)
+    empty = [n for n, forms in concepts.items() if not forms]
+    if empty:
+        raise ConceptFileError(f"concepts without forms: {', '.join(empty)}")
+    return tuple(Concept(n, re.compile("|".join(forms))) for n, forms in concepts.items())
+
+
+# Concepts said of many matters, never what a message is about: they weigh GENERIC_WEIGHT.
+GENERIC_CONCEPTS = frozenset(
+    ["噪音", "卫生", "安全隐患", "破损", "缺少", "物业", "楼道", "商铺", "黑暗"]
+)
+GENERIC_WEIGHT = 0.3
+
+
+# Concepts that are alternatives of one another: two messages each naming a different member
+# (and not the other's) are about two matters.
+FAMILIES: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "水质 停水 漏水 水压",
+        "超速 停车 充电 被盗 充电桩",
+        "电动车 共享单车 机动车",
+        "广场舞 娱乐场所 装修 广告屏 设备噪音 生活噪音 烧烤 叫卖 工地 泵房噪音",
+        "垃圾桶满 垃圾站 楼道垃圾 倾倒",
+        "健身器材 儿童游乐",
+        "路灯 楼道灯",
+        "加装电梯 破损",
+        "破损 缺少",
+        "出店经营 流动摊贩 晒粮",
+        "楼道 商铺",
+        "燃气改造 漏气",
+        "信号 基站",
+        "车位租售 收费",
+        "遛狗 宠物粪便",
+        "消防通道 外来车",
+        "工业污染 夜间施工",
+        "装修损坏 噪音",
+    )
+)
+
+
+def concept_weight(concept: str) -> float:
+    return GENERIC_WEIGHT if concept in GENERIC_CONCEPTS else 1.0
+
+
+@functools.cache
+def concepts() -> tuple[Concept, ...]:
+    return load_concepts()
+
+
+@functools.cache
+def _prior_table() -> tuple[dict[str, float], float]:
+    """jieba's shipped word IDF table (ln of its corpus size over a word's document count)."""
+    import jieba
+
+    table: dict[str, float] = {}
+    path = Path(jieba.__file__).parent / "analyse" / "idf.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, _, value = line.partition(" ")
+        table[word] = float(value)
+    values = sorted(table.values())
+    return table, values[len(values) // 2]
+
+
+def prior_idf(term: str) -> float:
+    """A term's IDF by jieba's table: a word's ("_词") or a character gram's that is a word;
+    for a gram that is not, the mean of its characters' (a gram of common characters such as
+    "的业" is common); the table's median for anything else (rare words, concepts, places)."""
+    known = _PRIORS.get(term)
+    if known is None:
+        table, median = _prior_table()
+        if term[0] == "_":
+            known = table.get(term[1:], median)
+        elif term[0] in "#@":
+            known = median
+        else:
+            known = table.get(term) or sum(table.get(c, median) for c in term) / len(term)
+        if len(_PRIORS) < 500_000:
+            _PRIORS[term] = known
+    return known
+
+
+_PRIORS: dict[str, float] = {}
+_jieba_lock = threading.Lock()
+
+
+@functools.cache
+def _jieba():
+    import jieba
+
+    with _jieba_lock:
+        jieba.setLogLevel(60)
+        jieba.initialize()
+    return jieba
+
+
+def warm_up() -> None:
+    """Load jieba and the tables now (a worker does it once at start, not on a request)."""
+    _jieba()
+    _prior_table()
+    concepts()
+
+
+def normalise(text: str) -> str:
+    """Lower case, half width, simplified, common typos fixed, templates removed."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
+    text = _TYPO.sub(lambda m: _TYPOS[m.group()], text)
+    text = _LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
+    return _TEMPLATES.sub(" ", text)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What is read from one text: term → sublinear frequency (a character gram, or "_" and
+    a jieba word), the concepts and places it names ("@kind:name"), its length without
+    templates, its category if given."""
+
+    terms: Mapping[str, float]
+    concepts: frozenset[str]
+    places: frozenset[str]
+    length: int
+    category: str = ""
+    # The lengths of the character-gram and word parts weighted by the general prior.
+    norms: tuple[float, float] = (0.0, 0.0)
+
+
+def _building_number(written: str) -> str:
+    if written.isdigit():
+        return str(int(written))
+    if written.isascii():
+        return written
+    tens, ten, units = written.rpartition("十")
+    if not ten:
+        return str(_NUMERALS.get(written, 0)) if len(written) == 1 else ""
+    return str(10 * (_NUMERALS.get(tens, 0) if tens else 1) + _NUMERALS.get(units, 0))
+
+
+def _places(clean: str, place_names: Iterable[str]) -> set[str]:
+    found = set()
+    for written in _BUILDING.findall(clean):
+        number = _building_number(written)
+        if number and number != "0":
+            found.add(f"@楼:{number}")
+    found.update(f"@门:{side}" for side in _GATE.findall(clean))
+    for match in _NAMED.finditer(clean):
+        kind = next(k for k in ("区", "镇", "路", "场") if match.group(k))
+        found.add(f"@{kind}:{match.group('name')}")
+    if not any(place.startswith("@场:") for place in found):
+        # A venue named only by what it is: the market, the park, the school.
+        found.update(f"@场:{_VENUE_KINDS.get(v, v)}" for v in _VENUE.findall(clean))
+    for name in place_names:
+        written = normalise(name).strip()
+        if len(written) >= 2 and written in clean:
+            found.add(f"@区:{written}")
+    return found
+
+
+# Where in an estate, not what: a building, unit or room number ("3号楼", "2单元501室").
+_UNITS = re.compile(r"[0-9一二三四五六七八九十]+\s*(?:号楼|号院|栋|幢|座|单元|室|楼)")
+
+
+def _lexical(clean: str, place_names: Iterable[str]) -> str:
+    """The text compared word by word: without the community's own place names and unit
+    numbers, which two messages of one estate share whatever they are about (the places are
+    evidence of their own, `Reading.places`)."""
+    for name in sorted({n for n in place_names if len(n) >= 2}, key=len, reverse=True):
+        clean = clean.replace(normalise(name), " ")
+    return _UNITS.sub(" ", clean)
+
+
+def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
+    clean = normalise(text)
+    place_names = list(place_names)
+    lexical = _lexical(clean, place_names)
+    counts: dict[str, int] = {}
+    length = 0
+    for run in _RUNS.findall(lexical):
+        length += len(run)
+        for size in (2, 3):
+            for start in range(len(run) - size + 1):
+                gram = run[start : start + size]
+                counts[gram] = counts.get(gram, 0) + 1
+    words = [w for w in _jieba().lcut(lexical) if w.strip()]
+    for word in words:
+        if len(word) >= 2 and _HAS_WORD_CHAR.search(word):
+            key = "_" + word
+            counts[key] = counts.get(key, 0) + 1
+    terms = {term: 1 + math.log(count) for term, count in counts.items()}
+    if len(terms) > READING_TERMS:
+        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        terms = {t: terms[t] for t in kept[:READING_TERMS]}
+    named = frozenset(c.name for c in concepts() if c.pattern.search(clean))
+    return Reading(
+        terms=terms,
+        norms=prior_norms(terms),
+        concepts=named,
+        places=frozenset(_places(clean, place_names)),
+        length=length,
+        category=category,
+    )
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An open issue's accumulated reading (`Issue.terms`): how many concerns, the sum of their
+    unit-length term vectors (capped), concept / place / category counts, their mean length."""
+
+    count: int = 0
+    terms: Mapping[str, float] = field(default_factory=dict)
+    concepts: Mapping[str, int] = field(default_factory=dict)
+    places: Mapping[str, int] = field(default_factory=dict)
+    categories: Mapping[str, int] = field(default_factory=dict)
+    length: float = 0.0
+    norms: tuple[float, float] = (0.0, 0.0)
+
+
+@functools.lru_cache(maxsize=8192)
+def parse_profile(stored: str) -> Profile:
+    """The profile of a stored text; an empty or unreadable one (an issue stored before this
+    model, or by hand) is an empty profile."""
+    if not stored.startswith("{"):
+        return Profile()
+    try:
+        data = json.loads(stored)
+        return Profile(
+            count=int(data["n"]),
+            terms={str(k): float(v) for k, v in data["t"].items()},
+            concepts={str(k): int(v) for k, v in data["c"].items()},
+            places={str(k): int(v) for k, v in data["p"].items()},
+            categories={str(k): int(v) for k, v in data.get("k", {}).items()},
+            length=float(data["l"]),
+            norms=(float(data["m"][0]), float(data["m"][1])),
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return Profile()
+
+
+def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
+    merged = dict(counts)
+    for key in keys:
+        merged[key] = merged.get(key, 0) + 1
+    return merged
+
+
+def fold_profile(stored: str, reading: Reading) -> str:
+    profile = parse_profile(stored)
+    terms = dict(profile.terms)
+    norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
+    for term, value in reading.terms.items():
+        terms[term] = terms.get(term, 0.0) + value / norm
+    if len(terms) > PROFILE_TERMS:
+        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
+    count = profile.count + 1
+    data = {
+        "n": count,
+        "l": round((profile.length * profile.count + reading.length) / count, 1),
+        "m": [round(norm, 4) for norm in prior_norms(terms)],
+        "t": {t: round(v, 3) for t, v in terms.items()},
+        "c": _count(profile.concepts, reading.concepts),
+        "p": _count(profile.places, reading.places),
+        "k": _count(profile.categories, [reading.category] if reading.category else []),
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+class Idf:
+    """IDF weights from a district's counts, with jieba's table as PRIOR_DOCUMENTS
+    pseudo-documents: while the district has few concerns the prior decides, then its own
+    counts do (a city's name on every post of a board soon weighs nothing)."""
+
+    def __init__(self, documents: int, frequencies: Mapping[str, int]) -> None:
+        self.documents = documents
+        self.frequencies = frequencies
+        self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
+        self._cache: dict[str, float] = {}
+
+    def __call__(self, term: str) -> float:
+        weight = self._cache.get(term)
+        if weight is None:
+            prior = PRIOR_DOCUMENTS * math.exp(-prior_idf(term))
+            weight = self._total - math.log(self.frequencies.get(term, 0) + prior + 1)
+            self._cache[term] = weight
+        return weight
+
+
+def prior_norms(terms: Mapping[str, float]) -> tuple[float, float]:
+    """The lengths of the character-gram and the word parts of a term vector weighted by the
+    general prior: the lexical similarity's denominators, fixed when a text is read or an issue
+    folded, so that comparing needs the district's IDF of shared terms only."""
+    chars = words = 0.0
+    for term, value in terms.items():
+        weighted = value * prior_idf(term)
+        if term[0] == "_":
+            words += weighted * weighted
+        else:
+            chars += weighted * weighted
+    return math.sqrt(chars), math.sqrt(words)
+
+
+FEATURES = (
+    "chars",
+    "words",
+    "chars_long",
+    "words_long",
+    "chars_root",
+    "words_root",
+    "chars_root_long",
+    "words_root_long",
+    "concepts",
+    "concepts_short",
+    "concept_dominant_short",
+    "concept_clash",
+    "compound_same",
+    "compound_clash",
+    "street_same",
+    "street_clash",
+    "venue_same",
+    "venue_clash",
+    "building_same",
+    "building_clash",
+    "concept_clash_long",
+    "longness",
+    "length_gap",
+    "category_same",
+    "category_clash",
+    "family_clash",
+)
+
+
+# Kinds of place (the key's "@kind:") by the feature they count in.
+_PLACE_GROUPS = {
+    "区": "compound",
+    "镇": "compound",
+    "路": "street",
+    "场": "venue",
+    "门": "venue",
+    "楼": "building",
+}
+
+
+def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
+    kinds: dict[str, set[str]] = {}
+    for place in places:
+        kinds.setdefault(place[1 : place.index(":")], set()).add(place)
+    return kinds
+
+
+def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
+    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
+    # Shared terms weigh by the district's IDF (a city's name on every post weighs nothing),
+    # the lengths by the prior (see `prior_norms`).
+    dot_chars = dot_words = 0.0
+    mine, theirs = reading.terms, profile.terms
+    if len(theirs) < len(mine):
+        mine, theirs = theirs, mine
+    for term, value in mine.items():
+        other = theirs.get(term)
+        if other is not None:
+            weight = idf(term)
+            if term[0] == "_":
+                dot_words += value * other * weight * weight
+            else:
+                dot_chars += value * other * weight * weight
+    chars = dot_chars / (reading.norms[0] * profile.norms[0]) if dot_chars else 0.0
+    words = dot_words / (reading.norms[1] * profile.norms[1]) if dot_words else 0.0
+
+    concept_sim = dominant = 0.0
+    clash = 0.0
+    if reading.concepts and profile.concepts:
+        count = profile.count or 1
+        dot = norm_mine = norm_theirs = 0.0
+        # Concepts weigh alike however common (a matter many residents report is common in
+        # its district because it is big), except the words said of many matters and never
+        # what a message is about (噪音, 坏了, 楼道…): those weigh little.
+        for concept in reading.concepts:
+            weight = concept_weight(concept)
+            norm_mine += weight * weight
+            share = profile.concepts.get(concept, 0) / count
+            dot += weight * weight * share
+        for seen_concept, seen in profile.concepts.items():
+            weighted = concept_weight(seen_concept) * seen / count
+            norm_theirs += weighted * weighted
+        concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
+        # The issue's own matter (a concept at least half its concerns name) named again.
+        dominant = float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts))
+        clash = 0.0 if dot else 1.0
+
+    # Alternatives of one kind of matter (停车 / 超速 / 充电 of electric bikes): each side naming
+    # one the other does not is evidence of two matters.
+    family_clash = 0.0
+    if reading.concepts and profile.concepts:
+        theirs = profile.concepts.keys()
+        family_clash = float(
+            any(
+                (reading.concepts & family) - theirs and (family & theirs) - reading.concepts
+                for family in FAMILIES
+            )
+        )
+
+    same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
+    clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
+    if reading.places and profile.places:
+        for place in reading.places & profile.places.keys():
+            group = _PLACE_GROUPS[place[1 : place.index(":")]]
+            same[group] = max(same[group], idf(place) / 10)
+        theirs_by_kind = _kinds(profile.places)
+        count = profile.count or 1
+        for kind, places in _kinds(reading.places).items():
+            if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
+                # As strong as the share of the issue's concerns that named the other place:
+                # one lift's report against another's is a clash; one "3号楼" among eleven
+                # reports of a whole estate's yellow water is not.
+                naming = sum(profile.places[place] for place in theirs_by_kind[kind])
+                group = _PLACE_GROUPS[kind]
+                clashes[group] = max(clashes[group], min(1.0, naming / count))
+
+    shortest = min(reading.length, profile.length)
+    longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
+    gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
+    category_same = category_clash = 0.0
+    if reading.category and profile.categories:
+        usual = max(profile.categories, key=profile.categories.__getitem__)
+        category_same = float(usual == reading.category)
+        category_clash = 1.0 - category_same
+    return (
+        chars,
+        words,
+        chars * longness,
+        words * longness,
+        math.sqrt(chars),
+        math.sqrt(words),
+        math.sqrt(chars) * longness,
+        math.sqrt(words) * longness,
+        concept_sim,
+        concept_sim * (1 - longness),
+        dominant * (1 - longness),
+        clash,
+        same["compound"],
+        clashes["compound"],
+        same["street"],
+        clashes["street"],
+        same["venue"],
+        clashes["venue"],
+        same["building"],
+        clashes["building"],
+        clash * longness,
+        longness,
+        gap,
+        category_same,
+        category_clash,
+        family_clash,
+    )
+
+
+def ranked_terms(reading: Reading, weight: Callable[[str], float]) -> list[str]:
+    return sorted(reading.terms, key=lambda t: (-reading.terms[t] * weight(t), t))

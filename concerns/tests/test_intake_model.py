@@ -1,0 +1,297 @@
+"""The grouping model (concerns/intake): its evidence, its weights file, its decision on
+streams of messages (the sets of concerns/tests/data), and fit_grouping."""
+
+import io
+import json
+import math
+import shutil
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from concerns.intake import evaluate, evidence, fitting, model
+from concerns.titles import make_title
+
+DATA = fitting.DATA
+
+
+def probability(text: str, issue: list[str], places: tuple[str, ...] = ()) -> float:
+    stored = ""
+    for written in issue:
+        stored = model.fold(stored, model.read(written, places))
+    return model.probability(model.read(text, places), stored, model.idf(0, {}))
+
+
+# ---- the decision on streams: floors a little under the figures of concerns/README.md
+
+
+FLOORS = [
+    # (set, precision, recall)
+    ("grouping_tuning.txt", 0.94, 0.85),
+    ("grouping_heldout.txt", 0.94, 0.86),
+    ("grouping_fresh.txt", 0.98, 0.85),
+    ("colloquial_tuning2.txt", 0.84, 0.59),
+    ("formal_validation.txt", 0.78, 0.60),
+]
+
+
+@pytest.mark.parametrize(("name", "precision", "recall"), FLOORS)
+def test_joined_messages_are_one_matter_and_one_matter_is_joined(name, precision, recall):
+    figures = evaluate.evaluate(DATA / name)
+    assert figures.precision >= precision, sorted(set(figures.wrong_joins))[:5]
+    assert figures.recall >= recall, sorted(set(figures.splits))[:5]
+
+
+def test_twelve_households_in_their_own_words_make_one_issue():
+    from concerns.tests.test_stories import HOUSEHOLDS
+
+    stream = [evaluate.Message("yellow", "", text) for *_, text in HOUSEHOLDS]
+    assert len(stream) == 12
+    assert set(evaluate.group_stream(stream, ("花园小区",))) == {0}
+
+
+def test_a_tuning_set_s_yellow_water_lands_in_one_issue_but_for_a_word_about_the_tank():
+    [community] = [c for c in evaluate.load(DATA / "grouping_tuning.txt") if c.name == "金凤社区"]
+    yellow = [m for m in community.messages if m.cluster.endswith("/jf-yellow-water")]
+    landed = evaluate.group_stream(yellow, community.places)
+    assert len(yellow) >= 10 and landed.count(0) >= len(yellow) - 1
+
+
+def test_the_harness_takes_any_file_and_prints_figures(tmp_path, capsys):
+    path = tmp_path / "mine.txt"
+    path.write_text(
+        "@@ 某社区 | 阳光花园\n== a 供水: 水黄\n自来水发黄\n水又黄了 一股铁锈味\n"
+        "== b 物业服务: 电梯\n5号楼电梯又坏了\n",
+        encoding="utf-8",
+    )
+    evaluate.main([str(path)])
+    assert "mine.txt" in capsys.readouterr().out
+    figures = evaluate.evaluate(path)
+    assert figures.truly == 3  # one true pair, three arrival orders
+    assert figures.precision == 1.0
+
+
+def test_a_subject_and_body_are_one_message(tmp_path):
+    path = tmp_path / "formal.txt"
+    path.write_text("@@ 留言板 |\n== x 其他: x\n主题 ‖ 正文\n", encoding="utf-8")
+    [community] = evaluate.load(path)
+    assert community.messages[0].text == "主题\n正文"
+
+
+# ---- evidence
+
+
+def test_short_messages_of_one_matter_sharing_no_characters_join():
+    assert probability("楼道里黑漆漆的 感应灯早不亮了", ["单元里的灯全坏了"]) >= (
+        model.JOIN_PROBABILITY
+    )
+
+
+@pytest.mark.parametrize(
+    ("same", "other", "issue"),
+    [
+        ("3号楼电梯又坏了", "8号楼电梯又坏了", "3号楼电梯停了 困了个人"),
+        ("人民路的路灯坏了", "光华路的路灯坏了", "人民路上黑乎乎的 路灯一个都不亮"),
+    ],
+)
+def test_the_same_place_is_evidence_for_and_another_place_of_one_kind_against(same, other, issue):
+    assert probability(same, [issue]) >= model.JOIN_PROBABILITY
+    assert probability(other, [issue]) < model.JOIN_PROBABILITY
+
+
+LONG_LIFT = (
+    "关于A市A5区幸福家园小区电梯长期故障的反映\n尊敬的领导：您好！我是A市A5区幸福家园小区7栋的"
+    "业主，我们楼的电梯从今年三月起频繁故障，上周一连停了四天，物业说要等厂家配件。楼里有十几位"
+    "八十岁以上的老人，出行非常困难。希望有关部门督促物业和维保单位尽快彻底维修。"
+)
+LONG_LIFT_AGAIN = (
+    "A5区幸福家园7栋电梯又坏了\nA市A5区幸福家园小区7栋电梯三月以来已经坏了六七次，这次停了四天，"
+    "物业一直说等配件。老人上下楼全靠邻居背，太难了，请督促维保公司尽快修好。"
+)
+LONG_PARKING = (
+    "A市A5区锦绣华庭停车收费不合理\n尊敬的领导：A市A5区锦绣华庭小区物业今年起地面停车每月收费"
+    "三百元，没有经过业主大会表决，也没有公示收费依据，请价格主管部门核查。"
+)
+
+
+def test_long_posts_are_told_apart_by_their_words_not_the_city_they_share():
+    assert probability(LONG_LIFT_AGAIN, [LONG_LIFT]) >= model.JOIN_PROBABILITY
+    assert probability(LONG_PARKING, [LONG_LIFT]) < model.JOIN_PROBABILITY
+
+
+def test_a_district_learns_that_its_city_and_district_names_say_nothing():
+    reading = model.read(LONG_PARKING)
+    fresh = model.idf(0, {})
+    learnt = model.idf(500, {"a5区": 480, "_a5": 480, "_锦绣": 2})
+    assert learnt("a5区") < fresh("a5区") / 2
+    assert learnt("_锦绣") > learnt("a5区")
+    assert "a5区" in model.document_terms(reading)
+
+
+def test_templates_do_not_count_as_words_or_length():
+    plain = evidence.read("水又黄了")
+    framed = evidence.read("尊敬的领导：您好！来电人反映：水又黄了。此致敬礼 张三 13912345678")
+    assert framed.length <= plain.length + 2
+    assert not any("领导" in t or "139" in t for t in framed.terms)
+
+
+def test_places_are_read_as_buildings_compounds_roads_and_venues():
+    places = evidence.read("我是阳光花园3号楼的，东门外人民路上菜市场旁边").places
+    assert {"@楼:3", "@区:阳光", "@门:东", "@路:人民"} <= places
+    assert evidence.read("三号楼电梯").places == {"@楼:3"}
+    assert not evidence.read("隔了两栋楼 这条路坑坑洼洼").places
+
+
+def test_fold_and_probability_round_trip():
+    first = model.read("自来水发黄 有铁锈味")
+    stored = model.fold("", first)
+    profile = evidence.parse_profile(stored)
+    assert profile.count == 1 and set(profile.terms) == set(first.terms)
+    again = model.fold(stored, model.read("水又黄了"))
+    assert evidence.parse_profile(again).count == 2
+    weights = model.idf(0, {})
+    assert 0.0 <= model.probability(first, again, weights) <= 1.0
+    assert model.probability(first, stored, weights) > model.JOIN_PROBABILITY
+    # An issue stored before this model (or by hand) is an empty profile, never an error.
+    assert model.probability(first, "w:水 2.0", weights) < model.JOIN_PROBABILITY
+
+
+def test_an_issue_keeps_a_capped_compact_profile():
+    stored = ""
+    for n in range(30):
+        stored = model.fold(stored, model.read(LONG_LIFT + f"第{n}次反映，编号{n * 7919}。"))
+    assert len(evidence.parse_profile(stored).terms) <= evidence.PROFILE_TERMS
+    assert len(stored) < 8000
+
+
+def test_lookup_keys_are_indexed_keys_an_earlier_concern_had():
+    reading = model.read(LONG_LIFT)
+    indexed = set(model.index_keys(reading))
+    terms = model.document_terms(reading)
+    weights = model.idf(10, dict.fromkeys(terms, 2))
+    keys = model.lookup_keys(reading, weights)
+    assert keys and set(keys) <= indexed
+    assert not [k for k in model.lookup_keys(reading, model.idf(1, {})) if k[0] != "#"]
+
+
+def test_the_decision_joins_the_best_candidate_above_the_bar():
+    reading = model.read("3号楼电梯又坏了")
+    lift = model.fold("", model.read("3号楼电梯停了 困了个人"))
+    water = model.fold("", model.read("自来水发黄"))
+    joined, scores = model.decide(reading, {7: water, 9: lift}, model.idf(0, {}))
+    assert joined == 9 and scores[9] > scores[7]
+    assert model.decide(model.read("垃圾桶满了"), {7: water}, model.idf(0, {}))[0] is None
+
+
+# ---- the weights file and the concepts file refuse malformed files
+
+
+def _weights(**changes):
+    data = json.loads(model.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    data.update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        _weights(features=list(reversed(evidence.FEATURES))),
+        _weights(coefficients=[0.0]),
+        _weights(coefficients=[math.nan] * len(evidence.FEATURES)),
+        _weights(coefficients=["1"] * len(evidence.FEATURES)),
+        _weights(intercept=None),
+        _weights(join_probability=1.5),
+        _weights(show_probability=0.99, join_probability=0.5),
+        [],
+    ],
+)
+def test_the_weights_loader_refuses_a_malformed_file(tmp_path, data):
+    path = tmp_path / "weights.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(model.WeightsFileError):
+        model.load_weights(path)
+
+
+def test_the_weights_loader_refuses_a_file_that_is_not_json(tmp_path):
+    path = tmp_path / "weights.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(model.WeightsFileError):
+        model.load_weights(path)
+    with pytest.raises(model.WeightsFileError):
+        model.load_weights(tmp_path / "missing.json")
+
+
+def test_the_shipped_weights_and_concepts_load():
+    weights = model.load_weights()
+    assert weights.features == evidence.FEATURES
+    assert 0 < model.SHOW_PROBABILITY <= model.JOIN_PROBABILITY < 1
+    assert evidence.load_concepts()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电梯\n",
+        "[电梯]\n",
+        "[电梯]\n电梯\n[电梯]\n坏\n",
+        "[a]\n(unclosed\n",
+        "[a]\n.*\n",
+        "[a]\nx\nx\n",
+    ],
+)
+def test_the_concepts_loader_refuses_a_malformed_file(tmp_path, text):
+    path = tmp_path / "concepts.txt"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(evidence.ConceptFileError):
+        evidence.load_concepts(path)
+
+
+# ---- fit_grouping
+
+
+@pytest.fixture
+def small_sets(tmp_path):
+    shutil.copy(DATA / "grouping_round4.txt", tmp_path / "grouping_tuning.txt")
+    shutil.copy(DATA / "grouping_fresh.txt", tmp_path / "grouping_heldout.txt")
+    return tmp_path
+
+
+def test_fit_grouping_writes_a_weights_file_the_model_loads_and_reproduces_it(small_sets):
+    output = small_sets / "weights.json"
+    call_command("fit_grouping", data=small_sets, output=output, stdout=io.StringIO())
+    weights = model.load_weights(output)
+    assert weights.features == evidence.FEATURES
+    assert weights.coefficients[evidence.FEATURES.index("building_clash")] < 0
+    fitted = json.loads(output.read_text(encoding="utf-8"))
+    assert fitted["fitted_on"] == ["grouping_tuning.txt"]
+    call_command("fit_grouping", data=small_sets, output=output, check=True)
+    output.write_text(output.read_text(encoding="utf-8").replace('"pairs"', '"pairs" '))
+    with pytest.raises(CommandError):
+        call_command("fit_grouping", data=small_sets, output=output, check=True)
+
+
+def test_fit_grouping_adds_staff_corrections(small_sets):
+    corrections = [
+        ("3号楼电梯又坏了", ["3号楼电梯停了", "三号楼电梯困人"], True),
+        ("自来水发黄", ["3号楼电梯停了"], False),
+    ]
+    fitted = fitting.fit(
+        [small_sets / "grouping_tuning.txt"], [small_sets / "grouping_heldout.txt"], corrections
+    )
+    assert fitted["fitted_on"] == ["grouping_tuning.txt", "2 staff pairs"]
+
+
+def test_the_committed_weights_are_what_the_tuning_sets_fit():
+    shipped = json.loads(model.WEIGHTS_FILE.read_text(encoding="utf-8"))
+    tuning = fitting.existing(fitting.TUNING_SETS)
+    assert shipped["fitted_on"] == [p.name for p in tuning]
+    counts: list[int] = []
+    rows, labels = fitting.stream_pairs(tuning, counts=counts)
+    coefficients, intercept = fitting.logistic(rows, labels, fitting.style_weights(tuning, counts))
+    assert [round(c, 6) for c in coefficients] == shipped["coefficients"]
+    assert round(intercept, 6) == shipped["intercept"]
+
+
+def test_titles_never_show_a_phone_number():
+    assert "13800138000" not in make_title("我电话13800138000，水黄了")
+    assert make_title("水又黄了。三天了") == "水又黄了"
