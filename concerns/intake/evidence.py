@@ -620,10 +620,10 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
     # one the other does not is evidence of two matters.
     family_clash = 0.0
     if reading.concepts and profile.concepts:
-        theirs = profile.concepts.keys()
+        named = frozenset(profile.concepts)
         family_clash = float(
             any(
-                (reading.concepts & family) - theirs and (family & theirs) - reading.concepts
+                (reading.concepts & family) - named and (family & named) - reading.concepts
                 for family in FAMILIES
             )
         )
