@@ -409,12 +409,23 @@ def _meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
     motion_rows = list(motions)
     recording = can_change and meeting.status in (Meeting.Status.HELD, Meeting.Status.CLOSED)
     settled = {r.motion_id for r in resolutions if r.motion_id}
+    # Who does it is usually the one organisation at the table: ticked already when there is
+    # exactly one.
+    at_table = {
+        p.organisation_id for p in meeting.participants.all() if p.organisation_id is not None
+    }
+    owners = list(at_table) if len(at_table) == 1 else []
     for motion in motion_rows:
         # A resolution starts from the motion that passed: its text and topic filled in.
         motion.resolution_form = (  # type: ignore[attr-defined]
             ResolutionForm(
                 meeting=meeting,
-                initial={"text": motion.text, "topic": motion.topic_id, "motion": motion.pk},
+                initial={
+                    "text": motion.text,
+                    "topic": motion.topic_id,
+                    "motion": motion.pk,
+                    "organisations": owners,
+                },
                 auto_id=f"motion{motion.pk}_%s",
             )
             if recording and motion.outcome == Motion.Outcome.ADOPTED and motion.pk not in settled

