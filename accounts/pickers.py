@@ -8,6 +8,7 @@ The forms show these choices; the actions refuse anything else (`check_serves`),
 POST with another organisation gets a clear message, not a silent save.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -74,13 +75,23 @@ def serves(organisation: Organisation, area: Area) -> bool:
 
 def check_serves(organisation: Organisation | None, area: Area, field: str) -> None:
     """Refuse an organisation that does not serve the area (a forged or stale form)."""
-    if organisation is not None and not serves(organisation, area):
-        raise ActionError(
-            _("“%(name)s” does not serve %(area)s; choose one of the organisations offered.")
-            % {"name": organisation.name, "area": area.name},
-            code="organisation_out_of_scope",
-            field=field,
-        )
+    check_all_serve([organisation], area, field)
+
+
+def check_all_serve(organisations: Iterable[Organisation | None], area: Area, field: str) -> None:
+    """Refuse the first of these organisations that does not serve the area, in one query."""
+    wanted = {o.pk: o for o in organisations if o is not None}
+    if not wanted:
+        return
+    serving = set(organisations_serving(area).filter(pk__in=wanted).values_list("pk", flat=True))
+    for pk, organisation in wanted.items():
+        if pk not in serving:
+            raise ActionError(
+                _("“%(name)s” does not serve %(area)s; choose one of the organisations offered.")
+                % {"name": organisation.name, "area": area.name},
+                code="organisation_out_of_scope",
+                field=field,
+            )
 
 
 def grouped_choices(organisations: Any, *, blank: bool = True) -> list[Any]:

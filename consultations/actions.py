@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
-from accounts.pickers import check_serves
+from accounts.pickers import check_all_serve, check_serves
 from concerns import actions as concern_actions
 from concerns.models import Concern, Issue
 from consultations.models import (
@@ -577,18 +577,19 @@ def invite_many(actor: Any, meeting: Meeting, people: Iterable[Any]) -> tuple[in
         _("This meeting is over; nobody can be invited."),
         code="meeting_over",
     )
+    people = list(people)
+    check_all_serve((person.organisation for person in people), meeting.area, "organisations")
     present = list(meeting.participants.all())
     users = {p.user_id for p in present if p.user_id}
-    phones = {p.phone for p in present if p.phone}
+    known_phones = {p.phone for p in present if p.phone}
     names = {(p.party, p.name, p.organisation_id) for p in present}
     used = {p.sign_in_code for p in present}
     invited = already = 0
     for person in people:
-        check_serves(person.organisation, meeting.area, "organisations")
         key = (person.party, person.name, person.organisation.pk if person.organisation else None)
         if (
             (person.user is not None and person.user.pk in users)
-            or (person.phone and person.phone in phones)
+            or (person.phone and person.phone in known_phones)
             or key in names
         ):
             already += 1
@@ -609,7 +610,7 @@ def invite_many(actor: Any, meeting: Meeting, people: Iterable[Any]) -> tuple[in
         if person.user is not None:
             users.add(person.user.pk)
         if person.phone:
-            phones.add(person.phone)
+            known_phones.add(person.phone)
         _told_invited(actor, meeting, participant)
         invited += 1
     return invited, already
@@ -1087,8 +1088,7 @@ def record_resolution(
             field="target_date",
         )
     organisations = list(organisations)
-    for organisation in organisations:
-        check_serves(organisation, meeting.area, "organisations")
+    check_all_serve(organisations, meeting.area, "organisations")
     if motion is not None:
         if motion.meeting_id != meeting.pk:
             raise ActionError(
