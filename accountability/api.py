@@ -17,7 +17,7 @@ from typing_extensions import TypeAliasType
 
 from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
-from accounts.api_auth import optional_user, staff_auth
+from accounts.api_auth import optional_user, staff_auth, staff_post
 from accounts.models import Organisation, User
 from concerns import codes
 from concerns.models import Concern, Issue
@@ -188,13 +188,7 @@ def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
     return _item(request, item_id)
 
 
-@router.post(
-    "/action-items",
-    response={201: ItemOut},
-    auth=staff_auth,
-    openapi_extra=answers(404),
-    summary="Publish an item (挂牌)",
-)
+@staff_post(router, "/action-items", ItemOut, "Publish an item (挂牌)", 404, created=True)
 def publish_item(request: HttpRequest, payload: ItemIn) -> Status:
     community = Area.objects.filter(code=payload.community, kind=Area.Kind.COMMUNITY).first()
     if community is None:

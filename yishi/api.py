@@ -1,6 +1,6 @@
 """The JSON API under /api/v1/: every app's router, one error format, the OpenAPI document."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -205,6 +205,17 @@ def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     return error_response(
         request, 400, "out_of_range", _("A number in the request is out of range.")
     )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious_body(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    # Django's own limits on a body (too many files or fields, too large once read): a client's
+    # request to fix, never a 500.
+    if isinstance(exc, RequestDataTooBig):
+        return error_response(
+            request, 413, "request_too_large", _("The request is larger than the server accepts.")
+        )
+    return error_response(request, 400, "malformed_request", _("The request could not be read."))
 
 
 # ninja raises HttpError for a body it cannot parse (400) and a failed CSRF check (403).

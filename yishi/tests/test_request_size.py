@@ -88,3 +88,22 @@ def test_a_413_page_speaks_the_visitors_language(client):
     response = post_declaring(client, "/concerns/", 200 * MB, body, HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert response.status_code == 413
     assert "太大" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_more_files_than_django_reads_is_a_400_with_a_code_not_a_500(client, world):
+    """Django stops reading a form at DATA_UPLOAD_MAX_NUMBER_FILES; the API says so."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from accounts.models import ApiToken
+
+    _token, key = ApiToken.issue(world.staff, "files")
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1
+    photos = [SimpleUploadedFile(f"p{n}.jpg", b"x", "image/jpeg") for n in range(count)]
+    response = client.post(
+        "/api/v1/action-items/1/progress-with-photos",
+        {"text": "进展", "photos": photos},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "malformed_request"
