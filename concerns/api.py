@@ -78,7 +78,7 @@ class ConcernIn(Schema):
     community: str = Field(
         ..., description="The area code of exactly one community (see GET /api/v1/areas)."
     )
-    content: str = Field("", description="What the matter is (at most 4,000 characters).")
+    content: str = Field("", description="What the matter is (at most 20,000 characters).")
     phone: str = Field("", description="A mainland number for the call-back.")
     name: str = ""
     address: str = ""

@@ -86,7 +86,7 @@ class ResidentConcernForm(_PlaceMixin):
     content = PlainTextField(
         label=_("The matter"),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_CONTENT}),
-        help_text=_("Say what, where and since when. At most 4,000 characters."),
+        help_text=_("Say what, where and since when. At most 20,000 characters."),
         required=False,
     )
     phone = forms.CharField(

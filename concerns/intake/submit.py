@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 
-MAX_CONTENT = 4000
+MAX_CONTENT = 20_000
 MAX_PHOTOS = 6
 # Channels a resident uses without an account; every other channel is registered by staff.
 RESIDENT_CHANNELS = {Concern.Channel.WEB}

@@ -58,7 +58,7 @@ def test_a_retry_is_answered_even_when_its_first_submit_used_the_last_allowance(
     ("changes", "status", "field"),
     [
         ({"content": ""}, 400, "content"),
-        ({"content": "水" * 4001}, 400, "content"),
+        ({"content": "水" * 20_001}, 400, "content"),
         ({"content": "水黄\u0000"}, 400, "content"),
         ({"phone": "1234"}, 400, "phone"),
         ({"community": "NOPE"}, 404, "community"),
@@ -255,3 +255,15 @@ def test_openapi_documents_the_one_style(client, world):
 def test_issue_ids_beyond_the_database_range_are_a_422(client, world):
     response = client.get(f"/api/v1/issues/{2**64}", **bearer(world.staff))
     assert response.status_code == 422 and "issue_id" in response.json()["error"]["fields"]
+
+
+def test_a_long_board_post_with_angle_brackets_is_taken_as_written(client, world):
+    """Message boards hold posts of many thousand characters that quote regulations by their
+    titles between < and >; staff post them through the API and none may be refused."""
+    subject = "关于<某市征地补偿安置办法>执行问题的反映"
+    history = "2019年5月村里开会宣布征地，每亩补偿3.2万元，至今只发了一半。" * 300
+    content = f"{subject}\n尊敬的领导：您好！{history}<请依法处理>"
+    assert 9_000 < len(content) < 20_000
+    response = post(client, body(content=content, phone=""), **bearer(world.staff))
+    assert response.status_code == 201, response.content
+    assert Concern.objects.get().content == content
