@@ -4,7 +4,7 @@ in the one error format and writes nothing."""
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -25,11 +25,10 @@ from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from core.errors import RATE_LIMITED, ActionError, answers
+from core.ids import Id
 from places.models import Area
 from timeline.public import mask_public_text
 
-# Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["action items"])
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
@@ -158,6 +157,17 @@ def _item(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> Acti
     return permissions.get_item_for_user(request.user, pk, action)
 
 
+def _item_step(step: str, summary: str) -> Callable:
+    """A step on one item that takes only a note."""
+    return staff_post(router, f"/action-items/{{item_id}}/{step}", ItemOut, summary)
+
+
+def _noted(
+    act: Callable[..., ActionItem], request: HttpRequest, pk: int, payload: ItemNoteIn
+) -> ActionItem:
+    return act(_item(request, pk), actor=request.user, note=payload.note)
+
+
 @staff_get(router, "/action-items", list[ItemOut], "List items")
 @paginate
 def list_items(
@@ -268,24 +278,24 @@ def post_progress_with_photos(
     return Status(201, actions.report_progress(item, actor=request.user, text=text, photos=photos))
 
 
-@staff_post(router, "/action-items/{item_id}/done", ItemOut, "Done")
+@_item_step("done", "Done")
 def post_done(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.mark_done(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.mark_done, request, item_id, payload)
 
 
-@staff_post(router, "/action-items/{item_id}/verify", ItemOut, "Verify (验收)")
+@_item_step("verify", "Verify (验收)")
 def post_verify(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.verify_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.verify_item, request, item_id, payload)
 
 
-@staff_post(router, "/action-items/{item_id}/close", ItemOut, "Close (销号)")
+@_item_step("close", "Close (销号)")
 def post_close(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.close_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.close_item, request, item_id, payload)
 
 
-@staff_post(router, "/action-items/{item_id}/reopen", ItemOut, "Reopen")
+@_item_step("reopen", "Reopen")
 def post_reopen(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.reopen_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.reopen_item, request, item_id, payload)
 
 
 @staff_get(router, "/action-items/{item_id}/evaluations", list[EvaluationOut], "Residents' ratings")

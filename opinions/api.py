@@ -3,7 +3,6 @@ the member's ratings. Every change goes through opinions.actions."""
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,11 +17,11 @@ from accounts.models import Organisation
 from concerns.permissions import visible_issues
 from consultations.models import Topic
 from core.errors import ActionError
+from core.ids import Id
 from opinions import actions, permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["public-opinion reports"])
 
 ReportStatus = TypeAliasType("ReportStatus", Report.Status)
@@ -194,16 +193,8 @@ def submit(request: HttpRequest, payload: OpinionReportIn) -> Status:
         issue = visible_issues(request.user).filter(pk=payload.issue).first()
         if issue is None:
             raise ActionError(_("Unknown issue."), code="unknown_issue", field="issue")
-    report = actions.submit_report(
-        request.user,
-        area=area,
-        place=payload.place,
-        title=payload.title,
-        observation=payload.observation,
-        affected=payload.affected,
-        suggestions=payload.suggestions,
-        issue=issue,
-    )
+    written = payload.dict(exclude={"area", "issue"})
+    report = actions.submit_report(request.user, area=area, issue=issue, **written)
     return Status(201, _fresh(report))
 
 
