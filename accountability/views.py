@@ -2,7 +2,6 @@
 code and the whole-story page. Each view parses input, calls one action and renders."""
 
 import uuid
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -176,11 +175,8 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest, item: ActionItem) -> ObjectPage:
-    return ObjectPage(
-        request,
-        "accountability/item.html",
-        partial(_item_context, request, item),
-        reverse("accountability:item", args=[item.pk]),
+    return ObjectPage.of(
+        request, item, "accountability/item.html", _item_context, "accountability:item"
     )
 
 

@@ -4,12 +4,15 @@ status, or the step done, a message, and back to the page (post/redirect/get).""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from core.errors import ActionError
 
@@ -23,6 +26,20 @@ class ObjectPage:
     template: str
     context: Callable[..., dict[str, Any]]
     url: str
+
+    @classmethod
+    def of(
+        cls,
+        request: HttpRequest,
+        obj: Model,
+        template: str,
+        context: Callable[..., dict[str, Any]],
+        url_name: str,
+    ) -> "ObjectPage":
+        """The page of `obj`: `context(request, obj, **extra)`, at `url_name` with its pk."""
+        return cls(
+            request, template, partial(context, request, obj), reverse(url_name, args=[obj.pk])
+        )
 
     def show(self, *, status: int = 200, **extra: Any) -> HttpResponse:
         return render(self.request, self.template, self.context(**extra), status=status)

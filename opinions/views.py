@@ -3,7 +3,6 @@ departments' replies, the member's ratings and the member's record (履职). Eac
 input, calls one action and renders."""
 
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -13,7 +12,6 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -60,15 +58,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_with_forwardings(reports).order_by("-submitted_at", "-id"), 30).get_page(
         request.GET.get("page")
     )
-    scope = scope_of(request.user)
-    awaiting_reply = []
-    if scope.organisation_ids:
-        awaiting_reply = list(
-            Forwarding.objects.pending()
-            .filter(organisation_id__in=scope.organisation_ids)
-            .select_related("report", "organisation")
-            .order_by("due_on", "id")[:50]
-        )
     return render(
         request,
         "opinions/list.html",
@@ -78,7 +67,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": Report.Status.choices,
             "is_member": permissions.is_member(request.user),
             "is_office": permissions.is_office_anywhere(request.user),
-            "awaiting_reply": awaiting_reply,
+            "awaiting_reply": permissions.owed_replies(request.user, 50),
             "today": today(),
         },
     )
@@ -211,12 +200,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _page(request: HttpRequest, report: Report) -> ObjectPage:
-    return ObjectPage(
-        request,
-        "opinions/report.html",
-        partial(_context, request, report),
-        reverse("opinions:report", args=[report.pk]),
-    )
+    return ObjectPage.of(request, report, "opinions/report.html", _context, "opinions:report")
 
 
 def _reviewed(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
@@ -242,65 +226,105 @@ def return_for_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _reviewed(request, pk, actions.return_report, _("Report returned to the member."))
 
 
+def _office_step(
+    request: HttpRequest,
+    pk: int,
+    act: Callable[..., Any],
+    done: str,
+    name: str,
+    form: Callable[[Report], Any],
+) -> HttpResponse:
+    """The office's step on a report with a form of its own (merge, forward, take to a topic)."""
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    return _page(request, report).step(
+        lambda data: act(request.user, report, **data), done, form(report), name
+    )
+
+
 @login_required
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    return _page(request, report).step(
-        lambda data: actions.merge_report(request.user, report, **data),
+    return _office_step(
+        request,
+        pk,
+        actions.merge_report,
         _("Report merged."),
-        MergeForm(request.POST, report=report),
         "merge_form",
+        lambda report: MergeForm(request.POST, report=report),
     )
 
 
 @login_required
 @require_POST
 def forward(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    return _page(request, report).step(
-        lambda data: actions.forward_report(request.user, report, **data),
+    return _office_step(
+        request,
+        pk,
+        actions.forward_report,
         _("Report forwarded."),
-        ForwardForm(request.POST, report=report),
         "forward_form",
+        lambda report: ForwardForm(request.POST, report=report),
     )
 
 
 @login_required
 @require_POST
 def to_topic(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    return _page(request, report).step(
-        lambda data: actions.take_to_topic(request.user, report, **data),
+    return _office_step(
+        request,
+        pk,
+        actions.take_to_topic,
         _("Report taken to a thematic topic."),
-        TopicForm(request.POST, report=report, user=request.user),
         "topic_form",
+        lambda report: TopicForm(request.POST, report=report, user=request.user),
+    )
+
+
+def _forwarding_step(
+    request: HttpRequest,
+    pk: int,
+    act: Callable[..., Any],
+    check: Callable[[Any, Forwarding], None],
+    done: str,
+    form: Any,
+    name: str,
+) -> HttpResponse:
+    """A department's reply or the member's rating of it, posted from the report's page."""
+    forwarding = permissions.get_forwarding_for_user(request.user, pk)
+    return _page(request, forwarding.report).step(
+        lambda data: act(request.user, forwarding, **data),
+        done,
+        form,
+        name,
+        check=lambda: check(request.user, forwarding),
     )
 
 
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    forwarding = permissions.get_forwarding_for_user(request.user, pk)
-    return _page(request, forwarding.report).step(
-        lambda data: actions.reply_to_report(request.user, forwarding, **data),
+    return _forwarding_step(
+        request,
+        pk,
+        actions.reply_to_report,
+        permissions.check_reply,
         _("Reply sent."),
         ReplyForm(request.POST),
         "reply_form",
-        check=lambda: permissions.check_reply(request.user, forwarding),
     )
 
 
 @login_required
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
-    forwarding = permissions.get_forwarding_for_user(request.user, pk)
-    return _page(request, forwarding.report).step(
-        lambda data: actions.rate_reply(request.user, forwarding, **data),
+    return _forwarding_step(
+        request,
+        pk,
+        actions.rate_reply,
+        permissions.check_rate,
         _("Thank you for rating the reply."),
         RatingForm(request.POST),
         "rating_form",
-        check=lambda: permissions.check_rate(request.user, forwarding),
     )
 
 
