@@ -49,7 +49,8 @@ def test_a_valid_form_runs_the_step_says_so_and_goes_back_to_the_page(shown):
 
 
 def test_an_invalid_form_is_shown_again_under_its_name_with_400_and_nothing_runs(shown):
-    done, checked = [], []
+    done: list[dict] = []
+    checked: list[int] = []
     form = NoteForm({"note": "far too long"})
     response = page().step(done.append, "Done.", form, "note_form", check=lambda: checked.append(1))
     assert response.status_code == 400
