@@ -6,7 +6,7 @@ When an item changes an issue (listing it, resolving or reopening it) it calls t
 app's own action functions.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -71,42 +71,40 @@ def _note(note: str) -> str:
     return plain_text(note, "note", limit=2000)
 
 
+def _held(item: ActionItem, actor: Any, right: str, note: str) -> tuple[ActionItem, str]:
+    """The item locked for a step `actor` has the right to take, and the step's note read."""
+    note = _note(note)
+    permissions.check(actor, item, right)
+    return _locked(item), note
+
+
+def _moved(
+    item: ActionItem, verb: str, *, actor: Any, label: str | Promise, note: str, **fields: Any
+) -> ActionItem:
+    """Save the step's fields on the item and record it on the item's timeline."""
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save(update_fields=[*fields, "updated_at"])
+    record(item, verb, actor=actor, actor_label=label, note=note)
+    return item
+
+
 def count_residents(issues: Iterable[Issue]) -> int:
     """The residents behind these issues, counted as each issue counts them (the intake's one
     rule: concerns sharing a phone or a household are one resident)."""
     return store.count_residents(issue.pk for issue in issues)
 
 
-@transaction.atomic
-def publish_action_item(
-    *,
-    actor: Any,
-    community: Area,
-    title: str,
-    deadline: date,
+def _check_terms(
+    owner: Any,
     owner_organisation: Organisation,
-    owner: Any = None,
-    description: str = "",
-    resolution: Resolution | None = None,
-    issues: Sequence[Issue] = (),
-    milestones: Sequence[tuple[str, date]] = (),
-    idempotency_key: str | None = None,
-    now: datetime | None = None,
-) -> ActionItem:
-    """挂牌: publish what will be done, by whom and by when.
-
-    From a resolution (its topic's issues in this community come along) or straight from
-    issues that staff settle without a meeting. Listing takes the issues into action."""
-    permissions.check_publish_in(actor, community)
-    if idempotency_key and idempotency_key.strip():
-        earlier = ActionItem.objects.filter(idempotency_key=idempotency_key.strip()[:80]).first()
-        if earlier is not None:
-            return earlier
-    now = now or timezone.now()
-    title = plain_text(title, "title", limit=160, required=_("Say what will be done."))
-    description = plain_text(description, "description")
-    idempotency_key = (idempotency_key or "").strip()[:80] or None
-    if deadline < today(now):
+    deadline: date,
+    milestones: Sequence[tuple[str, date]],
+    listed_on: date,
+) -> None:
+    """The terms of an item hold together: a deadline from the listing date on, a person in
+    charge who represents the owner organisation, milestones named and within the term."""
+    if deadline < listed_on:
         raise ActionError(
             _("The deadline cannot be before the listing date."),
             code="item_deadline_before_listing",
@@ -125,12 +123,19 @@ def publish_action_item(
         )
     for milestone_title, due_on in milestones:
         plain_text(milestone_title, "milestones", limit=120, required=_("Name each milestone."))
-        if due_on < today(now) or due_on > deadline:
+        if due_on < listed_on or due_on > deadline:
             raise ActionError(
                 _("Each milestone falls between the listing date and the deadline."),
                 code="milestone_out_of_range",
                 field="milestones",
             )
+
+
+def _issues_to_list(
+    community: Area, resolution: Resolution | None, issues: Sequence[Issue]
+) -> list[Issue]:
+    """The issues an item takes into action: those chosen, all of the listing community, and
+    with a resolution its topic's issues in that community (merged ones stay where they are)."""
     chosen = list(issues)
     for issue in chosen:
         if issue.community_id != community.pk:
@@ -164,6 +169,52 @@ def publish_action_item(
             code="item_without_source",
             field="issues",
         )
+    return chosen
+
+
+def _take_into_action(issues: list[Issue], *, actor: Any, title: str, deadline: date) -> None:
+    # The issue's clock is now the deadline agreed in public, to the end of that day.
+    due = timezone.make_aware(datetime.combine(deadline, time(23, 59, 59)))
+    for issue in issues:
+        concern_actions.mark_issue_in_action(
+            issue,
+            actor=actor,
+            note=_("Listed as an action item: %(title)s") % {"title": title},
+            due=due,
+        )
+
+
+@transaction.atomic
+def publish_action_item(
+    *,
+    actor: Any,
+    community: Area,
+    title: str,
+    deadline: date,
+    owner_organisation: Organisation,
+    owner: Any = None,
+    description: str = "",
+    resolution: Resolution | None = None,
+    issues: Sequence[Issue] = (),
+    milestones: Sequence[tuple[str, date]] = (),
+    idempotency_key: str | None = None,
+    now: datetime | None = None,
+) -> ActionItem:
+    """挂牌: publish what will be done, by whom and by when.
+
+    From a resolution (its topic's issues in this community come along) or straight from
+    issues that staff settle without a meeting. Listing takes the issues into action."""
+    permissions.check_publish_in(actor, community)
+    if idempotency_key and idempotency_key.strip():
+        earlier = ActionItem.objects.filter(idempotency_key=idempotency_key.strip()[:80]).first()
+        if earlier is not None:
+            return earlier
+    now = now or timezone.now()
+    title = plain_text(title, "title", limit=160, required=_("Say what will be done."))
+    description = plain_text(description, "description")
+    idempotency_key = (idempotency_key or "").strip()[:80] or None
+    _check_terms(owner, owner_organisation, deadline, milestones, today(now))
+    chosen = _issues_to_list(community, resolution, issues)
     check_serves(owner_organisation, community, "owner_organisation")
     item = ActionItem.objects.create(
         resolution=resolution,
@@ -191,15 +242,7 @@ def publish_action_item(
         note=_("Owner: %(owner)s; deadline %(deadline)s.")
         % {"owner": owner_organisation.name, "deadline": deadline.isoformat()},
     )
-    # The issue's clock is now the deadline agreed in public, to the end of that day.
-    due = timezone.make_aware(datetime.combine(deadline, time(23, 59, 59)))
-    for issue in chosen:
-        concern_actions.mark_issue_in_action(
-            issue,
-            actor=actor,
-            note=_("Listed as an action item: %(title)s") % {"title": title},
-            due=due,
-        )
+    _take_into_action(chosen, actor=actor, title=title, deadline=deadline)
     return item
 
 
@@ -264,21 +307,23 @@ def mark_done(
     item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
 ) -> ActionItem:
     """The owner says the work is done: it awaits verification, and residents are asked to rate."""
-    note = _note(note)
-    permissions.check(actor, item, permissions.DONE)
-    item = _locked(item)
+    item, note = _held(item, actor, permissions.DONE, note)
     if not item.can_mark_done():
         raise Conflict(
             _("Only an item being carried out can be reported done."), code="item_not_in_progress"
         )
-    item.status = ActionItem.Status.DONE
-    item.done_at = now or timezone.now()
-    item.verified_at = None
-    item.verified_by = None
-    item.save(update_fields=["status", "done_at", "verified_at", "verified_by", "updated_at"])
     label = _owner_label(item) if permissions.is_owner(actor, item) else COMMUNITY
-    record(item, ACTION_ITEM_DONE, actor=actor, actor_label=label, note=note)
-    return item
+    return _moved(
+        item,
+        ACTION_ITEM_DONE,
+        actor=actor,
+        label=label,
+        note=note,
+        status=ActionItem.Status.DONE,
+        done_at=now or timezone.now(),
+        verified_at=None,
+        verified_by=None,
+    )
 
 
 @transaction.atomic
@@ -286,19 +331,21 @@ def verify_item(
     item: ActionItem, *, actor: Any, note: str = "", now: datetime | None = None
 ) -> ActionItem:
     """验收: the listing community has checked the work on site."""
-    note = _note(note)
-    permissions.check(actor, item, permissions.MANAGE)
-    item = _locked(item)
+    item, note = _held(item, actor, permissions.MANAGE, note)
     if not item.can_verify():
         raise Conflict(
             _("Only an item reported done and not yet verified can be verified."),
             code="item_not_awaiting_verification",
         )
-    item.verified_at = now or timezone.now()
-    item.verified_by = actor
-    item.save(update_fields=["verified_at", "verified_by", "updated_at"])
-    record(item, ACTION_ITEM_VERIFIED, actor=actor, actor_label=COMMUNITY, note=note)
-    return item
+    return _moved(
+        item,
+        ACTION_ITEM_VERIFIED,
+        actor=actor,
+        label=COMMUNITY,
+        note=note,
+        verified_at=now or timezone.now(),
+        verified_by=actor,
+    )
 
 
 def dissatisfied_share(item: ActionItem, *, of_expected: bool) -> tuple[int, int]:
@@ -322,9 +369,7 @@ def close_item(
 ) -> ActionItem:
     """销号: the listing community closes a verified item. The issues whose items are all
     closed are resolved."""
-    note = _note(note)
-    permissions.check(actor, item, permissions.MANAGE)
-    item = _locked(item)
+    item, note = _held(item, actor, permissions.MANAGE, note)
     if item.status == ActionItem.Status.CLOSED:
         raise Conflict(_("This item is already closed."), code="item_already_closed")
     if item.status != ActionItem.Status.DONE:
@@ -336,12 +381,16 @@ def close_item(
             _("Most residents who rated the item are dissatisfied: reopen it instead."),
             code="item_mostly_dissatisfied",
         )
-    now = now or timezone.now()
-    item.status = ActionItem.Status.CLOSED
-    item.closed_at = now
-    item.closed_by = actor
-    item.save(update_fields=["status", "closed_at", "closed_by", "updated_at"])
-    record(item, ACTION_ITEM_CLOSED, actor=actor, actor_label=COMMUNITY, note=note)
+    _moved(
+        item,
+        ACTION_ITEM_CLOSED,
+        actor=actor,
+        label=COMMUNITY,
+        note=note,
+        status=ActionItem.Status.CLOSED,
+        closed_at=now or timezone.now(),
+        closed_by=actor,
+    )
     for issue in item.issues.all():
         if not issue.action_items.exclude(status=ActionItem.Status.CLOSED).exists():
             concern_actions.resolve_issue(
@@ -361,26 +410,20 @@ def _reopen(
     reopened: Iterable[int] = (),
 ) -> ActionItem:
     """Reopen the item and its issues (but those in `reopened`, already reopened)."""
-    item.status = ActionItem.Status.REOPENED
-    item.round += 1
-    item.done_at = None
-    item.verified_at = None
-    item.verified_by = None
-    item.closed_at = None
-    item.closed_by = None
-    item.save(
-        update_fields=[
-            "status",
-            "round",
-            "done_at",
-            "verified_at",
-            "verified_by",
-            "closed_at",
-            "closed_by",
-            "updated_at",
-        ]
+    _moved(
+        item,
+        ACTION_ITEM_REOPENED,
+        actor=actor,
+        label=actor_label,
+        note=note,
+        status=ActionItem.Status.REOPENED,
+        round=item.round + 1,
+        done_at=None,
+        verified_at=None,
+        verified_by=None,
+        closed_at=None,
+        closed_by=None,
     )
-    record(item, ACTION_ITEM_REOPENED, actor=actor, actor_label=actor_label, note=note)
     for issue in item.issues.exclude(status=Issue.Status.MERGED).exclude(pk__in=list(reopened)):
         concern_actions.reopen_issue(issue, actor=actor, note=note)
     return item
@@ -424,16 +467,46 @@ def find_concern(tracking_code: str) -> Concern | None:
     return codes.find(tracking_code)
 
 
-def _save_rating(already: Any, *, concern: Concern, **fields: Any) -> Evaluation:
-    """Insert one resident's rating; a second one of the same round, raced in at the same
-    moment, meets the unique constraint and is refused with `already`."""
+def _rater(
+    actor: Any,
+    tracking_code: str,
+    rating: str,
+    comment: str,
+    behind: Callable[[Concern], bool],
+    refusal: str,
+) -> tuple[Concern, str]:
+    """The resident's concern behind what is rated, found by their code, and their comment.
+    A signed-in account never rates (403); a code not `behind` it is refused with `refusal`."""
+    permissions.check_may_rate(actor)
+    comment = _rating_input(rating, comment)
+    concern = find_concern(tracking_code)
+    if concern is None or not behind(concern):
+        raise ActionError(refusal, code="wrong_code", field="tracking_code")
+    return concern, comment
+
+
+def _save_rating(
+    subject: ActionItem | Issue,
+    verb: str,
+    already: Any,
+    *,
+    concern: Concern,
+    data: dict[str, Any],
+    public: bool = True,
+    **fields: Any,
+) -> Evaluation:
+    """Insert one resident's rating and record it on `subject`; a second one of the same round,
+    raced in at the same moment, meets the unique constraint and is refused with `already`."""
     try:
         with transaction.atomic():
-            return Evaluation.objects.create(
+            evaluation = Evaluation.objects.create(
                 concern=concern, resident_key=concern.resident_key, **fields
             )
     except IntegrityError:
         raise Conflict(already, code="already_rated") from None
+    label = str(Evaluation.Rating(fields["rating"]).label)
+    record(subject, verb, actor_label=RESIDENT, note=label, data=data, public=public)
+    return evaluation
 
 
 @transaction.atomic
@@ -452,15 +525,14 @@ def rate_item(
     When the dissatisfied ratings pass the community's rule (counted against every resident
     behind the item, so the outcome is already certain), the item is reopened with the
     residents' comments attached."""
-    permissions.check_may_rate(actor)
-    comment = _rating_input(rating, comment)
-    concern = find_concern(tracking_code)
-    if concern is None or not item.issues.filter(pk=concern.issue_id).exists():
-        raise ActionError(
-            _("This tracking code does not belong to a concern behind this item."),
-            code="wrong_code",
-            field="tracking_code",
-        )
+    concern, comment = _rater(
+        actor,
+        tracking_code,
+        rating,
+        comment,
+        lambda concern: item.issues.filter(pk=concern.issue_id).exists(),
+        _("This tracking code does not belong to a concern behind this item."),
+    )
     item = _locked(item)
     if not item.can_be_rated():
         raise Conflict(_("This item can be rated once it is reported done."), code="item_not_done")
@@ -469,21 +541,17 @@ def rate_item(
     ).exists():
         raise Conflict(_("You have already rated this item. Thank you."), code="already_rated")
     evaluation = _save_rating(
+        item,
+        ACTION_ITEM_RATED,
         _("You have already rated this item. Thank you."),
+        concern=concern,
+        data={"rating": rating},
         action_item=item,
         issue_id=concern.issue_id,
-        concern=concern,
         round=item.round,
         rating=rating,
         comment=comment,
         created_at=now or timezone.now(),
-    )
-    record(
-        item,
-        ACTION_ITEM_RATED,
-        actor_label=RESIDENT,
-        note=str(Evaluation.Rating(rating).label),
-        data={"rating": rating},
     )
     if rating == Evaluation.Rating.DISSATISFIED and _majority_dissatisfied(item, of_expected=True):
         dissatisfied, base = dissatisfied_share(item, of_expected=True)
@@ -515,15 +583,14 @@ def rate_matter(
     When the dissatisfied ratings pass the community's rule (counted against every resident
     behind the issue, as for action items), the matter is reopened with the residents'
     comments: the issue through concerns' reopen_issue, and its closed action items with it."""
-    permissions.check_may_rate(actor)
-    comment = _rating_input(rating, comment)
-    concern = find_concern(tracking_code)
-    if concern is None or concern.issue_id != issue.pk:
-        raise ActionError(
-            _("This tracking code does not belong to a concern behind this matter."),
-            code="wrong_code",
-            field="tracking_code",
-        )
+    concern, comment = _rater(
+        actor,
+        tracking_code,
+        rating,
+        comment,
+        lambda concern: concern.issue_id == issue.pk,
+        _("This tracking code does not belong to a concern behind this matter."),
+    )
     # The issue's row lock puts ratings (and the reopening they may cause) in a queue.
     issue = Issue.objects.select_for_update().select_related("community").get(pk=issue.pk)
     if issue.status not in matters.RATEABLE_STATUSES:
@@ -532,23 +599,19 @@ def rate_matter(
     if matters.rating_of(issue, concern.resident_key, round_) is not None:
         raise Conflict(_("You have already rated this matter. Thank you."), code="already_rated")
     evaluation = _save_rating(
-        _("You have already rated this matter. Thank you."),
-        issue=issue,
-        concern=concern,
-        round=round_,
-        rating=rating,
-        comment=comment,
-        created_at=now or timezone.now(),
-    )
-    record(
         issue,
         ISSUE_RATED,
-        actor_label=RESIDENT,
-        note=str(Evaluation.Rating(rating).label),
+        _("You have already rated this matter. Thank you."),
+        concern=concern,
         data={"rating": rating, "round": round_},
         # Not one line per resident on the public tracking page: the whole-story page sums
         # the ratings of the round, and the rating box shows the resident their own.
         public=False,
+        issue=issue,
+        round=round_,
+        rating=rating,
+        comment=comment,
+        created_at=now or timezone.now(),
     )
     if rating == Evaluation.Rating.DISSATISFIED:
         current = matter_ratings(issue, round_)

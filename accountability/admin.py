@@ -16,25 +16,13 @@ from accountability.models import (
     ProgressUpdate,
 )
 from accounts.masking import mask_phone
+from core.admin import ViewOnly
 
 
 @admin.register(EvaluationRule)
 class EvaluationRuleAdmin(admin.ModelAdmin):
     list_display = ["community", "reopen_above_percent"]
     autocomplete_fields = ["community"]
-
-
-class ViewOnly:
-    """Shown, never added, changed or deleted here: the actions own every change."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class MilestoneInline(ViewOnly, admin.TabularInline):

@@ -2,8 +2,9 @@
 residents' evaluations. Every change goes through accountability.actions; bad input is a 4xx
 in the one error format and writes nothing."""
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
@@ -17,18 +18,17 @@ from typing_extensions import TypeAliasType
 
 from accountability import actions, matters, permissions
 from accountability.models import ActionItem, Evaluation, ProgressUpdate
-from accounts.api_auth import optional_user, staff_auth, staff_post
+from accounts.api_auth import optional_user, staff_get, staff_post
 from accounts.models import Organisation, User
 from concerns import codes
 from concerns.models import Concern, Issue
 from concerns.permissions import get_issue_for_user
 from consultations.models import Resolution
 from core.errors import RATE_LIMITED, ActionError, answers
+from core.ids import Id
 from places.models import Area
 from timeline.public import mask_public_text
 
-# Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["action items"])
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
@@ -157,7 +157,18 @@ def _item(request: HttpRequest, pk: int, action: str = permissions.VIEW) -> Acti
     return permissions.get_item_for_user(request.user, pk, action)
 
 
-@router.get("/action-items", response=list[ItemOut], auth=staff_auth, summary="List items")
+def _item_step(step: str, summary: str) -> Callable:
+    """A step on one item that takes only a note."""
+    return staff_post(router, f"/action-items/{{item_id}}/{step}", ItemOut, summary)
+
+
+def _noted(
+    act: Callable[..., ActionItem], request: HttpRequest, pk: int, payload: ItemNoteIn
+) -> ActionItem:
+    return act(_item(request, pk), actor=request.user, note=payload.note)
+
+
+@staff_get(router, "/action-items", list[ItemOut], "List items")
 @paginate
 def list_items(
     request: HttpRequest, status: str | None = None, area: str | None = None
@@ -183,7 +194,7 @@ def list_items(
     return items.select_related("community", "owner_organisation").order_by("deadline", "id")
 
 
-@router.get("/action-items/{item_id}", response=ItemOut, auth=staff_auth, summary="One item")
+@staff_get(router, "/action-items/{item_id}", ItemOut, "One item")
 def get_item(request: HttpRequest, item_id: Id) -> ActionItem:
     return _item(request, item_id)
 
@@ -231,34 +242,31 @@ def publish_item(request: HttpRequest, payload: ItemIn) -> Status:
     return Status(201, item)
 
 
-@router.get(
-    "/action-items/{item_id}/progress",
-    response=list[ProgressOut],
-    auth=staff_auth,
-    summary="Progress updates",
-)
+@staff_get(router, "/action-items/{item_id}/progress", list[ProgressOut], "Progress updates")
 @paginate
 def list_progress(request: HttpRequest, item_id: Id) -> QuerySet[ProgressUpdate]:
     item = _item(request, item_id)
     return item.progress_updates.prefetch_related("photos").order_by("created_at", "id")
 
 
-@router.post(
+@staff_post(
+    router,
     "/action-items/{item_id}/progress",
-    response={201: ProgressOut},
-    auth=staff_auth,
-    summary="Report progress (the owner)",
+    ProgressOut,
+    "Report progress (the owner)",
+    created=True,
 )
 def post_progress(request: HttpRequest, item_id: Id, payload: ProgressIn) -> Status:
     item = _item(request, item_id)
     return Status(201, actions.report_progress(item, actor=request.user, text=payload.text))
 
 
-@router.post(
+@staff_post(
+    router,
     "/action-items/{item_id}/progress-with-photos",
-    response={201: ProgressOut},
-    auth=staff_auth,
-    summary="Report progress with photos (the owner; multipart/form-data)",
+    ProgressOut,
+    "Report progress with photos (the owner; multipart/form-data)",
+    created=True,
 )
 def post_progress_with_photos(
     request: HttpRequest,
@@ -270,36 +278,27 @@ def post_progress_with_photos(
     return Status(201, actions.report_progress(item, actor=request.user, text=text, photos=photos))
 
 
-@router.post("/action-items/{item_id}/done", response=ItemOut, auth=staff_auth, summary="Done")
+@_item_step("done", "Done")
 def post_done(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.mark_done(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.mark_done, request, item_id, payload)
 
 
-@router.post(
-    "/action-items/{item_id}/verify", response=ItemOut, auth=staff_auth, summary="Verify (验收)"
-)
+@_item_step("verify", "Verify (验收)")
 def post_verify(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.verify_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.verify_item, request, item_id, payload)
 
 
-@router.post(
-    "/action-items/{item_id}/close", response=ItemOut, auth=staff_auth, summary="Close (销号)"
-)
+@_item_step("close", "Close (销号)")
 def post_close(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.close_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.close_item, request, item_id, payload)
 
 
-@router.post("/action-items/{item_id}/reopen", response=ItemOut, auth=staff_auth, summary="Reopen")
+@_item_step("reopen", "Reopen")
 def post_reopen(request: HttpRequest, item_id: Id, payload: ItemNoteIn) -> ActionItem:
-    return actions.reopen_item(_item(request, item_id), actor=request.user, note=payload.note)
+    return _noted(actions.reopen_item, request, item_id, payload)
 
 
-@router.get(
-    "/action-items/{item_id}/evaluations",
-    response=list[EvaluationOut],
-    auth=staff_auth,
-    summary="Residents' ratings",
-)
+@staff_get(router, "/action-items/{item_id}/evaluations", list[EvaluationOut], "Residents' ratings")
 @paginate
 def list_evaluations(request: HttpRequest, item_id: Id) -> QuerySet[Evaluation]:
     return _item(request, item_id).evaluations.order_by("created_at", "id")
@@ -314,6 +313,41 @@ def _resident_concern(request: HttpRequest, tracking_code: str) -> Concern:
     """The concern behind a resident's tracking code (the credential), lookups limited per
     client address (429 with Retry-After; 404 `unknown_code`)."""
     return codes.lookup(request, tracking_code)
+
+
+def _resident_post(path: str, summary: str) -> Callable:
+    """A resident's rating, public: the tracking code is the credential."""
+    return router.post(
+        path,
+        openapi_extra=answers(403, 429),
+        response={201: EvaluationOut},
+        tags=["public board"],
+        summary=summary,
+    )
+
+
+def _resident_rates(
+    request: HttpRequest,
+    tracking_code: str,
+    find: Callable[[Concern], Any],
+    rate: Callable[..., Evaluation],
+    payload: EvaluationIn,
+) -> Status:
+    """A resident rates what `find` reaches from their concern (404 when it reaches nothing):
+    a signed-in account is refused first, then the code is looked up (429, 404)."""
+    user = _rater(request)
+    concern = _resident_concern(request, tracking_code)
+    target = find(concern)
+    if target is None:
+        raise Http404
+    evaluation = rate(
+        target,
+        tracking_code=concern.tracking_code,
+        rating=payload.rating,
+        comment=payload.comment,
+        actor=user,
+    )
+    return Status(201, evaluation)
 
 
 def _rater(request: HttpRequest) -> Any:
@@ -354,12 +388,9 @@ def items_by_code(request: HttpRequest, tracking_code: str) -> list[ActionItem]:
     return result
 
 
-@router.post(
+@_resident_post(
     "/concerns/{tracking_code}/action-items/{item_id}/evaluations",
-    openapi_extra=answers(403, 429),
-    response={201: EvaluationOut},
-    tags=["public board"],
-    summary="Rate an item behind your concern (民事民评; public, by tracking code)",
+    "Rate an item behind your concern (民事民评; public, by tracking code)",
 )
 def post_evaluation(
     request: HttpRequest, tracking_code: str, item_id: Id, payload: EvaluationIn
@@ -369,19 +400,13 @@ def post_evaluation(
     attempts are rate-limited (429). Staff read the ratings at
     GET /action-items/{item_id}/evaluations. A signed-in account (session or bearer token)
     never rates: 403 `staff_cannot_rate`."""
-    user = _rater(request)
-    concern = _resident_concern(request, tracking_code)
-    item = ActionItem.objects.filter(pk=item_id, issues=concern.issue_id).first()
-    if item is None:
-        raise Http404
-    evaluation = actions.rate_item(
-        item,
-        tracking_code=concern.tracking_code,
-        rating=payload.rating,
-        comment=payload.comment,
-        actor=user,
+    return _resident_rates(
+        request,
+        tracking_code,
+        lambda concern: ActionItem.objects.filter(pk=item_id, issues=concern.issue_id).first(),
+        actions.rate_item,
+        payload,
     )
-    return Status(201, evaluation)
 
 
 @router.get(
@@ -413,12 +438,9 @@ def matter_by_code(request: HttpRequest, tracking_code: str) -> MatterOut:
     )
 
 
-@router.post(
+@_resident_post(
     "/concerns/{tracking_code}/issues/{issue_id}/evaluations",
-    openapi_extra=answers(403, 429),
-    response={201: EvaluationOut},
-    tags=["public board"],
-    summary="Rate your settled matter (民事民评; public, by tracking code)",
+    "Rate your settled matter (民事民评; public, by tracking code)",
 )
 def post_matter_evaluation(
     request: HttpRequest, tracking_code: str, issue_id: Id, payload: EvaluationIn
@@ -428,25 +450,20 @@ def post_matter_evaluation(
     409 `not_settled` before the matter is settled or resolved; attempts are rate-limited
     (429). Staff read the ratings at GET /issues/{issue_id}/evaluations; a signed-in account
     (session or bearer token) never rates: 403 `staff_cannot_rate`."""
-    user = _rater(request)
-    concern = _resident_concern(request, tracking_code)
-    if concern.issue_id != issue_id:
-        raise Http404
-    evaluation = actions.rate_matter(
-        concern.issue,
-        tracking_code=concern.tracking_code,
-        rating=payload.rating,
-        comment=payload.comment,
-        actor=user,
+    return _resident_rates(
+        request,
+        tracking_code,
+        lambda concern: concern.issue if concern.issue_id == issue_id else None,
+        actions.rate_matter,
+        payload,
     )
-    return Status(201, evaluation)
 
 
-@router.get(
+@staff_get(
+    router,
     "/issues/{issue_id}/evaluations",
-    response=list[EvaluationOut],
-    auth=staff_auth,
-    summary="Residents' ratings of a matter and of its action items",
+    list[EvaluationOut],
+    "Residents' ratings of a matter and of its action items",
 )
 @paginate
 def list_issue_evaluations(request: HttpRequest, issue_id: Id) -> QuerySet[Evaluation]:

@@ -10,6 +10,7 @@ run again.
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -76,6 +77,12 @@ def _progress(
         actions.report_progress(item, actor=actor, text=text, milestone=milestone, now=when)
 
 
+def _publish(staff: User, community: Area, when: datetime, **terms: Any) -> ActionItem:
+    """挂牌 by the community's staff on `when`."""
+    with dated(when):
+        return actions.publish_action_item(actor=staff, community=community, now=when, **terms)
+
+
 def _done(item: ActionItem, actor: User, note: str, when: datetime) -> None:
     with dated(when):
         actions.mark_done(item, actor=actor, note=note, now=when)
@@ -122,24 +129,23 @@ def _story_1(out) -> None:
     start = _day(33)
     if resolution is not None:
         issues = [i for i in issues if i not in resolution.topic.issues.all()]
-    with dated(start):
-        item = actions.publish_action_item(
-            actor=staff,
-            community=community,
-            title=FLUSHING,
-            description="协商议事会商定：由自来水公司冲洗二次供水管道，物业公司配合清洗楼顶水箱，"
-            "冲洗后送检，结果公示。",
-            deadline=(start + timedelta(days=14)).date(),
-            owner_organisation=owner_org,
-            owner=water,
-            resolution=resolution,
-            issues=issues,
-            milestones=[
-                ("冲洗1-12号楼供水管道", (start + timedelta(days=5)).date()),
-                ("清洗楼顶水箱并送检", (start + timedelta(days=10)).date()),
-            ],
-            now=start,
-        )
+    item = _publish(
+        staff,
+        community,
+        start,
+        title=FLUSHING,
+        description="协商议事会商定：由自来水公司冲洗二次供水管道，物业公司配合清洗楼顶水箱，"
+        "冲洗后送检，结果公示。",
+        deadline=(start + timedelta(days=14)).date(),
+        owner_organisation=owner_org,
+        owner=water,
+        resolution=resolution,
+        issues=issues,
+        milestones=[
+            ("冲洗1-12号楼供水管道", (start + timedelta(days=5)).date()),
+            ("清洗楼顶水箱并送检", (start + timedelta(days=10)).date()),
+        ],
+    )
     pipes, tanks = list(item.milestones.order_by("due_on"))
     _progress(item, water, "已完成1-12号楼二次供水管道分段冲洗，出水清澈。", start, 4, pipes)
     _progress(item, water, "楼顶水箱清洗消毒完毕，水样已送宁夏水质检测公司。", start, 9, tanks)
@@ -210,19 +216,18 @@ def _story_5(out) -> None:
             deadline = resolution.target_date
         # The three-party consultation met 20 days ago.
         listed_at = _day(18)
-        with dated(listed_at):
-            item = actions.publish_action_item(
-                actor=staff,
-                community=community,
-                title=title,
-                description="三方协商（有事好商量）成果，经费由体育彩票公益金支持。",
-                deadline=deadline,
-                owner_organisation=owner_org,
-                owner=sports,
-                resolution=resolution,
-                issues=issues,
-                now=listed_at,
-            )
+        item = _publish(
+            staff,
+            community,
+            listed_at,
+            title=title,
+            description="三方协商（有事好商量）成果，经费由体育彩票公益金支持。",
+            deadline=deadline,
+            owner_organisation=owner_org,
+            owner=sports,
+            resolution=resolution,
+            issues=issues,
+        )
         if progress:
             _progress(item, sports, progress, listed_at, 10)
         listed += 1
@@ -261,19 +266,18 @@ def _story_2(out) -> None:
             if days_left is None
             else timezone.localdate() + timedelta(days=days_left)
         )
-        with dated(start):
-            item = actions.publish_action_item(
-                actor=staff,
-                community=community,
-                title=title,
-                description=resolution.text,
-                deadline=deadline,
-                owner_organisation=org,
-                owner=owner,
-                resolution=resolution,
-                issues=[],
-                now=start,
-            )
+        item = _publish(
+            staff,
+            community,
+            start,
+            title=title,
+            description=resolution.text,
+            deadline=deadline,
+            owner_organisation=org,
+            owner=owner,
+            resolution=resolution,
+            issues=[],
+        )
         listed += 1
         if index == 0:
             _progress(item, owner, "已对沿街商户逐户告知，限期三日内清理门前堆放物。", start, 3)
@@ -323,18 +327,17 @@ def _fitness(out) -> str:
     if ActionItem.objects.filter(community=community, title=FITNESS_ITEM).exists():
         return code
     start = _day(18)
-    with dated(start):
-        item = actions.publish_action_item(
-            actor=staff,
-            community=community,
-            title=FITNESS_ITEM,
-            description="物业服务中心维修一期小广场健身器材，更换断裂踏板，维修后请居民评价。",
-            deadline=timezone.localdate() + timedelta(days=5),
-            owner_organisation=org,
-            owner=owner,
-            issues=[issue],
-            now=start,
-        )
+    item = _publish(
+        staff,
+        community,
+        start,
+        title=FITNESS_ITEM,
+        description="物业服务中心维修一期小广场健身器材，更换断裂踏板，维修后请居民评价。",
+        deadline=timezone.localdate() + timedelta(days=5),
+        owner_organisation=org,
+        owner=owner,
+        issues=[issue],
+    )
     _progress(item, owner, "已订购配件，损坏器材拉警示带停用。", start, 4)
     _done(item, owner, "扶手已紧固，踏板已更换，器材恢复使用。", start + timedelta(days=16))
     return code

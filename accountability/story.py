@@ -139,57 +139,72 @@ def public_start(token: str, user: Any) -> tuple[Model, bool]:
     raise Http404
 
 
-def build_story(start: Model, *, public: bool) -> Story:
-    issues: set[int] = set()
-    topics: set[int] = set()
-    meetings: set[int] = set()
-    resolutions: set[int] = set()
-    items: set[int] = set()
-    concern = start if isinstance(start, Concern) else None
+@dataclass
+class _Reach:
+    """The ids of everything a story reaches, by kind."""
+
+    issues: set[int] = field(default_factory=set)
+    topics: set[int] = field(default_factory=set)
+    meetings: set[int] = field(default_factory=set)
+    resolutions: set[int] = field(default_factory=set)
+    items: set[int] = field(default_factory=set)
+
+
+def _first_reach(start: Model) -> _Reach:
+    """What the starting object names itself."""
+    reach = _Reach()
     if isinstance(start, Concern):
-        issues.add(start.issue_id)
+        reach.issues.add(start.issue_id)
     elif isinstance(start, Issue):
-        issues.add(start.pk)
+        reach.issues.add(start.pk)
     elif isinstance(start, Topic):
-        topics.add(start.pk)
+        reach.topics.add(start.pk)
     elif isinstance(start, Meeting):
-        meetings.add(start.pk)
-        topics |= set(start.topics.values_list("pk", flat=True))
+        reach.meetings.add(start.pk)
+        reach.topics |= set(start.topics.values_list("pk", flat=True))
     elif isinstance(start, Resolution):
-        resolutions.add(start.pk)
-        topics.add(start.topic_id)
-        meetings.add(start.meeting_id)
+        reach.resolutions.add(start.pk)
+        reach.topics.add(start.topic_id)
+        reach.meetings.add(start.meeting_id)
     elif isinstance(start, ActionItem):
-        items.add(start.pk)
-        issues |= set(start.issues.values_list("pk", flat=True))
+        reach.items.add(start.pk)
+        reach.issues |= set(start.issues.values_list("pk", flat=True))
         if start.resolution_id:
-            resolutions.add(start.resolution_id)
-            topics.add(start.resolution.topic_id)
-            meetings.add(start.resolution.meeting_id)
-    # Up from topics to their issues, then down from the issues along the workflow.
-    issues |= set(Issue.objects.filter(topics__in=topics).values_list("pk", flat=True))
-    topics |= set(Topic.objects.filter(issues__in=issues).values_list("pk", flat=True))
-    meetings |= set(Meeting.objects.filter(topics__in=topics).values_list("pk", flat=True))
-    resolutions |= set(
-        Resolution.objects.filter(topic__in=topics, meeting__in=meetings).values_list(
+            reach.resolutions.add(start.resolution_id)
+            reach.topics.add(start.resolution.topic_id)
+            reach.meetings.add(start.resolution.meeting_id)
+    return reach
+
+
+def _reach(start: Model) -> _Reach:
+    """Up from topics to their issues, then down from the issues along the workflow."""
+    reach = _first_reach(start)
+    reach.issues |= set(Issue.objects.filter(topics__in=reach.topics).values_list("pk", flat=True))
+    reach.topics |= set(Topic.objects.filter(issues__in=reach.issues).values_list("pk", flat=True))
+    reach.meetings |= set(
+        Meeting.objects.filter(topics__in=reach.topics).values_list("pk", flat=True)
+    )
+    reach.resolutions |= set(
+        Resolution.objects.filter(topic__in=reach.topics, meeting__in=reach.meetings).values_list(
             "pk", flat=True
         )
     )
-    items |= set(
-        ActionItem.objects.filter(Q(issues__in=issues) | Q(resolution__in=resolutions))
+    reach.items |= set(
+        ActionItem.objects.filter(Q(issues__in=reach.issues) | Q(resolution__in=reach.resolutions))
         .values_list("pk", flat=True)
         .distinct()
     )
+    return reach
 
-    topic_qs = Topic.objects.filter(pk__in=topics).order_by("created_at")
-    meeting_qs = Meeting.objects.filter(pk__in=meetings).order_by("starts_at")
+
+def _shown_issues(
+    start: Model, concern: Concern | None, ids: set[int], *, public: bool
+) -> list[Issue]:
+    """The issues the page shows, each with the title it may show: on the public page only
+    matters made public, and the resident's own (reached with their code) or the one staff
+    are previewing."""
+    issue_qs = Issue.objects.filter(pk__in=ids).select_related("community", "category")
     if public:
-        topic_qs = topic_qs.filter(public=True)
-        meeting_qs = meeting_qs.exclude(status=Meeting.Status.DRAFT)
-    issue_qs = Issue.objects.filter(pk__in=issues).select_related("community", "category")
-    if public:
-        # Only matters made public, and the resident's own (reached with their code) or the
-        # one staff are previewing.
         shown = set(public_matters(issue_qs).values_list("pk", flat=True))
         if concern is not None:
             shown.add(concern.issue_id)
@@ -199,35 +214,19 @@ def build_story(start: Model, *, public: bool) -> Story:
     issue_list = list(issue_qs.order_by("first_received_at"))
     for issue in issue_list:
         issue.shown_title = issue.title_for_public if public else issue.title  # type: ignore[attr-defined]
-    topic_list = list(topic_qs)
-    meeting_list = list(meeting_qs.select_related("venue"))
-    resolution_list = list(
-        Resolution.objects.filter(pk__in=resolutions, meeting__in=meeting_list)
-        .select_related("meeting", "topic")
-        .order_by("created_at")
-    )
-    item_list = list(
-        ActionItem.objects.filter(pk__in=items)
-        .select_related("owner_organisation", "community")
-        .order_by("listed_at")
-    )
-    ratings = _ratings(item_list, public=public) + _matter_ratings(issue_list)
-    if public:
-        for r in ratings:
-            r.title = mask_public_text(r.title)
-            r.comments = [mask_public_text(c) for c in r.comments]
+    return issue_list
 
-    subjects: list[Model] = [*issue_list, *topic_list, *meeting_list, *resolution_list]
-    subjects += item_list
-    if concern is not None:
-        subjects.append(concern)
-    elif not public:
-        subjects += list(Concern.objects.filter(issue__in=issue_list))
+
+def _story_events(
+    subjects: list[Model], ratings: list[ItemRatings], *, public: bool
+) -> list[StoryEvent]:
+    """The subjects' timelines in order, with one line of ratings per item or matter (not one
+    per resident); the public read only public events, labels and notes."""
     titles = {(type(s), s.pk): _title(s, public=public) for s in subjects}
     events = []
     for event in events_for(subjects, public_only=public):
         if event.verb in (ACTION_ITEM_RATED, ISSUE_RATED):
-            continue  # one line per item or matter below, not one per resident
+            continue
         model = event.subject_type.model_class()
         events.append(
             StoryEvent(
@@ -253,6 +252,41 @@ def build_story(start: Model, *, public: bool) -> Story:
             )
         )
     events.sort(key=lambda e: e.when)
+    return events
+
+
+def build_story(start: Model, *, public: bool) -> Story:
+    reach = _reach(start)
+    concern = start if isinstance(start, Concern) else None
+    topic_qs = Topic.objects.filter(pk__in=reach.topics).order_by("created_at")
+    meeting_qs = Meeting.objects.filter(pk__in=reach.meetings).order_by("starts_at")
+    if public:
+        topic_qs = topic_qs.filter(public=True)
+        meeting_qs = meeting_qs.exclude(status=Meeting.Status.DRAFT)
+    issue_list = _shown_issues(start, concern, reach.issues, public=public)
+    topic_list = list(topic_qs)
+    meeting_list = list(meeting_qs.select_related("venue"))
+    resolution_list = list(
+        Resolution.objects.filter(pk__in=reach.resolutions, meeting__in=meeting_list)
+        .select_related("meeting", "topic")
+        .order_by("created_at")
+    )
+    item_list = list(
+        ActionItem.objects.filter(pk__in=reach.items)
+        .select_related("owner_organisation", "community")
+        .order_by("listed_at")
+    )
+    ratings = _ratings(item_list, public=public) + _matter_ratings(issue_list)
+    if public:
+        for r in ratings:
+            r.title = mask_public_text(r.title)
+            r.comments = [mask_public_text(c) for c in r.comments]
+    subjects: list[Model] = [*issue_list, *topic_list, *meeting_list, *resolution_list]
+    subjects += item_list
+    if concern is not None:
+        subjects.append(concern)
+    elif not public:
+        subjects += list(Concern.objects.filter(issue__in=issue_list))
     return Story(
         public=public,
         concern=concern,
@@ -263,7 +297,7 @@ def build_story(start: Model, *, public: bool) -> Story:
         resolutions=resolution_list,
         items=item_list,
         ratings=ratings,
-        events=events,
+        events=_story_events(subjects, ratings, public=public),
     )
 
 

@@ -1,6 +1,7 @@
 """Pages of 民事民办/民评: the staff list and item page, the public board, rating by tracking
 code and the whole-story page. Each view parses input, calls one action and renders."""
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +28,7 @@ from concerns import codes
 from concerns.models import Issue
 from consultations.models import Resolution
 from core.errors import ActionError, RateLimited
+from core.steps import ObjectPage
 from core.uploads import serve_image
 from places.models import Area
 from timeline.services import events_for
@@ -172,47 +174,30 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "accountability/item.html", _item_context(request, item))
 
 
-def _failed(request: HttpRequest, item: ActionItem, exc: ActionError, **forms: Any) -> HttpResponse:
-    context = _item_context(request, item, error=exc.message, **forms)
-    return render(request, "accountability/item.html", context, status=exc.status)
+def _page(request: HttpRequest, item: ActionItem) -> ObjectPage:
+    return ObjectPage.of(
+        request, item, "accountability/item.html", _item_context, "accountability:item"
+    )
 
 
 @login_required
 @require_POST
 def report_progress(request: HttpRequest, pk: int) -> HttpResponse:
     item = permissions.get_item_for_user(request.user, pk, permissions.REPORT)
-    form = ProgressForm(request.POST, request.FILES, item=item)
-    if not form.is_valid():
-        return render(
-            request,
-            "accountability/item.html",
-            _item_context(request, item, progress_form=form),
-            status=400,
-        )
-    try:
-        actions.report_progress(
-            item,
-            actor=request.user,
-            text=form.cleaned_data["text"],
-            photos=form.cleaned_data["photos"],
-            milestone=form.cleaned_data.get("milestone"),
-        )
-    except ActionError as exc:
-        return _failed(request, item, exc, progress_form=form)
-    messages.success(request, _("Progress reported."))
-    return redirect("accountability:item", pk=item.pk)
+    return _page(request, item).step(
+        lambda data: actions.report_progress(item, actor=request.user, **data),
+        _("Progress reported."),
+        ProgressForm(request.POST, request.FILES, item=item),
+        "progress_form",
+    )
 
 
 def _transition(request: HttpRequest, pk: int, action: str, func: Any, done: str) -> HttpResponse:
+    """A step that takes only a note; a note it cannot read is left out rather than refused."""
     item = permissions.get_item_for_user(request.user, pk, action)
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        func(item, actor=request.user, note=note)
-    except ActionError as exc:
-        return _failed(request, item, exc)
-    messages.success(request, done)
-    return redirect("accountability:item", pk=item.pk)
+    return _page(request, item).run(lambda: func(item, actor=request.user, note=note), done)
 
 
 @login_required
@@ -243,42 +228,29 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     item = permissions.get_item_for_user(request.user, pk, permissions.MANAGE)
-    form = ReopenForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request,
-            "accountability/item.html",
-            _item_context(request, item, reopen_form=form),
-            status=400,
-        )
-    try:
-        actions.reopen_item(item, actor=request.user, note=form.cleaned_data["note"])
-    except ActionError as exc:
-        return _failed(request, item, exc, reopen_form=form)
-    messages.success(request, _("Reopened."))
-    return redirect("accountability:item", pk=item.pk)
+    return _page(request, item).step(
+        lambda data: actions.reopen_item(item, actor=request.user, **data),
+        _("Reopened."),
+        ReopenForm(request.POST),
+        "reopen_form",
+    )
 
 
-@login_required
-def publish_item(request: HttpRequest) -> HttpResponse:
-    """挂牌 from a resolution (?resolution=) or from an issue settled without a meeting."""
-    resolution = issue = None
+def _publish_source(request: HttpRequest) -> tuple[Resolution | None, Issue | None]:
+    """The resolution (?resolution=) or the issue (?issue=) an item is published from."""
     if request.GET.get("resolution", "").isdigit():
-        resolution = get_object_or_404(
-            Resolution.objects.select_related("topic", "meeting"), pk=request.GET["resolution"]
-        )
-    elif request.GET.get("issue", "").isdigit():
-        issue = get_object_or_404(Issue, pk=request.GET["issue"])
-    else:
-        # Reached by hand or from an old link: the items page lists what can be listed.
-        messages.info(
-            request,
-            _(
-                "An action item is listed from a meeting's resolution or from an issue settled "
-                "without a meeting: choose one below, or record a resolution at a meeting first."
-            ),
-        )
-        return redirect(reverse("accountability:items") + "#to-list")
+        resolutions = Resolution.objects.select_related("topic", "meeting")
+        return get_object_or_404(resolutions, pk=request.GET["resolution"]), None
+    if request.GET.get("issue", "").isdigit():
+        return None, get_object_or_404(Issue, pk=request.GET["issue"])
+    return None, None
+
+
+def _publishing_community(
+    request: HttpRequest, resolution: Resolution | None, issue: Issue | None
+) -> Area:
+    """The community that publishes the item: the issue's, the one chosen (?community=), the
+    resolution's own, or else the first of the user's; 403 if the user may not publish there."""
     community: Area | None
     communities = visible_areas(request.user, Area.Kind.COMMUNITY)
     if issue is not None:
@@ -299,36 +271,43 @@ def publish_item(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         community = mine[0]
     permissions.check_publish_in(request.user, community)
+    return community
+
+
+@login_required
+def publish_item(request: HttpRequest) -> HttpResponse:
+    """挂牌 from a resolution (?resolution=) or from an issue settled without a meeting."""
+    resolution, issue = _publish_source(request)
+    if resolution is None and issue is None:
+        # Reached by hand or from an old link: the items page lists what can be listed.
+        messages.info(
+            request,
+            _(
+                "An action item is listed from a meeting's resolution or from an issue settled "
+                "without a meeting: choose one below, or record a resolution at a meeting first."
+            ),
+        )
+        return redirect(reverse("accountability:items") + "#to-list")
+    community = _publishing_community(request, resolution, issue)
     initial = _carried_over(resolution, issue)
     form = PublishItemForm(request.POST or None, initial=initial, community=community)
     error = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             item = actions.publish_action_item(
                 actor=request.user,
                 community=community,
-                title=data["title"],
-                description=data["description"],
-                owner_organisation=data["owner_organisation"],
-                owner=data["owner"],
-                deadline=data["deadline"],
                 resolution=resolution,
                 issues=[issue] if issue else [],
-                milestones=data["milestones"],
                 idempotency_key=request.POST.get("idempotency_key") or None,
+                **form.cleaned_data,
             )
         except ActionError as exc:
             error = exc
-            if exc.field and exc.field in form.fields:
-                form.add_error(exc.field, exc.message)
-            else:
-                form.add_error(None, exc.message)
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Listed publicly."))
             return redirect("accountability:item", pk=item.pk)
-    import uuid
-
     return render(
         request,
         "accountability/publish_item.html",
@@ -439,6 +418,27 @@ def story_lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "accountability/story_lookup.html", {})
 
 
+def _rate(
+    request: HttpRequest, concern: Any, target: ActionItem | Issue, data: dict[str, Any]
+) -> tuple[str, bool]:
+    """The resident's rating of an item or of the matter, and the answer to show: what became
+    of the matter (whether the rating reopened it). A refusal raises ActionError."""
+    issue_before = Issue.objects.values_list("status", flat=True).get(pk=concern.issue_id)
+    item = target if isinstance(target, ActionItem) else None
+    item_before = item.status if item is not None else None
+    rate_it: Any = actions.rate_item if item is not None else actions.rate_matter
+    rate_it(
+        target,
+        tracking_code=concern.tracking_code,
+        rating=data["rating"],
+        comment=data["comment"],
+        actor=request.user,
+    )
+    return matters.answer_after_rating(
+        concern, data["rating"], issue_before=issue_before, item=item, item_before=item_before
+    )
+
+
 def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
     """The whole story behind the resident's own code, with the items they may rate (none
     for a signed-in staff member: ratings are the residents')."""
@@ -452,6 +452,7 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
     may_rate = permissions.may_rate(request.user)
     story = build_story(concern, public=True)
     rateable = _rateable(concern) if may_rate else []
+    page = {"story": story, "to_rate": [], "code": concern.tracking_code}
     forms = {}
     error = None
     if request.method == "POST":
@@ -462,58 +463,31 @@ def story_by_code(request: HttpRequest, code: str) -> HttpResponse:
             return render(
                 request,
                 "accountability/story.html",
-                {
-                    "story": story,
-                    "to_rate": [],
-                    "code": concern.tracking_code,
-                    "error": exc.message,
-                },
+                {**page, "error": exc.message},
                 status=exc.status,
             )
         except StopIteration:
             error = _("This item cannot be rated now.")
         else:
-            form = RatingForm(request.POST)
-            forms[item.pk] = form
-            issue_before = Issue.objects.values_list("status", flat=True).get(pk=concern.issue_id)
-            item_before = item.status
+            form = forms[item.pk] = RatingForm(request.POST)
             if form.is_valid():
                 try:
-                    actions.rate_item(
-                        item,
-                        tracking_code=concern.tracking_code,
-                        rating=form.cleaned_data["rating"],
-                        comment=form.cleaned_data["comment"],
-                        actor=request.user,
-                    )
+                    answer, _reopened = _rate(request, concern, item, form.cleaned_data)
                 except ActionError as exc:
                     error = exc.message
                 else:
-                    answer, _reopened = matters.answer_after_rating(
-                        concern,
-                        form.cleaned_data["rating"],
-                        issue_before=issue_before,
-                        item=item,
-                        item_before=item_before,
-                    )
                     messages.success(request, answer)
                     return redirect("accountability:story_code", code=concern.tracking_code)
             else:
                 error = _("Choose a rating.")
-    to_rate = [
+    page["to_rate"] = [
         {"item": i, "form": forms.get(i.pk) or RatingForm(), "rated": bool(getattr(i, "mine", []))}
         for i in rateable
     ]
     return render(
         request,
         "accountability/story.html",
-        {
-            "story": story,
-            "to_rate": to_rate,
-            "code": concern.tracking_code,
-            "may_rate": may_rate,
-            "error": error,
-        },
+        {**page, "may_rate": may_rate, "error": error},
         status=400 if error else 200,
     )
 
@@ -551,6 +525,23 @@ def _box(request: HttpRequest, concern: Any, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _rating_target(request: HttpRequest, concern: Any) -> ActionItem | Issue:
+    """What the posted rating is about: one of the matter's action items (?item=) or the
+    matter itself; 404 for anything the code does not reach."""
+    target: ActionItem | Issue | None
+    if request.POST.get("item"):
+        target = ActionItem.objects.filter(
+            pk=_positive(request.POST["item"]), issues=concern.issue_id
+        ).first()
+    else:
+        target = Issue.objects.filter(pk=_positive(request.POST.get("issue", ""))).first()
+        if target is not None and target.pk != concern.issue_id:
+            target = None  # a code rates only its own matter
+    if target is None:
+        raise Http404
+    return target
+
+
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     """The rating box behind a tracking code: the matter once settled or resolved, and its
     action items awaiting ratings. htmx loads it into the tracking page and posts back into
@@ -578,50 +569,20 @@ def rate(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         return render(request, template, _box(request, concern, oob=htmx))
     form = RatingForm(request.POST)
-    target: Any
-    if request.POST.get("item"):
-        target = ActionItem.objects.filter(
-            pk=_positive(request.POST["item"]), issues=concern.issue_id
-        ).first()
-        rate_it: Any = actions.rate_item
-    else:
-        target = Issue.objects.filter(pk=_positive(request.POST.get("issue", ""))).first()
-        if target is not None and target.pk != concern.issue_id:
-            target = None  # a code rates only its own matter
-        rate_it = actions.rate_matter
-    if target is None:
-        raise Http404
-    error = None
-    status = 400
-    issue_before = Issue.objects.values_list("status", flat=True).get(pk=concern.issue_id)
-    item_before = target.status if isinstance(target, ActionItem) else None
+    target = _rating_target(request, concern)
+    error, status = _("Choose a rating."), 400
     if form.is_valid():
         try:
-            rate_it(
-                target,
-                tracking_code=concern.tracking_code,
-                rating=form.cleaned_data["rating"],
-                comment=form.cleaned_data["comment"],
-                actor=request.user,
-            )
+            answer, reopened = _rate(request, concern, target, form.cleaned_data)
         except ActionError as exc:
             error, status = exc.message, exc.status
         else:
             # The answer in place: what became of the matter, with its status as it is now.
-            answer, reopened = matters.answer_after_rating(
-                concern,
-                form.cleaned_data["rating"],
-                issue_before=issue_before,
-                item=target if isinstance(target, ActionItem) else None,
-                item_before=item_before,
-            )
             if not htmx:
                 messages.success(request, answer)
                 return redirect("concerns:track_code", code=concern.tracking_code)
             context = _box(request, concern, answer=answer, reopened=reopened, oob=True)
             return render(request, template, context)
-    else:
-        error = _("Choose a rating.")
     context = _box(request, concern, error=error, form=form)
     # htmx swaps only successful responses: the message goes inside the box.
     return render(request, template, context, status=200 if htmx else status)

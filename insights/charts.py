@@ -23,15 +23,16 @@ def _base(title: str) -> dict[str, Any]:
     }
 
 
+def _over_time(option: dict[str, Any], buckets: list[Any]) -> None:
+    """Periods along the bottom (labels thinned where they would overlap), counts up the side."""
+    option["xAxis"] = {"type": "category", "data": buckets, "axisLabel": {"hideOverlap": True}}
+    option["yAxis"] = {"type": "value", "minInterval": 1}
+
+
 def concerns_over_time(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Concerns by channel"))
     option["legend"] = {"top": LEGEND_TOP, "type": "scroll"}
-    option["xAxis"] = {
-        "type": "category",
-        "data": figures["buckets"],
-        "axisLabel": {"hideOverlap": True},
-    }
-    option["yAxis"] = {"type": "value", "minInterval": 1}
+    _over_time(option, figures["buckets"])
     option["series"] = [
         {"name": c["label"], "type": "bar", "stack": "all", "data": c["counts"]}
         for c in figures["channels"]
@@ -82,12 +83,7 @@ def counts_pie(title: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
 def action_items(figures: dict[str, Any]) -> dict[str, Any]:
     option = _base(_("Action items listed and closed"))
     option["legend"] = {"top": LEGEND_TOP}
-    option["xAxis"] = {
-        "type": "category",
-        "data": figures["buckets"],
-        "axisLabel": {"hideOverlap": True},
-    }
-    option["yAxis"] = {"type": "value", "minInterval": 1}
+    _over_time(option, figures["buckets"])
     option["series"] = [
         {"name": pgettext("action items", "Listed"), "type": "bar", "data": figures["listed"]},
         {"name": pgettext("action items", "Closed"), "type": "bar", "data": figures["closed"]},

@@ -72,10 +72,23 @@ class Context:
 # ---- Sheets: (title, column headers, rows) ---------------------------------------------
 
 
-def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
-    """Laid out like the paper 来信来访登记表."""
-    headers = [
-        pgettext("ledger column", "No."),
+def _columns(*headers: str) -> list[str]:
+    """A sheet's headers; every sheet numbers its rows first."""
+    return [pgettext("ledger column", "No."), *headers]
+
+
+def _labels(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
+    """Labels of a field's choices, translated once rather than once per row."""
+    return {key: str(label) for key, label in choices}
+
+
+def _yes(flag: bool) -> str:
+    return pgettext("ledger cell", "yes") if flag else pgettext("ledger cell", "no")
+
+
+def _concern_columns() -> list[str]:
+    """The 来信来访登记表 columns."""
+    return _columns(
         pgettext("ledger column", "Date received"),
         pgettext("ledger column", "Concern id"),
         pgettext("ledger column", "Channel"),
@@ -89,10 +102,14 @@ def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         pgettext("ledger column", "Issue"),
         pgettext("ledger column", "Handling"),
         pgettext("ledger column", "Outcome"),
-    ]
-    # Labels translated once, not once per row.
-    channels = {key: str(label) for key, label in Concern.Channel.choices}
-    statuses = {key: str(label) for key, label in Issue.Status.choices}
+    )
+
+
+def concern_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    """Laid out like the paper 来信来访登记表."""
+    headers = _concern_columns()
+    channels = _labels(Concern.Channel.choices)
+    statuses = _labels(Issue.Status.choices)
     tz = timezone.get_current_timezone()
     rows = (
         metrics.received_concerns(ctx.scope, ctx.period)
@@ -152,13 +169,12 @@ def on_time_mark(accept_due: datetime | None, accepted: datetime | None, now: da
     """The 响应率 test for one issue: "yes", "no", or "" when acceptance is not yet due."""
     if accept_due is None or (accepted is None and accept_due > now):
         return ""
-    on_time = accepted is not None and accepted <= accept_due
-    return pgettext("ledger cell", "yes") if on_time else pgettext("ledger cell", "no")
+    return _yes(accepted is not None and accepted <= accept_due)
 
 
-def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
-    headers = [
-        pgettext("ledger column", "No."),
+def _issue_columns() -> list[str]:
+    """One issue a row: where, what, how many, and its clocks."""
+    return _columns(
         pgettext("ledger column", "Issue"),
         pgettext("ledger column", "Community"),
         pgettext("ledger column", "Grid"),
@@ -175,9 +191,13 @@ def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         pgettext("ledger column", "Settled"),
         pgettext("ledger column", "Settled in the grid"),
         pgettext("ledger column", "Outcome"),
-    ]
-    statuses = {key: str(label) for key, label in Issue.Status.choices}
-    levels = {key: str(label) for key, label in Issue.Level.choices}
+    )
+
+
+def issue_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    headers = _issue_columns()
+    statuses = _labels(Issue.Status.choices)
+    levels = _labels(Issue.Level.choices)
     rows = (
         metrics.received_issues(ctx.scope, ctx.period)
         .order_by("first_received_at", "pk")
@@ -243,15 +263,9 @@ def _numbered(rows: Iterable[list[Any]]) -> Iterator[list[Any]]:
         yield [number, *[_local(v) if isinstance(v, datetime) else v for v in row]]
 
 
-def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
-    """社情民意台账: the reports submitted in the period about places in the area that the
-    reader may see, one row each, with every department's reply and the member's rating."""
-    from opinions.figures import reports_in
-    from opinions.models import Forwarding, Report
-    from opinions.permissions import visible_reports
-
-    headers = [
-        pgettext("ledger column", "No."),
+def _opinion_columns() -> list[str]:
+    """One report a row, with every department it went to."""
+    return _columns(
         pgettext("ledger column", "Date submitted"),
         pgettext("ledger column", "Report"),
         pgettext("ledger column", "CPPCC member"),
@@ -265,9 +279,19 @@ def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
         pgettext("ledger column", "Replied on time"),
         pgettext("ledger column", "Member's rating"),
         pgettext("ledger column", "Thematic topic"),
-    ]
-    statuses = {key: str(label) for key, label in Report.Status.choices}
-    ratings = {key: str(label) for key, label in Forwarding.Rating.choices}
+    )
+
+
+def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
+    """社情民意台账: the reports submitted in the period about places in the area that the
+    reader may see, one row each, with every department's reply and the member's rating."""
+    from opinions.figures import reports_in
+    from opinions.models import Forwarding, Report
+    from opinions.permissions import visible_reports
+
+    headers = _opinion_columns()
+    statuses = _labels(Report.Status.choices)
+    ratings = _labels(Forwarding.Rating.choices)
     reports = (
         reports_in(ctx.area, ctx.period.start_at, ctx.period.end_at)
         .filter(pk__in=visible_reports(ctx.masking.user).values("pk"))
@@ -295,13 +319,7 @@ def opinion_sheet(ctx: Context) -> tuple[str, list[str], Iterator[list[Any]]]:
                 "、".join(f.organisation.name for f in sent),
                 "、".join(f.due_on.isoformat() for f in sent),
                 "、".join(f"{_local(f.replied_at):%Y-%m-%d}" for f in sent if f.replied_at),
-                "、".join(
-                    pgettext("ledger cell", "yes")
-                    if f.replied_on_time
-                    else pgettext("ledger cell", "no")
-                    for f in sent
-                    if f.replied_at
-                ),
+                "、".join(_yes(f.replied_on_time) for f in sent if f.replied_at),
                 "、".join(ratings[f.rating] for f in sent if f.rating),
                 report.topic.title if report.topic else "",
             ]

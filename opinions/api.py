@@ -1,8 +1,8 @@
 """JSON API of 社情民意: reports, the office's review and forwarding, departments' replies and
 the member's ratings. Every change goes through opinions.actions."""
 
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -12,16 +12,16 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
-from accounts.api_auth import staff_auth
+from accounts.api_auth import staff_get, staff_post
 from accounts.models import Organisation
 from concerns.permissions import visible_issues
 from consultations.models import Topic
-from core.errors import ActionError, answers
+from core.errors import ActionError
+from core.ids import Id
 from opinions import actions, permissions
 from opinions.models import Forwarding, Report
 from places.models import Area
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["public-opinion reports"])
 
 ReportStatus = TypeAliasType("ReportStatus", Report.Status)
@@ -130,9 +130,24 @@ def _fresh(report: Report) -> Report:
     )
 
 
-@router.get(
-    "/opinion-reports", response=list[OpinionReportOut], auth=staff_auth, summary="List reports"
-)
+def _on_report(step: str, summary: str, out: type[Schema] = OpinionReportOut) -> Callable:
+    """A step on one report: 403 to whoever may not take it, 409 when the report is not at it."""
+    return staff_post(router, f"/opinion-reports/{{report_id}}/{step}", out, summary, 403, 409)
+
+
+def _on_forwarding(step: str, summary: str) -> Callable:
+    """A step on one forwarding: the department's reply or the member's rating of it."""
+    return staff_post(
+        router,
+        f"/opinion-forwardings/{{forwarding_id}}/{step}",
+        OpinionForwardingOut,
+        summary,
+        403,
+        409,
+    )
+
+
+@staff_get(router, "/opinion-reports", list[OpinionReportOut], "List reports")
 @paginate
 def list_reports(
     request: HttpRequest, status: str | None = None, mine: bool = False
@@ -155,19 +170,19 @@ def list_reports(
     )
 
 
-@router.get(
-    "/opinion-reports/{report_id}", response=OpinionReportOut, auth=staff_auth, summary="One report"
-)
+@staff_get(router, "/opinion-reports/{report_id}", OpinionReportOut, "One report")
 def get_report(request: HttpRequest, report_id: Id) -> Report:
     return _fresh(_report(request, report_id))
 
 
-@router.post(
+@staff_post(
+    router,
     "/opinion-reports",
-    response={201: OpinionReportOut},
-    auth=staff_auth,
-    openapi_extra=answers(403, 404),
-    summary="Submit a report (CPPCC member)",
+    OpinionReportOut,
+    "Submit a report (CPPCC member)",
+    403,
+    404,
+    created=True,
 )
 def submit(request: HttpRequest, payload: OpinionReportIn) -> Status:
     area = Area.objects.filter(code=payload.area).first()
@@ -178,65 +193,33 @@ def submit(request: HttpRequest, payload: OpinionReportIn) -> Status:
         issue = visible_issues(request.user).filter(pk=payload.issue).first()
         if issue is None:
             raise ActionError(_("Unknown issue."), code="unknown_issue", field="issue")
-    report = actions.submit_report(
-        request.user,
-        area=area,
-        place=payload.place,
-        title=payload.title,
-        observation=payload.observation,
-        affected=payload.affected,
-        suggestions=payload.suggestions,
-        issue=issue,
-    )
+    written = payload.dict(exclude={"area", "issue"})
+    report = actions.submit_report(request.user, area=area, issue=issue, **written)
     return Status(201, _fresh(report))
 
 
-@router.post(
-    "/opinion-reports/{report_id}/revision",
-    response=OpinionReportOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Revise a report (its member)",
-)
+@_on_report("revision", "Revise a report (its member)")
 def revise(request: HttpRequest, report_id: Id, payload: OpinionReviseIn) -> Report:
     report = _report(request, report_id)
     actions.revise_report(request.user, report, **payload.dict())
     return _fresh(report)
 
 
-@router.post(
-    "/opinion-reports/{report_id}/adopt",
-    response=OpinionReportOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Adopt (采用)",
-)
+@_on_report("adopt", "Adopt (采用)")
 def adopt(request: HttpRequest, report_id: Id, payload: OpinionNoteIn) -> Report:
     report = _report(request, report_id)
     actions.adopt_report(request.user, report, note=payload.note)
     return _fresh(report)
 
 
-@router.post(
-    "/opinion-reports/{report_id}/return",
-    response=OpinionReportOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Return for more detail",
-)
+@_on_report("return", "Return for more detail")
 def return_report(request: HttpRequest, report_id: Id, payload: OpinionNoteIn) -> Report:
     report = _report(request, report_id)
     actions.return_report(request.user, report, note=payload.note)
     return _fresh(report)
 
 
-@router.post(
-    "/opinion-reports/{report_id}/merge",
-    response=OpinionReportOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Merge into a similar report",
-)
+@_on_report("merge", "Merge into a similar report")
 def merge(request: HttpRequest, report_id: Id, payload: OpinionMergeIn) -> Report:
     report = _report(request, report_id)
     into = permissions.visible_reports(request.user).filter(pk=payload.into).first()
@@ -246,13 +229,7 @@ def merge(request: HttpRequest, report_id: Id, payload: OpinionMergeIn) -> Repor
     return _fresh(report)
 
 
-@router.post(
-    "/opinion-reports/{report_id}/forward",
-    response=OpinionReportOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Forward to departments (转办)",
-)
+@_on_report("forward", "Forward to departments (转办)")
 def forward(request: HttpRequest, report_id: Id, payload: OpinionForwardIn) -> Report:
     report = _report(request, report_id)
     organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
@@ -264,13 +241,7 @@ def forward(request: HttpRequest, report_id: Id, payload: OpinionForwardIn) -> R
     return _fresh(report)
 
 
-@router.post(
-    "/opinion-reports/{report_id}/topic",
-    response=OpinionTopicOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="Take up as a thematic topic",
-)
+@_on_report("topic", "Take up as a thematic topic", OpinionTopicOut)
 def to_topic(request: HttpRequest, report_id: Id, payload: OpinionTopicIn) -> Topic:
     report = _report(request, report_id)
     topic = None
@@ -281,25 +252,13 @@ def to_topic(request: HttpRequest, report_id: Id, payload: OpinionTopicIn) -> To
     return actions.take_to_topic(request.user, report, topic=topic, title=payload.title)
 
 
-@router.post(
-    "/opinion-forwardings/{forwarding_id}/reply",
-    response=OpinionForwardingOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="A department's written reply",
-)
+@_on_forwarding("reply", "A department's written reply")
 def reply(request: HttpRequest, forwarding_id: Id, payload: OpinionReplyIn) -> Forwarding:
     forwarding = permissions.get_forwarding_for_user(request.user, forwarding_id)
     return actions.reply_to_report(request.user, forwarding, text=payload.text)
 
 
-@router.post(
-    "/opinion-forwardings/{forwarding_id}/rating",
-    response=OpinionForwardingOut,
-    auth=staff_auth,
-    openapi_extra=answers(403, 409),
-    summary="The member rates a reply",
-)
+@_on_forwarding("rating", "The member rates a reply")
 def rate(request: HttpRequest, forwarding_id: Id, payload: OpinionRatingIn) -> Forwarding:
     forwarding = permissions.get_forwarding_for_user(request.user, forwarding_id)
     return actions.rate_reply(

@@ -7,24 +7,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from accounts.permissions import scope_of
 from concerns.models import Issue
 from consultations.models import Topic
 from opinions import permissions
-from opinions.models import Forwarding, Report, today
+from opinions.models import Report, today
 
 
 def workbench_panel(request: HttpRequest) -> str:
     user = request.user
-    scope = scope_of(user)
-    owed: list[Forwarding] = []
-    if scope.organisation_ids:
-        owed = list(
-            Forwarding.objects.pending()
-            .filter(organisation_id__in=scope.organisation_ids)
-            .select_related("report", "organisation")
-            .order_by("due_on", "id")[:10]
-        )
+    owed = permissions.owed_replies(user, 10)
     waiting: list[Report] = []
     if permissions.is_office_anywhere(user):
         districts = [d.path for d in permissions.office_districts(user)]

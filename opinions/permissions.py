@@ -59,6 +59,19 @@ def visible_reports(user: Any) -> QuerySet[Report]:
     return Report.objects.filter(condition)
 
 
+def owed_replies(user: Any, limit: int) -> list[Forwarding]:
+    """The replies the user's departments owe, the soonest due first."""
+    organisation_ids = scope_of(user).organisation_ids
+    if not organisation_ids:
+        return []
+    return list(
+        Forwarding.objects.pending()
+        .filter(organisation_id__in=organisation_ids)
+        .select_related("report", "organisation")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
 def member_districts(user: Any) -> QuerySet[Area]:
     """The districts (or cities) where the user serves as a CPPCC member."""
     scope = scope_of(user)

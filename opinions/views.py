@@ -2,6 +2,7 @@
 departments' replies, the member's ratings and the member's record (履职). Each view parses
 input, calls one action and renders."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from accounts.permissions import scope_of
 from concerns.models import Issue
 from concerns.permissions import visible_issues
 from core.errors import ActionError
+from core.steps import ObjectPage
 from opinions import actions, permissions
 from opinions.forms import (
     ForwardForm,
@@ -56,15 +58,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(_with_forwardings(reports).order_by("-submitted_at", "-id"), 30).get_page(
         request.GET.get("page")
     )
-    scope = scope_of(request.user)
-    awaiting_reply = []
-    if scope.organisation_ids:
-        awaiting_reply = list(
-            Forwarding.objects.pending()
-            .filter(organisation_id__in=scope.organisation_ids)
-            .select_related("report", "organisation")
-            .order_by("due_on", "id")[:50]
-        )
     return render(
         request,
         "opinions/list.html",
@@ -74,7 +67,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": Report.Status.choices,
             "is_member": permissions.is_member(request.user),
             "is_office": permissions.is_office_anywhere(request.user),
-            "awaiting_reply": awaiting_reply,
+            "awaiting_reply": permissions.owed_replies(request.user, 50),
             "today": today(),
         },
     )
@@ -102,37 +95,46 @@ def _prefill(request: HttpRequest) -> tuple[dict[str, Any], Issue | None]:
     return initial, issue
 
 
+def _written(
+    request: HttpRequest,
+    form: ReportForm,
+    write: Callable[[dict[str, Any]], Report],
+    done: str,
+    *,
+    issue: Issue | None,
+    report: Report | None,
+) -> HttpResponse:
+    """The report form: a valid post is written by `write`, anything else shows the form again
+    (400 after a post, with the action's refusal)."""
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            written = write(form.cleaned_data)
+        except ActionError as exc:
+            error = exc.message
+        else:
+            messages.success(request, done)
+            return redirect("opinions:report", pk=written.pk)
+    return render(
+        request,
+        "opinions/form.html",
+        {"form": form, "issue": issue, "error": error, "report": report},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @login_required
 def new_report(request: HttpRequest) -> HttpResponse:
     if not permissions.is_member(request.user):
         raise PermissionDenied
     initial, issue = _prefill(request)
-    form = ReportForm(request.POST or None, user=request.user, initial=initial)
-    error = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            report = actions.submit_report(
-                request.user,
-                area=data["area"],
-                place=data["place"],
-                title=data["title"],
-                observation=data["observation"],
-                affected=data["affected"],
-                suggestions=data["suggestions"],
-                issue=issue,
-            )
-        except ActionError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Report submitted to the CPPCC office."))
-            return redirect("opinions:report", pk=report.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+    return _written(
         request,
-        "opinions/form.html",
-        {"form": form, "issue": issue, "error": error, "report": None},
-        status=status,
+        ReportForm(request.POST or None, user=request.user, initial=initial),
+        lambda data: actions.submit_report(request.user, issue=issue, **data),
+        _("Report submitted to the CPPCC office."),
+        issue=issue,
+        report=None,
     )
 
 
@@ -141,41 +143,22 @@ def edit_report(request: HttpRequest, pk: int) -> HttpResponse:
     report = permissions.get_report_for_user(request.user, pk, permissions.REVISE)
     if not report.can_revise():
         raise PermissionDenied
-    initial = {
-        "area": report.area,
-        "place": report.place,
-        "title": report.title,
-        "observation": report.observation,
-        "affected": report.affected,
-        "suggestions": report.suggestions,
-    }
+    initial = {name: getattr(report, name) for name in ReportForm.base_fields}
     form = ReportForm(request.POST or None, user=request.user, initial=initial)
     # The place of a report stays where it was filed.
     form.fields["area"].disabled = True
-    error = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.revise_report(
-                request.user,
-                report,
-                place=data["place"],
-                title=data["title"],
-                observation=data["observation"],
-                affected=data["affected"],
-                suggestions=data["suggestions"],
-            )
-        except ActionError as exc:
-            error = exc.message
-        else:
-            messages.success(request, _("Report revised and sent to the CPPCC office."))
-            return redirect("opinions:report", pk=report.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(
+
+    def revise(data: dict[str, Any]) -> Report:
+        fields = {name: value for name, value in data.items() if name != "area"}
+        return actions.revise_report(request.user, report, **fields)
+
+    return _written(
         request,
-        "opinions/form.html",
-        {"form": form, "issue": report.issue, "error": error, "report": report},
-        status=status,
+        form,
+        revise,
+        _("Report revised and sent to the CPPCC office."),
+        issue=report.issue,
+        report=report,
     )
 
 
@@ -216,146 +199,133 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/report.html", _context(request, report))
 
 
-def _failed(request: HttpRequest, report: Report, exc: ActionError, **forms: Any) -> HttpResponse:
-    context = _context(request, report, error=exc.message, **forms)
-    return render(request, "opinions/report.html", context, status=exc.status)
+def _page(request: HttpRequest, report: Report) -> ObjectPage:
+    return ObjectPage.of(request, report, "opinions/report.html", _context, "opinions:report")
+
+
+def _reviewed(request: HttpRequest, pk: int, act: Callable[..., Any], done: str) -> HttpResponse:
+    """The office's step that takes only a note (adopt, return); a note it cannot read is left
+    out rather than refused."""
+    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    return _page(request, report).run(
+        lambda: act(request.user, report, note=note), done, note_form=form
+    )
 
 
 @login_required
 @require_POST
 def adopt(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        actions.adopt_report(request.user, report, note=note)
-    except ActionError as exc:
-        return _failed(request, report, exc)
-    messages.success(request, _("Report adopted."))
-    return redirect("opinions:report", pk=pk)
+    return _reviewed(request, pk, actions.adopt_report, _("Report adopted."))
 
 
 @login_required
 @require_POST
 def return_for_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reviewed(request, pk, actions.return_report, _("Report returned to the member."))
+
+
+def _office_step(
+    request: HttpRequest,
+    pk: int,
+    act: Callable[..., Any],
+    done: str,
+    name: str,
+    form: Callable[[Report], Any],
+) -> HttpResponse:
+    """The office's step on a report with a form of its own (merge, forward, take to a topic)."""
     report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    try:
-        actions.return_report(request.user, report, note=note)
-    except ActionError as exc:
-        return _failed(request, report, exc, note_form=form)
-    messages.success(request, _("Report returned to the member."))
-    return redirect("opinions:report", pk=pk)
+    return _page(request, report).step(
+        lambda data: act(request.user, report, **data), done, form(report), name
+    )
 
 
 @login_required
 @require_POST
 def merge(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    form = MergeForm(request.POST, report=report)
-    if not form.is_valid():
-        return render(
-            request, "opinions/report.html", _context(request, report, merge_form=form), status=400
-        )
-    try:
-        actions.merge_report(
-            request.user, report, into=form.cleaned_data["into"], note=form.cleaned_data["note"]
-        )
-    except ActionError as exc:
-        return _failed(request, report, exc, merge_form=form)
-    messages.success(request, _("Report merged."))
-    return redirect("opinions:report", pk=pk)
+    return _office_step(
+        request,
+        pk,
+        actions.merge_report,
+        _("Report merged."),
+        "merge_form",
+        lambda report: MergeForm(request.POST, report=report),
+    )
 
 
 @login_required
 @require_POST
 def forward(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    form = ForwardForm(request.POST, report=report)
-    if not form.is_valid():
-        return render(
-            request,
-            "opinions/report.html",
-            _context(request, report, forward_form=form),
-            status=400,
-        )
-    try:
-        actions.forward_report(
-            request.user,
-            report,
-            organisations=form.cleaned_data["organisations"],
-            due_on=form.cleaned_data["due_on"],
-        )
-    except ActionError as exc:
-        return _failed(request, report, exc, forward_form=form)
-    messages.success(request, _("Report forwarded."))
-    return redirect("opinions:report", pk=pk)
+    return _office_step(
+        request,
+        pk,
+        actions.forward_report,
+        _("Report forwarded."),
+        "forward_form",
+        lambda report: ForwardForm(request.POST, report=report),
+    )
 
 
 @login_required
 @require_POST
 def to_topic(request: HttpRequest, pk: int) -> HttpResponse:
-    report = permissions.get_report_for_user(request.user, pk, permissions.REVIEW)
-    form = TopicForm(request.POST, report=report, user=request.user)
-    if not form.is_valid():
-        return render(
-            request, "opinions/report.html", _context(request, report, topic_form=form), status=400
-        )
-    try:
-        actions.take_to_topic(
-            request.user, report, topic=form.cleaned_data["topic"], title=form.cleaned_data["title"]
-        )
-    except ActionError as exc:
-        return _failed(request, report, exc, topic_form=form)
-    messages.success(request, _("Report taken to a thematic topic."))
-    return redirect("opinions:report", pk=pk)
+    return _office_step(
+        request,
+        pk,
+        actions.take_to_topic,
+        _("Report taken to a thematic topic."),
+        "topic_form",
+        lambda report: TopicForm(request.POST, report=report, user=request.user),
+    )
+
+
+def _forwarding_step(
+    request: HttpRequest,
+    pk: int,
+    act: Callable[..., Any],
+    check: Callable[[Any, Forwarding], None],
+    done: str,
+    form: Any,
+    name: str,
+) -> HttpResponse:
+    """A department's reply or the member's rating of it, posted from the report's page."""
+    forwarding = permissions.get_forwarding_for_user(request.user, pk)
+    return _page(request, forwarding.report).step(
+        lambda data: act(request.user, forwarding, **data),
+        done,
+        form,
+        name,
+        check=lambda: check(request.user, forwarding),
+    )
 
 
 @login_required
 @require_POST
 def reply(request: HttpRequest, pk: int) -> HttpResponse:
-    forwarding = permissions.get_forwarding_for_user(request.user, pk)
-    report = forwarding.report
-    form = ReplyForm(request.POST)
-    if not form.is_valid():
-        permissions.check_reply(request.user, forwarding)
-        return render(
-            request, "opinions/report.html", _context(request, report, reply_form=form), status=400
-        )
-    try:
-        actions.reply_to_report(request.user, forwarding, text=form.cleaned_data["text"])
-    except ActionError as exc:
-        return _failed(request, report, exc, reply_form=form)
-    messages.success(request, _("Reply sent."))
-    return redirect("opinions:report", pk=report.pk)
+    return _forwarding_step(
+        request,
+        pk,
+        actions.reply_to_report,
+        permissions.check_reply,
+        _("Reply sent."),
+        ReplyForm(request.POST),
+        "reply_form",
+    )
 
 
 @login_required
 @require_POST
 def rate(request: HttpRequest, pk: int) -> HttpResponse:
-    forwarding = permissions.get_forwarding_for_user(request.user, pk)
-    report = forwarding.report
-    form = RatingForm(request.POST)
-    if not form.is_valid():
-        permissions.check_rate(request.user, forwarding)
-        return render(
-            request,
-            "opinions/report.html",
-            _context(request, report, rating_form=form),
-            status=400,
-        )
-    try:
-        actions.rate_reply(
-            request.user,
-            forwarding,
-            rating=form.cleaned_data["rating"],
-            comment=form.cleaned_data["comment"],
-        )
-    except ActionError as exc:
-        return _failed(request, report, exc, rating_form=form)
-    messages.success(request, _("Thank you for rating the reply."))
-    return redirect("opinions:report", pk=report.pk)
+    return _forwarding_step(
+        request,
+        pk,
+        actions.rate_reply,
+        permissions.check_rate,
+        _("Thank you for rating the reply."),
+        RatingForm(request.POST),
+        "rating_form",
+    )
 
 
 def member_record(member: User, reports: Any) -> dict[str, Any]:

@@ -114,16 +114,18 @@ def issue(world):
     return make_issue(world.c1, "自来水发黄", residents=5, grid=world.g1)
 
 
+def publish(world, owner_organisation, *, title="冲洗管道和水箱", days=20, **terms):
+    """挂牌 by c1's staff, due in `days` days; `terms` add to or override any of it."""
+    terms = {"actor": world.staff, "community": world.c1, **terms}
+    deadline = timezone.localdate() + timedelta(days=days)
+    return actions.publish_action_item(
+        title=title, deadline=deadline, owner_organisation=owner_organisation, **terms
+    )
+
+
 @pytest.fixture
 def item(world, issue, water_company, water_rep):
-    return actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="冲洗管道和水箱",
-        deadline=timezone.localdate() + timedelta(days=20),
-        owner_organisation=water_company,
-        issues=[issue],
-    )
+    return publish(world, water_company, issues=[issue])
 
 
 @pytest.fixture

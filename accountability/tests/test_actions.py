@@ -18,7 +18,7 @@ from accountability.models import (
     Reminder,
 )
 from accountability.reminders import claim_due_reminders
-from accountability.tests.conftest import codes_of, make_issue
+from accountability.tests.conftest import codes_of, make_issue, publish
 from accounts.models import Organisation, Role
 from concerns.models import Issue
 from conftest import make_user
@@ -94,25 +94,10 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 ):
     other = make_issue(world.c2, "别处的问题")
     with pytest.raises(ActionError):
-        actions.publish_action_item(
-            actor=world.staff,
-            community=world.c1,
-            title="冲洗",
-            deadline=timezone.localdate() + timedelta(days=3),
-            owner_organisation=water_company,
-            issues=[other],
-        )
+        publish(world, water_company, title="冲洗", issues=[other], days=3)
     mine = make_issue(world.c1, "本社区问题")
     with pytest.raises(ActionError) as error:
-        actions.publish_action_item(
-            actor=world.staff,
-            community=world.c1,
-            title="冲洗",
-            deadline=timezone.localdate() + timedelta(days=3),
-            owner_organisation=world.property_company,
-            owner=water_rep,
-            issues=[mine],
-        )
+        publish(world, world.property_company, title="冲洗", owner=water_rep, issues=[mine], days=3)
     assert error.value.field == "owner"
     assert not ActionItem.objects.exists()
 
@@ -130,13 +115,8 @@ def test_issue_of_another_community_and_owner_outside_the_organisation(
 )
 def test_only_the_communitys_staff_list(world, issue, water_company, who, error):
     with pytest.raises(error):
-        actions.publish_action_item(
-            actor=getattr(world, who),
-            community=world.c1,
-            title="冲洗",
-            deadline=timezone.localdate() + timedelta(days=3),
-            owner_organisation=water_company,
-            issues=[issue],
+        publish(
+            world, water_company, actor=getattr(world, who), title="冲洗", issues=[issue], days=3
         )
     assert not ActionItem.objects.exists()
 
@@ -189,14 +169,13 @@ def test_progress_needs_text_and_not_a_closed_item(world, done_item, water_rep):
 def test_progress_with_photos_and_milestone(world, issue, water_company, water_rep):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    item = actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
+    item = publish(
+        world,
+        water_company,
         title="冲洗",
-        deadline=timezone.localdate() + timedelta(days=10),
-        owner_organisation=water_company,
         issues=[issue],
         milestones=[("管道冲洗", timezone.localdate() + timedelta(days=5))],
+        days=10,
     )
     png = _png()
     photo = SimpleUploadedFile("p.png", png, content_type="image/png")
@@ -507,14 +486,7 @@ def test_a_listed_issue_keeps_the_publicly_agreed_deadline(world, issue, water_c
     assert not issue.is_overdue
     assert timezone.localtime(issue.resolve_due_at).date() == deadline
     # A second item with an earlier deadline does not pull the issue's deadline forward.
-    actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="先装儿童设施",
-        deadline=timezone.localdate() + timedelta(days=30),
-        owner_organisation=water_company,
-        issues=[issue],
-    )
+    publish(world, water_company, title="先装儿童设施", issues=[issue], days=30)
     issue.refresh_from_db()
     assert timezone.localtime(issue.resolve_due_at).date() == deadline
     later = timezone.make_aware(datetime.combine(deadline + timedelta(days=1), time(9)))
@@ -563,12 +535,7 @@ def test_an_item_counts_residents_as_its_issues_do(world, water_company):
     assert water.issue_id != lights.issue_id
     assert other.issue_id == lights.issue_id
     assert Issue.objects.get(pk=lights.issue_id).residents_count == 2
-    item = actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="换水管，修灯",
-        deadline=timezone.localdate() + timedelta(days=30),
-        owner_organisation=water_company,
-        issues=[water.issue, lights.issue],
+    item = publish(
+        world, water_company, title="换水管，修灯", issues=[water.issue, lights.issue], days=30
     )
     assert item.residents_count == 2  # the household (two phones) and the third resident

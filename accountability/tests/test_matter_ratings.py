@@ -2,7 +2,7 @@
 its items are closed) is rated by the residents behind it, once per round, from their
 tracking page or the API; a dissatisfied majority reopens it; 满意率 counts these ratings."""
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accountability import actions
 from accountability.models import Evaluation, EvaluationRule
-from accountability.tests.conftest import codes_of, make_issue
+from accountability.tests.conftest import codes_of, make_issue, publish
 from accountability.tests.test_api import API, bearer, post
 from concerns import actions as concerns
 from concerns.intake import submit as intake
@@ -163,14 +163,7 @@ def test_a_dissatisfied_majority_reopens_the_grid_settled_matter_and_a_new_round
     from accountability.views import issues_to_publish
 
     assert issue in issues_to_publish(world.staff)
-    item = actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="督促宠物医院每日清理",
-        deadline=timezone.localdate() + timedelta(days=3),
-        owner_organisation=water_company,
-        issues=[issue],
-    )
+    item = publish(world, water_company, title="督促宠物医院每日清理", issues=[issue], days=3)
     actions.mark_done(item, actor=world.staff)
     actions.verify_item(item, actor=world.staff)
     actions.close_item(item, actor=world.staff)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accountability import actions
 from accountability.models import ActionItem, ProgressUpdate
-from accountability.tests.conftest import codes_of, make_issue
+from accountability.tests.conftest import codes_of, make_issue, publish
 from conftest import PASSWORD
 
 
@@ -36,14 +36,7 @@ def test_board_is_public_without_personal_data_and_keeps_closed_items(
     actions.close_item(done_item, actor=world.staff)
     done_item.refresh_from_db()
     other = make_issue(world.c1, "路灯不亮", residents=2)
-    actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="修复路灯",
-        deadline=timezone.localdate() + timedelta(days=3),
-        owner_organisation=water_company,
-        issues=[other],
-    )
+    publish(world, water_company, title="修复路灯", issues=[other], days=3)
     response = client.get(reverse("accountability:board", args=[world.c1.code]))
     assert response.status_code == 200
     html = response.content.decode()
@@ -251,13 +244,14 @@ def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_compa
 
     resolution = hold_consultation(world, issue, parties=[water_company])
     with pytest.raises(ActionError) as error:
-        actions.publish_action_item(
+        publish(
+            world,
+            water_company,
             actor=world.staff2,
             community=world.c2,
             title="借用",
-            deadline=timezone.localdate() + timedelta(days=3),
-            owner_organisation=water_company,
             resolution=resolution,
+            days=3,
         )
     assert error.value.field == "resolution"
     assert not ActionItem.objects.exists()
@@ -270,14 +264,7 @@ def test_story_page_query_count_does_not_grow(
     url = reverse("accountability:story_code", args=[code])
 
     def add_item(n):
-        item = actions.publish_action_item(
-            actor=world.staff,
-            community=world.c1,
-            title=f"事项{n}",
-            deadline=timezone.localdate() + timedelta(days=3),
-            owner_organisation=water_company,
-            issues=[issue],
-        )
+        item = publish(world, water_company, title=f"事项{n}", issues=[issue], days=3)
         actions.report_progress(item, actor=water_rep, text="进展")
         actions.mark_done(item, actor=water_rep)
         return item

@@ -5,14 +5,11 @@ property company and the water company agrees to flush the pipes and the roof ta
 listed, progressed, done, rated by the twelve residents and closed; each resident was told of
 the steps that matter to them."""
 
-from datetime import timedelta
-
 from django.urls import reverse
-from django.utils import timezone
 
 from accountability import actions
 from accountability.models import ActionItem, Evaluation
-from accountability.tests.conftest import codes_of, hold_consultation, make_issue
+from accountability.tests.conftest import codes_of, hold_consultation, make_issue, publish
 from accounts.models import Organisation, Role
 from concerns.models import Issue
 from conftest import make_user
@@ -138,14 +135,7 @@ def test_story_1_whole_story_page_by_tracking_code(world, client, item, issue, w
 
 def test_story_page_from_every_step_shows_the_same_chain(world, client, issue, water_company):
     resolution = hold_consultation(world, issue, parties=[water_company])
-    item = actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="冲洗管道",
-        deadline=timezone.localdate() + timedelta(days=5),
-        owner_organisation=water_company,
-        resolution=resolution,
-    )
+    item = publish(world, water_company, title="冲洗管道", resolution=resolution, days=5)
     meeting = resolution.meeting
     topic = resolution.topic
     client.force_login(world.staff)

@@ -138,31 +138,27 @@ def test_old_data_changed_through_the_actions_is_counted_again(
     this_month = tallies.current_month()
     admin = world.admin
 
+    def registered_late(content, channel, received):
+        """A concern received earlier, registered now: its month is stale until counted
+        again, and the figures are the same either way."""
+        with django_capture_on_commit_callbacks(execute=True):
+            intake.submit_concern(
+                community=world.c1,
+                content=content,
+                channel=channel,
+                actor=admin,
+                received_at=received,
+            )
+        assert tallies.month_of(received) in stale_months(world.c1)
+        assert_same_figures(world, timezone.now())
+
     # A concern from a paper register of last year, imported today.
     received = now - timedelta(days=200)
-    with django_capture_on_commit_callbacks(execute=True):
-        intake.submit_concern(
-            community=world.c1,
-            content="去年的来信：小区门口路灯不亮",
-            channel=Concern.Channel.IMPORT,
-            actor=admin,
-            received_at=received,
-        )
-    assert tallies.month_of(received) in stale_months(world.c1)
-    assert_same_figures(world, timezone.now())
+    registered_late("去年的来信：小区门口路灯不亮", Concern.Channel.IMPORT, received)
 
     # Yesterday's visit, registered today (this month is tallied up to today).
     received = timezone.now() - timedelta(days=1)
-    with django_capture_on_commit_callbacks(execute=True):
-        intake.submit_concern(
-            community=world.c1,
-            content="昨天来访：电梯经常停运",
-            channel=Concern.Channel.VISIT,
-            actor=admin,
-            received_at=received,
-        )
-    assert tallies.month_of(received) in stale_months(world.c1)
-    assert_same_figures(world, timezone.now())
+    registered_late("昨天来访：电梯经常停运", Concern.Channel.VISIT, received)
 
     # Two open issues merged: the later one now starts in the earlier one's month.
     c1_open = sorted(

@@ -10,7 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from insights import metrics, tallies
+from insights import periods, tallies
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--months",
             type=int,
-            default=metrics.MAX_YEARS * 12,
+            default=periods.MAX_YEARS * 12,
             help="how many months back (default: the longest period a dashboard shows)",
         )
 
