@@ -295,3 +295,18 @@ def test_the_committed_weights_are_what_the_tuning_sets_fit():
 def test_titles_never_show_a_phone_number():
     assert "13800138000" not in make_title("我电话13800138000，水黄了")
     assert make_title("水又黄了。三天了") == "水又黄了"
+
+
+def test_the_lexical_baseline_joins_shared_words_and_misses_words_not_shared(tmp_path, capsys):
+    path = tmp_path / "baseline.txt"
+    path.write_text(
+        "@@ 留言板 |\n== a 供水: 水黄\n青松苑自来水发黄有铁锈味\n青松苑自来水发黄\n"
+        "== b 物业服务: 灯\n楼道里黑漆漆的 感应灯早不亮了\n单元里的灯全坏了\n",
+        encoding="utf-8",
+    )
+    figures = evaluate.evaluate(path, baseline="lexical")
+    assert figures.truly == 6 and figures.both == 3 and figures.precision == 1.0
+    evaluate.main([str(path), "--baseline", "lexical"])
+    assert "R 0.500" in capsys.readouterr().out
+    with pytest.raises(ValueError):
+        evaluate.evaluate(path, baseline="concepts")
