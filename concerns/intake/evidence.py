@@ -532,11 +532,8 @@ FEATURES = (
     "chars",
     "words",
     "chars_long",
-    "words_long",
-    "chars_root",
-    "words_root",
-    "chars_root_long",
-    "words_root_long",
+    "vocabulary_long",
+    "names_long",
     "concepts",
     "concepts_short",
     "concept_dominant_short",
@@ -576,96 +573,136 @@ def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     return kinds
 
 
-def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
-    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
-    # Shared terms weigh by the district's IDF (a city's name on every post weighs nothing),
-    # the lengths by the prior (see `prior_norms`).
-    dot_chars = dot_words = 0.0
+@dataclass(frozen=True)
+class _Lexical:
+    chars: float  # character grams
+    words: float  # jieba words
+    vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
+    names: float  # the other words: names of compounds, developers, roads, schools
+
+
+def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
+    """Cosines of the shared terms weighed by the district's IDF (a city's name on every post
+    weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
+    into the general vocabulary and the rest, so that the fit can tell "the same problem"
+    from "the same names" (two matters of one compound share its names, not its problem)."""
+    dot_chars = dot_vocabulary = dot_names = 0.0
     mine, theirs = reading.terms, profile.terms
     if len(theirs) < len(mine):
         mine, theirs = theirs, mine
+    vocabulary = _prior_table()[0]
     for term, value in mine.items():
         other = theirs.get(term)
-        if other is not None:
-            weight = idf(term)
-            if term[0] == "_":
-                dot_words += value * other * weight * weight
-            else:
-                dot_chars += value * other * weight * weight
-    chars = dot_chars / (reading.norms[0] * profile.norms[0]) if dot_chars else 0.0
-    words = dot_words / (reading.norms[1] * profile.norms[1]) if dot_words else 0.0
+        if other is None:
+            continue
+        weight = idf(term)
+        product = value * other * weight * weight
+        if term[0] != "_":
+            dot_chars += product
+        elif term[1:] in vocabulary:
+            dot_vocabulary += product
+        else:
+            dot_names += product
+    chars_norm = reading.norms[0] * profile.norms[0]
+    words_norm = reading.norms[1] * profile.norms[1]
+    chars = dot_chars / chars_norm if dot_chars else 0.0
+    vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
+    names = dot_names / words_norm if dot_names else 0.0
+    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names)
 
-    concept_sim = dominant = 0.0
-    clash = 0.0
-    if reading.concepts and profile.concepts:
-        count = profile.count or 1
-        dot = norm_mine = norm_theirs = 0.0
-        # Concepts weigh alike however common (a matter many residents report is common in
-        # its district because it is big), except the words said of many matters and never
-        # what a message is about (噪音, 坏了, 楼道…): those weigh little.
-        for concept in reading.concepts:
-            weight = concept_weight(concept)
-            norm_mine += weight * weight
-            share = profile.concepts.get(concept, 0) / count
-            dot += weight * weight * share
-        for seen_concept, seen in profile.concepts.items():
-            weighted = concept_weight(seen_concept) * seen / count
-            norm_theirs += weighted * weighted
-        concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
-        # The issue's own matter (a concept at least half its concerns name) named again.
-        dominant = float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts))
-        clash = 0.0 if dot else 1.0
 
+@dataclass(frozen=True)
+class _Concepts:
+    similarity: float = 0.0
+    dominant: float = 0.0  # the issue's own matter (named by half its concerns) named again
+    clash: float = 0.0  # both name concepts, none shared
+    family_clash: float = 0.0  # each names another alternative of one kind of matter
+
+
+def _concept_evidence(reading: Reading, profile: Profile) -> _Concepts:
+    if not (reading.concepts and profile.concepts):
+        return _Concepts()
+    count = profile.count or 1
+    dot = norm_mine = norm_theirs = 0.0
+    # Concepts weigh alike however common (a matter many residents report is common in its
+    # district because it is big), except the words said of many matters and never what a
+    # message is about (噪音, 坏了, 楼道…): those weigh little.
+    for concept in reading.concepts:
+        weight = concept_weight(concept)
+        norm_mine += weight * weight
+        dot += weight * weight * profile.concepts.get(concept, 0) / count
+    for seen_concept, seen in profile.concepts.items():
+        weighted = concept_weight(seen_concept) * seen / count
+        norm_theirs += weighted * weighted
+    named = frozenset(profile.concepts)
     # Alternatives of one kind of matter (停车 / 超速 / 充电 of electric bikes): each side naming
     # one the other does not is evidence of two matters.
-    family_clash = 0.0
-    if reading.concepts and profile.concepts:
-        named = frozenset(profile.concepts)
-        family_clash = float(
-            any(
-                (reading.concepts & family) - named and (family & named) - reading.concepts
-                for family in FAMILIES
-            )
-        )
+    family_clash = any(
+        (reading.concepts & family) - named and (family & named) - reading.concepts
+        for family in FAMILIES
+    )
+    return _Concepts(
+        similarity=dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0,
+        dominant=float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts)),
+        clash=0.0 if dot else 1.0,
+        family_clash=float(family_clash),
+    )
 
+
+def _place_evidence(
+    reading: Reading, profile: Profile, idf: Idf
+) -> tuple[dict[str, float], dict[str, float]]:
+    """By group of places (compound, street, venue, building): the same place named (as
+    strong as its IDF), and another place of the same kind named."""
     same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
     clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
-    if reading.places and profile.places:
-        for place in reading.places & profile.places.keys():
-            group = _PLACE_GROUPS[place[1 : place.index(":")]]
-            same[group] = max(same[group], idf(place) / 10)
-        theirs_by_kind = _kinds(profile.places)
-        count = profile.count or 1
-        for kind, places in _kinds(reading.places).items():
-            if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
-                # As strong as the share of the issue's concerns that named the other place:
-                # one lift's report against another's is a clash; one "3号楼" among eleven
-                # reports of a whole estate's yellow water is not.
-                naming = sum(profile.places[place] for place in theirs_by_kind[kind])
-                group = _PLACE_GROUPS[kind]
-                clashes[group] = max(clashes[group], min(1.0, naming / count))
+    if not (reading.places and profile.places):
+        return same, clashes
+    for place in reading.places & profile.places.keys():
+        group = _PLACE_GROUPS[place[1 : place.index(":")]]
+        same[group] = max(same[group], idf(place) / 10)
+    theirs_by_kind = _kinds(profile.places)
+    count = profile.count or 1
+    for kind, places in _kinds(reading.places).items():
+        if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
+            # As strong as the share of the issue's concerns that named the other place: one
+            # lift's report against another's is a clash; one "3号楼" among eleven reports of
+            # a whole estate's yellow water is not.
+            naming = sum(profile.places[place] for place in theirs_by_kind[kind])
+            group = _PLACE_GROUPS[kind]
+            clashes[group] = max(clashes[group], min(1.0, naming / count))
+    return same, clashes
 
+
+def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
+    """(same, clash): the concern's category against the issue's most usual one, when given."""
+    if not (reading.category and profile.categories):
+        return 0.0, 0.0
+    usual = max(profile.categories, key=profile.categories.__getitem__)
+    same = float(usual == reading.category)
+    return same, 1.0 - same
+
+
+def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
+    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
+    lexical = _lexical_evidence(reading, profile, idf)
+    concepts = _concept_evidence(reading, profile)
+    same, clashes = _place_evidence(reading, profile, idf)
     shortest = min(reading.length, profile.length)
     longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
     gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
-    category_same = category_clash = 0.0
-    if reading.category and profile.categories:
-        usual = max(profile.categories, key=profile.categories.__getitem__)
-        category_same = float(usual == reading.category)
-        category_clash = 1.0 - category_same
+    category_same, category_clash = _categories(reading, profile)
+    chars = lexical.chars
     return (
         chars,
-        words,
+        lexical.words,
         chars * longness,
-        words * longness,
-        math.sqrt(chars),
-        math.sqrt(words),
-        math.sqrt(chars) * longness,
-        math.sqrt(words) * longness,
-        concept_sim,
-        concept_sim * (1 - longness),
-        dominant * (1 - longness),
-        clash,
+        lexical.vocabulary * longness,
+        lexical.names * longness,
+        concepts.similarity,
+        concepts.similarity * (1 - longness),
+        concepts.dominant * (1 - longness),
+        concepts.clash,
         same["compound"],
         clashes["compound"],
         same["street"],
@@ -674,12 +711,12 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         clashes["venue"],
         same["building"],
         clashes["building"],
-        clash * longness,
+        concepts.clash * longness,
         longness,
         gap,
         category_same,
         category_clash,
-        family_clash,
+        concepts.family_clash,
     )
 
 
