@@ -166,6 +166,11 @@ _BUILDING = re.compile(
     r"\s*(?:号楼|栋|幢|#|座)"
 )
 _GATE = re.compile(r"([东南西北])(?:大)?门")
+# A district or county as boards name them ("A市A3区", "鹤山区", "梅岭县"), not a kind of area
+# (小区, 片区, 社区, 城区, 园区, 景区…).
+_DISTRICT = re.compile(
+    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军])[区县]"
+)
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # Named places by the kind of place their last characters say: compounds (区), roads (路),
 # venues (场); a place's name is the two characters before, none of them a common word's (人民路,
@@ -372,6 +377,7 @@ def _places(clean: str, place_names: Iterable[str]) -> set[str]:
         if number and number != "0":
             found.add(f"@楼:{number}")
     found.update(f"@门:{side}" for side in _GATE.findall(clean))
+    found.update(f"@辖:{name}" for name in _DISTRICT.findall(clean))
     for match in _NAMED.finditer(clean):
         kind = next(k for k in ("区", "镇", "路", "场") if match.group(k))
         found.add(f"@{kind}:{match.group('name')}")
@@ -546,6 +552,8 @@ FEATURES = (
     "venue_clash",
     "building_same",
     "building_clash",
+    "district_same",
+    "district_clash",
     "concept_clash_long",
     "longness",
     "length_gap",
@@ -563,6 +571,7 @@ _PLACE_GROUPS = {
     "场": "venue",
     "门": "venue",
     "楼": "building",
+    "辖": "district",
 }
 
 
@@ -711,6 +720,8 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         clashes["venue"],
         same["building"],
         clashes["building"],
+        same["district"],
+        clashes["district"],
         concepts.clash * longness,
         longness,
         gap,
