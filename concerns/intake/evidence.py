@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
+
 HERE = Path(__file__).parent
 CONCEPTS_FILE = HERE / "concepts.txt"
 
@@ -41,111 +43,6 @@ LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
 LONG_TEXT = 200
 
-_PAIRS = (
-    "發发黃黄來来燒烧開开層层寵宠醫医們们實实場场廣广聲声電电車车樓楼門门號号單单亂乱髒脏氣气壞坏燈灯體体費费區区裡里這这個个麼么還还沒没問问題题貓猫鬧闹鏽锈銹锈渾浑"
-    "濁浊臟脏滿满裝装處处鎖锁關关熱热滲渗騎骑轉转遠远嗎吗謝谢請请給给讓让見见為为邊边過过點点務务業业設设備备損损舊旧傢家雜杂擺摆攤摊賣卖鋪铺舖铺營营經经響响樂乐衛卫"
-    "戶户鄰邻紛纷糾纠調调爭争執执險险隱隐欄栏圍围牆墙塊块綠绿樹树籃篮鍛锻煉炼兒儿遊游戲戏鞦秋韆千動动蟲虫糞粪蒼苍蠅蝇總总時时間间幾几後后頭头樣样與与從从對对會会說说"
-    "話话碼码聯联繫系燙烫溫温達达標标機机廠厂飯饭館馆煙烟嗆呛噸吨鐘钟壓压漲涨爛烂斷断掃扫紙纸積积淨净麗丽蘭兰儀仪陽阳臺台檯台鐵铁錢钱線线閘闸鄉乡棗枣組组飲饮販贩擁拥"
-    "傷伤輛辆廁厕廳厅灣湾顏颜凍冻蓋盖盜盗竊窃監监攝摄錄录擾扰嚇吓飛飞殺杀藥药噴喷閉闭鬆松罰罚違违規规築筑彎弯橋桥護护維维報报檢检換换帳账賬账稅税貴贵鍋锅廚厨師师員员"
-    "長长難难歲岁養养鴿鸽鳥鸟鴨鸭雞鸡豬猪磚砖脫脱劃划掛挂墜坠擲掷拋抛滅灭術术產产網网絡络纜缆爐炉閥阀錶表鑰钥龍龙澇涝溝沟屬属於于誰谁嚴严幫帮辦办證证療疗齡龄齊齐擠挤"
-    "聽听覺觉紀纪談谈論论議议協协簽签補补償偿準准許许頂顶黴霉剝剥陣阵風风颳刮雲云廢废棄弃殼壳歡欢觀观視视鏡镜麵面條条極极階阶緣缘側侧莊庄園园東东認认識识裏里係系應应"
-    "該该現现歸归級级種种狀状況况據据輪轮駛驶禍祸災灾飼饲餵喂淺浅潔洁環环專专項项價价買买貨货運运輸输遞递櫃柜領领遲迟誤误擋挡葉叶鬥斗罵骂臨临質质瀝沥濾滤鹼碱漿浆銅铜"
-    "錯错濕湿貼贴幣币腦脑藝艺圖图書书導导學学馬马紅红爺爷婦妇殘残遷迁隊队勞劳優优煩烦惱恼憂忧擔担驚惊盡尽趕赶緊紧講讲覽览彈弹撥拨幹干雖虽萬万億亿兩两週周際际隻只衝冲"
-    "盞盏擊击靜静鑽钻錘锤當当鈴铃蕩荡牽牵繩绳內内嘔呕鍵键訂订約约絕绝讀读課课範范漢汉鍊链鏈链韁缰腳脚癢痒歷历曆历彙汇匯汇團团廂厢龜龟釘钉鋼钢礙碍礦矿連连續续賠赔訪访"
-    "佔占薰熏訊讯寬宽頻频儲储國国進进無无結结簾帘鋁铝鵝鹅魚鱼倉仓庫库資资權权隨随測测試试繳缴練练汙污闖闯廈厦轟轰訴诉舉举帶带寫写驗验灑洒揚扬塵尘縫缝濺溅溼湿乾干燻熏"
-    "澆浇農农貿贸蔥葱決决態态惡恶崗岗殭僵屍尸丟丢參参選选確确獨独樑梁鏟铲"
-)
-# Misspellings residents often type (same sound or shape; Cantonese and Taiwanese words), as
-# written=meant.
-_TYPOS = dict(
-    pair.split("=")
-    for pair in [
-        "拉圾=垃圾",
-        "垃级=垃圾",
-        "燥音=噪音",
-        "躁音=噪音",
-        "绕民=扰民",
-        "饶民=扰民",
-        "消防通到=消防通道",
-        "天燃气=天然气",
-        "煤汽=煤气",
-        "秸杆=秸秆",
-        "电平车=电瓶车",
-        "电频车=电瓶车",
-        "监空=监控",
-        "暧气=暖气",
-        "水龙投=水龙头",
-        "井概=井盖",
-        "因该=应该",
-        "电屏车=电瓶车",
-        "电题=电梯",
-        "点梯=电梯",
-        "广场五=广场舞",
-        "早音=噪音",
-        "楼到=楼道",
-        "冲电=充电",
-        "拉级=垃圾",
-        "器才=器材",
-        "自来谁=自来水",
-        "宅鸡地=宅基地",
-        "结杆=秸秆",
-        "五叶=物业",
-        "杨尘=扬尘",
-        "红路灯=红绿灯",
-        "电提=电梯",
-        "溜狗=遛狗",
-        "栓绳=拴绳",
-        "不栓=不拴",
-        "没栓=没拴",
-        "栓狗=拴狗",
-        "坡到=坡道",
-        "洋尘=扬尘",
-        "下水到=下水道",
-        "滩贩=摊贩",
-        "摆滩=摆摊",
-        "站道经营=占道经营",
-        "班马线=斑马线",
-        "升降机=电梯",
-        "管理处=物业",
-        "屋企=家",
-        "冇=没",
-        "唔=不",
-        "喺=在",
-        "咗=了",
-        "嘈=吵",
-        "成日=经常",
-        "冷气机=空调",
-        "佢=他",
-        "嘅=的",
-        "啲=些",
-        "嚟=来",
-        "畀=给",
-        "瓦斯=燃气",
-        "管委会=物业",
-        "看更=保安",
-        "水喉=水管",
-        "泊车=停车",
-        "停车格=车位",
-        "公车=公交",
-        "巴士=公交",
-        "网路=网络",
-    ]
-)
-_TRADITIONAL = str.maketrans(dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)))
-# Letters residents type for the words they use most (pinyin initials), read where they stand
-# alone: "wy又不管", "b座dt坏了".
-ABBREVIATIONS = {
-    "wy": "物业",
-    "wyf": "物业费",
-    "dt": "电梯",
-    "ddc": "电动车",
-    "sq": "社区",
-    "xq": "小区",
-    "jwh": "居委会",
-    "wgy": "网格员",
-}
-_LETTERS = re.compile("[a-z]+")
-_TYPO = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
 # What is the same in unrelated messages: a letter's greeting and signature, the hotline
 # operator's frame, phone numbers.
 _TEMPLATES = re.compile(
@@ -338,9 +235,9 @@ def warm_up() -> None:
 
 def normalise(text: str) -> str:
     """Lower case, half width, simplified, common typos fixed, templates removed."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
-    text = _TYPO.sub(lambda m: _TYPOS[m.group()], text)
-    text = _LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
+    text = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
+    text = TYPO.sub(lambda m: TYPOS[m.group()], text)
+    text = LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
     return _TEMPLATES.sub(" ", text)
 
 
