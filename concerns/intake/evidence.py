@@ -10,8 +10,9 @@ What is read from a concern's text once (`read_text`), and what is compared for 
 - *concepts*: a small vocabulary of matters as data (`concepts.txt`, checked by
   `load_concepts`), for short colloquial messages of one matter that share no characters
   ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
-- *named places*: buildings and units, compounds, roads, gates, markets and schools: the same
-  concrete place is evidence for, two different places of one kind evidence against;
+- *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
+  and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
+  one kind evidence against;
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
