@@ -10,11 +10,18 @@ community's open issues, `model.decide`, `model.fold`; the IDF is learnt online 
 messages of the file seen so far (the message itself included), as a district's counts are.
 
     PYTHONPATH=. .venv/bin/python -m concerns.intake.evaluate FILE [FILE...] [-v]
+        [--baseline lexical]
+
+`--baseline lexical` scores the same streams with issue #17's plain lexical baseline instead
+(`LexicalBaseline`), so that any set can be read beside the model.
 """
 
 import argparse
+import math
 import random
+import re
 import sys
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -157,6 +164,71 @@ def group_stream(
     return landed
 
 
+class LexicalBaseline:
+    """Issue #17's reference: character 2–3-gram TF-IDF with sublinear TF and an IDF learnt
+    online from the messages seen so far, cosine against each open issue's centroid (the sum
+    of its messages' unit vectors), candidates every issue sharing a gram (an inverted index
+    over all open issues), join the best at cosine > JOIN_COSINE. No model, no vocabulary."""
+
+    JOIN_COSINE = 0.10
+    _RUNS = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.frequencies: dict[str, int] = {}
+        self.centroids: list[dict[str, float]] = []
+        self.index: dict[str, set[int]] = {}
+
+    def grams(self, text: str) -> dict[str, float]:
+        counts: dict[str, int] = {}
+        for run in self._RUNS.findall(unicodedata.normalize("NFKC", text).lower()):
+            for size in (2, 3):
+                for start in range(len(run) - size + 1):
+                    gram = run[start : start + size]
+                    counts[gram] = counts.get(gram, 0) + 1
+        return {gram: 1 + math.log(count) for gram, count in counts.items()}
+
+    def vector(self, tf: dict[str, float]) -> dict[str, float]:
+        self.documents += 1
+        for gram in tf:
+            self.frequencies[gram] = self.frequencies.get(gram, 0) + 1
+        n = self.documents
+        weighted = {
+            g: v * (math.log((n + 1) / (self.frequencies[g] + 1)) + 1) for g, v in tf.items()
+        }
+        norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+        return {g: v / norm for g, v in weighted.items()}
+
+    def place(self, text: str) -> int:
+        vector = self.vector(self.grams(text))
+        candidates = set().union(*(self.index.get(g, set()) for g in vector))
+        best, best_cosine = None, self.JOIN_COSINE
+        for number in sorted(candidates):
+            centroid = self.centroids[number]
+            norm = math.sqrt(sum(v * v for v in centroid.values()))
+            cosine = sum(v * centroid.get(g, 0.0) for g, v in vector.items()) / norm
+            if cosine > best_cosine:
+                best, best_cosine = number, cosine
+        if best is None:
+            self.centroids.append({})
+            best = len(self.centroids) - 1
+        centroid = self.centroids[best]
+        for gram, value in vector.items():
+            centroid[gram] = centroid.get(gram, 0.0) + value
+            self.index.setdefault(gram, set()).add(best)
+        return best
+
+
+def baseline_stream(stream: Sequence[Message], baseline: LexicalBaseline) -> list[int]:
+    """The issue each message lands in under the lexical baseline (its IDF shared by the
+    file's communities, as the model's district counts are)."""
+    board = LexicalBaseline()
+    board.documents, board.frequencies = baseline.documents, baseline.frequencies
+    landed = [board.place(message.text) for message in stream]
+    baseline.documents = board.documents
+    return landed
+
+
 @dataclass
 class Figures:
     together: int = 0  # pairs put in one issue
@@ -210,14 +282,25 @@ def streams(
 
 
 def evaluate(
-    path: Path | str, seeds: Sequence[int] = SEEDS, fitted: "model.Weights | None" = None
+    path: Path | str,
+    seeds: Sequence[int] = SEEDS,
+    fitted: "model.Weights | None" = None,
+    baseline: str = "",
 ) -> Figures:
+    """The set's figures under the model (`fitted` weights, else the file's), or under
+    `baseline` ("lexical": `LexicalBaseline`)."""
     figures = Figures()
     communities = load(path)
     districts: dict[int, District] = {}
+    lexical: dict[int, LexicalBaseline] = {}
     for seed, community, stream in streams(communities, seeds):
-        district = districts.setdefault(seed, District())
-        landed = group_stream(stream, community.places, district, fitted)
+        if baseline == "lexical":
+            landed = baseline_stream(stream, lexical.setdefault(seed, LexicalBaseline()))
+        elif baseline:
+            raise ValueError(f"no baseline {baseline!r}")
+        else:
+            district = districts.setdefault(seed, District())
+            landed = group_stream(stream, community.places, district, fitted)
         score(stream, landed, figures)
     return figures
 
@@ -226,10 +309,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("-v", "--verbose", action="store_true", help="print wrong joins, splits")
+    parser.add_argument(
+        "--baseline", choices=["lexical"], default="", help="score a baseline instead of the model"
+    )
     args = parser.parse_args(argv)
     overall = Figures()
     for path in args.files:
-        figures = evaluate(path)
+        figures = evaluate(path, baseline=args.baseline)
         overall.add(figures)
         print(f"{path.name:32} {figures}")
         if args.verbose:

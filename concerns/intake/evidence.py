@@ -10,8 +10,9 @@ What is read from a concern's text once (`read_text`), and what is compared for 
 - *concepts*: a small vocabulary of matters as data (`concepts.txt`, checked by
   `load_concepts`), for short colloquial messages of one matter that share no characters
   ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
-- *named places*: buildings and units, compounds, roads, gates, markets and schools: the same
-  concrete place is evidence for, two different places of one kind evidence against;
+- *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
+  and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
+  one kind evidence against;
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
@@ -29,6 +30,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
+
 HERE = Path(__file__).parent
 CONCEPTS_FILE = HERE / "concepts.txt"
 
@@ -41,111 +44,6 @@ LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
 LONG_TEXT = 200
 
-_PAIRS = (
-    "發发黃黄來来燒烧開开層层寵宠醫医們们實实場场廣广聲声電电車车樓楼門门號号單单亂乱髒脏氣气壞坏燈灯體体費费區区裡里這这個个麼么還还沒没問问題题貓猫鬧闹鏽锈銹锈渾浑"
-    "濁浊臟脏滿满裝装處处鎖锁關关熱热滲渗騎骑轉转遠远嗎吗謝谢請请給给讓让見见為为邊边過过點点務务業业設设備备損损舊旧傢家雜杂擺摆攤摊賣卖鋪铺舖铺營营經经響响樂乐衛卫"
-    "戶户鄰邻紛纷糾纠調调爭争執执險险隱隐欄栏圍围牆墙塊块綠绿樹树籃篮鍛锻煉炼兒儿遊游戲戏鞦秋韆千動动蟲虫糞粪蒼苍蠅蝇總总時时間间幾几後后頭头樣样與与從从對对會会說说"
-    "話话碼码聯联繫系燙烫溫温達达標标機机廠厂飯饭館馆煙烟嗆呛噸吨鐘钟壓压漲涨爛烂斷断掃扫紙纸積积淨净麗丽蘭兰儀仪陽阳臺台檯台鐵铁錢钱線线閘闸鄉乡棗枣組组飲饮販贩擁拥"
-    "傷伤輛辆廁厕廳厅灣湾顏颜凍冻蓋盖盜盗竊窃監监攝摄錄录擾扰嚇吓飛飞殺杀藥药噴喷閉闭鬆松罰罚違违規规築筑彎弯橋桥護护維维報报檢检換换帳账賬账稅税貴贵鍋锅廚厨師师員员"
-    "長长難难歲岁養养鴿鸽鳥鸟鴨鸭雞鸡豬猪磚砖脫脱劃划掛挂墜坠擲掷拋抛滅灭術术產产網网絡络纜缆爐炉閥阀錶表鑰钥龍龙澇涝溝沟屬属於于誰谁嚴严幫帮辦办證证療疗齡龄齊齐擠挤"
-    "聽听覺觉紀纪談谈論论議议協协簽签補补償偿準准許许頂顶黴霉剝剥陣阵風风颳刮雲云廢废棄弃殼壳歡欢觀观視视鏡镜麵面條条極极階阶緣缘側侧莊庄園园東东認认識识裏里係系應应"
-    "該该現现歸归級级種种狀状況况據据輪轮駛驶禍祸災灾飼饲餵喂淺浅潔洁環环專专項项價价買买貨货運运輸输遞递櫃柜領领遲迟誤误擋挡葉叶鬥斗罵骂臨临質质瀝沥濾滤鹼碱漿浆銅铜"
-    "錯错濕湿貼贴幣币腦脑藝艺圖图書书導导學学馬马紅红爺爷婦妇殘残遷迁隊队勞劳優优煩烦惱恼憂忧擔担驚惊盡尽趕赶緊紧講讲覽览彈弹撥拨幹干雖虽萬万億亿兩两週周際际隻只衝冲"
-    "盞盏擊击靜静鑽钻錘锤當当鈴铃蕩荡牽牵繩绳內内嘔呕鍵键訂订約约絕绝讀读課课範范漢汉鍊链鏈链韁缰腳脚癢痒歷历曆历彙汇匯汇團团廂厢龜龟釘钉鋼钢礙碍礦矿連连續续賠赔訪访"
-    "佔占薰熏訊讯寬宽頻频儲储國国進进無无結结簾帘鋁铝鵝鹅魚鱼倉仓庫库資资權权隨随測测試试繳缴練练汙污闖闯廈厦轟轰訴诉舉举帶带寫写驗验灑洒揚扬塵尘縫缝濺溅溼湿乾干燻熏"
-    "澆浇農农貿贸蔥葱決决態态惡恶崗岗殭僵屍尸丟丢參参選选確确獨独樑梁鏟铲"
-)
-# Misspellings residents often type (same sound or shape; Cantonese and Taiwanese words), as
-# written=meant.
-_TYPOS = dict(
-    pair.split("=")
-    for pair in [
-        "拉圾=垃圾",
-        "垃级=垃圾",
-        "燥音=噪音",
-        "躁音=噪音",
-        "绕民=扰民",
-        "饶民=扰民",
-        "消防通到=消防通道",
-        "天燃气=天然气",
-        "煤汽=煤气",
-        "秸杆=秸秆",
-        "电平车=电瓶车",
-        "电频车=电瓶车",
-        "监空=监控",
-        "暧气=暖气",
-        "水龙投=水龙头",
-        "井概=井盖",
-        "因该=应该",
-        "电屏车=电瓶车",
-        "电题=电梯",
-        "点梯=电梯",
-        "广场五=广场舞",
-        "早音=噪音",
-        "楼到=楼道",
-        "冲电=充电",
-        "拉级=垃圾",
-        "器才=器材",
-        "自来谁=自来水",
-        "宅鸡地=宅基地",
-        "结杆=秸秆",
-        "五叶=物业",
-        "杨尘=扬尘",
-        "红路灯=红绿灯",
-        "电提=电梯",
-        "溜狗=遛狗",
-        "栓绳=拴绳",
-        "不栓=不拴",
-        "没栓=没拴",
-        "栓狗=拴狗",
-        "坡到=坡道",
-        "洋尘=扬尘",
-        "下水到=下水道",
-        "滩贩=摊贩",
-        "摆滩=摆摊",
-        "站道经营=占道经营",
-        "班马线=斑马线",
-        "升降机=电梯",
-        "管理处=物业",
-        "屋企=家",
-        "冇=没",
-        "唔=不",
-        "喺=在",
-        "咗=了",
-        "嘈=吵",
-        "成日=经常",
-        "冷气机=空调",
-        "佢=他",
-        "嘅=的",
-        "啲=些",
-        "嚟=来",
-        "畀=给",
-        "瓦斯=燃气",
-        "管委会=物业",
-        "看更=保安",
-        "水喉=水管",
-        "泊车=停车",
-        "停车格=车位",
-        "公车=公交",
-        "巴士=公交",
-        "网路=网络",
-    ]
-)
-_TRADITIONAL = str.maketrans(dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True)))
-# Letters residents type for the words they use most (pinyin initials), read where they stand
-# alone: "wy又不管", "b座dt坏了".
-ABBREVIATIONS = {
-    "wy": "物业",
-    "wyf": "物业费",
-    "dt": "电梯",
-    "ddc": "电动车",
-    "sq": "社区",
-    "xq": "小区",
-    "jwh": "居委会",
-    "wgy": "网格员",
-}
-_LETTERS = re.compile("[a-z]+")
-_TYPO = re.compile("|".join(sorted(_TYPOS, key=len, reverse=True)))
 # What is the same in unrelated messages: a letter's greeting and signature, the hotline
 # operator's frame, phone numbers.
 _TEMPLATES = re.compile(
@@ -166,6 +64,11 @@ _BUILDING = re.compile(
     r"\s*(?:号楼|栋|幢|#|座)"
 )
 _GATE = re.compile(r"([东南西北])(?:大)?门")
+# A district or county as boards name them ("A市A3区", "鹤山区", "梅岭县"), not a kind of area
+# (小区, 片区, 社区, 城区, 园区, 景区…).
+_DISTRICT = re.compile(
+    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军])[区县]"
+)
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # Named places by the kind of place their last characters say: compounds (区), roads (路),
 # venues (场); a place's name is the two characters before, none of them a common word's (人民路,
@@ -333,9 +236,9 @@ def warm_up() -> None:
 
 def normalise(text: str) -> str:
     """Lower case, half width, simplified, common typos fixed, templates removed."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_TRADITIONAL)
-    text = _TYPO.sub(lambda m: _TYPOS[m.group()], text)
-    text = _LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
+    text = unicodedata.normalize("NFKC", text).lower().translate(TRADITIONAL)
+    text = TYPO.sub(lambda m: TYPOS[m.group()], text)
+    text = LETTERS.sub(lambda m: ABBREVIATIONS.get(m.group(), m.group()), text)
     return _TEMPLATES.sub(" ", text)
 
 
@@ -372,6 +275,7 @@ def _places(clean: str, place_names: Iterable[str]) -> set[str]:
         if number and number != "0":
             found.add(f"@楼:{number}")
     found.update(f"@门:{side}" for side in _GATE.findall(clean))
+    found.update(f"@辖:{name}" for name in _DISTRICT.findall(clean))
     for match in _NAMED.finditer(clean):
         kind = next(k for k in ("区", "镇", "路", "场") if match.group(k))
         found.add(f"@{kind}:{match.group('name')}")
@@ -532,11 +436,8 @@ FEATURES = (
     "chars",
     "words",
     "chars_long",
-    "words_long",
-    "chars_root",
-    "words_root",
-    "chars_root_long",
-    "words_root_long",
+    "vocabulary_long",
+    "names_long",
     "concepts",
     "concepts_short",
     "concept_dominant_short",
@@ -549,6 +450,8 @@ FEATURES = (
     "venue_clash",
     "building_same",
     "building_clash",
+    "district_same",
+    "district_clash",
     "concept_clash_long",
     "longness",
     "length_gap",
@@ -566,6 +469,7 @@ _PLACE_GROUPS = {
     "场": "venue",
     "门": "venue",
     "楼": "building",
+    "辖": "district",
 }
 
 
@@ -576,96 +480,136 @@ def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     return kinds
 
 
-def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
-    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
-    # Shared terms weigh by the district's IDF (a city's name on every post weighs nothing),
-    # the lengths by the prior (see `prior_norms`).
-    dot_chars = dot_words = 0.0
+@dataclass(frozen=True)
+class _Lexical:
+    chars: float  # character grams
+    words: float  # jieba words
+    vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
+    names: float  # the other words: names of compounds, developers, roads, schools
+
+
+def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
+    """Cosines of the shared terms weighed by the district's IDF (a city's name on every post
+    weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
+    into the general vocabulary and the rest, so that the fit can tell "the same problem"
+    from "the same names" (two matters of one compound share its names, not its problem)."""
+    dot_chars = dot_vocabulary = dot_names = 0.0
     mine, theirs = reading.terms, profile.terms
     if len(theirs) < len(mine):
         mine, theirs = theirs, mine
+    vocabulary = _prior_table()[0]
     for term, value in mine.items():
         other = theirs.get(term)
-        if other is not None:
-            weight = idf(term)
-            if term[0] == "_":
-                dot_words += value * other * weight * weight
-            else:
-                dot_chars += value * other * weight * weight
-    chars = dot_chars / (reading.norms[0] * profile.norms[0]) if dot_chars else 0.0
-    words = dot_words / (reading.norms[1] * profile.norms[1]) if dot_words else 0.0
+        if other is None:
+            continue
+        weight = idf(term)
+        product = value * other * weight * weight
+        if term[0] != "_":
+            dot_chars += product
+        elif term[1:] in vocabulary:
+            dot_vocabulary += product
+        else:
+            dot_names += product
+    chars_norm = reading.norms[0] * profile.norms[0]
+    words_norm = reading.norms[1] * profile.norms[1]
+    chars = dot_chars / chars_norm if dot_chars else 0.0
+    vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
+    names = dot_names / words_norm if dot_names else 0.0
+    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names)
 
-    concept_sim = dominant = 0.0
-    clash = 0.0
-    if reading.concepts and profile.concepts:
-        count = profile.count or 1
-        dot = norm_mine = norm_theirs = 0.0
-        # Concepts weigh alike however common (a matter many residents report is common in
-        # its district because it is big), except the words said of many matters and never
-        # what a message is about (噪音, 坏了, 楼道…): those weigh little.
-        for concept in reading.concepts:
-            weight = concept_weight(concept)
-            norm_mine += weight * weight
-            share = profile.concepts.get(concept, 0) / count
-            dot += weight * weight * share
-        for seen_concept, seen in profile.concepts.items():
-            weighted = concept_weight(seen_concept) * seen / count
-            norm_theirs += weighted * weighted
-        concept_sim = dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0
-        # The issue's own matter (a concept at least half its concerns name) named again.
-        dominant = float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts))
-        clash = 0.0 if dot else 1.0
 
+@dataclass(frozen=True)
+class _Concepts:
+    similarity: float = 0.0
+    dominant: float = 0.0  # the issue's own matter (named by half its concerns) named again
+    clash: float = 0.0  # both name concepts, none shared
+    family_clash: float = 0.0  # each names another alternative of one kind of matter
+
+
+def _concept_evidence(reading: Reading, profile: Profile) -> _Concepts:
+    if not (reading.concepts and profile.concepts):
+        return _Concepts()
+    count = profile.count or 1
+    dot = norm_mine = norm_theirs = 0.0
+    # Concepts weigh alike however common (a matter many residents report is common in its
+    # district because it is big), except the words said of many matters and never what a
+    # message is about (噪音, 坏了, 楼道…): those weigh little.
+    for concept in reading.concepts:
+        weight = concept_weight(concept)
+        norm_mine += weight * weight
+        dot += weight * weight * profile.concepts.get(concept, 0) / count
+    for seen_concept, seen in profile.concepts.items():
+        weighted = concept_weight(seen_concept) * seen / count
+        norm_theirs += weighted * weighted
+    named = frozenset(profile.concepts)
     # Alternatives of one kind of matter (停车 / 超速 / 充电 of electric bikes): each side naming
     # one the other does not is evidence of two matters.
-    family_clash = 0.0
-    if reading.concepts and profile.concepts:
-        named = frozenset(profile.concepts)
-        family_clash = float(
-            any(
-                (reading.concepts & family) - named and (family & named) - reading.concepts
-                for family in FAMILIES
-            )
-        )
+    family_clash = any(
+        (reading.concepts & family) - named and (family & named) - reading.concepts
+        for family in FAMILIES
+    )
+    return _Concepts(
+        similarity=dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0,
+        dominant=float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts)),
+        clash=0.0 if dot else 1.0,
+        family_clash=float(family_clash),
+    )
 
+
+def _place_evidence(
+    reading: Reading, profile: Profile, idf: Idf
+) -> tuple[dict[str, float], dict[str, float]]:
+    """By group of places (compound, street, venue, building): the same place named (as
+    strong as its IDF), and another place of the same kind named."""
     same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
     clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
-    if reading.places and profile.places:
-        for place in reading.places & profile.places.keys():
-            group = _PLACE_GROUPS[place[1 : place.index(":")]]
-            same[group] = max(same[group], idf(place) / 10)
-        theirs_by_kind = _kinds(profile.places)
-        count = profile.count or 1
-        for kind, places in _kinds(reading.places).items():
-            if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
-                # As strong as the share of the issue's concerns that named the other place:
-                # one lift's report against another's is a clash; one "3号楼" among eleven
-                # reports of a whole estate's yellow water is not.
-                naming = sum(profile.places[place] for place in theirs_by_kind[kind])
-                group = _PLACE_GROUPS[kind]
-                clashes[group] = max(clashes[group], min(1.0, naming / count))
+    if not (reading.places and profile.places):
+        return same, clashes
+    for place in reading.places & profile.places.keys():
+        group = _PLACE_GROUPS[place[1 : place.index(":")]]
+        same[group] = max(same[group], idf(place) / 10)
+    theirs_by_kind = _kinds(profile.places)
+    count = profile.count or 1
+    for kind, places in _kinds(reading.places).items():
+        if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
+            # As strong as the share of the issue's concerns that named the other place: one
+            # lift's report against another's is a clash; one "3号楼" among eleven reports of
+            # a whole estate's yellow water is not.
+            naming = sum(profile.places[place] for place in theirs_by_kind[kind])
+            group = _PLACE_GROUPS[kind]
+            clashes[group] = max(clashes[group], min(1.0, naming / count))
+    return same, clashes
 
+
+def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
+    """(same, clash): the concern's category against the issue's most usual one, when given."""
+    if not (reading.category and profile.categories):
+        return 0.0, 0.0
+    usual = max(profile.categories, key=profile.categories.__getitem__)
+    same = float(usual == reading.category)
+    return same, 1.0 - same
+
+
+def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
+    """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
+    lexical = _lexical_evidence(reading, profile, idf)
+    concepts = _concept_evidence(reading, profile)
+    same, clashes = _place_evidence(reading, profile, idf)
     shortest = min(reading.length, profile.length)
     longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
     gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
-    category_same = category_clash = 0.0
-    if reading.category and profile.categories:
-        usual = max(profile.categories, key=profile.categories.__getitem__)
-        category_same = float(usual == reading.category)
-        category_clash = 1.0 - category_same
+    category_same, category_clash = _categories(reading, profile)
+    chars = lexical.chars
     return (
         chars,
-        words,
+        lexical.words,
         chars * longness,
-        words * longness,
-        math.sqrt(chars),
-        math.sqrt(words),
-        math.sqrt(chars) * longness,
-        math.sqrt(words) * longness,
-        concept_sim,
-        concept_sim * (1 - longness),
-        dominant * (1 - longness),
-        clash,
+        lexical.vocabulary * longness,
+        lexical.names * longness,
+        concepts.similarity,
+        concepts.similarity * (1 - longness),
+        concepts.dominant * (1 - longness),
+        concepts.clash,
         same["compound"],
         clashes["compound"],
         same["street"],
@@ -674,12 +618,14 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         clashes["venue"],
         same["building"],
         clashes["building"],
-        clash * longness,
+        same["district"],
+        clashes["district"],
+        concepts.clash * longness,
         longness,
         gap,
         category_same,
         category_clash,
-        family_clash,
+        concepts.family_clash,
     )
 
 

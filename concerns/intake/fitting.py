@@ -28,11 +28,12 @@ TUNING_SETS = (
     *(f"grouping_round{n}.txt" for n in range(2, 11)),
     "formal_tuning.txt",
     "colloquial_tuning2.txt",
+    "formal_tuning2.txt",
 )
 VALIDATION_SETS = ("grouping_heldout.txt", "grouping_fresh.txt", "formal_validation.txt")
 MIN_PRECISION = 0.97
 SHOW_RECALL = 0.95
-RIDGE = 1.0
+RIDGE = 10.0
 BARS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
 
 Pairs = tuple[list[tuple[float, ...]], list[bool]]

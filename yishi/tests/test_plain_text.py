@@ -164,3 +164,42 @@ def test_a_replay_with_crlf_is_the_same_request(client, world, settings):
     assert [a.status_code for a in answers] == [201, 201]
     assert answers[0].json()["tracking_code"] == answers[1].json()["tracking_code"]
     assert Concern.objects.get().content == "第一行\n<第二行>"
+
+
+def long_formal_post() -> str:
+    """A board post of exactly 3,000 characters quoting a regulation between < and >."""
+    subject = "关于<某市征地补偿安置办法>执行中补偿标准过低的反映"
+    paragraph = (
+        "我们是某县某镇某村的村民，2022年村里的耕地被征收，按照<某市征地补偿安置办法>"
+        "第十二条，土地补偿费和安置补助费合计每亩不低于四万八千元，而村民实际领到的只有"
+        "每亩三万二千元，差额至今没有说明去向。请有关部门依法核查并公开账目 & 明细。"
+    )
+    body = (paragraph * (3000 // len(paragraph) + 1))[: 3000 - len(subject) - 1]
+    text = f"{subject}\n{body}"
+    assert len(text) == 3000
+    return text
+
+
+def test_a_long_formal_post_with_a_title_in_angle_brackets_is_taken_from_staff(client, world):
+    text = long_formal_post()
+    response = client.post(
+        "/api/v1/concerns",
+        json.dumps({"community": "C1", "content": text, "phone": "13800000007"}),
+        content_type="application/json",
+        **bearer(world.staff),
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["tracking_code"] is None  # staff never see a resident's code
+    concern = Concern.objects.get(public_id=response.json()["id"])
+    assert concern.content == text  # kept as written: no markup stripped, nothing cut
+    # The resident's page shows the matter's public title, never the words; staff see the
+    # words (and the working title made from them) escaped.
+    tracking = client.get(reverse("concerns:track_code", args=[concern.tracking_code]))
+    assert tracking.status_code == 200
+    assert "<某市征地补偿安置办法>" not in tracking.content.decode()
+    assert client.login(username=world.staff.username, password=PASSWORD)
+    staff = client.get(reverse("concerns:issue", args=[concern.issue_id]))
+    html = staff.content.decode()
+    assert staff.status_code == 200
+    assert "&lt;某市征地补偿安置办法&gt;" in html
+    assert "<某市征地补偿安置办法>" not in html
