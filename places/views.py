@@ -57,7 +57,7 @@ def _submit(request: HttpRequest, area: Area, form: Form, action: Callable[..., 
     try:
         action(request.user, area, **form.cleaned_data)
     except ActionError as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        exc.show_on(form)
         return exc.status
     return None
 
