@@ -2,7 +2,7 @@
 
 import pytest
 
-from places.models import Building, Compound
+from places.models import Area, Building, Compound
 
 
 @pytest.fixture
@@ -20,3 +20,15 @@ def places(world):
         "east1": Building.objects.create(compound=east, name="1号楼"),
         "other1": Building.objects.create(compound=other, name="1号楼"),
     }
+
+
+def fill_contacts(world, office_hours: str = "周一至周五 8:30—18:00") -> None:
+    """What the contact cards print: c1's phone, hours and 公众号, g1's and g2's workers."""
+    Area.objects.filter(pk=world.c1.pk).update(
+        public_phone="0951-5012345",
+        office_hours=office_hours,
+        wechat_name="一号社区",
+        wechat_link="http://weixin.qq.com/r/abcDEF123",
+    )
+    Area.objects.filter(pk=world.g1.pk).update(grid_worker="赵丽娟", grid_phone="13895010001")
+    Area.objects.filter(pk=world.g2.pk).update(grid_worker="张建国", grid_phone="13895010002")
