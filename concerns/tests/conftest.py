@@ -2,6 +2,7 @@
 
 import pytest
 
+from concerns.intake.submit import submit_concern
 from places.models import Area, Building, Compound
 
 
@@ -20,6 +21,13 @@ def places(world):
         "east1": Building.objects.create(compound=east, name="1号楼"),
         "other1": Building.objects.create(compound=other, name="1号楼"),
     }
+
+
+def concern_in_building(world, **fields):
+    """A concern of community c1 from 金城蓝湾二期 3号楼 (grid g1)."""
+    compound = Compound.objects.create(name="金城蓝湾二期", grid=world.g1)
+    building = Building.objects.create(compound=compound, name="3号楼")
+    return submit_concern(community=world.c1, building=building, **fields)
 
 
 def fill_contacts(world, office_hours: str = "周一至周五 8:30—18:00") -> None:
