@@ -1,14 +1,12 @@
 """Staff accounts, the organisations that are parties to consultations, roles held in a
 scope, and API tokens. Residents act without an account (phone number and tracking code)."""
 
-import hashlib
-import secrets
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import keys
 from places.models import Area
 
 
@@ -148,13 +146,11 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+    hash = staticmethod(keys.key_hash)
 
     @classmethod
     def issue(cls, user: User, name: str) -> tuple["ApiToken", str]:
-        key = "ys_" + secrets.token_urlsafe(30)
+        key = keys.new_key("ys_")
         token = cls.objects.create(user=user, name=name, prefix=key[:8], key_hash=cls.hash(key))
         return token, key
 

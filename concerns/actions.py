@@ -56,6 +56,21 @@ def _refresh(issue: Issue) -> None:
     store.reindex(issue, keys)
 
 
+def _by_community(
+    subject: Any, verb: str, actor: Any, *, note: str = "", public: bool = True, data: Any = None
+) -> None:
+    """Record a step the community's staff took: residents read 社区, not a person's name."""
+    record(
+        subject,
+        verb,
+        actor=actor,
+        actor_label=actors.COMMUNITY,
+        note=note,
+        public=public,
+        data=data,
+    )
+
+
 # ---- Staff review of the grouping
 
 
@@ -80,11 +95,10 @@ def confirm_grouping(concern: Concern, *, actor: Any) -> Concern:
     store.label(
         concern, concern.issue, same=True, kind=GroupingLabel.Kind.CONFIRM, actor=actor, texts=texts
     )
-    record(
+    _by_community(
         concern.issue,
         verbs.ISSUE_GROUPING_CONFIRMED,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
+        actor,
         public=False,
         data={"concern": concern.pk},
     )
@@ -98,14 +112,7 @@ def retitle_issue(issue: Issue, *, title: str, actor: Any) -> Issue:
     Issue.objects.filter(pk=issue.pk).update(title=title, updated_at=timezone.now())
     issue.title = title
     # The working title is for staff: renaming it is no step the public follow.
-    record(
-        issue,
-        verbs.ISSUE_RETITLED,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
-        note=title,
-        public=False,
-    )
+    _by_community(issue, verbs.ISSUE_RETITLED, actor, note=title, public=False)
     return issue
 
 
@@ -133,11 +140,10 @@ def set_public_title(issue: Issue, *, title: str, actor: Any, publish: bool | No
     Issue.objects.filter(pk=issue.pk).update(**fields)
     for name, value in fields.items():
         setattr(issue, name, value)
-    record(
+    _by_community(
         issue,
         verbs.ISSUE_PUBLIC_TITLE_SET,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
+        actor,
         note=title,
         data={"published": issue.story_published},
     )
@@ -172,11 +178,10 @@ def move_concern(concern: Concern, *, to: Issue, actor: Any, note: str = "") -> 
     concern.issue = to
     for issue in (source, to):
         _refresh_after_change(issue, actor)
-    record(
+    _by_community(
         to,
         verbs.ISSUE_CONCERN_MOVED_IN,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
+        actor,
         public=False,
         note=note,
         data={"concern": concern.pk, "from": source.pk},
@@ -191,13 +196,12 @@ def _refresh_after_change(issue: Issue, actor: Any) -> None:
         issue.status = Issue.Status.MERGED
         fields.append("status")
         store.unindex([issue.pk])
-        record(issue, verbs.ISSUE_EMPTIED, actor=actor, actor_label=actors.COMMUNITY)
+        _by_community(issue, verbs.ISSUE_EMPTIED, actor)
     issue.save(update_fields=fields)
 
 
-@transaction.atomic
-def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> Issue:
-    """Every concern of `source` joins `into`; `source` is closed as merged."""
+def _lock_mergeable(source: Issue, into: Issue, actor: Any) -> tuple[Issue, Issue]:
+    """Both issues locked, once checked: two issues of one community, neither merged."""
     check(actor, source, can_triage(actor, source))
     check(actor, into, can_triage(actor, into))
     if source.pk == into.pk:
@@ -215,12 +219,12 @@ def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> I
         raise Conflict(
             _("One of these issues was already merged into another."), code="issue_merged"
         )
-    # Staff say: each concern of the one is the same matter as the other.
-    texts = store.texts_of(into.pk)
-    for concern in source.concerns.order_by("received_at", "pk")[: store.LABEL_TEXTS]:
-        store.label(
-            concern, into, same=True, kind=GroupingLabel.Kind.MERGE, actor=actor, texts=texts
-        )
+    return source, into
+
+
+def _move_all(source: Issue, into: Issue) -> None:
+    """Every concern of `source` to `into`: `source` is left empty and merged, `into`
+    recounted and its dates widened."""
     source.concerns.update(issue=into)
     source.status = Issue.Status.MERGED
     source.merged_into = into
@@ -243,23 +247,41 @@ def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> I
             "updated_at",
         ]
     )
-    record(
-        source,
-        verbs.ISSUE_MERGED,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
-        note=note,
-        data={"into": into.pk},
-    )
-    record(
-        into,
-        verbs.ISSUE_MERGED_IN,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
-        note=note,
-        data={"from": source.pk},
-    )
+
+
+@transaction.atomic
+def merge_issues(source: Issue, *, into: Issue, actor: Any, note: str = "") -> Issue:
+    """Every concern of `source` joins `into`; `source` is closed as merged."""
+    source, into = _lock_mergeable(source, into, actor)
+    # Staff say: each concern of the one is the same matter as the other.
+    texts = store.texts_of(into.pk)
+    for concern in source.concerns.order_by("received_at", "pk")[: store.LABEL_TEXTS]:
+        store.label(
+            concern, into, same=True, kind=GroupingLabel.Kind.MERGE, actor=actor, texts=texts
+        )
+    _move_all(source, into)
+    _by_community(source, verbs.ISSUE_MERGED, actor, note=note, data={"into": into.pk})
+    _by_community(into, verbs.ISSUE_MERGED_IN, actor, note=note, data={"from": source.pk})
     return into
+
+
+def _issue_split_off(issue: Issue, moving: list[Concern], title: str) -> Issue:
+    """The new issue of the concerns taken out (oldest first): the first one's grid and
+    place, the issue's category and level, due dates counted from the first one."""
+    first = moving[0]
+    accept_due, resolve_due = store.due_dates(issue.category, first.received_at)
+    return Issue.objects.create(
+        community=issue.community,
+        grid=first.grid or issue.grid,
+        category=issue.category,
+        title=title,
+        public_title=neutral_title_of(first.compound, issue.community, issue.category),
+        first_received_at=first.received_at,
+        last_received_at=moving[-1].received_at,
+        accept_due_at=accept_due,
+        resolve_due_at=resolve_due,
+        level=issue.level,
+    )
 
 
 @transaction.atomic
@@ -291,41 +313,20 @@ def split_issue(
         store.label(
             concern, issue, same=False, kind=GroupingLabel.Kind.SPLIT, actor=actor, texts=left
         )
-    first = moving[0]
-    title = plain_text(title, "title", limit=120) or titles.make_title(first.content)
-    accept_due, resolve_due = store.due_dates(issue.category, first.received_at)
-    new = Issue.objects.create(
-        community=issue.community,
-        grid=first.grid or issue.grid,
-        category=issue.category,
-        title=title,
-        public_title=neutral_title_of(first.compound, issue.community, issue.category),
-        first_received_at=first.received_at,
-        last_received_at=moving[-1].received_at,
-        accept_due_at=accept_due,
-        resolve_due_at=resolve_due,
-        level=issue.level,
-    )
+    title = plain_text(title, "title", limit=120) or titles.make_title(moving[0].content)
+    new = _issue_split_off(issue, moving, title)
     Concern.objects.filter(pk__in=ids).update(issue=new, grouping_confirmed=True, similarity=None)
     for each in (issue, new):
         _refresh(each)
         each.save(update_fields=["residents_count", "concerns_count", "terms", "updated_at"])
-    record(
+    _by_community(
         issue,
         verbs.ISSUE_SPLIT,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
+        actor,
         note=note,
         data={"new": new.pk, "concerns": sorted(ids)},
     )
-    record(
-        new,
-        verbs.ISSUE_OPENED,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
-        note=title,
-        data={"split_from": issue.pk},
-    )
+    _by_community(new, verbs.ISSUE_OPENED, actor, note=title, data={"split_from": issue.pk})
     return new
 
 
@@ -546,11 +547,10 @@ def escalate_onward(
     issue.escalated_to = organisation
     issue.escalation_reason = reason
     issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
-    record(
+    _by_community(
         issue,
         verbs.ISSUE_ESCALATED,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
+        actor,
         note=reason,
         data={"to": to, "organisation": organisation.pk if organisation else None},
     )
@@ -578,14 +578,7 @@ def hand_back(issue: Issue, *, actor: Any, reason: str) -> Issue:
     issue.escalated_to = None
     issue.escalation_reason = reason
     issue.save(update_fields=["level", "escalated_to", "escalation_reason", "updated_at"])
-    record(
-        issue,
-        verbs.ISSUE_HANDED_BACK,
-        actor=actor,
-        actor_label=actors.COMMUNITY,
-        note=reason,
-        data={"to": target},
-    )
+    _by_community(issue, verbs.ISSUE_HANDED_BACK, actor, note=reason, data={"to": target})
     return issue
 
 
@@ -609,9 +602,7 @@ def mark_issue_in_consultation(issue: Issue, *, actor: Any, note: str = "") -> I
         issue.status = Issue.Status.IN_CONSULTATION
         issue.save(update_fields=["status", "updated_at"])
         _filed(issue, was_open=was_open)
-        record(
-            issue, verbs.ISSUE_IN_CONSULTATION, actor=actor, actor_label=actors.COMMUNITY, note=note
-        )
+        _by_community(issue, verbs.ISSUE_IN_CONSULTATION, actor, note=note)
     return issue
 
 
@@ -637,7 +628,7 @@ def mark_issue_in_action(
         issue.status = Issue.Status.IN_ACTION
         fields.append("status")
         _filed(issue, was_open=was_open)
-        record(issue, verbs.ISSUE_IN_ACTION, actor=actor, actor_label=actors.COMMUNITY, note=note)
+        _by_community(issue, verbs.ISSUE_IN_ACTION, actor, note=note)
     if fields:
         issue.save(update_fields=[*fields, "updated_at"])
     return issue
@@ -657,7 +648,7 @@ def resolve_issue(issue: Issue, *, actor: Any, note: str = "") -> Issue:
         issue.outcome = note
     issue.save(update_fields=["status", "settled_at", "outcome", "updated_at"])
     _filed(issue, was_open=True)
-    record(issue, verbs.ISSUE_RESOLVED, actor=actor, actor_label=actors.COMMUNITY, note=note)
+    _by_community(issue, verbs.ISSUE_RESOLVED, actor, note=note)
     return issue
 
 

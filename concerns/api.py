@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from typing_extensions import TypeAliasType
 
-from accounts.api_auth import optional_user, staff_auth
+from accounts.api_auth import optional_user, staff_get, staff_post
 from accounts.masking import masking_for
 from accounts.models import Organisation
 from concerns import actions, codes, search
@@ -313,7 +313,7 @@ class IssueDetailOut(IssueOut):
     can_triage: bool = Field(..., alias="caller_can_triage")
 
 
-@router.get("/issues", auth=staff_auth, response=list[IssueOut], summary="List issues in scope")
+@staff_get(router, "/issues", list[IssueOut], "List issues in scope")
 @paginate
 def list_issues(
     request: HttpRequest,
@@ -395,7 +395,7 @@ def _detail(request: HttpRequest, issue: Issue) -> Issue:
     return issue
 
 
-@router.get("/issues/{issue_id}", auth=staff_auth, response=IssueDetailOut, summary="One issue")
+@staff_get(router, "/issues/{issue_id}", IssueDetailOut, "One issue")
 def issue_detail(request: HttpRequest, issue_id: Id) -> Issue:
     """The issue, its concerns (phones masked unless the caller handles it) and the open
     issues of the community that look like it, ranked by similarity."""
@@ -448,13 +448,13 @@ def _act(request: HttpRequest, issue_id: Id) -> Issue:
     return get_issue_for_user(request.user, issue_id)
 
 
-@router.post("/issues/{issue_id}/accept", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/accept", IssueDetailOut, "Accept")
 def accept(request: HttpRequest, issue_id: Id, payload: NoteIn) -> Issue:
     issue = actions.accept_issue(_act(request, issue_id), actor=request.user, note=payload.note)
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/site-visit", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/site-visit", IssueDetailOut, "Site Visit")
 def site_visit(request: HttpRequest, issue_id: Id, payload: VisitIn) -> Issue:
     issue = actions.record_site_visit(
         _act(request, issue_id), actor=request.user, notes=payload.notes
@@ -462,7 +462,7 @@ def site_visit(request: HttpRequest, issue_id: Id, payload: VisitIn) -> Issue:
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/settle", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/settle", IssueDetailOut, "Settle")
 def settle(request: HttpRequest, issue_id: Id, payload: OutcomeIn) -> Issue:
     issue = actions.settle_issue(
         _act(request, issue_id), actor=request.user, outcome=payload.outcome
@@ -470,7 +470,7 @@ def settle(request: HttpRequest, issue_id: Id, payload: OutcomeIn) -> Issue:
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/escalate", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/escalate", IssueDetailOut, "Escalate")
 def escalate(request: HttpRequest, issue_id: Id, payload: EscalateIn) -> Issue:
     """`to=community` from the grid; `street` or `department` (with `organisation`) from the
     community."""
@@ -493,13 +493,13 @@ def escalate(request: HttpRequest, issue_id: Id, payload: EscalateIn) -> Issue:
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/hand-back", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/hand-back", IssueDetailOut, "Hand Back")
 def hand_back(request: HttpRequest, issue_id: Id, payload: ReasonIn) -> Issue:
     issue = actions.hand_back(_act(request, issue_id), actor=request.user, reason=payload.reason)
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/public-title", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/public-title", IssueDetailOut, "Public Title")
 def public_title(request: HttpRequest, issue_id: Id, payload: PublicTitleIn) -> Issue:
     """Set or confirm the title the public reads (boards, story pages, Open311), and with
     `publish` whether the whole story is public."""
@@ -509,7 +509,7 @@ def public_title(request: HttpRequest, issue_id: Id, payload: PublicTitleIn) -> 
     return _detail(request, issue)
 
 
-@router.post("/issues/{issue_id}/merge", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/merge", IssueDetailOut, "Merge")
 def merge(request: HttpRequest, issue_id: Id, payload: MergeIn) -> Issue:
     """Merge this issue into `into`; answers with the issue that remains."""
     source = _act(request, issue_id)
@@ -519,7 +519,7 @@ def merge(request: HttpRequest, issue_id: Id, payload: MergeIn) -> Issue:
     )
 
 
-@router.post("/issues/{issue_id}/split", auth=staff_auth, response={201: IssueDetailOut})
+@staff_post(router, "/issues/{issue_id}/split", IssueDetailOut, "Split", created=True)
 def split(request: HttpRequest, issue_id: Id, payload: SplitIn) -> Status:
     """Take the listed concerns out into a new issue; answers with the new issue."""
     new = actions.split_issue(
@@ -531,7 +531,7 @@ def split(request: HttpRequest, issue_id: Id, payload: SplitIn) -> Status:
     return Status(201, _detail(request, new))
 
 
-@router.post("/issues/{issue_id}/move", auth=staff_auth, response=IssueDetailOut)
+@staff_post(router, "/issues/{issue_id}/move", IssueDetailOut, "Move")
 def move(request: HttpRequest, issue_id: Id, payload: MoveIn) -> Issue:
     """Move one of this issue's concerns to issue `to`; answers with the target issue."""
     issue = _act(request, issue_id)
@@ -561,7 +561,7 @@ class PhotoOut(Schema):
         return obj.concern_id
 
 
-@router.get("/issues/{issue_id}/photos", auth=staff_auth, response=list[PhotoOut])
+@staff_get(router, "/issues/{issue_id}/photos", list[PhotoOut], "List Photos")
 @paginate
 def list_photos(request: HttpRequest, issue_id: Id) -> QuerySet[Photo]:
     """The photos residents sent with the issue's concerns and those of its site visits."""
@@ -572,13 +572,13 @@ def _photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
     return get_object_or_404(actions.photos_of(_act(request, issue_id)), pk=photo_id)
 
 
-@router.post("/issues/{issue_id}/photos/{photo_id}/publish", auth=staff_auth, response=PhotoOut)
+@staff_post(router, "/issues/{issue_id}/photos/{photo_id}/publish", PhotoOut, "Publish Photo")
 def publish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
     """Let anyone with its url see the photo (those who see residents' personal data)."""
     return actions.publish_photo(_photo(request, issue_id, photo_id), actor=request.user)
 
 
-@router.post("/issues/{issue_id}/photos/{photo_id}/unpublish", auth=staff_auth, response=PhotoOut)
+@staff_post(router, "/issues/{issue_id}/photos/{photo_id}/unpublish", PhotoOut, "Unpublish Photo")
 def unpublish_photo(request: HttpRequest, issue_id: Id, photo_id: Id) -> Photo:
     """Make the photo private to staff in scope again."""
     return actions.unpublish_photo(_photo(request, issue_id, photo_id), actor=request.user)

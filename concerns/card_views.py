@@ -1,5 +1,6 @@
 """Pages of the contact cards (居民联系卡): the staff page and the printable notices."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -28,10 +29,6 @@ from places.models import Area
 
 CONTACT_FIELDS = ["public_phone", "office_hours", "wechat_name", "wechat_link"]
 GRID_FIELDS = ["grid_worker", "grid_phone"]
-
-
-def _show_error(form: Any, exc: ActionError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 @login_required
@@ -96,6 +93,20 @@ def community_cards(request: HttpRequest, code: str) -> HttpResponse:
     return _page(request, get_card_community(request.user, code))
 
 
+def _saved(request: HttpRequest, form: Any, update: Callable[..., Any], area: Area) -> bool:
+    """Save a contacts form through its action (cards.update_*); False leaves the form
+    with its errors, to be shown again."""
+    if not form.is_valid():
+        return False
+    try:
+        update(area, actor=request.user, **form.cleaned_data)
+    except ActionError as exc:
+        exc.show_on(form)
+        return False
+    messages.success(request, _("The contact cards now show the new details."))
+    return True
+
+
 @login_required
 @require_POST
 def card_contacts(request: HttpRequest, code: str) -> HttpResponse:
@@ -103,14 +114,8 @@ def card_contacts(request: HttpRequest, code: str) -> HttpResponse:
     if not may_edit_card(request.user, community):
         raise PermissionDenied
     form = CardContactsForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            cards.update_card_contacts(community, actor=request.user, **form.cleaned_data)
-        except ActionError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, _("The contact cards now show the new details."))
-            return redirect("concerns:cards", code=community.code)
+    if _saved(request, form, cards.update_card_contacts, community):
+        return redirect("concerns:cards", code=community.code)
     return _page(request, community, contacts_form=form, status=400)
 
 
@@ -123,14 +128,8 @@ def grid_contact(request: HttpRequest, code: str) -> HttpResponse:
     if not may_edit_grid_contact(request.user, grid):
         raise PermissionDenied
     form = GridContactForm(request.POST, prefix=f"grid{grid.pk}")
-    if form.is_valid():
-        try:
-            cards.update_grid_contact(grid, actor=request.user, **form.cleaned_data)
-        except ActionError as exc:
-            _show_error(form, exc)
-        else:
-            messages.success(request, _("The contact cards now show the new details."))
-            return redirect("concerns:cards", code=grid.parent.code)
+    if _saved(request, form, cards.update_grid_contact, grid):
+        return redirect("concerns:cards", code=grid.parent.code)
     return _page(request, grid.parent, grid_forms={grid.pk: form}, status=400)
 
 

@@ -54,11 +54,6 @@ from timeline.verbs import note_is_public, shown_to_residents
 PAGE_SIZE = 30
 
 
-def _show_error(form: Any, exc: ActionError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
-
 def _community_from(request: HttpRequest) -> Area | None:
     code = request.POST.get("community") or request.GET.get("community")
     if not code:
@@ -103,7 +98,7 @@ def submit(request: HttpRequest) -> HttpResponse:
                 response["Retry-After"] = str(exc.retry_after)
                 return response
             except ActionError as exc:
-                _show_error(form, exc)
+                exc.show_on(form)
             else:
                 return redirect("concerns:track_code", code=concern.tracking_code)
         return render(
@@ -202,7 +197,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ActionError as exc:
-            _show_error(form, exc)
+            exc.show_on(form)
         else:
             # The tracking code is the resident's secret: it goes to them by SMS, never
             # through a staff member's screen.
@@ -248,7 +243,7 @@ def patrol(request: HttpRequest) -> HttpResponse:
                 ),
             )
         except ActionError as exc:
-            _show_error(form, exc)
+            exc.show_on(form)
         else:
             messages.success(request, _("Recorded: %(title)s") % {"title": concern.issue.title})
             return redirect("concerns:queue")

@@ -13,6 +13,7 @@ undeclared.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 
@@ -37,6 +38,11 @@ class ActionError(Exception):
     def as_dict(self) -> dict:
         fields = {self.field: [self.message]} if self.field else {}
         return {"error": {"code": self.code, "message": self.message, "fields": fields}}
+
+    def show_on(self, form: Any) -> None:
+        """Put the message on the (Django) form that asked: beside its field when the form has
+        that field, else at the top of the form."""
+        form.add_error(self.field if self.field in form.fields else None, self.message)
 
 
 class Conflict(ActionError):

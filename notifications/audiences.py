@@ -40,20 +40,9 @@ from consultations.verbs import (
 from notifications import following
 from notifications.models import Preference, Subscription
 from notifications.verbs import FOLLOW_REQUESTED
+from opinions import verbs as opinion_verbs
 from opinions.models import Forwarding
 from opinions.models import Report as OpinionReport
-from opinions.verbs import (
-    OPINION_ADOPTED,
-    OPINION_FORWARDED,
-    OPINION_MERGED,
-    OPINION_RATED,
-    OPINION_REPLIED,
-    OPINION_REPLY_OVERDUE,
-    OPINION_RETURNED,
-    OPINION_REVISED,
-    OPINION_SUBMITTED,
-    OPINION_TOPIC,
-)
 from places.models import Area
 from timeline.models import Event
 from wechat.models import Report
@@ -114,19 +103,19 @@ COMMUNITY_ITEM_VERBS = {
 # a reply past its date; the district's CPPCC office of new and revised reports, ratings and
 # late replies.
 MEMBER_OPINION_VERBS = {
-    OPINION_RETURNED,
-    OPINION_ADOPTED,
-    OPINION_MERGED,
-    OPINION_FORWARDED,
-    OPINION_REPLIED,
-    OPINION_TOPIC,
+    opinion_verbs.OPINION_RETURNED,
+    opinion_verbs.OPINION_ADOPTED,
+    opinion_verbs.OPINION_MERGED,
+    opinion_verbs.OPINION_FORWARDED,
+    opinion_verbs.OPINION_REPLIED,
+    opinion_verbs.OPINION_TOPIC,
 }
-DEPARTMENT_OPINION_VERBS = {OPINION_FORWARDED, OPINION_REPLY_OVERDUE}
+DEPARTMENT_OPINION_VERBS = {opinion_verbs.OPINION_FORWARDED, opinion_verbs.OPINION_REPLY_OVERDUE}
 OFFICE_OPINION_VERBS = {
-    OPINION_SUBMITTED,
-    OPINION_REVISED,
-    OPINION_RATED,
-    OPINION_REPLY_OVERDUE,
+    opinion_verbs.OPINION_SUBMITTED,
+    opinion_verbs.OPINION_REVISED,
+    opinion_verbs.OPINION_RATED,
+    opinion_verbs.OPINION_REPLY_OVERDUE,
 }
 
 

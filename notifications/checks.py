@@ -26,8 +26,8 @@ def sms_sender_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         ]
     required = sms.REQUIRED_SETTINGS.get(path)
     if required is None:
-        return []
-    errors = [
+        return []  # the log sender, or a class of the project's own: nothing to configure
+    missing = [
         Error(
             f"The SMS sender {settings.SMS_SENDER!r} needs {env} (setting {name}).",
             id="notifications.E002",
@@ -35,19 +35,25 @@ def sms_sender_check(app_configs: Any = None, **kwargs: Any) -> list[Error]:
         for name, env in required
         if not str(getattr(settings, name, "") or "").strip()
     ]
+    return missing + _template_errors()
+
+
+def _template_errors() -> list[Error]:
+    """What is wrong with YISHI_SMS_TEMPLATES: not JSON, a kind without its template, an
+    unknown kind, or a value a kind does not have."""
     try:
         table = sms.templates()
     except (ValueError, TypeError, AttributeError) as exc:
         raw = getattr(settings, "SMS_TEMPLATES", "")
         detail = exc if not isinstance(raw, str) else f"{exc} in {raw[:60]!r}"
         return [
-            *errors,
             Error(
                 f"YISHI_SMS_TEMPLATES is not valid JSON of templates: {detail}",
                 hint='{"received": {"template": "SMS_123", "params": ["words", "code"]}}',
                 id="notifications.E003",
             ),
         ]
+    errors: list[Error] = []
     missing = [kind for kind in sms.KINDS if not table.get(kind, {}).get("template")]
     if missing:
         errors.append(

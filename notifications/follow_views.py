@@ -3,6 +3,9 @@
 No account and no login: the pending subscription waits in the session (its id only, never
 the phone), the stop link carries a signed token."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -39,6 +42,20 @@ def _pending(request: HttpRequest, community: Area) -> Subscription | None:
     return Subscription.objects.filter(pk=pk, community=community).first()
 
 
+def _attempt(
+    request: HttpRequest, step: Callable[..., Any], *args: Any
+) -> tuple[Any, str, HttpResponse | None]:
+    """Run one step of following from this address: (its answer, the refusal to show, the
+    page answering too many tries)."""
+    try:
+        return step(*args, address=client_ip(request)), "", None
+    except RateLimited as exc:
+        page = too_many_requests(request, exc.retry_after or 60, message=str(exc.message))
+        return None, "", page
+    except ActionError as exc:
+        return None, str(exc.message), None
+
+
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
     """Step 1: the phone. A code is sent to it and the confirm page asks for it."""
@@ -46,17 +63,14 @@ def follow(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        try:
-            subscription = following.request_follow(
-                community, request.POST.get("phone", "")[:40], address=client_ip(request)
-            )
-        except RateLimited as exc:
-            return too_many_requests(request, exc.retry_after or 60, message=str(exc.message))
-        except ActionError as exc:
-            error, status = str(exc.message), 400
-        else:
+        phone = request.POST.get("phone", "")[:40]
+        subscription, error, page = _attempt(request, following.request_follow, community, phone)
+        if page is not None:
+            return page
+        if not error:
             request.session[PENDING] = subscription.pk
             return redirect("notifications:follow_confirm", code=community.code)
+        status = 400
     return render(
         request,
         "notifications/follow.html",
@@ -75,21 +89,18 @@ def follow_confirm(request: HttpRequest, code: str) -> HttpResponse:
     error = ""
     status = 200
     if request.method == "POST":
-        try:
-            following.confirm_follow(
-                subscription, request.POST.get("code", "")[:12], address=client_ip(request)
-            )
-        except RateLimited as exc:
-            return too_many_requests(request, exc.retry_after or 60, message=str(exc.message))
-        except ActionError as exc:
-            error, status = str(exc.message), 400
-        else:
+        code_typed = request.POST.get("code", "")[:12]
+        _done, error, page = _attempt(request, following.confirm_follow, subscription, code_typed)
+        if page is not None:
+            return page
+        if not error:
             request.session.pop(PENDING, None)
             return render(
                 request,
                 "notifications/follow_done.html",
                 {"community": community, "masked_phone": subscription.masked_phone},
             )
+        status = 400
     return render(
         request,
         "notifications/follow_confirm.html",

@@ -153,7 +153,7 @@ def templates() -> dict[str, dict[str, Any]]:
 def template_for(message: SmsMessage) -> tuple[str, dict[str, str]]:
     """The template code and its variables (in the template's order), values cut to the
     gateway's limit; SmsError when the kind has no template (it cannot be sent)."""
-    from notifications.services import cut
+    from notifications.messages import cut
 
     entry = templates().get(message.kind)
     if not entry or not entry["template"]:

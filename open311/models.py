@@ -5,7 +5,6 @@ Concerns themselves live in `concerns`; a service request is a concern raised th
 API, and its `service_request_id` is the concern's tracking code.
 """
 
-import hashlib
 import secrets
 
 from django.db import models
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from concerns.models import Category, Concern
+from core import keys
 from places.models import Area
 
 
@@ -50,16 +50,14 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
-    @staticmethod
-    def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+    hash = staticmethod(keys.key_hash)
 
     @classmethod
     def issue(
         cls, *, name: str, organisation: Organisation, areas: list[Area]
     ) -> tuple["ApiKey", str]:
         """Create a key; the plain key is returned here and never again."""
-        key = "o311_" + secrets.token_urlsafe(30)
+        key = keys.new_key("o311_")
         api_key = cls.objects.create(
             name=name, organisation=organisation, prefix=key[:12], key_hash=cls.hash(key)
         )

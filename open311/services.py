@@ -200,59 +200,52 @@ def check_attributes(category: Category, answers: dict[str, list[str]]) -> dict[
         if not attribute.variable:
             continue
         given = [v.strip() for v in answers.get(attribute.code, []) if v.strip()]
-        name = f"attribute[{attribute.code}]"
-        if not given:
-            if attribute.required:
-                errors.append(
-                    Problem(
-                        "attribute_required",
-                        _("%(name)s is required: %(question)s")
-                        % {"name": name, "question": attribute.description},
-                    )
-                )
-            continue
-        if attribute.datatype != ServiceAttribute.Datatype.MULTIVALUELIST and len(given) > 1:
-            errors.append(
-                Problem("attribute_one_value", _("%(name)s takes one value.") % {"name": name})
-            )
-            continue
-        if attribute.is_list:
-            keys = {str(v.get("key")) for v in attribute.values or []}
-            wrong = [v for v in given if v not in keys]
-            if wrong:
-                errors.append(
-                    Problem(
-                        "attribute_not_in_list",
-                        _("%(name)s must be one of: %(keys)s.")
-                        % {"name": name, "keys": ", ".join(sorted(keys))},
-                    )
-                )
-                continue
-        elif attribute.datatype == ServiceAttribute.Datatype.NUMBER:
-            try:
-                float(given[0])
-            except ValueError:
-                errors.append(
-                    Problem(
-                        "attribute_not_a_number", _("%(name)s must be a number.") % {"name": name}
-                    )
-                )
-                continue
-        elif attribute.datatype == ServiceAttribute.Datatype.DATETIME:
-            try:
-                parse_w3c(given[0], name)
-            except Open311Error as exc:
-                errors.extend(exc.problems)
-                continue
-        elif len(given[0]) > 1000:
-            errors.append(Problem("too_long", _("%(name)s is too long.") % {"name": name}))
-            continue
-        cleaned[attribute.code] = (
-            given if attribute.datatype == ServiceAttribute.Datatype.MULTIVALUELIST else given[0]
-        )
+        problems = _answer_problems(attribute, given, f"attribute[{attribute.code}]")
+        if problems:
+            errors.extend(problems)
+        elif given:
+            multiple = attribute.datatype == ServiceAttribute.Datatype.MULTIVALUELIST
+            cleaned[attribute.code] = given if multiple else given[0]
     if errors:
         raise Open311Error.several(400, errors)
     return cleaned
+
+
+def _answer_problems(attribute: ServiceAttribute, given: list[str], name: str) -> list[Problem]:
+    """What is wrong with the values given to one question (none when it is left out and
+    may be)."""
+    if not given:
+        if not attribute.required:
+            return []
+        text = _("%(name)s is required: %(question)s")
+        return [
+            Problem("attribute_required", text % {"name": name, "question": attribute.description})
+        ]
+    if attribute.datatype != ServiceAttribute.Datatype.MULTIVALUELIST and len(given) > 1:
+        return [Problem("attribute_one_value", _("%(name)s takes one value.") % {"name": name})]
+    if attribute.is_list:
+        keys = {str(v.get("key")) for v in attribute.values or []}
+        if any(v not in keys for v in given):
+            text = _("%(name)s must be one of: %(keys)s.")
+            return [
+                Problem(
+                    "attribute_not_in_list", text % {"name": name, "keys": ", ".join(sorted(keys))}
+                )
+            ]
+    elif attribute.datatype == ServiceAttribute.Datatype.NUMBER:
+        try:
+            float(given[0])
+        except ValueError:
+            text = _("%(name)s must be a number.")
+            return [Problem("attribute_not_a_number", text % {"name": name})]
+    elif attribute.datatype == ServiceAttribute.Datatype.DATETIME:
+        try:
+            parse_w3c(given[0], name)
+        except Open311Error as exc:
+            return list(exc.problems)
+    elif len(given[0]) > 1000:
+        return [Problem("too_long", _("%(name)s is too long.") % {"name": name})]
+    return []
 
 
 def attributes_text(category: Category, answers: dict[str, Any]) -> str:

@@ -269,14 +269,11 @@ def _text(form: QueryDict, name: str, limit: int, errors: list[Problem]) -> str:
     return value
 
 
-def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> NewRequest:
-    """Check a POST requests body; every problem is reported at once, nothing is written."""
-    scope = services.jurisdiction_area(form.get("jurisdiction_id", ""))
-    code = form.get("service_code", "").strip()
-    if not code:
-        raise Open311Error(400, "service_code_required", _("service_code is required."))
-    category = services.get_service(code)
-    errors: list[Problem] = []
+def _location(
+    form: QueryDict, errors: list[Problem]
+) -> tuple[float | None, float | None, str, str]:
+    """(lat, long, address_string, address_id): a point, an address, or both; problems are
+    added to `errors`."""
     lat = _float(form, "lat", 90, errors)
     long = _float(form, "long", 180, errors)
     address_string = _text(form, "address_string", 200, errors)
@@ -290,6 +287,25 @@ def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> New
                 _("A location is required: lat and long, address_string or address_id."),
             )
         )
+    return lat, long, address_string, address_id
+
+
+def _full_name(first: str, last: str) -> str:
+    # Chinese names are written family name first, without a space.
+    if re.search(r"[\u4e00-\u9fff]", first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
+
+
+def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> NewRequest:
+    """Check a POST requests body; every problem is reported at once, nothing is written."""
+    scope = services.jurisdiction_area(form.get("jurisdiction_id", ""))
+    code = form.get("service_code", "").strip()
+    if not code:
+        raise Open311Error(400, "service_code_required", _("service_code is required."))
+    category = services.get_service(code)
+    errors: list[Problem] = []
+    lat, long, address_string, address_id = _location(form, errors)
     try:
         description = services.check_description(form.get("description", ""))
     except Open311Error as exc:
@@ -311,12 +327,7 @@ def parse_request(request: HttpRequest, form: QueryDict, api_key: ApiKey) -> New
     place = services.resolve_place(
         api_key, scope, lat=lat, long=long, address_string=address_string, address_id=address_id
     )
-    first, last = person["first_name"], person["last_name"]
-    # Chinese names are written family name first, without a space.
-    if re.search(r"[\u4e00-\u9fff]", first + last):
-        name = f"{last}{first}"
-    else:
-        name = f"{first} {last}".strip()
+    name = _full_name(person["first_name"], person["last_name"])
     return NewRequest(
         category=category,
         place=place,

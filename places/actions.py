@@ -1,6 +1,7 @@
 """State changes of area profiles: each checks permission, writes atomically and records a
 timeline row on the profile. A figure is never overwritten: a new count adds a row."""
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -41,6 +42,7 @@ def _profile_for(actor: Any, area: Area) -> AreaProfile:
     if not can_edit_profile(actor, area):
         raise PermissionDenied
     profile, _created = AreaProfile.objects.select_for_update().get_or_create(area=area)
+    profile.area = area  # its label is recorded with each step, without loading it again
     return profile
 
 
@@ -63,9 +65,32 @@ def _check_dated(as_of: date | None, source: str) -> tuple[date, str]:
     return as_of, source
 
 
-def _touch(profile: AreaProfile) -> None:
+def _changed(
+    profile: AreaProfile,
+    verb: str,
+    actor: Any,
+    *,
+    note: str,
+    fields: Sequence[str] = (),
+    **data: Any,
+) -> None:
+    """Save the profile as changed now (with the `fields` set on it) and record the step, for
+    staff (the public page shows the figures and facilities with their dates instead)."""
     profile.updated_at = timezone.now()
-    profile.save(update_fields=["updated_at"])
+    profile.save(update_fields=[*fields, "updated_at"])
+    record(
+        profile,
+        verb,
+        actor=actor,
+        actor_label=_label(profile.area),
+        note=note,
+        public=False,
+        data=data,
+    )
+
+
+def _named(facility: AreaFacility) -> str:
+    return f"{facility.get_kind_display()}：{facility.name}"
 
 
 def record_figure(
@@ -105,16 +130,15 @@ def record_figure(
             source=source[:100],
             recorded_by=actor if getattr(actor, "pk", None) else None,
         )
-        _touch(profile)
-        record(
+        _changed(
             profile,
             PROFILE_FIGURE_RECORDED,
-            actor=actor,
-            actor_label=_label(area),
+            actor,
             note=f"{figure.get_kind_display()}：{format_figure(kind, value, qualifier)}"
             f"（{day:%Y-%m-%d}，{figure.source}）",
-            public=False,
-            data={"kind": kind, "value": value, "as_of": day.isoformat()},
+            kind=kind,
+            value=value,
+            as_of=day.isoformat(),
         )
     return figure
 
@@ -152,15 +176,8 @@ def add_facility(
             as_of=day,
             source=source[:100],
         )
-        _touch(profile)
-        record(
-            profile,
-            PROFILE_FACILITY_ADDED,
-            actor=actor,
-            actor_label=_label(area),
-            note=f"{facility.get_kind_display()}：{facility.name}",
-            public=False,
-            data={"facility": facility.pk},
+        _changed(
+            profile, PROFILE_FACILITY_ADDED, actor, note=_named(facility), facility=facility.pk
         )
     return facility
 
@@ -177,15 +194,8 @@ def remove_facility(actor: Any, facility: AreaFacility, *, on: date | None = Non
             )
         facility.removed_on = on or timezone.localdate()
         facility.save(update_fields=["removed_on"])
-        _touch(profile)
-        record(
-            profile,
-            PROFILE_FACILITY_REMOVED,
-            actor=actor,
-            actor_label=_label(area),
-            note=f"{facility.get_kind_display()}：{facility.name}",
-            public=False,
-            data={"facility": facility.pk},
+        _changed(
+            profile, PROFILE_FACILITY_REMOVED, actor, note=_named(facility), facility=facility.pk
         )
     return facility
 
@@ -198,14 +208,5 @@ def describe_area(actor: Any, area: Area, *, covers: str, summary: str) -> AreaP
         profile = _profile_for(actor, area)
         profile.covers = covers
         profile.summary = summary
-        profile.updated_at = timezone.now()
-        profile.save(update_fields=["covers", "summary", "updated_at"])
-        record(
-            profile,
-            PROFILE_DESCRIBED,
-            actor=actor,
-            actor_label=_label(area),
-            note=profile.covers,
-            public=False,
-        )
+        _changed(profile, PROFILE_DESCRIBED, actor, note=covers, fields=["covers", "summary"])
     return profile

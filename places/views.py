@@ -1,6 +1,8 @@
 """Area profile pages: the public profile with its history, and the staff edit page."""
 
+from collections.abc import Callable
 from contextlib import suppress
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.errors import ActionError
 from places import actions
 from places.forms import DescribeForm, FacilityForm, FigureForm
-from places.models import AreaFacility, AreaProfile
+from places.models import Area, AreaFacility, AreaProfile
 from places.permissions import (
     can_edit_profile,
     get_area_for_profile,
@@ -40,6 +42,38 @@ def profile(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+# The forms of the edit page, by the name each posts as "form", and the action each calls.
+EDITS: dict[str, tuple[type[Form], Callable[..., Any]]] = {
+    "figure": (FigureForm, actions.record_figure),
+    "facility": (FacilityForm, actions.add_facility),
+    "describe": (DescribeForm, actions.describe_area),
+}
+
+
+def _submit(request: HttpRequest, area: Area, form: Form, action: Callable[..., Any]) -> int | None:
+    """Run one form's action: None when done, else the status to show the form again with."""
+    if not form.is_valid():
+        return 400
+    try:
+        action(request.user, area, **form.cleaned_data)
+    except ActionError as exc:
+        exc.show_on(form)
+        return exc.status
+    return None
+
+
+def _remove_facility(request: HttpRequest, area: Area) -> HttpResponse:
+    facility = AreaFacility.objects.filter(
+        profile__area=area, pk=_int(request.POST.get("facility"))
+    ).first()
+    if facility is None:
+        raise Http404
+    # Already removed (a double click): the page shows it gone either way.
+    with suppress(ActionError):
+        actions.remove_facility(request.user, facility)
+    return redirect("places:edit_profile", code=area.code)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request: HttpRequest, code: str) -> HttpResponse:
@@ -58,37 +92,15 @@ def edit_profile(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         which = request.POST.get("form", "")
         if which == "remove":
-            facility = AreaFacility.objects.filter(
-                profile__area=area, pk=_int(request.POST.get("facility"))
-            ).first()
-            if facility is None:
-                raise Http404
-            # Already removed (a double click): the page shows it gone either way.
-            with suppress(ActionError):
-                actions.remove_facility(request.user, facility)
-            return redirect("places:edit_profile", code=area.code)
-        form_class = {"figure": FigureForm, "facility": FacilityForm, "describe": DescribeForm}.get(
-            which
-        )
-        if form_class is None:
+            return _remove_facility(request, area)
+        if which not in EDITS:
             raise Http404
-        form = form_class(request.POST, prefix=which)
-        forms[which] = form
-        if form.is_valid():
-            try:
-                if which == "figure":
-                    actions.record_figure(request.user, area, **form.cleaned_data)
-                elif which == "facility":
-                    actions.add_facility(request.user, area, **form.cleaned_data)
-                else:
-                    actions.describe_area(request.user, area, **form.cleaned_data)
-            except ActionError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-                status = exc.status
-            else:
-                return redirect("places:edit_profile", code=area.code)
-        else:
-            status = 400
+        form_class, action = EDITS[which]
+        form = forms[which] = form_class(request.POST, prefix=which)
+        refused = _submit(request, area, form, action)
+        if refused is None:
+            return redirect("places:edit_profile", code=area.code)
+        status = refused
     facilities = (
         AreaFacility.objects.filter(profile=profile, removed_on__isnull=True) if profile else []
     )

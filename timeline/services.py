@@ -8,7 +8,7 @@ right after a commit loses nothing.
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -61,21 +61,20 @@ def _announce(events: list[Event]) -> None:
     transaction.on_commit(send)
 
 
-def record(
-    subject: models.Model,
-    verb: str,
-    *,
-    actor: Any = None,
-    actor_label: str | Promise = "",
-    note: str = "",
-    public: bool = True,
-    data: dict | None = None,
-) -> Event:
+class Details(TypedDict, total=False):
+    """What record() takes besides the subject and the verb (_event's keywords)."""
+
+    actor: Any
+    actor_label: str | Promise
+    note: str
+    public: bool
+    data: dict | None
+
+
+def record(subject: models.Model, verb: str, **details: Unpack[Details]) -> Event:
     """Record one event of a state change. `verb` is a constant an app declared in its
     verbs module (timeline.verbs): an undeclared verb raises verbs.UnknownVerb."""
-    event = _event(
-        subject, verb, actor=actor, actor_label=actor_label, note=note, public=public, data=data
-    )
+    event = _event(subject, verb, **details)
     event.save(force_insert=True)
     _announce([event])
     return event

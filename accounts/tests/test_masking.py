@@ -21,9 +21,8 @@ from accounts.masking import (
     mask_phone,
     masking_for,
 )
-from concerns.intake.submit import submit_concern
 from concerns.models import Concern
-from places.models import Building, Compound
+from concerns.tests.conftest import concern_in_building
 
 PHONE, NAME, ROOM = "13912345678", "王小明", "2单元501"
 PLACE = "金城蓝湾二期3号楼"
@@ -117,16 +116,13 @@ def test_masking_for_each_role(world):
 
 @pytest.fixture
 def concern(world) -> Concern:
-    compound = Compound.objects.create(name="金城蓝湾二期", grid=world.g1)
-    building = Building.objects.create(compound=compound, name="3号楼")
-    return submit_concern(
-        community=world.c1,
+    return concern_in_building(
+        world,
         content="自来水发黄，接了一盆全是黄的",
         channel=Concern.Channel.WEB,
         phone=PHONE,
         name=NAME,
         address=ROOM,
-        building=building,
     )
 
 

@@ -281,17 +281,23 @@ def submit_concern(
         partner=partner,
         wechat_resident=wechat_resident,
     )
-    read = _read(submission)
+    return _register_once(submission, _read(submission), photos_ok)
+
+
+def _register_once(submission: Submission, read: _Read, photos: list[ContentFile]) -> Concern:
+    """_register(), retried when the insert meets a unique constraint: a repeated
+    idempotency key is answered with its first concern, a tracking code that collided is
+    drawn again."""
     for _attempt in range(4):
         try:
-            return _register(submission, read, photos_ok)
+            return _register(submission, read, photos)
         except IntegrityError:
             # The same idempotency key raced in from a second request: answer with the first.
             if submission.idempotency_key:
                 earlier = earlier_submit(
                     submission.idempotency_key,
-                    community=community,
-                    channel=channel,
+                    community=submission.community,
+                    channel=submission.channel,
                     content=submission.content,
                 )
                 if earlier is not None:
@@ -323,6 +329,53 @@ def _checked(
     wechat_resident: str,
 ) -> tuple[Submission, list[ContentFile]]:
     """Everything checked before anything is written: the submission and its photos."""
+    staff, partnered, follower = _sender(community, channel, actor, partner, wechat_resident)
+    content = plain_text(content, "content", limit=MAX_CONTENT, required=True)
+    name = plain_text(name, "name", limit=50)
+    address = plain_text(address, "address", limit=200)
+    phone = _phone(phone, required=not (staff or partnered or follower))
+    if urgency not in Concern.Urgency.values:
+        raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")
+    # No lookup first: a repeated key meets the unique constraint on insert (submit_concern),
+    # so a first submit pays no extra query. Clients' keys come scoped (scoped_idempotency_key).
+    idempotency_key = (idempotency_key or "").strip()[:80] or None
+    compound, grid = _place(community, building, compound)
+    if staff:
+        grid = _registering(actor, community, grid)
+    cleaned = check_photos(photos)
+    received = _received(received_at)
+    household = household_key(building, compound, address)
+    if phone or household:
+        resident = f"tel:{phone}" if phone else f"hh:{household}"
+    else:
+        resident = wechat_resident[:64] if follower else _nobody_known(actor if staff else None)
+    submission = Submission(
+        community=community,
+        grid=grid,
+        compound=compound,
+        building=building,
+        channel=channel,
+        category=category,
+        urgency=urgency,
+        content=content,
+        name=name,
+        phone=phone,
+        address=address,
+        resident=resident,
+        household=household,
+        received=received,
+        actor=actor if staff else None,
+        idempotency_key=idempotency_key,
+    )
+    return submission, cleaned
+
+
+def _sender(
+    community: Area, channel: str, actor: Any, partner: Any, wechat_resident: str
+) -> tuple[bool, bool, bool]:
+    """Who submits, to which community through which channel: (staff, a partner system
+    through the API, a 公众号 follower). Anyone else only through the channels residents use
+    themselves."""
     if community is None or community.kind != Area.Kind.COMMUNITY:
         raise ActionError(_("Choose a community."), code="unknown_community", field="community")
     if channel not in Concern.Channel.values:
@@ -337,18 +390,14 @@ def _checked(
             status=403,
             field="channel",
         )
-    content = plain_text(content, "content", limit=MAX_CONTENT, required=True)
-    name = plain_text(name, "name", limit=50)
-    address = plain_text(address, "address", limit=200)
-    phone = phone.strip() if phone else ""
-    if phone or not (is_staff or trusted_partner or follower):
-        phone = normalise_phone(phone)
-    if urgency not in Concern.Urgency.values:
-        raise ActionError(_("Unknown urgency."), code="invalid_urgency", field="urgency")
-    # No lookup first: a repeated key is answered when its insert meets the unique
-    # constraint (submit_concern), so a first submit (nearly all of them) pays no extra
-    # query. Keys sent by clients come scoped to their sender (scoped_idempotency_key).
-    idempotency_key = (idempotency_key or "").strip()[:80] or None
+    return is_staff, trusted_partner, follower
+
+
+def _place(
+    community: Area, building: Building | None, compound: Compound | None
+) -> tuple[Compound | None, Area | None]:
+    """(compound, grid) of the place given, checked to lie in the community: the building's
+    compound, and the grid of the building (or else of the compound)."""
     if building is not None:
         if compound is not None and building.compound_id != compound.pk:
             raise ActionError(
@@ -368,47 +417,39 @@ def _checked(
         raise ActionError(
             _("This place is not in the community chosen."), code="place_outside", field=field
         )
-    if is_staff:
-        if grid is None and not can_change_area(actor, community):
-            grid = registration_grid(actor, community)  # a grid worker's own grid
-        check_can_register(actor, community, grid)
-    cleaned = check_photos(photos)
+    return compound, grid
+
+
+def _phone(phone: str, *, required: bool) -> str:
+    """The phone in its one stored form; staff, partners and followers may leave it out."""
+    phone = phone.strip() if phone else ""
+    return normalise_phone(phone) if phone or required else ""
+
+
+def _registering(actor: Any, community: Area, grid: Area | None) -> Area | None:
+    """The grid of a concern staff register, once checked they may: the place's, else a
+    grid worker's own grid."""
+    if grid is None and not can_change_area(actor, community):
+        grid = registration_grid(actor, community)
+    check_can_register(actor, community, grid)
+    return grid
+
+
+def _received(received_at: datetime | None) -> datetime:
+    """When the concern came in: now, or the time staff give (a call taken earlier), never
+    later than now (a few minutes' clock drift allowed)."""
     received = received_at or timezone.now()
     if received > timezone.now() + timedelta(minutes=5):
         raise ActionError(
             _("The time received cannot be in the future."), code="future", field="received_at"
         )
+    return received
 
-    household = household_key(building, compound, address)
-    if phone:
-        resident = f"tel:{phone}"
-    elif household:
-        resident = f"hh:{household}"
-    elif follower:
-        resident = wechat_resident[:64]
-    elif is_staff:
-        resident = f"user:{actor.pk}"
-    else:
-        resident = f"anon:{secrets.token_hex(8)}"
-    submission = Submission(
-        community=community,
-        grid=grid,
-        compound=compound,
-        building=building,
-        channel=channel,
-        category=category,
-        urgency=urgency,
-        content=content,
-        name=name,
-        phone=phone,
-        address=address,
-        resident=resident,
-        household=household,
-        received=received,
-        actor=actor if is_staff else None,
-        idempotency_key=idempotency_key,
-    )
-    return submission, cleaned
+
+def _nobody_known(staff: Any) -> str:
+    """The resident key of a concern with no phone, household or follower: the staff member
+    who registered it, else a key of its own (counted as one more resident)."""
+    return f"user:{staff.pk}" if staff is not None else f"anon:{secrets.token_hex(8)}"
 
 
 def _read(submission: Submission) -> _Read:
@@ -478,29 +519,28 @@ def earlier_submit(key: str, *, community: Any, channel: str, content: str) -> C
 
 
 def _new_concern(submission: Submission, issue: Issue, score: float | None) -> Concern:
-    s = submission
     return Concern(
         tracking_code=codes.new_code(),
         issue=issue,
-        community=s.community,
-        grid=s.grid,
-        compound=s.compound,
-        building=s.building,
-        channel=s.channel,
+        community=submission.community,
+        grid=submission.grid,
+        compound=submission.compound,
+        building=submission.building,
+        channel=submission.channel,
         # Without a category chosen, the concern is counted under its issue's (guessed or
         # confirmed) one, so figures by category do not fill up with "no category".
-        category_id=s.category.pk if s.category else issue.category_id,
-        urgency=s.urgency,
-        content=s.content,
-        reporter_name=s.name,
-        phone=s.phone,
-        address=s.address,
-        resident_key=s.resident,
-        household_key=s.household,
+        category_id=submission.category.pk if submission.category else issue.category_id,
+        urgency=submission.urgency,
+        content=submission.content,
+        reporter_name=submission.name,
+        phone=submission.phone,
+        address=submission.address,
+        resident_key=submission.resident,
+        household_key=submission.household,
         similarity=score,
-        received_at=s.received,
-        created_by=s.actor,
-        idempotency_key=s.idempotency_key,
+        received_at=submission.received,
+        created_by=submission.actor,
+        idempotency_key=submission.idempotency_key,
     )
 
 
@@ -562,12 +602,11 @@ def _group(submission: Submission, read: _Read) -> tuple[Issue, float | None, bo
     new issue) and whether the issue counts the concern already. A join is counted in the
     same statement that finds the issue still open and locks it (store.join); a new issue is
     created counting its first concern."""
-    s = submission
     # A phone with a household may link two residents counted apart so far: that join locks
     # the issue first and counts after the insert (store.count_in), which may count it again.
-    simple = not (s.household and s.resident.startswith("tel:"))
+    simple = not (submission.household and submission.resident.startswith("tel:"))
     for _attempt in range(3):
-        best = _best_match(s.community, read)
+        best = _best_match(submission.community, read)
         if best is None:
             break
         pk, score, seen_terms = best
@@ -576,10 +615,10 @@ def _group(submission: Submission, read: _Read) -> tuple[Issue, float | None, bo
                 pk,
                 seen_terms=seen_terms,
                 terms=model.fold(seen_terms, read.reading),
-                resident=s.resident,
-                household=s.household,
-                urgency=s.urgency,
-                received=s.received,
+                resident=submission.resident,
+                household=submission.household,
+                urgency=submission.urgency,
+                received=submission.received,
             )
             if issue is not None:
                 return issue, score, True
@@ -590,31 +629,37 @@ def _group(submission: Submission, read: _Read) -> tuple[Issue, float | None, bo
             return locked, score, False
     # No match: create under the community's row lock, after looking once more, so two
     # similar concerns arriving together do not open two issues.
-    store.lock_community(s.community.pk)
-    best = _best_match(s.community, read)
+    store.lock_community(submission.community.pk)
+    best = _best_match(submission.community, read)
     if best is not None:
         locked = store.open_issue_locked(best[0])
         if locked is not None:
             return locked, best[1], False
-    category = s.category or store.guess_category(s.content)
-    accept_due, resolve_due = store.due_dates(category, s.received, s.urgency)
+    return _open_issue(submission, read), None, True
+
+
+def _open_issue(submission: Submission, read: _Read) -> Issue:
+    """A new issue of the concern (under the community's lock), counting it already; its
+    verbs.ISSUE_OPENED event is recorded with the concern's."""
+    category = submission.category or store.guess_category(submission.content)
+    accept_due, resolve_due = store.due_dates(category, submission.received, submission.urgency)
     issue = Issue(
-        community=s.community,
-        grid=s.grid,
+        community=submission.community,
+        grid=submission.grid,
         category=category,
-        title=make_title(s.content),
-        public_title=neutral_title_of(s.compound, s.community, category),
+        title=make_title(submission.content),
+        public_title=neutral_title_of(submission.compound, submission.community, category),
         residents_count=1,
         concerns_count=1,
         terms=model.fold("", read.reading),
-        first_received_at=s.received,
-        last_received_at=s.received,
+        first_received_at=submission.received,
+        last_received_at=submission.received,
         accept_due_at=accept_due,
         resolve_due_at=resolve_due,
-        level=Issue.Level.GRID if s.grid is not None else Issue.Level.COMMUNITY,
+        level=Issue.Level.GRID if submission.grid is not None else Issue.Level.COMMUNITY,
     )
     store.insert(issue)
-    return issue, None, True  # its verbs.ISSUE_OPENED event is recorded with the concern's
+    return issue
 
 
 def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from concerns.cards import CONTACTS_CHANGED, PRINTED
 from concerns.models import Concern
+from concerns.tests.conftest import fill_contacts
 from conftest import PASSWORD
 from places.models import Area, Building
 from timeline.models import Event
@@ -23,14 +24,7 @@ def login(client, user):
 
 @pytest.fixture
 def contacts(world, places):
-    Area.objects.filter(pk=world.c1.pk).update(
-        public_phone="0951-5012345",
-        office_hours="周一至周五 8:30—18:00",
-        wechat_name="一号社区",
-        wechat_link="http://weixin.qq.com/r/abcDEF123",
-    )
-    Area.objects.filter(pk=world.g1.pk).update(grid_worker="赵丽娟", grid_phone="13895010001")
-    Area.objects.filter(pk=world.g2.pk).update(grid_worker="张建国", grid_phone="13895010002")
+    fill_contacts(world)
     return places
 
 

@@ -8,8 +8,8 @@ from urllib.parse import urlencode
 import pytest
 from PIL import Image
 
+from concerns.tests.conftest import fill_contacts
 from conftest import browser_login
-from places.models import Area
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +26,8 @@ def decode_qr(png: bytes) -> list[str]:
 
 @pytest.fixture
 def filled(world, places):
-    Area.objects.filter(pk=world.c1.pk).update(
-        public_phone="0951-5012345",
-        office_hours="周一至周五 8:30—12:00，14:30—18:00",
-        wechat_name="一号社区",
-        wechat_link="http://weixin.qq.com/r/abcDEF123",
-    )
-    Area.objects.filter(pk=world.g1.pk).update(grid_worker="赵丽娟", grid_phone="13895010001")
-    Area.objects.filter(pk=world.g2.pk).update(grid_worker="张建国", grid_phone="13895010002")
+    # Hours with a lunch break: the longest line a card prints.
+    fill_contacts(world, office_hours="周一至周五 8:30—12:00，14:30—18:00")
     return places
 
 

@@ -74,20 +74,9 @@ def test_a_submit_runs_a_bounded_number_of_statements(
 
 
 def test_the_same_idempotency_key_answers_with_the_first_concern(world):
-    first = submit_concern(
-        community=world.c1,
-        content="自来水发黄了",
-        channel="web",
-        phone="13800138000",
-        idempotency_key="k-1",
-    )
-    again = submit_concern(
-        community=world.c1,
-        content="自来水发黄了",
-        channel="web",
-        phone="13800138000",
-        idempotency_key="k-1",
-    )
+    same = {"content": "自来水发黄了", "channel": "web", "phone": "13800138000"}
+    first = submit_concern(community=world.c1, idempotency_key="k-1", **same)
+    again = submit_concern(community=world.c1, idempotency_key="k-1", **same)
     assert again.pk == first.pk
     assert Concern.objects.count() == 1
     assert Issue.objects.get().residents_count == 1

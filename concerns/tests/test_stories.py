@@ -112,31 +112,24 @@ def test_two_unrelated_concerns_from_the_same_compound_stay_apart(jclw):
 
 def test_story_2_three_phone_reports_become_three_issues_settled_after_a_site_visit(jclw):
     staff = jclw["staff"]
-    shops = intake.submit_concern(
-        community=jclw["community"],
-        channel=Concern.Channel.PHONE,
-        phone="13995020001",
-        actor=staff,
-        compound=jclw["shops"],
-        content="沿街商铺把货物堆到门外，还跨门经营，人都走不过去",
-    )
-    bikes = intake.submit_concern(
-        community=jclw["community"],
-        channel=Concern.Channel.PHONE,
-        phone="13995020002",
-        actor=staff,
-        compound=jclw["phase1"],
-        content="小区里电瓶车骑得飞快，差点撞到老人",
-    )
-    pets = intake.submit_concern(
-        community=jclw["community"],
-        channel=Concern.Channel.PHONE,
-        phone="13995020003",
-        actor=staff,
-        compound=jclw["shops"],
-        content="宠物医院门口狗粪便没人清理，味道很大，卫生太差",
-    )
-    issues = [Issue.objects.get(pk=c.issue_id) for c in (shops, bikes, pets)]
+    calls = [
+        ("13995020001", "shops", "沿街商铺把货物堆到门外，还跨门经营，人都走不过去"),
+        ("13995020002", "phase1", "小区里电瓶车骑得飞快，差点撞到老人"),
+        ("13995020003", "shops", "宠物医院门口狗粪便没人清理，味道很大，卫生太差"),
+    ]
+    taken = [
+        intake.submit_concern(
+            community=jclw["community"],
+            channel=Concern.Channel.PHONE,
+            phone=phone,
+            actor=staff,
+            compound=jclw[compound],
+            content=content,
+        )
+        for phone, compound, content in calls
+    ]
+    _shops, _bikes, pets = taken
+    issues = [Issue.objects.get(pk=c.issue_id) for c in taken]
     assert len({i.pk for i in issues}) == 3, "three different matters"
     assert [i.category.code for i in issues] == ["clutter", "vehicles", "animals"]
 

@@ -15,15 +15,12 @@ from consultations.models import Meeting
 from notifications import following
 from notifications.models import Delivery, Subscription
 from notifications.sms import MemorySender
+from notifications.tests.conftest import council
 
 PHONE = "13995017777"
 
 
-@pytest.fixture(autouse=True)
-def _memory_sms(settings):
-    settings.SMS_SENDER = "notifications.sms.MemorySender"
-    settings.SITE_URL = "https://yishi.example.cn"
-    MemorySender.outbox = []
+pytestmark = pytest.mark.usefixtures("memory_sms")
 
 
 def ask(client, phone=PHONE, code="C1", address="10.0.0.1"):
@@ -101,16 +98,7 @@ def test_followers_hear_of_new_topics_meetings_and_results_with_a_stop_link(
         hour=19, minute=0, second=0, microsecond=0
     )
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = consult.schedule_meeting(
-            world.staff,
-            area=world.c1,
-            title="加装电梯议事会",
-            form=Meeting.Form.COUNCIL,
-            starts_at=starts,
-            place="社区议事厅",
-            notice_days=1,
-            topics=[topic],
-        )
+        meeting = council(world.staff, world.c1, "加装电梯议事会", starts, [topic])
         consult.publish_notice(world.staff, meeting)
     notice = [t for to, t in MemorySender.outbox if to == PHONE][-1]
     assert (
@@ -271,16 +259,7 @@ def test_a_resident_of_the_matter_who_follows_is_told_once(
     issue.concerns.update(phone=PHONE)
     topic = consult.create_topic(world.staff, title="电梯", issues=[issue])
     starts = timezone.now() + timedelta(days=3)
-    meeting = consult.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="电梯议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=starts,
-        place="社区议事厅",
-        notice_days=1,
-        topics=[topic],
-    )
+    meeting = council(world.staff, world.c1, "电梯议事会", starts, [topic])
     MemorySender.outbox = []
     with django_capture_on_commit_callbacks(execute=True):
         consult.publish_notice(world.staff, meeting)

@@ -438,7 +438,7 @@ def test_every_resident_message_in_the_registry_fills_its_sms_template():
 
     from django.utils import translation
 
-    from notifications.services import EXTRA_VALUES
+    from notifications.messages import EXTRA_VALUES
     from notifications.sms import KINDS
     from timeline import verbs
 

@@ -13,17 +13,13 @@ from concerns.intake import submit as concerns
 from concerns.models import Concern
 from conftest import make_user
 from consultations import actions as consult
-from consultations.models import Meeting, Participant
+from consultations.models import Participant
 from notifications.models import Delivery, Preference
 from notifications.sms import MemorySender
+from notifications.tests.conftest import council
 from places.models import Compound
 
-
-@pytest.fixture(autouse=True)
-def _memory_sms(settings):
-    settings.SMS_SENDER = "notifications.sms.MemorySender"
-    settings.SITE_URL = "https://yishi.example.cn"
-    MemorySender.outbox = []
+pytestmark = pytest.mark.usefixtures("memory_sms")
 
 
 @pytest.fixture
@@ -116,18 +112,8 @@ def meeting_for(world, **extra):
     starts = timezone.localtime(timezone.now() + timedelta(days=5)).replace(
         hour=14, minute=30, second=0, microsecond=0
     )
-    return consult.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="电梯加装议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=1, minutes=30),
-        place="社区议事厅",
-        notice_days=1,
-        topics=[topic],
-        **extra,
-    )
+    ends = starts + timedelta(hours=1, minutes=30)
+    return council(world.staff, world.c1, "电梯加装议事会", starts, [topic], ends_at=ends, **extra)
 
 
 def test_everyone_invited_hears_of_the_notice_with_when_where_and_their_code(

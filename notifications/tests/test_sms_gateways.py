@@ -158,13 +158,10 @@ def test_aliyun_sends_a_signed_templated_request(world, gateway, settings):
     assert (row.status, row.gateway_id) == (Delivery.Status.SENT, "900619746936498440^0")
 
 
-def test_aliyun_refusal_is_retried_later_and_sent_once(world, gateway, settings):
-    settings.SMS_SENDER = "aliyun"
-    gateway.script = [
-        (500, {"Code": "ServiceUnavailable", "Message": "busy", "RequestId": "r"}),
-        (200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "limit", "RequestId": "r"}),
-        ALI_OK,
-    ]
+def _refused_twice_then_sent(world, gateway, refusal):
+    """A resident's SMS through a gateway scripted to fail, refuse (`refusal` in its answer)
+    and then take it: tried at each due time, never before, and sent once on the third try.
+    Returns the row and the gateway's three calls."""
     event, _concern = accepted_event(world)
     assert deliver_event(event) == 0
     row = Delivery.objects.get(channel="sms")
@@ -174,15 +171,26 @@ def test_aliyun_refusal_is_retried_later_and_sent_once(world, gateway, settings)
     assert send_pending(now=row.next_attempt_at) == 0  # the gateway's error code
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Delivery.Status.RETRY, 2)
-    assert "BUSINESS_LIMIT_CONTROL" in row.error
+    assert refusal in row.error
     assert send_pending(now=row.next_attempt_at) == 1
     assert send_pending(now=row.next_attempt_at + timedelta(days=1)) == 0
     calls = gateway.calls("SendSms")
     assert len(calls) == 3
-    # Every try carries the same OutId: the gateway's key for this one message.
-    assert {check_acs3_signature(c)["OutId"] for c in calls} == {f"yishi-{row.pk}"}
     row.refresh_from_db()
     assert (row.status, row.attempts) == (Delivery.Status.SENT, 3)
+    return row, calls
+
+
+def test_aliyun_refusal_is_retried_later_and_sent_once(world, gateway, settings):
+    settings.SMS_SENDER = "aliyun"
+    gateway.script = [
+        (500, {"Code": "ServiceUnavailable", "Message": "busy", "RequestId": "r"}),
+        (200, {"Code": "isv.BUSINESS_LIMIT_CONTROL", "Message": "limit", "RequestId": "r"}),
+        ALI_OK,
+    ]
+    row, calls = _refused_twice_then_sent(world, gateway, "BUSINESS_LIMIT_CONTROL")
+    # Every try carries the same OutId: the gateway's key for this one message.
+    assert {check_acs3_signature(c)["OutId"] for c in calls} == {f"yishi-{row.pk}"}
 
 
 def test_aliyun_timeout_is_confirmed_not_resent(world, gateway, settings):
@@ -328,20 +336,8 @@ def test_tencent_refusal_is_retried_later_and_sent_once(world, gateway, settings
     settings.SMS_SENDER = "tencent"
     gateway.script = [(500, {"oops": True}), tc_error("LimitExceeded.PhoneNumberDailyLimit")]
     gateway.script.append(tc_ok())
-    event, _concern = accepted_event(world)
-    assert deliver_event(event) == 0
-    row = Delivery.objects.get(channel="sms")
-    assert row.status == Delivery.Status.RETRY
-    send_pending(now=row.next_attempt_at)
-    row.refresh_from_db()
-    assert (row.status, row.attempts) == (Delivery.Status.RETRY, 2)
-    assert "LimitExceeded" in row.error
-    assert send_pending(now=row.next_attempt_at) == 1
-    assert send_pending(now=row.next_attempt_at + timedelta(days=1)) == 0
-    calls = gateway.calls("SendSms")
-    assert len(calls) == 3
+    row, calls = _refused_twice_then_sent(world, gateway, "LimitExceeded")
     assert {check_tc3_signature(c)["SessionContext"] for c in calls} == {f"yishi-{row.pk}"}
-    assert Delivery.objects.get(pk=row.pk).status == Delivery.Status.SENT
 
 
 def test_tencent_timeout_is_not_sent_twice(world, gateway, settings):

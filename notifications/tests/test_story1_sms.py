@@ -20,20 +20,18 @@ from concerns.models import Concern, Issue
 from concerns.tests.test_stories import HOUSEHOLDS  # story 1's twelve households
 from conftest import make_user
 from consultations import actions as consult
-from consultations.models import Meeting, Participant
+from consultations.models import Participant
 from notifications.models import Delivery
 from notifications.sms import MemorySender
+from notifications.tests.conftest import council
 from places.models import Area, Compound
 
 REPRESENTATIVE = "13800001111"
 
 
 @pytest.fixture(autouse=True)
-def _sms(settings):
-    settings.SMS_SENDER = "notifications.sms.MemorySender"
-    settings.SITE_URL = "https://yishi.example.cn"
+def _sms(memory_sms, settings):
     settings.LANGUAGE_CODE = "zh-hans"
-    MemorySender.outbox = []
 
 
 def test_story_1_each_resident_gets_six_meaningful_messages(
@@ -71,16 +69,9 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
 
         # 民事民议/民决: a topic, the meeting announced, held, decided, its result published.
         topic = consult.create_topic(staff, title="二期自来水发黄怎么办", issues=[issue])
-        meeting = consult.schedule_meeting(
-            staff,
-            area=community,
-            title="二期自来水发黄协商议事会",
-            form=Meeting.Form.COUNCIL,
-            starts_at=timezone.now() + timedelta(hours=1),
-            place="社区议事厅",
-            notice_days=0,
-            quorum=1,
-            topics=[topic],
+        starts = timezone.now() + timedelta(hours=1)
+        meeting = council(
+            staff, community, "二期自来水发黄协商议事会", starts, [topic], notice_days=0, quorum=1
         )
         consult.publish_notice(staff, meeting)
         representative = consult.invite_participant(
@@ -188,16 +179,8 @@ def test_a_moved_meeting_corrects_the_notice_once_it_is_out(
     topic = consult.create_topic(world.staff, title="电梯噪音议题", issues=[issue])
     first = timezone.now() + timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
-        meeting = consult.schedule_meeting(
-            world.staff,
-            area=world.c1,
-            title="电梯噪音协商会",
-            form=Meeting.Form.COUNCIL,
-            starts_at=first,
-            place="社区议事厅",
-            notice_days=0,
-            quorum=1,
-            topics=[topic],
+        meeting = council(
+            world.staff, world.c1, "电梯噪音协商会", first, [topic], notice_days=0, quorum=1
         )
         consult.reschedule_meeting(world.staff, meeting, starts_at=first + timedelta(hours=1))
     assert MemorySender.outbox == []  # a draft moves silently

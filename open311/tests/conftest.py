@@ -34,29 +34,54 @@ def water(db) -> Category:
         code="water",
         defaults={"name": "供水", "keywords": "自来水 水质 发黄 黄水", "resolve_days": 1},
     )
-    ServiceAttribute.objects.create(
-        category=category,
-        code="colour",
-        datatype=ServiceAttribute.Datatype.SINGLEVALUELIST,
-        required=True,
-        order=1,
-        description="水是什么颜色？",
-        values=[{"key": "yellow", "name": "发黄"}, {"key": "brown", "name": "发褐"}],
-    )
-    ServiceAttribute.objects.create(
-        category=category,
-        code="since",
-        datatype=ServiceAttribute.Datatype.DATETIME,
-        required=False,
-        order=2,
-        description="从什么时候开始？",
-    )
-    ServiceAttribute.objects.create(
-        category=category,
-        code="taps",
-        datatype=ServiceAttribute.Datatype.MULTIVALUELIST,
-        order=3,
-        description="哪些水龙头？",
-        values=[{"key": "kitchen", "name": "厨房"}, {"key": "bath", "name": "卫生间"}],
-    )
+    kinds = ServiceAttribute.Datatype
+    questions = [
+        (
+            "colour",
+            kinds.SINGLEVALUELIST,
+            True,
+            "水是什么颜色？",
+            {"yellow": "发黄", "brown": "发褐"},
+        ),
+        ("since", kinds.DATETIME, False, "从什么时候开始？", {}),
+        (
+            "taps",
+            kinds.MULTIVALUELIST,
+            False,
+            "哪些水龙头？",
+            {"kitchen": "厨房", "bath": "卫生间"},
+        ),
+    ]
+    for order, (code, datatype, required, description, values) in enumerate(questions, 1):
+        ServiceAttribute.objects.create(
+            category=category,
+            code=code,
+            datatype=datatype,
+            required=required,
+            order=order,
+            description=description,
+            values=[{"key": key, "name": name} for key, name in values.items()],
+        )
     return category
+
+
+def request_form(partner: Partner, **fields) -> dict:
+    """What a partner posts for a new request: a noise complaint in 一号社区 with a phone,
+    `fields` added or changed, those given as None left out."""
+    data = {
+        "api_key": partner.key,
+        "service_code": "noise",
+        "address_string": "一号社区",
+        "description": "楼下广场舞音响太吵",
+        "phone": "13800138000",
+        **fields,
+    }
+    return {k: v for k, v in data.items() if v is not None}
+
+
+# A request in the water category, answering its one required question.
+YELLOW_WATER = {
+    "service_code": "water",
+    "description": "自来水发黄，有沉淀",
+    "attribute[colour]": "yellow",
+}

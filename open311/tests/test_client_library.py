@@ -6,6 +6,8 @@ import pytest
 import requests
 from georeport import GeoReport
 
+from open311.tests.conftest import YELLOW_WATER, request_form
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
@@ -24,14 +26,7 @@ def test_georeport_client_reads_what_a_partner_posted(live_server, partner, wate
 
     posted = requests.post(
         f"{root}/requests.json",
-        data={
-            "api_key": partner.key,
-            "service_code": "water",
-            "address_string": "一号社区",
-            "description": "自来水发黄，有沉淀",
-            "phone": "13800138000",
-            "attribute[colour]": "yellow",
-        },
+        data=request_form(partner, **YELLOW_WATER),
         timeout=10,
     )
     assert posted.status_code == 200

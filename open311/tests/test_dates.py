@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from open311.models import ServiceAttribute
+from open311.tests.conftest import YELLOW_WATER, request_form
 
 STRICT_ISO_8601 = re.compile(
     r"^(?P<date>\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))"
@@ -54,15 +55,7 @@ def assert_strict(found):
 
 @pytest.fixture
 def posted(client, partner, water):
-    data = {
-        "api_key": partner.key,
-        "service_code": "water",
-        "address_string": "一号社区",
-        "description": "自来水发黄，有沉淀",
-        "phone": "13800138000",
-        "attribute[colour]": "yellow",
-    }
-    response = client.post(f"{V2}/requests.json", data)
+    response = client.post(f"{V2}/requests.json", request_form(partner, **YELLOW_WATER))
     assert response.status_code == 200
     return response
 

@@ -9,22 +9,14 @@ from django.utils import timezone
 from concerns.models import Concern, Issue
 from open311.models import ServiceRequest
 from open311.tests import spec
+from open311.tests.conftest import request_form
 from timeline.models import Event
 
 V2 = "/open311/v2"
 FORMATS = ["xml", "json"]
 
 
-def good(partner, **fields):
-    data = {
-        "api_key": partner.key,
-        "service_code": "noise",
-        "address_string": "一号社区",
-        "description": "楼下广场舞音响太吵",
-        "phone": "13800138000",
-    }
-    data.update(fields)
-    return {k: v for k, v in data.items() if v is not None}
+good = request_form
 
 
 def assert_nothing_written():

@@ -6,6 +6,7 @@ from django.utils import timezone
 from concerns.models import Concern, Issue
 from open311.models import ServiceRequest
 from open311.tests import spec
+from open311.tests.conftest import request_form
 from places.models import Building, Compound
 from timeline.models import Event
 
@@ -20,17 +21,13 @@ def places(world):
 
 
 def body(partner, **fields):
-    data = {
-        "api_key": partner.key,
-        "service_code": "noise",
-        "address_string": "一号社区",
+    """A noise complaint with the resident's name."""
+    named = {
         "description": "楼下广场舞音响太吵，晚上十点还不停",
-        "phone": "13800138000",
         "first_name": "建国",
         "last_name": "王",
     }
-    data.update(fields)
-    return {k: v for k, v in data.items() if v is not None}
+    return request_form(partner, **{**named, **fields})
 
 
 @pytest.mark.parametrize("fmt", ["xml", "json"])

@@ -35,14 +35,9 @@ def _submit(client, world, phone: str, content: str = "楼道灯坏了，晚上�
     return client.post(f"{API}/concerns", json.dumps(body), content_type="application/json")
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("spelling", SPELLINGS)
-def test_a_phone_is_one_number_on_every_surface(client, world, spelling):
-    # 民事民提: the API a resident submits through.
-    assert _submit(client, world, spelling).status_code == 201
-    assert Concern.objects.get().phone == STORED
-    # 民事民议: a participant invited to a meeting.
-    meeting = consultations.schedule_meeting(
+def _meeting(world):
+    """A meeting residents can be invited to, with a phone."""
+    return consultations.schedule_meeting(
         world.staff,
         area=world.c1,
         title="楼道议事会",
@@ -51,6 +46,16 @@ def test_a_phone_is_one_number_on_every_surface(client, world, spelling):
         notice_days=0,
         place="社区二楼活动室",
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_a_phone_is_one_number_on_every_surface(client, world, spelling):
+    # 民事民提: the API a resident submits through.
+    assert _submit(client, world, spelling).status_code == 201
+    assert Concern.objects.get().phone == STORED
+    # 民事民议: a participant invited to a meeting.
+    meeting = _meeting(world)
     participant = consultations.invite_participant(
         world.staff, meeting, party=Participant.Party.RESIDENT, name="王阿姨", phone=spelling
     )
@@ -69,15 +74,7 @@ def test_a_wrong_number_gets_one_answer_on_every_surface(client, world):
     answer = _submit(client, world, wrong)
     assert answer.status_code in (400, 422)
     assert answer.json()["error"]["code"] == "invalid_phone"
-    meeting = consultations.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="楼道议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(days=3),
-        notice_days=0,
-        place="社区二楼活动室",
-    )
+    meeting = _meeting(world)
     account = OfficialAccount.objects.create(community=world.c1, name="一号社区", app_id="wx1")
     follower = Follower.objects.create(account=account, openid="o-1")
     for surface in (

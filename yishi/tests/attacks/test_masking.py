@@ -6,23 +6,19 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from concerns.intake.submit import submit_concern
 from concerns.models import Concern
-from places.models import Building, Compound
+from concerns.tests.conftest import concern_in_building
 
 
 @pytest.fixture
 def concern(world) -> Concern:
-    compound = Compound.objects.create(name="金城蓝湾二期", grid=world.g1)
-    building = Building.objects.create(compound=compound, name="3号楼")
-    return submit_concern(
-        community=world.c1,
+    return concern_in_building(
+        world,
         content="楼道灯坏了很久",
         channel=Concern.Channel.PHONE,
         phone="13912345678",
         name="王小明",
         address="金城蓝湾二期3号楼2单元501",
-        building=building,
         actor=world.staff,
     )
 
