@@ -395,7 +395,8 @@ FIELD_KEY = env_str("YISHI_FIELD_KEY", "")
 # (yishi.middleware.RequestSizeLimitMiddleware): room for several phone photos at once, each at
 # most 10 MB. Keep nginx's client_max_body_size the same.
 REQUEST_MAX_BYTES = env_int("YISHI_REQUEST_MAX_MB", 25) * 1024 * 1024
-# Form fields and JSON bodies (files not counted) are small: a concern is at most 20,000 characters (60 kB).
+# Form fields and JSON bodies (files not counted) are small: a concern is at most
+# 20,000 characters (60 kB).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Uploaded files above this go to a temporary file instead of memory while they are checked.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
