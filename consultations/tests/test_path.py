@@ -15,6 +15,7 @@ from concerns.models import Concern, Issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Topic
 from consultations.tests.conftest import make_issue
+from core.errors import ActionError
 from notifications.models import Delivery
 from timeline.models import Event
 
@@ -109,7 +110,7 @@ def test_a_forged_invitation_of_an_out_of_scope_organisation_is_refused(
     assert response.status_code == 400
     assert not meeting.participants.exists()
     # The action itself refuses too, whatever the form offered, with a clear message.
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         actions.invite_participant(
             world.secretary,
             meeting,
@@ -128,7 +129,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
     world, orgs, held, client
 ):
     topic = held.topics.get()
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         actions.record_resolution(
             world.staff, held, topic=topic, text="清理", organisations=[orgs["far_bureau"]]
         )
@@ -153,7 +154,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
     assert not ActionItem.objects.exists()
     from accountability import actions as item_actions
 
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         item_actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
@@ -408,7 +409,7 @@ def test_residents_are_invited_by_phone_only_by_those_who_see_their_phones(world
         title="区级协商", area=world.district, starts_at=timezone.now() + timedelta(days=5)
     )
     meeting.topics.add(topic)
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         invitations.residents_behind(meeting, world.street_officer)
     assert error.value.status == 403
     assert invitations.residents_behind(meeting, world.staff) == []  # no phones given
@@ -466,7 +467,7 @@ def test_demo_jinfeng_meeting_refuses_pengyang_and_pingluo_at_the_action_level(d
     )
     for name in ("彭阳四中", "平罗县农业农村局"):
         far = Organisation.objects.get(name=name)
-        with pytest.raises(actions.ActionError) as error:
+        with pytest.raises(ActionError) as error:
             actions.invite_participant(
                 secretary, meeting, party="department", name="负责人", organisation=far
             )
