@@ -35,6 +35,12 @@ from consultations.models import (
     Topic,
     Venue,
 )
+from consultations.participation import (
+    participant_from_token,
+    participant_token,
+    sign_in_by_code,
+    support_from,
+)
 from consultations.permissions import (
     can_change_meeting,
     get_meeting_for_user,
@@ -42,12 +48,6 @@ from consultations.permissions import (
     participant_masking,
     visible_meetings,
     visible_topics,
-)
-from consultations.views import (
-    participant_from_token,
-    participant_token,
-    sign_in_by_code,
-    support_from,
 )
 from core.errors import RATE_LIMITED, ActionError, answers
 from core.text import plain_text
