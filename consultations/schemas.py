@@ -3,57 +3,26 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
-from consultations.models import (
-    Meeting,
-    Motion,
-    Participant,
-    Resolution,
-    Statement,
-    Topic,
-)
-
-router = Router(tags=["consultations"])
-
+from consultations.models import Meeting, Motion, Participant, Resolution, Statement, Topic
 
 # Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
 # Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
 TopicSource = TypeAliasType("TopicSource", Topic.Source)
-
-
 TopicStatus = TypeAliasType("TopicStatus", Topic.Status)
-
-
 MeetingForm = TypeAliasType("MeetingForm", Meeting.Form)
-
-
 MeetingStatus = TypeAliasType("MeetingStatus", Meeting.Status)
-
-
 MeetingPassRule = TypeAliasType("MeetingPassRule", Meeting.PassRule)
-
-
 ParticipantParty = TypeAliasType("ParticipantParty", Participant.Party)
-
-
 ParticipantReply = TypeAliasType("ParticipantReply", Participant.Reply)
-
-
 StatementKind = TypeAliasType("StatementKind", Statement.Kind)
-
-
 MotionMethod = TypeAliasType("MotionMethod", Motion.Method)
-
-
 MotionStatus = TypeAliasType("MotionStatus", Motion.Status)
-
-
 MotionOutcome = TypeAliasType("MotionOutcome", Motion.Outcome)
 
 
