@@ -15,21 +15,14 @@ from consultations import actions
 from consultations.forms import (
     BulkInviteForm,
     CloseMotionForm,
-    FieldVisitForm,
-    MotionForm,
-    ParticipantForm,
-    PublishForm,
     ReplyForm,
-    RescheduleForm,
-    ResolutionForm,
     StaffSignInForm,
-    StatementForm,
     VoteForm,
 )
 from consultations.models import Meeting
 from consultations.permissions import get_meeting_for_user
 from consultations.views.common import add_action_error, motion_at, participant_at
-from consultations.views.meetings import meeting_context, meeting_forms, meeting_url
+from consultations.views.meetings import PAGE_FORMS, meeting_context, meeting_forms, meeting_url
 from core.errors import ActionError
 from timeline.services import events_for
 
@@ -46,8 +39,13 @@ def _valid(name: str, form: Any) -> dict[str, Any]:
     return form.cleaned_data
 
 
-def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("participant_form", ParticipantForm(request.POST, meeting=meeting))
+def _posted(name: str, request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
+    """What was posted through the meeting page's form `name`, valid."""
+    return _valid(name, PAGE_FORMS[name](request.POST, meeting))
+
+
+def _do_invite(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("participant_form", request, meeting)
     actions.invite_participant(
         request.user,
         meeting,
@@ -57,10 +55,9 @@ def _do_invite(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         phone=data["phone"],
         may_vote=data["may_vote"],
     )
-    return "participant_form", None
 
 
-def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_invite_many(request: HttpRequest, meeting: Meeting) -> None:
     from consultations import invitations
 
     form = BulkInviteForm(request.POST, meeting=meeting, counts=False, auto_id="bulk_%s")
@@ -87,23 +84,20 @@ def _do_invite_many(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         )
     else:
         messages.info(request, _("Everyone chosen was invited already."))
-    return "bulk_form", None
 
 
-def _do_reply(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_reply(request: HttpRequest, meeting: Meeting) -> None:
     data = _valid("reply_form", ReplyForm(request.POST))
     actions.record_reply(request.user, participant_at(meeting, data["participant"]), data["reply"])
-    return "", None
 
 
-def _do_sign_in(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_sign_in(request: HttpRequest, meeting: Meeting) -> None:
     data = _valid("sign_in_form", StaffSignInForm(request.POST))
     actions.staff_sign_in(request.user, participant_at(meeting, data["participant"]))
-    return "", None
 
 
-def _do_statement(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("statement_form", StatementForm(request.POST, meeting=meeting))
+def _do_statement(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("statement_form", request, meeting)
     actions.add_statement(
         meeting,
         text=data["text"],
@@ -112,11 +106,10 @@ def _do_statement(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         participant=data["participant"],
         actor=request.user,
     )
-    return "statement_form", None
 
 
-def _do_motion(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("motion_form", MotionForm(request.POST, meeting=meeting))
+def _do_motion(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("motion_form", request, meeting)
     actions.open_motion(
         request.user,
         meeting,
@@ -125,10 +118,9 @@ def _do_motion(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         topic=data["topic"],
         secret=data["secret"],
     )
-    return "motion_form", None
 
 
-def _do_vote(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_vote(request: HttpRequest, meeting: Meeting) -> None:
     data = _valid("vote_form", VoteForm(request.POST))
     actions.cast_vote(
         motion_at(meeting, data["motion"]),
@@ -136,17 +128,15 @@ def _do_vote(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         participant=participant_at(meeting, data["participant"]),
         actor=request.user,
     )
-    return "", None
 
 
-def _do_close_motion(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_close_motion(request: HttpRequest, meeting: Meeting) -> None:
     data = _valid("close_form", CloseMotionForm(request.POST))
     actions.close_motion(request.user, motion_at(meeting, data["motion"]), agreed=data["agreed"])
-    return "", None
 
 
-def _do_resolution(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("resolution_form", ResolutionForm(request.POST, meeting=meeting))
+def _do_resolution(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("resolution_form", request, meeting)
     actions.record_resolution(
         request.user,
         meeting,
@@ -156,11 +146,10 @@ def _do_resolution(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         target_date=data["target_date"],
         motion=motion_at(meeting, data["motion"]) if data["motion"] else None,
     )
-    return "resolution_form", None
 
 
-def _do_visit(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("visit_form", FieldVisitForm(request.POST, meeting=meeting))
+def _do_visit(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("visit_form", request, meeting)
     actions.add_field_visit(
         request.user,
         meeting,
@@ -169,39 +158,33 @@ def _do_visit(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
         visited_on=data["visited_on"],
         findings=data["findings"],
     )
-    return "visit_form", None
 
 
-def _do_reschedule(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("reschedule_form", RescheduleForm(request.POST))
+def _do_reschedule(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("reschedule_form", request, meeting)
     actions.reschedule_meeting(
         request.user, meeting, starts_at=data["starts_at"], ends_at=data["ends_at"]
     )
-    return "reschedule_form", None
 
 
-def _do_publish_notice(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_publish_notice(request: HttpRequest, meeting: Meeting) -> None:
     actions.publish_notice(request.user, meeting)
-    return "", None
 
 
-def _do_hold(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_hold(request: HttpRequest, meeting: Meeting) -> None:
     actions.hold_meeting(request.user, meeting)
-    return "", None
 
 
-def _do_close(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
+def _do_close(request: HttpRequest, meeting: Meeting) -> None:
     actions.close_meeting(request.user, meeting)
-    return "", None
 
 
-def _do_publish_result(request: HttpRequest, meeting: Meeting) -> tuple[str, Any]:
-    data = _valid("publish_form", PublishForm(request.POST))
+def _do_publish_result(request: HttpRequest, meeting: Meeting) -> None:
+    data = _posted("publish_form", request, meeting)
     actions.publish_result(request.user, meeting, summary=data["summary"])
-    return "publish_form", None
 
 
-MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], tuple[str, Any]]] = {
+MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], None]] = {
     "invite": _do_invite,
     "invite-many": _do_invite_many,
     "reply": _do_reply,
@@ -248,29 +231,13 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         bound: dict[str, Any] = {}
         form_name = ACTION_FORMS.get(action)
         if form_name:
-            form = _rebind(form_name, request, meeting)
+            form = PAGE_FORMS[form_name](request.POST, meeting)
             form.is_valid()
             add_action_error(form, exc)
             bound[form_name] = form
             return _meeting_error(request, meeting, bound, None, exc.status)
         return _meeting_error(request, meeting, bound, exc.message, exc.status)
     return redirect(f"{meeting_url(meeting)}#{action}")
-
-
-def _rebind(name: str, request: HttpRequest, meeting: Meeting) -> Any:
-    classes: dict[str, Callable[[], Any]] = {
-        "participant_form": lambda: ParticipantForm(request.POST, meeting=meeting),
-        "bulk_form": lambda: BulkInviteForm(request.POST, meeting=meeting, auto_id="bulk_%s"),
-        "statement_form": lambda: StatementForm(request.POST, meeting=meeting),
-        "motion_form": lambda: MotionForm(request.POST, meeting=meeting),
-        "resolution_form": lambda: ResolutionForm(
-            request.POST, meeting=meeting, auto_id="resolution_%s"
-        ),
-        "visit_form": lambda: FieldVisitForm(request.POST, meeting=meeting, auto_id="visit_%s"),
-        "publish_form": lambda: PublishForm(request.POST),
-        "reschedule_form": lambda: RescheduleForm(request.POST),
-    }
-    return classes[name]()
 
 
 def _meeting_error(

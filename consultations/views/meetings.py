@@ -1,5 +1,6 @@
 """Pages of meetings for staff: the list, planning one, the meeting page and its minutes."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -203,25 +204,40 @@ def _motions(meeting: Meeting, resolutions: list[Resolution], *, recording: bool
     return motions
 
 
+# The forms of the meeting page by their name in the template, blank (data None) or bound to
+# what was posted.
+PAGE_FORMS: dict[str, Callable[[Any, Meeting], Any]] = {
+    "participant_form": lambda data, meeting: ParticipantForm(data, meeting=meeting),
+    "bulk_form": lambda data, meeting: BulkInviteForm(data, meeting=meeting, auto_id="bulk_%s"),
+    "statement_form": lambda data, meeting: StatementForm(data, meeting=meeting),
+    "motion_form": lambda data, meeting: MotionForm(data, meeting=meeting),
+    "resolution_form": lambda data, meeting: ResolutionForm(
+        data, meeting=meeting, auto_id="resolution_%s"
+    ),
+    "visit_form": lambda data, meeting: FieldVisitForm(data, meeting=meeting, auto_id="visit_%s"),
+    "publish_form": lambda data, meeting: PublishForm(
+        data, initial={"summary": meeting.result_summary}
+    ),
+    "reschedule_form": lambda data, meeting: RescheduleForm(
+        data,
+        initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at},
+    ),
+}
+
+
 def meeting_forms(
     meeting: Meeting, bound: dict[str, Any] | None = None, *, can_change: bool = False
 ) -> dict[str, Any]:
+    """The page's forms, blank but for those in `bound` (sent back with their errors)."""
     inviting = can_change and meeting.status in (
         Meeting.Status.DRAFT,
         Meeting.Status.ANNOUNCED,
         Meeting.Status.HELD,
     )
+    # The bulk invitation counts who it would reach: built only where it can be used.
     forms = {
-        "participant_form": ParticipantForm(meeting=meeting),
-        "bulk_form": BulkInviteForm(meeting=meeting, auto_id="bulk_%s") if inviting else None,
-        "statement_form": StatementForm(meeting=meeting),
-        "motion_form": MotionForm(meeting=meeting),
-        "resolution_form": ResolutionForm(meeting=meeting, auto_id="resolution_%s"),
-        "visit_form": FieldVisitForm(meeting=meeting, auto_id="visit_%s"),
-        "publish_form": PublishForm(initial={"summary": meeting.result_summary}),
-        "reschedule_form": RescheduleForm(
-            initial={"starts_at": timezone.localtime(meeting.starts_at), "ends_at": meeting.ends_at}
-        ),
+        name: build(None, meeting) if inviting or name != "bulk_form" else None
+        for name, build in PAGE_FORMS.items()
     }
     forms.update(bound or {})
     return forms
