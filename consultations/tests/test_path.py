@@ -14,7 +14,7 @@ from accounts.pickers import escalation_targets, organisations_serving
 from concerns.models import Concern, Issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
 from core.errors import ActionError
 from notifications.models import Delivery
 from timeline.models import Event
@@ -74,16 +74,7 @@ def test_demo_jinfeng_community_is_not_offered_pengyang_or_pingluo(demo):
 
 @pytest.fixture
 def meeting(world, topic, venue):
-    return actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="楼道杂物议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(hours=1),
-        venue=venue,
-        notice_days=0,
-        topics=[topic],
-    )
+    return plan_meeting(world, venue=venue, notice_days=0, topics=[topic])
 
 
 def test_meeting_page_offers_only_organisations_in_scope_and_no_list_box(
@@ -431,15 +422,8 @@ def test_one_person_invited_by_name_is_told_too(world, meeting, django_capture_o
 
 def test_opening_a_meeting_before_its_day_is_not_a_live_button(world, topic, venue, client):
     starts = timezone.now() + timedelta(days=5)
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="下周议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=starts,
-        venue=venue,
-        notice_days=3,
-        topics=[topic],
+    meeting = plan_meeting(
+        world, title="下周议事会", starts_at=starts, venue=venue, notice_days=3, topics=[topic]
     )
     actions.publish_notice(world.staff, meeting)
     actions.invite_participant(world.staff, meeting, party="resident", name="王大爷")
