@@ -75,19 +75,27 @@ def announced(world, topic, venue):
 
 
 @pytest.fixture
-def held(world, announced):
-    """The meeting in session: two voting participants signed in."""
-    resident = actions.invite_participant(
+def invited(world, announced):
+    """The announced meeting with a resident (with a phone) and the property company invited."""
+    actions.invite_participant(
         world.staff, announced, party=Participant.Party.RESIDENT, name="王大爷", phone="13800001111"
     )
-    company = actions.invite_participant(
+    actions.invite_participant(
         world.staff,
         announced,
         party=Participant.Party.PROPERTY_COMPANY,
         name="物业经理",
         organisation=world.property_company,
     )
-    actions.sign_in_with_code(announced, resident.sign_in_code)
-    actions.staff_sign_in(world.staff, company)
-    announced.refresh_from_db()
     return announced
+
+
+@pytest.fixture
+def held(world, invited):
+    """The meeting in session: both voting participants signed in, the resident by code."""
+    resident = invited.participants.get(party=Participant.Party.RESIDENT)
+    company = invited.participants.get(party=Participant.Party.PROPERTY_COMPANY)
+    actions.sign_in_with_code(invited, resident.sign_in_code)
+    actions.staff_sign_in(world.staff, company)
+    invited.refresh_from_db()
+    return invited

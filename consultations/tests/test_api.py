@@ -32,6 +32,19 @@ def error(response, status, field=None):
     return body["error"]
 
 
+def meeting_data(world, topic, venue, starts_at, **extra):
+    """What POST /meetings takes for a council of the first community on `topic`."""
+    data = {
+        "title": "议事会",
+        "form": "council",
+        "area": world.c1.code,
+        "starts_at": starts_at,
+        "venue": venue.pk,
+        "topics": [topic.pk],
+    }
+    return dict(data, **extra)
+
+
 def test_topics_from_issues_and_listing(client, world):
     issue = make_issue(world.c1, "黄水", residents=3)
     as_user(client, world.staff)
@@ -71,16 +84,7 @@ def test_support_is_public_and_once(client, world, topic):
 def test_meeting_lifecycle_by_api(client, world, topic, venue):
     as_user(client, world.staff)
     starts = (timezone.now() + timedelta(hours=2)).isoformat()
-    data = {
-        "title": "议事会",
-        "form": "council",
-        "area": world.c1.code,
-        "starts_at": starts,
-        "venue": venue.pk,
-        "notice_days": 0,
-        "quorum": 1,
-        "topics": [topic.pk],
-    }
+    data = meeting_data(world, topic, venue, starts, notice_days=0, quorum=1)
     meeting = post(client, "/meetings", data).json()
     mid = meeting["id"]
     assert meeting["status"] == "draft"
@@ -165,14 +169,7 @@ def test_meeting_lifecycle_by_api(client, world, topic, venue):
 
 def test_meeting_in_the_past_refused_nothing_written(client, world, topic, venue):
     as_user(client, world.staff)
-    data = {
-        "title": "过去",
-        "form": "council",
-        "area": world.c1.code,
-        "starts_at": "2020-01-01T09:00:00+08:00",
-        "venue": venue.pk,
-        "topics": [topic.pk],
-    }
+    data = meeting_data(world, topic, venue, "2020-01-01T09:00:00+08:00", title="过去")
     error(post(client, "/meetings", data), 400, "starts_at")
     error(post(client, "/meetings", dict(data, form="party")), 422)
     assert not Meeting.objects.exists()
@@ -241,14 +238,7 @@ def test_control_characters_are_refused_not_a_server_error(client, world, held, 
 
 def test_dates_out_of_range_are_refused(client, world, topic, venue):
     as_user(client, world.staff)
-    data = {
-        "title": "遥远的会",
-        "form": "council",
-        "area": world.c1.code,
-        "venue": venue.pk,
-        "topics": [topic.pk],
-        "starts_at": "9999-12-31T23:00:00-12:00",
-    }
+    data = meeting_data(world, topic, venue, "9999-12-31T23:00:00-12:00", title="遥远的会")
     error(post(client, "/meetings", data), 400, "starts_at")
     soon = (timezone.now() + timedelta(days=4)).isoformat()
     error(
