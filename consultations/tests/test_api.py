@@ -247,3 +247,39 @@ def test_dates_out_of_range_are_refused(client, world, topic, venue):
         "ends_at",
     )
     assert not Meeting.objects.exists()
+
+
+def test_ids_out_of_scope_or_unknown_are_refused_by_their_code(client, world, topic, venue):
+    """A list of ids is taken whole: one another community's, or none at all, refuses the
+    request and writes nothing; the same id twice counts once."""
+    theirs = make_issue(world.c2, "二号社区的问题")
+    mine = make_issue(world.c1, "一号社区的问题")
+    as_user(client, world.staff)
+    for issues in ([mine.pk, theirs.pk], [mine.pk, 2**62]):
+        body = error(post(client, "/topics", {"title": "议题", "issues": issues}), 400, "issues")
+        assert body["code"] == "unknown_issue"
+    assert not Topic.objects.filter(title="议题").exists()
+    created = post(client, "/topics", {"title": "议题", "issues": [mine.pk, mine.pk]})
+    assert created.status_code == 201 and created.json()["issues"] == [mine.pk]
+    others = Topic.objects.create(title="别处的议题", area=world.c2)
+    starts = (timezone.now() + timedelta(days=5)).isoformat()
+    data = meeting_data(world, topic, venue, starts, topics=[topic.pk, others.pk])
+    assert error(post(client, "/meetings", data), 400, "topics")["code"] == "unknown_topic"
+    assert error(post(client, "/meetings", dict(data, area="NOPE")), 400, "area")["code"] == (
+        "unknown_area"
+    )
+    assert not Meeting.objects.exists()
+
+
+def test_list_filters_combine_and_an_area_keeps_what_lies_under_it(client, world, held, topic):
+    as_user(client, world.street_officer)
+    Topic.objects.create(title="二号社区议题", area=world.c2)
+    listed = client.get(API + "/topics", {"area": "C1"}).json()["items"]
+    assert [row["title"] for row in listed] == [topic.title]
+    under_street = client.get(API + "/topics", {"area": "S1"}).json()["count"]
+    assert under_street == 2
+    scheduled = client.get(API + "/topics", {"area": "S1", "status": "scheduled"}).json()
+    assert [row["id"] for row in scheduled["items"]] == [topic.pk]
+    assert client.get(API + "/meetings", {"area": "C2"}).json()["count"] == 0
+    assert client.get(API + "/meetings", {"area": "C1", "form": "council"}).json()["count"] == 1
+    assert client.get(API + "/meetings", {"form": "joint"}).json()["count"] == 0

@@ -351,3 +351,21 @@ def test_ids_beyond_the_database_are_404(client, world):
     ):
         assert client.get(url).status_code == 404
     assert client.post(f"/consultations/meetings/{huge}/do/close/").status_code == 404
+
+
+def test_topic_and_meeting_lists_filter_by_status_and_say_which(client, world, announced, topic):
+    login(client, world.staff)
+    Topic.objects.create(title="另一个议题", area=world.c1)
+    for url, status, shown, hidden in (
+        ("consultations:topics", "scheduled", topic.title, "另一个议题"),
+        ("consultations:topics", "proposed", "另一个议题", topic.title),
+        ("consultations:meetings", "announced", announced.title, None),
+        ("consultations:meetings", "draft", None, announced.title),
+    ):
+        html = client.get(reverse(url), {"status": status}).content.decode()
+        filters = html[html.index('<form class="filters"') :]
+        filters = filters[: filters.index("</form>")]
+        assert f'<option value="{status}" selected>' in filters
+        assert filters.count(" selected>") == 1
+        assert shown is None or shown in html
+        assert hidden is None or hidden not in html
