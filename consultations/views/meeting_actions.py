@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from consultations import actions
+from consultations import actions, invitations
 from consultations.forms import (
     BulkInviteForm,
     CloseMotionForm,
@@ -58,8 +58,6 @@ def _do_invite(request: HttpRequest, meeting: Meeting) -> None:
 
 
 def _do_invite_many(request: HttpRequest, meeting: Meeting) -> None:
-    from consultations import invitations
-
     form = BulkInviteForm(request.POST, meeting=meeting, counts=False, auto_id="bulk_%s")
     data = _valid("bulk_form", form)
     people: list[invitations.Invitee] = []

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -253,8 +254,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    from django.urls import reverse
-
     return reverse("consultations:meeting", args=[meeting.pk])
 
 

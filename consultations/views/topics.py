@@ -29,6 +29,7 @@ from consultations.suggestions import suggested_topics
 from consultations.views.common import add_action_error, parse_pk
 from core.errors import ActionError
 from core.links import offered_links
+from timeline.public import mask_public_text
 from timeline.services import events_for
 
 
@@ -96,8 +97,6 @@ def issue_topic_title(issue: Issue) -> str:
     """The title a topic from one issue starts with, whole (staff may edit it): the issue's
     public title, else its working title with phone numbers and codes masked, since a topic
     is read by residents."""
-    from timeline.public import mask_public_text
-
     return mask_public_text(issue.public_title or issue.title)
 
 
