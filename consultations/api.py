@@ -3,26 +3,26 @@
 Staff endpoints take the web session or a bearer token. Participants act without an account:
 they sign in with their code (POST /meetings/{id}/sign-in), receive a participant token, and
 send it with their own statements and votes. Every endpoint calls the same action functions
-as the pages, so the rules and the error messages are the same.
+as the pages, so the rules and the error messages are the same. The shapes it takes and
+answers are in consultations/schemas.py.
 """
 
-from datetime import date, datetime
-from typing import Annotated, Any
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Router
 from ninja.pagination import paginate
 from ninja.responses import Status
-from typing_extensions import TypeAliasType
 
-from accounts.api_auth import staff_auth
+from accounts.api_auth import staff_get, staff_post
 from accounts.masking import HANDLER, Masking
 from accounts.models import Organisation
-from concerns.models import Issue
 from concerns.permissions import visible_issues
 from consultations import actions
 from consultations.models import (
@@ -35,6 +35,12 @@ from consultations.models import (
     Topic,
     Venue,
 )
+from consultations.participation import (
+    participant_from_token,
+    participant_token,
+    sign_in_by_code,
+    support_from,
+)
 from consultations.permissions import (
     can_change_meeting,
     get_meeting_for_user,
@@ -43,33 +49,42 @@ from consultations.permissions import (
     visible_meetings,
     visible_topics,
 )
-from consultations.views import (
-    participant_from_token,
-    participant_token,
-    sign_in_by_code,
-    support_from,
+from consultations.schemas import (
+    CloseMotionIn,
+    FieldVisitIn,
+    FieldVisitOut,
+    Id,
+    MeetingForm,
+    MeetingIn,
+    MeetingOut,
+    MeetingStatus,
+    MotionIn,
+    MotionOut,
+    MyStatementIn,
+    MyVoteIn,
+    ParticipantIn,
+    ParticipantOut,
+    ReplyIn,
+    ResolutionIn,
+    ResolutionOut,
+    ResultIn,
+    ShelveIn,
+    SignedInOut,
+    SignInIn,
+    StatementIn,
+    StatementOut,
+    SupportIn,
+    SupportOut,
+    TopicIn,
+    TopicOut,
+    TopicStatus,
+    VoteIn,
 )
 from core.errors import RATE_LIMITED, ActionError, answers
 from core.text import plain_text
 from places.models import Area
 
 router = Router(tags=["consultations"])
-# Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-
-# The OpenAPI document names an enum after its class, and several models have a Kind or a
-# Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).
-TopicSource = TypeAliasType("TopicSource", Topic.Source)
-TopicStatus = TypeAliasType("TopicStatus", Topic.Status)
-MeetingForm = TypeAliasType("MeetingForm", Meeting.Form)
-MeetingStatus = TypeAliasType("MeetingStatus", Meeting.Status)
-MeetingPassRule = TypeAliasType("MeetingPassRule", Meeting.PassRule)
-ParticipantParty = TypeAliasType("ParticipantParty", Participant.Party)
-ParticipantReply = TypeAliasType("ParticipantReply", Participant.Reply)
-StatementKind = TypeAliasType("StatementKind", Statement.Kind)
-MotionMethod = TypeAliasType("MotionMethod", Motion.Method)
-MotionStatus = TypeAliasType("MotionStatus", Motion.Status)
-MotionOutcome = TypeAliasType("MotionOutcome", Motion.Outcome)
 
 
 def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str, *, code: str) -> Any:
@@ -81,11 +96,20 @@ def _lookup(queryset: QuerySet, pk: int | None, field: str, message: str, *, cod
     return obj
 
 
-def _organisation(pk: int | None) -> Organisation | None:
+def _all_of(queryset: QuerySet, pks: Iterable[int], field: str, message: str, *, code: str) -> list:
+    """Every row named, or an error when one of them is not there (or not the caller's)."""
+    wanted = set(pks)
+    rows = list(queryset.filter(pk__in=wanted)) if wanted else []
+    if len(rows) != len(wanted):
+        raise ActionError(message, code=code, field=field)
+    return rows
+
+
+def _organisation(pk: int | None, field: str = "organisation") -> Organisation | None:
     return _lookup(
         Organisation.objects.all(),
         pk,
-        "organisation",
+        field,
         _("No such organisation."),
         code="unknown_organisation",
     )
@@ -94,6 +118,22 @@ def _organisation(pk: int | None) -> Organisation | None:
 def _code(value: str, field: str) -> str:
     """An area code from the caller; one with control characters matches nothing."""
     return plain_text(value, field, limit=32)
+
+
+def _area(code: str) -> Area:
+    area = Area.objects.filter(code=_code(code, "area")).first()
+    if area is None:
+        raise ActionError(_("No area has that code."), code="unknown_area", field="area")
+    return area
+
+
+def _filtered(rows: QuerySet, area_path: str, area: str | None, **equal: Any) -> QuerySet:
+    """The rows with each value given (an empty one filters nothing); `area` keeps the rows
+    whose `area_path` lies under that area code."""
+    rows = rows.filter(**{name: value for name, value in equal.items() if value})
+    if area:
+        rows = rows.filter(**{f"{area_path}__contains": f"/{_code(area, 'area')}/"})
+    return rows
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -105,87 +145,30 @@ def _aware(value: datetime | None) -> datetime | None:
 # ---- Topics ------------------------------------------------------------------------------
 
 
-class TopicOut(Schema):
-    id: int
-    title: str
-    description: str
-    area: str = Field(..., alias="area.code")
-    source: TopicSource
-    status: TopicStatus
-    shelved_reason: str
-    public: bool
-    residents_count: int
-    supporters_count: int
-    issues: list[int]
-    created_at: datetime
-
-    @staticmethod
-    def resolve_issues(obj: Topic) -> list[int]:
-        return [issue.pk for issue in obj.issues.all()]
-
-
-class TopicIn(Schema):
-    title: str = Field(..., max_length=120)
-    area: str | None = Field(None, description="area code; taken from the issues when given")
-    issues: list[Id] = Field(default_factory=list, description="ids of the issues gathered")
-    description: str = Field("", max_length=4000)
-    public: bool = True
-
-
-class ShelveIn(Schema):
-    reason: str = Field(..., max_length=2000)
-
-
-class SupportIn(Schema):
-    phone: str = Field(..., max_length=20)
-
-
-class SupportOut(Schema):
-    id: int
-    supporters_count: int
-
-
-@router.get("/topics", response=list[TopicOut], auth=staff_auth, summary="List topics")
+@staff_get(router, "/topics", list[TopicOut], "List topics")
 @paginate
 def list_topics(
     request: HttpRequest, status: TopicStatus | None = None, area: str | None = None
 ) -> QuerySet[Topic]:
     """Topics in the caller's scope, newest first; `area` keeps those under that area code."""
     topics = visible_topics(request.user).select_related("area").prefetch_related("issues")
-    if status:
-        topics = topics.filter(status=status)
-    if area:
-        topics = topics.filter(area__path__contains=f"/{_code(area, 'area')}/")
-    return topics.order_by("-created_at", "-id")
+    return _filtered(topics, "area__path", area, status=status).order_by("-created_at", "-id")
 
 
-@router.post(
-    "/topics",
-    response={201: TopicOut},
-    auth=staff_auth,
-    openapi_extra=answers(404),
-    summary="Propose a topic",
-)
+@staff_post(router, "/topics", TopicOut, "Propose a topic", 404, created=True)
 def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
     """From issues (their residents counted together) or directly for an area."""
-    issues: list[Issue] = []
-    if payload.issues:
-        issues = list(visible_issues(request.user).filter(pk__in=payload.issues))
-        if len(issues) != len(set(payload.issues)):
-            raise ActionError(
-                _("Some of these issues do not exist or are not yours."),
-                code="unknown_issue",
-                field="issues",
-            )
-    area = None
-    if payload.area:
-        area = Area.objects.filter(code=_code(payload.area, "area")).first()
-        if area is None:
-            raise ActionError(_("No area has that code."), code="unknown_area", field="area")
+    issues = _all_of(
+        visible_issues(request.user),
+        payload.issues,
+        "issues",
+        _("Some of these issues do not exist or are not yours."),
+        code="unknown_issue",
+    )
     topic = actions.create_topic(
         request.user,
         title=payload.title,
-        area=area,
+        area=_area(payload.area) if payload.area else None,
         issues=issues,
         description=payload.description,
         public=payload.public,
@@ -193,19 +176,19 @@ def create_topic(request: HttpRequest, payload: TopicIn) -> Status:
     return Status(201, topic)
 
 
-@router.get("/topics/{topic_id}", response=TopicOut, auth=staff_auth, summary="A topic")
+@staff_get(router, "/topics/{topic_id}", TopicOut, "A topic")
 def get_topic(request: HttpRequest, topic_id: Id) -> Topic:
     return get_topic_for_user(request.user, topic_id)
 
 
-@router.post("/topics/{topic_id}/accept", response=TopicOut, auth=staff_auth)
+@staff_post(router, "/topics/{topic_id}/accept", TopicOut, "Accept Topic")
 def accept_topic(request: HttpRequest, topic_id: Id) -> Topic:
     return actions.accept_topic(
         request.user, get_topic_for_user(request.user, topic_id, write=True)
     )
 
 
-@router.post("/topics/{topic_id}/shelve", response=TopicOut, auth=staff_auth)
+@staff_post(router, "/topics/{topic_id}/shelve", TopicOut, "Shelve Topic")
 def shelve_topic(request: HttpRequest, topic_id: Id, payload: ShelveIn) -> Topic:
     topic = get_topic_for_user(request.user, topic_id, write=True)
     return actions.shelve_topic(request.user, topic, reason=payload.reason)
@@ -226,51 +209,6 @@ def support_topic(request: HttpRequest, topic_id: Id, payload: SupportIn) -> Top
 # ---- Meetings ----------------------------------------------------------------------------
 
 
-class MeetingOut(Schema):
-    id: int
-    title: str
-    form: MeetingForm
-    area: str = Field(..., alias="area.code")
-    venue: str | None = Field(None, alias="venue.name")
-    place: str
-    convener: str | None = Field(None, alias="convener.name")
-    starts_at: datetime
-    ends_at: datetime | None
-    notice_days: int
-    status: MeetingStatus
-    quorum: int
-    pass_rule: MeetingPassRule
-    topics: list[int]
-    agenda: str
-    materials: str
-    result_summary: str
-
-    @staticmethod
-    def resolve_topics(obj: Meeting) -> list[int]:
-        return [topic.pk for topic in obj.topics.all()]
-
-
-class MeetingIn(Schema):
-    title: str = Field(..., max_length=120)
-    form: MeetingForm
-    area: str = Field(..., description="area code of the community (or district)")
-    starts_at: datetime
-    ends_at: datetime | None = None
-    venue: Id | None = None
-    place: str = Field("", max_length=200)
-    convener: Id | None = Field(None, description="id of the convening organisation")
-    notice_days: int = Field(3, ge=0, le=60)
-    quorum: int = Field(0, ge=0, le=10000)
-    pass_rule: MeetingPassRule = Meeting.PassRule.MAJORITY
-    topics: list[Id] = Field(default_factory=list)
-    agenda: str = Field("", max_length=4000)
-    materials: str = Field("", max_length=8000)
-
-
-class ResultIn(Schema):
-    summary: str = Field("", max_length=8000)
-
-
 def _meetings_qs(request: HttpRequest) -> QuerySet[Meeting]:
     return (
         visible_meetings(request.user)
@@ -279,7 +217,7 @@ def _meetings_qs(request: HttpRequest) -> QuerySet[Meeting]:
     )
 
 
-@router.get("/meetings", response=list[MeetingOut], auth=staff_auth, summary="List meetings")
+@staff_get(router, "/meetings", list[MeetingOut], "List meetings")
 @paginate
 def list_meetings(
     request: HttpRequest,
@@ -288,35 +226,21 @@ def list_meetings(
     area: str | None = None,
 ) -> QuerySet[Meeting]:
     """Meetings in the caller's scope, latest first; `area` keeps those under that area code."""
-    meetings = _meetings_qs(request)
-    if status:
-        meetings = meetings.filter(status=status)
-    if form:
-        meetings = meetings.filter(form=form)
-    if area:
-        meetings = meetings.filter(area__path__contains=f"/{_code(area, 'area')}/")
+    meetings = _filtered(_meetings_qs(request), "area__path", area, status=status, form=form)
     return meetings.order_by("-starts_at", "-id")
 
 
-@router.post(
-    "/meetings",
-    response={201: MeetingOut},
-    auth=staff_auth,
-    openapi_extra=answers(404),
-    summary="Plan a meeting",
-)
+@staff_post(router, "/meetings", MeetingOut, "Plan a meeting", 404, created=True)
 def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
     """A draft meeting; nothing is public until POST /meetings/{id}/notice."""
-    area = Area.objects.filter(code=_code(payload.area, "area")).first()
-    if area is None:
-        raise ActionError(_("No area has that code."), code="unknown_area", field="area")
-    topics = list(visible_topics(request.user).filter(pk__in=payload.topics))
-    if len(topics) != len(set(payload.topics)):
-        raise ActionError(
-            _("Some of these topics do not exist or are not yours."),
-            code="unknown_topic",
-            field="topics",
-        )
+    area = _area(payload.area)
+    topics = _all_of(
+        visible_topics(request.user),
+        payload.topics,
+        "topics",
+        _("Some of these topics do not exist or are not yours."),
+        code="unknown_topic",
+    )
     meeting = actions.schedule_meeting(
         request.user,
         area=area,
@@ -328,13 +252,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn) -> Status:
             Venue.objects.all(), payload.venue, "venue", _("No such venue."), code="unknown_venue"
         ),
         place=payload.place,
-        convener=_lookup(
-            Organisation.objects.all(),
-            payload.convener,
-            "convener",
-            _("No such organisation."),
-            code="unknown_organisation",
-        ),
+        convener=_organisation(payload.convener, "convener"),
         notice_days=payload.notice_days,
         quorum=payload.quorum,
         pass_rule=payload.pass_rule,
@@ -357,28 +275,28 @@ def _fresh(meeting: Meeting) -> Meeting:
     )
 
 
-@router.get("/meetings/{meeting_id}", response=MeetingOut, auth=staff_auth, summary="A meeting")
+@staff_get(router, "/meetings/{meeting_id}", MeetingOut, "A meeting")
 def get_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(_meeting(request, meeting_id))
 
 
-@router.post("/meetings/{meeting_id}/notice", response=MeetingOut, auth=staff_auth)
+@staff_post(router, "/meetings/{meeting_id}/notice", MeetingOut, "Publish Notice")
 def publish_notice(request: HttpRequest, meeting_id: Id) -> Meeting:
     """提前公告: publish the notice, at least `notice_days` before the meeting."""
     return _fresh(actions.publish_notice(request.user, _meeting(request, meeting_id, write=True)))
 
 
-@router.post("/meetings/{meeting_id}/hold", response=MeetingOut, auth=staff_auth)
+@staff_post(router, "/meetings/{meeting_id}/hold", MeetingOut, "Hold Meeting")
 def hold_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(actions.hold_meeting(request.user, _meeting(request, meeting_id, write=True)))
 
 
-@router.post("/meetings/{meeting_id}/close", response=MeetingOut, auth=staff_auth)
+@staff_post(router, "/meetings/{meeting_id}/close", MeetingOut, "Close Meeting")
 def close_meeting(request: HttpRequest, meeting_id: Id) -> Meeting:
     return _fresh(actions.close_meeting(request.user, _meeting(request, meeting_id, write=True)))
 
 
-@router.post("/meetings/{meeting_id}/result", response=MeetingOut, auth=staff_auth)
+@staff_post(router, "/meetings/{meeting_id}/result", MeetingOut, "Publish Result")
 def publish_result(request: HttpRequest, meeting_id: Id, payload: ResultIn) -> Meeting:
     """公示: publish the result notice with the resolutions."""
     meeting = _meeting(request, meeting_id, write=True)
@@ -386,41 +304,6 @@ def publish_result(request: HttpRequest, meeting_id: Id, payload: ResultIn) -> M
 
 
 # ---- Participants and sign-in ------------------------------------------------------------
-
-
-class ParticipantOut(Schema):
-    id: int
-    party: ParticipantParty
-    name: str
-    organisation: str | None = Field(None, alias="organisation.name")
-    phone: str
-    may_vote: bool
-    reply: ParticipantReply
-    signed_in_at: datetime | None
-    sign_in_code: str | None = Field(None, description="only for the convener's staff")
-
-
-class ParticipantIn(Schema):
-    party: ParticipantParty
-    name: str = Field(..., max_length=50)
-    organisation: Id | None = None
-    phone: str = Field("", max_length=20)
-    may_vote: bool = True
-
-
-class ReplyIn(Schema):
-    reply: ParticipantReply
-
-
-class SignInIn(Schema):
-    code: str = Field(..., max_length=8)
-
-
-class SignedInOut(Schema):
-    participant: int
-    name: str
-    party: ParticipantParty
-    token: str = Field(..., description="send with your own statements and votes")
 
 
 def _participant_out(person: Participant, masking: Masking = HANDLER, private: bool = True) -> dict:
@@ -437,11 +320,8 @@ def _participant_out(person: Participant, masking: Masking = HANDLER, private: b
     }
 
 
-@router.get(
-    "/meetings/{meeting_id}/participants",
-    response=list[ParticipantOut],
-    auth=staff_auth,
-    summary="A meeting's participants",
+@staff_get(
+    router, "/meetings/{meeting_id}/participants", list[ParticipantOut], "A meeting's participants"
 )
 @paginate
 def list_participants(request: HttpRequest, meeting_id: Id) -> list[dict]:
@@ -453,7 +333,13 @@ def list_participants(request: HttpRequest, meeting_id: Id) -> list[dict]:
     return [_participant_out(person, masking, private) for person in people]
 
 
-@router.post("/meetings/{meeting_id}/participants", response={201: ParticipantOut}, auth=staff_auth)
+@staff_post(
+    router,
+    "/meetings/{meeting_id}/participants",
+    ParticipantOut,
+    "Invite Participant",
+    created=True,
+)
 def invite_participant(request: HttpRequest, meeting_id: Id, payload: ParticipantIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     person = actions.invite_participant(
@@ -475,10 +361,11 @@ def _person(meeting: Meeting, participant_id: Id) -> Participant:
     return person
 
 
-@router.post(
+@staff_post(
+    router,
     "/meetings/{meeting_id}/participants/{participant_id}/reply",
-    response=ParticipantOut,
-    auth=staff_auth,
+    ParticipantOut,
+    "Record Reply",
 )
 def record_reply(
     request: HttpRequest, meeting_id: Id, participant_id: Id, payload: ReplyIn
@@ -488,11 +375,11 @@ def record_reply(
     return _participant_out(person)
 
 
-@router.post(
+@staff_post(
+    router,
     "/meetings/{meeting_id}/participants/{participant_id}/sign-in",
-    response=ParticipantOut,
-    auth=staff_auth,
-    summary="Sign in a participant without a phone",
+    ParticipantOut,
+    "Sign in a participant without a phone",
 )
 def staff_sign_in(request: HttpRequest, meeting_id: Id, participant_id: Id) -> dict:
     meeting = _meeting(request, meeting_id, write=True)
@@ -541,39 +428,11 @@ def _speaker(meeting: Meeting, token: str) -> Participant:
 # ---- Statements, field visits ------------------------------------------------------------
 
 
-class StatementOut(Schema):
-    id: int
-    participant: Id | None = Field(None, alias="participant_id")
-    speaker: str
-    topic: Id | None = Field(None, alias="topic_id")
-    kind: StatementKind
-    text: str
-    created_at: datetime
-
-    @staticmethod
-    def resolve_speaker(obj: Statement) -> str:
-        return obj.participant.speaker if obj.participant else ""
-
-
-class StatementIn(Schema):
-    text: str = Field(..., max_length=4000)
-    kind: StatementKind = Statement.Kind.STATEMENT
-    topic: Id | None = None
-    participant: Id | None = Field(None, description="whose statement the staff record")
-
-
-class MyStatementIn(Schema):
-    token: str
-    text: str = Field(..., max_length=4000)
-    kind: StatementKind = Statement.Kind.STATEMENT
-    topic: Id | None = None
-
-
-@router.get(
+@staff_get(
+    router,
     "/meetings/{meeting_id}/statements",
-    response=list[StatementOut],
-    auth=staff_auth,
-    summary="A meeting's statements, in the order spoken",
+    list[StatementOut],
+    "A meeting's statements, in the order spoken",
 )
 @paginate
 def list_statements(request: HttpRequest, meeting_id: Id) -> QuerySet[Statement]:
@@ -593,11 +452,12 @@ def _topic_of(meeting: Meeting, pk: int | None) -> Topic | None:
     )
 
 
-@router.post(
+@staff_post(
+    router,
     "/meetings/{meeting_id}/statements",
-    response={201: StatementOut},
-    auth=staff_auth,
-    summary="Record a statement in the minutes (staff)",
+    StatementOut,
+    "Record a statement in the minutes (staff)",
+    created=True,
 )
 def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
@@ -637,26 +497,11 @@ def add_my_statement(request: HttpRequest, meeting_id: Id, payload: MyStatementI
     return Status(201, statement)
 
 
-class FieldVisitIn(Schema):
-    place: str = Field(..., max_length=120)
-    visited_on: date
-    findings: str = Field(..., max_length=8000)
-    organisation: Id | None = None
-
-
-class FieldVisitOut(Schema):
-    id: int
-    place: str
-    organisation: str | None = Field(None, alias="organisation.name")
-    visited_on: date
-    findings: str
-
-
-@router.get(
+@staff_get(
+    router,
     "/meetings/{meeting_id}/field-visits",
-    response=list[FieldVisitOut],
-    auth=staff_auth,
-    summary="A meeting's field visits (实地走访)",
+    list[FieldVisitOut],
+    "A meeting's field visits (实地走访)",
 )
 @paginate
 def list_field_visits(request: HttpRequest, meeting_id: Id) -> QuerySet[FieldVisit]:
@@ -664,7 +509,9 @@ def list_field_visits(request: HttpRequest, meeting_id: Id) -> QuerySet[FieldVis
     return meeting.field_visits.select_related("organisation").order_by("visited_on", "id")
 
 
-@router.post("/meetings/{meeting_id}/field-visits", response={201: FieldVisitOut}, auth=staff_auth)
+@staff_post(
+    router, "/meetings/{meeting_id}/field-visits", FieldVisitOut, "Add Field Visit", created=True
+)
 def add_field_visit(request: HttpRequest, meeting_id: Id, payload: FieldVisitIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     visit = actions.add_field_visit(
@@ -681,54 +528,18 @@ def add_field_visit(request: HttpRequest, meeting_id: Id, payload: FieldVisitIn)
 # ---- Motions and votes -------------------------------------------------------------------
 
 
-class MotionOut(Schema):
-    id: int
-    text: str
-    topic: Id | None = Field(None, alias="topic_id")
-    method: MotionMethod
-    secret: bool
-    status: MotionStatus
-    outcome: MotionOutcome
-    votes_for: int
-    votes_against: int
-    votes_abstain: int
-    present: int
-
-
-class MotionIn(Schema):
-    text: str = Field(..., max_length=2000)
-    method: MotionMethod = Motion.Method.VOTE
-    topic: Id | None = None
-    proposal: Id | None = Field(None, description="id of the proposal (statement) decided")
-    secret: bool = False
-
-
-class VoteIn(Schema):
-    participant: Id
-    choice: str = Field(..., pattern="^(for|against|abstain)$")
-
-
-class MyVoteIn(Schema):
-    token: str
-    choice: str = Field(..., pattern="^(for|against|abstain)$")
-
-
-class CloseMotionIn(Schema):
-    agreed: bool = Field(True, description="for consensus: whether all agreed")
-
-
-@router.get(
+@staff_get(
+    router,
     "/meetings/{meeting_id}/motions",
-    response=list[MotionOut],
-    auth=staff_auth,
-    summary="A meeting's motions and their counts",
+    list[MotionOut],
+    "A meeting's motions and their counts",
 )
 @paginate
 def list_motions(request: HttpRequest, meeting_id: Id) -> QuerySet[Motion]:
     return _meeting(request, meeting_id).motions.order_by("opened_at", "id")
 
 
-@router.post("/meetings/{meeting_id}/motions", response={201: MotionOut}, auth=staff_auth)
+@staff_post(router, "/meetings/{meeting_id}/motions", MotionOut, "Open Motion", created=True)
 def open_motion(request: HttpRequest, meeting_id: Id, payload: MotionIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
     motion = actions.open_motion(
@@ -757,11 +568,11 @@ def _motion_for(request: HttpRequest, motion_id: Id, *, write: bool) -> Motion:
     return motion
 
 
-@router.post(
+@staff_post(
+    router,
     "/motions/{motion_id}/votes",
-    response=MotionOut,
-    auth=staff_auth,
-    summary="Record a participant's vote (staff, open ballots)",
+    MotionOut,
+    "Record a participant's vote (staff, open ballots)",
 )
 def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
     motion = _motion_for(request, motion_id, write=True)
@@ -789,7 +600,7 @@ def cast_my_vote(request: HttpRequest, motion_id: Id, payload: MyVoteIn) -> Moti
     return actions.cast_vote(motion, payload.choice, participant=speaker, speaker=speaker)
 
 
-@router.post("/motions/{motion_id}/close", response=MotionOut, auth=staff_auth)
+@staff_post(router, "/motions/{motion_id}/close", MotionOut, "Close Motion")
 def close_motion(request: HttpRequest, motion_id: Id, payload: CloseMotionIn) -> Motion:
     """Close by consensus (agreed or not) or count the vote against the quorum rule."""
     motion = _motion_for(request, motion_id, write=True)
@@ -799,34 +610,7 @@ def close_motion(request: HttpRequest, motion_id: Id, payload: CloseMotionIn) ->
 # ---- Resolutions ---------------------------------------------------------------------------
 
 
-class ResolutionOut(Schema):
-    id: int
-    meeting: int = Field(..., alias="meeting_id")
-    topic: int = Field(..., alias="topic_id")
-    text: str
-    responsible_organisations: list[str]
-    target_date: date | None
-    created_at: datetime
-
-    @staticmethod
-    def resolve_responsible_organisations(obj: Resolution) -> list[str]:
-        return [o.name for o in obj.responsible_organisations.all()]
-
-
-class ResolutionIn(Schema):
-    topic: Id | None = Field(None, description="the topic the resolution settles (required)")
-    text: str = Field(..., max_length=4000)
-    organisations: list[Id] = Field(default_factory=list)
-    target_date: date | None = None
-    motion: Id | None = None
-
-
-@router.get(
-    "/resolutions",
-    response=list[ResolutionOut],
-    auth=staff_auth,
-    summary="List resolutions (all meetings in scope)",
-)
+@staff_get(router, "/resolutions", list[ResolutionOut], "List resolutions (all meetings in scope)")
 @paginate
 def list_resolutions(
     request: HttpRequest,
@@ -840,20 +624,12 @@ def list_resolutions(
     rows = Resolution.objects.filter(meeting__in=visible_meetings(request.user)).prefetch_related(
         "responsible_organisations"
     )
-    if meeting:
-        rows = rows.filter(meeting_id=meeting)
-    if topic:
-        rows = rows.filter(topic_id=topic)
-    if area:
-        rows = rows.filter(meeting__area__path__contains=f"/{_code(area, 'area')}/")
+    rows = _filtered(rows, "meeting__area__path", area, meeting_id=meeting, topic_id=topic)
     return rows.order_by("-created_at", "-id")
 
 
-@router.get(
-    "/meetings/{meeting_id}/resolutions",
-    response=list[ResolutionOut],
-    auth=staff_auth,
-    summary="A meeting's resolutions",
+@staff_get(
+    router, "/meetings/{meeting_id}/resolutions", list[ResolutionOut], "A meeting's resolutions"
 )
 @paginate
 def list_meeting_resolutions(request: HttpRequest, meeting_id: Id) -> QuerySet[Resolution]:
@@ -863,19 +639,22 @@ def list_meeting_resolutions(request: HttpRequest, meeting_id: Id) -> QuerySet[R
     )
 
 
-@router.post(
+@staff_post(
+    router,
     "/meetings/{meeting_id}/resolutions",
-    response={201: ResolutionOut},
-    auth=staff_auth,
-    summary="Record a resolution of the meeting",
+    ResolutionOut,
+    "Record a resolution of the meeting",
+    created=True,
 )
 def record_resolution(request: HttpRequest, meeting_id: Id, payload: ResolutionIn) -> Status:
     meeting = _meeting(request, meeting_id, write=True)
-    organisations = list(Organisation.objects.filter(pk__in=payload.organisations))
-    if len(organisations) != len(set(payload.organisations)):
-        raise ActionError(
-            _("No such organisation."), code="unknown_organisation", field="organisations"
-        )
+    organisations = _all_of(
+        Organisation.objects.all(),
+        payload.organisations,
+        "organisations",
+        _("No such organisation."),
+        code="unknown_organisation",
+    )
     topic = _topic_of(meeting, payload.topic)
     resolution = actions.record_resolution(
         request.user,

@@ -323,6 +323,16 @@ def venues() -> dict[str, Venue | None]:
     }
 
 
+def _area_story(proposer: str, topic: str, description: str, **story: Any) -> Meeting | None:
+    """A story on one topic set directly for the story's area, made and accepted once by
+    `proposer`."""
+    since = timezone.now()
+    made = _topic(proposer, topic, area=_area(story["area"]), description=description)
+    if made is None:
+        return None
+    return play(Story(since=since, topics=[made], **story))
+
+
 def story1(venue: Venue | None) -> Meeting | None:
     since = timezone.now()
     title = _concerns_constant("YELLOW_WATER_TITLE")
@@ -437,242 +447,200 @@ def story2(venue: Venue | None) -> Meeting | None:
 
 
 def story3(venue: Venue | None) -> Meeting | None:
-    since = timezone.now()
-    topic = _topic(
+    companies = ["水乡A区物业公司", "水乡B区物业公司", "水乡C区物业公司", "水乡D区物业公司"]
+    return _area_story(
         "secretary_wlsx",
         "垃圾分类与文明城市创建中的小区共性问题",
-        area=_area(WLSX),
-        description="各小区垃圾分类有所成效，但二次分拣人手不足，个别居民不愿掀盖投放。",
-    )
-    if topic is None:
-        return None
-    companies = ["水乡A区物业公司", "水乡B区物业公司", "水乡C区物业公司", "水乡D区物业公司"]
-    return play(
-        Story(
-            since=since,
-            title=STORY3_MEETING,
-            area=WLSX,
-            actor="secretary_wlsx",
-            form=Meeting.Form.JOINT,
-            days_ago=25,
-            topics=[topic],
-            convener="五里水乡社区党委",
-            venue=venue,
-            notice_days=3,
-            agenda="各物业公司汇报垃圾分类及文明城市创建期间的整治工作；共性问题协商。",
-            participants=[
-                (Participant.Party.COMMUNITY, "马琳", "五里水乡社区党委"),
-                (Participant.Party.COMMUNITY, "实践站负责人", "五里水乡社区新时代文明实践站"),
-            ]
-            + [(Participant.Party.PROPERTY_COMPANY, "负责人", name) for name in companies],
-            statements=[
-                (
-                    "负责人",
-                    "垃圾分类有所成效，不少居民能对家里的各类垃圾进行分类，但二次分拣人手不足。",
-                    "statement",
-                    0,
-                ),
-                (
-                    "实践站负责人",
-                    "个别居民正确投放意识不强，发现垃圾桶盖关闭就不愿掀盖投放，还有人在撤桶点位投放。",
-                    "statement",
-                    0,
-                ),
-                (
-                    "马琳",
-                    "文明创城，首先要居民观念上转变。建议大家以身作则、率先垂范，多在居民中宣传垃圾分类知识。",
-                    "proposal",
-                    0,
-                ),
-                (
-                    "马琳",
-                    "建议社区建立“新时代文明实践+物业管理网格”新模式，相互帮助、相互协作。",
-                    "proposal",
-                    0,
-                ),
-            ],
-            consensus="建立“新时代文明实践+物业管理网格”新模式。",
-            resolutions=[
-                (STORY3_RESOLUTION, 0, ["五里水乡社区新时代文明实践站", *companies], None)
-            ],
-            summary="经认真商议，大家一致同意社区建立“新时代文明实践+物业管理网格”新模式。",
-        )
+        "各小区垃圾分类有所成效，但二次分拣人手不足，个别居民不愿掀盖投放。",
+        title=STORY3_MEETING,
+        area=WLSX,
+        actor="secretary_wlsx",
+        form=Meeting.Form.JOINT,
+        days_ago=25,
+        convener="五里水乡社区党委",
+        venue=venue,
+        notice_days=3,
+        agenda="各物业公司汇报垃圾分类及文明城市创建期间的整治工作；共性问题协商。",
+        participants=[
+            (Participant.Party.COMMUNITY, "马琳", "五里水乡社区党委"),
+            (Participant.Party.COMMUNITY, "实践站负责人", "五里水乡社区新时代文明实践站"),
+        ]
+        + [(Participant.Party.PROPERTY_COMPANY, "负责人", name) for name in companies],
+        statements=[
+            (
+                "负责人",
+                "垃圾分类有所成效，不少居民能对家里的各类垃圾进行分类，但二次分拣人手不足。",
+                "statement",
+                0,
+            ),
+            (
+                "实践站负责人",
+                "个别居民正确投放意识不强，发现垃圾桶盖关闭就不愿掀盖投放，还有人在撤桶点位投放。",
+                "statement",
+                0,
+            ),
+            (
+                "马琳",
+                "文明创城，首先要居民观念上转变。建议大家以身作则、率先垂范，多在居民中宣传垃圾分类知识。",
+                "proposal",
+                0,
+            ),
+            (
+                "马琳",
+                "建议社区建立“新时代文明实践+物业管理网格”新模式，相互帮助、相互协作。",
+                "proposal",
+                0,
+            ),
+        ],
+        consensus="建立“新时代文明实践+物业管理网格”新模式。",
+        resolutions=[(STORY3_RESOLUTION, 0, ["五里水乡社区新时代文明实践站", *companies], None)],
+        summary="经认真商议，大家一致同意社区建立“新时代文明实践+物业管理网格”新模式。",
     )
 
 
 def story5(venue: Venue | None) -> Meeting | None:
-    since = timezone.now()
-    topic = _topic(
+    next_year = timezone.localdate().year + 1
+    return _area_story(
         "staff_yhw",
         "增加阅海湾商务区公园内体育健身设施",
-        area=_area(YHW),
-        description="商务区常住人口近2万人，建成并投运企业楼宇45栋，入驻企业2738余家。"
+        "商务区常住人口近2万人，建成并投运企业楼宇45栋，入驻企业2738余家。"
         "公园以景观绿化为主，缺少体育健身设施和健身步道，是居民普遍反映的热点问题。",
-    )
-    if topic is None:
-        return None
-    next_year = timezone.localdate().year + 1
-    return play(
-        Story(
-            since=since,
-            title=STORY5_MEETING,
-            area=YHW,
-            actor="cppcc_jf",
-            form=Meeting.Form.THREE_PARTY,
-            days_ago=20,
-            topics=[topic],
-            convener="金凤区政协",
-            venue=venue,
-            notice_days=5,
-            materials="阅海湾商务区四大公园（金水园、金凤园、水上公园、团结路景观轴）现状；"
-            "周边住宅小区入住情况。",
-            participants=[
-                (Participant.Party.DEPARTMENT, "管委会负责人", "金凤区阅海湾商务区管委会"),
-                (Participant.Party.COMMUNITY, "街道负责人", "上海西路街道办事处"),
-                (Participant.Party.COMMUNITY, "社区负责人", "阅海湾社区居委会"),
-                (Participant.Party.DEPARTMENT, "文体局负责人", "金凤区文化旅游体育广电局"),
-                (Participant.Party.CPPCC_MEMBER, "王庆民", "金凤区政协"),
-                (Participant.Party.CPPCC_MEMBER, "政协委员", "金凤区政协"),
-            ],
-            statements=[
-                (
-                    "管委会负责人",
-                    "商务区公园规划以景观绿化为主，居民和企业职工游览健步时缺少健身设施。",
-                    "statement",
-                    0,
-                ),
-                ("街道负责人", "辖区居民多次反映，希望在公园内增加健身设施。", "statement", 0),
-                (
-                    "社区负责人",
-                    "建议在靠近世茂住宅区的金水园广场内配置体育健身设施，建设篮球场、"
-                    "安装儿童游乐设施、改建健身步道。",
-                    "proposal",
-                    0,
-                ),
-                (
-                    "文体局负责人",
-                    "可申报体育彩票基金项目和自治区阳光少儿乐园项目，争取资金建设。",
-                    "statement",
-                    0,
-                ),
-                (
-                    "王庆民",
-                    "要最大限度发挥政府投资的社会效益，引导居民和企业职工参与形式多样的健身活动。",
-                    "statement",
-                    0,
-                ),
-            ],
-            consensus="在金水园小广场建设多功能篮球场，在U型水系小广场建设儿童游乐设施。",
-            resolutions=[
-                (
-                    BASKETBALL_RESOLUTION,
-                    0,
-                    ["金凤区文化旅游体育广电局"],
-                    date(next_year, 6, 30),
-                ),
-                (
-                    PLAYGROUND_RESOLUTION,
-                    0,
-                    ["金凤区文化旅游体育广电局"],
-                    date(next_year, 9, 30),
-                ),
-            ],
-            summary="三方充分协商、理性沟通，就增加阅海湾商务区公园内体育健身设施达成共识。",
-        )
+        title=STORY5_MEETING,
+        area=YHW,
+        actor="cppcc_jf",
+        form=Meeting.Form.THREE_PARTY,
+        days_ago=20,
+        convener="金凤区政协",
+        venue=venue,
+        notice_days=5,
+        materials="阅海湾商务区四大公园（金水园、金凤园、水上公园、团结路景观轴）现状；"
+        "周边住宅小区入住情况。",
+        participants=[
+            (Participant.Party.DEPARTMENT, "管委会负责人", "金凤区阅海湾商务区管委会"),
+            (Participant.Party.COMMUNITY, "街道负责人", "上海西路街道办事处"),
+            (Participant.Party.COMMUNITY, "社区负责人", "阅海湾社区居委会"),
+            (Participant.Party.DEPARTMENT, "文体局负责人", "金凤区文化旅游体育广电局"),
+            (Participant.Party.CPPCC_MEMBER, "王庆民", "金凤区政协"),
+            (Participant.Party.CPPCC_MEMBER, "政协委员", "金凤区政协"),
+        ],
+        statements=[
+            (
+                "管委会负责人",
+                "商务区公园规划以景观绿化为主，居民和企业职工游览健步时缺少健身设施。",
+                "statement",
+                0,
+            ),
+            ("街道负责人", "辖区居民多次反映，希望在公园内增加健身设施。", "statement", 0),
+            (
+                "社区负责人",
+                "建议在靠近世茂住宅区的金水园广场内配置体育健身设施，建设篮球场、"
+                "安装儿童游乐设施、改建健身步道。",
+                "proposal",
+                0,
+            ),
+            (
+                "文体局负责人",
+                "可申报体育彩票基金项目和自治区阳光少儿乐园项目，争取资金建设。",
+                "statement",
+                0,
+            ),
+            (
+                "王庆民",
+                "要最大限度发挥政府投资的社会效益，引导居民和企业职工参与形式多样的健身活动。",
+                "statement",
+                0,
+            ),
+        ],
+        consensus="在金水园小广场建设多功能篮球场，在U型水系小广场建设儿童游乐设施。",
+        resolutions=[
+            (
+                BASKETBALL_RESOLUTION,
+                0,
+                ["金凤区文化旅游体育广电局"],
+                date(next_year, 6, 30),
+            ),
+            (
+                PLAYGROUND_RESOLUTION,
+                0,
+                ["金凤区文化旅游体育广电局"],
+                date(next_year, 9, 30),
+            ),
+        ],
+        summary="三方充分协商、理性沟通，就增加阅海湾商务区公园内体育健身设施达成共识。",
     )
 
 
 def story6() -> Meeting | None:
-    since = timezone.now()
-    topic = _topic(
+    return _area_story(
         "cppcc_py",
         "推进全面依法治县",
-        area=_area(PENGYANG),
-        description="彭阳县政协组织部分政协委员，对推进全面依法治县工作开展专题协商调研。",
-    )
-    if topic is None:
-        return None
-    return play(
-        Story(
-            since=since,
-            title=STORY6_MEETING,
-            area=PENGYANG,
-            actor="cppcc_py",
-            form=Meeting.Form.THEMATIC_RESEARCH,
-            days_ago=15,
-            topics=[topic],
-            convener="彭阳县政协",
-            place="彭阳县政协会议室（协商座谈会）",
-            notice_days=3,
-            participants=[
-                (Participant.Party.CPPCC_MEMBER, "政协委员", "彭阳县政协"),
-                (Participant.Party.DEPARTMENT, "司法局负责人", "彭阳县司法局"),
-                (Participant.Party.DEPARTMENT, "住建局负责人", "彭阳县住建局"),
-                (Participant.Party.COMMUNITY, "白阳镇负责人", "白阳镇人民政府"),
-            ],
-            visits=[
-                ("彭阳县司法局", "彭阳县司法局", 6, "了解法治宣传教育和法治队伍建设情况。"),
-                ("白阳镇", "白阳镇人民政府", 5, "了解基层依法治理和矛盾纠纷调解情况。"),
-                ("彭阳县住建局", "彭阳县住建局", 5, "了解法治政府建设和法治信息化建设情况。"),
-                ("彭阳四中", "彭阳四中", 4, "了解青少年法治文化基地建设情况。"),
-                ("草庙乡新洼村", None, 4, "了解法治乡村建设情况。"),
-            ],
-            statements=[
-                (
-                    "政协委员",
-                    "一些部门和单位对加快推进依法治县、建设法治政府的重要性认识不足、紧迫感不强，"
-                    "运用法治思维和法治方式不够。",
-                    "statement",
-                    0,
-                ),
-                ("政协委员", "基层法律人才缺乏，制约了法治建设工作的有效开展。", "statement", 0),
-                ("政协委员", "电信网络诈骗违法犯罪多发，综合执法力度不够。", "statement", 0),
-            ],
-            consensus="形成推进全面依法治县的五条建议。",
-            resolutions=[(text, 0, ["彭阳县司法局"], None) for text in PENGYANG_RECOMMENDATIONS],
-            summary="委员们走访五处、发现问题、建言献策，形成五条建议。",
-        )
+        "彭阳县政协组织部分政协委员，对推进全面依法治县工作开展专题协商调研。",
+        title=STORY6_MEETING,
+        area=PENGYANG,
+        actor="cppcc_py",
+        form=Meeting.Form.THEMATIC_RESEARCH,
+        days_ago=15,
+        convener="彭阳县政协",
+        place="彭阳县政协会议室（协商座谈会）",
+        notice_days=3,
+        participants=[
+            (Participant.Party.CPPCC_MEMBER, "政协委员", "彭阳县政协"),
+            (Participant.Party.DEPARTMENT, "司法局负责人", "彭阳县司法局"),
+            (Participant.Party.DEPARTMENT, "住建局负责人", "彭阳县住建局"),
+            (Participant.Party.COMMUNITY, "白阳镇负责人", "白阳镇人民政府"),
+        ],
+        visits=[
+            ("彭阳县司法局", "彭阳县司法局", 6, "了解法治宣传教育和法治队伍建设情况。"),
+            ("白阳镇", "白阳镇人民政府", 5, "了解基层依法治理和矛盾纠纷调解情况。"),
+            ("彭阳县住建局", "彭阳县住建局", 5, "了解法治政府建设和法治信息化建设情况。"),
+            ("彭阳四中", "彭阳四中", 4, "了解青少年法治文化基地建设情况。"),
+            ("草庙乡新洼村", None, 4, "了解法治乡村建设情况。"),
+        ],
+        statements=[
+            (
+                "政协委员",
+                "一些部门和单位对加快推进依法治县、建设法治政府的重要性认识不足、紧迫感不强，"
+                "运用法治思维和法治方式不够。",
+                "statement",
+                0,
+            ),
+            ("政协委员", "基层法律人才缺乏，制约了法治建设工作的有效开展。", "statement", 0),
+            ("政协委员", "电信网络诈骗违法犯罪多发，综合执法力度不够。", "statement", 0),
+        ],
+        consensus="形成推进全面依法治县的五条建议。",
+        resolutions=[(text, 0, ["彭阳县司法局"], None) for text in PENGYANG_RECOMMENDATIONS],
+        summary="委员们走访五处、发现问题、建言献策，形成五条建议。",
     )
 
 
 def story7() -> Meeting | None:
-    since = timezone.now()
-    topic = _topic(
+    return _area_story(
         "cppcc_pl",
         "高标准农田建设",
-        area=_area(PINGLUO),
-        description="平罗县政协组织部分委员围绕高标准农田建设开展专题协商。",
-    )
-    if topic is None:
-        return None
-    return play(
-        Story(
-            since=since,
-            title=STORY7_MEETING,
-            area=PINGLUO,
-            actor="cppcc_pl",
-            form=Meeting.Form.THEMATIC_RESEARCH,
-            days_ago=10,
-            topics=[topic],
-            convener="平罗县政协",
-            place="平罗县红崖子乡",
-            notice_days=3,
-            participants=[
-                (Participant.Party.CPPCC_MEMBER, "政协委员", "平罗县政协"),
-                (Participant.Party.DEPARTMENT, "农业农村局负责人", "平罗县农业农村局"),
-            ],
-            visits=[
-                (
-                    "红崖子上莨莠兰牧场",
-                    None,
-                    0,
-                    "委员们实地查看种植土地土壤情况。",
-                ),
-            ],
-            consensus="高标准农田建设要注重工程质量。",
-            resolutions=[(FARMLAND_RESOLUTION, 0, ["平罗县农业农村局"], None)],
-            summary="委员们实地查看土壤情况，围绕高标准农田建设质量提出建议。",
-        )
+        "平罗县政协组织部分委员围绕高标准农田建设开展专题协商。",
+        title=STORY7_MEETING,
+        area=PINGLUO,
+        actor="cppcc_pl",
+        form=Meeting.Form.THEMATIC_RESEARCH,
+        days_ago=10,
+        convener="平罗县政协",
+        place="平罗县红崖子乡",
+        notice_days=3,
+        participants=[
+            (Participant.Party.CPPCC_MEMBER, "政协委员", "平罗县政协"),
+            (Participant.Party.DEPARTMENT, "农业农村局负责人", "平罗县农业农村局"),
+        ],
+        visits=[
+            (
+                "红崖子上莨莠兰牧场",
+                None,
+                0,
+                "委员们实地查看种植土地土壤情况。",
+            ),
+        ],
+        consensus="高标准农田建设要注重工程质量。",
+        resolutions=[(FARMLAND_RESOLUTION, 0, ["平罗县农业农村局"], None)],
+        summary="委员们实地查看土壤情况，围绕高标准农田建设质量提出建议。",
     )
 
 

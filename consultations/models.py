@@ -18,6 +18,18 @@ from concerns.models import Issue
 from places.models import Area
 
 
+def _recorded_by() -> models.ForeignKey:
+    """The staff account that wrote a row into the minutes; the row stays if it goes."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Venue(models.Model):
     """Where a community meets: an indoor 议事厅 or an open-air 议事角."""
 
@@ -350,14 +362,7 @@ class Statement(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.STATEMENT)
     text = models.TextField(_("text"), max_length=4000)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = _recorded_by()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -521,14 +526,7 @@ class Resolution(models.Model):
         blank=True,
     )
     target_date = models.DateField(_("target date"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _recorded_by()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

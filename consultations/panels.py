@@ -98,7 +98,7 @@ def issue_link(request: HttpRequest, issue: Any) -> tuple[str, str] | None:
     """提交协商 on an issue page, for those who may propose the community's topics; the open
     topic it is already on, for anyone who may see it."""
     from consultations.permissions import can_convene
-    from consultations.views import open_topic_of
+    from consultations.views.topics import open_topic_of
 
     taken = open_topic_of(issue)
     if taken is not None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from concerns.models import Issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Statement, Topic, Vote
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
 from core.errors import ActionError, Conflict
 from timeline.models import Event
 
@@ -123,11 +123,9 @@ def test_residents_support_a_topic_once(world, topic):
 
 def test_schedule_refuses_a_meeting_in_the_past(world, topic, venue):
     with pytest.raises(ActionError) as err:
-        actions.schedule_meeting(
-            world.staff,
-            area=world.c1,
+        plan_meeting(
+            world,
             title="过去的会",
-            form=Meeting.Form.COUNCIL,
             starts_at=timezone.now() - timedelta(hours=1),
             venue=venue,
             topics=[topic],
@@ -138,15 +136,8 @@ def test_schedule_refuses_a_meeting_in_the_past(world, topic, venue):
 
 def test_notice_goes_out_days_ahead_and_schedules_topics(world, topic, venue):
     start = timezone.now() + timedelta(days=2)
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=start,
-        venue=venue,
-        notice_days=3,
-        topics=[topic],
+    meeting = plan_meeting(
+        world, title="议事会", starts_at=start, venue=venue, notice_days=3, topics=[topic]
     )
     with pytest.raises(ActionError):
         actions.publish_notice(world.staff, meeting)  # only two days ahead
@@ -161,16 +152,7 @@ def test_notice_goes_out_days_ahead_and_schedules_topics(world, topic, venue):
 
 
 def test_publishing_a_meeting_now_in_the_past_is_refused(world, topic, venue):
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(hours=1),
-        venue=venue,
-        notice_days=0,
-        topics=[topic],
-    )
+    meeting = plan_meeting(world, title="议事会", venue=venue, notice_days=0, topics=[topic])
     with pytest.raises(ActionError) as err:
         actions.publish_notice(world.staff, meeting, now=timezone.now() + timedelta(hours=2))
     assert err.value.field == "starts_at"
@@ -212,12 +194,10 @@ def test_sign_in_by_code_wrong_and_reused_refused(world, announced):
 
 
 def test_sign_in_opens_on_the_day(world, topic, venue):
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
+    meeting = plan_meeting(
+        world,
         title="下周的会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(days=7),
+        starts_in=timedelta(days=7),
         venue=venue,
         notice_days=3,
         topics=[topic],
@@ -344,12 +324,10 @@ def test_close_and_publish(world, held, topic):
 
 
 def test_reschedule_draft_then_announced_keeps_notice(world, topic, venue):
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
+    meeting = plan_meeting(
+        world,
         title="议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(days=2),
+        starts_in=timedelta(days=2),
         venue=venue,
         notice_days=3,
         topics=[topic],

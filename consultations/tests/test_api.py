@@ -32,6 +32,19 @@ def error(response, status, field=None):
     return body["error"]
 
 
+def meeting_data(world, topic, venue, starts_at, **extra):
+    """What POST /meetings takes for a council of the first community on `topic`."""
+    data = {
+        "title": "议事会",
+        "form": "council",
+        "area": world.c1.code,
+        "starts_at": starts_at,
+        "venue": venue.pk,
+        "topics": [topic.pk],
+    }
+    return dict(data, **extra)
+
+
 def test_topics_from_issues_and_listing(client, world):
     issue = make_issue(world.c1, "黄水", residents=3)
     as_user(client, world.staff)
@@ -71,16 +84,7 @@ def test_support_is_public_and_once(client, world, topic):
 def test_meeting_lifecycle_by_api(client, world, topic, venue):
     as_user(client, world.staff)
     starts = (timezone.now() + timedelta(hours=2)).isoformat()
-    data = {
-        "title": "议事会",
-        "form": "council",
-        "area": world.c1.code,
-        "starts_at": starts,
-        "venue": venue.pk,
-        "notice_days": 0,
-        "quorum": 1,
-        "topics": [topic.pk],
-    }
+    data = meeting_data(world, topic, venue, starts, notice_days=0, quorum=1)
     meeting = post(client, "/meetings", data).json()
     mid = meeting["id"]
     assert meeting["status"] == "draft"
@@ -165,14 +169,7 @@ def test_meeting_lifecycle_by_api(client, world, topic, venue):
 
 def test_meeting_in_the_past_refused_nothing_written(client, world, topic, venue):
     as_user(client, world.staff)
-    data = {
-        "title": "过去",
-        "form": "council",
-        "area": world.c1.code,
-        "starts_at": "2020-01-01T09:00:00+08:00",
-        "venue": venue.pk,
-        "topics": [topic.pk],
-    }
+    data = meeting_data(world, topic, venue, "2020-01-01T09:00:00+08:00", title="过去")
     error(post(client, "/meetings", data), 400, "starts_at")
     error(post(client, "/meetings", dict(data, form="party")), 422)
     assert not Meeting.objects.exists()
@@ -241,14 +238,7 @@ def test_control_characters_are_refused_not_a_server_error(client, world, held, 
 
 def test_dates_out_of_range_are_refused(client, world, topic, venue):
     as_user(client, world.staff)
-    data = {
-        "title": "遥远的会",
-        "form": "council",
-        "area": world.c1.code,
-        "venue": venue.pk,
-        "topics": [topic.pk],
-        "starts_at": "9999-12-31T23:00:00-12:00",
-    }
+    data = meeting_data(world, topic, venue, "9999-12-31T23:00:00-12:00", title="遥远的会")
     error(post(client, "/meetings", data), 400, "starts_at")
     soon = (timezone.now() + timedelta(days=4)).isoformat()
     error(
@@ -257,3 +247,39 @@ def test_dates_out_of_range_are_refused(client, world, topic, venue):
         "ends_at",
     )
     assert not Meeting.objects.exists()
+
+
+def test_ids_out_of_scope_or_unknown_are_refused_by_their_code(client, world, topic, venue):
+    """A list of ids is taken whole: one another community's, or none at all, refuses the
+    request and writes nothing; the same id twice counts once."""
+    theirs = make_issue(world.c2, "二号社区的问题")
+    mine = make_issue(world.c1, "一号社区的问题")
+    as_user(client, world.staff)
+    for issues in ([mine.pk, theirs.pk], [mine.pk, 2**62]):
+        body = error(post(client, "/topics", {"title": "议题", "issues": issues}), 400, "issues")
+        assert body["code"] == "unknown_issue"
+    assert not Topic.objects.filter(title="议题").exists()
+    created = post(client, "/topics", {"title": "议题", "issues": [mine.pk, mine.pk]})
+    assert created.status_code == 201 and created.json()["issues"] == [mine.pk]
+    others = Topic.objects.create(title="别处的议题", area=world.c2)
+    starts = (timezone.now() + timedelta(days=5)).isoformat()
+    data = meeting_data(world, topic, venue, starts, topics=[topic.pk, others.pk])
+    assert error(post(client, "/meetings", data), 400, "topics")["code"] == "unknown_topic"
+    assert error(post(client, "/meetings", dict(data, area="NOPE")), 400, "area")["code"] == (
+        "unknown_area"
+    )
+    assert not Meeting.objects.exists()
+
+
+def test_list_filters_combine_and_an_area_keeps_what_lies_under_it(client, world, held, topic):
+    as_user(client, world.street_officer)
+    Topic.objects.create(title="二号社区议题", area=world.c2)
+    listed = client.get(API + "/topics", {"area": "C1"}).json()["items"]
+    assert [row["title"] for row in listed] == [topic.title]
+    under_street = client.get(API + "/topics", {"area": "S1"}).json()["count"]
+    assert under_street == 2
+    scheduled = client.get(API + "/topics", {"area": "S1", "status": "scheduled"}).json()
+    assert [row["id"] for row in scheduled["items"]] == [topic.pk]
+    assert client.get(API + "/meetings", {"area": "C2"}).json()["count"] == 0
+    assert client.get(API + "/meetings", {"area": "C1", "form": "council"}).json()["count"] == 1
+    assert client.get(API + "/meetings", {"form": "joint"}).json()["count"] == 0

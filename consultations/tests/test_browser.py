@@ -1,44 +1,21 @@
 """In a real browser: a participant signs in on a phone and adds a statement; the convener
 records a vote, closes the meeting and publishes the result."""
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from conftest import browser_login
-from consultations import actions
-from consultations.models import Meeting, Motion, Participant, Statement, Venue
+from consultations.models import Meeting, Motion, Participant, Statement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_participant_signs_in_on_phone_and_convener_publishes(world, phone_page, page):
+def test_participant_signs_in_on_phone_and_convener_publishes(
+    world, invited, topic, phone_page, page
+):
     staff = world.staff
-    topic = actions.create_topic(staff, title="楼道杂物清理", area=world.c1)
-    venue = Venue.objects.create(community=world.c1, name="一号社区议事厅", address="二楼")
-    meeting = actions.schedule_meeting(
-        staff,
-        area=world.c1,
-        title="楼道杂物议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(hours=1),
-        venue=venue,
-        notice_days=0,
-        quorum=2,
-        topics=[topic],
-    )
-    actions.publish_notice(staff, meeting)
-    resident = actions.invite_participant(
-        staff, meeting, party=Participant.Party.RESIDENT, name="王大爷", phone="13800001111"
-    )
-    company = actions.invite_participant(
-        staff,
-        meeting,
-        party=Participant.Party.PROPERTY_COMPANY,
-        name="物业经理",
-        organisation=world.property_company,
-    )
+    meeting = invited
+    resident = meeting.participants.get(party=Participant.Party.RESIDENT)
+    company = meeting.participants.get(party=Participant.Party.PROPERTY_COMPANY)
 
     # The resident, on a phone, signs in with the code from the invitation.
     phone_page.goto(f"/consultations/m/{meeting.pk}/join/")

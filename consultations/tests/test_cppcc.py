@@ -17,7 +17,7 @@ from accounts.models import Organisation, Role
 from conftest import PASSWORD
 from consultations import actions
 from consultations.models import Meeting, Topic
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -61,12 +61,10 @@ def meeting_data(area, **extra):
 
 
 def community_meeting(world, convener=None):
-    return actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
+    return plan_meeting(
+        world,
         title="楼道议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(days=7),
+        starts_in=timedelta(days=7),
         place="一号社区二楼",
         convener=convener,
         notice_days=0,

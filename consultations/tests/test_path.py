@@ -14,7 +14,8 @@ from accounts.pickers import escalation_targets, organisations_serving
 from concerns.models import Concern, Issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
+from core.errors import ActionError
 from notifications.models import Delivery
 from timeline.models import Event
 
@@ -73,16 +74,7 @@ def test_demo_jinfeng_community_is_not_offered_pengyang_or_pingluo(demo):
 
 @pytest.fixture
 def meeting(world, topic, venue):
-    return actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="楼道杂物议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(hours=1),
-        venue=venue,
-        notice_days=0,
-        topics=[topic],
-    )
+    return plan_meeting(world, venue=venue, notice_days=0, topics=[topic])
 
 
 def test_meeting_page_offers_only_organisations_in_scope_and_no_list_box(
@@ -109,7 +101,7 @@ def test_a_forged_invitation_of_an_out_of_scope_organisation_is_refused(
     assert response.status_code == 400
     assert not meeting.participants.exists()
     # The action itself refuses too, whatever the form offered, with a clear message.
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         actions.invite_participant(
             world.secretary,
             meeting,
@@ -128,7 +120,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
     world, orgs, held, client
 ):
     topic = held.topics.get()
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         actions.record_resolution(
             world.staff, held, topic=topic, text="清理", organisations=[orgs["far_bureau"]]
         )
@@ -153,7 +145,7 @@ def test_a_forged_resolution_owner_and_item_owner_out_of_scope_are_refused(
     assert not ActionItem.objects.exists()
     from accountability import actions as item_actions
 
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         item_actions.publish_action_item(
             actor=world.staff,
             community=world.c1,
@@ -408,7 +400,7 @@ def test_residents_are_invited_by_phone_only_by_those_who_see_their_phones(world
         title="区级协商", area=world.district, starts_at=timezone.now() + timedelta(days=5)
     )
     meeting.topics.add(topic)
-    with pytest.raises(actions.ActionError) as error:
+    with pytest.raises(ActionError) as error:
         invitations.residents_behind(meeting, world.street_officer)
     assert error.value.status == 403
     assert invitations.residents_behind(meeting, world.staff) == []  # no phones given
@@ -430,15 +422,8 @@ def test_one_person_invited_by_name_is_told_too(world, meeting, django_capture_o
 
 def test_opening_a_meeting_before_its_day_is_not_a_live_button(world, topic, venue, client):
     starts = timezone.now() + timedelta(days=5)
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="下周议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=starts,
-        venue=venue,
-        notice_days=3,
-        topics=[topic],
+    meeting = plan_meeting(
+        world, title="下周议事会", starts_at=starts, venue=venue, notice_days=3, topics=[topic]
     )
     actions.publish_notice(world.staff, meeting)
     actions.invite_participant(world.staff, meeting, party="resident", name="王大爷")
@@ -466,7 +451,7 @@ def test_demo_jinfeng_meeting_refuses_pengyang_and_pingluo_at_the_action_level(d
     )
     for name in ("彭阳四中", "平罗县农业农村局"):
         far = Organisation.objects.get(name=name)
-        with pytest.raises(actions.ActionError) as error:
+        with pytest.raises(ActionError) as error:
             actions.invite_participant(
                 secretary, meeting, party="department", name="负责人", organisation=far
             )

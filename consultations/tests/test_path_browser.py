@@ -14,7 +14,7 @@ from accounts.models import Organisation
 from concerns.models import Concern
 from conftest import PHONE, browser_login
 from consultations.models import Meeting, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,15 +159,7 @@ def test_bulk_invite_in_the_browser(world, browser, live_server, size_name):
     from consultations import actions
 
     topic = actions.create_topic(world.staff, title="楼道杂物清理", issues=[issue])
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title="楼道杂物议事会",
-        form=Meeting.Form.COUNCIL,
-        starts_at=timezone.now() + timedelta(days=5),
-        place="社区二楼",
-        topics=[topic],
-    )
+    meeting = plan_meeting(world, starts_in=timedelta(days=5), place="社区二楼", topics=[topic])
     context, raw = _context(browser, live_server, size)
     try:
         browser_login(raw, world.secretary.username)

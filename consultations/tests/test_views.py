@@ -10,7 +10,7 @@ from django.utils import timezone
 from conftest import PASSWORD
 from consultations import actions
 from consultations.models import Meeting, Participant, Statement, Topic
-from consultations.tests.conftest import make_issue
+from consultations.tests.conftest import make_issue, plan_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -203,12 +203,11 @@ def test_public_notice_and_result_without_login(client, world, held, topic):
 
 
 def test_draft_is_not_public(client, world, topic, venue):
-    meeting = actions.schedule_meeting(
-        world.staff,
-        area=world.c1,
+    meeting = plan_meeting(
+        world,
         title="草稿",
         form="council",
-        starts_at=timezone.now() + timedelta(days=5),
+        starts_in=timedelta(days=5),
         venue=venue,
         topics=[topic],
     )
@@ -262,12 +261,11 @@ def _meetings(world, n):
     venue_meetings = []
     for i in range(n):
         topic = actions.create_topic(world.staff, title=f"议题{i}", area=world.c1)
-        meeting = actions.schedule_meeting(
-            world.staff,
-            area=world.c1,
+        meeting = plan_meeting(
+            world,
             title=f"会议{i}",
             form="council",
-            starts_at=timezone.now() + timedelta(days=5),
+            starts_in=timedelta(days=5),
             place="社区活动室",
             topics=[topic],
             notice_days=1,
@@ -353,3 +351,21 @@ def test_ids_beyond_the_database_are_404(client, world):
     ):
         assert client.get(url).status_code == 404
     assert client.post(f"/consultations/meetings/{huge}/do/close/").status_code == 404
+
+
+def test_topic_and_meeting_lists_filter_by_status_and_say_which(client, world, announced, topic):
+    login(client, world.staff)
+    Topic.objects.create(title="另一个议题", area=world.c1)
+    for url, status, shown, hidden in (
+        ("consultations:topics", "scheduled", topic.title, "另一个议题"),
+        ("consultations:topics", "proposed", "另一个议题", topic.title),
+        ("consultations:meetings", "announced", announced.title, None),
+        ("consultations:meetings", "draft", None, announced.title),
+    ):
+        html = client.get(reverse(url), {"status": status}).content.decode()
+        filters = html[html.index('<form class="filters"') :]
+        filters = filters[: filters.index("</form>")]
+        assert f'<option value="{status}" selected>' in filters
+        assert filters.count(" selected>") == 1
+        assert shown is None or shown in html
+        assert hidden is None or hidden not in html
