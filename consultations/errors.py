@@ -65,7 +65,6 @@ CODES = declare(
             "issue_already_on_topic": "an issue is already on another topic",
             "topic_not_schedulable": "a topic's status keeps it off an agenda",
             "meeting_already_begun": "a meeting that has begun cannot be moved",
-            "agenda_fixed": "the agenda is fixed once the notice is out",
             "notice_already_published": "the notice of this meeting is already out",
             "meeting_over": "the meeting is over",
             "replies_closed": "replies are taken before the meeting",

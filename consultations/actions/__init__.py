@@ -17,7 +17,6 @@ from consultations.actions.common import SIGN_IN_OPENS, resident_key, voter_key
 from consultations.actions.meetings import (
     LONGEST_MEETING,
     PLANNING_HORIZON,
-    add_topics,
     close_meeting,
     publish_notice,
     publish_result,
@@ -44,7 +43,6 @@ __all__ = [
     "accept_topic",
     "add_field_visit",
     "add_statement",
-    "add_topics",
     "cast_vote",
     "close_meeting",
     "close_motion",

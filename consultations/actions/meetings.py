@@ -220,20 +220,6 @@ def reschedule_meeting(
 
 
 @transaction.atomic
-def add_topics(actor: Any, meeting: Meeting, topics: Iterable[Topic]) -> Meeting:
-    meeting = _changeable_meeting(
-        actor,
-        meeting,
-        (Meeting.Status.DRAFT,),
-        Conflict(_("The agenda is fixed once the notice is out."), code="agenda_fixed"),
-    )
-    topic_list = list(Topic.objects.select_related("area").filter(pk__in=[t.pk for t in topics]))
-    _check_topics_fit(meeting.area, topic_list)
-    meeting.topics.add(*topic_list)
-    return meeting
-
-
-@transaction.atomic
 def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None) -> Meeting:
     """提前公告: the notice with agenda and materials goes on the community's public page,
     at least `notice_days` before the meeting."""
