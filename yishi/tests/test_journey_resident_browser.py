@@ -74,7 +74,10 @@ def test_resident_raises_follows_and_rates_a_matter(
         raw.wait_for_url(f"**/concerns/t/{code}/")
         assert page.text("[data-testid=status]") == "已办结"
         timeline = page.text(".timeline")
-        assert "已收到反映" in timeline
+        # Each step in resident wording, never the staff's labels.
+        for step in ("已收到反映", "已受理，正在办理", "工作人员已到现场查看", "已办结"):
+            assert step in timeline, step
+        assert "实地查看" not in timeline and "经居民自助受理" not in page.text()
         assert "已请物业更换路灯，当晚恢复照明" in page.text()
         # Internal steps and staff notes stay internal.
         assert "路灯线路老化" not in page.text()
