@@ -29,7 +29,12 @@ def today(now: datetime | None = None) -> date:
 
 class ActionItemQuerySet(models.QuerySet):
     def open(self) -> "ActionItemQuerySet":
+        """Still with its owner (not done, not closed): what is reminded and can be late."""
         return self.exclude(status__in=ActionItem.FINISHED_STATUSES)
+
+    def not_closed(self) -> "ActionItemQuerySet":
+        """未销号: everything listed and not yet closed, items awaiting verification too."""
+        return self.exclude(status=ActionItem.Status.CLOSED)
 
     def overdue(self, now: datetime | None = None) -> "ActionItemQuerySet":
         return self.open().filter(deadline__lt=today(now))

@@ -55,7 +55,7 @@ def workbench_panel(request: HttpRequest) -> str:
         context["overdue"] = list(visible.overdue().order_by("deadline")[:10])
     if not (in_community or oversees or context["owned"] or visible.filter(mine).exists()):
         return ""
-    context["open_count"] = visible.open().count()
+    context["open_count"] = visible.not_closed().count()
     return render_to_string("accountability/panel.html", context, request=request)
 
 

@@ -38,7 +38,8 @@ def _status_filter(items: Any, status: str) -> Any:
     if status == "overdue":
         return items.overdue()
     if status == "open":
-        return items.open()
+        # 未销号: an item reported done stays listed until the community closes it.
+        return items.not_closed()
     if status in ActionItem.Status.values:
         return items.filter(status=status)
     return items

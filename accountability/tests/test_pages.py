@@ -333,3 +333,22 @@ def test_community_sets_its_evaluation_rule(world, client):
     client.force_login(world.staff2)
     assert client.post(url, {"reopen_above_percent": "10"}).status_code == 404
     assert EvaluationRule.percent_for(world.c1) == 30
+
+
+def test_an_item_reported_done_stays_among_the_items_not_yet_closed(
+    world, client, done_item, water_rep
+):
+    """未销号 means not closed: the owner who reported it done and the community that still has
+    to verify it both find it in the default list and in the workbench count; closed, it
+    leaves them."""
+    for user in (water_rep, world.staff):
+        client.force_login(user)
+        html = client.get(reverse("accountability:items")).content.decode()
+        assert done_item.title in html, user
+        workbench = client.get("/workbench/").content.decode()
+        assert "1 项未销号" in workbench, user
+    actions.verify_item(done_item, actor=world.staff)
+    actions.close_item(done_item, actor=world.staff)
+    html = client.get(reverse("accountability:items")).content.decode()
+    assert done_item.title not in html
+    assert "0 项未销号" in client.get("/workbench/").content.decode()

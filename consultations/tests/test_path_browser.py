@@ -1,9 +1,7 @@
 """In a real browser, on a desktop and on a phone: the secretary takes a hot issue from the
 workbench to a listed action item (挂牌) in at most 15 clicks, and invites in bulk."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -12,67 +10,23 @@ from django.utils import timezone
 from accountability.models import ActionItem
 from accounts.models import Organisation
 from concerns.models import Concern
-from conftest import PHONE, browser_login
+from conftest import browser_login
 from consultations.models import Meeting, Participant, Resolution, Topic
 from consultations.tests.conftest import make_issue, plan_meeting
+from yishi.tests.browser import Counted, sized_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 MAX_CLICKS = 15
-DESKTOP = {"viewport": {"width": 1366, "height": 768}}
-# Set YISHI_SCREENSHOTS=/some/dir to keep the screens this test passes through.
-SHOTS = os.environ.get("YISHI_SCREENSHOTS", "")
-
-
-class Counted:
-    """A page whose clicks (and form submits, which are clicks on a button) are counted.
-    Typing is not counted; choosing from a select is."""
-
-    def __init__(self, page, name):
-        self.page = page
-        self.name = name
-        self.clicks = 0
-        # An irreversible step asks first (data-confirm): answering is a click too.
-        page.on("dialog", self._confirm)
-
-    def _confirm(self, dialog) -> None:
-        self.clicks += 1
-        dialog.accept()
-
-    def click(self, selector: str) -> None:
-        self.clicks += 1
-        self.page.locator(selector).first.click()
-        self.page.wait_for_load_state()
-
-    def check(self, selector: str) -> None:
-        self.clicks += 1
-        self.page.locator(selector).first.check()
-
-    def fill(self, selector: str, value: str) -> None:
-        self.page.locator(selector).first.fill(value)
-
-    def shot(self, label: str) -> None:
-        if SHOTS:
-            Path(SHOTS).mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=f"{SHOTS}/{self.name}-{label}.png", full_page=True)
-
-
-def _context(browser, live_server, size):
-    context = browser.new_context(locale="zh-CN", base_url=live_server.url, **size)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
 
 
 @pytest.mark.parametrize("size_name", ["desktop", "phone"])
 def test_secretary_goes_from_a_hot_issue_to_a_listed_item_in_15_clicks(
     world, browser, live_server, size_name
 ):
-    size = DESKTOP if size_name == "desktop" else PHONE
     title = "金城蓝湾二期3号楼至5号楼之间的消防通道长期被私家车占用，救护车和消防车都进不来"
     issue = make_issue(world.c1, title, residents=4, grid=world.g1)
-    context, raw = _context(browser, live_server, size)
-    try:
+    with sized_page(browser, live_server, size_name) as raw:
         browser_login(raw, world.secretary.username)
         raw.goto(reverse("yishi:workbench"))  # where the hot issue is listed
         page = Counted(raw, size_name)
@@ -136,15 +90,12 @@ def test_secretary_goes_from_a_hot_issue_to_a_listed_item_in_15_clicks(
         assert page.clicks <= MAX_CLICKS, f"{page.clicks} clicks on {size_name}"
         if size_name == "phone":
             assert raw.evaluate("document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("size_name", ["desktop", "phone"])
 def test_bulk_invite_in_the_browser(world, browser, live_server, size_name):
     from conftest import make_user
 
-    size = DESKTOP if size_name == "desktop" else PHONE
     far = Organisation.objects.create(name="别区第四中学", kind=Organisation.Kind.OTHER)
     far.areas.add(world.other_district)
     bureau = Organisation.objects.create(
@@ -160,8 +111,7 @@ def test_bulk_invite_in_the_browser(world, browser, live_server, size_name):
 
     topic = actions.create_topic(world.staff, title="楼道杂物清理", issues=[issue])
     meeting = plan_meeting(world, starts_in=timedelta(days=5), place="社区二楼", topics=[topic])
-    context, raw = _context(browser, live_server, size)
-    try:
+    with sized_page(browser, live_server, size_name) as raw:
         browser_login(raw, world.secretary.username)
         raw.goto(f"/consultations/meetings/{meeting.pk}/")
         page = Counted(raw, f"invite-{size_name}")
@@ -191,5 +141,3 @@ def test_bulk_invite_in_the_browser(world, browser, live_server, size_name):
         assert page.clicks == 5
         if size_name == "phone":
             assert raw.evaluate("document.documentElement.scrollWidth") <= 390
-    finally:
-        context.close()

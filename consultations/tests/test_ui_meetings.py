@@ -11,7 +11,7 @@ from django.utils import timezone
 from concerns.models import Issue
 from conftest import PASSWORD
 from consultations import actions
-from consultations.models import Meeting
+from consultations.models import Meeting, Participant
 from consultations.suggestions import suggested_topics
 from consultations.tests.conftest import make_issue
 
@@ -82,3 +82,33 @@ def test_shelving_reason_has_a_full_width_colon(client, world, topic):
     html = login(client, world.staff).get(reverse("consultations:topic", args=[topic.pk]))
     text = html.content.decode()
     assert "搁置理由</b>：已由物业解决" in text
+
+
+def test_an_invited_person_sees_their_own_sign_in_code_and_nobody_else_does(
+    world, client, announced
+):
+    mine = actions.invite_participant(
+        world.staff,
+        announced,
+        party=Participant.Party.CPPCC_MEMBER,
+        name="cppcc",
+        user=world.cppcc,
+    )
+    other = actions.invite_participant(
+        world.staff, announced, party=Participant.Party.RESIDENT, name="王大爷", phone="13800001111"
+    )
+    url = f"/consultations/meetings/{announced.pk}/"
+    client.force_login(world.cppcc)
+    html = client.get(url).content.decode()
+    assert 'id="my-invitation"' in html and "您已受邀参加本次会议" in html
+    assert f'data-testid="my-sign-in-code">{mine.sign_in_code}<' in html
+    assert other.sign_in_code not in html
+    # The convener sees every code in the table, but no invitation of their own.
+    client.force_login(world.staff)
+    html = client.get(url).content.decode()
+    assert 'id="my-invitation"' not in html and mine.sign_in_code in html
+    # Another member of the district, not invited: no code at all.
+    client.force_login(world.district_officer)
+    html = client.get(url).content.decode()
+    assert 'id="my-invitation"' not in html
+    assert mine.sign_in_code not in html and other.sign_in_code not in html

@@ -145,6 +145,8 @@ def meeting_context(request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
         "resolutions": resolutions,
         "field_visits": meeting.field_visits.select_related("organisation"),
         "can_change": can_change,
+        # The signed-in person's own invitation: their sign-in code is theirs to see.
+        "mine": next((p for p in people if p.user_id and p.user_id == request.user.pk), None),
     }
 
 
