@@ -130,12 +130,16 @@ def can_handle(user: Any, issue: Issue) -> bool:
 
 
 def can_triage(user: Any, issue: Issue) -> bool:
-    """Confirm, move, merge and split: the community's staff (and the street above it)."""
+    """Confirm, move, merge, split and retitle: the community's staff; the street above it only
+    once the matter is escalated beyond the community (the street changes what reached it)."""
     if scope_of(user).is_admin:
         return True
-    return can_change_area(user, issue.community) and holds_role_over(
-        user, issue.community, set(COMMUNITY_ROLES) | {Role.Kind.STREET_OFFICER}
-    )
+    if not can_change_area(user, issue.community):
+        return False
+    roles = set(COMMUNITY_ROLES)
+    if issue.level in (Issue.Level.STREET, Issue.Level.DEPARTMENT):
+        roles.add(Role.Kind.STREET_OFFICER)
+    return holds_role_over(user, issue.community, roles)
 
 
 def check(user: Any, issue: Issue, allowed: bool) -> None:
