@@ -260,6 +260,9 @@ def compose_message(
         line = "【{}】{}".format(_("Yishi"), _("New concern in your grid"))
         text, values = grid_message(subject, recipient, link)
         return line, text, "grid_concern", values
+    if recipient.user is None:
+        # Someone without an account (a resident invited to a meeting) reads residents' words.
+        label = event.resident_label or label
     note = (event.note or "").strip()
     body = f"{title}：{label}"
     if note:

@@ -201,3 +201,28 @@ def test_a_draft_meetings_invitation_tells_nobody(world, django_capture_on_commi
         )
     assert MemorySender.outbox == []
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("has_account", "shown", "hidden"),
+    [(False, "形成协商决议", "记录协商成果"), (True, "记录协商成果", "形成协商决议")],
+)
+def test_a_resident_at_the_table_reads_residents_words_staff_read_theirs(
+    db, has_account, shown, hidden
+):
+    """A resident invited to a meeting has no account: the resolution reaches them in residents'
+    wording, never the staff step's name; staff with accounts read the staff label."""
+    from types import SimpleNamespace
+
+    from consultations.verbs import RESOLUTION_RECORDED
+    from notifications.audiences import Recipient
+    from notifications.messages import compose_message
+    from timeline.models import Event
+
+    event = Event(verb=RESOLUTION_RECORDED, note="")
+    subject = SimpleNamespace(title="电梯加装议事会")
+    user = make_user("someone_staff") if has_account else None
+    recipient = Recipient(key="p1", user=user, phone="13995012222", sign_in_code="4821")
+    _line, body, _kind, values = compose_message(event, subject, recipient)
+    assert body == f"电梯加装议事会：{shown}"
+    assert hidden not in body and values["label"] == shown
