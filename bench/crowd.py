@@ -200,9 +200,10 @@ def _weights(reading: Any, community: Any) -> Any:
     return model.idf(documents + 1, own)
 
 
-def step_once(community: Any, text: str) -> dict[str, float]:
+def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     """One message: its reading, the term counts, then the grouping step (the candidates
-    and the decision), in milliseconds each."""
+    and the decision), in milliseconds each; with `own`, the title of the issue it is about,
+    whether that issue was among the candidates and whether the message would join it."""
     from concerns.intake import model, store
 
     t0 = time.perf_counter()
@@ -212,9 +213,12 @@ def step_once(community: Any, text: str) -> dict[str, float]:
     t2 = time.perf_counter()
     rows = store.candidates(community.pk, model.lookup_keys(reading, weights))
     t3 = time.perf_counter()
-    model.decide(reading, {row[0]: row[2] for row in rows}, weights)
+    joined, _scores = model.decide(reading, {row[0]: row[2] for row in rows}, weights)
     t4 = time.perf_counter()
+    titles = {row[0]: row[1] for row in rows}
     return {
+        "found": float(own in titles.values()),
+        "joined": float(joined is not None and titles[joined] == own),
         "read": (t1 - t0) * 1000,
         "counts": (t2 - t1) * 1000,
         "lookup": (t3 - t2) * 1000,
@@ -244,12 +248,13 @@ def step_cost(size: int, samples: int, seed: int) -> dict[str, dict[str, float]]
     rng = random.Random(seed)
     roads = max(1, size // len(MESSAGES))
 
-    def message() -> str:
-        return crowd_place(rng.randrange(roads)) + rng.choice(MESSAGES) + rng.choice(ENDINGS)
+    def message() -> tuple[str, str]:
+        own = crowd_place(rng.randrange(roads)) + rng.choice(MESSAGES)
+        return own + rng.choice(ENDINGS), own
 
     for _ in range(50):  # warm, as a running worker would be
-        step_once(community, message())
-    runs = [step_once(community, message()) for _ in range(samples)]
+        step_once(community, *message())
+    runs = [step_once(community, *message()) for _ in range(samples)]
     return {part: _summary([run[part] for run in runs]) for part in runs[0]}
 
 
@@ -355,6 +360,14 @@ def print_steps(costs: dict[int, list[dict[str, dict[str, float]]]], load: str) 
                 f"{part} {statistics.median(run[part]['p50'] for run in runs):.2f}"
                 for part in ("read", "counts", "lookup", "decide")
             )
+            for size, runs in sorted(costs.items())
+        )
+    )
+    print(
+        "  its own issue (same road, same matter) among the candidates / joined: "
+        + "; ".join(
+            f"{size:,}: {statistics.median(run['found']['mean'] for run in runs):.0%} / "
+            f"{statistics.median(run['joined']['mean'] for run in runs):.0%}"
             for size, runs in sorted(costs.items())
         )
     )
