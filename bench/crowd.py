@@ -51,15 +51,25 @@ MESSAGES = [
 ]
 ENDINGS = ["", "！", "，麻烦管管", "，好几天了"]
 
-# Characters of the crowded community's made-up road names (three of them and 路).
-_NAME_CHARS = "安福康乐和平兴华东西南北长青新民建光明德仁义春秋金银丰泰永宁盛昌隆庆祥瑞嘉宏鸿运"
-CROWD = "BX001"
-BATCH = 5000
+# Characters of the crowded community's made-up road names: two of them and 路, each road its
+# own place to the model (which reads a road as the two characters before 路: with three,
+# roads sharing their last two were one place), 77 × 77 of them.
+_NAME_CHARS = (
+    "安福康乐和平兴华东西南北长青新民建光明德仁义春秋金银丰泰永宁盛昌隆庆祥瑞嘉宏鸿运"
+    "红黄绿白松柏桂兰梅竹菊荷花园林山川河湖海江溪泉石玉珠宝文武英雄忠信礼智勤俭"
+)
 
 
 def crowd_place(n: int) -> str:
     k = len(_NAME_CHARS)
-    return f"{_NAME_CHARS[n % k]}{_NAME_CHARS[(n // k) % k]}{_NAME_CHARS[(n // k // k) % k]}路"
+    return f"{_NAME_CHARS[n // k % k]}{_NAME_CHARS[n % k]}路"
+
+
+CROWD = "BX001"
+BATCH = 5000
+# --weighted: candidates ranked by the IDF of the keys they share (store.candidates' weights)
+# instead of their number, to compare how often a message's own issue is among them.
+WEIGHTED = False
 
 
 def _postgres() -> bool:
@@ -211,7 +221,11 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     t1 = time.perf_counter()
     weights = _weights(reading, community)
     t2 = time.perf_counter()
-    rows = store.candidates(community.pk, model.lookup_keys(reading, weights))
+    keys = model.lookup_keys(reading, weights)
+    if WEIGHTED:
+        rows = store.candidates(community.pk, keys, weights={k: weights(k) for k in keys})
+    else:
+        rows = store.candidates(community.pk, keys)
     t3 = time.perf_counter()
     joined, _scores = model.decide(reading, {row[0]: row[2] for row in rows}, weights)
     t4 = time.perf_counter()

@@ -652,6 +652,13 @@ def main() -> None:
         help="--grouping-only on SQLite: this database file, made anew (no PostgreSQL)",
     )
     parser.add_argument(
+        "--weighted",
+        action="store_true",
+        help="--grouping-only: rank the candidates by the IDF of the keys they share instead "
+        "of their number (store.candidates' weights), for how often a message's own issue is "
+        "found",
+    )
+    parser.add_argument(
         "--code",
         metavar="DIR",
         help="measure the code of another checkout (say an earlier commit's, `git worktree "
@@ -675,6 +682,7 @@ def main() -> None:
         help="the offered load of the latency run, as a share of the API's measured throughput",
     )
     args = parser.parse_args()
+    crowd.WEIGHTED = args.weighted
     if args.code:
         # Before anything of the app is imported: its modules come from that checkout.
         sys.path.insert(0, str(Path(args.code).resolve()))

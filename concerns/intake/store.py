@@ -12,7 +12,7 @@ path); the rest use the ORM.
 """
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -197,17 +197,26 @@ _CANDIDATE_COLUMNS = (
     "SELECT i.id, i.title, i.terms, i.category_id, i.residents_count FROM concerns_issue i "
 )
 # PostgreSQL: one statement for any number of keys, each key's postings read by a LATERAL
-# subquery on the (community, key, issue) index.
+# subquery on the (community, key, issue) index; `{shared}` counts the keys an issue shares
+# (COUNT(*)) or adds up their weights (SUM(k.w)).
 _CANDIDATES_ARRAY = (
-    _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, COUNT(*) AS shared "
-    "FROM unnest(%s::text[]) AS k(key) CROSS JOIN LATERAL (SELECT issue_id "
+    _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, {shared} AS shared "
+    "FROM unnest(%s::text[], %s::float8[]) AS k(key, w) CROSS JOIN LATERAL (SELECT issue_id "
     "FROM concerns_issuekey WHERE community_id = %s AND key = k.key "
     "ORDER BY issue_id DESC LIMIT %s) AS p WHERE p.issue_id <> ALL(%s::bigint[]) " + _TOP
 )
+_CANDIDATES_BY = {
+    False: _CANDIDATES_ARRAY.format(shared="COUNT(*)"),
+    True: _CANDIDATES_ARRAY.format(shared="SUM(k.w)"),
+}
 
 
 def candidates(
-    community_id: int, keys: Sequence[str], *, exclude: Iterable[int] = ()
+    community_id: int,
+    keys: Sequence[str],
+    *,
+    exclude: Iterable[int] = (),
+    weights: Mapping[str, float] | None = None,
 ) -> list[tuple[int, str, str, int | None, int]]:
     """(id, title, terms, category, residents) of the open issues of the community that share
     the most of `keys`, at most MAX_CANDIDATES, in one statement. Each key's postings are read
@@ -215,29 +224,47 @@ def candidates(
     POSTINGS_PER_KEY of them: a specific key (a place, a rare word) finds every open issue
     filed under it, however old, and a key that half the community's issues share costs no
     more than a specific one. So the cost stays that of the keys, not of the open issues.
-    Ties (as many keys shared) go to the newest issue."""
+    Ties go to the newest issue.
+
+    Ranked by the number of keys shared, an issue older than POSTINGS_PER_KEY issues of its
+    matter is credited with its specific keys only and loses to newer issues of the matter
+    elsewhere (bench/intake.py --grouping-only prints how often a message's own issue is
+    among its candidates). With `weights` (key → its weight, such as its IDF) issues are
+    ranked by the weight of the keys they share instead, where a shared place outweighs
+    several common words; the submit does not pass them yet."""
     keys = _keys(keys)
     if not keys:
         return []
     excluded = list(exclude)
+    cut = {key[:KEY_LENGTH]: w for key, w in (weights or {}).items()}
     if _arrays():
         return sql.rows(
-            _CANDIDATES_ARRAY,
-            [keys, community_id, POSTINGS_PER_KEY, excluded, MAX_CANDIDATES, *_OPEN_VALUES],
+            _CANDIDATES_BY[weights is not None],
+            [
+                keys,
+                [cut.get(key, 0.0) for key in keys],
+                community_id,
+                POSTINGS_PER_KEY,
+                excluded,
+                MAX_CANDIDATES,
+                *_OPEN_VALUES,
+            ],
         )
     skip = f"WHERE p.issue_id NOT IN ({sql.marks(excluded)}) " if excluded else ""
+    weighed = weights is not None
     postings = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT issue_id FROM concerns_issuekey WHERE community_id = %s "  # noqa: S608
+        f"SELECT * FROM (SELECT issue_id{', %s AS w' if weighed else ''} "  # noqa: S608
+        "FROM concerns_issuekey WHERE community_id = %s "
         f"AND key = %s ORDER BY issue_id DESC LIMIT %s) AS k{n}"
         for n in range(len(keys))
     )
     statement = (
-        _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, COUNT(*) AS shared "  # noqa: S608
-        f"FROM ({postings}) AS p {skip}" + _TOP
+        _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, "  # noqa: S608
+        f"{'SUM(p.w)' if weighed else 'COUNT(*)'} AS shared FROM ({postings}) AS p {skip}" + _TOP
     )
     params: list[Any] = []
     for key in keys:
-        params += [community_id, key, POSTINGS_PER_KEY]
+        params += [*([cut.get(key, 0.0)] if weighed else []), community_id, key, POSTINGS_PER_KEY]
     return sql.rows(statement, [*params, *excluded, MAX_CANDIDATES, *_OPEN_VALUES])
 
 

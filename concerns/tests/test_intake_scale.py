@@ -142,3 +142,19 @@ def test_a_report_at_the_same_road_joins_its_issue_however_many_newer_issues_of_
     assert first.title == road(6)
     crowd(world, 30, 400)  # 134 issues of the matter, newer than the one at road 6
     assert report(world, 6, "13800000002").pk == first.pk
+
+
+def test_with_weights_an_issue_sharing_a_rare_key_outranks_issues_sharing_more_common_ones(world):
+    """store.candidates(weights=…): ranked by the weight of the keys shared, not their number."""
+    crowd(world, 0, 30)
+    water = Issue.objects.get(title=road(6)).pk  # at road 6, and no other issue is
+    place = [k for k in model.index_keys(model.read(road(6) + MATTERS[0])) if k.startswith("@")]
+    junk = [k for k in model.index_keys(model.read(MATTERS[1])) if k.startswith("_")][:3]
+    keys = place + junk
+    assert len(keys) == 4
+    by_count = [row[0] for row in store.candidates(world.c1.pk, keys)]
+    weights = {place[0]: 5.0, **dict.fromkeys(junk, 1.0)}
+    by_weight = [row[0] for row in store.candidates(world.c1.pk, keys, weights=weights)]
+    assert sorted(by_count) == sorted(by_weight)  # the same issues, ranked otherwise
+    assert by_weight[0] == water  # 5 against 3 at most
+    assert by_count[-1] == water  # 1 key against 2 or 3
