@@ -3,6 +3,9 @@
     .venv/bin/python bench/intake.py                         # 1,000,000 concerns (the target)
     .venv/bin/python bench/intake.py --concerns 200000       # a quicker run
     .venv/bin/python bench/intake.py --database-url postgresql://user@host:port/db
+    .venv/bin/python bench/intake.py --grouping-only                # issue 17's figures
+    .venv/bin/python bench/intake.py --grouping-only --sqlite /tmp/crowd.sqlite3
+    .venv/bin/python bench/intake.py --grouping-only --code /tmp/before   # another checkout
 
 Without --database-url it makes its own PostgreSQL cluster (initdb as the postgres user) in
 --datadir on --port and stops it at the end. The database is emptied and rebuilt.
@@ -16,7 +19,10 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
    the term index (one statement), their probabilities. At 10,000 concerns and at the full
    size; then in one crowded community of its own district holding 1,000, 10,000 and 100,000
    open issues (`--crowd-sizes`), each a matter at a place of its own ("<name>路" + one of the
-   messages), filed in the term index as the intake files them.
+   messages), filed in the term index as the intake files them (bench/crowd.py: the step is
+   the candidates + the model's decision, p50 / p95 / max over `--repeat` runs, its parts,
+   the CPU per message of this process and the database's backend, and how often a
+   message's own issue is among its candidates).
 3. Starts gunicorn (2 workers) serving the app plus a bare view that inserts one row, and
    drives them with 16 concurrent clients: POST /api/v1/concerns (anonymous resident submits,
    rate limits on but generous, notifications deferred to `send_notifications` as README's
@@ -34,9 +40,14 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
 Targets (issue 3): ratio ≥ 50 %; p95 ≤ 50 ms; grouping at full size ≤ 1.5 × at 10,000;
 worker memory ≤ 250 MB. Issue 17: the grouping step's p95 ≤ 2 ms with 10,000 open issues in one
 community, and its cost at 100,000 open issues ≤ 1.5 × at 1,000; submit throughput no lower
-than before in its ratio to the bare insert. `--grouping-only` measures the grouping step
-alone (no 1,000,000-concern history, no HTTP). Figures depend on the machine: two cores here
-are shared by the server, PostgreSQL and the 16 client threads.
+than before in its ratio to the bare insert. `--grouping-only` measures the crowded community
+alone, and then the submit (`submit_concern`) against a bare one-row insert in this process,
+in alternating rounds (no 1,000,000-concern history, no HTTP); it runs on SQLite too
+(`--sqlite`), and `--code` measures another checkout's code with this script, for a before and
+after in one sitting. Figures depend on the machine: two cores here are shared by the server,
+PostgreSQL and the 16 client threads; on a loaded machine the wall-clock figures of a
+few-millisecond step are the waits for a core, and the CPU per message is the figure to
+compare.
 """
 
 from __future__ import annotations
