@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -178,17 +177,7 @@ _OPEN = sql.marks(Issue.OPEN_STATUSES)
 _OPEN_VALUES = list(Issue.OPEN_STATUSES)
 
 
-def _arrays() -> bool:
-    """PostgreSQL: a list of keys goes in as one array parameter, so that each statement of
-    the grouping step has one text whatever the number of keys, and is prepared once per
-    connection (core.sql) instead of once per length of its IN (…) or VALUES list (which
-    kept psycopg's cache of prepared statements churning: about 150 lengths against its 100
-    places, each new one parsed and planned again). SQLite has no arrays; its statement
-    cache holds the few lengths."""
-    return connection.vendor == "postgresql"
-
-
-# The top MAX_CANDIDATES issues among the postings; the same on both databases.
+# The top MAX_CANDIDATES issues among the postings.
 _TOP = (
     "GROUP BY p.issue_id ORDER BY shared DESC, p.issue_id DESC LIMIT %s) AS c "
     f"ON c.issue_id = i.id WHERE i.status IN ({_OPEN}) ORDER BY c.shared DESC, i.id DESC"
@@ -196,19 +185,6 @@ _TOP = (
 _CANDIDATE_COLUMNS = (
     "SELECT i.id, i.title, i.terms, i.category_id, i.residents_count FROM concerns_issue i "
 )
-# PostgreSQL: one statement for any number of keys, each key's postings read by a LATERAL
-# subquery on the (community, key, issue) index; `{shared}` counts the keys an issue shares
-# (COUNT(*)) or adds up their weights (SUM(k.w)).
-_CANDIDATES_ARRAY = (
-    _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, {shared} AS shared "
-    "FROM unnest(%s::text[], %s::float8[]) AS k(key, w) CROSS JOIN LATERAL (SELECT issue_id "
-    "FROM concerns_issuekey WHERE community_id = %s AND key = k.key "
-    "ORDER BY issue_id DESC LIMIT %s) AS p WHERE p.issue_id <> ALL(%s::bigint[]) " + _TOP
-)
-_CANDIDATES_BY = {
-    False: _CANDIDATES_ARRAY.format(shared="COUNT(*)"),
-    True: _CANDIDATES_ARRAY.format(shared="SUM(k.w)"),
-}
 
 
 def candidates(
@@ -237,23 +213,10 @@ def candidates(
         return []
     excluded = list(exclude)
     cut = {key[:KEY_LENGTH]: w for key, w in (weights or {}).items()}
-    if _arrays():
-        return sql.rows(
-            _CANDIDATES_BY[weights is not None],
-            [
-                keys,
-                [cut.get(key, 0.0) for key in keys],
-                community_id,
-                POSTINGS_PER_KEY,
-                excluded,
-                MAX_CANDIDATES,
-                *_OPEN_VALUES,
-            ],
-        )
     skip = f"WHERE p.issue_id NOT IN ({sql.marks(excluded)}) " if excluded else ""
     weighed = weights is not None
     postings = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT issue_id{', %s AS w' if weighed else ''} "  # noqa: S608
+        f"SELECT * FROM (SELECT issue_id{', CAST(%s AS DOUBLE PRECISION) AS w' if weighed else ''} "  # noqa: S608
         "FROM concerns_issuekey WHERE community_id = %s "
         f"AND key = %s ORDER BY issue_id DESC LIMIT %s) AS k{n}"
         for n in range(len(keys))
@@ -272,13 +235,6 @@ def index(community_id: int, issue_id: int, keys: Iterable[str]) -> None:
     """File the issue under these keys (those it has already are kept): one statement."""
     keys = _keys(keys)
     if not keys:
-        return
-    if _arrays():
-        sql.run(
-            "INSERT INTO concerns_issuekey (community_id, key, issue_id) "
-            "SELECT %s, k.key, %s FROM unnest(%s::text[]) AS k(key) ON CONFLICT DO NOTHING",
-            [community_id, issue_id, keys],
-        )
         return
     rows = ", ".join(["(%s, %s, %s)"] * len(keys))
     params: list[Any] = []
@@ -312,15 +268,6 @@ def count_terms(district: int, terms: Iterable[str]) -> None:
     rolled back counts nothing). Rows are written in one order, so two submits never wait on
     each other crosswise."""
     keys = ["", *_keys(terms)]
-    if _arrays():
-        sql.run(
-            "INSERT INTO concerns_termcount (district_id, term, documents) "
-            "SELECT %s, t.term, 1 FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n) "
-            "ORDER BY t.n ON CONFLICT (district_id, term) "
-            "DO UPDATE SET documents = concerns_termcount.documents + 1",
-            [district, keys],
-        )
-        return
     rows = ", ".join(["(%s, %s, 1)"] * len(keys))
     params: list[Any] = []
     for key in keys:
@@ -337,20 +284,13 @@ def term_counts(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int
     """(the district's concerns, {term: concerns containing it}) for these terms, in one
     statement: what model.idf weighs a new concern's terms by."""
     keys = ["", *_keys(terms)]
-    if _arrays():
-        statement = (
-            "SELECT term, documents FROM concerns_termcount WHERE district_id = %s "
-            "AND term = ANY(%s::text[])"
+    counted = dict(
+        sql.rows(
+            "SELECT term, documents FROM concerns_termcount WHERE district_id = %s "  # noqa: S608
+            f"AND term IN ({sql.marks(keys)})",
+            [district, *keys],
         )
-        counted = dict(sql.rows(statement, [district, keys]))
-    else:
-        counted = dict(
-            sql.rows(
-                "SELECT term, documents FROM concerns_termcount WHERE district_id = %s "  # noqa: S608
-                f"AND term IN ({sql.marks(keys)})",
-                [district, *keys],
-            )
-        )
+    )
     return counted.pop("", 0), counted
 
 

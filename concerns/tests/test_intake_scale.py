@@ -76,18 +76,6 @@ def test_the_candidate_lookup_is_one_statement_at_30_and_at_400_open_issues(worl
     ]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="the array form is PostgreSQL's")
-def test_on_postgresql_the_lookups_text_does_not_depend_on_the_number_of_keys(world, monkeypatch):
-    """One prepared statement per connection, whatever the concern's keys (core.sql)."""
-    crowd(world, 0, 10)
-    few, _ = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, ["#水质"]))
-    many = [f"_{n}" for n in range(12)]
-    more, _ = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, many))
-    counted, _ = statements_of(monkeypatch, lambda: store.term_counts(1, many))
-    counted_few, _ = statements_of(monkeypatch, lambda: store.term_counts(1, ["_a"]))
-    assert few[0][0] == more[0][0] and counted[0][0] == counted_few[0][0]
-
-
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's query plan")
 def test_the_lookup_reads_the_index_not_the_tables(world, monkeypatch):
     """Each key's postings are an index range (community, key), newest first, and the issues
