@@ -3,6 +3,9 @@
     .venv/bin/python bench/intake.py                         # 1,000,000 concerns (the target)
     .venv/bin/python bench/intake.py --concerns 200000       # a quicker run
     .venv/bin/python bench/intake.py --database-url postgresql://user@host:port/db
+    .venv/bin/python bench/intake.py --grouping-only                # issue 17's figures
+    .venv/bin/python bench/intake.py --grouping-only --sqlite /tmp/crowd.sqlite3
+    .venv/bin/python bench/intake.py --grouping-only --code /tmp/before   # another checkout
 
 Without --database-url it makes its own PostgreSQL cluster (initdb as the postgres user) in
 --datadir on --port and stops it at the end. The database is emptied and rebuilt.
@@ -16,7 +19,10 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
    the term index (one statement), their probabilities. At 10,000 concerns and at the full
    size; then in one crowded community of its own district holding 1,000, 10,000 and 100,000
    open issues (`--crowd-sizes`), each a matter at a place of its own ("<name>路" + one of the
-   messages), filed in the term index as the intake files them.
+   messages), filed in the term index as the intake files them (bench/crowd.py: the step is
+   the candidates + the model's decision, p50 / p95 / max over `--repeat` runs, its parts,
+   the CPU per message of this process and the database's backend, and how often a
+   message's own issue is among its candidates).
 3. Starts gunicorn (2 workers) serving the app plus a bare view that inserts one row, and
    drives them with 16 concurrent clients: POST /api/v1/concerns (anonymous resident submits,
    rate limits on but generous, notifications deferred to `send_notifications` as README's
@@ -34,9 +40,14 @@ Without --database-url it makes its own PostgreSQL cluster (initdb as the postgr
 Targets (issue 3): ratio ≥ 50 %; p95 ≤ 50 ms; grouping at full size ≤ 1.5 × at 10,000;
 worker memory ≤ 250 MB. Issue 17: the grouping step's p95 ≤ 2 ms with 10,000 open issues in one
 community, and its cost at 100,000 open issues ≤ 1.5 × at 1,000; submit throughput no lower
-than before in its ratio to the bare insert. `--grouping-only` measures the grouping step
-alone (no 1,000,000-concern history, no HTTP). Figures depend on the machine: two cores here
-are shared by the server, PostgreSQL and the 16 client threads.
+than before in its ratio to the bare insert. `--grouping-only` measures the crowded community
+alone, and then the submit (`submit_concern`) against a bare one-row insert in this process,
+in alternating rounds (no 1,000,000-concern history, no HTTP); it runs on SQLite too
+(`--sqlite`), and `--code` measures another checkout's code with this script, for a before and
+after in one sitting. Figures depend on the machine: two cores here are shared by the server,
+PostgreSQL and the 16 client threads; on a loaded machine the wall-clock figures of a
+few-millisecond step are the waits for a core, and the CPU per message is the figure to
+compare.
 """
 
 from __future__ import annotations
@@ -59,33 +70,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import crowd  # noqa: E402
+from bench.crowd import MESSAGES  # noqa: E402
+
 COMMUNITIES = 100
 CLIENTS = 16
-
-# Messages residents send, in their own words; the generator and the load both use them.
-MESSAGES = [
-    "家里自来水发黄，没法用",
-    "水龙头放出来是黄水，好几天了",
-    "楼上半夜装修太吵，睡不着",
-    "小区里电动车骑得飞快，太危险",
-    "电瓶车在楼道里飞线充电",
-    "楼道里堆满杂物，过不去人",
-    "门口商铺把货物堆到门外跨门经营",
-    "宠物医院门口狗粪便没人清理",
-    "垃圾桶满了好几天没人清运，很臭",
-    "路灯坏了，晚上黑灯瞎火",
-    "电梯又坏了，把人困在里面",
-    "暖气不热，家里才十五度",
-    "下水道堵了，污水往外冒",
-    "广场舞音响太吵，晚上十点还在跳",
-    "小区绿地的围栏倒了",
-    "消防通道被私家车堵住了",
-    "健身器材坏了，孩子玩很危险",
-    "楼上漏水到我家，邻居不管",
-    "物业保安不在岗，外人随便进",
-    "地下车库积水，车开不进去",
-]
-
 
 # ---- A private PostgreSQL cluster
 
@@ -356,128 +345,16 @@ def grouping_cost(
     }
 
 
-# Characters of the crowded community's made-up road names (two of them and 路).
-_NAME_CHARS = "安福康乐和平兴华东西南北长青新民建光明德仁义春秋金银丰泰永宁盛昌隆庆祥瑞嘉宏鸿运"
-
-
-def crowd_place(n: int) -> str:
-    k = len(_NAME_CHARS)
-    return f"{_NAME_CHARS[n % k]}{_NAME_CHARS[(n // k) % k]}{_NAME_CHARS[(n // k // k) % k]}路"
-
-
-def build_crowd(total: int, built: int) -> tuple[int, float]:
-    """Give the crowded community BX001 (district BXD of its own) `total` open issues, adding
-    to the `built` it has: issue n is message n % 20 at road n // 20, profile and index keys
-    made by the model as the intake makes them, term counts as if each was one submit."""
-    from django.db import connection
-
-    from concerns.intake import model
-    from places.models import Area
-
-    started = time.perf_counter()
-    K = Area.Kind
-    district, _ = Area.objects.get_or_create(
-        code="BXD", defaults={"name": "拥挤区", "kind": K.DISTRICT}
-    )
-    street, _ = Area.objects.get_or_create(
-        code="BXS", defaults={"name": "拥挤街道", "kind": K.STREET, "parent": district}
-    )
-    community, _ = Area.objects.get_or_create(
-        code="BX001", defaults={"name": "拥挤社区", "kind": K.COMMUNITY, "parent": street}
-    )
-    messages = [model.read(m) for m in MESSAGES]
-    places: dict[int, object] = {}
-    counts: dict[str, int] = {}
-    batch = 5000
-    with connection.cursor() as cur:
-        cur.execute(
-            "SELECT term, documents FROM concerns_termcount WHERE district_id = %s", [district.pk]
-        )
-        counts = dict(cur.fetchall())
-        for first in range(built, total, batch):
-            titles, terms, issue_keys, issue_index = [], [], [], []
-            for n in range(first, min(total, first + batch)):
-                m, p = n % len(MESSAGES), n // len(MESSAGES)
-                if p not in places:
-                    places[p] = model.read(crowd_place(p))
-                place = places[p]
-                titles.append(crowd_place(p) + MESSAGES[m])
-                terms.append(model.fold(model.fold("", messages[m]), place))  # type: ignore[arg-type]
-                keys = set(model.index_keys(messages[m])) | set(model.index_keys(place))  # type: ignore[arg-type]
-                for key in keys:
-                    issue_keys.append(key[:64])
-                    issue_index.append(n - first)
-                for term in model.document_terms(messages[m]) | model.document_terms(place):  # type: ignore[arg-type]
-                    counts[term[:64]] = counts.get(term[:64], 0) + 1
-                counts[""] = counts.get("", 0) + 1
-            cur.execute(
-                """
-                WITH new AS (
-                    INSERT INTO concerns_issue (community_id, title, summary, status, level,
-                        residents_count, concerns_count, first_received_at, last_received_at,
-                        accept_due_at, resolve_due_at, outcome, escalation_reason, terms,
-                        created_at, updated_at, public_title, story_token)
-                    SELECT %(community)s, t.title, '', 'accepted', 'community', 1, 1, now(),
-                           now(), now() + interval '1 day', now() + interval '7 days', '', '',
-                           t.terms, now(), now(), '', NULL
-                    FROM unnest(%(titles)s::text[], %(terms)s::text[])
-                         WITH ORDINALITY AS t(title, terms, n)
-                    ORDER BY t.n
-                    RETURNING id
-                ), numbered AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM new)
-                INSERT INTO concerns_issuekey (community_id, key, issue_id)
-                SELECT %(community)s, k.key, numbered.id
-                FROM unnest(%(keys)s::text[], %(index)s::int[]) AS k(key, n)
-                JOIN numbered ON numbered.n = k.n
-                """,
-                {
-                    "community": community.pk,
-                    "titles": titles,
-                    "terms": terms,
-                    "keys": issue_keys,
-                    "index": issue_index,
-                },
-            )
-        cur.execute("DELETE FROM concerns_termcount WHERE district_id = %s", [district.pk])
-        cur.execute(
-            """
-            INSERT INTO concerns_termcount (district_id, term, documents)
-            SELECT %(district)s, t.term, t.n FROM unnest(%(terms)s::text[], %(counts)s::int[])
-                AS t(term, n)
-            """,
-            {"district": district.pk, "terms": list(counts), "counts": list(counts.values())},
-        )
-        cur.execute("ANALYZE concerns_issue")
-        cur.execute("ANALYZE concerns_issuekey")
-    return total, time.perf_counter() - started
-
-
-def crowd_cost(sizes: list[int], samples: int) -> dict[int, dict[str, float]]:
-    """The grouping step in the crowded community at each of `sizes` open issues."""
-    costs = {}
+def crowd_cost(sizes: list[int], samples: int, repeat: int) -> dict[int, list]:
+    """The grouping step in the crowded community at each of `sizes` open issues, measured
+    `repeat` times."""
+    steps: dict[int, list] = {}
     built = 0
     for size in sorted(sizes):
-        built, took = build_crowd(size, built)
-        print(f"crowded community: {size:,} open issues (built in {took:.1f} s)")
-        places = [crowd_place(p) for p in range(max(1, size // len(MESSAGES)))]
-        costs[size] = grouping_cost(samples, "BX001", places)
-    return costs
-
-
-def print_crowd(costs: dict[int, dict[str, float]]) -> None:
-    print(
-        "\nGrouping step in one community (read + term counts + candidates from the term "
-        "index + probabilities), ms/message:"
-    )
-    for size, cost in sorted(costs.items()):
-        target = "  (target p95 ≤ 2 ms)" if size == 10_000 else ""
-        print(
-            f"  {size:>7,} open issues  mean {cost['mean']:6.2f}  p50 {cost['p50']:6.2f}  "
-            f"p95 {cost['p95']:6.2f}{target}"
-        )
-    if 1_000 in costs and 100_000 in costs:
-        ratio = costs[100_000]["mean"] / costs[1_000]["mean"]
-        print(f"  ratio at 100,000 / at 1,000 open issues (mean): {ratio:.2f}  (target ≤ 1.5)")
+        built, took = crowd.build_crowd(size, built)
+        print(f"crowded community: {size:,} open issues (built in {took:.1f} s)", flush=True)
+        steps[size] = [crowd.step_cost(size, samples, seed) for seed in range(repeat)]
+    return steps
 
 
 # ---- The server: the app plus one bare view
@@ -769,7 +646,34 @@ def main() -> None:
     parser.add_argument(
         "--grouping-only",
         action="store_true",
-        help="measure the grouping step in the crowded community only (no history, no HTTP)",
+        help="measure the grouping step in the crowded community, and the submit against a bare "
+        "insert in this process (no 1,000,000-concern history, no HTTP)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each grouping figure")
+    parser.add_argument(
+        "--submits",
+        type=int,
+        default=600,
+        help="--grouping-only: submits (and as many bare inserts) at the largest crowd size; "
+        "0 skips them",
+    )
+    parser.add_argument(
+        "--sqlite",
+        metavar="FILE",
+        help="--grouping-only on SQLite: this database file, made anew (no PostgreSQL)",
+    )
+    parser.add_argument(
+        "--weighted",
+        action="store_true",
+        help="--grouping-only: rank the candidates by the IDF of the keys they share instead "
+        "of their number (store.candidates' weights), for how often a message's own issue is "
+        "found",
+    )
+    parser.add_argument(
+        "--code",
+        metavar="DIR",
+        help="measure the code of another checkout (say an earlier commit's, `git worktree "
+        "add` or `git archive`) with this script, for a before/after in one sitting",
     )
     parser.add_argument(
         "--http-only",
@@ -789,6 +693,19 @@ def main() -> None:
         help="the offered load of the latency run, as a share of the API's measured throughput",
     )
     args = parser.parse_args()
+    crowd.WEIGHTED = args.weighted
+    if args.code:
+        # Before anything of the app is imported: its modules come from that checkout.
+        sys.path.insert(0, str(Path(args.code).resolve()))
+    sizes = [int(n) for n in args.crowd_sizes.split(",") if n.strip()]
+    if args.sqlite:
+        database = Path(args.sqlite).resolve()
+        database.unlink(missing_ok=True)
+        setup_django(f"sqlite:///{database}")
+        migrate()
+        print(f"SQLite: {database}")
+        run_crowd(args, sizes)
+        return
 
     datadir = Path(args.datadir)
     own_cluster = not args.database_url
@@ -802,43 +719,51 @@ def main() -> None:
         url = recreate_database(admin_url, "yishi_bench_intake")
         setup_django(url)
         migrate()
-        build_places()
         print(f"PostgreSQL: {url}")
-        sizes = [int(n) for n in args.crowd_sizes.split(",") if n.strip()]
         if args.grouping_only:
-            print_crowd(crowd_cost(sizes, args.samples))
+            run_crowd(args, sizes)
             return
-
-        small = build_history(10_000, args.open_issues)
-        count, open_count = check_layout()
-        print(f"built {count:,} concerns ({open_count:,} open issues) in {small:.1f} s")
-        cost_small = grouping_cost(args.samples)
-
-        large = build_history(args.concerns, args.open_issues)
-        count, open_count = check_layout()
-        print(f"built {count:,} concerns ({open_count:,} open issues) in {large:.1f} s")
-        cost_large = grouping_cost(args.samples)
-        crowded = crowd_cost(sizes, args.samples)
-
-        print(
-            "\nGrouping step alone (read + term counts + candidates + probabilities), ms/message:"
-        )
-        for label, cost in (
-            ("10,000 concerns", cost_small),
-            (f"{count:,} concerns", cost_large),
-        ):
-            print(
-                f"  {label:<46} mean {cost['mean']:6.2f}  p50 {cost['p50']:6.2f}  "
-                f"p95 {cost['p95']:6.2f}"
-            )
-        ratio = cost_large["mean"] / cost_small["mean"]
-        print(f"  ratio at full size / at 10,000 (mean): {ratio:.2f}  (target ≤ 1.5)")
-        print_crowd(crowded)
-
+        build_places()
+        run_history(args)
+        run_crowd(args, sizes, submits=0)
         run_http(args, url)
     finally:
         if own_cluster:
             stop_cluster(datadir)
+
+
+def run_crowd(args: argparse.Namespace, sizes: list[int], submits: int | None = None) -> None:
+    from django.db import connection
+
+    print(f"code: {Path(sys.modules['concerns'].__path__[0]).parent}  ({connection.vendor})")
+    steps = crowd_cost(sizes, args.samples, args.repeat)
+    crowd.print_steps(steps, crowd.load_average())
+    submits = args.submits if submits is None else submits
+    if submits:
+        largest = max(sizes)
+        figures = crowd.submit_against_bare(largest, submits, max(3, args.repeat))
+        crowd.print_throughput({largest: figures}, crowd.load_average())
+
+
+def run_history(args: argparse.Namespace) -> None:
+    """The grouping step over the 100 communities at 10,000 concerns and at --concerns."""
+    small = build_history(10_000, args.open_issues)
+    count, open_count = check_layout()
+    print(f"built {count:,} concerns ({open_count:,} open issues) in {small:.1f} s")
+    cost_small = grouping_cost(args.samples)
+
+    large = build_history(args.concerns, args.open_issues)
+    count, open_count = check_layout()
+    print(f"built {count:,} concerns ({open_count:,} open issues) in {large:.1f} s")
+    cost_large = grouping_cost(args.samples)
+    print("\nGrouping step alone (read + term counts + candidates + probabilities), ms/message:")
+    for label, cost in (("10,000 concerns", cost_small), (f"{count:,} concerns", cost_large)):
+        print(
+            f"  {label:<46} mean {cost['mean']:6.2f}  p50 {cost['p50']:6.2f}  "
+            f"p95 {cost['p95']:6.2f}"
+        )
+    ratio = cost_large["mean"] / cost_small["mean"]
+    print(f"  ratio at full size / at 10,000 (mean): {ratio:.2f}  (target ≤ 1.5)")
 
 
 def run_http(args: argparse.Namespace, url: str) -> None:

@@ -12,7 +12,7 @@ path); the rest use the ORM.
 """
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -177,34 +177,57 @@ _OPEN = sql.marks(Issue.OPEN_STATUSES)
 _OPEN_VALUES = list(Issue.OPEN_STATUSES)
 
 
+# The top MAX_CANDIDATES issues among the postings.
+_TOP = (
+    "GROUP BY p.issue_id ORDER BY shared DESC, p.issue_id DESC LIMIT %s) AS c "
+    f"ON c.issue_id = i.id WHERE i.status IN ({_OPEN}) ORDER BY c.shared DESC, i.id DESC"
+)
+_CANDIDATE_COLUMNS = (
+    "SELECT i.id, i.title, i.terms, i.category_id, i.residents_count FROM concerns_issue i "
+)
+
+
 def candidates(
-    community_id: int, keys: Sequence[str], *, exclude: Iterable[int] = ()
+    community_id: int,
+    keys: Sequence[str],
+    *,
+    exclude: Iterable[int] = (),
+    weights: Mapping[str, float] | None = None,
 ) -> list[tuple[int, str, str, int | None, int]]:
     """(id, title, terms, category, residents) of the open issues of the community that share
     the most of `keys`, at most MAX_CANDIDATES, in one statement. Each key's postings are read
     through the (community, key, issue) index, newest issues first and at most
     POSTINGS_PER_KEY of them: a specific key (a place, a rare word) finds every open issue
     filed under it, however old, and a key that half the community's issues share costs no
-    more than a specific one. So the cost stays that of the keys, not of the open issues."""
+    more than a specific one. So the cost stays that of the keys, not of the open issues.
+    Ties go to the newest issue.
+
+    Ranked by the number of keys shared, an issue older than POSTINGS_PER_KEY issues of its
+    matter is credited with its specific keys only and loses to newer issues of the matter
+    elsewhere (bench/intake.py --grouping-only prints how often a message's own issue is
+    among its candidates). With `weights` (key → its weight, such as its IDF) issues are
+    ranked by the weight of the keys they share instead, where a shared place outweighs
+    several common words; the submit does not pass them yet."""
     keys = _keys(keys)
     if not keys:
         return []
     excluded = list(exclude)
+    cut = {key[:KEY_LENGTH]: w for key, w in (weights or {}).items()}
     skip = f"WHERE p.issue_id NOT IN ({sql.marks(excluded)}) " if excluded else ""
+    weighed = weights is not None
     postings = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT issue_id FROM concerns_issuekey WHERE community_id = %s "  # noqa: S608
+        f"SELECT * FROM (SELECT issue_id{', CAST(%s AS DOUBLE PRECISION) AS w' if weighed else ''} "  # noqa: S608
+        "FROM concerns_issuekey WHERE community_id = %s "
         f"AND key = %s ORDER BY issue_id DESC LIMIT %s) AS k{n}"
         for n in range(len(keys))
     )
     statement = (
-        "SELECT i.id, i.title, i.terms, i.category_id, i.residents_count FROM concerns_issue i "  # noqa: S608
-        f"JOIN (SELECT p.issue_id, COUNT(*) AS shared FROM ({postings}) AS p {skip}"
-        "GROUP BY p.issue_id ORDER BY shared DESC, p.issue_id DESC LIMIT %s) AS c "
-        f"ON c.issue_id = i.id WHERE i.status IN ({_OPEN}) ORDER BY c.shared DESC, i.id DESC"
+        _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, "  # noqa: S608
+        f"{'SUM(p.w)' if weighed else 'COUNT(*)'} AS shared FROM ({postings}) AS p {skip}" + _TOP
     )
     params: list[Any] = []
     for key in keys:
-        params += [community_id, key, POSTINGS_PER_KEY]
+        params += [*([cut.get(key, 0.0)] if weighed else []), community_id, key, POSTINGS_PER_KEY]
     return sql.rows(statement, [*params, *excluded, MAX_CANDIDATES, *_OPEN_VALUES])
 
 
