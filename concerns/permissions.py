@@ -136,7 +136,7 @@ def can_triage(user: Any, issue: Issue) -> bool:
         return True
     if not can_change_area(user, issue.community):
         return False
-    roles = set(COMMUNITY_ROLES)
+    roles: set[str] = set(COMMUNITY_ROLES)
     if issue.level in (Issue.Level.STREET, Issue.Level.DEPARTMENT):
         roles.add(Role.Kind.STREET_OFFICER)
     return holds_role_over(user, issue.community, roles)

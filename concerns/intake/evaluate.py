@@ -112,11 +112,12 @@ class District:
             self.frequencies[term] = self.frequencies.get(term, 0) + 1
 
 
-# As the store reads candidates (concerns.intake.store.candidates): the issues sharing the
-# most lookup keys, newest first among equals, at most MAX_CANDIDATES; per key, the newest
+# As the store reads candidates (concerns.intake.store.candidates, the same numbers:
+# test_intake_model checks): the issues sharing the greatest weight of lookup keys
+# (model.key_weights), newest first among equals, at most MAX_CANDIDATES; per key, the newest
 # POSTINGS_PER_KEY issues filed under it.
 MAX_CANDIDATES = 50
-POSTINGS_PER_KEY = 300
+POSTINGS_PER_KEY = 100
 
 
 class Board:
@@ -127,10 +128,11 @@ class Board:
         self.index: dict[str, set[int]] = {}
 
     def candidates(self, reading: Reading, weights: model.Idf) -> dict[int, str]:
-        shared: dict[int, int] = {}
-        for key in set(model.lookup_keys(reading, weights)):
+        shared: dict[int, float] = {}
+        keys = model.lookup_keys(reading, weights)
+        for key, weight in model.key_weights(keys, weights).items():
             for number in sorted(self.index.get(key, ()), reverse=True)[:POSTINGS_PER_KEY]:
-                shared[number] = shared.get(number, 0) + 1
+                shared[number] = shared.get(number, 0.0) + weight
         best = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:MAX_CANDIDATES]
         return {number: self.issues[number] for number in best}
 

@@ -147,6 +147,13 @@ def lookup_keys(reading: Reading, weights: Idf) -> list[str]:
     return [*keys[: evidence.LOOKUP_TERMS], *(f"#{c}" for c in sorted(reading.concepts))]
 
 
+def key_weights(keys: Sequence[str], weights: Idf) -> dict[str, float]:
+    """What sharing each lookup key counts for when candidates are ranked: a word or a place its
+    IDF (at least one), a concept one. A rare shared name then outranks several common words,
+    so an old issue of a crowded community, found through its own place, stays a candidate."""
+    return {key: 1.0 if key.startswith("#") else max(1.0, weights(key)) for key in keys}
+
+
 def fold(stored: str, reading: Reading) -> str:
     return evidence.fold_profile(stored, reading)
 

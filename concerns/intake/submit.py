@@ -121,7 +121,10 @@ class Candidate:
 def _ranked(reading: model.Reading, community: Area, exclude: Iterable[int]) -> list[Candidate]:
     district = store.district_id(community)
     weights = model.idf(*store.term_counts(district, model.document_terms(reading)))
-    rows = store.candidates(community.pk, model.lookup_keys(reading, weights), exclude=exclude)
+    keys = model.lookup_keys(reading, weights)
+    rows = store.candidates(
+        community.pk, keys, exclude=exclude, weights=model.key_weights(keys, weights)
+    )
     ranked = []
     for issue_id, title, terms, _category, residents in rows:
         score = model.probability(reading, terms, weights)
@@ -667,7 +670,7 @@ def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:
     (id, probability, its profile as read). One read of the term index."""
     best: tuple[int, float, str] | None = None
     for issue_id, _title, terms, _category, _residents in store.candidates(
-        community.pk, read.lookup
+        community.pk, read.lookup, weights=model.key_weights(read.lookup, read.weights)
     ):
         score = model.probability(read.reading, terms, read.weights)
         if score >= model.JOIN_PROBABILITY and (best is None or score > best[1]):

@@ -337,3 +337,15 @@ def test_the_lexical_baseline_joins_shared_words_and_misses_words_not_shared(tmp
     assert "R 0.500" in capsys.readouterr().out
     with pytest.raises(ValueError):
         evaluate.evaluate(path, baseline="concepts")
+
+
+def test_the_evaluation_reads_candidates_as_the_store_does():
+    """evaluate.Board mirrors store.candidates: the same limits and the same ranking weights."""
+    from concerns.intake import evaluate, store
+
+    assert evaluate.MAX_CANDIDATES == store.MAX_CANDIDATES
+    assert evaluate.POSTINGS_PER_KEY == store.POSTINGS_PER_KEY
+    weights = model.idf(10, {"_花园": 9})
+    keys = ["_花园", "@澜庭华府", "#water"]
+    ranked = model.key_weights(keys, weights)
+    assert ranked["#water"] == 1.0 and ranked["@澜庭华府"] > ranked["_花园"] >= 1.0

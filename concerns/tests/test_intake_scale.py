@@ -118,13 +118,10 @@ def test_a_joining_submit_runs_as_many_statements_at_400_open_issues_as_at_30(wo
     assert len(small.captured_queries) == len(large.captured_queries) <= 9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="candidates are ranked by the number of keys shared, counted over each key's newest "
-    "POSTINGS_PER_KEY postings: an issue older than that many issues of its matter keeps only "
-    "its place keys and loses to newer issues of the matter elsewhere (see the report of s5-bench)",
-)
 def test_a_report_at_the_same_road_joins_its_issue_however_many_newer_issues_of_the_matter(world):
+    """Candidates are ranked by the IDF of the keys shared (model.key_weights): the old issue,
+    found through its road, outranks the newer issues of the matter elsewhere, though each key
+    reads only its newest POSTINGS_PER_KEY postings."""
     crowd(world, 0, 30)
     first = report(world, 6, "13800000001")
     assert first.title == road(6)
