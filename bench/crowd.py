@@ -68,9 +68,10 @@ def crowd_place(n: int) -> str:
 
 CROWD = "BX001"
 BATCH = 5000
-# --weighted: candidates ranked by the IDF of the keys they share (store.candidates' weights)
-# instead of their number, to compare how often a message's own issue is among them.
-WEIGHTED = False
+# --by-count: candidates ranked by the number of keys they share instead of their weight
+# (model.key_weights, as the submit ranks them), to compare how often a message's own issue is
+# among them.
+BY_COUNT = False
 
 
 def _postgres() -> bool:
@@ -223,10 +224,10 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     weights = _weights(reading, community)
     t2 = time.perf_counter()
     keys = model.lookup_keys(reading, weights)
-    if WEIGHTED:
-        rows = store.candidates(community.pk, keys, weights={k: weights(k) for k in keys})
-    else:
+    if BY_COUNT:
         rows = store.candidates(community.pk, keys)
+    else:
+        rows = store.candidates(community.pk, keys, weights=model.key_weights(keys, weights))
     t3 = time.perf_counter()
     joined, _scores = model.decide(reading, {row[0]: row[2] for row in rows}, weights)
     t4 = time.perf_counter()

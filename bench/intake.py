@@ -306,7 +306,8 @@ def grouping_step(community, text: str) -> float:
     reading = model.read(text, store.place_names(community))
     counts = store.term_counts(store.district_id(community), model.document_terms(reading))
     weights = model.idf(*counts)
-    rows = store.candidates(community.pk, model.lookup_keys(reading, weights))
+    keys = model.lookup_keys(reading, weights)
+    rows = store.candidates(community.pk, keys, weights=model.key_weights(keys, weights))
     return max((model.probability(reading, row[2], weights) for row in rows), default=0.0)
 
 
@@ -663,11 +664,11 @@ def main() -> None:
         help="--grouping-only on SQLite: this database file, made anew (no PostgreSQL)",
     )
     parser.add_argument(
-        "--weighted",
+        "--by-count",
         action="store_true",
-        help="--grouping-only: rank the candidates by the IDF of the keys they share instead "
-        "of their number (store.candidates' weights), for how often a message's own issue is "
-        "found",
+        help="--grouping-only: rank the candidates by the number of keys they share instead "
+        "of their weight (model.key_weights, as the submit does), for how often a message's "
+        "own issue is found",
     )
     parser.add_argument(
         "--code",
@@ -693,7 +694,7 @@ def main() -> None:
         help="the offered load of the latency run, as a share of the API's measured throughput",
     )
     args = parser.parse_args()
-    crowd.WEIGHTED = args.weighted
+    crowd.BY_COUNT = args.by_count
     if args.code:
         # Before anything of the app is imported: its modules come from that checkout.
         sys.path.insert(0, str(Path(args.code).resolve()))

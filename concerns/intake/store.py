@@ -203,11 +203,10 @@ def candidates(
     Ties go to the newest issue.
 
     Ranked by the number of keys shared, an issue older than POSTINGS_PER_KEY issues of its
-    matter is credited with its specific keys only and loses to newer issues of the matter
-    elsewhere (bench/intake.py --grouping-only prints how often a message's own issue is
-    among its candidates). With `weights` (key → its weight, such as its IDF) issues are
-    ranked by the weight of the keys they share instead, where a shared place outweighs
-    several common words; the submit does not pass them yet."""
+    matter would be credited with its specific keys only and lose to newer issues of the matter
+    elsewhere; so the submit passes `weights` (model.key_weights: key → its IDF) and issues are
+    ranked by the weight of the keys they share, where a shared place outweighs several common
+    words (without `weights`, by their number)."""
     keys = _keys(keys)
     if not keys:
         return []
