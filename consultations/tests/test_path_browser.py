@@ -12,9 +12,10 @@ from django.utils import timezone
 from accountability.models import ActionItem
 from accounts.models import Organisation
 from concerns.models import Concern
+from concerns.tests.conftest import make_issue
 from conftest import PHONE, browser_login
 from consultations.models import Meeting, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
