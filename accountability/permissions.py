@@ -24,6 +24,7 @@ from accounts.permissions import (
     can_view_area,
     holds_role_over,
     scope_of,
+    visible_or_404,
 )
 from core.errors import ActionError
 from places.models import Area
@@ -88,17 +89,13 @@ def check(user: Any, item: ActionItem, action: str) -> None:
 
 
 def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
-    item = (
-        visible_items(user)
-        .select_related("community", "owner_organisation", "owner", "resolution")
-        .filter(pk=pk)
-        .first()
+    return visible_or_404(
+        visible_items(user).select_related(
+            "community", "owner_organisation", "owner", "resolution"
+        ),
+        pk,
+        may=(lambda item: can(user, item, action)) if action != VIEW else None,
     )
-    if item is None:
-        raise Http404
-    if action != VIEW and not can(user, item, action):
-        raise PermissionDenied
-    return item
 
 
 def check_publish_in(user: Any, community: Area) -> None:

@@ -305,7 +305,7 @@ def publish_item(request: HttpRequest) -> HttpResponse:
             )
         except ActionError as exc:
             error = exc
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            exc.show_on(form)
         else:
             messages.success(request, _("Listed publicly."))
             return redirect("accountability:item", pk=item.pk)

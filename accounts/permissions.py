@@ -11,8 +11,9 @@ committee (政协) sets its thematic topics and runs the meetings it convenes
 (`consultations/permissions.py`), and nothing else changes for them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -20,6 +21,8 @@ from django.http import Http404
 
 from accounts.models import Role
 from places.models import Area
+
+M = TypeVar("M", bound=Model)
 
 # The level of area each role is held in.
 ROLE_AREA_KIND: dict[str, set[str]] = {
@@ -146,6 +149,17 @@ def get_area_for_user(user: Any, code: str, *, write: bool = False) -> Area:
     if write and not can_change_area(user, area):
         raise PermissionDenied
     return area
+
+
+def visible_or_404(visible: QuerySet[M], pk: Any, *, may: Callable[[M], bool] | None = None) -> M:
+    """Object `pk` among those a user may see (`visible`, already scoped to them): 404 where it
+    is not there, so its existence is not revealed; 403 where `may` says they may only look."""
+    obj = visible.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    if may is not None and not may(obj):
+        raise PermissionDenied
+    return obj
 
 
 def get_object_for_user(

@@ -4,6 +4,7 @@ read here but changed only through the actions (so every change has its timeline
 from django.contrib import admin
 
 from concerns.models import Category, Concern, Issue
+from core.admin import ViewOnly
 
 
 @admin.register(Category)
@@ -13,19 +14,8 @@ class CategoryAdmin(admin.ModelAdmin):
     search_fields = ("name", "code", "keywords")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
-
 @admin.register(Issue)
-class IssueAdmin(ReadOnlyAdmin):
+class IssueAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("title", "community", "grid", "status", "level", "residents_count")
     list_filter = ("status", "level", "category")
     search_fields = ("title",)
@@ -33,7 +23,7 @@ class IssueAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Concern)
-class ConcernAdmin(ReadOnlyAdmin):
+class ConcernAdmin(ViewOnly, admin.ModelAdmin):
     # Never the tracking code: it is the resident's secret, not the back office's.
     list_display = ("public_id", "community", "channel", "received_at", "issue")
     list_filter = ("channel",)

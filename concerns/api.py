@@ -1,7 +1,7 @@
 """JSON API of 民事民提: submit and track concerns; list, read and handle issues (staff)."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest
@@ -29,11 +29,10 @@ from concerns.permissions import (
 )
 from concerns.throttle import limit_anonymous
 from core.errors import RATE_LIMITED, ActionError, RateLimited, answers
+from core.ids import Id
 from places.models import Building, Compound
 from timeline.public import mask_public_text
 
-# Ids as the database can hold them (64-bit): a larger number is a 422, not a query.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 router = Router(tags=["concerns"])
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a

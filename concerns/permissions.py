@@ -27,6 +27,7 @@ from accounts.permissions import (
     holds_role_over,
     scope_of,
     visible_areas,
+    visible_or_404,
 )
 from concerns.models import Concern, Issue, Photo
 from places.models import Area, Compound
@@ -151,26 +152,15 @@ def check(user: Any, issue: Issue, allowed: bool) -> None:
 
 
 def get_issue_for_user(user: Any, pk: int, *, write: bool = False) -> Issue:
-    issue = (
-        visible_issues(user)
-        .select_related("community", "grid", "category", "escalated_to")
-        .filter(pk=pk)
-        .first()
+    return visible_or_404(
+        visible_issues(user).select_related("community", "grid", "category", "escalated_to"),
+        pk,
+        may=(lambda issue: can_handle(user, issue)) if write else None,
     )
-    if issue is None:
-        raise Http404
-    if write and not can_handle(user, issue):
-        raise PermissionDenied
-    return issue
 
 
 def get_concern_for_user(user: Any, pk: int) -> Concern:
-    concern = (
-        visible_concerns(user).select_related("issue", "community", "grid").filter(pk=pk).first()
-    )
-    if concern is None:
-        raise Http404
-    return concern
+    return visible_or_404(visible_concerns(user).select_related("issue", "community", "grid"), pk)
 
 
 def can_publish_photo(user: Any, issue: Issue) -> bool:

@@ -1,12 +1,10 @@
 """Back office: administrators keep the venues; topics and meetings are listed for reference,
 their states change only through the pages and the API (the action functions)."""
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from consultations.models import Meeting, Resolution, Topic, Venue
+from core.admin import ViewOnly
 
 
 @admin.register(Venue)
@@ -17,23 +15,15 @@ class VenueAdmin(admin.ModelAdmin):
     autocomplete_fields = ["community"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
 @admin.register(Topic)
-class TopicAdmin(ReadOnlyAdmin):
+class TopicAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["title", "area", "status", "residents_count", "supporters_count"]
     list_filter = ["status", "source"]
     search_fields = ["title"]
 
 
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnlyAdmin):
+class MeetingAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["title", "form", "area", "starts_at", "status"]
     list_filter = ["form", "status"]
     search_fields = ["title"]
@@ -41,6 +31,6 @@ class MeetingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Resolution)
-class ResolutionAdmin(ReadOnlyAdmin):
+class ResolutionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["text", "meeting", "topic", "target_date"]
     search_fields = ["text"]

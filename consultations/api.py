@@ -53,7 +53,6 @@ from consultations.schemas import (
     CloseMotionIn,
     FieldVisitIn,
     FieldVisitOut,
-    Id,
     MeetingForm,
     MeetingIn,
     MeetingOut,
@@ -81,6 +80,7 @@ from consultations.schemas import (
     VoteIn,
 )
 from core.errors import RATE_LIMITED, ActionError, answers
+from core.ids import Id
 from core.text import plain_text
 from places.models import Area
 

@@ -28,6 +28,7 @@ from accounts.permissions import (
     can_view_area,
     holds_role_over,
     scope_of,
+    visible_or_404,
 )
 from consultations.models import Meeting, Topic
 from places.models import Area
@@ -112,27 +113,20 @@ def existing_pk(pk: int) -> int:
 
 def get_topic_for_user(user: Any, pk: int, *, write: bool = False) -> Topic:
     existing_pk(pk)
-    topic = visible_topics(user).select_related("area").filter(pk=pk).first()
-    if topic is None:
-        raise Http404
-    if write and not can_change_topic(user, topic):
-        raise PermissionDenied
-    return topic
+    return visible_or_404(
+        visible_topics(user).select_related("area"),
+        pk,
+        may=(lambda topic: can_change_topic(user, topic)) if write else None,
+    )
 
 
 def get_meeting_for_user(user: Any, pk: int, *, write: bool = False) -> Meeting:
     existing_pk(pk)
-    meeting = (
-        visible_meetings(user)
-        .select_related("area", "venue", "convener", "convened_by")
-        .filter(pk=pk)
-        .first()
+    return visible_or_404(
+        visible_meetings(user).select_related("area", "venue", "convener", "convened_by"),
+        pk,
+        may=(lambda meeting: can_change_meeting(user, meeting)) if write else None,
     )
-    if meeting is None:
-        raise Http404
-    if write and not can_change_meeting(user, meeting):
-        raise PermissionDenied
-    return meeting
 
 
 def participant_masking(user: Any, meeting: Meeting) -> Masking:

@@ -1,15 +1,12 @@
 """The shapes of the consultations API: what each endpoint takes and answers."""
 
 from datetime import date, datetime
-from typing import Annotated
 
 from ninja import Field, Schema
 from typing_extensions import TypeAliasType
 
 from consultations.models import Meeting, Motion, Participant, Resolution, Statement, Topic
-
-# Ids as the database can hold them (64-bit); larger numbers are a 422, not a server error.
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+from core.ids import Id
 
 # The OpenAPI document names an enum after its class, and several models have a Kind or a
 # Status: a named alias gives each its own component (tested in yishi/tests/test_openapi.py).

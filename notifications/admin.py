@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from concerns.codes import mask as mask_codes
+from core.admin import ViewOnly
 from notifications.models import Delivery, Subscription
 
 _STOP_LINK = re.compile(r"/notifications/stop/[^/\s]+/")
@@ -21,7 +22,7 @@ def mask_follower_secrets(text: str) -> str:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ViewOnly, admin.ModelAdmin):
     list_display = [
         "created_at",
         "channel",
@@ -61,15 +62,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     def masked_error(self, obj: Delivery) -> str:
         return mask_codes(obj.error)
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(ViewOnly, admin.ModelAdmin):
     """Who follows which community: phones masked; staff cannot add or edit (a resident
     follows by confirming their own phone, and stops by their own link)."""
 
@@ -81,9 +76,3 @@ class SubscriptionAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Subscription) -> str:
         return obj.masked_phone
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

@@ -1,51 +1,18 @@
-"""Helpers for the accountability tests: issues with residents (phones and tracking codes),
-a consultation that ends in a resolution, and an item listed from it."""
+"""Helpers for the accountability tests: issues with residents (`make_issue`, shared with the
+other apps' tests), a consultation that ends in a resolution, and an item listed from it."""
 
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.utils import timezone
 
 from accountability import actions
 from accounts.models import Organisation, Role
-from concerns.models import Concern, Issue
+from concerns.tests.conftest import make_issue
 from conftest import make_user
 from consultations import actions as consult
 from consultations.models import Meeting, Participant
 from notifications.sms import MemorySender
-
-_codes = count(1)
-
-
-def make_issue(community, title, *, residents=1, grid=None, phones=True):
-    """An accepted issue with `residents` concerns from different people, each with a phone."""
-    received = timezone.now() - timedelta(days=10)
-    issue = Issue.objects.create(
-        community=community,
-        grid=grid,
-        title=title,
-        status=Issue.Status.ACCEPTED,
-        level=Issue.Level.COMMUNITY,
-        residents_count=residents,
-        concerns_count=residents,
-        first_received_at=received,
-    )
-    for n in range(residents):
-        number = next(_codes)
-        Concern.objects.create(
-            tracking_code=f"A{number:07d}",
-            issue=issue,
-            community=community,
-            grid=grid,
-            channel=Concern.Channel.PHONE,
-            content=f"{title}（第{n + 1}户）",
-            reporter_name=f"居民{n + 1}",
-            phone=f"1390000{number:04d}" if phones else "",
-            resident_key=f"tel:{title}:{n}",
-            received_at=received,
-        )
-    return issue
 
 
 def codes_of(issue):
@@ -71,13 +38,16 @@ def water_rep(water_company):
     return make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water_company))
 
 
-def hold_consultation(world, issue, *, parties=()):
-    """Topic → announced meeting → held → resolution; returns the resolution."""
-    topic = consult.create_topic(world.staff, title=f"{issue.title}议题", issues=[issue])
+def hold_consultation(staff, area, issue, *, parties=(), title=None):
+    """Topic → announced council in the community hall, a resident representative invited and
+    signed in → resolution (`parties` invited and responsible); returns the resolution. The
+    meeting is named after `title`, by default the issue's."""
+    title = title or issue.title
+    topic = consult.create_topic(staff, title=f"{title}议题", issues=[issue])
     meeting = consult.schedule_meeting(
-        world.staff,
-        area=world.c1,
-        title=f"{issue.title}协商议事会",
+        staff,
+        area=area,
+        title=f"{title}协商议事会",
         form=Meeting.Form.COUNCIL,
         starts_at=timezone.now() + timedelta(hours=1),
         place="社区议事厅",
@@ -85,13 +55,13 @@ def hold_consultation(world, issue, *, parties=()):
         quorum=1,
         topics=[topic],
     )
-    consult.publish_notice(world.staff, meeting)
+    consult.publish_notice(staff, meeting)
     resident = consult.invite_participant(
-        world.staff, meeting, party=Participant.Party.RESIDENT, name="居民代表", phone="13800001111"
+        staff, meeting, party=Participant.Party.RESIDENT, name="居民代表", phone="13800001111"
     )
     for organisation in parties:
         consult.invite_participant(
-            world.staff,
+            staff,
             meeting,
             party=Participant.Party.DEPARTMENT,
             name="代表",
@@ -100,7 +70,7 @@ def hold_consultation(world, issue, *, parties=()):
     consult.sign_in_with_code(meeting, resident.sign_in_code)
     meeting.refresh_from_db()
     return consult.record_resolution(
-        world.staff,
+        staff,
         meeting,
         topic=topic,
         text="冲洗二次供水管道和楼顶水箱",

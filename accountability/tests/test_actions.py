@@ -18,9 +18,10 @@ from accountability.models import (
     Reminder,
 )
 from accountability.reminders import claim_due_reminders
-from accountability.tests.conftest import codes_of, make_issue, publish
+from accountability.tests.conftest import codes_of, publish
 from accounts.models import Organisation, Role
 from concerns.models import Issue
+from concerns.tests.conftest import make_issue
 from conftest import make_user
 from core.errors import ActionError, Conflict
 from notifications.models import Delivery

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accountability.models import ActionItem
-from accountability.tests.conftest import make_issue
 from concerns.models import Issue
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD, browser_login
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accountability import demo as demo_loader
 from accountability.models import ActionItem
-from accountability.tests.conftest import make_issue
+from concerns.tests.conftest import make_issue
 from consultations.models import Meeting, Resolution, Topic
 from places.models import Area
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from accountability import actions
 from accountability.models import Evaluation, EvaluationRule
-from accountability.tests.conftest import codes_of, make_issue, publish
+from accountability.tests.conftest import codes_of, publish
 from accountability.tests.test_api import API, bearer, post
 from concerns import actions as concerns
 from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
+from concerns.tests.conftest import make_issue
 from core.errors import ActionError, Conflict
 from insights import metrics
 from notifications.sms import MemorySender

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_staff_are_sent_to_what_can_be_listed(world, client, issue, water_company):
-    resolution = hold_consultation(world, issue, parties=[water_company])
+    resolution = hold_consultation(world.staff, world.c1, issue, parties=[water_company])
     client.force_login(world.staff)
     response = client.get("/accountability/new/")
     assert response.status_code == 302

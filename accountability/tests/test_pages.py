@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from accountability import actions
 from accountability.models import ActionItem, ProgressUpdate
-from accountability.tests.conftest import codes_of, make_issue, publish
+from accountability.tests.conftest import codes_of, publish
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 
 
@@ -212,7 +213,7 @@ def test_workbench_panels(world, client, item, water_rep, django_capture_on_comm
 def test_resolutions_waiting_to_be_listed_and_listing_one(world, client, issue, water_company):
     from accountability.tests.conftest import hold_consultation
 
-    resolution = hold_consultation(world, issue, parties=[water_company])
+    resolution = hold_consultation(world.staff, world.c1, issue, parties=[water_company])
     client.force_login(world.staff)
     page = client.get(reverse("accountability:items")).content.decode()
     link = reverse("accountability:publish_item") + f"?resolution={resolution.pk}"
@@ -242,7 +243,7 @@ def test_a_resolution_of_another_area_cannot_be_listed(world, issue, water_compa
     from accountability.tests.conftest import hold_consultation
     from core.errors import ActionError
 
-    resolution = hold_consultation(world, issue, parties=[water_company])
+    resolution = hold_consultation(world.staff, world.c1, issue, parties=[water_company])
     with pytest.raises(ActionError) as error:
         publish(
             world,

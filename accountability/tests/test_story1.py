@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from accountability import actions
 from accountability.models import ActionItem, Evaluation
-from accountability.tests.conftest import codes_of, hold_consultation, make_issue, publish
+from accountability.tests.conftest import codes_of, hold_consultation, publish
 from accounts.models import Organisation, Role
 from concerns.models import Issue
+from concerns.tests.conftest import make_issue
 from conftest import make_user
 from notifications.models import Delivery
 from timeline.models import Event
@@ -30,7 +31,10 @@ def test_story_1_yellow_water_from_consultation_to_closing(
         )
         water_rep = make_user("water", (Role.Kind.ORG_REPRESENTATIVE, None, water_company))
         resolution = hold_consultation(
-            world, issue, parties=[water_office, world.property_company, water_company]
+            world.staff,
+            world.c1,
+            issue,
+            parties=[water_office, world.property_company, water_company],
         )
 
     # 挂牌: listed from the meeting's resolution, owned by the water company.
@@ -134,7 +138,7 @@ def test_story_1_whole_story_page_by_tracking_code(world, client, item, issue, w
 
 
 def test_story_page_from_every_step_shows_the_same_chain(world, client, issue, water_company):
-    resolution = hold_consultation(world, issue, parties=[water_company])
+    resolution = hold_consultation(world.staff, world.c1, issue, parties=[water_company])
     item = publish(world, water_company, title="冲洗管道", resolution=resolution, days=5)
     meeting = resolution.meeting
     topic = resolution.topic

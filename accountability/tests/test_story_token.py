@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accountability.story import is_public_matter
-from accountability.tests.conftest import make_issue
 from concerns.actions import set_public_title
+from concerns.tests.conftest import make_issue
 from consultations import actions as consult
 from timeline.services import record
 

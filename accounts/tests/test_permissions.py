@@ -13,6 +13,7 @@ from accounts.permissions import (
     holds_role_over,
     scope_of,
     visible_areas,
+    visible_or_404,
 )
 from places.models import Area, Compound
 
@@ -111,3 +112,15 @@ def test_visible_areas(world):
     grids = set(visible_areas(world.street_officer, Area.Kind.GRID).values_list("code", flat=True))
     assert grids == {"C1G1", "C1G2", "C2G1"}
     assert visible_areas(world.nobody).count() == 0
+
+
+def test_visible_or_404_hides_what_is_out_of_sight_and_refuses_a_mere_look(world, compounds):
+    seen = Compound.objects.filter(area_filter(world.staff, "grid"))
+    assert visible_or_404(seen, compounds["g1"].pk) == compounds["g1"]
+    with pytest.raises(Http404):  # another community's: as if it did not exist
+        visible_or_404(seen, compounds["g3"].pk)
+    with pytest.raises(Http404):
+        visible_or_404(seen, compounds["g3"].pk, may=lambda compound: True)
+    with pytest.raises(PermissionDenied):
+        visible_or_404(seen, compounds["g1"].pk, may=lambda compound: False)
+    assert visible_or_404(seen, compounds["g2"].pk, may=lambda c: c.grid == world.g2)

@@ -1,9 +1,17 @@
-"""Fixtures of the concerns tests: places inside the shared `world`."""
+"""Fixtures of the concerns tests: places inside the shared `world`; and issues with
+residents behind them, which the later apps' tests build on too."""
+
+from datetime import timedelta
+from itertools import count
 
 import pytest
+from django.utils import timezone
 
 from concerns.intake.submit import submit_concern
+from concerns.models import Concern, Issue
 from places.models import Area, Building, Compound
+
+_codes = count(1)
 
 
 @pytest.fixture
@@ -40,3 +48,34 @@ def fill_contacts(world, office_hours: str = "周一至周五 8:30—18:00") -> 
     )
     Area.objects.filter(pk=world.g1.pk).update(grid_worker="赵丽娟", grid_phone="13895010001")
     Area.objects.filter(pk=world.g2.pk).update(grid_worker="张建国", grid_phone="13895010002")
+
+
+def make_issue(community, title, *, residents=1, grid=None, days_old=10, phones=True):
+    """An accepted issue with `residents` concerns from different people (each with a phone
+    unless `phones` is false), first received `days_old` days ago."""
+    received = timezone.now() - timedelta(days=days_old)
+    issue = Issue.objects.create(
+        community=community,
+        grid=grid,
+        title=title,
+        status=Issue.Status.ACCEPTED,
+        level=Issue.Level.COMMUNITY,
+        residents_count=residents,
+        concerns_count=residents,
+        first_received_at=received,
+    )
+    for n in range(residents):
+        number = next(_codes)
+        Concern.objects.create(
+            tracking_code=f"A{number:07d}",
+            issue=issue,
+            community=community,
+            grid=grid,
+            channel=Concern.Channel.PHONE,
+            content=f"{title}（第{n + 1}户）",
+            reporter_name=f"居民{n + 1}",
+            phone=f"1390000{number:04d}" if phones else "",
+            resident_key=f"tel:{title}:{n}",
+            received_at=received,
+        )
+    return issue

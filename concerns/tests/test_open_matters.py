@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.tests.conftest import make_issue
 from concerns.models import Issue
 from concerns.public import PAGE_SIZE
+from concerns.tests.conftest import make_issue
 
 pytestmark = pytest.mark.django_db
 

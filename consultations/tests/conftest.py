@@ -2,42 +2,13 @@
 meeting that has been announced and is about to start."""
 
 from datetime import timedelta
-from itertools import count
 
 import pytest
 from django.utils import timezone
 
-from concerns.models import Concern, Issue
+from concerns.tests.conftest import make_issue
 from consultations import actions
 from consultations.models import Meeting, Participant, Venue
-
-_codes = count(1)
-
-
-def make_issue(community, title, *, residents=1, grid=None, days_old=0):
-    received = timezone.now() - timedelta(days=days_old)
-    issue = Issue.objects.create(
-        community=community,
-        grid=grid,
-        title=title,
-        status=Issue.Status.ACCEPTED,
-        level=Issue.Level.COMMUNITY,
-        residents_count=residents,
-        concerns_count=residents,
-        first_received_at=received,
-    )
-    for n in range(residents):
-        Concern.objects.create(
-            tracking_code=f"T{next(_codes):07d}",
-            issue=issue,
-            community=community,
-            grid=grid,
-            channel=Concern.Channel.PHONE,
-            content=title,
-            resident_key=f"{title}-{n}",
-            received_at=received,
-        )
-    return issue
 
 
 def plan_meeting(world, *, starts_in=timedelta(hours=1), **fields):
@@ -62,7 +33,7 @@ def venue(world):
 
 @pytest.fixture
 def topic(world):
-    issue = make_issue(world.c1, "楼道堆放杂物", residents=3, grid=world.g1)
+    issue = make_issue(world.c1, "楼道堆放杂物", residents=3, grid=world.g1, phones=False)
     return actions.create_topic(world.staff, title="楼道杂物清理", issues=[issue])
 
 

@@ -8,9 +8,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from concerns.models import Issue
+from concerns.tests.conftest import make_issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Statement, Topic, Vote
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 from core.errors import ActionError, Conflict
 from timeline.models import Event
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 from consultations.models import Meeting, Resolution, Statement, Topic, Vote
-from consultations.tests.conftest import make_issue
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accountability.models import ActionItem
 from accounts.models import Organisation, Role
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 from consultations import actions
 from consultations.models import Meeting, Topic
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"

@@ -12,9 +12,10 @@ from accountability.models import ActionItem
 from accounts.models import Organisation, Role
 from accounts.pickers import escalation_targets, organisations_serving
 from concerns.models import Concern, Issue
+from concerns.tests.conftest import make_issue
 from consultations import actions
 from consultations.models import Meeting, Motion, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 from core.errors import ActionError
 from notifications.models import Delivery
 from timeline.models import Event

@@ -10,9 +10,10 @@ from django.utils import timezone
 from accountability.models import ActionItem
 from accounts.models import Organisation
 from concerns.models import Concern
+from concerns.tests.conftest import make_issue
 from conftest import browser_login
 from consultations.models import Meeting, Participant, Resolution, Topic
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 from yishi.tests.browser import Counted, sized_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,11 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from concerns.models import Issue
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 from consultations import actions
 from consultations.models import Meeting, Participant
 from consultations.suggestions import suggested_topics
-from consultations.tests.conftest import make_issue
 
 pytestmark = pytest.mark.django_db
 

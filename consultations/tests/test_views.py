@@ -7,10 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 from consultations import actions
 from consultations.models import Meeting, Participant, Statement, Topic
-from consultations.tests.conftest import make_issue, plan_meeting
+from consultations.tests.conftest import plan_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,9 @@ def test_suggestion_spread_across_grids_counts(world):
     from consultations.suggestions import suggested_topics
 
     water = Category.objects.create(code="test-water", name="测试供水")
-    a = make_issue(world.c1, "一网格黄水", residents=2, grid=world.g1)
-    b = make_issue(world.c1, "二网格黄水", residents=2, grid=world.g2)
-    single = make_issue(world.c1, "噪音", residents=5, grid=world.g1)
+    a = make_issue(world.c1, "一网格黄水", residents=2, grid=world.g1, days_old=0)
+    b = make_issue(world.c1, "二网格黄水", residents=2, grid=world.g2, days_old=0)
+    single = make_issue(world.c1, "噪音", residents=5, grid=world.g1, days_old=0)
     for issue in (a, b):
         issue.category = water
         issue.save()

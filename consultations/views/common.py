@@ -37,8 +37,3 @@ def motion_at(meeting: Meeting, pk: Any) -> Motion:
             _("No such motion at this meeting."), code="unknown_motion", field="motion"
         )
     return motion
-
-
-def add_action_error(form: Any, exc: ActionError) -> None:
-    """The action's message beside its field when the form has that field, else on top."""
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)

@@ -17,7 +17,7 @@ from consultations.participation import (
     sign_in_by_code,
 )
 from consultations.permissions import existing_pk
-from consultations.views.common import add_action_error, motion_at
+from consultations.views.common import motion_at
 from core.errors import ActionError
 
 
@@ -87,7 +87,7 @@ def _take_step(request: HttpRequest, page: _Phone) -> HttpResponse | None:
     except ActionError as exc:
         target = page.sign_in_form if step == "sign-in" else page.statement_form
         if target.is_bound and step in ("sign-in", "statement"):
-            add_action_error(target, exc)
+            exc.show_on(target)
         else:
             page.error = exc.message
         page.code = exc.status

@@ -21,7 +21,7 @@ from consultations.forms import (
 )
 from consultations.models import Meeting
 from consultations.permissions import get_meeting_for_user
-from consultations.views.common import add_action_error, motion_at, participant_at
+from consultations.views.common import motion_at, participant_at
 from consultations.views.meetings import PAGE_FORMS, meeting_context, meeting_forms, meeting_url
 from core.errors import ActionError
 from timeline.services import events_for
@@ -231,7 +231,7 @@ def meeting_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         if form_name:
             form = PAGE_FORMS[form_name](request.POST, meeting)
             form.is_valid()
-            add_action_error(form, exc)
+            exc.show_on(form)
             bound[form_name] = form
             return _meeting_error(request, meeting, bound, None, exc.status)
         return _meeting_error(request, meeting, bound, exc.message, exc.status)

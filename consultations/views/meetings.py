@@ -33,7 +33,7 @@ from consultations.permissions import (
     visible_meetings,
     visible_topics,
 )
-from consultations.views.common import add_action_error, parse_pk
+from consultations.views.common import parse_pk
 from core.errors import ActionError
 from core.links import offered_links
 from timeline.services import events_for
@@ -104,7 +104,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
                     materials=data["materials"],
                 )
             except ActionError as exc:
-                add_action_error(form, exc)
+                exc.show_on(form)
                 code = exc.status
             else:
                 messages.success(

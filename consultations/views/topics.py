@@ -26,7 +26,7 @@ from consultations.permissions import (
     visible_topics,
 )
 from consultations.suggestions import suggested_topics
-from consultations.views.common import add_action_error, parse_pk
+from consultations.views.common import parse_pk
 from core.errors import ActionError
 from core.links import offered_links
 from timeline.public import mask_public_text
@@ -118,7 +118,7 @@ def topic_from_issue(request: HttpRequest, pk: int) -> HttpResponse:
                     public=form.cleaned_data["public"],
                 )
             except ActionError as exc:
-                add_action_error(form, exc)
+                exc.show_on(form)
                 code = exc.status
             else:
                 messages.success(
@@ -182,7 +182,7 @@ def topic_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         else:
             raise Http404
     except ActionError as exc:
-        form.add_error(exc.field if exc.field == "reason" else None, exc.message)
+        exc.show_on(form)
         return _topic_page(request, topic, form, exc.status)
     return redirect("consultations:topic", pk=topic.pk)
 

@@ -253,7 +253,7 @@ def test_staff_see_followers_phones_masked(client, world, follower):
 def test_a_resident_of_the_matter_who_follows_is_told_once(
     client, world, follower, django_capture_on_commit_callbacks
 ):
-    from accountability.tests.conftest import make_issue
+    from concerns.tests.conftest import make_issue
 
     issue = make_issue(world.c1, "电梯", residents=1)
     issue.concerns.update(phone=PHONE)

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accountability import actions
-from accountability.tests.conftest import make_issue
 from accounts.masking import mask_phone
 from accounts.models import Organisation, Role
+from concerns.tests.conftest import make_issue
 from conftest import make_user
 from notifications.models import Delivery, Preference
 from notifications.services import deliver_event, plan_waiting, send_digests, send_pending

@@ -19,7 +19,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from accountability.tests.conftest import make_issue
+from concerns.tests.conftest import make_issue
 from notifications.models import Delivery
 from notifications.services import deliver_event, send_pending
 from timeline.services import record

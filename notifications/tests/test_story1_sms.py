@@ -13,6 +13,7 @@ import pytest
 from django.utils import timezone
 
 from accountability import actions as items
+from accountability.tests.conftest import hold_consultation
 from accounts.models import Organisation, Role
 from concerns import actions as concerns
 from concerns.intake import submit as intake
@@ -20,7 +21,6 @@ from concerns.models import Concern, Issue
 from concerns.tests.test_stories import HOUSEHOLDS  # story 1's twelve households
 from conftest import make_user
 from consultations import actions as consult
-from consultations.models import Participant
 from notifications.models import Delivery
 from notifications.sms import MemorySender
 from notifications.tests.conftest import council
@@ -68,25 +68,11 @@ def test_story_1_each_resident_gets_six_meaningful_messages(
         concerns.escalate_to_community(issue, actor=grid_worker, reason="需多方协商")
 
         # 民事民议/民决: a topic, the meeting announced, held, decided, its result published.
-        topic = consult.create_topic(staff, title="二期自来水发黄怎么办", issues=[issue])
-        starts = timezone.now() + timedelta(hours=1)
-        meeting = council(
-            staff, community, "二期自来水发黄协商议事会", starts, [topic], notice_days=0, quorum=1
+        resolution = hold_consultation(
+            staff, community, issue, parties=[water], title="二期自来水发黄"
         )
-        consult.publish_notice(staff, meeting)
-        representative = consult.invite_participant(
-            staff, meeting, party=Participant.Party.RESIDENT, name="居民代表", phone=REPRESENTATIVE
-        )
-        consult.sign_in_with_code(meeting, representative.sign_in_code)
-        meeting.refresh_from_db()
-        resolution = consult.record_resolution(
-            staff,
-            meeting,
-            topic=topic,
-            text="冲洗二次供水管道和楼顶水箱",
-            organisations=[water],
-            target_date=timezone.localdate() + timedelta(days=30),
-        )
+        meeting = resolution.meeting
+        representative = meeting.participants.get(phone=REPRESENTATIVE)
         consult.close_meeting(staff, meeting)
         consult.publish_result(staff, meeting)
 
@@ -173,7 +159,7 @@ def test_the_receipt_names_the_residents_words_cut_at_a_word_with_an_ellipsis(
 def test_a_moved_meeting_corrects_the_notice_once_it_is_out(
     world, django_capture_on_commit_callbacks
 ):
-    from accountability.tests.conftest import make_issue
+    from concerns.tests.conftest import make_issue
 
     issue = make_issue(world.c1, "电梯噪音", residents=2)
     topic = consult.create_topic(world.staff, title="电梯噪音议题", issues=[issue])

@@ -303,8 +303,8 @@ def document(client) -> dict:
 
 @pytest.fixture
 def topic(world):
+    from concerns.tests.conftest import make_issue
     from consultations import actions
-    from consultations.tests.conftest import make_issue
 
     issue = make_issue(world.c1, "楼道堆放杂物", residents=3, grid=world.g1)
     return actions.create_topic(world.staff, title="楼道杂物清理", issues=[issue])
