@@ -2,8 +2,10 @@
 (the stored body keeps the code: it is what the resident's SMS says)."""
 
 import re
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from concerns.codes import mask as mask_codes
@@ -72,6 +74,11 @@ class SubscriptionAdmin(ViewOnly, admin.ModelAdmin):
     list_filter = ["community"]
     fields = ("community", "masked_phone", "confirmed_at", "stopped_at", "created_at")
     readonly_fields = fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A resident who asks for their phone to be erased (个人信息删除) is removed here by an
+        # administrator; a follow is no record of the workflow.
+        return bool(request.user.is_superuser)
 
     @admin.display(description=_("phone"))
     def masked_phone(self, obj: Subscription) -> str:

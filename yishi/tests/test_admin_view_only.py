@@ -12,7 +12,7 @@ from consultations.models import Meeting, Resolution, Topic, Venue
 from notifications.models import Delivery, Subscription
 from timeline.models import Event
 
-VIEW_ONLY = [Issue, Concern, Topic, Meeting, Resolution, Event, Delivery, Subscription, ActionItem]
+VIEW_ONLY = [Issue, Concern, Topic, Meeting, Resolution, Event, Delivery, ActionItem]
 EDITABLE = [Category, Venue]
 
 
@@ -37,3 +37,13 @@ def test_reference_data_stays_editable(superuser_request, model):
     model_admin = admin.site._registry[model]
     assert model_admin.has_add_permission(superuser_request)
     assert model_admin.has_change_permission(superuser_request)
+
+
+def test_a_follow_is_never_edited_but_an_administrator_may_erase_it(superuser_request):
+    """A resident may ask for their phone to be erased: only a superuser deletes a follow."""
+    model_admin = admin.site._registry[Subscription]
+    assert not model_admin.has_add_permission(superuser_request)
+    assert not model_admin.has_change_permission(superuser_request)
+    assert model_admin.has_delete_permission(superuser_request)
+    superuser_request.user.is_superuser = False
+    assert not model_admin.has_delete_permission(superuser_request)
