@@ -20,8 +20,9 @@ from PIL import Image, ImageDraw
 
 from accountability import actions
 from accountability.models import ActionItem
-from accountability.tests.conftest import hold_consultation, make_issue
+from accountability.tests.conftest import hold_consultation
 from accounts.models import Organisation, Role
+from concerns.tests.conftest import make_issue
 from conftest import make_user
 from yishi.tests.browser import Counted, sized_page
 
@@ -47,7 +48,7 @@ def listed(world):
     """An item the property company owns, from a meeting it sat in, and another organisation's
     item in the same community."""
     issue = make_issue(world.c1, "消防通道被私家车占用", residents=3, grid=world.g1)
-    resolution = hold_consultation(world, issue, parties=(world.property_company,))
+    resolution = hold_consultation(world.staff, world.c1, issue, parties=(world.property_company,))
     deadline = timezone.localdate() + timedelta(days=14)
     ours = actions.publish_action_item(
         actor=world.staff,
