@@ -106,3 +106,20 @@ def test_in_the_browser_the_answer_and_the_new_status_come_without_a_reload(phon
     assert page.inner_text("[data-testid=status]") == "已受理"
     assert page.evaluate("() => window.notReloaded") is True
     page.screenshot(path="var/screenshots/rating-answer-phone.png", full_page=True)
+
+
+def test_the_tracking_page_after_a_reopening_tells_it_and_drops_the_old_outcome(world, client):
+    """Reloaded later, the resident's page says the matter went back to be handled, no longer
+    shows the outcome they rejected as if it stood, and offers the story without a rating."""
+    issue = grid_settled(world, residents=1)
+    outcome = issue.outcome
+    code = codes_of(issue)[0]
+    rate(
+        client, code, issue=issue.pk, rating="dissatisfied", comment="水还是黄的，张三家13912345678"
+    )
+    response = client.get(reverse("concerns:track") + f"?code={code}", follow=True)
+    html = response.content.decode()
+    timeline = html[html.index('<ol class="timeline">') :]
+    assert "<b>已重新交办</b>" in timeline  # the step, in residents' words
+    assert outcome and f"办理结果：{outcome}" not in html
+    assert "水还是黄的" not in html and "13912345678" not in html  # the comment stays staff's
