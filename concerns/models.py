@@ -200,6 +200,11 @@ class Issue(models.Model):
         return bool(self.is_open and self.resolve_due_at and self.resolve_due_at < now)
 
     @property
+    def outcome_stands(self) -> bool:
+        """Settled or resolved, and not reopened since: its outcome is what residents rate."""
+        return self.status in (self.Status.SETTLED, self.Status.RESOLVED)
+
+    @property
     def settled_in_grid(self) -> bool:
         return self.status == self.Status.SETTLED and self.level == self.Level.GRID
 
