@@ -33,6 +33,9 @@ class OfficialAccount(models.Model):
     token_sealed = models.TextField(blank=True, editable=False)
     aes_key_sealed = models.TextField(blank=True, editable=False)
     app_secret_sealed = models.TextField(blank=True, editable=False)
+    token = sealed.Sealed("token_sealed")
+    aes_key = sealed.Sealed("aes_key_sealed")
+    app_secret = sealed.Sealed("app_secret_sealed")
     template_id = models.CharField(
         _("template id"),
         max_length=64,
@@ -48,30 +51,6 @@ class OfficialAccount(models.Model):
 
     def __str__(self) -> str:
         return self.name or str(self.community)
-
-    @property
-    def token(self) -> str:
-        return sealed.decrypt(self.token_sealed)
-
-    @token.setter
-    def token(self, value: str) -> None:
-        self.token_sealed = sealed.encrypt(value)
-
-    @property
-    def aes_key(self) -> str:
-        return sealed.decrypt(self.aes_key_sealed)
-
-    @aes_key.setter
-    def aes_key(self, value: str) -> None:
-        self.aes_key_sealed = sealed.encrypt(value)
-
-    @property
-    def app_secret(self) -> str:
-        return sealed.decrypt(self.app_secret_sealed)
-
-    @app_secret.setter
-    def app_secret(self, value: str) -> None:
-        self.app_secret_sealed = sealed.encrypt(value)
 
     @property
     def sends_templates(self) -> bool:

@@ -7,6 +7,7 @@ makes the stored secrets unreadable: they must then be entered again in the back
 
 import base64
 from functools import cache
+from typing import Any, overload
 
 from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
@@ -38,3 +39,25 @@ def decrypt(token: str) -> str:
         return _box().decrypt(token.encode()).decode()
     except InvalidToken:
         return ""
+
+
+class Sealed(property):
+    """A model attribute read and written in clear and stored sealed in another field.
+
+    A property, so that Django takes it as a keyword argument of the model's constructor.
+    """
+
+    def __init__(self, column: str) -> None:
+        super().__init__(
+            lambda instance: decrypt(getattr(instance, column)),
+            lambda instance, value: setattr(instance, column, encrypt(value)),
+        )
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> "Sealed": ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> str: ...
+
+    def __get__(self, instance: object, owner: type | None = None) -> Any:
+        return super().__get__(instance, owner)

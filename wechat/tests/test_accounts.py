@@ -20,6 +20,20 @@ def test_secrets_are_sealed_at_rest(account):
     assert OfficialAccount.objects.get().token == TOKEN
 
 
+@pytest.mark.django_db
+def test_each_secret_is_sealed_in_its_own_column_also_when_given_to_the_constructor(world):
+    account = OfficialAccount.objects.create(
+        community=world.c1, token="t-clear", aes_key="k-clear", app_secret="s-clear"
+    )
+    row = OfficialAccount.objects.values("token_sealed", "aes_key_sealed", "app_secret_sealed").get(
+        pk=account.pk
+    )
+    assert [sealed.decrypt(row[c]) for c in row] == ["t-clear", "k-clear", "s-clear"]
+    assert not any("clear" in value for value in row.values())
+    account.app_secret = ""
+    assert account.app_secret_sealed == "" and account.app_secret == ""
+
+
 def test_another_key_cannot_open_them(account, settings):
     settings.FIELD_KEY = "a-different-field-key-for-this-test"
     sealed._fernet.cache_clear()
