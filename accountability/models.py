@@ -12,13 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import Organisation
 from concerns.models import Concern, Issue, new_story_token
+from core.uploads import StoredPhoto
 from places.models import Area
 
 
@@ -230,8 +230,10 @@ class ProgressUpdate(models.Model):
         return self.text[:40]
 
 
-class ProgressPhoto(models.Model):
+class ProgressPhoto(StoredPhoto):
     """A photo of the work, public like the item it shows (served by views.progress_photo)."""
+
+    url_name = "accountability:photo"
 
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to="progress/%Y/%m/")
@@ -240,16 +242,6 @@ class ProgressPhoto(models.Model):
     class Meta:
         verbose_name = _("progress photo")
         verbose_name_plural = _("progress photos")
-
-    def __str__(self) -> str:
-        return self.caption or self.image.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("accountability:photo", args=[self.pk, self.file_name])
-
-    @property
-    def file_name(self) -> str:
-        return self.image.name.rsplit("/", 1)[-1]
 
 
 class Evaluation(models.Model):

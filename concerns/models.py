@@ -8,12 +8,12 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from concerns import codes
+from core.uploads import StoredPhoto
 from places.models import Area, Building, Compound
 
 
@@ -318,12 +318,14 @@ class Concern(models.Model):
         return self.public_id
 
 
-class Photo(models.Model):
+class Photo(StoredPhoto):
     """A photo sent with a concern or taken on a site visit.
 
     Private to staff whose scope covers its issue until staff publish it (a resident's photo
     may show their home, their face or their neighbour's door). Served by
     concerns.views.photo, never from a public media folder."""
+
+    url_name = "concerns:photo"
 
     concern = models.ForeignKey(
         Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="photos"
@@ -340,17 +342,6 @@ class Photo(models.Model):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
-
-    def __str__(self) -> str:
-        return self.caption or self.image.name
-
-    def get_absolute_url(self) -> str:
-        # The stored name is random: the address cannot be guessed from a counted id alone.
-        return reverse("concerns:photo", args=[self.pk, self.file_name])
-
-    @property
-    def file_name(self) -> str:
-        return self.image.name.rsplit("/", 1)[-1]
 
 
 class IssueKey(models.Model):

@@ -22,9 +22,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ActionError
@@ -186,3 +188,26 @@ def serve_image(request: HttpRequest, file: FieldFile, *, public: bool) -> HttpR
     # A private photo stays out of shared caches, and is not kept once the session ends.
     response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
     return response
+
+
+class StoredPhoto(models.Model):
+    """What a photo row says of itself: a model with an `image` and a `caption` inherits this
+    and names, in `url_name`, the view that serves it by id and file name (the stored name is
+    random, so the address cannot be guessed from a counted id alone)."""
+
+    url_name: str
+    image: Any
+    caption: Any
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+    def get_absolute_url(self) -> str:
+        return reverse(self.url_name, args=[self.pk, self.file_name])
+
+    @property
+    def file_name(self) -> str:
+        return self.image.name.rsplit("/", 1)[-1]

@@ -2,12 +2,14 @@
 
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
 from accountability import actions
 from accountability.models import ProgressPhoto
+from concerns.models import Photo
 from conftest import PASSWORD
 
 
@@ -49,3 +51,17 @@ def test_the_progress_form_refuses_a_file_that_is_not_a_photo(client, world, ite
     assert response.status_code == 400
     assert "JPEG" in response.content.decode()
     assert not ProgressPhoto.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("model", "url_start"),
+    [(ProgressPhoto, "/accountability/photos/"), (Photo, "/concerns/photos/")],
+)
+def test_each_photo_row_names_itself_and_its_address_by_its_random_file_name(model, url_start):
+    photo = model(pk=7, image="photos/2026/05/Zx3k9.jpg", caption="")
+    assert photo.file_name == "Zx3k9.jpg"
+    assert str(photo) == "photos/2026/05/Zx3k9.jpg"
+    assert photo.get_absolute_url().startswith(url_start)
+    assert photo.get_absolute_url().endswith("/7/Zx3k9.jpg")
+    photo.caption = "裂缝"
+    assert str(photo) == "裂缝"
