@@ -12,7 +12,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from accounts.permissions import (
     area_filter,
     can_view_area,
     holds_role_over,
+    require,
     scope_of,
     visible_or_404,
 )
@@ -82,10 +82,10 @@ def can(user: Any, item: ActionItem, action: str) -> bool:
 
 def check(user: Any, item: ActionItem, action: str) -> None:
     """404 where the user may not see the item, 403 where they may see but not do this."""
-    if not visible_items(user).filter(pk=item.pk).exists():
-        raise Http404
-    if action != VIEW and not can(user, item, action):
-        raise PermissionDenied
+    require(
+        visible_items(user).filter(pk=item.pk).exists(),
+        lambda: action == VIEW or can(user, item, action),
+    )
 
 
 def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
@@ -99,10 +99,7 @@ def get_item_for_user(user: Any, pk: int, action: str = VIEW) -> ActionItem:
 
 
 def check_publish_in(user: Any, community: Area) -> None:
-    if not can_view_area(user, community):
-        raise Http404
-    if not can_publish_in(user, community):
-        raise PermissionDenied
+    require(can_view_area(user, community), lambda: can_publish_in(user, community))
 
 
 def may_rate(user: Any) -> bool:

@@ -13,7 +13,7 @@ committee (政协) sets its thematic topics and runs the meetings it convenes
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -23,6 +23,7 @@ from accounts.models import Role
 from places.models import Area
 
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 # The level of area each role is held in.
 ROLE_AREA_KIND: dict[str, set[str]] = {
@@ -141,25 +142,35 @@ def visible_areas(user: Any, kind: str | None = None) -> QuerySet[Area]:
     return areas.filter(kind=kind) if kind else areas
 
 
+def require(seen: bool, allowed: bool | Callable[[], bool] = True) -> None:
+    """The order of refusals everywhere: 404 where the user may not see the thing, so its
+    existence is not revealed; then 403 where they may see it but not do this. `allowed`
+    may be a callable, asked only once the thing is seen."""
+    if not seen:
+        raise Http404
+    if not (allowed() if callable(allowed) else allowed):
+        raise PermissionDenied
+
+
+def found(obj: T | None, may: Callable[[T], bool] | None = None) -> T:
+    """`obj` where it was found among what the user may see and `may` (if given) lets them
+    act on it: `require`'s 404 or 403 otherwise."""
+    require(obj is not None, lambda: may is None or may(cast(T, obj)))
+    return cast(T, obj)
+
+
 def get_area_for_user(user: Any, code: str, *, write: bool = False) -> Area:
     """An area by code: 404 outside the user's scope, 403 where they may only look."""
     area = Area.objects.filter(code=code).first()
-    if area is None or not can_view_area(user, area):
-        raise Http404
-    if write and not can_change_area(user, area):
-        raise PermissionDenied
-    return area
+    if area is not None and not can_view_area(user, area):
+        area = None
+    return found(area, lambda seen: not write or can_change_area(user, seen))
 
 
 def visible_or_404(visible: QuerySet[M], pk: Any, *, may: Callable[[M], bool] | None = None) -> M:
     """Object `pk` among those a user may see (`visible`, already scoped to them): 404 where it
     is not there, so its existence is not revealed; 403 where `may` says they may only look."""
-    obj = visible.filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    if may is not None and not may(obj):
-        raise PermissionDenied
-    return obj
+    return found(visible.filter(pk=pk).first(), may)
 
 
 def get_object_for_user(

@@ -25,6 +25,7 @@ from accounts.permissions import (
     can_change_area,
     can_view_area,
     holds_role_over,
+    require,
     scope_of,
     visible_areas,
     visible_or_404,
@@ -145,10 +146,7 @@ def can_triage(user: Any, issue: Issue) -> bool:
 
 def check(user: Any, issue: Issue, allowed: bool) -> None:
     """404 when the issue is outside the user's scope, 403 when they may only look."""
-    if not can_view_issue(user, issue):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
+    require(can_view_issue(user, issue), allowed)
 
 
 def get_issue_for_user(user: Any, pk: int, *, write: bool = False) -> Issue:

@@ -16,7 +16,6 @@
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -27,6 +26,7 @@ from accounts.permissions import (
     area_filter,
     can_view_area,
     holds_role_over,
+    require,
     scope_of,
     visible_or_404,
 )
@@ -75,10 +75,7 @@ def can_change_topic(user: Any, topic: Topic) -> bool:
 
 def check(user: Any, area: Area, allowed: bool) -> None:
     """404 where the user may not see the area's things, 403 where they may only look."""
-    if not can_view_area(user, area):
-        raise Http404
-    if not allowed:
-        raise PermissionDenied
+    require(can_view_area(user, area), allowed)
 
 
 def check_can_convene(user: Any, area: Area, convener: Organisation | None = None) -> None:

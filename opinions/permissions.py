@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Organisation, Role
-from accounts.permissions import holds_role_over, scope_of
+from accounts.permissions import found, holds_role_over, require, scope_of
 from opinions.models import Forwarding, Report
 from places.models import Area
 
@@ -137,10 +137,10 @@ def _existing(pk: int) -> int:
 
 def check(user: Any, report: Report, action: str) -> None:
     """404 where the user may not see the report, 403 where they may look but not act."""
-    if not visible_reports(user).filter(pk=report.pk).exists():
-        raise Http404
-    if action != VIEW and not can(user, report, action):
-        raise PermissionDenied
+    require(
+        visible_reports(user).filter(pk=report.pk).exists(),
+        lambda: action == VIEW or can(user, report, action),
+    )
 
 
 def get_report_for_user(user: Any, pk: int, action: str = VIEW) -> Report:
@@ -150,11 +150,7 @@ def get_report_for_user(user: Any, pk: int, action: str = VIEW) -> Report:
         .filter(pk=_existing(pk))
         .first()
     )
-    if report is None:
-        raise Http404
-    if action != VIEW and not can(user, report, action):
-        raise PermissionDenied
-    return report
+    return found(report, lambda seen: action == VIEW or can(user, seen, action))
 
 
 def get_forwarding_for_user(user: Any, pk: int) -> Forwarding:

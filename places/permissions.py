@@ -8,11 +8,10 @@ at one of its communities) gets 403; an area outside the user's scope is 404.
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.models import Role
-from accounts.permissions import COMMUNITY_ROLES, can_view_area, holds_role_over
+from accounts.permissions import COMMUNITY_ROLES, can_view_area, holds_role_over, require
 from places.models import Area, AreaProfile
 
 EDITORS: dict[str, set[str]] = {
@@ -38,8 +37,5 @@ def get_area_for_profile_edit(user: Any, code: str) -> Area:
     """A community or street whose profile the user edits: 404 outside their scope, 403
     where they may see it but not edit it."""
     area = get_area_for_profile(code)
-    if not can_view_area(user, area):
-        raise Http404
-    if not can_edit_profile(user, area):
-        raise PermissionDenied
+    require(can_view_area(user, area), lambda: can_edit_profile(user, area))
     return area

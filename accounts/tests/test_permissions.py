@@ -8,9 +8,11 @@ from accounts.permissions import (
     area_filter,
     can_change_area,
     can_view_area,
+    found,
     get_area_for_user,
     get_object_for_user,
     holds_role_over,
+    require,
     scope_of,
     visible_areas,
     visible_or_404,
@@ -124,3 +126,33 @@ def test_visible_or_404_hides_what_is_out_of_sight_and_refuses_a_mere_look(world
     with pytest.raises(PermissionDenied):
         visible_or_404(seen, compounds["g1"].pk, may=lambda compound: False)
     assert visible_or_404(seen, compounds["g2"].pk, may=lambda c: c.grid == world.g2)
+
+
+def test_require_refuses_404_before_403_and_asks_the_rule_only_once_seen():
+    asked = []
+
+    def rule():
+        asked.append(True)
+        return False
+
+    with pytest.raises(Http404):
+        require(False, rule)
+    assert asked == []  # what is out of sight is not even checked
+    with pytest.raises(PermissionDenied):
+        require(True, rule)
+    assert asked == [True]
+    with pytest.raises(PermissionDenied):
+        require(True, False)
+    require(True, True)
+    require(True)
+
+
+def test_found_returns_what_is_there_and_refuses_what_is_not():
+    with pytest.raises(Http404):
+        found(None)
+    with pytest.raises(Http404):
+        found(None, lambda seen: True)
+    with pytest.raises(PermissionDenied):
+        found("the row", lambda seen: seen != "the row")
+    assert found("the row") == "the row"
+    assert found("the row", lambda seen: seen == "the row") == "the row"
