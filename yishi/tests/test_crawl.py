@@ -11,15 +11,12 @@ each role's walk runs in its own savepoint, so what one walk writes (sessions, r
 counters) does not leak into the next.
 """
 
-import io
 import re
 from collections import deque
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from accounts.models import User
 from places.models import Area
@@ -160,20 +157,14 @@ def crawl(client, starts: list[str], anonymous: bool) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_site(django_db_setup, django_db_blocker):
+def demo_site(whole_demo, django_db_blocker):
+    """The demo's community codes."""
     with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-            yield list(
-                Area.objects.filter(kind=Area.Kind.COMMUNITY)
-                .order_by("path")
-                .values_list("code", flat=True)
-            )
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+        return list(
+            Area.objects.filter(kind=Area.Kind.COMMUNITY)
+            .order_by("path")
+            .values_list("code", flat=True)
+        )
 
 
 @pytest.mark.parametrize("username", ROLES, ids=[name or "anonymous" for name in ROLES])

@@ -1,26 +1,9 @@
 """Each role's workbench opens on what that role does first (the demo's accounts, demo data)."""
 
-import io
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from accounts.labels import role_lines
 from accounts.models import Role, User
-
-
-@pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
 
 
 def workbench(client, username: str) -> str:
@@ -55,7 +38,7 @@ FIRST_SCREENS = [
 
 
 @pytest.mark.parametrize(("username", "shown", "hidden"), FIRST_SCREENS, ids=lambda v: str(v))
-def test_each_role_opens_on_its_own_first_screen(demo_data, db, client, username, shown, hidden):
+def test_each_role_opens_on_its_own_first_screen(whole_demo, db, client, username, shown, hidden):
     html = workbench(client, username)
     at = -1
     for text in shown:
@@ -66,7 +49,7 @@ def test_each_role_opens_on_its_own_first_screen(demo_data, db, client, username
         assert text not in html, f"{username}: {text} shown"
 
 
-def test_first_panels_follow_the_role(demo_data, db, client):
+def test_first_panels_follow_the_role(whole_demo, db, client):
     assert sections(workbench(client, "property_jclw"))[0] == "挂牌事项"
     assert sections(workbench(client, "cppcc_jf"))[0] == "协商议事"
     assert "社情民意" in sections(workbench(client, "cppcc_jf"))
@@ -77,7 +60,7 @@ def test_first_panels_follow_the_role(demo_data, db, client):
     ]
 
 
-def test_the_grid_worker_sees_their_queue_and_not_other_grids(demo_data, db, client):
+def test_the_grid_worker_sees_their_queue_and_not_other_grids(whole_demo, db, client):
     html = workbench(client, "grid_jclw")
     grid = User.objects.get(username="grid_jclw").roles.get().area
     from concerns.models import Issue
@@ -89,14 +72,14 @@ def test_the_grid_worker_sees_their_queue_and_not_other_grids(demo_data, db, cli
         assert f"/concerns/issues/{other.pk}/" not in html
 
 
-def test_the_secretary_is_one_office_not_also_an_organisation_representative(demo_data, db):
+def test_the_secretary_is_one_office_not_also_an_organisation_representative(whole_demo, db):
     user = User.objects.get(username="secretary_jclw")
     assert Role.objects.filter(user=user, kind=Role.Kind.ORG_REPRESENTATIVE).exists()
     lines = role_lines(Role.objects.filter(user=user).select_related("area", "organisation"))
     assert lines == ["社区党组织书记 · 金城蓝湾社区 · 金城蓝湾社区党支部"]
 
 
-def test_a_plain_representative_is_labelled_as_one(demo_data, db):
+def test_a_plain_representative_is_labelled_as_one(whole_demo, db):
     user = User.objects.get(username="property_jclw")
     lines = role_lines(Role.objects.filter(user=user).select_related("area", "organisation"))
     assert lines == ["单位代表 · 金城蓝湾物业服务中心"]
