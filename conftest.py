@@ -3,6 +3,7 @@
 `world` is a small, readable area tree with one user per role (like healthchecks' alice/bob):
     d (district) → s (street) → c1, c2 (communities) → g1, g2 (grids of c1), g3 (grid of c2)
 `demo` loads the seed's places, organisations and accounts (the demo loader).
+`migrate_to` moves the database to older migrations, for tests of data migrations.
 """
 
 import io
@@ -116,6 +117,23 @@ def demo(db) -> None:
     out = io.StringIO()
     places_demo.load(out)
     accounts_demo.load(out)
+
+
+@pytest.fixture
+def migrate_to(transactional_db):
+    """Moves the test database to the migrations named (returning the apps as they were
+    then), for tests of data migrations; back to the latest ones after the test."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    leaf = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    yield migrate
+    migrate(leaf)
 
 
 @pytest.fixture(autouse=True)
