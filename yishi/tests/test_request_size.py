@@ -32,6 +32,15 @@ def post_declaring(client, path: str, length: int, body: UnreadBody, **extra):
     )
 
 
+def refused_unread(client, path, **headers):
+    """A 200 MB post to `path`: refused with 413 without a byte of its body read."""
+    body = UnreadBody()
+    response = post_declaring(client, path, 200 * MB, body, **headers)
+    assert response.status_code == 413
+    assert body.reads == 0
+    return response
+
+
 def test_the_cap_is_above_several_photos_and_below_what_costs_the_server():
     assert 12 * MB <= settings.REQUEST_MAX_BYTES <= 64 * MB
     middleware = settings.MIDDLEWARE
@@ -42,20 +51,14 @@ def test_the_cap_is_above_several_photos_and_below_what_costs_the_server():
 
 @pytest.mark.django_db
 def test_a_200_mb_form_post_is_refused_before_the_body_is_read(client):
-    body = UnreadBody()
-    response = post_declaring(client, "/concerns/", 200 * MB, body)
-    assert response.status_code == 413
-    assert body.reads == 0
+    response = refused_unread(client, "/concerns/")
     html = response.content.decode()
     assert "25 MB" in html and 'data-testid="message"' in html
 
 
 @pytest.mark.django_db
 def test_an_api_request_over_the_cap_gets_the_api_error_shape(client):
-    body = UnreadBody()
-    response = post_declaring(client, "/api/v1/concerns", 200 * MB, body)
-    assert response.status_code == 413
-    assert body.reads == 0
+    response = refused_unread(client, "/api/v1/concerns")
     error = response.json()["error"]
     assert error["code"] == "request_too_large"
     assert "25 MB" in error["message"]
@@ -84,9 +87,7 @@ def test_a_request_within_the_cap_goes_through(client, world):
 
 @pytest.mark.django_db
 def test_a_413_page_speaks_the_visitors_language(client):
-    body = UnreadBody()
-    response = post_declaring(client, "/concerns/", 200 * MB, body, HTTP_ACCEPT_LANGUAGE="zh-CN")
-    assert response.status_code == 413
+    response = refused_unread(client, "/concerns/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert "太大" in response.content.decode()
 
 
