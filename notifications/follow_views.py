@@ -56,26 +56,43 @@ def _attempt(
         return None, str(exc.message), None
 
 
+def _form_step(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    done: Callable[[Any], HttpResponse],
+    step: Callable[..., Any],
+    *args: Any,
+) -> HttpResponse:
+    """GET shows the form; POST runs the step: its answer goes to `done`, a refusal shows on
+    the form again (400), too many tries get the 429 page."""
+    error = ""
+    if request.method == "POST":
+        answer, error, page = _attempt(request, step, *args)
+        if page is not None:
+            return page
+        if not error:
+            return done(answer)
+    return render(request, template, {**context, "error": error}, status=400 if error else 200)
+
+
 @require_http_methods(["GET", "POST"])
 def follow(request: HttpRequest, code: str) -> HttpResponse:
     """Step 1: the phone. A code is sent to it and the confirm page asks for it."""
     community = _community(code)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        phone = request.POST.get("phone", "")[:40]
-        subscription, error, page = _attempt(request, following.request_follow, community, phone)
-        if page is not None:
-            return page
-        if not error:
-            request.session[PENDING] = subscription.pk
-            return redirect("notifications:follow_confirm", code=community.code)
-        status = 400
-    return render(
+
+    def done(subscription: Subscription) -> HttpResponse:
+        request.session[PENDING] = subscription.pk
+        return redirect("notifications:follow_confirm", code=community.code)
+
+    return _form_step(
         request,
         "notifications/follow.html",
-        {"community": community, "error": error, "phone": request.POST.get("phone", "")[:20]},
-        status=status,
+        {"community": community, "phone": request.POST.get("phone", "")[:20]},
+        done,
+        following.request_follow,
+        community,
+        request.POST.get("phone", "")[:40],
     )
 
 
@@ -86,26 +103,20 @@ def follow_confirm(request: HttpRequest, code: str) -> HttpResponse:
     subscription = _pending(request, community)
     if subscription is None:
         return redirect("notifications:follow", code=community.code)
-    error = ""
-    status = 200
-    if request.method == "POST":
-        code_typed = request.POST.get("code", "")[:12]
-        _done, error, page = _attempt(request, following.confirm_follow, subscription, code_typed)
-        if page is not None:
-            return page
-        if not error:
-            request.session.pop(PENDING, None)
-            return render(
-                request,
-                "notifications/follow_done.html",
-                {"community": community, "masked_phone": subscription.masked_phone},
-            )
-        status = 400
-    return render(
+    shown = {"community": community, "masked_phone": subscription.masked_phone}
+
+    def done(_answer: Any) -> HttpResponse:
+        request.session.pop(PENDING, None)
+        return render(request, "notifications/follow_done.html", shown)
+
+    return _form_step(
         request,
         "notifications/follow_confirm.html",
-        {"community": community, "masked_phone": subscription.masked_phone, "error": error},
-        status=status,
+        shown,
+        done,
+        following.confirm_follow,
+        subscription,
+        request.POST.get("code", "")[:12],
     )
 
 
