@@ -284,3 +284,13 @@ def test_the_back_office_hides_codes_and_stop_links(
         page = client.get(f"/admin/notifications/delivery/{delivery.pk}/change/").content.decode()
         assert code not in page and following.stop_token(follower) not in page
         assert PHONE not in page
+
+
+def test_a_phone_that_is_not_a_mobile_is_refused_on_the_form_it_was_typed_in(client, world):
+    answer = ask(client, phone="0951-5012345")
+    assert answer.status_code == 400
+    page = answer.content.decode()
+    assert "0951-5012345" in page  # kept in the field, to be corrected
+    assert 'id="follow-error"' in page and 'aria-invalid="true"' in page
+    assert not Subscription.objects.exists() and not MemorySender.outbox
+    assert client.get(reverse("notifications:follow", args=["C1"])).status_code == 200
