@@ -359,8 +359,7 @@ def dissatisfied_share(item: ActionItem, *, of_expected: bool) -> tuple[int, int
 
 def _majority_dissatisfied(item: ActionItem, *, of_expected: bool) -> bool:
     dissatisfied, base = dissatisfied_share(item, of_expected=of_expected)
-    percent = EvaluationRule.percent_for(item.community)
-    return base > 0 and dissatisfied * 100 > percent * base
+    return EvaluationRule.reopens(item.community, dissatisfied, base)
 
 
 @transaction.atomic
@@ -617,8 +616,7 @@ def rate_matter(
         current = matter_ratings(issue, round_)
         dissatisfied = current.filter(rating=Evaluation.Rating.DISSATISFIED).count()
         base = issue.residents_count
-        percent = EvaluationRule.percent_for(issue.community)
-        if base > 0 and dissatisfied * 100 > percent * base:
+        if EvaluationRule.reopens(issue.community, dissatisfied, base):
             _reopen_matter(issue, note=_dissatisfied_note(current, dissatisfied, base))
     return evaluation
 

@@ -341,6 +341,12 @@ class EvaluationRule(models.Model):
         rule = cls.objects.filter(community=community).first()
         return rule.reopen_above_percent if rule else 50
 
+    @classmethod
+    def reopens(cls, community: Area, dissatisfied: int, base: int) -> bool:
+        """Whether `dissatisfied` residents of `base` pass the community's rule."""
+        percent = cls.percent_for(community)
+        return base > 0 and dissatisfied * 100 > percent * base
+
 
 class Reminder(models.Model):
     """A reminder claimed by `send_reminders`: the unique key makes each one go out once,

@@ -540,3 +540,15 @@ def test_an_item_counts_residents_as_its_issues_do(world, water_company):
         world, water_company, title="换水管，修灯", issues=[water.issue, lights.issue], days=30
     )
     assert item.residents_count == 2  # the household (two phones) and the third resident
+
+
+@pytest.mark.parametrize(
+    ("percent", "dissatisfied", "base", "reopens"),
+    [(50, 2, 4, False), (50, 3, 4, True), (50, 1, 0, False), (30, 2, 6, True), (30, 1, 6, False)],
+)
+def test_the_community_rule_reopens_only_above_its_share(
+    world, percent, dissatisfied, base, reopens
+):
+    EvaluationRule.objects.create(community=world.c1, reopen_above_percent=percent)
+    assert EvaluationRule.reopens(world.c1, dissatisfied, base) is reopens
+    assert EvaluationRule.reopens(world.c2, 3, 4) is True  # no rule of its own: a majority
