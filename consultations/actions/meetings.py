@@ -176,6 +176,17 @@ def _check_venue(area: Area, venue: Venue | None, place: str) -> None:
         )
 
 
+def _check_notice_period(meeting: Meeting, starts_at: datetime, now: datetime) -> None:
+    """The notice is public at least `notice_days` before the meeting starts."""
+    if starts_at - now < timedelta(days=meeting.notice_days):
+        raise ActionError(
+            _("The notice must go out %(days)s days before the meeting; move the meeting later.")
+            % {"days": meeting.notice_days},
+            code="notice_too_late",
+            field="starts_at",
+        )
+
+
 @transaction.atomic
 def reschedule_meeting(
     actor: Any,
@@ -195,15 +206,8 @@ def reschedule_meeting(
     )
     now = _now(now)
     _check_times(starts_at, ends_at, now)
-    if meeting.status == Meeting.Status.ANNOUNCED and starts_at - now < timedelta(
-        days=meeting.notice_days
-    ):
-        raise ActionError(
-            _("The notice must go out %(days)s days before the meeting; move the meeting later.")
-            % {"days": meeting.notice_days},
-            code="notice_too_late",
-            field="starts_at",
-        )
+    if meeting.status == Meeting.Status.ANNOUNCED:
+        _check_notice_period(meeting, starts_at, now)
     old = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.ends_at = ends_at
@@ -235,13 +239,7 @@ def publish_notice(actor: Any, meeting: Meeting, *, now: datetime | None = None)
             code="meeting_in_past",
             field="starts_at",
         )
-    if meeting.starts_at - now < timedelta(days=meeting.notice_days):
-        raise ActionError(
-            _("The notice must go out %(days)s days before the meeting; move the meeting later.")
-            % {"days": meeting.notice_days},
-            code="notice_too_late",
-            field="starts_at",
-        )
+    _check_notice_period(meeting, meeting.starts_at, now)
     topics = list(meeting.topics.select_for_update())
     if not topics:
         raise ActionError(

@@ -140,8 +140,9 @@ def test_notice_goes_out_days_ahead_and_schedules_topics(world, topic, venue):
     meeting = plan_meeting(
         world, title="议事会", starts_at=start, venue=venue, notice_days=3, topics=[topic]
     )
-    with pytest.raises(ActionError):
+    with pytest.raises(ActionError) as err:
         actions.publish_notice(world.staff, meeting)  # only two days ahead
+    assert (err.value.code, err.value.field) == ("notice_too_late", "starts_at")
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.DRAFT
     later = timezone.now() - timedelta(days=2)
@@ -342,7 +343,7 @@ def test_reschedule_draft_then_announced_keeps_notice(world, topic, venue):
         actions.reschedule_meeting(
             world.staff, meeting, starts_at=timezone.now() + timedelta(days=1)
         )
-    assert err.value.field == "starts_at"
+    assert (err.value.code, err.value.field) == ("notice_too_late", "starts_at")
     with pytest.raises(PermissionDenied):
         actions.reschedule_meeting(
             world.street_officer, meeting, starts_at=later + timedelta(days=1)
