@@ -2,6 +2,7 @@
 
 `world` is a small, readable area tree with one user per role (like healthchecks' alice/bob):
     d (district) → s (street) → c1, c2 (communities) → g1, g2 (grids of c1), g3 (grid of c2)
+`water_company` (a utility serving c1) and `water_rep`, its representative, own action items.
 `demo` loads the seed's places, organisations and accounts (the demo loader).
 `migrate_to` moves the database to older migrations, for tests of data migrations.
 """
@@ -106,6 +107,19 @@ def world(db) -> World:
         "admin": User.objects.create_superuser("admin", "", PASSWORD),
     }
     return w
+
+
+@pytest.fixture
+def water_company(world) -> Organisation:
+    """A utility serving c1, to own action items."""
+    org = Organisation.objects.create(name="测试自来水公司", kind=Organisation.Kind.UTILITY)
+    org.areas.add(world.c1)
+    return org
+
+
+@pytest.fixture
+def water_rep(water_company) -> User:
+    return make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water_company))
 
 
 @pytest.fixture

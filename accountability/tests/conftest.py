@@ -7,9 +7,7 @@ import pytest
 from django.utils import timezone
 
 from accountability import actions
-from accounts.models import Organisation, Role
 from concerns.tests.conftest import make_issue
-from conftest import make_user
 from consultations import actions as consult
 from consultations.models import Meeting, Participant
 from notifications.sms import MemorySender
@@ -24,18 +22,6 @@ def _sms_outbox(settings):
     settings.SMS_SENDER = "notifications.sms.MemorySender"
     MemorySender.outbox = []
     yield MemorySender.outbox
-
-
-@pytest.fixture
-def water_company(world):
-    org = Organisation.objects.create(name="测试自来水公司", kind=Organisation.Kind.UTILITY)
-    org.areas.add(world.c1)
-    return org
-
-
-@pytest.fixture
-def water_rep(water_company):
-    return make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, water_company))
 
 
 def hold_consultation(staff, area, issue, *, parties=(), title=None):

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability import actions
+from accountability.tests.conftest import publish
 from accounts.masking import mask_phone
 from accounts.models import Organisation, Role
 from concerns.tests.conftest import make_issue
@@ -43,14 +43,7 @@ def owner(world):
 def publish_item(world, owner, residents=3):
     issue = make_issue(world.c1, "自来水发黄", residents=residents)
     org = Role.objects.get(user=owner).organisation
-    return actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="冲洗管道",
-        deadline=timezone.localdate() + timedelta(days=5),
-        owner_organisation=org,
-        issues=[issue],
-    ), issue
+    return publish(world, org, title="冲洗管道", days=5, issues=[issue]), issue
 
 
 def test_nothing_is_sent_before_commit_nor_when_rolled_back(world, owner, transactional_db):

@@ -8,13 +8,10 @@ now show nothing private.
   nowhere public.
 """
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
-from accountability.actions import publish_action_item
+from accountability.tests.conftest import publish
 from accounts.models import Organisation
 from concerns.actions import accept_issue, record_site_visit, resolve_issue
 from concerns.models import Concern, Issue
@@ -49,14 +46,7 @@ def matter(client, world):
     accept_issue(issue, actor=world.staff, note=ACCEPT_NOTE)
     record_site_visit(issue, actor=world.staff, notes=VISIT_NOTE)
     company = Organisation.objects.create(name="物业公司", kind=Organisation.Kind.PROPERTY_COMPANY)
-    item = publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="维修楼上防水层",
-        deadline=timezone.localdate() + timedelta(days=10),
-        owner_organisation=company,
-        issues=[issue],
-    )
+    item = publish(world, company, title="维修楼上防水层", days=10, issues=[issue])
     issue.refresh_from_db()
     return issue, item, codes
 

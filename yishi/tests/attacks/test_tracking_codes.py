@@ -11,7 +11,6 @@ made, and asserted to fail now.
 import io
 import json
 import logging
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -20,11 +19,11 @@ from openpyxl import load_workbook
 
 from accountability import actions as accountability
 from accountability.models import ActionItem, Evaluation
-from accounts.models import ApiToken, Organisation, Role
+from accountability.tests.conftest import publish
+from accounts.models import ApiToken, Organisation
 from concerns import actions as concerns
 from concerns.intake import submit as intake
 from concerns.models import Concern, Issue
-from conftest import make_user
 from notifications.models import Delivery
 from open311.models import ApiKey
 
@@ -59,21 +58,11 @@ def settled_in_grid(world, *, content="宠物医院门口狗粪便没人清理�
     return concern
 
 
-def done_item(world, concern):
-    """An action item behind the concern's issue, reported done by its owner."""
-    company = Organisation.objects.create(name="自来水公司", kind=Organisation.Kind.UTILITY)
-    company.areas.add(world.c1)
-    rep = make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, company))
+def done_item(world, concern, company, rep):
+    """An action item of `company` behind the concern's issue, reported done by `rep`."""
     issue = concern.issue
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.ACCEPTED)
-    item = accountability.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="冲洗管道和水箱",
-        deadline=timezone.localdate() + timedelta(days=20),
-        owner_organisation=company,
-        issues=[issue],
-    )
+    item = publish(world, company, issues=[issue])
     accountability.report_progress(item, actor=rep, text="已冲洗")
     accountability.mark_done(item, actor=rep)
     item.refresh_from_db()
@@ -250,9 +239,11 @@ def test_grid_worker_cannot_rate_their_own_settled_matter(client, world):
     assert not Evaluation.objects.exists()
 
 
-def test_read_only_district_officer_cannot_reopen_an_item_with_a_code(client, world):
+def test_read_only_district_officer_cannot_reopen_an_item_with_a_code(
+    client, world, water_company, water_rep
+):
     concern = settled_in_grid(world)
-    item = done_item(world, concern)
+    item = done_item(world, concern, water_company, water_rep)
     code = concern.tracking_code
     url = f"{API}/concerns/{code}/action-items/{item.pk}/evaluations"
     answer = post_json(client, url, {"rating": "dissatisfied"}, **bearer(world.district_officer))

@@ -12,12 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from accountability import actions as item_actions
 from accountability.models import ActionItem, ProgressPhoto
-from accounts.models import Organisation, Role
+from accountability.tests.conftest import publish
+from accounts.models import Organisation
 from concerns.intake.submit import submit_concern
 from concerns.models import Concern, Photo
-from conftest import PASSWORD, make_user
+from conftest import PASSWORD
 from places.models import Building, Compound
 
 SCRIPT = (
@@ -103,26 +103,12 @@ def test_an_html_or_svg_file_named_png_is_refused(client, world, body):
 
 
 @pytest.fixture
-def item(world) -> tuple[ActionItem, object]:
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    company = Organisation.objects.create(name="自来水公司", kind=Organisation.Kind.UTILITY)
-    company.areas.add(world.c1)
-    rep = make_user("water_rep", (Role.Kind.ORG_REPRESENTATIVE, None, company))
+def item(world, water_company, water_rep) -> tuple[ActionItem, object]:
     concern = submit_concern(
         community=world.c1, content="自来水发黄", channel=Concern.Channel.WEB, phone="13800138000"
     )
-    listed = item_actions.publish_action_item(
-        actor=world.staff,
-        community=world.c1,
-        title="冲洗管道",
-        deadline=timezone.localdate() + timedelta(days=10),
-        owner_organisation=company,
-        issues=[concern.issue],
-    )
-    return listed, rep
+    listed = publish(world, water_company, title="冲洗管道", days=10, issues=[concern.issue])
+    return listed, water_rep
 
 
 @pytest.mark.django_db
