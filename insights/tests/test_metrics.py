@@ -16,44 +16,46 @@ def figures_for(area):
     return metrics.rates(metrics.Scope.of(area), MARCH, now=NOW)
 
 
+# (area, 响应率, 解决率, 小事不出网格率) as (counted, out of), worked out in factories.py.
+BY_HAND = [
+    # 响应率: A, D, E accepted in time; B late; C never; J not yet due (left out).
+    # 解决率: A settled, B resolved, E settled, out of A B C D E J (F merged, G February).
+    # 小事不出网格率: A and E settled by the grid, out of the three solved.
+    ("c1", (3, 5), (3, 6), (2, 3)),
+    # A street adds up its communities (c1 and c2's H).
+    ("street", (4, 6), (4, 7), (2, 4)),
+    # The other district's issue I is never counted.
+    ("district", (4, 6), (4, 7), (2, 4)),
+    # g1 holds A, B, E, J: B was accepted late, J is not yet due.
+    ("g1", (2, 3), (3, 4), (2, 3)),
+]
+
+
 @pytest.mark.django_db
-def test_rates_of_a_community_by_hand(world):
+@pytest.mark.parametrize(("area", "response", "resolution", "grid"), BY_HAND)
+def test_rates_by_hand(world, area, response, resolution, grid):
+    march_data_set(world)
+    rates = figures_for(getattr(world, area))
+    counted = {key: (rates[key].numerator, rates[key].denominator) for key in rates}
+    assert (counted["response"], counted["resolution"], counted["grid"]) == (
+        response,
+        resolution,
+        grid,
+    )
+
+
+@pytest.mark.django_db
+def test_rates_are_shown_to_one_decimal_and_none_without_ratings(world):
     march_data_set(world)
     rates = figures_for(world.c1)
-    # 响应率: A, D, E accepted in time; B late; C never; J not yet due (left out).
-    assert (rates["response"].numerator, rates["response"].denominator) == (3, 5)
     assert rates["response"].value == 60.0
-    # 解决率: A settled, B resolved, E settled, out of A B C D E J (F merged, G February).
-    assert (rates["resolution"].numerator, rates["resolution"].denominator) == (3, 6)
     assert rates["resolution"].value == 50.0
-    # 小事不出网格率: A and E settled by the grid, out of the three solved.
-    assert (rates["grid"].numerator, rates["grid"].denominator) == (2, 3)
     assert rates["grid"].value == 66.7
     assert rates["grid"].display == "66.7%"
+    assert figures_for(world.street)["resolution"].value == 57.1
     # Nobody has rated anything yet: no rate rather than 0%.
     assert rates["satisfaction"].value is None
     assert rates["satisfaction"].display == "—"
-
-
-@pytest.mark.django_db
-def test_rates_of_a_street_add_up_its_communities(world):
-    march_data_set(world)
-    rates = figures_for(world.street)
-    assert (rates["response"].numerator, rates["response"].denominator) == (4, 6)
-    assert (rates["resolution"].numerator, rates["resolution"].denominator) == (4, 7)
-    assert rates["resolution"].value == 57.1
-    assert (rates["grid"].numerator, rates["grid"].denominator) == (2, 4)
-    # The other district's issue I is never counted.
-    assert figures_for(world.district)["resolution"].denominator == 7
-
-
-@pytest.mark.django_db
-def test_rates_of_a_grid(world):
-    march_data_set(world)
-    rates = figures_for(world.g1)
-    # g1 holds A, B, E, J.
-    assert (rates["resolution"].numerator, rates["resolution"].denominator) == (3, 4)
-    assert (rates["response"].numerator, rates["response"].denominator) == (2, 3)
 
 
 @pytest.mark.django_db
