@@ -370,3 +370,32 @@ def test_topic_and_meeting_lists_filter_by_status_and_say_which(client, world, a
         assert filters.count(" selected>") == 1
         assert shown is None or shown in html
         assert hidden is None or hidden not in html
+
+
+def test_the_page_forms_post_their_fields_to_their_actions(client, world, held, topic):
+    """Each form's fields reach its action as they are named: a statement, a motion, a field
+    visit, recorded with what was typed; a form missing its text comes back (400)."""
+    login(client, world.staff)
+    act = lambda name: reverse("consultations:meeting_action", args=[held.pk, name])  # noqa: E731
+    speaker = held.participants.first()
+    said = {"participant": speaker.pk, "topic": topic.pk, "kind": "proposal", "text": "每周清运"}
+    assert client.post(act("statement"), said).status_code == 302
+    statement = held.statements.get()
+    assert (statement.participant, statement.topic, statement.kind, statement.text) == (
+        speaker,
+        topic,
+        Statement.Kind.PROPOSAL,
+        "每周清运",
+    )
+    assert statement.recorded_by == world.staff
+    motion = {"text": "清运", "method": "vote", "topic": topic.pk, "secret": "on"}
+    assert client.post(act("motion"), motion).status_code == 302
+    assert held.motions.filter(text="清运", method="vote", topic=topic, secret=True).exists()
+    visit = {
+        "place": "3号楼楼道",
+        "visited_on": timezone.localdate().isoformat(),
+        "findings": "堆满杂物",
+    }
+    assert client.post(act("visit"), visit).status_code == 302
+    assert held.field_visits.filter(place="3号楼楼道", findings="堆满杂物").exists()
+    assert client.post(act("statement"), {"kind": "statement"}).status_code == 400

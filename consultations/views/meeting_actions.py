@@ -40,21 +40,14 @@ def _valid(name: str, form: Any) -> dict[str, Any]:
 
 
 def _posted(name: str, request: HttpRequest, meeting: Meeting) -> dict[str, Any]:
-    """What was posted through the meeting page's form `name`, valid."""
+    """What was posted through the meeting page's form `name`, valid. The page's forms name
+    their fields as the actions name their arguments: the data is passed on as it is."""
     return _valid(name, PAGE_FORMS[name](request.POST, meeting))
 
 
 def _do_invite(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("participant_form", request, meeting)
-    actions.invite_participant(
-        request.user,
-        meeting,
-        party=data["party"],
-        name=data["name"],
-        organisation=data["organisation"],
-        phone=data["phone"],
-        may_vote=data["may_vote"],
-    )
+    actions.invite_participant(request.user, meeting, **data)
 
 
 def _do_invite_many(request: HttpRequest, meeting: Meeting) -> None:
@@ -96,26 +89,12 @@ def _do_sign_in(request: HttpRequest, meeting: Meeting) -> None:
 
 def _do_statement(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("statement_form", request, meeting)
-    actions.add_statement(
-        meeting,
-        text=data["text"],
-        kind=data["kind"],
-        topic=data["topic"],
-        participant=data["participant"],
-        actor=request.user,
-    )
+    actions.add_statement(meeting, actor=request.user, **data)
 
 
 def _do_motion(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("motion_form", request, meeting)
-    actions.open_motion(
-        request.user,
-        meeting,
-        text=data["text"],
-        method=data["method"],
-        topic=data["topic"],
-        secret=data["secret"],
-    )
+    actions.open_motion(request.user, meeting, **data)
 
 
 def _do_vote(request: HttpRequest, meeting: Meeting) -> None:
@@ -148,21 +127,12 @@ def _do_resolution(request: HttpRequest, meeting: Meeting) -> None:
 
 def _do_visit(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("visit_form", request, meeting)
-    actions.add_field_visit(
-        request.user,
-        meeting,
-        place=data["place"],
-        organisation=data["organisation"],
-        visited_on=data["visited_on"],
-        findings=data["findings"],
-    )
+    actions.add_field_visit(request.user, meeting, **data)
 
 
 def _do_reschedule(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("reschedule_form", request, meeting)
-    actions.reschedule_meeting(
-        request.user, meeting, starts_at=data["starts_at"], ends_at=data["ends_at"]
-    )
+    actions.reschedule_meeting(request.user, meeting, **data)
 
 
 def _do_publish_notice(request: HttpRequest, meeting: Meeting) -> None:
@@ -179,7 +149,7 @@ def _do_close(request: HttpRequest, meeting: Meeting) -> None:
 
 def _do_publish_result(request: HttpRequest, meeting: Meeting) -> None:
     data = _posted("publish_form", request, meeting)
-    actions.publish_result(request.user, meeting, summary=data["summary"])
+    actions.publish_result(request.user, meeting, **data)
 
 
 MEETING_ACTIONS: dict[str, Callable[[HttpRequest, Meeting], None]] = {
