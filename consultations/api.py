@@ -470,7 +470,7 @@ def add_statement(request: HttpRequest, meeting_id: Id, payload: StatementIn) ->
             meeting.participants.all(),
             payload.participant,
             "participant",
-            _("Not a participant."),
+            _("That person is not a participant of this meeting."),
             code="not_a_participant",
         ),
         actor=request.user,
@@ -580,7 +580,7 @@ def record_vote(request: HttpRequest, motion_id: Id, payload: VoteIn) -> Motion:
         Participant.objects.filter(meeting_id=motion.meeting_id),
         payload.participant,
         "participant",
-        _("Not a participant of this meeting."),
+        _("That person is not a participant of this meeting."),
         code="not_a_participant",
     )
     return actions.cast_vote(motion, payload.choice, participant=person, actor=request.user)

@@ -9,6 +9,8 @@ from django.utils import timezone
 from concerns.tests.conftest import make_issue
 from conftest import PASSWORD
 from consultations.models import Meeting, Resolution, Statement, Topic, Vote
+from consultations.views.common import participant_at
+from core.errors import ActionError
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1"
@@ -283,3 +285,30 @@ def test_list_filters_combine_and_an_area_keeps_what_lies_under_it(client, world
     assert client.get(API + "/meetings", {"area": "C2"}).json()["count"] == 0
     assert client.get(API + "/meetings", {"area": "C1", "form": "council"}).json()["count"] == 1
     assert client.get(API + "/meetings", {"form": "joint"}).json()["count"] == 0
+
+
+def test_someone_outside_the_meeting_is_refused_alike_everywhere(client, world, held, topic):
+    """One refusal for "not a participant": the statement and vote endpoints and the action
+    give the same code and the same words."""
+    as_user(client, world.staff)
+    motion = post(client, f"/meetings/{held.pk}/motions", {"text": "表决", "topic": topic.pk})
+    stranger = held.participants.order_by("-pk").first().pk + 1000
+    by_statement = error(
+        post(client, f"/meetings/{held.pk}/statements", {"text": "发言", "participant": stranger}),
+        400,
+        "participant",
+    )
+    by_vote = error(
+        post(
+            client,
+            f"/motions/{motion.json()['id']}/votes",
+            {"participant": stranger, "choice": "for"},
+        ),
+        400,
+        "participant",
+    )
+    with pytest.raises(ActionError) as refused:
+        participant_at(held, stranger)
+    assert by_statement["code"] == by_vote["code"] == refused.value.code == "not_a_participant"
+    assert by_statement["message"] == by_vote["message"] == str(refused.value.message)
+    assert not held.statements.exists() and not Vote.objects.exists()
