@@ -37,12 +37,13 @@ CONCEPTS_FILE = HERE / "concepts.txt"
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
-READING_TERMS = 120
-PROFILE_TERMS = 120
+READING_TERMS = 1000
+PROFILE_TERMS = 1000
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
 LONG_TEXT = 200
+SUBJECT_CHARS = (4, 60)
 
 # What is the same in unrelated messages: a letter's greeting and signature, the hotline
 # operator's frame, phone numbers.
@@ -255,6 +256,8 @@ class Reading:
     category: str = ""
     # The lengths of the character-gram and word parts weighted by the general prior.
     norms: tuple[float, float] = (0.0, 0.0)
+    # The subject line's terms, when the text opens with one (a board post's "subject\nbody").
+    subject: Mapping[str, float] = field(default_factory=dict)
 
 
 def _building_number(written: str) -> str:
@@ -302,10 +305,8 @@ def _lexical(clean: str, place_names: Iterable[str]) -> str:
     return _UNITS.sub(" ", clean)
 
 
-def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
-    clean = normalise(text)
-    place_names = list(place_names)
-    lexical = _lexical(clean, place_names)
+def _term_counts(lexical: str) -> tuple[dict[str, int], int]:
+    """Character 2–3-grams and jieba words ("_" + word) of a text, counted; its length."""
     counts: dict[str, int] = {}
     length = 0
     for run in _RUNS.findall(lexical):
@@ -314,12 +315,34 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
             for start in range(len(run) - size + 1):
                 gram = run[start : start + size]
                 counts[gram] = counts.get(gram, 0) + 1
-    words = [w for w in _jieba().lcut(lexical) if w.strip()]
-    for word in words:
+    for word in _jieba().lcut(lexical):
         if len(word) >= 2 and _HAS_WORD_CHAR.search(word):
             key = "_" + word
             counts[key] = counts.get(key, 0) + 1
+    return counts, length
+
+
+def _subject_line(text: str) -> str:
+    """The subject line of a text that opens with one and goes on with a body (a board post
+    is "subject\nbody"; a subject is short), else ""."""
+    first, newline, body = text.strip().partition("\n")
+    first = first.strip()
+    if not newline or not body.strip() or not SUBJECT_CHARS[0] <= len(first) <= SUBJECT_CHARS[1]:
+        return ""
+    return first
+
+
+def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
+    clean = normalise(text)
+    place_names = list(place_names)
+    lexical = _lexical(clean, place_names)
+    counts, length = _term_counts(lexical)
     terms = {term: 1 + math.log(count) for term, count in counts.items()}
+    subject_line = _subject_line(text)
+    subject = {}
+    if subject_line:
+        subject_counts, _ = _term_counts(_lexical(normalise(subject_line), place_names))
+        subject = {term: 1 + math.log(count) for term, count in subject_counts.items()}
     if len(terms) > READING_TERMS:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:READING_TERMS]}
@@ -331,6 +354,7 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
         places=frozenset(_places(clean, place_names)),
         length=length,
         category=category,
+        subject=subject,
     )
 
 
@@ -346,6 +370,8 @@ class Profile:
     categories: Mapping[str, int] = field(default_factory=dict)
     length: float = 0.0
     norms: tuple[float, float] = (0.0, 0.0)
+    subjects: int = 0  # how many of its concerns had a subject line
+    subject: Mapping[str, float] = field(default_factory=dict)  # their unit vectors summed
 
 
 @functools.lru_cache(maxsize=8192)
@@ -364,6 +390,8 @@ def parse_profile(stored: str) -> Profile:
             categories={str(k): int(v) for k, v in data.get("k", {}).items()},
             length=float(data["l"]),
             norms=(float(data["m"][0]), float(data["m"][1])),
+            subjects=int(data.get("sn", 0)),
+            subject={str(k): float(v) for k, v in data.get("s", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
@@ -386,6 +414,13 @@ def fold_profile(stored: str, reading: Reading) -> str:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
     count = profile.count + 1
+    subject = dict(profile.subject)
+    subject_norm = math.sqrt(sum(v * v for v in reading.subject.values())) or 1.0
+    for term, value in reading.subject.items():
+        subject[term] = subject.get(term, 0.0) + value / subject_norm
+    if len(subject) > PROFILE_TERMS:
+        kept = sorted(subject, key=lambda t: subject[t] * prior_idf(t), reverse=True)
+        subject = {t: subject[t] for t in kept[:PROFILE_TERMS]}
     data = {
         "n": count,
         "l": round((profile.length * profile.count + reading.length) / count, 1),
@@ -394,6 +429,8 @@ def fold_profile(stored: str, reading: Reading) -> str:
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
         "k": _count(profile.categories, [reading.category] if reading.category else []),
+        "sn": profile.subjects + bool(reading.subject),
+        "s": {t: round(v, 3) for t, v in subject.items()},
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -458,6 +495,8 @@ FEATURES = (
     "category_same",
     "category_clash",
     "family_clash",
+    "subject",
+    "subjects_both",
 )
 
 
@@ -590,6 +629,25 @@ def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
     return same, 1.0 - same
 
 
+def _subject_similarity(reading: Reading, profile: Profile, idf: Idf) -> float:
+    """The cosine of the concern's subject line and the issue's subject lines, weighed by the
+    district's IDF (short vectors: the whole cosine is computed here)."""
+    if not (reading.subject and profile.subject):
+        return 0.0
+    dot = mine = theirs = 0.0
+    for term, value in reading.subject.items():
+        weight = idf(term)
+        mine += (value * weight) ** 2
+        other = profile.subject.get(term)
+        if other is not None:
+            dot += value * other * weight * weight
+    if not dot:
+        return 0.0
+    for term, value in profile.subject.items():
+        theirs += (value * idf(term)) ** 2
+    return dot / math.sqrt(mine * theirs)
+
+
 def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
     """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
     lexical = _lexical_evidence(reading, profile, idf)
@@ -626,6 +684,8 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         category_same,
         category_clash,
         concepts.family_clash,
+        _subject_similarity(reading, profile, idf),
+        float(bool(reading.subject and profile.subject)),
     )
 
 
