@@ -444,6 +444,7 @@ class Idf:
         self.documents = documents
         self.frequencies = frequencies
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
+        self.total = self._total  # the highest weight a term can have
         self._cache: dict[str, float] = {}
 
     def __call__(self, term: str) -> float:
@@ -497,6 +498,7 @@ FEATURES = (
     "family_clash",
     "subject",
     "subjects_both",
+    "rarest_shared",
 )
 
 
@@ -525,6 +527,7 @@ class _Lexical:
     words: float  # jieba words
     vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
     names: float  # the other words: names of compounds, developers, roads, schools
+    rarest: float  # the highest IDF of a shared word or 3-gram, over the prior's total
 
 
 def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
@@ -532,7 +535,7 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
     into the general vocabulary and the rest, so that the fit can tell "the same problem"
     from "the same names" (two matters of one compound share its names, not its problem)."""
-    dot_chars = dot_vocabulary = dot_names = 0.0
+    dot_chars = dot_vocabulary = dot_names = rarest = 0.0
     mine, theirs = reading.terms, profile.terms
     if len(theirs) < len(mine):
         mine, theirs = theirs, mine
@@ -543,6 +546,8 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
             continue
         weight = idf(term)
         product = value * other * weight * weight
+        if (term[0] == "_" or len(term) == 3) and weight > rarest:
+            rarest = weight
         if term[0] != "_":
             dot_chars += product
         elif term[1:] in vocabulary:
@@ -554,7 +559,7 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     chars = dot_chars / chars_norm if dot_chars else 0.0
     vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
     names = dot_names / words_norm if dot_names else 0.0
-    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names)
+    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names, rarest / idf.total)
 
 
 @dataclass(frozen=True)
@@ -686,6 +691,7 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         concepts.family_clash,
         _subject_similarity(reading, profile, idf),
         float(bool(reading.subject and profile.subject)),
+        lexical.rarest * longness,
     )
 
 
