@@ -673,6 +673,6 @@ def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:
         community.pk, read.lookup, weights=model.key_weights(read.lookup, read.weights)
     ):
         score = model.probability(read.reading, terms, read.weights)
-        if score >= model.JOIN_PROBABILITY and (best is None or score > best[1]):
+        if score >= model.join_bar(read.reading) and (best is None or score > best[1]):
             best = (issue_id, round(score, 3), terms)
     return best
