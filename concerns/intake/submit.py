@@ -123,7 +123,11 @@ def _ranked(reading: model.Reading, community: Area, exclude: Iterable[int]) -> 
     weights = model.idf(*store.term_counts(district, model.document_terms(reading)))
     keys = model.lookup_keys(reading, weights)
     rows = store.candidates(
-        community.pk, keys, exclude=exclude, weights=model.key_weights(keys, weights)
+        community.pk,
+        keys,
+        exclude=exclude,
+        weights=model.key_weights(keys, weights),
+        rare=model.rare_keys(keys, weights, store.POSTINGS_PER_KEY),
     )
     ranked = []
     for issue_id, title, terms, _category, residents in rows:
@@ -670,7 +674,11 @@ def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:
     (id, probability, its profile as read). One read of the term index."""
     best: tuple[int, float, str] | None = None
     for issue_id, _title, terms, _category, _residents in store.candidates(
-        community.pk, read.lookup, weights=model.key_weights(read.lookup, read.weights)
+        community.pk,
+        read.lookup,
+        weights=model.key_weights(read.lookup, read.weights),
+        rare=model.rare_keys(read.lookup, read.weights, store.POSTINGS_PER_KEY),
+        limit=model.DECIDE_CANDIDATES,
     ):
         score = model.probability(read.reading, terms, read.weights)
         if score >= model.JOIN_PROBABILITY and (best is None or score > best[1]):

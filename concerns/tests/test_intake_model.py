@@ -348,4 +348,5 @@ def test_the_evaluation_reads_candidates_as_the_store_does():
     weights = model.idf(10, {"_花园": 9})
     keys = ["_花园", "@澜庭华府", "#water"]
     ranked = model.key_weights(keys, weights)
-    assert ranked["#water"] == 1.0 and ranked["@澜庭华府"] > ranked["_花园"] >= 1.0
+    assert ranked["#water"] == model.KEY_POINTS
+    assert ranked["@澜庭华府"] > ranked["_花园"] >= model.KEY_POINTS
