@@ -15,6 +15,7 @@ the decision.
 import functools
 import json
 import math
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -179,7 +180,9 @@ def fold(stored: str, reading: Reading) -> str:
 
 
 def _logistic(values: Sequence[float], weights: Weights) -> float:
-    z = weights.intercept + sum(c * v for c, v in zip(weights.coefficients, values, strict=True))
+    if len(values) != len(weights.coefficients):
+        raise ValueError("one value a feature expected")
+    z = weights.intercept + sum(map(operator.mul, weights.coefficients, values))
     if z < -30:
         return 0.0
     return 1.0 / (1.0 + math.exp(-z))
