@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from concerns.intake import model, store
-from concerns.intake.submit import submit_concern
+from concerns.intake.submit import decision_candidates, submit_concern
 from concerns.models import Issue, IssueKey
 
 MATTERS = ["家里自来水发黄，没法用", "楼道里堆满杂物，过不去人", "路灯坏了，晚上黑灯瞎火"]
@@ -163,13 +163,7 @@ def test_in_a_crowded_community_each_old_issue_is_a_candidate_of_a_report_at_its
         documents, counts = store.term_counts(district, terms)
         weights = model.idf(documents + 1, {t: counts.get(t, 0) + 1 for t in terms})
         keys = model.lookup_keys(reading, weights)
-        found = store.candidates(
-            world.c1.pk,
-            keys,
-            weights=model.key_weights(keys, weights),
-            rare=model.rare_keys(keys, weights, store.POSTINGS_PER_KEY),
-            limit=model.DECIDE_CANDIDATES,
-        )
+        found = decision_candidates(world.c1.pk, keys, weights)
         assert found[0][0] == issue.pk, (n, text)
     for n in (0, 7, 23):
         joined = submit_concern(
