@@ -200,10 +200,17 @@ _BEST = (
 # One probe of the (community, key, issue) index a pair: a subquery per row, never a join over
 # a common key's long list of postings.
 _PROBES = (
-    "SELECT best.issue_id, k.w * (SELECT COUNT(*) FROM concerns_issuekey x "
-    "WHERE x.community_id = %s AND x.key = k.key AND x.issue_id = best.issue_id) AS w "
-    "FROM best CROSS JOIN k"
+    "SELECT best.issue_id, CASE WHEN EXISTS (SELECT 1 FROM concerns_issuekey x "
+    "WHERE x.community_id = %s AND x.key = k.key AND x.issue_id = best.issue_id) "
+    "THEN k.w ELSE 0 END AS w FROM best CROSS JOIN k WHERE k.key <> ''"
 )
+
+
+def _padded(keys: list[str], step: int) -> list[str]:
+    """The keys with empty ones (filed under no issue) up to a multiple of `step`: statements
+    of a few forms only, each prepared once by PostgreSQL and kept by the connection (a
+    statement prepared anew is planned anew, a millisecond and more for the candidates')."""
+    return keys + [""] * (-len(keys) % step)
 
 
 def candidates(
@@ -249,14 +256,13 @@ def candidates(
             params.extend([weight(key), community_id, key])
         return " UNION ALL ".join(_POSTINGS.format(n=first + n) for n in range(len(chosen)))
 
-    specific = [key for key in keys if key in rare]
-    common = [key for key in keys if key not in rare]
+    specific = _padded([key for key in keys if key in rare], 2)
+    common = _padded([key for key in keys if key not in rare], 2)
     ctes, shares = "", []
     if specific:
         ctes += f"r AS ({postings(specific, 0)}), " + _BEST.format(skip=skip, limit=int(limit))
         params += excluded
-        shares += ["SELECT issue_id, w FROM best"]
-        shares += ["SELECT issue_id, w FROM r WHERE issue_id NOT IN (SELECT issue_id FROM best)"]
+        shares += ["SELECT issue_id, w FROM r"]
     if common:
         ctes += f" c AS ({postings(common, len(specific))}),"
         unread = " WHERE issue_id NOT IN (SELECT issue_id FROM best)" if specific else ""
@@ -326,7 +332,7 @@ def count_terms(district: int, terms: Iterable[str]) -> None:
 def term_counts(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
     """(the district's concerns, {term: concerns containing it}) for these terms, in one
     statement: what model.idf weighs a new concern's terms by."""
-    keys = ["", *_keys(terms)]
+    keys = _padded(["", *_keys(terms)], 16)
     counted = dict(
         sql.rows(
             "SELECT term, documents FROM concerns_termcount WHERE district_id = %s "  # noqa: S608

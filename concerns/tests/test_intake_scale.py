@@ -180,3 +180,22 @@ def test_rare_keys_are_those_few_enough_concerns_had_that_every_posting_is_read(
     keys = ["@路:安福", "_自来水", "#水质"]
     assert model.rare_keys(keys, weights, 100) == {"@路:安福"}
     assert model.rare_keys(keys, weights, 101) == {"@路:安福", "#水质"}
+
+
+def test_texts_of_different_lengths_run_statements_of_few_forms(world, monkeypatch):
+    """The term counts' and the candidates' statements take keys in steps (empty ones filed
+    under nothing), so PostgreSQL prepares and keeps a few forms, not one for each count of
+    terms; the answers are those of the keys given."""
+    crowd(world, 0, 30)
+    district = store.district_id(world.c1)
+    short, few = statements_of(monkeypatch, lambda: store.term_counts(district, ["_自来水"]))
+    long, many = statements_of(
+        monkeypatch, lambda: store.term_counts(district, ["_自来水", "_路灯", "@路:安福", "x"])
+    )
+    assert short[0][0] == long[0][0]
+    assert few == (30, {"_自来水": 10}) and many[1] == {"_自来水": 10, "_路灯": 10}
+    water = [k for k in model.index_keys(model.read(MATTERS[0])) if k.startswith("_")]
+    one, found = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, water[:1]))
+    two, found_two = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, water[:2]))
+    assert one[0][0] == two[0][0]
+    assert len(found) == len(found_two) == 10  # the ten water issues
