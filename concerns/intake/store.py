@@ -258,22 +258,20 @@ def candidates(
 
     specific = _padded([key for key in keys if key in rare], 2)
     common = _padded([key for key in keys if key not in rare], 2)
-    ctes, shares = "", []
+    ctes, shares, probes = "", [], []
     if specific:
-        ctes += f"r AS ({postings(specific, 0)}), " + _BEST.format(skip=skip, limit=int(limit))
-        params += excluded
+        ctes += f"r AS ({postings(specific, 0)}),"
         shares += ["SELECT issue_id, w FROM r"]
+    if specific and common:
+        pairs = ", ".join(["(%s, CAST(%s AS INTEGER))"] * len(common))
+        ctes += f" {_BEST.format(skip=skip, limit=int(limit))} k (key, w) AS (VALUES {pairs}),"
+        params += [*excluded, *(value for key in common for value in (key, weight(key)))]
+        shares += [_PROBES]
+        probes = [community_id]
     if common:
         ctes += f" c AS ({postings(common, len(specific))}),"
         unread = " WHERE issue_id NOT IN (SELECT issue_id FROM best)" if specific else ""
         shares += [f"SELECT issue_id, w FROM c{unread}"]  # noqa: S608
-    probes: list[Any] = []
-    if specific and common:
-        pairs = ", ".join(["(%s, CAST(%s AS INTEGER))"] * len(common))
-        ctes += f" k (key, w) AS (VALUES {pairs}),"
-        params += [value for key in common for value in (key, weight(key))]
-        shares += [_PROBES]
-        probes = [community_id]
     statement = _RANKED.format(
         ctes=ctes, shares=" UNION ALL ".join(shares), skip=skip, limit=int(limit)
     )
