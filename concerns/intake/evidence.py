@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
 
@@ -258,6 +259,29 @@ class Reading:
     norms: tuple[float, float] = (0.0, 0.0)
     # The subject line's terms, when the text opens with one (a board post's "subject\nbody").
     subject: Mapping[str, float] = field(default_factory=dict)
+    # Derived once, for comparing the reading with many issues (`pair_evidence`).
+    concept_weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
+    concept_norm: float = field(init=False, repr=False, compare=False)
+    # (the family, the reading's concepts of it) for each family it names a member of
+    families: tuple[tuple[frozenset[str], frozenset[str]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    kinds: Mapping[str, set[str]] = field(init=False, repr=False, compare=False)
+    log_length: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weights = {c: concept_weight(c) for c in self.concepts}
+        derived = {
+            "concept_weights": weights,
+            "concept_norm": sum(w * w for w in weights.values()),
+            "families": tuple(
+                (family, self.concepts & family) for family in FAMILIES if self.concepts & family
+            ),
+            "kinds": _kinds(self.places),
+            "log_length": math.log1p(self.length),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 def _building_number(written: str) -> str:
@@ -372,6 +396,36 @@ class Profile:
     norms: tuple[float, float] = (0.0, 0.0)
     subjects: int = 0  # how many of its concerns had a subject line
     subject: Mapping[str, float] = field(default_factory=dict)  # their unit vectors summed
+    # Derived once (profiles are kept by parse_profile), for comparing with many concerns.
+    named: frozenset[str] = field(init=False, repr=False, compare=False)
+    concept_norm: float = field(init=False, repr=False, compare=False)
+    kinds: Mapping[str, set[str]] = field(init=False, repr=False, compare=False)
+    # the concerns naming a place of each kind
+    naming: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    usual_category: str = field(init=False, repr=False, compare=False)
+    log_length: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        count = self.count or 1
+        norm = 0.0
+        for seen_concept, seen in self.concepts.items():
+            weighted = concept_weight(seen_concept) * seen / count
+            norm += weighted * weighted
+        kinds = _kinds(self.places)
+        derived = {
+            "named": frozenset(self.concepts),
+            "concept_norm": norm,
+            "kinds": kinds,
+            "naming": {
+                kind: sum(self.places[place] for place in places) for kind, places in kinds.items()
+            },
+            "usual_category": (
+                max(self.categories, key=self.categories.__getitem__) if self.categories else ""
+            ),
+            "log_length": math.log1p(self.length),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -446,6 +500,7 @@ class Idf:
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
         self.total = self._total  # the highest weight a term can have
         self._cache: dict[str, float] = {}
+        self._sides: dict[int, tuple[Reading, dict[str, tuple[float, float, int]]]] = {}
 
     def __call__(self, term: str) -> float:
         weight = self._cache.get(term)
@@ -454,6 +509,26 @@ class Idf:
             weight = self._total - math.log(self.frequencies.get(term, 0) + prior + 1)
             self._cache[term] = weight
         return weight
+
+    def lexical_side(self, reading: "Reading") -> dict[str, tuple[float, float, int]]:
+        """The reading's terms as `_lexical_evidence` weighs them under this IDF, kept for
+        the next candidate: term → (its value, its IDF, 0 a character gram / 1 a word of
+        the general vocabulary / 2 another word)."""
+        kept = self._sides.get(id(reading))
+        if kept is None or kept[0] is not reading:
+            vocabulary = _prior_table()[0]
+            side = {
+                term: (
+                    value,
+                    self(term),
+                    0 if term[0] != "_" else 1 if term[1:] in vocabulary else 2,
+                )
+                for term, value in reading.terms.items()
+            }
+            if len(self._sides) > 64:
+                self._sides.clear()
+            kept = self._sides[id(reading)] = (reading, side)
+        return kept[1]
 
 
 def prior_norms(terms: Mapping[str, float]) -> tuple[float, float]:
@@ -514,6 +589,9 @@ _PLACE_GROUPS = {
 }
 
 
+_GROUPS = tuple(dict.fromkeys(_PLACE_GROUPS.values()))
+
+
 def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {}
     for place in places:
@@ -521,8 +599,7 @@ def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     return kinds
 
 
-@dataclass(frozen=True)
-class _Lexical:
+class _Lexical(NamedTuple):
     chars: float  # character grams
     words: float  # jieba words
     vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
@@ -535,25 +612,16 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
     into the general vocabulary and the rest, so that the fit can tell "the same problem"
     from "the same names" (two matters of one compound share its names, not its problem)."""
-    dot_chars = dot_vocabulary = dot_names = rarest = 0.0
-    mine, theirs = reading.terms, profile.terms
-    if len(theirs) < len(mine):
-        mine, theirs = theirs, mine
-    vocabulary = _prior_table()[0]
-    for term, value in mine.items():
-        other = theirs.get(term)
-        if other is None:
-            continue
-        weight = idf(term)
-        product = value * other * weight * weight
-        if (term[0] == "_" or len(term) == 3) and weight > rarest:
+    side = idf.lexical_side(reading)
+    theirs = profile.terms
+    dots = [0.0, 0.0, 0.0]  # character grams, vocabulary words, other words
+    rarest = 0.0
+    for term in side.keys() & theirs.keys():
+        value, weight, part = side[term]
+        dots[part] += value * theirs[term] * weight * weight
+        if (part or len(term) == 3) and weight > rarest:
             rarest = weight
-        if term[0] != "_":
-            dot_chars += product
-        elif term[1:] in vocabulary:
-            dot_vocabulary += product
-        else:
-            dot_names += product
+    dot_chars, dot_vocabulary, dot_names = dots
     chars_norm = reading.norms[0] * profile.norms[0]
     words_norm = reading.norms[1] * profile.norms[1]
     chars = dot_chars / chars_norm if dot_chars else 0.0
@@ -562,39 +630,41 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names, rarest / idf.total)
 
 
-@dataclass(frozen=True)
-class _Concepts:
+class _Concepts(NamedTuple):
     similarity: float = 0.0
     dominant: float = 0.0  # the issue's own matter (named by half its concerns) named again
     clash: float = 0.0  # both name concepts, none shared
     family_clash: float = 0.0  # each names another alternative of one kind of matter
 
 
+_NO_CONCEPTS = _Concepts()
+
+
 def _concept_evidence(reading: Reading, profile: Profile) -> _Concepts:
     if not (reading.concepts and profile.concepts):
-        return _Concepts()
+        return _NO_CONCEPTS
     count = profile.count or 1
-    dot = norm_mine = norm_theirs = 0.0
+    theirs = profile.concepts
     # Concepts weigh alike however common (a matter many residents report is common in its
     # district because it is big), except the words said of many matters and never what a
-    # message is about (噪音, 坏了, 楼道…): those weigh little.
-    for concept in reading.concepts:
-        weight = concept_weight(concept)
-        norm_mine += weight * weight
-        dot += weight * weight * profile.concepts.get(concept, 0) / count
-    for seen_concept, seen in profile.concepts.items():
-        weighted = concept_weight(seen_concept) * seen / count
-        norm_theirs += weighted * weighted
-    named = frozenset(profile.concepts)
+    # message is about (噪音, 坏了, 楼道…): those weigh little (concept_weight; the norms are
+    # the reading's and the profile's own, Reading.concept_norm and Profile.concept_norm).
+    dot = 0.0
+    dominant = False
+    for concept, weight in reading.concept_weights.items():
+        seen = theirs.get(concept, 0)
+        if seen:
+            dot += weight * weight * seen / count
+            dominant = dominant or seen * 2 >= count
+    named = profile.named
     # Alternatives of one kind of matter (停车 / 超速 / 充电 of electric bikes): each side naming
     # one the other does not is evidence of two matters.
     family_clash = any(
-        (reading.concepts & family) - named and (family & named) - reading.concepts
-        for family in FAMILIES
+        mine - named and (family & named) - reading.concepts for family, mine in reading.families
     )
     return _Concepts(
-        similarity=dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0,
-        dominant=float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts)),
+        similarity=dot / math.sqrt(reading.concept_norm * profile.concept_norm) if dot else 0.0,
+        dominant=float(dominant),
         clash=0.0 if dot else 1.0,
         family_clash=float(family_clash),
     )
@@ -605,23 +675,22 @@ def _place_evidence(
 ) -> tuple[dict[str, float], dict[str, float]]:
     """By group of places (compound, street, venue, building): the same place named (as
     strong as its IDF), and another place of the same kind named."""
-    same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
-    clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
+    same = dict.fromkeys(_GROUPS, 0.0)
+    clashes = dict.fromkeys(_GROUPS, 0.0)
     if not (reading.places and profile.places):
         return same, clashes
     for place in reading.places & profile.places.keys():
         group = _PLACE_GROUPS[place[1 : place.index(":")]]
         same[group] = max(same[group], idf(place) / 10)
-    theirs_by_kind = _kinds(profile.places)
+    theirs_by_kind = profile.kinds
     count = profile.count or 1
-    for kind, places in _kinds(reading.places).items():
+    for kind, places in reading.kinds.items():
         if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
             # As strong as the share of the issue's concerns that named the other place: one
             # lift's report against another's is a clash; one "3号楼" among eleven reports of
             # a whole estate's yellow water is not.
-            naming = sum(profile.places[place] for place in theirs_by_kind[kind])
             group = _PLACE_GROUPS[kind]
-            clashes[group] = max(clashes[group], min(1.0, naming / count))
+            clashes[group] = max(clashes[group], min(1.0, profile.naming[kind] / count))
     return same, clashes
 
 
@@ -629,8 +698,7 @@ def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
     """(same, clash): the concern's category against the issue's most usual one, when given."""
     if not (reading.category and profile.categories):
         return 0.0, 0.0
-    usual = max(profile.categories, key=profile.categories.__getitem__)
-    same = float(usual == reading.category)
+    same = float(profile.usual_category == reading.category)
     return same, 1.0 - same
 
 
@@ -653,14 +721,17 @@ def _subject_similarity(reading: Reading, profile: Profile, idf: Idf) -> float:
     return dot / math.sqrt(mine * theirs)
 
 
+_LOG_LONG = math.log1p(LONG_TEXT)
+
+
 def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
     """The evidence that a concern and an issue are one matter, in the order of FEATURES."""
     lexical = _lexical_evidence(reading, profile, idf)
     concepts = _concept_evidence(reading, profile)
     same, clashes = _place_evidence(reading, profile, idf)
     shortest = min(reading.length, profile.length)
-    longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
-    gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
+    longness = min(1.0, math.log1p(shortest) / _LOG_LONG)
+    gap = abs(reading.log_length - profile.log_length) / _LOG_LONG
     category_same, category_clash = _categories(reading, profile)
     chars = lexical.chars
     return (

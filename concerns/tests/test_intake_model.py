@@ -413,4 +413,17 @@ def test_the_evaluation_reads_candidates_as_the_store_does():
     weights = model.idf(10, {"_花园": 9})
     keys = ["_花园", "@澜庭华府", "#water"]
     ranked = model.key_weights(keys, weights)
-    assert ranked["#water"] == 1.0 and ranked["@澜庭华府"] > ranked["_花园"] >= 1.0
+    assert ranked["#water"] == model.KEY_POINTS
+    assert ranked["@澜庭华府"] > ranked["_花园"] >= model.KEY_POINTS
+
+
+def test_a_reading_compared_with_many_issues_is_weighed_by_each_district_s_own_idf():
+    """The reading's weighed terms are kept for the next candidate (Idf.lexical_side), per IDF:
+    the same pair weighed by another district's counts gives that district's evidence."""
+    reading = model.read("青松苑自来水发黄有铁锈味")
+    profile = evidence.parse_profile(model.fold("", model.read("青松苑自来水发黄")))
+    fresh = model.idf(10, {})
+    worn = model.idf(10, dict.fromkeys(model.document_terms(reading), 10))  # in every concern
+    first = evidence.pair_evidence(reading, profile, fresh)
+    assert evidence.pair_evidence(reading, profile, worn)[0] < first[0]
+    assert evidence.pair_evidence(reading, profile, fresh) == first
