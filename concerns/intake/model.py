@@ -4,7 +4,7 @@
 index (`index_keys` those an issue is indexed under); `probability` weighs the evidence of
 `evidence.pair_evidence` with the fitted weights of `weights.json` (written by
 `manage.py fit_grouping`, see `fitting.py`) into P(same matter); a concern joins its best
-candidate at or above JOIN_PROBABILITY, else opens an issue, and the issue's stored profile
+candidate at or above its `join_bar` (a post's or a message's), else opens an issue, and the issue's stored profile
 becomes `fold(stored, reading)`. IDF weights come from the district's own counts of
 `document_terms` (`idf`).
 

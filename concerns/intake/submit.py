@@ -687,12 +687,14 @@ def decision_candidates(
 
 def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:
     """The open issue the concern is most likely the same matter as, if likely enough:
-    (id, probability, its profile as read). One read of the term index."""
-    best: tuple[int, float, str] | None = None
-    for issue_id, _title, terms, _category, _residents in decision_candidates(
-        community.pk, read.lookup, read.weights
-    ):
-        score = model.probability(read.reading, terms, read.weights)
-        if score >= model.join_bar(read.reading) and (best is None or score > best[1]):
-            best = (issue_id, round(score, 3), terms)
-    return best
+    (id, probability, its profile as read), by `model.decide`. One read of the term index."""
+    profiles = {
+        issue_id: terms
+        for issue_id, _title, terms, _category, _residents in decision_candidates(
+            community.pk, read.lookup, read.weights
+        )
+    }
+    joined, scores = model.decide(read.reading, profiles, read.weights)
+    if joined is None:
+        return None
+    return joined, round(scores[joined], 3), profiles[joined]
