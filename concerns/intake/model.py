@@ -4,9 +4,9 @@
 index (`index_keys` those an issue is indexed under); `probability` weighs the evidence of
 `evidence.pair_evidence` with the fitted weights of `weights.json` (written by
 `manage.py fit_grouping`, see `fitting.py`) into P(same matter); a concern joins its best
-candidate at or above its `join_bar` (a post's or a message's), else opens an issue, and the issue's stored profile
-becomes `fold(stored, reading)`. IDF weights come from the district's own counts of
-`document_terms` (`idf`).
+candidate at or above its `join_bar` (a post's or a message's), else opens an issue, and the
+issue's stored profile becomes `fold(stored, reading)`. IDF weights come from the district's
+own counts of `document_terms` (`idf`).
 
 The evaluation harness (`evaluate.py`) and the tests call these functions; they do not copy
 the decision.
