@@ -8,7 +8,8 @@ are what they should be. A district's staff corrections (`store.labelled_pairs`)
 they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
 evidence. The join bars are then chosen on the VALIDATION sets, one for each style of writing
 (messages, and posts with a subject line: `model.join_bar`), as the bar with the best F1 among
-those whose precision is at least MIN_PRECISION (the best F0.5 among all, if none is);
+those whose precision is at least MIN_PRECISION (the best F0.5 among all, if none is:
+precision first);
 SHOW_PROBABILITY as the bar above which SHOW_RECALL of the true issues still show among the
 candidates.
 """
@@ -148,13 +149,21 @@ def logistic(
     return [float(v) for v in coefficients], float(w[0] - coefficients @ mean)
 
 
+def _precise_f(figures: evaluate.Figures) -> float:
+    """F0.5: precision weighs twice recall (a wrong join miscounts residents and hides one
+    matter inside another; a missed join leaves two issues staff can merge)."""
+    p, r = figures.precision, figures.recall
+    return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
+
+
 def _best_bar(by_bar: dict[float, evaluate.Figures]) -> float:
-    """The best F1 among the bars whose precision reaches MIN_PRECISION, or among all when
-    none does: the wrong joins left are then confident ones (two matters of one place), which
-    a higher bar keeps for the most part while it splits true matters, so a higher bar buys
-    little precision for much recall."""
-    good = [bar for bar in BARS if by_bar[bar].precision >= MIN_PRECISION] or list(BARS)
-    return max(good, key=lambda bar: (by_bar[bar].f1, -bar))
+    """The best F1 among the bars whose precision reaches MIN_PRECISION; when none does, the
+    best F0.5 among all (precision first, but a bar that joins almost nothing is no answer to
+    imprecision: it splits every matter and miscounts its residents as surely)."""
+    good = [bar for bar in BARS if by_bar[bar].precision >= MIN_PRECISION]
+    if good:
+        return max(good, key=lambda bar: (by_bar[bar].f1, -bar))
+    return max(BARS, key=lambda bar: (_precise_f(by_bar[bar]), -bar))
 
 
 def _weights(
