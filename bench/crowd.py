@@ -216,7 +216,7 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     """One message: its reading, the term counts, then the grouping step (the candidates
     and the decision), in milliseconds each; with `own`, the title of the issue it is about,
     whether that issue was among the candidates and whether the message would join it."""
-    from concerns.intake import model, store
+    from concerns.intake import model, store, submit
 
     t0 = time.perf_counter()
     reading = model.read(text, store.place_names(community))
@@ -226,7 +226,9 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     keys = model.lookup_keys(reading, weights)
     if BY_COUNT:
         rows = store.candidates(community.pk, keys)
-    else:
+    elif hasattr(submit, "decision_candidates"):  # as the submit reads them
+        rows = submit.decision_candidates(community.pk, keys, weights)
+    else:  # an earlier checkout's (--code)
         rows = store.candidates(community.pk, keys, weights=model.key_weights(keys, weights))
     t3 = time.perf_counter()
     joined, _scores = model.decide(reading, {row[0]: row[2] for row in rows}, weights)

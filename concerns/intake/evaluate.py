@@ -17,6 +17,7 @@ messages of the file seen so far (the message itself included), as a district's 
 """
 
 import argparse
+import heapq
 import math
 import random
 import re
@@ -113,9 +114,9 @@ class District:
 
 
 # As the store reads candidates (concerns.intake.store.candidates, the same numbers:
-# test_intake_model checks): the issues sharing the greatest weight of lookup keys
-# (model.key_weights), newest first among equals, at most MAX_CANDIDATES; per key, the newest
-# POSTINGS_PER_KEY issues filed under it.
+# test_intake_model checks): per key, the newest POSTINGS_PER_KEY issues filed under it; of
+# those, the issues sharing the greatest weight of lookup keys (model.key_weights, every key
+# they have counted), newest first among equals, at most MAX_CANDIDATES.
 MAX_CANDIDATES = 50
 POSTINGS_PER_KEY = 100
 
@@ -127,14 +128,33 @@ class Board:
         self.issues: list[str] = []
         self.index: dict[str, set[int]] = {}
 
-    def candidates(self, reading: Reading, weights: model.Idf) -> dict[int, str]:
-        shared: dict[int, float] = {}
+    def candidates(
+        self, reading: Reading, weights: model.Idf, limit: int = MAX_CANDIDATES
+    ) -> dict[int, str]:
         keys = model.lookup_keys(reading, weights)
-        for key, weight in model.key_weights(keys, weights).items():
-            for number in sorted(self.index.get(key, ()), reverse=True)[:POSTINGS_PER_KEY]:
-                shared[number] = shared.get(number, 0.0) + weight
-        best = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:MAX_CANDIDATES]
-        return {number: self.issues[number] for number in best}
+        points = model.key_weights(keys, weights)
+        rare = model.rare_keys(keys, weights, POSTINGS_PER_KEY)
+
+        def newest(key: str) -> list[int]:
+            return heapq.nlargest(POSTINGS_PER_KEY, self.index.get(key, ()))
+
+        found: dict[int, int] = {}
+        for key in rare:
+            for number in newest(key):
+                found[number] = found.get(number, 0) + points[key]
+        best = set(sorted(found, key=lambda n: (found[n], n), reverse=True)[:limit])
+        shared = dict(found)
+        for key in points.keys() - rare:
+            # The best found through rare keys are credited with every common key they have;
+            # the others with the common keys' newest postings only, as the store reads them.
+            for number in best:
+                if number in self.index.get(key, ()):
+                    shared[number] += points[key]
+            for number in newest(key):
+                if number not in best:
+                    shared[number] = shared.get(number, 0) + points[key]
+        ranked = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:limit]
+        return {number: self.issues[number] for number in ranked}
 
     def file(self, number: int | None, reading: Reading) -> int:
         """Fold the reading into issue `number`, or a new issue; index it; its number."""
@@ -161,7 +181,8 @@ def group_stream(
         reading = reading_of(message, places)
         district.count(reading)  # as the store counts a concern before deciding
         weights = district.idf(reading)
-        joined, _ = model.decide(reading, board.candidates(reading, weights), weights, fitted)
+        offered = board.candidates(reading, weights, model.DECIDE_CANDIDATES)
+        joined, _ = model.decide(reading, offered, weights, fitted)
         landed.append(board.file(joined, reading))
     return landed
 

@@ -29,6 +29,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
 
@@ -37,12 +38,13 @@ CONCEPTS_FILE = HERE / "concepts.txt"
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
-READING_TERMS = 120
-PROFILE_TERMS = 120
+READING_TERMS = 1000
+PROFILE_TERMS = 1000
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
 LONG_TEXT = 200
+SUBJECT_CHARS = (4, 60)
 
 # What is the same in unrelated messages: a letter's greeting and signature, the hotline
 # operator's frame, phone numbers.
@@ -255,6 +257,31 @@ class Reading:
     category: str = ""
     # The lengths of the character-gram and word parts weighted by the general prior.
     norms: tuple[float, float] = (0.0, 0.0)
+    # The subject line's terms, when the text opens with one (a board post's "subject\nbody").
+    subject: Mapping[str, float] = field(default_factory=dict)
+    # Derived once, for comparing the reading with many issues (`pair_evidence`).
+    concept_weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
+    concept_norm: float = field(init=False, repr=False, compare=False)
+    # (the family, the reading's concepts of it) for each family it names a member of
+    families: tuple[tuple[frozenset[str], frozenset[str]], ...] = field(
+        init=False, repr=False, compare=False
+    )
+    kinds: Mapping[str, set[str]] = field(init=False, repr=False, compare=False)
+    log_length: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        weights = {c: concept_weight(c) for c in self.concepts}
+        derived = {
+            "concept_weights": weights,
+            "concept_norm": sum(w * w for w in weights.values()),
+            "families": tuple(
+                (family, self.concepts & family) for family in FAMILIES if self.concepts & family
+            ),
+            "kinds": _kinds(self.places),
+            "log_length": math.log1p(self.length),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 def _building_number(written: str) -> str:
@@ -302,10 +329,8 @@ def _lexical(clean: str, place_names: Iterable[str]) -> str:
     return _UNITS.sub(" ", clean)
 
 
-def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
-    clean = normalise(text)
-    place_names = list(place_names)
-    lexical = _lexical(clean, place_names)
+def _term_counts(lexical: str) -> tuple[dict[str, int], int]:
+    """Character 2–3-grams and jieba words ("_" + word) of a text, counted; its length."""
     counts: dict[str, int] = {}
     length = 0
     for run in _RUNS.findall(lexical):
@@ -314,12 +339,34 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
             for start in range(len(run) - size + 1):
                 gram = run[start : start + size]
                 counts[gram] = counts.get(gram, 0) + 1
-    words = [w for w in _jieba().lcut(lexical) if w.strip()]
-    for word in words:
+    for word in _jieba().lcut(lexical):
         if len(word) >= 2 and _HAS_WORD_CHAR.search(word):
             key = "_" + word
             counts[key] = counts.get(key, 0) + 1
+    return counts, length
+
+
+def _subject_line(text: str) -> str:
+    """The subject line of a text that opens with one and goes on with a body (a board post
+    is "subject\nbody"; a subject is short), else ""."""
+    first, newline, body = text.strip().partition("\n")
+    first = first.strip()
+    if not newline or not body.strip() or not SUBJECT_CHARS[0] <= len(first) <= SUBJECT_CHARS[1]:
+        return ""
+    return first
+
+
+def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
+    clean = normalise(text)
+    place_names = list(place_names)
+    lexical = _lexical(clean, place_names)
+    counts, length = _term_counts(lexical)
     terms = {term: 1 + math.log(count) for term, count in counts.items()}
+    subject_line = _subject_line(text)
+    subject = {}
+    if subject_line:
+        subject_counts, _ = _term_counts(_lexical(normalise(subject_line), place_names))
+        subject = {term: 1 + math.log(count) for term, count in subject_counts.items()}
     if len(terms) > READING_TERMS:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:READING_TERMS]}
@@ -331,6 +378,7 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
         places=frozenset(_places(clean, place_names)),
         length=length,
         category=category,
+        subject=subject,
     )
 
 
@@ -346,6 +394,38 @@ class Profile:
     categories: Mapping[str, int] = field(default_factory=dict)
     length: float = 0.0
     norms: tuple[float, float] = (0.0, 0.0)
+    subjects: int = 0  # how many of its concerns had a subject line
+    subject: Mapping[str, float] = field(default_factory=dict)  # their unit vectors summed
+    # Derived once (profiles are kept by parse_profile), for comparing with many concerns.
+    named: frozenset[str] = field(init=False, repr=False, compare=False)
+    concept_norm: float = field(init=False, repr=False, compare=False)
+    kinds: Mapping[str, set[str]] = field(init=False, repr=False, compare=False)
+    # the concerns naming a place of each kind
+    naming: Mapping[str, int] = field(init=False, repr=False, compare=False)
+    usual_category: str = field(init=False, repr=False, compare=False)
+    log_length: float = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        count = self.count or 1
+        norm = 0.0
+        for seen_concept, seen in self.concepts.items():
+            weighted = concept_weight(seen_concept) * seen / count
+            norm += weighted * weighted
+        kinds = _kinds(self.places)
+        derived = {
+            "named": frozenset(self.concepts),
+            "concept_norm": norm,
+            "kinds": kinds,
+            "naming": {
+                kind: sum(self.places[place] for place in places) for kind, places in kinds.items()
+            },
+            "usual_category": (
+                max(self.categories, key=self.categories.__getitem__) if self.categories else ""
+            ),
+            "log_length": math.log1p(self.length),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -364,6 +444,8 @@ def parse_profile(stored: str) -> Profile:
             categories={str(k): int(v) for k, v in data.get("k", {}).items()},
             length=float(data["l"]),
             norms=(float(data["m"][0]), float(data["m"][1])),
+            subjects=int(data.get("sn", 0)),
+            subject={str(k): float(v) for k, v in data.get("s", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
@@ -386,6 +468,13 @@ def fold_profile(stored: str, reading: Reading) -> str:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
     count = profile.count + 1
+    subject = dict(profile.subject)
+    subject_norm = math.sqrt(sum(v * v for v in reading.subject.values())) or 1.0
+    for term, value in reading.subject.items():
+        subject[term] = subject.get(term, 0.0) + value / subject_norm
+    if len(subject) > PROFILE_TERMS:
+        kept = sorted(subject, key=lambda t: subject[t] * prior_idf(t), reverse=True)
+        subject = {t: subject[t] for t in kept[:PROFILE_TERMS]}
     data = {
         "n": count,
         "l": round((profile.length * profile.count + reading.length) / count, 1),
@@ -394,6 +483,8 @@ def fold_profile(stored: str, reading: Reading) -> str:
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
         "k": _count(profile.categories, [reading.category] if reading.category else []),
+        "sn": profile.subjects + bool(reading.subject),
+        "s": {t: round(v, 3) for t, v in subject.items()},
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -407,7 +498,9 @@ class Idf:
         self.documents = documents
         self.frequencies = frequencies
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
+        self.total = self._total  # the highest weight a term can have
         self._cache: dict[str, float] = {}
+        self._sides: dict[int, tuple[Reading, dict[str, tuple[float, float, int]]]] = {}
 
     def __call__(self, term: str) -> float:
         weight = self._cache.get(term)
@@ -416,6 +509,26 @@ class Idf:
             weight = self._total - math.log(self.frequencies.get(term, 0) + prior + 1)
             self._cache[term] = weight
         return weight
+
+    def lexical_side(self, reading: "Reading") -> dict[str, tuple[float, float, int]]:
+        """The reading's terms as `_lexical_evidence` weighs them under this IDF, kept for
+        the next candidate: term → (its value, its IDF, 0 a character gram / 1 a word of
+        the general vocabulary / 2 another word)."""
+        kept = self._sides.get(id(reading))
+        if kept is None or kept[0] is not reading:
+            vocabulary = _prior_table()[0]
+            side = {
+                term: (
+                    value,
+                    self(term),
+                    0 if term[0] != "_" else 1 if term[1:] in vocabulary else 2,
+                )
+                for term, value in reading.terms.items()
+            }
+            if len(self._sides) > 64:
+                self._sides.clear()
+            kept = self._sides[id(reading)] = (reading, side)
+        return kept[1]
 
 
 def prior_norms(terms: Mapping[str, float]) -> tuple[float, float]:
@@ -458,6 +571,9 @@ FEATURES = (
     "category_same",
     "category_clash",
     "family_clash",
+    "subject",
+    "subjects_both",
+    "rarest_shared",
 )
 
 
@@ -473,6 +589,9 @@ _PLACE_GROUPS = {
 }
 
 
+_GROUPS = tuple(dict.fromkeys(_PLACE_GROUPS.values()))
+
+
 def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     kinds: dict[str, set[str]] = {}
     for place in places:
@@ -480,12 +599,12 @@ def _kinds(places: Iterable[str]) -> dict[str, set[str]]:
     return kinds
 
 
-@dataclass(frozen=True)
-class _Lexical:
+class _Lexical(NamedTuple):
     chars: float  # character grams
     words: float  # jieba words
     vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
     names: float  # the other words: names of compounds, developers, roads, schools
+    rarest: float  # the highest IDF of a shared word or 3-gram, over the prior's total
 
 
 def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
@@ -493,64 +612,59 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
     into the general vocabulary and the rest, so that the fit can tell "the same problem"
     from "the same names" (two matters of one compound share its names, not its problem)."""
-    dot_chars = dot_vocabulary = dot_names = 0.0
-    mine, theirs = reading.terms, profile.terms
-    if len(theirs) < len(mine):
-        mine, theirs = theirs, mine
-    vocabulary = _prior_table()[0]
-    for term, value in mine.items():
-        other = theirs.get(term)
-        if other is None:
-            continue
-        weight = idf(term)
-        product = value * other * weight * weight
-        if term[0] != "_":
-            dot_chars += product
-        elif term[1:] in vocabulary:
-            dot_vocabulary += product
-        else:
-            dot_names += product
+    side = idf.lexical_side(reading)
+    theirs = profile.terms
+    dots = [0.0, 0.0, 0.0]  # character grams, vocabulary words, other words
+    rarest = 0.0
+    for term in side.keys() & theirs.keys():
+        value, weight, part = side[term]
+        dots[part] += value * theirs[term] * weight * weight
+        if (part or len(term) == 3) and weight > rarest:
+            rarest = weight
+    dot_chars, dot_vocabulary, dot_names = dots
     chars_norm = reading.norms[0] * profile.norms[0]
     words_norm = reading.norms[1] * profile.norms[1]
     chars = dot_chars / chars_norm if dot_chars else 0.0
     vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
     names = dot_names / words_norm if dot_names else 0.0
-    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names)
+    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names, rarest / idf.total)
 
 
-@dataclass(frozen=True)
-class _Concepts:
+class _Concepts(NamedTuple):
     similarity: float = 0.0
     dominant: float = 0.0  # the issue's own matter (named by half its concerns) named again
     clash: float = 0.0  # both name concepts, none shared
     family_clash: float = 0.0  # each names another alternative of one kind of matter
 
 
+_NO_CONCEPTS = _Concepts()
+
+
 def _concept_evidence(reading: Reading, profile: Profile) -> _Concepts:
     if not (reading.concepts and profile.concepts):
-        return _Concepts()
+        return _NO_CONCEPTS
     count = profile.count or 1
-    dot = norm_mine = norm_theirs = 0.0
+    theirs = profile.concepts
     # Concepts weigh alike however common (a matter many residents report is common in its
     # district because it is big), except the words said of many matters and never what a
-    # message is about (噪音, 坏了, 楼道…): those weigh little.
-    for concept in reading.concepts:
-        weight = concept_weight(concept)
-        norm_mine += weight * weight
-        dot += weight * weight * profile.concepts.get(concept, 0) / count
-    for seen_concept, seen in profile.concepts.items():
-        weighted = concept_weight(seen_concept) * seen / count
-        norm_theirs += weighted * weighted
-    named = frozenset(profile.concepts)
+    # message is about (噪音, 坏了, 楼道…): those weigh little (concept_weight; the norms are
+    # the reading's and the profile's own, Reading.concept_norm and Profile.concept_norm).
+    dot = 0.0
+    dominant = False
+    for concept, weight in reading.concept_weights.items():
+        seen = theirs.get(concept, 0)
+        if seen:
+            dot += weight * weight * seen / count
+            dominant = dominant or seen * 2 >= count
+    named = profile.named
     # Alternatives of one kind of matter (停车 / 超速 / 充电 of electric bikes): each side naming
     # one the other does not is evidence of two matters.
     family_clash = any(
-        (reading.concepts & family) - named and (family & named) - reading.concepts
-        for family in FAMILIES
+        mine - named and (family & named) - reading.concepts for family, mine in reading.families
     )
     return _Concepts(
-        similarity=dot / math.sqrt(norm_mine * norm_theirs) if dot else 0.0,
-        dominant=float(any(profile.concepts.get(c, 0) * 2 >= count for c in reading.concepts)),
+        similarity=dot / math.sqrt(reading.concept_norm * profile.concept_norm) if dot else 0.0,
+        dominant=float(dominant),
         clash=0.0 if dot else 1.0,
         family_clash=float(family_clash),
     )
@@ -561,23 +675,22 @@ def _place_evidence(
 ) -> tuple[dict[str, float], dict[str, float]]:
     """By group of places (compound, street, venue, building): the same place named (as
     strong as its IDF), and another place of the same kind named."""
-    same = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
-    clashes = dict.fromkeys(_PLACE_GROUPS.values(), 0.0)
+    same = dict.fromkeys(_GROUPS, 0.0)
+    clashes = dict.fromkeys(_GROUPS, 0.0)
     if not (reading.places and profile.places):
         return same, clashes
     for place in reading.places & profile.places.keys():
         group = _PLACE_GROUPS[place[1 : place.index(":")]]
         same[group] = max(same[group], idf(place) / 10)
-    theirs_by_kind = _kinds(profile.places)
+    theirs_by_kind = profile.kinds
     count = profile.count or 1
-    for kind, places in _kinds(reading.places).items():
+    for kind, places in reading.kinds.items():
         if kind in theirs_by_kind and not places & theirs_by_kind[kind]:
             # As strong as the share of the issue's concerns that named the other place: one
             # lift's report against another's is a clash; one "3号楼" among eleven reports of
             # a whole estate's yellow water is not.
-            naming = sum(profile.places[place] for place in theirs_by_kind[kind])
             group = _PLACE_GROUPS[kind]
-            clashes[group] = max(clashes[group], min(1.0, naming / count))
+            clashes[group] = max(clashes[group], min(1.0, profile.naming[kind] / count))
     return same, clashes
 
 
@@ -585,9 +698,30 @@ def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
     """(same, clash): the concern's category against the issue's most usual one, when given."""
     if not (reading.category and profile.categories):
         return 0.0, 0.0
-    usual = max(profile.categories, key=profile.categories.__getitem__)
-    same = float(usual == reading.category)
+    same = float(profile.usual_category == reading.category)
     return same, 1.0 - same
+
+
+def _subject_similarity(reading: Reading, profile: Profile, idf: Idf) -> float:
+    """The cosine of the concern's subject line and the issue's subject lines, weighed by the
+    district's IDF (short vectors: the whole cosine is computed here)."""
+    if not (reading.subject and profile.subject):
+        return 0.0
+    dot = mine = theirs = 0.0
+    for term, value in reading.subject.items():
+        weight = idf(term)
+        mine += (value * weight) ** 2
+        other = profile.subject.get(term)
+        if other is not None:
+            dot += value * other * weight * weight
+    if not dot:
+        return 0.0
+    for term, value in profile.subject.items():
+        theirs += (value * idf(term)) ** 2
+    return dot / math.sqrt(mine * theirs)
+
+
+_LOG_LONG = math.log1p(LONG_TEXT)
 
 
 def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, ...]:
@@ -596,8 +730,8 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
     concepts = _concept_evidence(reading, profile)
     same, clashes = _place_evidence(reading, profile, idf)
     shortest = min(reading.length, profile.length)
-    longness = min(1.0, math.log1p(shortest) / math.log1p(LONG_TEXT))
-    gap = abs(math.log1p(reading.length) - math.log1p(profile.length)) / math.log1p(LONG_TEXT)
+    longness = min(1.0, math.log1p(shortest) / _LOG_LONG)
+    gap = abs(reading.log_length - profile.log_length) / _LOG_LONG
     category_same, category_clash = _categories(reading, profile)
     chars = lexical.chars
     return (
@@ -626,6 +760,9 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         category_same,
         category_clash,
         concepts.family_clash,
+        _subject_similarity(reading, profile, idf),
+        float(bool(reading.subject and profile.subject)),
+        lexical.rarest * longness,
     )
 
 

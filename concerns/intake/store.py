@@ -12,7 +12,7 @@ path); the rest use the ORM.
 """
 
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -177,14 +177,40 @@ _OPEN = sql.marks(Issue.OPEN_STATUSES)
 _OPEN_VALUES = list(Issue.OPEN_STATUSES)
 
 
-# The top MAX_CANDIDATES issues among the postings.
-_TOP = (
-    "GROUP BY p.issue_id ORDER BY shared DESC, p.issue_id DESC LIMIT %s) AS c "
-    f"ON c.issue_id = i.id WHERE i.status IN ({_OPEN}) ORDER BY c.shared DESC, i.id DESC"
+# Each key's postings: the newest POSTINGS_PER_KEY issues filed under it, with the key's weight.
+_POSTINGS = (
+    "SELECT * FROM (SELECT issue_id, CAST(%s AS INTEGER) AS w FROM concerns_issuekey "  # noqa: S608
+    f"WHERE community_id = %s AND key = %s ORDER BY issue_id DESC LIMIT {POSTINGS_PER_KEY}) "
+    "AS k{n}"
 )
-_CANDIDATE_COLUMNS = (
+# The issues sharing the greatest weight of keys (see candidates): `r` the rare keys' postings,
+# `best` the issues found through them sharing the most, `c` the common keys' postings, `k`
+# the common keys to look the best up under.
+_RANKED = (
+    "WITH {ctes} top AS (SELECT issue_id, SUM(w) AS shared FROM ({shares}) AS s{skip} "  # noqa: S608
+    "GROUP BY issue_id ORDER BY shared DESC, issue_id DESC LIMIT {limit}) "
     "SELECT i.id, i.title, i.terms, i.category_id, i.residents_count FROM concerns_issue i "
+    f"JOIN top ON top.issue_id = i.id WHERE i.status IN ({_OPEN}) "
+    "ORDER BY top.shared DESC, i.id DESC"
 )
+_BEST = (
+    "best AS (SELECT issue_id, SUM(w) AS w FROM r{skip} GROUP BY issue_id "
+    "ORDER BY w DESC, issue_id DESC LIMIT {limit}),"
+)
+# One probe of the (community, key, issue) index a pair: a subquery per row, never a join over
+# a common key's long list of postings.
+_PROBES = (
+    "SELECT best.issue_id, CASE WHEN EXISTS (SELECT 1 FROM concerns_issuekey x "
+    "WHERE x.community_id = %s AND x.key = k.key AND x.issue_id = best.issue_id) "
+    "THEN k.w ELSE 0 END AS w FROM best CROSS JOIN k WHERE k.key <> ''"
+)
+
+
+def _padded(keys: list[str], step: int) -> list[str]:
+    """The keys with empty ones (filed under no issue) up to a multiple of `step`: statements
+    of a few forms only, each prepared once by PostgreSQL and kept by the connection (a
+    statement prepared anew is planned anew, a millisecond and more for the candidates')."""
+    return keys + [""] * (-len(keys) % step)
 
 
 def candidates(
@@ -193,41 +219,63 @@ def candidates(
     *,
     exclude: Iterable[int] = (),
     weights: Mapping[str, float] | None = None,
+    rare: Collection[str] = (),
+    limit: int = MAX_CANDIDATES,
 ) -> list[tuple[int, str, str, int | None, int]]:
     """(id, title, terms, category, residents) of the open issues of the community that share
-    the most of `keys`, at most MAX_CANDIDATES, in one statement. Each key's postings are read
-    through the (community, key, issue) index, newest issues first and at most
-    POSTINGS_PER_KEY of them: a specific key (a place, a rare word) finds every open issue
-    filed under it, however old, and a key that half the community's issues share costs no
-    more than a specific one. So the cost stays that of the keys, not of the open issues.
-    Ties go to the newest issue.
+    the greatest weight of `keys` (`weights`, model.key_weights: whole numbers, so that sums
+    are exact and ties go to the newest issue; without them each key weighs one), at most
+    `limit`, in one statement.
 
-    Ranked by the number of keys shared, an issue older than POSTINGS_PER_KEY issues of its
-    matter would be credited with its specific keys only and lose to newer issues of the matter
-    elsewhere; so the submit passes `weights` (model.key_weights: key → its IDF) and issues are
-    ranked by the weight of the keys they share, where a shared place outweighs several common
-    words (without `weights`, by their number)."""
+    Each key's postings are read through the (community, key, issue) index, newest issues
+    first and at most POSTINGS_PER_KEY of them: a key that half the community's issues share
+    costs no more than a specific one. A `rare` key (model.rare_keys: so few of the district's
+    concerns had it that all its postings are read) finds every open issue filed under it,
+    however old; of those, the `limit` sharing the most rare weight are credited with every
+    common key they truly have, each pair looked up in the index (at most `limit` × keys
+    probes). So an old issue of a crowded community, found through its own place, counts the
+    common words of its matter too, though it is older than their newest postings, and is
+    not outranked by newer issues of the matter elsewhere; an issue found through common keys
+    only counts the postings read. The cost stays that of the keys, not of the open issues.
+    evaluate.Board ranks alike."""
     keys = _keys(keys)
     if not keys:
         return []
     excluded = list(exclude)
+    skip = f" WHERE issue_id NOT IN ({sql.marks(excluded)})" if excluded else ""
     cut = {key[:KEY_LENGTH]: w for key, w in (weights or {}).items()}
-    skip = f"WHERE p.issue_id NOT IN ({sql.marks(excluded)}) " if excluded else ""
-    weighed = weights is not None
-    postings = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT issue_id{', CAST(%s AS DOUBLE PRECISION) AS w' if weighed else ''} "  # noqa: S608
-        "FROM concerns_issuekey WHERE community_id = %s "
-        f"AND key = %s ORDER BY issue_id DESC LIMIT %s) AS k{n}"
-        for n in range(len(keys))
-    )
-    statement = (
-        _CANDIDATE_COLUMNS + "JOIN (SELECT p.issue_id, "  # noqa: S608
-        f"{'SUM(p.w)' if weighed else 'COUNT(*)'} AS shared FROM ({postings}) AS p {skip}" + _TOP
-    )
+    rare = {key[:KEY_LENGTH] for key in rare}
+
+    def weight(key: str) -> int:
+        return round(cut.get(key, 0)) if weights is not None else 1
+
     params: list[Any] = []
-    for key in keys:
-        params += [*([cut.get(key, 0.0)] if weighed else []), community_id, key, POSTINGS_PER_KEY]
-    return sql.rows(statement, [*params, *excluded, MAX_CANDIDATES, *_OPEN_VALUES])
+
+    def postings(chosen: list[str], first: int) -> str:
+        for key in chosen:
+            params.extend([weight(key), community_id, key])
+        return " UNION ALL ".join(_POSTINGS.format(n=first + n) for n in range(len(chosen)))
+
+    specific = _padded([key for key in keys if key in rare], 2)
+    common = _padded([key for key in keys if key not in rare], 2)
+    ctes, shares, probes = "", [], []
+    if specific:
+        ctes += f"r AS ({postings(specific, 0)}),"
+        shares += ["SELECT issue_id, w FROM r"]
+    if specific and common:
+        pairs = ", ".join(["(%s, CAST(%s AS INTEGER))"] * len(common))
+        ctes += f" {_BEST.format(skip=skip, limit=int(limit))} k (key, w) AS (VALUES {pairs}),"
+        params += [*excluded, *(value for key in common for value in (key, weight(key)))]
+        shares += [_PROBES]
+        probes = [community_id]
+    if common:
+        ctes += f" c AS ({postings(common, len(specific))}),"
+        unread = " WHERE issue_id NOT IN (SELECT issue_id FROM best)" if specific else ""
+        shares += [f"SELECT issue_id, w FROM c{unread}"]  # noqa: S608
+    statement = _RANKED.format(
+        ctes=ctes, shares=" UNION ALL ".join(shares), skip=skip, limit=int(limit)
+    )
+    return sql.rows(statement, [*params, *probes, *excluded, *_OPEN_VALUES])
 
 
 def index(community_id: int, issue_id: int, keys: Iterable[str]) -> None:
@@ -282,7 +330,7 @@ def count_terms(district: int, terms: Iterable[str]) -> None:
 def term_counts(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int]]:
     """(the district's concerns, {term: concerns containing it}) for these terms, in one
     statement: what model.idf weighs a new concern's terms by."""
-    keys = ["", *_keys(terms)]
+    keys = _padded(["", *_keys(terms)], 16)
     counted = dict(
         sql.rows(
             "SELECT term, documents FROM concerns_termcount WHERE district_id = %s "  # noqa: S608

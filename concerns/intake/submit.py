@@ -40,6 +40,7 @@ __all__ = [
     "candidates_for_concern",
     "candidates_for_issue",
     "check_photos",
+    "decision_candidates",
     "earlier_submit",
     "household_key",
     "normalise_phone",
@@ -123,7 +124,11 @@ def _ranked(reading: model.Reading, community: Area, exclude: Iterable[int]) -> 
     weights = model.idf(*store.term_counts(district, model.document_terms(reading)))
     keys = model.lookup_keys(reading, weights)
     rows = store.candidates(
-        community.pk, keys, exclude=exclude, weights=model.key_weights(keys, weights)
+        community.pk,
+        keys,
+        exclude=exclude,
+        weights=model.key_weights(keys, weights),
+        rare=model.rare_keys(keys, weights, store.POSTINGS_PER_KEY),
     )
     ranked = []
     for issue_id, title, terms, _category, residents in rows:
@@ -665,14 +670,31 @@ def _open_issue(submission: Submission, read: _Read) -> Issue:
     return issue
 
 
+def decision_candidates(
+    community_id: int, keys: Sequence[str], weights: model.Idf
+) -> list[tuple[int, str, str, int | None, int]]:
+    """The open issues a concern's decision weighs (store.candidates' rows): the best
+    model.DECIDE_CANDIDATES by the weight of the lookup keys they share, the issues found
+    through rare keys credited with every key they have."""
+    return store.candidates(
+        community_id,
+        keys,
+        weights=model.key_weights(keys, weights),
+        rare=model.rare_keys(keys, weights, store.POSTINGS_PER_KEY),
+        limit=model.DECIDE_CANDIDATES,
+    )
+
+
 def _best_match(community: Area, read: _Read) -> tuple[int, float, str] | None:
     """The open issue the concern is most likely the same matter as, if likely enough:
-    (id, probability, its profile as read). One read of the term index."""
-    best: tuple[int, float, str] | None = None
-    for issue_id, _title, terms, _category, _residents in store.candidates(
-        community.pk, read.lookup, weights=model.key_weights(read.lookup, read.weights)
-    ):
-        score = model.probability(read.reading, terms, read.weights)
-        if score >= model.JOIN_PROBABILITY and (best is None or score > best[1]):
-            best = (issue_id, round(score, 3), terms)
-    return best
+    (id, probability, its profile as read), by `model.decide`. One read of the term index."""
+    profiles = {
+        issue_id: terms
+        for issue_id, _title, terms, _category, _residents in decision_candidates(
+            community.pk, read.lookup, read.weights
+        )
+    }
+    joined, scores = model.decide(read.reading, profiles, read.weights)
+    if joined is None:
+        return None
+    return joined, round(scores[joined], 3), profiles[joined]

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from concerns.intake import model, store
-from concerns.intake.submit import submit_concern
+from concerns.intake.submit import decision_candidates, submit_concern
 from concerns.models import Issue, IssueKey
 
 MATTERS = ["家里自来水发黄，没法用", "楼道里堆满杂物，过不去人", "路灯坏了，晚上黑灯瞎火"]
@@ -143,3 +143,59 @@ def test_with_weights_an_issue_sharing_a_rare_key_outranks_issues_sharing_more_c
     assert sorted(by_count) == sorted(by_weight)  # the same issues, ranked otherwise
     assert by_weight[0] == water  # 5 against 3 at most
     assert by_count[-1] == water  # 1 key against 2 or 3
+
+
+def test_in_a_crowded_community_each_old_issue_is_a_candidate_of_a_report_at_its_road(world):
+    """400 open issues, three matters at roads of their own: each matter has over
+    POSTINGS_PER_KEY issues, so the oldest are not among the newest postings of their matter's
+    words. A report at an old issue's road, in more words than its road's name, still finds
+    that issue first (its road's postings are all read, and it is credited with its matter's
+    words by looking them up) and joins it."""
+    crowd(world, 0, 400)
+    names = store.place_names(world.c1)
+    district = store.district_id(world.c1)
+    oldest = Issue.objects.filter(community=world.c1).order_by("pk")[:24]
+    for n, issue in enumerate(oldest):
+        assert issue.title == road(n)
+        text = f"{road(n)}{MATTERS[n % len(MATTERS)]}，好几天了，麻烦管管"
+        reading = model.read(text, names)
+        terms = model.document_terms(reading)
+        documents, counts = store.term_counts(district, terms)
+        weights = model.idf(documents + 1, {t: counts.get(t, 0) + 1 for t in terms})
+        keys = model.lookup_keys(reading, weights)
+        found = decision_candidates(world.c1.pk, keys, weights)
+        assert found[0][0] == issue.pk, (n, text)
+    for n in (0, 7, 23):
+        joined = submit_concern(
+            community=world.c1,
+            content=f"{road(n)}{MATTERS[n % len(MATTERS)]}，好几天了，麻烦管管",
+            channel="web",
+            phone=f"1380000{n:04d}",
+        )
+        assert joined.issue_id == oldest[n].pk
+
+
+def test_rare_keys_are_those_few_enough_concerns_had_that_every_posting_is_read():
+    weights = model.idf(1000, {"@路:安福": 3, "_自来水": 400, "#水质": 101})
+    keys = ["@路:安福", "_自来水", "#水质"]
+    assert model.rare_keys(keys, weights, 100) == {"@路:安福"}
+    assert model.rare_keys(keys, weights, 101) == {"@路:安福", "#水质"}
+
+
+def test_texts_of_different_lengths_run_statements_of_few_forms(world, monkeypatch):
+    """The term counts' and the candidates' statements take keys in steps (empty ones filed
+    under nothing), so PostgreSQL prepares and keeps a few forms, not one for each count of
+    terms; the answers are those of the keys given."""
+    crowd(world, 0, 30)
+    district = store.district_id(world.c1)
+    short, few = statements_of(monkeypatch, lambda: store.term_counts(district, ["_自来水"]))
+    long, many = statements_of(
+        monkeypatch, lambda: store.term_counts(district, ["_自来水", "_路灯", "@路:安福", "x"])
+    )
+    assert short[0][0] == long[0][0]
+    assert few == (30, {"_自来水": 10}) and many[1] == {"_自来水": 10, "_路灯": 10}
+    water = [k for k in model.index_keys(model.read(MATTERS[0])) if k.startswith("_")]
+    one, found = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, water[:1]))
+    two, found_two = statements_of(monkeypatch, lambda: store.candidates(world.c1.pk, water[:2]))
+    assert one[0][0] == two[0][0]
+    assert len(found) == len(found_two) == 10  # the ten water issues

@@ -3,11 +3,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from concerns.intake.submit import submit_concern
-from concerns.models import Category, Issue
+from concerns.models import Category, Concern, Issue
 from core import sql
 
 
@@ -149,3 +149,23 @@ def test_postgresql_prepares_the_statements_unless_told_not_to(transactional_db,
     connection.close()
     assert not isinstance(sql._cursor(sql._db()), sql._Prepared)
     assert sql.one("SELECT %s::int + 1", [4]) == (5,)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements: PostgreSQL")
+def test_postgresql_plans_the_prepared_statements_once_for_all_parameters(transactional_db):
+    """core.sql's prepared statements get one generic plan each (not a plan per run while
+    PostgreSQL thinks that cheaper), set for the session outside any transaction; the ORM's
+    queries, bound on the client, are planned as before."""
+    settings_debug = connection.force_debug_cursor
+    connection.force_debug_cursor = False
+    try:
+        connection.close()
+        with transaction.atomic():
+            sql.one("SELECT %s::int", [1])
+            # inside a transaction nothing is set: a rollback would undo it
+            assert sql.one("SHOW plan_cache_mode") == ("auto",)
+        assert sql.one("SELECT %s::int", [2]) == (2,)
+        assert sql.one("SHOW plan_cache_mode") == ("force_generic_plan",)
+        assert Concern.objects.filter(content="x").count() == 0
+    finally:
+        connection.force_debug_cursor = settings_debug
