@@ -7,12 +7,15 @@ What is read from a concern's text once (`read_text`), and what is compared for 
   IDF learnt online from the district's own concerns and, while the district has little history,
   by the word IDF table jieba ships (`Idf`). Long formal posts are told apart by their specific
   words and places;
-- *concepts*: a small vocabulary of matters as data (`concepts.txt`, checked by
-  `load_concepts`), for short colloquial messages of one matter that share no characters
+- *concepts*: a small vocabulary of matters as data (`concepts.txt`, loaded and checked by
+  `concepts.py`), for short colloquial messages of one matter that share no characters
   ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
 - *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
   and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
   one kind evidence against;
+- a post's *subject line* ("subject\nbody", as boards and the API take them): its similarity
+  with the issue's subject lines, where a post names its matter and place in a few words;
+- the rarest word or 3-gram both share (a developer's, a factory's, a bus line's name);
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
@@ -31,10 +34,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
+from concerns.intake.concepts import (
+    FAMILIES,
+    concept_weight,
+    concepts,
+)
 from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
 
 HERE = Path(__file__).parent
-CONCEPTS_FILE = HERE / "concepts.txt"
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
@@ -95,92 +102,6 @@ _VENUE_KINDS = {
     "小学": "学校",
     "中学": "学校",
 }
-
-
-@dataclass(frozen=True)
-class Concept:
-    name: str
-    pattern: re.Pattern[str]
-
-
-class ConceptFileError(ValueError):
-    """The concepts file is malformed (see `load_concepts`)."""
-
-
-def load_concepts(path: Path = CONCEPTS_FILE) -> tuple[Concept, ...]:
-    """The concepts of a file of sections `[name]` each followed by its forms, one regular
-    expression a line (`#` starts a comment). Refuses a form outside a section, a name twice,
-    a concept without forms, a form that does not compile or matches the empty text."""
-    concepts: dict[str, list[str]] = {}
-    name = ""
-    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("[") and line.endswith("]"):
-            name = line[1:-1].strip()
-            if not name or name in concepts:
-                raise ConceptFileError(f"line {number}: concept {name!r} empty or named twice")
-            concepts[name] = []
-            continue
-        if not name:
-            raise ConceptFileError(f"line {number}: a form before any [concept]")
-        try:
-            pattern = re.compile(line)
-        except re.error as error:
-            raise ConceptFileError(f"line {number}: {line!r} does not compile: {error}") from None
-        if pattern.search(""):
-            raise ConceptFileError(f"line {number}: {line!r} matches an empty text")
-        if line in concepts[name]:
-            raise ConceptFileError(f"line {number}: {line!r} twice in [{name}]")
-        concepts[name].append(line)
-    empty = [n for n, forms in concepts.items() if not forms]
-    if empty:
-        raise ConceptFileError(f"concepts without forms: {', '.join(empty)}")
-    return tuple(Concept(n, re.compile("|".join(forms))) for n, forms in concepts.items())
-
-
-# Concepts said of many matters, never what a message is about: they weigh GENERIC_WEIGHT.
-GENERIC_CONCEPTS = frozenset(
-    ["噪音", "卫生", "安全隐患", "破损", "缺少", "物业", "楼道", "商铺", "黑暗"]
-)
-GENERIC_WEIGHT = 0.3
-
-
-# Concepts that are alternatives of one another: two messages each naming a different member
-# (and not the other's) are about two matters.
-FAMILIES: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
-    for group in (
-        "水质 停水 漏水 水压",
-        "超速 停车 充电 被盗 充电桩",
-        "电动车 共享单车 机动车",
-        "广场舞 娱乐场所 装修 广告屏 设备噪音 生活噪音 烧烤 叫卖 工地 泵房噪音",
-        "垃圾桶满 垃圾站 楼道垃圾 倾倒",
-        "健身器材 儿童游乐",
-        "路灯 楼道灯",
-        "加装电梯 破损",
-        "破损 缺少",
-        "出店经营 流动摊贩 晒粮",
-        "楼道 商铺",
-        "燃气改造 漏气",
-        "信号 基站",
-        "车位租售 收费",
-        "遛狗 宠物粪便",
-        "消防通道 外来车",
-        "工业污染 夜间施工",
-        "装修损坏 噪音",
-    )
-)
-
-
-def concept_weight(concept: str) -> float:
-    return GENERIC_WEIGHT if concept in GENERIC_CONCEPTS else 1.0
-
-
-@functools.cache
-def concepts() -> tuple[Concept, ...]:
-    return load_concepts()
 
 
 @functools.cache

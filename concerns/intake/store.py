@@ -227,17 +227,14 @@ def candidates(
     are exact and ties go to the newest issue; without them each key weighs one), at most
     `limit`, in one statement.
 
-    Each key's postings are read through the (community, key, issue) index, newest issues
-    first and at most POSTINGS_PER_KEY of them: a key that half the community's issues share
-    costs no more than a specific one. A `rare` key (model.rare_keys: so few of the district's
-    concerns had it that all its postings are read) finds every open issue filed under it,
-    however old; of those, the `limit` sharing the most rare weight are credited with every
-    common key they truly have, each pair looked up in the index (at most `limit` × keys
-    probes). So an old issue of a crowded community, found through its own place, counts the
-    common words of its matter too, though it is older than their newest postings, and is
-    not outranked by newer issues of the matter elsewhere; an issue found through common keys
-    only counts the postings read. The cost stays that of the keys, not of the open issues.
-    evaluate.Board ranks alike."""
+    Each key's postings are read through the (community, key, issue) index, newest first and
+    at most POSTINGS_PER_KEY: a key half the issues share costs no more than a specific one. A
+    `rare` key (model.rare_keys: all its postings are read) finds every open issue under it,
+    however old; the `limit` of those sharing the most rare weight are credited with every
+    common key they truly have (one index probe a pair). So an old issue of a crowded
+    community, found through its own place, counts its matter's common words too and is not
+    outranked by newer issues of the matter elsewhere. The cost is that of the keys, not of
+    the open issues. evaluate.Board ranks alike."""
     keys = _keys(keys)
     if not keys:
         return []

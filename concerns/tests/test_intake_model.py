@@ -10,7 +10,7 @@ import shutil
 import pytest
 from django.core.management import CommandError, call_command
 
-from concerns.intake import evaluate, evidence, fitting, model
+from concerns.intake import concepts, evaluate, evidence, fitting, model
 from concerns.titles import make_title
 
 DATA = fitting.DATA
@@ -323,7 +323,7 @@ def test_the_shipped_weights_and_concepts_load():
     weights = model.load_weights()
     assert weights.features == evidence.FEATURES
     assert 0 < model.SHOW_PROBABILITY <= model.JOIN_PROBABILITY < 1
-    assert evidence.load_concepts()
+    assert concepts.load_concepts()
 
 
 @pytest.mark.parametrize(
@@ -340,8 +340,8 @@ def test_the_shipped_weights_and_concepts_load():
 def test_the_concepts_loader_refuses_a_malformed_file(tmp_path, text):
     path = tmp_path / "concepts.txt"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(evidence.ConceptFileError):
-        evidence.load_concepts(path)
+    with pytest.raises(concepts.ConceptFileError):
+        concepts.load_concepts(path)
 
 
 # ---- fit_grouping
