@@ -379,23 +379,23 @@ def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
     return merged
 
 
+def _add_unit(summed: Mapping[str, float], vector: Mapping[str, float]) -> dict[str, float]:
+    """`summed` plus `vector` at unit length, keeping the PROFILE_TERMS most specific terms."""
+    total = dict(summed)
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    for term, value in vector.items():
+        total[term] = total.get(term, 0.0) + value / norm
+    if len(total) > PROFILE_TERMS:
+        kept = sorted(total, key=lambda t: total[t] * prior_idf(t), reverse=True)
+        total = {t: total[t] for t in kept[:PROFILE_TERMS]}
+    return total
+
+
 def fold_profile(stored: str, reading: Reading) -> str:
     profile = parse_profile(stored)
-    terms = dict(profile.terms)
-    norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
-    for term, value in reading.terms.items():
-        terms[term] = terms.get(term, 0.0) + value / norm
-    if len(terms) > PROFILE_TERMS:
-        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
-        terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
+    terms = _add_unit(profile.terms, reading.terms)
+    subject = _add_unit(profile.subject, reading.subject)
     count = profile.count + 1
-    subject = dict(profile.subject)
-    subject_norm = math.sqrt(sum(v * v for v in reading.subject.values())) or 1.0
-    for term, value in reading.subject.items():
-        subject[term] = subject.get(term, 0.0) + value / subject_norm
-    if len(subject) > PROFILE_TERMS:
-        kept = sorted(subject, key=lambda t: subject[t] * prior_idf(t), reverse=True)
-        subject = {t: subject[t] for t in kept[:PROFILE_TERMS]}
     data = {
         "n": count,
         "l": round((profile.length * profile.count + reading.length) / count, 1),
