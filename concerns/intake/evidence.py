@@ -13,9 +13,6 @@ What is read from a concern's text once (`read_text`), and what is compared for 
 - *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
   and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
   one kind evidence against;
-- a post's *subject line* ("subject\nbody", as boards and the API take them): its similarity
-  with the issue's subject lines, where a post names its matter and place in a few words;
-- the rarest word or 3-gram both share (a developer's, a factory's, a bus line's name);
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
@@ -34,24 +31,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from concerns.intake.concepts import (
-    FAMILIES,
-    concept_weight,
-    concepts,
-)
+from concerns.intake.concepts import FAMILIES, concept_weight, concepts
 from concerns.intake.spelling import ABBREVIATIONS, LETTERS, TRADITIONAL, TYPO, TYPOS
 
 HERE = Path(__file__).parent
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
-READING_TERMS = 1000
-PROFILE_TERMS = 1000
+READING_TERMS = 120
+PROFILE_TERMS = 120
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
 LONG_TEXT = 200
-SUBJECT_CHARS = (4, 60)
 
 # What is the same in unrelated messages: a letter's greeting and signature, the hotline
 # operator's frame, phone numbers.
@@ -178,8 +170,6 @@ class Reading:
     category: str = ""
     # The lengths of the character-gram and word parts weighted by the general prior.
     norms: tuple[float, float] = (0.0, 0.0)
-    # The subject line's terms, when the text opens with one (a board post's "subject\nbody").
-    subject: Mapping[str, float] = field(default_factory=dict)
     # Derived once, for comparing the reading with many issues (`pair_evidence`).
     concept_weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
     concept_norm: float = field(init=False, repr=False, compare=False)
@@ -250,8 +240,10 @@ def _lexical(clean: str, place_names: Iterable[str]) -> str:
     return _UNITS.sub(" ", clean)
 
 
-def _term_counts(lexical: str) -> tuple[dict[str, int], int]:
-    """Character 2–3-grams and jieba words ("_" + word) of a text, counted; its length."""
+def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
+    clean = normalise(text)
+    place_names = list(place_names)
+    lexical = _lexical(clean, place_names)
     counts: dict[str, int] = {}
     length = 0
     for run in _RUNS.findall(lexical):
@@ -260,34 +252,12 @@ def _term_counts(lexical: str) -> tuple[dict[str, int], int]:
             for start in range(len(run) - size + 1):
                 gram = run[start : start + size]
                 counts[gram] = counts.get(gram, 0) + 1
-    for word in _jieba().lcut(lexical):
+    words = [w for w in _jieba().lcut(lexical) if w.strip()]
+    for word in words:
         if len(word) >= 2 and _HAS_WORD_CHAR.search(word):
             key = "_" + word
             counts[key] = counts.get(key, 0) + 1
-    return counts, length
-
-
-def _subject_line(text: str) -> str:
-    """The subject line of a text that opens with one and goes on with a body (a board post
-    is "subject\nbody"; a subject is short), else ""."""
-    first, newline, body = text.strip().partition("\n")
-    first = first.strip()
-    if not newline or not body.strip() or not SUBJECT_CHARS[0] <= len(first) <= SUBJECT_CHARS[1]:
-        return ""
-    return first
-
-
-def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Reading:
-    clean = normalise(text)
-    place_names = list(place_names)
-    lexical = _lexical(clean, place_names)
-    counts, length = _term_counts(lexical)
     terms = {term: 1 + math.log(count) for term, count in counts.items()}
-    subject_line = _subject_line(text)
-    subject = {}
-    if subject_line:
-        subject_counts, _ = _term_counts(_lexical(normalise(subject_line), place_names))
-        subject = {term: 1 + math.log(count) for term, count in subject_counts.items()}
     if len(terms) > READING_TERMS:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:READING_TERMS]}
@@ -299,7 +269,6 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
         places=frozenset(_places(clean, place_names)),
         length=length,
         category=category,
-        subject=subject,
     )
 
 
@@ -315,8 +284,6 @@ class Profile:
     categories: Mapping[str, int] = field(default_factory=dict)
     length: float = 0.0
     norms: tuple[float, float] = (0.0, 0.0)
-    subjects: int = 0  # how many of its concerns had a subject line
-    subject: Mapping[str, float] = field(default_factory=dict)  # their unit vectors summed
     # Derived once (profiles are kept by parse_profile), for comparing with many concerns.
     named: frozenset[str] = field(init=False, repr=False, compare=False)
     concept_norm: float = field(init=False, repr=False, compare=False)
@@ -365,8 +332,6 @@ def parse_profile(stored: str) -> Profile:
             categories={str(k): int(v) for k, v in data.get("k", {}).items()},
             length=float(data["l"]),
             norms=(float(data["m"][0]), float(data["m"][1])),
-            subjects=int(data.get("sn", 0)),
-            subject={str(k): float(v) for k, v in data.get("s", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
@@ -379,22 +344,15 @@ def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
     return merged
 
 
-def _add_unit(summed: Mapping[str, float], vector: Mapping[str, float]) -> dict[str, float]:
-    """`summed` plus `vector` at unit length, keeping the PROFILE_TERMS most specific terms."""
-    total = dict(summed)
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    for term, value in vector.items():
-        total[term] = total.get(term, 0.0) + value / norm
-    if len(total) > PROFILE_TERMS:
-        kept = sorted(total, key=lambda t: total[t] * prior_idf(t), reverse=True)
-        total = {t: total[t] for t in kept[:PROFILE_TERMS]}
-    return total
-
-
 def fold_profile(stored: str, reading: Reading) -> str:
     profile = parse_profile(stored)
-    terms = _add_unit(profile.terms, reading.terms)
-    subject = _add_unit(profile.subject, reading.subject)
+    terms = dict(profile.terms)
+    norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
+    for term, value in reading.terms.items():
+        terms[term] = terms.get(term, 0.0) + value / norm
+    if len(terms) > PROFILE_TERMS:
+        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
     count = profile.count + 1
     data = {
         "n": count,
@@ -404,8 +362,6 @@ def fold_profile(stored: str, reading: Reading) -> str:
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
         "k": _count(profile.categories, [reading.category] if reading.category else []),
-        "sn": profile.subjects + bool(reading.subject),
-        "s": {t: round(v, 3) for t, v in subject.items()},
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -419,7 +375,6 @@ class Idf:
         self.documents = documents
         self.frequencies = frequencies
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
-        self.total = self._total  # the highest weight a term can have
         self._cache: dict[str, float] = {}
         self._sides: dict[int, tuple[Reading, dict[str, tuple[float, float, int]]]] = {}
 
@@ -492,9 +447,6 @@ FEATURES = (
     "category_same",
     "category_clash",
     "family_clash",
-    "subject",
-    "subjects_both",
-    "rarest_shared",
 )
 
 
@@ -525,7 +477,6 @@ class _Lexical(NamedTuple):
     words: float  # jieba words
     vocabulary: float  # the words of the general vocabulary (jieba's table): what is wrong
     names: float  # the other words: names of compounds, developers, roads, schools
-    rarest: float  # the highest IDF of a shared word or 3-gram, over the prior's total
 
 
 def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
@@ -536,19 +487,16 @@ def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
     side = idf.lexical_side(reading)
     theirs = profile.terms
     dots = [0.0, 0.0, 0.0]  # character grams, vocabulary words, other words
-    rarest = 0.0
     for term in side.keys() & theirs.keys():
         value, weight, part = side[term]
         dots[part] += value * theirs[term] * weight * weight
-        if (part or len(term) == 3) and weight > rarest:
-            rarest = weight
     dot_chars, dot_vocabulary, dot_names = dots
     chars_norm = reading.norms[0] * profile.norms[0]
     words_norm = reading.norms[1] * profile.norms[1]
     chars = dot_chars / chars_norm if dot_chars else 0.0
     vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
     names = dot_names / words_norm if dot_names else 0.0
-    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names, rarest / idf.total)
+    return _Lexical(chars, vocabulary_sim + names, vocabulary_sim, names)
 
 
 class _Concepts(NamedTuple):
@@ -623,25 +571,6 @@ def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
     return same, 1.0 - same
 
 
-def _subject_similarity(reading: Reading, profile: Profile, idf: Idf) -> float:
-    """The cosine of the concern's subject line and the issue's subject lines, weighed by the
-    district's IDF (short vectors: the whole cosine is computed here)."""
-    if not (reading.subject and profile.subject):
-        return 0.0
-    dot = mine = theirs = 0.0
-    for term, value in reading.subject.items():
-        weight = idf(term)
-        mine += (value * weight) ** 2
-        other = profile.subject.get(term)
-        if other is not None:
-            dot += value * other * weight * weight
-    if not dot:
-        return 0.0
-    for term, value in profile.subject.items():
-        theirs += (value * idf(term)) ** 2
-    return dot / math.sqrt(mine * theirs)
-
-
 _LOG_LONG = math.log1p(LONG_TEXT)
 
 
@@ -681,9 +610,6 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         category_same,
         category_clash,
         concepts.family_clash,
-        _subject_similarity(reading, profile, idf),
-        float(bool(reading.subject and profile.subject)),
-        lexical.rarest * longness,
     )
 
 

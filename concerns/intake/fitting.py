@@ -6,16 +6,15 @@ index offers at that moment, and the pair is labelled by whether the issue is th
 true matter; the message then joins its true matter's issue (or opens it), so that the issues
 are what they should be. A district's staff corrections (`store.labelled_pairs`) are added as
 they are. A logistic regression (L2, fitted by iteratively reweighted least squares) weighs the
-evidence. The join bars are then chosen on the VALIDATION sets, one for each style of writing
-(messages, and posts with a subject line: `model.join_bar`), as the bar with the best F1 among
-those whose precision is at least MIN_PRECISION (the best F0.5 among all, if none is:
-precision first);
+evidence; JOIN_PROBABILITY is then chosen on the VALIDATION sets as the bar with the best F1
+(mean over the two styles of writing) among those whose precision is at least MIN_PRECISION
+(among all, if none is),
 SHOW_PROBABILITY as the bar above which SHOW_RECALL of the true issues still show among the
 candidates.
 """
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -30,20 +29,8 @@ TUNING_SETS = (
     "formal_tuning.txt",
     "colloquial_tuning2.txt",
     "formal_tuning2.txt",
-    "formal_board_tuning.txt",
 )
-VALIDATION_SETS = (
-    "grouping_heldout.txt",
-    "grouping_fresh.txt",
-    "formal_validation.txt",
-    "formal_board_validation.txt",
-    # The held-out sets of earlier rounds, measured once untouched (README), now validation.
-    "holdout/formal_holdout.txt",
-    "holdout/colloquial_holdout.txt",
-    "holdout2/formal_holdout2.txt",
-    "holdout2/colloquial_holdout2.txt",
-)
-BOARD_SETS = "formal_board"
+VALIDATION_SETS = ("grouping_heldout.txt", "grouping_fresh.txt", "formal_validation.txt")
 MIN_PRECISION = 0.97
 SHOW_RECALL = 0.95
 RIDGE = 10.0
@@ -156,52 +143,41 @@ def _precise_f(figures: evaluate.Figures) -> float:
     return 1.25 * p * r / (0.25 * p + r) if p + r else 0.0
 
 
-def _best_bar(by_bar: dict[float, evaluate.Figures]) -> float:
-    """The best F1 among the bars whose precision reaches MIN_PRECISION; when none does, the
-    best F0.5 among all (precision first, but a bar that joins almost nothing is no answer to
-    imprecision: it splits every matter and miscounts its residents as surely)."""
-    good = [bar for bar in BARS if by_bar[bar].precision >= MIN_PRECISION]
-    if good:
-        return max(good, key=lambda bar: (by_bar[bar].f1, -bar))
-    return max(BARS, key=lambda bar: (_precise_f(by_bar[bar]), -bar))
-
-
-def _weights(
-    coefficients: list[float], intercept: float, join: float, post: float
-) -> model.Weights:
-    return model.Weights(
-        evidence.FEATURES, tuple(coefficients), intercept, join, min(join, post) / 2, post
-    )
-
-
 def choose_bars(
     coefficients: list[float], intercept: float, validation: Sequence[Path]
-) -> tuple[float, float, float, evaluate.Figures]:
-    """The join bars of messages and of posts, the show bar, and the validation figures under
-    them. The messages' bar is chosen on the sets of messages; the posts' bar on the sets of
-    posts written like a city's message board (`formal_board_*`: matters at the rate a board
-    has them), not on the formal sets written to be hard (two matters of one place in every
-    other group), which would choose a bar for traps rather than for boards."""
-    by_style: dict[bool, dict[float, evaluate.Figures]] = {True: {}, False: {}}
+) -> tuple[float, float, dict[float, evaluate.Figures]]:
+    """The join bar: the best F1 (mean over the two styles of writing) among the bars whose
+    precision reaches MIN_PRECISION in each style; when none does, the best F0.5 among all
+    (precision first, but a bar that joins almost nothing is no answer to imprecision: it
+    splits every matter and miscounts its residents as surely)."""
+    figures: dict[float, evaluate.Figures] = {}
+    by_style: dict[float, list[evaluate.Figures]] = {}
     for bar in BARS:
-        fitted = _weights(coefficients, intercept, bar, bar)
+        fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, bar, bar / 2)
+        styles: dict[bool, evaluate.Figures] = {}
         for path in validation:
-            if path.name.startswith("formal") and not path.name.startswith(BOARD_SETS):
-                continue
-            style = by_style[path.name.startswith("formal")]
-            style.setdefault(bar, evaluate.Figures()).add(evaluate.evaluate(path, fitted=fitted))
-    join = _best_bar(by_style[False]) if by_style[False] else BARS[0]
-    post = _best_bar(by_style[True]) if by_style[True] else join
-    fitted = _weights(coefficients, intercept, join, post)
-    figures = evaluate.Figures()
-    for path in validation:
-        figures.add(evaluate.evaluate(path, fitted=fitted))
+            style = styles.setdefault(path.name.startswith("formal"), evaluate.Figures())
+            style.add(evaluate.evaluate(path, fitted=fitted))
+        by_style[bar] = list(styles.values())
+        figures[bar] = evaluate.Figures()
+        for style in styles.values():
+            figures[bar].add(style)
+
+    def mean(score: Callable[[evaluate.Figures], float], bar: float) -> float:
+        return sum(score(f) for f in by_style[bar]) / len(by_style[bar])
+
+    good = [b for b in BARS if all(f.precision >= MIN_PRECISION for f in by_style[b])]
+    if good:
+        join = max(good, key=lambda bar: (mean(lambda f: f.f1, bar), -bar))
+    else:
+        join = max(BARS, key=lambda bar: (mean(_precise_f, bar), -bar))
     rows, labels = stream_pairs(validation)
+    fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, join, join)
     true_scores = sorted(
         model._logistic(row, fitted) for row, label in zip(rows, labels, strict=True) if label
     )
     show = true_scores[int(len(true_scores) * (1 - SHOW_RECALL))] if true_scores else join / 2
-    return join, post, min(join, post, max(show, 0.01)), figures
+    return join, min(join, max(show, 0.01)), figures
 
 
 def existing(names: Iterable[str], data: Path = DATA) -> list[Path]:
@@ -221,23 +197,22 @@ def fit(
     labels += extra_labels
     sample_weights += [1.0] * len(extra_rows)
     coefficients, intercept = logistic(rows, labels, sample_weights)
-    join, post, show, figures = choose_bars(coefficients, intercept, validation)
+    join, show, figures = choose_bars(coefficients, intercept, validation)
     return {
         "features": list(evidence.FEATURES),
         "coefficients": [round(c, 6) for c in coefficients],
         "intercept": round(intercept, 6),
         "join_probability": join,
         "show_probability": round(show, 4),
-        "post_join_probability": post,
         "fitted_on": [p.name for p in tuning]
         + ([f"{len(extra_rows)} staff pairs"] if extra_rows else []),
         "pairs": len(rows),
         "positive_pairs": sum(labels),
         "validation": {
             "sets": [p.name for p in validation],
-            "precision": round(figures.precision, 4),
-            "recall": round(figures.recall, 4),
-            "f1": round(figures.f1, 4),
+            "precision": round(figures[join].precision, 4),
+            "recall": round(figures[join].recall, 4),
+            "f1": round(figures[join].f1, 4),
         },
     }
 

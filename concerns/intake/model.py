@@ -4,9 +4,9 @@
 index (`index_keys` those an issue is indexed under); `probability` weighs the evidence of
 `evidence.pair_evidence` with the fitted weights of `weights.json` (written by
 `manage.py fit_grouping`, see `fitting.py`) into P(same matter); a concern joins its best
-candidate at or above its `join_bar` (a post's or a message's), else opens an issue, and the
-issue's stored profile becomes `fold(stored, reading)`. IDF weights come from the district's
-own counts of `document_terms` (`idf`).
+candidate at or above JOIN_PROBABILITY, else opens an issue, and the issue's stored profile
+becomes `fold(stored, reading)`. IDF weights come from the district's own counts of
+`document_terms` (`idf`).
 
 The evaluation harness (`evaluate.py`) and the tests call these functions; they do not copy
 the decision.
@@ -35,7 +35,6 @@ __all__ = [
     "fold",
     "idf",
     "index_keys",
-    "join_bar",
     "load_weights",
     "lookup_keys",
     "probability",
@@ -59,9 +58,8 @@ class Weights:
     features: tuple[str, ...]
     coefficients: tuple[float, ...]
     intercept: float
-    join_probability: float  # a message's join bar
+    join_probability: float
     show_probability: float
-    post_join_probability: float  # a post's ("subject\nbody") join bar; see `join_bar`
 
 
 def _number(value: object, what: str) -> float:
@@ -91,13 +89,12 @@ def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
         intercept=_number(data.get("intercept"), "intercept"),
         join_probability=_number(data.get("join_probability"), "join_probability"),
         show_probability=_number(data.get("show_probability"), "show_probability"),
-        post_join_probability=_number(data.get("post_join_probability"), "post_join_probability"),
     )
-    for name in ("join_probability", "show_probability", "post_join_probability"):
+    for name in ("join_probability", "show_probability"):
         if not 0 < getattr(weights, name) < 1:
             raise WeightsFileError(f"{path}: {name} must lie strictly between 0 and 1")
-    if weights.show_probability > min(weights.join_probability, weights.post_join_probability):
-        raise WeightsFileError(f"{path}: show_probability above a join probability")
+    if weights.show_probability > weights.join_probability:
+        raise WeightsFileError(f"{path}: show_probability above join_probability")
     return weights
 
 
@@ -119,15 +116,6 @@ def __getattr__(name: str) -> float:
     if name == "SHOW_PROBABILITY":
         return fitted_weights().show_probability
     raise AttributeError(name)
-
-
-def join_bar(reading: Reading, fitted: Weights | None = None) -> float:
-    """The probability at which a concern joins its best candidate: a post (a subject line,
-    then a body) and a message each have the bar chosen on validation sets of their style of
-    writing, where one bar for both costs one of them (a message's evidence is thin, a post's
-    is plentiful and shared with other matters of its place)."""
-    fitted = fitted or fitted_weights()
-    return fitted.post_join_probability if reading.subject else fitted.join_probability
 
 
 def read(text: str, place_names: Sequence[str] = (), category: str = "") -> Reading:
@@ -220,6 +208,6 @@ def decide(
     fitted = fitted or fitted_weights()
     scores = {n: probability(reading, stored, weights, fitted) for n, stored in candidates.items()}
     best = max(scores, key=lambda n: (scores[n], -n), default=None)
-    if best is None or scores[best] < join_bar(reading, fitted):
+    if best is None or scores[best] < fitted.join_probability:
         return None, scores
     return best, scores

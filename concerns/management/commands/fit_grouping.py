@@ -45,7 +45,6 @@ class Command(BaseCommand):
         fitting.write(fitted, output)
         figures = fitted["validation"]
         self.stdout.write(
-            f"{output}: {fitted['pairs']} pairs, join at {fitted['join_probability']} "
-            f"(posts {fitted['post_join_probability']}); "
+            f"{output}: {fitted['pairs']} pairs, join at {fitted['join_probability']}; "
             f"validation P {figures['precision']} R {figures['recall']} F1 {figures['f1']}"  # type: ignore[index]
         )

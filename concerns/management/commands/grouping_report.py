@@ -20,7 +20,7 @@ def evaluate(community: Area) -> dict[str, int]:
         for other in texts:
             stored = model.fold(stored, model.read(other, names))
         weights = model.idf(*store.term_counts(district, model.document_terms(reading)))
-        joined = model.probability(reading, stored, weights) >= model.join_bar(reading)
+        joined = model.probability(reading, stored, weights) >= model.JOIN_PROBABILITY
         tally[("t" if joined == same else "f") + ("p" if joined else "n")] += 1
     return tally
 
@@ -49,11 +49,7 @@ class Command(BaseCommand):
             return
         precision = f"{tp / (tp + fp):.3f}" if tp + fp else "-"
         recall = f"{tp / (tp + fn):.3f}" if tp + fn else "-"
-        fitted = model.fitted_weights()
-        out(
-            f"joins at probability ≥ {fitted.join_probability:.2f} "
-            f"(a post with a subject line: ≥ {fitted.post_join_probability:.2f})"
-        )
+        out(f"joins at probability ≥ {model.JOIN_PROBABILITY:.2f}")
         out(f"precision {precision}  recall {recall}")
         out(
             f"joined rightly {tp}, joined wrongly {fp}, kept apart wrongly {fn}, "
