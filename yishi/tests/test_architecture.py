@@ -125,3 +125,40 @@ def test_no_module_loads_an_app_by_name():
     # not apps: they are loaded by their dotted path from the deployment's settings.
     allowed_backends = {"notifications/sms.py", "notifications/checks.py", "wechat/sender.py"}
     assert [o for o in offenders if o.split(":")[0] not in allowed_backends] == []
+
+
+# ARCHITECTURE.md's size rule: a module a newcomer can read through, a function that fits on
+# a screen. Demo loaders (data written as code) are outside it, as tests and migrations are.
+MODULE_LINES = 700
+FUNCTION_LINES = 60
+
+
+def too_long(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    found = []
+    if text.count("\n") > MODULE_LINES:
+        found.append(f"{path.relative_to(ROOT)}: {text.count(chr(10))} lines")
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            if length > FUNCTION_LINES:
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.name}(): {length}")
+    return found
+
+
+def test_no_module_or_function_is_too_long_to_read():
+    long = [
+        where
+        for _package, path in checked_files(".py")
+        if "demo" not in path.name
+        for where in too_long(path)
+    ]
+    assert not long, long
+
+
+def test_the_size_check_catches_a_long_function_and_module(tmp_path, monkeypatch):
+    monkeypatch.setattr("yishi.tests.test_architecture.ROOT", tmp_path)
+    body = "\n".join(f"    x{n} = {n}" for n in range(FUNCTION_LINES))
+    (tmp_path / "long.py").write_text(f"def f():\n{body}\n" + "\n" * MODULE_LINES)
+    found = too_long(tmp_path / "long.py")
+    assert len(found) == 2 and "f()" in found[1], found
