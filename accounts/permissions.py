@@ -162,9 +162,8 @@ def found(obj: T | None, may: Callable[[T], bool] | None = None) -> T:
 def get_area_for_user(user: Any, code: str, *, write: bool = False) -> Area:
     """An area by code: 404 outside the user's scope, 403 where they may only look."""
     area = Area.objects.filter(code=code).first()
-    if area is not None and not can_view_area(user, area):
-        area = None
-    return found(area, lambda seen: not write or can_change_area(user, seen))
+    seen = area if area is not None and can_view_area(user, area) else None
+    return found(seen, lambda it: not write or can_change_area(user, it))
 
 
 def visible_or_404(visible: QuerySet[M], pk: Any, *, may: Callable[[M], bool] | None = None) -> M:
