@@ -127,10 +127,14 @@ def marks(values: Sequence[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-def for_update() -> str:
+def for_update(*, no_key: bool = False) -> str:
     """ " FOR UPDATE" where the database locks rows (PostgreSQL); SQLite locks the whole
-    database for a writing transaction and has no such clause."""
-    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+    database for a writing transaction and has no such clause. `no_key`: " FOR NO KEY
+    UPDATE", a lock that other lockers wait for but rows referencing the locked one do not
+    (inserting a row with a foreign key to it takes a key-share lock)."""
+    if not connection.features.has_select_for_update:
+        return ""
+    return " FOR NO KEY UPDATE" if no_key else " FOR UPDATE"
 
 
 def as_datetime(value: Any) -> datetime | None:

@@ -343,8 +343,11 @@ def term_counts(district: int, terms: Iterable[str]) -> tuple[int, dict[str, int
 
 def lock_community(community_id: int) -> None:
     """Serialise the opening of issues in one community (two similar concerns arriving
-    together must not open two issues)."""
-    sql.one(f"SELECT id FROM places_area WHERE id = %s{sql.for_update()}", [community_id])  # noqa: S608
+    together must not open two issues). A no-key lock: a submit that joined an issue meanwhile
+    inserts its concern (a reference to the community) without waiting for it, or the opener,
+    waiting for that issue's row, and the joiner would wait for each other."""
+    lock = sql.for_update(no_key=True)
+    sql.one(f"SELECT id FROM places_area WHERE id = %s{lock}", [community_id])  # noqa: S608
 
 
 def open_issue_locked(pk: int) -> Issue | None:

@@ -94,3 +94,49 @@ def test_simultaneous_first_concerns_open_a_single_issue(world):
     assert not errors, errors
     issue = Issue.objects.get()
     assert issue.residents_count == 3 and issue.concerns_count == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_opening_an_issue_does_not_hold_up_a_concern_filed_in_the_community(world):
+    """The opener's community lock and a joiner's insert of its concern (a reference to the
+    community) do not wait for each other: else the opener, waiting for the issue the joiner
+    holds, and the joiner deadlock."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: PostgreSQL")
+    from django.db import transaction
+
+    from concerns.intake import store
+
+    first = submit_concern(
+        community=world.c1, content="自来水发黄", phone="13800000020", channel="web"
+    )
+    locked, done = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def opener() -> None:
+        try:
+            with transaction.atomic():
+                store.lock_community(world.c1.pk)
+                locked.set()
+                done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=opener)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '2s'")
+            try:
+                joined = submit_concern(
+                    community=world.c1, content="自来水发黄", phone="13800000021", channel="web"
+                )
+                assert joined.issue_id == first.issue_id
+            except BaseException as error:  # a lock timeout: the insert waited for the lock
+                errors.append(error)
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert not errors, errors
