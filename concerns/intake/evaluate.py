@@ -10,10 +10,14 @@ community's open issues, `model.decide`, `model.fold`; the IDF is learnt online 
 messages of the file seen so far (the message itself included), as a district's counts are.
 
     PYTHONPATH=. .venv/bin/python -m concerns.intake.evaluate FILE [FILE...] [-v]
-        [--baseline lexical]
+        [--baseline lexical] [--board]
 
 `--baseline lexical` scores the same streams with issue #17's plain lexical baseline instead
-(`LexicalBaseline`), so that any set can be read beside the model.
+(`LexicalBaseline`), so that any set can be read beside the model. `--board` posts every
+message of every file to one community in one stream, as the benchmark from outside posts a
+whole city board of several thousand posts, and scores each file on its own pairs only
+(`evaluate_board`): the other files are the board's unlabelled history, their posts are
+candidates and their words are counted in the IDF.
 """
 
 import argparse
@@ -328,6 +332,40 @@ def evaluate(
     return figures
 
 
+def evaluate_board(
+    paths: Sequence[Path | str],
+    seeds: Sequence[int] = SEEDS,
+    fitted: "model.Weights | None" = None,
+    baseline: str = "",
+) -> list[Figures]:
+    """Each file's figures when the messages of all of them arrive in one community (every
+    file's place names its own), interleaved: only pairs of one file are scored."""
+    board = Community("board", ())
+    source: dict[str, int] = {}
+    for number, path in enumerate(paths):
+        for community in load(path):
+            board.places = tuple(dict.fromkeys([*board.places, *community.places]))
+            for message in community.messages:
+                cluster = f"{number}:{message.cluster}"
+                source[cluster] = number
+                board.messages.append(Message(cluster, message.category, message.text))
+    figures = [Figures() for _ in paths]
+    for seed in seeds:
+        stream = arrival_order(board, seed)
+        if baseline == "lexical":
+            landed = baseline_stream(stream, LexicalBaseline())
+        elif baseline:
+            raise ValueError(f"no baseline {baseline!r}")
+        else:
+            landed = group_stream(stream, board.places, District(), fitted)
+        for number, file_figures in enumerate(figures):
+            mine = [
+                (m, n) for m, n in zip(stream, landed, strict=True) if source[m.cluster] == number
+            ]
+            score([m for m, _ in mine], [n for _, n in mine], file_figures)
+    return figures
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
@@ -335,10 +373,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--baseline", choices=["lexical"], default="", help="score a baseline instead of the model"
     )
+    parser.add_argument(
+        "--board", action="store_true", help="post all files to one community, score each file"
+    )
     args = parser.parse_args(argv)
     overall = Figures()
-    for path in args.files:
-        figures = evaluate(path, baseline=args.baseline)
+    if args.board:
+        each = evaluate_board(args.files, baseline=args.baseline)
+    else:
+        each = [evaluate(path, baseline=args.baseline) for path in args.files]
+    for path, figures in zip(args.files, each, strict=True):
         overall.add(figures)
         print(f"{path.name:32} {figures}")
         if args.verbose:

@@ -72,6 +72,34 @@ def test_the_harness_takes_any_file_and_prints_figures(tmp_path, capsys):
     assert figures.precision == 1.0
 
 
+def test_the_board_protocol_posts_every_file_to_one_stream_and_scores_each_file_alone(
+    tmp_path, capsys
+):
+    labelled = tmp_path / "labelled.txt"
+    labelled.write_text(
+        "@@ 留言板 |\n== a 物业服务: 电梯\n"
+        "3号楼电梯坏了三天了没人修\n3号楼的电梯又坏了三天没人修\n",
+        encoding="utf-8",
+    )
+    history = tmp_path / "history.txt"
+    history.write_text(
+        "@@ 留言板 |\n== h 物业服务: 电梯\n"
+        "3号楼电梯坏了三天了没人修\n== k 供水: 水黄\n自来水发黄\n",
+        encoding="utf-8",
+    )
+    mine, theirs = evaluate.evaluate_board([labelled, history])
+    # The three lift messages land in one issue in each of three orders, but only the
+    # labelled file's own pair is scored for it; the history's lift and water messages are
+    # two matters of its own, and the pairs across the files count nowhere.
+    assert (mine.truly, mine.together, mine.both) == (3, 3, 3)
+    assert (theirs.truly, theirs.together) == (0, 0)
+    alone = evaluate.evaluate(labelled)
+    assert (alone.truly, alone.together) == (3, 3)
+    evaluate.main([str(labelled), str(history), "--board"])
+    printed = capsys.readouterr().out
+    assert "labelled.txt" in printed and "history.txt" in printed
+
+
 def test_a_subject_and_body_are_one_message(tmp_path):
     path = tmp_path / "formal.txt"
     path.write_text("@@ 留言板 |\n== x 其他: x\n主题 ‖ 正文\n", encoding="utf-8")
