@@ -4,7 +4,9 @@ Text is plain text: any character a person can type is accepted and kept as writ
 补偿安置办法>" is a title, "<script>" is just words); templates escape it wherever it is shown.
 Refused are only the characters no one types: NUL (which PostgreSQL refuses), the other C0 and
 C1 control characters except newline and tab, DEL, and lone surrogates (which UTF-8 cannot
-store). Line endings are kept as "\\n" whatever the client sent.
+store). Line endings are kept as "\\n" whatever the client sent: CR LF, a lone CR, and the line
+breaks text pasted from a word processor or a web page carries (vertical tab, form feed, NEL,
+the Unicode line and paragraph separators), so that a post copied from elsewhere is not refused.
 """
 
 import re
@@ -17,11 +19,11 @@ from django.utils.translation import gettext as _
 from core.errors import ActionError
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_LINE_END = re.compile(r"\r\n?")
+_LINE_END = re.compile(r"\r\n?|[\x0b\x0c\x85\u2028\u2029]")
 
 
 def normalised(value: str | None) -> str:
-    """The text with CR LF (or a lone CR) as "\\n" and outer blanks trimmed, unchecked: for
+    """The text with its line breaks as "\\n" and outer blanks trimmed, unchecked: for
     comparing what a client sends again with what was stored."""
     return _LINE_END.sub("\n", value or "").strip()
 
@@ -33,8 +35,8 @@ def plain_text(
     limit: int | None = None,
     required: bool | str | Promise = False,
 ) -> str:
-    """`value` with CR LF (or a lone CR) as "\\n" and outer blanks trimmed; ActionError with
-    code "control_characters", "required" or "too_long" beside `field`. `required` may be the
+    """`value` with its line breaks (see above) as "\\n" and outer blanks trimmed; ActionError
+    with code "control_characters", "required" or "too_long" beside `field`. `required` may be the
     message to show when the text is empty."""
     text = _LINE_END.sub("\n", value or "")
     # Checked before trimming: str.strip() would silently drop some controls at the ends.

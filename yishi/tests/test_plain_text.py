@@ -28,9 +28,11 @@ CASES = [
     ("路灯坏了\x00", None),
     ("路灯坏了\x07", None),
     ("路灯\x1b[31m坏了", None),
-    ("路灯坏了\x85", None),
+    ("路灯坏了\x90", None),
     ("路灯坏了\x7f", None),
-    ("\x0b路灯坏了", None),
+    ("\x0e路灯坏了", None),
+    # Line breaks pasted from a word processor or a web page are line breaks.
+    ("一\x0b二\x0c三\x85四\u2028五\u2029六", "一\n二\n三\n四\n五\n六"),
 ]
 
 
