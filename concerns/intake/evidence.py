@@ -12,7 +12,8 @@ What is read from a concern's text once (`read_text`), and what is compared for 
   ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
 - *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
   and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
-  one kind evidence against;
+  one kind evidence against; another building weighs by the length of the texts (in a long post
+  a resident names their own building even when the whole compound's deeds are late);
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
@@ -439,6 +440,7 @@ FEATURES = (
     "venue_clash",
     "building_same",
     "building_clash",
+    "building_clash_long",
     "district_same",
     "district_clash",
     "concept_clash_long",
@@ -601,7 +603,8 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         same["venue"],
         clashes["venue"],
         same["building"],
-        clashes["building"],
+        clashes["building"] * (1 - longness),
+        clashes["building"] * longness,
         same["district"],
         clashes["district"],
         concepts.clash * longness,

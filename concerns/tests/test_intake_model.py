@@ -22,15 +22,15 @@ def probability(text: str, issue: list[str], places: tuple[str, ...] = ()) -> fl
     return model.probability(model.read(text, places), stored, model.idf(0, {}))
 
 
-# ---- the decision on streams: floors a little under the figures of concerns/README.md
+# ---- the decision on streams: floors a little under the figures of README.md (Grouping)
 
 
 FLOORS = [
     # (set, precision, recall)
-    ("grouping_tuning.txt", 0.94, 0.85),
+    ("grouping_tuning.txt", 0.93, 0.85),
     ("grouping_heldout.txt", 0.94, 0.86),
     ("grouping_fresh.txt", 0.98, 0.85),
-    ("colloquial_tuning2.txt", 0.84, 0.59),
+    ("colloquial_tuning2.txt", 0.82, 0.59),
     ("formal_validation.txt", 0.72, 0.54),
     ("formal_tuning2.txt", 0.80, 0.73),
 ]
@@ -146,6 +146,26 @@ LONG_PARKING = (
 def test_long_posts_are_told_apart_by_their_words_not_the_city_they_share():
     assert probability(LONG_LIFT_AGAIN, [LONG_LIFT]) >= model.JOIN_PROBABILITY
     assert probability(LONG_PARKING, [LONG_LIFT]) < model.JOIN_PROBABILITY
+
+
+DEED = (
+    "关于A市A5区翠湖湾小区房产证迟迟不能办理的问题\n尊敬的领导：我是A市A5区翠湖湾小区3栋业主，"
+    "2019年交房至今已经五年多，开发商一直以土地出让金未缴清为由拖着不给办房产证，孩子上学落户都"
+    "受影响。请住建部门督促开发商尽快为全体业主办理不动产权证。"
+)
+DEED_NEXT_DOOR = (
+    "A5区翠湖湾小区办证难\n我是9栋的住户，五年前交房，开发商承诺一年办证，结果到现在还没下来，"
+    "听说是开发商欠了土地款。我们业主何错之有？请政府出面解决。"
+)
+
+
+def test_in_long_posts_another_building_weighs_little_against_a_compound_wide_matter():
+    # A whole compound's deeds are late: each resident names their own building.
+    assert probability(DEED_NEXT_DOOR, [DEED]) >= model.JOIN_PROBABILITY
+    # In short messages another building is another matter (the lifts above): the fit weighs
+    # a building clash by the length of the texts.
+    weights = dict(zip(evidence.FEATURES, model.load_weights().coefficients, strict=True))
+    assert weights["building_clash"] < weights["building_clash_long"]
 
 
 HEATING = (
