@@ -67,9 +67,9 @@ _BUILDING = re.compile(
 )
 _GATE = re.compile(r"([东南西北])(?:大)?门")
 # A district or county as boards name them ("A市A3区", "鹤山区", "梅岭县"), not a kind of area
-# (小区, 片区, 社区, 城区, 园区, 景区…).
+# (小区, 片区, 社区, 城区, 园区, 景区, 学区…).
 _DISTRICT = re.compile(
-    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军])[区县]"
+    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军学])[区县]"
 )
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # Named places by the kind of place their last characters say: compounds (区), roads (路),
@@ -82,7 +82,7 @@ _NOT_A_NAME = (
 )
 _NAMED = re.compile(
     rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
-    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城|村|片区)"
+    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府(?<!政府)|城(?![管市区乡建际])|村|片区)"
     r"|(?P<镇>镇|乡|街道)"
     r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
     r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
