@@ -12,7 +12,8 @@ What is read from a concern's text once (`read_text`), and what is compared for 
   ("楼道里黑漆漆的 感应灯早不亮了" / "单元里的灯全坏了");
 - *named places*: buildings and units, compounds, roads, gates, markets and schools, districts
   and counties (A3区, 梅岭县): the same concrete place is evidence for, two different places of
-  one kind evidence against;
+  one kind evidence against; another building weighs by the length of the texts (in a long post
+  a resident names their own building even when the whole compound's deeds are late);
 - the *lengths* of both texts (templates such as 来电人反映：, 尊敬的领导, signatures removed) and
   the *categories* when given.
 
@@ -66,9 +67,9 @@ _BUILDING = re.compile(
 )
 _GATE = re.compile(r"([东南西北])(?:大)?门")
 # A district or county as boards name them ("A市A3区", "鹤山区", "梅岭县"), not a kind of area
-# (小区, 片区, 社区, 城区, 园区, 景区…).
+# (小区, 片区, 社区, 城区, 园区, 景区, 学区…).
 _DISTRICT = re.compile(
-    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军])[区县]"
+    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军学])[区县]"
 )
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # Named places by the kind of place their last characters say: compounds (区), roads (路),
@@ -81,7 +82,7 @@ _NOT_A_NAME = (
 )
 _NAMED = re.compile(
     rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
-    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府|城|村|片区)"
+    r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府(?<!政府)|城(?![管市区乡建际])|村|片区)"
     r"|(?P<镇>镇|乡|街道)"
     r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
     r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
@@ -439,6 +440,7 @@ FEATURES = (
     "venue_clash",
     "building_same",
     "building_clash",
+    "building_clash_long",
     "district_same",
     "district_clash",
     "concept_clash_long",
@@ -601,7 +603,8 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         same["venue"],
         clashes["venue"],
         same["building"],
-        clashes["building"],
+        clashes["building"] * (1 - longness),
+        clashes["building"] * longness,
         same["district"],
         clashes["district"],
         concepts.clash * longness,

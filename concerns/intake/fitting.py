@@ -29,8 +29,14 @@ TUNING_SETS = (
     "formal_tuning.txt",
     "colloquial_tuning2.txt",
     "formal_tuning2.txt",
+    "formal_board_tuning.txt",
 )
-VALIDATION_SETS = ("grouping_heldout.txt", "grouping_fresh.txt", "formal_validation.txt")
+VALIDATION_SETS = (
+    "grouping_heldout.txt",
+    "grouping_fresh.txt",
+    "formal_validation.txt",
+    "formal_board_validation.txt",
+)
 MIN_PRECISION = 0.97
 SHOW_RECALL = 0.95
 RIDGE = 10.0

@@ -22,7 +22,7 @@ def probability(text: str, issue: list[str], places: tuple[str, ...] = ()) -> fl
     return model.probability(model.read(text, places), stored, model.idf(0, {}))
 
 
-# ---- the decision on streams: floors a little under the figures of concerns/README.md
+# ---- the decision on streams: floors a little under the figures of README.md (Grouping)
 
 
 FLOORS = [
@@ -148,6 +148,26 @@ def test_long_posts_are_told_apart_by_their_words_not_the_city_they_share():
     assert probability(LONG_PARKING, [LONG_LIFT]) < model.JOIN_PROBABILITY
 
 
+DEED = (
+    "关于A市A5区翠湖湾小区房产证迟迟不能办理的问题\n尊敬的领导：我是A市A5区翠湖湾小区3栋业主，"
+    "2019年交房至今已经五年多，开发商一直以土地出让金未缴清为由拖着不给办房产证，孩子上学落户都"
+    "受影响。请住建部门督促开发商尽快为全体业主办理不动产权证。"
+)
+DEED_NEXT_DOOR = (
+    "A5区翠湖湾小区办证难\n我是9栋的住户，五年前交房，开发商承诺一年办证，结果到现在还没下来，"
+    "听说是开发商欠了土地款。我们业主何错之有？请政府出面解决。"
+)
+
+
+def test_in_long_posts_another_building_weighs_little_against_a_compound_wide_matter():
+    # A whole compound's deeds are late: each resident names their own building.
+    assert probability(DEED_NEXT_DOOR, [DEED]) >= model.JOIN_PROBABILITY
+    # In short messages another building is another matter (the lifts above): the fit weighs
+    # a building clash by the length of the texts.
+    weights = dict(zip(evidence.FEATURES, model.load_weights().coefficients, strict=True))
+    assert weights["building_clash"] < weights["building_clash_long"]
+
+
 HEATING = (
     "A市A8县城关镇集中供暖不热\nA市A8县城关镇今年供暖以后暖气一直不热，室温只有十四五度，"
     "热力公司说是管网老化，物业说是热源不足，互相推诿。请供热主管部门督促解决，不达标的退还取暖费。"
@@ -195,6 +215,9 @@ def test_places_are_read_as_buildings_compounds_roads_and_venues():
     assert evidence.read("三号楼电梯").places == {"@楼:3"}
     assert {"@辖:a3", "@辖:东湖", "@辖:梅岭"} <= evidence.read("A市A3区 澄州市东湖区 梅岭县").places
     assert not evidence.read("隔了两栋楼 这条路坑坑洼洼").places
+    # Who is asked is not where: 城管, 政府 and a school's 学区 are no compound or district.
+    assert not evidence.read("问题请城管处理 麻烦政府管管 冲着学区买的房").places
+    assert evidence.read("阳光城小区 锦绣府3栋").places == {"@区:阳光", "@区:锦绣", "@楼:3"}
 
 
 def test_fold_and_probability_round_trip():
