@@ -28,7 +28,6 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from json.scanner import make_scanner
 from pathlib import Path
 from typing import NamedTuple
 
@@ -317,9 +316,8 @@ class Profile:
             object.__setattr__(self, name, value)
 
 
-# json.loads without its whitespace checks around the document (fold_profile writes none):
-# the C scanner itself, a sixth of a short profile's parsing.
-_scan = make_scanner(json.JSONDecoder())
+# json.loads without its whitespace checks around the document (fold_profile writes none).
+_decode = json.JSONDecoder().raw_decode
 
 
 def _as(kind: type, counts: object) -> dict:
@@ -340,7 +338,7 @@ def parse_profile(stored: str) -> Profile:
     if not stored.startswith("{"):
         return Profile()
     try:
-        data, end = _scan(stored, 0)
+        data, end = _decode(stored)
         if end != len(stored) and stored[end:].strip():
             raise ValueError("extra data after the profile")
         return Profile(
@@ -352,7 +350,7 @@ def parse_profile(stored: str) -> Profile:
             length=float(data["l"]),
             norms=(float(data["m"][0]), float(data["m"][1])),
         )
-    except (ValueError, KeyError, TypeError, AttributeError, StopIteration):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
 
 
