@@ -200,10 +200,13 @@ _BEST = (
     "ORDER BY w DESC, issue_id DESC LIMIT {limit}),"
 )
 # One probe of the (community, key, issue) index a pair: a subquery per row, never a join over
-# a common key's long list of postings.
+# a common key's long list of postings. `LIMIT 1 OFFSET 0` (no change to EXISTS) keeps
+# PostgreSQL from planning the probes as one hashed pass over every posting of the community
+# instead: a generic plan chose that where the community's postings looked few (a thousand open
+# issues), 2.5 ms a lookup instead of 0.6, growing with the community.
 _PROBES = (
     "SELECT best.issue_id, CASE WHEN EXISTS (SELECT 1 FROM concerns_issuekey x "
-    "WHERE x.community_id = %s AND x.key = k.key AND x.issue_id = best.issue_id) "
+    "WHERE x.community_id = %s AND x.key = k.key AND x.issue_id = best.issue_id LIMIT 1 OFFSET 0) "
     "THEN k.w ELSE 0 END AS w FROM best CROSS JOIN k WHERE k.key <> ''"
 )
 
