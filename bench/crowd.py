@@ -212,17 +212,45 @@ def _weights(reading: Any, community: Any) -> Any:
     return model.idf(documents + 1, own)
 
 
+# Milliseconds spent in core.sql's statements since the last reset (the candidates' statement
+# inside the lookup: the database's work and the round trip, without building it in Python).
+_IN_SQL = [0.0]
+
+
+def _timed_sql() -> None:
+    """Time core.sql's `rows` (once per process; the figures only, the statements unchanged)."""
+    from core import sql
+
+    if getattr(sql.rows, "timed", False):
+        return
+    rows = sql.rows
+
+    def timed(statement: str, params: Any = ()) -> list[tuple]:
+        started = time.perf_counter()
+        try:
+            return rows(statement, params)
+        finally:
+            _IN_SQL[0] += (time.perf_counter() - started) * 1000
+
+    timed.timed = True  # type: ignore[attr-defined]
+    sql.rows = timed
+
+
 def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     """One message: its reading, the term counts, then the grouping step (the candidates
     and the decision), in milliseconds each; with `own`, the title of the issue it is about,
-    whether that issue was among the candidates and whether the message would join it."""
-    from concerns.intake import model, store, submit
+    whether that issue was among the candidates and whether the message would join it. Parts
+    of the step: the candidates' statement within the lookup, and within the decision the
+    issues' profiles parsed (the rest is the evidence and the model)."""
+    from concerns.intake import evidence, model, store, submit
 
+    _timed_sql()
     t0 = time.perf_counter()
     reading = model.read(text, store.place_names(community))
     t1 = time.perf_counter()
     weights = _weights(reading, community)
     t2 = time.perf_counter()
+    _IN_SQL[0] = 0.0
     keys = model.lookup_keys(reading, weights)
     if BY_COUNT:
         rows = store.candidates(community.pk, keys)
@@ -231,7 +259,12 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
     else:  # an earlier checkout's (--code)
         rows = store.candidates(community.pk, keys, weights=model.key_weights(keys, weights))
     t3 = time.perf_counter()
-    joined, _scores = model.decide(reading, {row[0]: row[2] for row in rows}, weights)
+    statement = _IN_SQL[0]
+    profiles = {row[0]: row[2] for row in rows}
+    for stored in profiles.values():
+        evidence.parse_profile(stored)  # kept: the decision finds them parsed
+    parsed = time.perf_counter()
+    joined, _scores = model.decide(reading, profiles, weights)
     t4 = time.perf_counter()
     titles = {row[0]: row[1] for row in rows}
     return {
@@ -240,7 +273,9 @@ def step_once(community: Any, text: str, own: str = "") -> dict[str, float]:
         "read": (t1 - t0) * 1000,
         "counts": (t2 - t1) * 1000,
         "lookup": (t3 - t2) * 1000,
+        "statement": statement,
         "decide": (t4 - t3) * 1000,
+        "profiles": (parsed - t3) * 1000,
         "step": (t4 - t2) * 1000,
         "total": (t4 - t0) * 1000,
     }
@@ -394,13 +429,17 @@ def print_steps(costs: dict[int, list[dict[str, dict[str, float]]]], load: str) 
             for name in ("p50", "p95", "max")
         )
         print(f"  {size:>7,} open issues  {figures}{target}")
-    print("  parts, p50 (median of the runs): ", end="")
+    print(
+        "  parts, p50 (median of the runs; the step is lookup + decide, the statement part of "
+        "the lookup, the profiles part of the decision): ",
+        end="",
+    )
     print(
         "; ".join(
             f"{size:,}: "
             + ", ".join(
                 f"{part} {statistics.median(run[part]['p50'] for run in runs):.2f}"
-                for part in ("read", "counts", "lookup", "decide")
+                for part in ("read", "counts", "lookup", "statement", "decide", "profiles")
             )
             for size, runs in sorted(costs.items())
         )

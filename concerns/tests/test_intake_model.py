@@ -234,6 +234,58 @@ def test_fold_and_probability_round_trip():
     assert model.probability(first, "w:水 2.0", weights) < model.JOIN_PROBABILITY
 
 
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        # As fold_profile writes it: read as it is.
+        ('{"n":2,"l":7.5,"m":[1.5,2.0],"t":{"水黄":0.5},"c":{"水质":2},"p":{},"k":{"w":1}}', True),
+        # Written by hand or by another version: numbers of another kind are converted.
+        ('{"n":1,"l":3,"m":[1,2],"t":{"水黄":1},"c":{"水质":true},"p":{"@楼:3":1}}', True),
+        ('{"n":"1","l":"3","m":["1",2],"t":{"水黄":"0.5"},"c":{},"p":{}} \n', True),
+        # Unreadable: an empty profile, never an error.
+        ('{"n":1,"l":3,"m":[1,2],"t":{"水黄":0.5},"c":{},"p":{}}x', False),
+        ('{"n":1,"l":3,"m":[1,2],"t":["水黄"],"c":{},"p":{}}', False),
+        ('{"n":1,"l":3,"m":[1,2],"t":{"水黄":null},"c":{},"p":{}}', False),
+        ('{"n":1,"l":3,"m":[1,2],"t":{"水黄":"黄"},"c":{},"p":{}}', False),
+        ('{"n":1,"t":{}}', False),
+        ("{", False),
+        ("", False),
+    ],
+)
+def test_a_stored_profile_is_read_with_its_numbers_as_numbers(stored, expected):
+    profile = evidence.parse_profile.__wrapped__(stored)
+    if not expected:
+        assert profile == evidence.Profile()
+        return
+    data = json.loads(stored)
+    assert profile.count == int(data["n"]) and profile.length == float(data["l"])
+    assert profile.norms == (float(data["m"][0]), float(data["m"][1]))
+    assert profile.terms == {k: float(v) for k, v in data["t"].items()}
+    assert all(type(v) is float for v in profile.terms.values())
+    for name, key in (("concepts", "c"), ("places", "p"), ("categories", "k")):
+        counts = getattr(profile, name)
+        assert counts == {k: int(v) for k, v in data.get(key, {}).items()}
+        assert all(type(v) is int for v in counts.values())
+
+
+def test_profiles_parse_the_same_as_plain_json_on_every_set():
+    """The issue profiles of streams of the sets, read as plain json.loads reads them."""
+    communities = evaluate.load(DATA / "formal_tuning2.txt")[:2]
+    communities += evaluate.load(DATA / "grouping_tuning.txt")[:2]
+    for community in communities:
+        stored = ""
+        for message in community.messages[:40]:
+            stored = model.fold(stored, model.read(message.text, community.places))
+            data = json.loads(stored)
+            profile = evidence.parse_profile.__wrapped__(stored)
+            assert (profile.count, dict(profile.terms), dict(profile.places)) == (
+                data["n"],
+                data["t"],
+                data["p"],
+            )
+            assert (dict(profile.concepts), profile.length) == (data["c"], data["l"])
+
+
 def test_an_issue_keeps_a_capped_compact_profile():
     stored = ""
     for n in range(30):

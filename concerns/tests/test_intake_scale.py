@@ -97,6 +97,34 @@ def test_the_lookup_reads_the_index_not_the_tables(world, monkeypatch):
         assert not [step for step in plan if "TEMP B-TREE FOR ORDER BY" in step and "k" in step]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's generic plan")
+def test_the_best_issues_are_probed_one_pair_at_a_time_in_the_plan_kept(world, monkeypatch):
+    """The issues found through rare keys are credited with the common keys they have by one
+    index probe a pair, in the plan PostgreSQL keeps for the prepared statement (a generic
+    plan, core.sql): never by one pass over all the community's postings, which a generic plan
+    chose where they looked few and which grows with the community."""
+    import psycopg
+
+    crowd(world, 0, 400)  # past POSTINGS_PER_KEY: the matter's keys are common
+    names = store.place_names(world.c1)
+    reading = model.read(road(7) + "楼道里堆满杂物，过不去人，好几天了", names)
+    terms = model.document_terms(reading)
+    documents, counts = store.term_counts(store.district_id(world.c1), terms)
+    weights = model.idf(documents + 1, {term: counts.get(term, 0) + 1 for term in terms})
+    keys = model.lookup_keys(reading, weights)
+    ran, found = statements_of(monkeypatch, lambda: decision_candidates(world.c1.pk, keys, weights))
+    assert Issue.objects.get(title=road(7)).pk in [row[0] for row in found]
+    [(statement, params)] = ran
+    assert "best AS" in statement  # rare keys and common ones: the probes are in it
+    cur = psycopg.Cursor(connection.connection)
+    cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+    cur.execute("ANALYZE concerns_issuekey")
+    cur.execute("EXPLAIN " + statement, params)
+    plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "Seq Scan on concerns_issuekey" not in plan, plan
+    assert "issue_key_unique on concerns_issuekey x" in plan, plan
+
+
 def report(world, n: int, phone: str) -> Issue:
     """A resident's report of the matter of crowd issue n (water, n divisible by 3), at its road."""
     return submit_concern(

@@ -97,6 +97,32 @@ def test_candidates_come_from_every_open_issue_not_only_the_recent_ones(world):
     assert len(rows) == store.MAX_CANDIDATES  # however many open issues share the keys
 
 
+def test_candidates_of_one_form_are_one_statement_with_their_own_keys(world, monkeypatch):
+    """The statement depends on how many rare and common keys there are, not on which: each
+    form is written once and prepared once (a statement new to the database is planned anew);
+    the keys and weights are parameters, and each set of keys finds its own issues."""
+    water = submit(world, "家里自来水发黄，没法用", "13800000001").issue_id
+    lift = submit(world, "电梯又坏了，把人困在里面", "13800000002").issue_id
+    statements = []
+    rows = store.sql.rows
+
+    def seen(statement, params=()):
+        statements.append(statement)
+        return rows(statement, params)
+
+    monkeypatch.setattr(store.sql, "rows", seen)
+    found = {}
+    for name, keys in (("water", ["_自来水", "#水质"]), ("lift", ["_电梯", "#电梯"])):
+        rows_found = store.candidates(
+            world.c1.pk, keys, weights=dict.fromkeys(keys, 1000), rare={keys[0]}
+        )
+        found[name] = [row[0] for row in rows_found]
+    store.candidates(world.c1.pk, ["_电梯", "#电梯", "_坏了", "_困在"], rare={"_电梯"})
+    first, second, third = statements
+    assert first is second and first != third
+    assert found == {"water": [water], "lift": [lift]}
+
+
 # ---- The districts' term counts
 
 
