@@ -45,7 +45,7 @@ WEIGHTS_FILE = Path(__file__).with_name("weights.json")
 # A key's ranking weight (key_weights) in thousandths of its IDF.
 KEY_POINTS = 1000
 # The decision weighs the best candidates by the keys they share, this many (staff are shown
-# more): on every set in concerns/tests/data the joins are the same as with 50 (and with 10).
+# more): on every set in concerns/tests/data the joins are the same as with 50 (not with 10).
 DECIDE_CANDIDATES = 20
 
 
