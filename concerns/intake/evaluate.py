@@ -341,14 +341,12 @@ def evaluate_board(
     """Each file's figures when the messages of all of them arrive in one community (every
     file's place names its own), interleaved: only pairs of one file are scored."""
     board = Community("board", ())
-    source: dict[str, int] = {}
     for number, path in enumerate(paths):
         for community in load(path):
             board.places = tuple(dict.fromkeys([*board.places, *community.places]))
-            for message in community.messages:
-                cluster = f"{number}:{message.cluster}"
-                source[cluster] = number
-                board.messages.append(Message(cluster, message.category, message.text))
+            board.messages += [
+                Message(f"{number}:{m.cluster}", m.category, m.text) for m in community.messages
+            ]
     figures = [Figures() for _ in paths]
     for seed in seeds:
         stream = arrival_order(board, seed)
@@ -360,7 +358,9 @@ def evaluate_board(
             landed = group_stream(stream, board.places, District(), fitted)
         for number, file_figures in enumerate(figures):
             mine = [
-                (m, n) for m, n in zip(stream, landed, strict=True) if source[m.cluster] == number
+                (m, n)
+                for m, n in zip(stream, landed, strict=True)
+                if m.cluster.startswith(f"{number}:")
             ]
             score([m for m, _ in mine], [n for _, n in mine], file_figures)
     return figures

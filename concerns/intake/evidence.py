@@ -340,7 +340,7 @@ def parse_profile(stored: str) -> Profile:
         return Profile()
     try:
         data, end = _decode(stored)
-        if end != len(stored) and stored[end:].strip():
+        if stored[end:].strip():
             raise ValueError("extra data after the profile")
         return Profile(
             count=int(data["n"]),

@@ -273,7 +273,7 @@ def _ranked(specific: int, common: int, excluded: int, limit: int) -> str:
     """The candidates' statement for this many rare and common keys and excluded issues (its
     parameters in the order `candidates` gives them): written once per form, not at every
     submit."""
-    skip = f" WHERE issue_id NOT IN ({', '.join(['%s'] * excluded)})" if excluded else ""
+    skip = f" WHERE issue_id NOT IN ({sql.marks(range(excluded))})" if excluded else ""
 
     def postings(count: int, first: int) -> str:
         return " UNION ALL ".join(_POSTINGS.format(n=first + n) for n in range(count))
