@@ -466,6 +466,9 @@ FEATURES = (
     "category_same",
     "category_clash",
     "family_clash",
+    "chars_vocabulary_long",
+    "vocabulary_concepts_long",
+    "names_building_long",
 )
 
 
@@ -630,6 +633,12 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         category_same,
         category_clash,
         concepts.family_clash,
+        # Agreements of two kinds of evidence at once, which a sum of each alone cannot weigh:
+        # the same grams and the same problem words, the same problem words and the same
+        # concepts, the same names and the same building (long texts).
+        chars * lexical.vocabulary * longness**2,
+        lexical.vocabulary * concepts.similarity * longness**2,
+        lexical.names * same["building"] * longness**2,
     )
 
 
