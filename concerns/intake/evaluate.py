@@ -160,12 +160,12 @@ class Board:
         ranked = sorted(shared, key=lambda n: (shared[n], n), reverse=True)[:limit]
         return {number: self.issues[number] for number in ranked}
 
-    def file(self, number: int | None, reading: Reading) -> int:
+    def file(self, number: int | None, reading: Reading, weights: model.Idf | None = None) -> int:
         """Fold the reading into issue `number`, or a new issue; index it; its number."""
         if number is None:
             self.issues.append("")
             number = len(self.issues) - 1
-        self.issues[number] = model.fold(self.issues[number], reading)
+        self.issues[number] = model.fold(self.issues[number], reading, weights)
         for key in model.index_keys(reading):
             self.index.setdefault(key, set()).add(number)
         return number
@@ -187,7 +187,7 @@ def group_stream(
         weights = district.idf(reading)
         offered = board.candidates(reading, weights, model.DECIDE_CANDIDATES)
         joined, _ = model.decide(reading, offered, weights, fitted)
-        landed.append(board.file(joined, reading))
+        landed.append(board.file(joined, reading, weights))
     return landed
 
 

@@ -41,6 +41,9 @@ HERE = Path(__file__).parent
 # many pseudo-documents the general prior weighs as, the length counted as "long".
 READING_TERMS = 120
 PROFILE_TERMS = 120
+# Single characters kept of an issue's profile (by their prior weight): a short message's
+# characters are few, a group of long posts has many, most of them said of every matter.
+PROFILE_CHARACTERS = 200
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
 PRIOR_DOCUMENTS = 1000
@@ -58,6 +61,7 @@ _TEMPLATES = re.compile(
     re.DOTALL,
 )
 _RUNS = re.compile(r"[\u4e00-\u9fffa-z0-9]+")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _HAS_WORD_CHAR = re.compile(r"[\u4e00-\u9fffa-z0-9]")
 # A building's number however it is written (3号楼 / 三号楼 / 3栋 / 3#楼 / B座), not a count of
 # buildings (隔了两栋楼, 这几栋).
@@ -69,7 +73,8 @@ _GATE = re.compile(r"([东南西北])(?:大)?门")
 # A district or county as boards name them ("A市A3区", "鹤山区", "梅岭县"), not a kind of area
 # (小区, 片区, 社区, 城区, 园区, 景区, 学区…).
 _DISTRICT = re.compile(
-    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2})(?<![小片社城园景辖郊市该本住矿厂校营商发军学])[区县]"
+    r"(?<![a-z0-9])([a-z][0-9]{1,2}|[^\W\d_]{2}(?![区县]里))"  # 听说区里要…: the government
+    r"(?<![小片社城园景辖郊市该本住矿厂校营商发军学])[区县]"
 )
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # Named places by the kind of place their last characters say: compounds (区), roads (路),
@@ -84,7 +89,7 @@ _NAMED = re.compile(
     rf"(?P<name>[^\W\d_{_NOT_A_NAME}]{{2}})"
     r"(?:(?P<区>小区|花园|家园|公寓|大厦|新村|苑|府(?<!政府)|城(?![管市区乡建际])|村|片区)"
     r"|(?P<镇>镇|乡|街道)"
-    r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥)(?![灯面线费由过人途径程边]))"
+    r"|(?P<路>(?:路|大道|大街|街|巷|胡同|桥(?![路街道]))(?![灯面线费由过人途径程边]))"
     r"|(?P<场>菜市场|市场|广场|公园|学校|小学|中学|幼儿园|医院|商场|超市))"
 )
 _VENUE = re.compile("农贸市场|菜市场|菜场|市场|公园|学校|小学|中学|幼儿园|医院|商场|超市")
@@ -171,6 +176,9 @@ class Reading:
     category: str = ""
     # The lengths of the character-gram and word parts weighted by the general prior.
     norms: tuple[float, float] = (0.0, 0.0)
+    # Single Chinese characters → sublinear frequency: short messages of one matter often
+    # share one character and no word (感应灯 / 灯全坏了).
+    characters: Mapping[str, float] = field(default_factory=dict)
     # Derived once, for comparing the reading with many issues (`pair_evidence`).
     concept_weights: Mapping[str, float] = field(init=False, repr=False, compare=False)
     concept_norm: float = field(init=False, repr=False, compare=False)
@@ -266,11 +274,20 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
     return Reading(
         terms=terms,
         norms=prior_norms(terms),
+        characters=_characters(lexical),
         concepts=named,
         places=frozenset(_places(clean, place_names)),
         length=length,
         category=category,
     )
+
+
+def _characters(lexical: str) -> dict[str, float]:
+    counts: dict[str, int] = {}
+    for character in _HAN.findall(lexical):
+        counts[character] = counts.get(character, 0) + 1
+    kept = sorted(counts, key=lambda c: (1 + math.log(counts[c])) * prior_idf(c), reverse=True)
+    return {c: 1 + math.log(counts[c]) for c in kept[:PROFILE_CHARACTERS]}
 
 
 @dataclass(frozen=True)
@@ -285,6 +302,10 @@ class Profile:
     categories: Mapping[str, int] = field(default_factory=dict)
     length: float = 0.0
     norms: tuple[float, float] = (0.0, 0.0)
+    # The sum of its concerns' unit character vectors, each weighed by the district's IDF when
+    # it was folded in (as the lexical baseline's centroids), and that sum's length.
+    characters: Mapping[str, float] = field(default_factory=dict)
+    character_norm: float = 0.0
     # Derived once (profiles are kept by parse_profile), for comparing with many concerns.
     named: frozenset[str] = field(init=False, repr=False, compare=False)
     concept_norm: float = field(init=False, repr=False, compare=False)
@@ -350,6 +371,8 @@ def parse_profile(stored: str) -> Profile:
             categories=_as(int, data.get("k", {})),
             length=float(data["l"]),
             norms=(float(data["m"][0]), float(data["m"][1])),
+            characters=_as(float, data.get("u", {})),
+            character_norm=float(data.get("mu", 0.0)),
         )
     except (ValueError, KeyError, TypeError, AttributeError):
         return Profile()
@@ -362,7 +385,9 @@ def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
     return merged
 
 
-def fold_profile(stored: str, reading: Reading) -> str:
+def fold_profile(stored: str, reading: Reading, idf: "Idf | None" = None) -> str:
+    """The profile with the reading added (`idf`: the district's when the concern came; the
+    general prior alone when not given)."""
     profile = parse_profile(stored)
     terms = dict(profile.terms)
     norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
@@ -371,6 +396,12 @@ def fold_profile(stored: str, reading: Reading) -> str:
     if len(terms) > PROFILE_TERMS:
         kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
         terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
+    characters = dict(profile.characters)
+    for character, value in (idf or Idf(0, {})).character_vector(reading).items():
+        characters[character] = characters.get(character, 0.0) + value
+    if len(characters) > PROFILE_CHARACTERS:
+        kept = sorted(characters, key=characters.__getitem__, reverse=True)
+        characters = {c: characters[c] for c in kept[:PROFILE_CHARACTERS]}
     count = profile.count + 1
     data = {
         "n": count,
@@ -380,6 +411,8 @@ def fold_profile(stored: str, reading: Reading) -> str:
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
         "k": _count(profile.categories, [reading.category] if reading.category else []),
+        "u": {c: round(v, 3) for c, v in characters.items()},
+        "mu": round(math.sqrt(sum(v * v for v in characters.values())), 4),
     }
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
@@ -395,6 +428,7 @@ class Idf:
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
         self._cache: dict[str, float] = {}
         self._sides: dict[int, tuple[Reading, dict[str, tuple[float, float, int]]]] = {}
+        self._vectors: dict[int, tuple[Reading, dict[str, float]]] = {}
 
     def __call__(self, term: str) -> float:
         weight = self._cache.get(term)
@@ -403,6 +437,18 @@ class Idf:
             weight = self._total - math.log(self.frequencies.get(term, 0) + prior + 1)
             self._cache[term] = weight
         return weight
+
+    def character_vector(self, reading: "Reading") -> dict[str, float]:
+        """The reading's characters weighed by this IDF, of unit length (kept for the next
+        candidate)."""
+        kept = self._vectors.get(id(reading))
+        if kept is None or kept[0] is not reading:
+            weighted = {c: v * self(c) for c, v in reading.characters.items()}
+            norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
+            if len(self._vectors) > 64:
+                self._vectors.clear()
+            kept = self._vectors[id(reading)] = (reading, {c: v / norm for c, v in weighted.items()})
+        return kept[1]
 
     def lexical_side(self, reading: "Reading") -> dict[str, tuple[float, float, int]]:
         """The reading's terms as `_lexical_evidence` weighs them under this IDF, kept for
@@ -469,6 +515,7 @@ FEATURES = (
     "chars_vocabulary_long",
     "vocabulary_concepts_long",
     "names_building_long",
+    "characters",
 )
 
 
@@ -593,6 +640,17 @@ def _categories(reading: Reading, profile: Profile) -> tuple[float, float]:
     return same, 1.0 - same
 
 
+def _character_similarity(reading: Reading, profile: Profile, idf: Idf) -> float:
+    """The cosine of the concern's characters (under the district's IDF now) and the issue's
+    centroid of them."""
+    if not profile.character_norm:
+        return 0.0
+    mine = idf.character_vector(reading)
+    theirs = profile.characters
+    dot = sum(mine[c] * theirs[c] for c in mine.keys() & theirs.keys())
+    return dot / profile.character_norm
+
+
 _LOG_LONG = math.log1p(LONG_TEXT)
 
 
@@ -639,6 +697,7 @@ def pair_evidence(reading: Reading, profile: Profile, idf: Idf) -> tuple[float, 
         chars * lexical.vocabulary * longness**2,
         lexical.vocabulary * concepts.similarity * longness**2,
         lexical.names * same["building"] * longness**2,
+        _character_similarity(reading, profile, idf),
     )
 
 

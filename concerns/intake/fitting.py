@@ -84,7 +84,7 @@ def stream_pairs(
                     profile = evidence.parse_profile(stored)
                     rows.append(evidence.pair_evidence(reading, profile, weights))
                     labels.append(matter_of[number] == message.cluster)
-                number = board.file(issue_of.get(message.cluster), reading)
+                number = board.file(issue_of.get(message.cluster), reading, weights)
                 if number == len(matter_of):
                     matter_of.append(message.cluster)
                 issue_of[message.cluster] = number
@@ -104,7 +104,8 @@ def correction_pairs(corrections: Iterable[tuple[str, list[str], bool]]) -> Pair
     for text, others, same in corrections:
         stored = ""
         for other in others:
-            stored = model.fold(stored, model.read(other))
+            read_other = model.read(other)
+            stored = model.fold(stored, read_other, district.idf(read_other))
         if stored:
             reading = model.read(text)
             profile = evidence.parse_profile(stored)

@@ -123,7 +123,9 @@ def read(text: str, place_names: Sequence[str] = (), category: str = "") -> Read
 
 
 def document_terms(reading: Reading) -> frozenset[str]:
-    return frozenset([*reading.terms, *(f"#{c}" for c in reading.concepts), *reading.places])
+    return frozenset(
+        [*reading.terms, *reading.characters, *(f"#{c}" for c in reading.concepts), *reading.places]
+    )
 
 
 def idf(documents: int, frequencies: Mapping[str, int]) -> Idf:
@@ -175,8 +177,10 @@ def rare_keys(keys: Sequence[str], weights: Idf, postings: int) -> set[str]:
     return {key for key in keys if seen.get(key, 0) <= postings}
 
 
-def fold(stored: str, reading: Reading) -> str:
-    return evidence.fold_profile(stored, reading)
+def fold(stored: str, reading: Reading, weights: Idf | None = None) -> str:
+    """The issue's profile with the concern's reading added, under the district's IDF when the
+    concern came (`weights`; the general prior alone when not given)."""
+    return evidence.fold_profile(stored, reading, weights)
 
 
 def _logistic(values: Sequence[float], weights: Weights) -> float:

@@ -162,10 +162,17 @@ def candidates_for_issue(issue: Issue) -> list[Candidate]:
 def profile(issue: Issue) -> tuple[str, set[str]]:
     """The issue's stored profile and its index keys, folded from its concerns' texts."""
     names = place_names(issue.community)
+    readings = [
+        model.read(content, names)
+        for content in issue.concerns.values_list("content", flat=True)[:200]
+    ]
+    # The district's IDF today of the characters (one read; a profile weighs only those by
+    # it), as each concern's was when it came.
+    characters = frozenset().union(*(r.characters for r in readings))
+    weights = model.idf(*store.term_counts(store.district_id(issue.community), characters))
     terms, keys = "", set()
-    for content in issue.concerns.values_list("content", flat=True)[:200]:
-        reading = model.read(content, names)
-        terms = model.fold(terms, reading)
+    for reading in readings:
+        terms = model.fold(terms, reading, weights)
         keys.update(model.index_keys(reading))
     return terms, keys
 
@@ -596,7 +603,7 @@ def _register(submission: Submission, read: _Read, photos: Sequence[ContentFile]
     concern = _new_concern(submission, issue, score)
     store.insert(concern)
     if not counted:
-        store.count_in(issue, concern, model.fold(issue.terms, read.reading))
+        store.count_in(issue, concern, model.fold(issue.terms, read.reading, read.weights))
     store.index(submission.community.pk, issue.pk, read.keys)
     for image in photos:
         Photo.objects.create(concern=concern, image=image)
@@ -622,7 +629,7 @@ def _group(submission: Submission, read: _Read) -> tuple[Issue, float | None, bo
             issue = store.join(
                 pk,
                 seen_terms=seen_terms,
-                terms=model.fold(seen_terms, read.reading),
+                terms=model.fold(seen_terms, read.reading, read.weights),
                 resident=submission.resident,
                 household=submission.household,
                 urgency=submission.urgency,
@@ -659,7 +666,7 @@ def _open_issue(submission: Submission, read: _Read) -> Issue:
         public_title=neutral_title_of(submission.compound, submission.community, category),
         residents_count=1,
         concerns_count=1,
-        terms=model.fold("", read.reading),
+        terms=model.fold("", read.reading, read.weights),
         first_received_at=submission.received,
         last_received_at=submission.received,
         accept_due_at=accept_due,

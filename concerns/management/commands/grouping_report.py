@@ -16,10 +16,12 @@ def evaluate(community: Area) -> dict[str, int]:
             tally["skipped"] += 1
             continue
         reading = model.read(text, names)
+        others = [model.read(other, names) for other in texts]
+        terms = frozenset().union(*map(model.document_terms, [reading, *others]))
+        weights = model.idf(*store.term_counts(district, terms))
         stored = ""
-        for other in texts:
-            stored = model.fold(stored, model.read(other, names))
-        weights = model.idf(*store.term_counts(district, model.document_terms(reading)))
+        for other in others:
+            stored = model.fold(stored, other, weights)
         joined = model.probability(reading, stored, weights) >= model.JOIN_PROBABILITY
         tally[("t" if joined == same else "f") + ("p" if joined else "n")] += 1
     return tally
