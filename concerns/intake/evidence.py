@@ -39,8 +39,8 @@ HERE = Path(__file__).parent
 
 # Feature definitions (not fitted): how many terms a reading and an issue's profile keep, how
 # many pseudo-documents the general prior weighs as, the length counted as "long".
-READING_TERMS = 120
-PROFILE_TERMS = 120
+READING_TERMS = 400
+PROFILE_TERMS = 400
 # Single characters kept of an issue's profile (by their prior weight): a short message's
 # characters are few, a group of long posts has many, most of them said of every matter.
 PROFILE_CHARACTERS = 200
@@ -174,8 +174,6 @@ class Reading:
     places: frozenset[str]
     length: int
     category: str = ""
-    # The lengths of the character-gram and word parts weighted by the general prior.
-    norms: tuple[float, float] = (0.0, 0.0)
     # Single Chinese characters → sublinear frequency: short messages of one matter often
     # share one character and no word (感应灯 / 灯全坏了).
     characters: Mapping[str, float] = field(default_factory=dict)
@@ -273,7 +271,6 @@ def read(text: str, place_names: Iterable[str] = (), category: str = "") -> Read
     named = frozenset(c.name for c in concepts() if c.pattern.search(clean))
     return Reading(
         terms=terms,
-        norms=prior_norms(terms),
         characters=_characters(lexical),
         concepts=named,
         places=frozenset(_places(clean, place_names)),
@@ -389,15 +386,15 @@ def fold_profile(stored: str, reading: Reading, idf: "Idf | None" = None) -> str
     """The profile with the reading added (`idf`: the district's when the concern came; the
     general prior alone when not given)."""
     profile = parse_profile(stored)
+    idf = idf or Idf(0, {})
     terms = dict(profile.terms)
-    norm = math.sqrt(sum(v * v for v in reading.terms.values())) or 1.0
-    for term, value in reading.terms.items():
-        terms[term] = terms.get(term, 0.0) + value / norm
+    for term, (value, _part) in idf.lexical_side(reading).items():
+        terms[term] = terms.get(term, 0.0) + value
     if len(terms) > PROFILE_TERMS:
-        kept = sorted(terms, key=lambda t: terms[t] * prior_idf(t), reverse=True)
+        kept = sorted(terms, key=terms.__getitem__, reverse=True)
         terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
     characters = dict(profile.characters)
-    for character, value in (idf or Idf(0, {})).character_vector(reading).items():
+    for character, value in idf.character_vector(reading).items():
         characters[character] = characters.get(character, 0.0) + value
     if len(characters) > PROFILE_CHARACTERS:
         kept = sorted(characters, key=characters.__getitem__, reverse=True)
@@ -406,7 +403,7 @@ def fold_profile(stored: str, reading: Reading, idf: "Idf | None" = None) -> str
     data = {
         "n": count,
         "l": round((profile.length * profile.count + reading.length) / count, 1),
-        "m": [round(norm, 4) for norm in prior_norms(terms)],
+        "m": [round(norm, 4) for norm in _part_norms(terms)],
         "t": {t: round(v, 3) for t, v in terms.items()},
         "c": _count(profile.concepts, reading.concepts),
         "p": _count(profile.places, reading.places),
@@ -427,7 +424,7 @@ class Idf:
         self.frequencies = frequencies
         self._total = math.log(documents + PRIOR_DOCUMENTS + 1) + 1
         self._cache: dict[str, float] = {}
-        self._sides: dict[int, tuple[Reading, dict[str, tuple[float, float, int]]]] = {}
+        self._sides: dict[int, tuple[Reading, dict[str, tuple[float, int]]]] = {}
         self._vectors: dict[int, tuple[Reading, dict[str, float]]] = {}
 
     def __call__(self, term: str) -> float:
@@ -447,37 +444,36 @@ class Idf:
             norm = math.sqrt(sum(v * v for v in weighted.values())) or 1.0
             if len(self._vectors) > 64:
                 self._vectors.clear()
-            kept = self._vectors[id(reading)] = (reading, {c: v / norm for c, v in weighted.items()})
+            kept = self._vectors[id(reading)] = (
+                reading,
+                {c: v / norm for c, v in weighted.items()},
+            )
         return kept[1]
 
-    def lexical_side(self, reading: "Reading") -> dict[str, tuple[float, float, int]]:
-        """The reading's terms as `_lexical_evidence` weighs them under this IDF, kept for
-        the next candidate: term → (its value, its IDF, 0 a character gram / 1 a word of
-        the general vocabulary / 2 another word)."""
+    def lexical_side(self, reading: "Reading") -> dict[str, tuple[float, int]]:
+        """The reading's terms weighed by this IDF, the character grams and the words each of
+        unit length, kept for the next candidate: term → (its weight, 0 a character gram / 1
+        a word of the general vocabulary / 2 another word)."""
         kept = self._sides.get(id(reading))
         if kept is None or kept[0] is not reading:
             vocabulary = _prior_table()[0]
-            side = {
-                term: (
-                    value,
-                    self(term),
-                    0 if term[0] != "_" else 1 if term[1:] in vocabulary else 2,
-                )
-                for term, value in reading.terms.items()
-            }
+            weighted = {term: value * self(term) for term, value in reading.terms.items()}
+            norms = [n or 1.0 for n in _part_norms(weighted)]
+            side = {}
+            for term, value in weighted.items():
+                word = term[0] == "_"
+                part = 0 if not word else 1 if term[1:] in vocabulary else 2
+                side[term] = (value / norms[word], part)
             if len(self._sides) > 64:
                 self._sides.clear()
             kept = self._sides[id(reading)] = (reading, side)
         return kept[1]
 
 
-def prior_norms(terms: Mapping[str, float]) -> tuple[float, float]:
-    """The lengths of the character-gram and the word parts of a term vector weighted by the
-    general prior: the lexical similarity's denominators, fixed when a text is read or an issue
-    folded, so that comparing needs the district's IDF of shared terms only."""
+def _part_norms(terms: Mapping[str, float]) -> tuple[float, float]:
+    """The lengths of the character-gram and the word parts of a term vector."""
     chars = words = 0.0
-    for term, value in terms.items():
-        weighted = value * prior_idf(term)
+    for term, weighted in terms.items():
         if term[0] == "_":
             words += weighted * weighted
         else:
@@ -549,19 +545,19 @@ class _Lexical(NamedTuple):
 
 
 def _lexical_evidence(reading: Reading, profile: Profile, idf: Idf) -> _Lexical:
-    """Cosines of the shared terms weighed by the district's IDF (a city's name on every post
-    weighs nothing), over the lengths by the prior (see `prior_norms`). The words are split
+    """Cosines of the concern's terms under the district's IDF now (a city's name on every
+    post weighs nothing) and the issue's centroid of its concerns' (each weighed when it came),
+    as the lexical baseline's, for the character grams and the words apart. The words are split
     into the general vocabulary and the rest, so that the fit can tell "the same problem"
     from "the same names" (two matters of one compound share its names, not its problem)."""
     side = idf.lexical_side(reading)
     theirs = profile.terms
     dots = [0.0, 0.0, 0.0]  # character grams, vocabulary words, other words
     for term in side.keys() & theirs.keys():
-        value, weight, part = side[term]
-        dots[part] += value * theirs[term] * weight * weight
+        value, part = side[term]
+        dots[part] += value * theirs[term]
     dot_chars, dot_vocabulary, dot_names = dots
-    chars_norm = reading.norms[0] * profile.norms[0]
-    words_norm = reading.norms[1] * profile.norms[1]
+    chars_norm, words_norm = profile.norms
     chars = dot_chars / chars_norm if dot_chars else 0.0
     vocabulary_sim = dot_vocabulary / words_norm if dot_vocabulary else 0.0
     names = dot_names / words_norm if dot_names else 0.0

@@ -30,6 +30,10 @@ TUNING_SETS = (
     "colloquial_tuning2.txt",
     "formal_tuning2.txt",
     "formal_board_tuning.txt",
+    # Round 7 (written as held-out sets, measured untouched on 3 December, then fitted on):
+    # a board with one matter of 36 posts over six years, as real boards have.
+    "holdout7/board_holdout7.txt",
+    "holdout7/colloquial_holdout7.txt",
 )
 VALIDATION_SETS = (
     "grouping_heldout.txt",
@@ -45,10 +49,15 @@ BARS = tuple(round(0.30 + 0.05 * i, 2) for i in range(14))
 Pairs = tuple[list[tuple[float, ...]], list[bool]]
 
 
+def is_long(path: Path) -> bool:
+    """A set of long formal posts (`formal_*`, `board_*`), else of short colloquial messages."""
+    return path.name.startswith(("formal", "board"))
+
+
 def style_weights(paths: Sequence[Path], counts: Sequence[int]) -> list[float]:
     """Pair weights under which the two styles of writing, long formal posts (`formal_*` sets)
     and short colloquial messages (the others), weigh alike however many pairs each gave."""
-    formal = [p.name.startswith("formal") for p in paths]
+    formal = [is_long(p) for p in paths]
     totals = {
         style: sum(n for f, n in zip(formal, counts, strict=True) if f == style)
         for style in (True, False)
@@ -163,7 +172,7 @@ def choose_bars(
         fitted = model.Weights(evidence.FEATURES, tuple(coefficients), intercept, bar, bar / 2)
         styles: dict[bool, evaluate.Figures] = {}
         for path in validation:
-            style = styles.setdefault(path.name.startswith("formal"), evaluate.Figures())
+            style = styles.setdefault(is_long(path), evaluate.Figures())
             style.add(evaluate.evaluate(path, fitted=fitted))
         by_style[bar] = list(styles.values())
         figures[bar] = evaluate.Figures()

@@ -1,7 +1,7 @@
 """Grouping on Chinese as residents write it: short, colloquial, with typos and addresses."""
 
 from concerns import titles
-from concerns.intake import model
+from concerns.intake import evidence, model
 from concerns.intake import submit as intake
 
 PLACES = ["花园小区", "东苑", "一号社区"]
@@ -109,7 +109,10 @@ def test_refresh_grouping_terms_rebuilds_stale_features_of_open_issues(world):
     call_command("refresh_grouping_terms", stdout=out)
     assert out.getvalue().startswith("1 open issues")
     issue.refresh_from_db()
-    assert issue.terms == fresh
+    # Rebuilt from its concern: the same terms, weighed by the district's IDF of today.
+    rebuilt, before = evidence.parse_profile(issue.terms), evidence.parse_profile(fresh)
+    assert (rebuilt.count, rebuilt.terms.keys()) == (1, before.terms.keys())
+    assert rebuilt.characters.keys() == before.characters.keys()
     assert Issue.objects.get(pk=settled.issue_id).terms == "x=1"  # closed issues are left alone
     again = intake.submit_concern(
         community=world.c1, channel="web", phone="13800000003", content="水龙头放出来是黄水"
