@@ -25,7 +25,8 @@ from accounts.models import Organisation
 from accounts.pickers import check_serves, escalation_targets
 from concerns import titles, verbs
 from concerns.intake import store
-from concerns.intake.submit import MAX_CONTENT, check_photos, neutral_title_of, profile
+from concerns.intake.profiles import profile
+from concerns.intake.submit import MAX_CONTENT, check_photos, neutral_title_of
 from concerns.models import Concern, GroupingLabel, Issue, Photo
 from concerns.permissions import (
     can_handle,

@@ -69,8 +69,31 @@ def style_weights(paths: Sequence[Path], counts: Sequence[int]) -> list[float]:
     return weights
 
 
+def pair_weights(paths: Sequence[Path], counts: Sequence[int], sizes: Sequence[int]) -> list[float]:
+    """Each pair weighed by the pairs its decision makes or breaks (pairwise precision and
+    recall count them): joining a concern to an issue of k concerns joins k pairs. Then the
+    two styles of writing weigh alike (`style_weights`)."""
+    styles = style_weights(paths, counts)
+    long_rows: list[bool] = []
+    for path, n in zip(paths, counts, strict=True):
+        long_rows += [is_long(path)] * n
+    weighted = [w * k for w, k in zip(styles, sizes, strict=True)]
+    for style in (True, False):
+        before = sum(w for w, f in zip(styles, long_rows, strict=True) if f == style)
+        after = sum(w for w, f in zip(weighted, long_rows, strict=True) if f == style)
+        if after:
+            weighted = [
+                w * before / after if f == style else w
+                for w, f in zip(weighted, long_rows, strict=True)
+            ]
+    return weighted
+
+
 def stream_pairs(
-    paths: Iterable[Path], seeds: Sequence[int] = evaluate.SEEDS, counts: list[int] | None = None
+    paths: Iterable[Path],
+    seeds: Sequence[int] = evaluate.SEEDS,
+    counts: list[int] | None = None,
+    sizes: list[int] | None = None,
 ) -> Pairs:
     """Every (message, candidate issue) pair the streams of the sets offer, labelled (and the
     number of pairs of each set appended to `counts`)."""
@@ -93,6 +116,8 @@ def stream_pairs(
                     profile = evidence.parse_profile(stored)
                     rows.append(evidence.pair_evidence(reading, profile, weights))
                     labels.append(matter_of[number] == message.cluster)
+                    if sizes is not None:
+                        sizes.append(profile.count)
                 number = board.file(issue_of.get(message.cluster), reading, weights)
                 if number == len(matter_of):
                     matter_of.append(message.cluster)
@@ -206,8 +231,9 @@ def fit(
     corrections: Iterable[tuple[str, list[str], bool]] = (),
 ) -> dict[str, object]:
     counts: list[int] = []
-    rows, labels = stream_pairs(tuning, counts=counts)
-    sample_weights = style_weights(tuning, counts)
+    sizes: list[int] = []
+    rows, labels = stream_pairs(tuning, counts=counts, sizes=sizes)
+    sample_weights = pair_weights(tuning, counts, sizes)
     extra_rows, extra_labels = correction_pairs(corrections)
     rows += extra_rows
     labels += extra_labels

@@ -44,8 +44,6 @@ __all__ = [
     "earlier_submit",
     "household_key",
     "normalise_phone",
-    "profile",
-    "refresh_open_terms",
     "scoped_idempotency_key",
     "submit_concern",
 ]
@@ -154,57 +152,6 @@ def candidates_for_issue(issue: Issue) -> list[Candidate]:
     """Open issues that may be the same matter as this one (read from its first concerns)."""
     text = "\n".join(store.texts_of(issue.pk)[:5])
     return candidates_for_text(text, issue.community, exclude=[issue.pk])
-
-
-# ---- An issue's profile and keys, from its concerns (after staff moved concerns about)
-
-
-def profile(issue: Issue) -> tuple[str, set[str]]:
-    """The issue's stored profile and its index keys, folded from its concerns' texts."""
-    names = place_names(issue.community)
-    readings = [
-        model.read(content, names)
-        for content in issue.concerns.values_list("content", flat=True)[:200]
-    ]
-    # The district's IDF today of the characters (one read; a profile weighs only those by
-    # it), as each concern's was when it came.
-    characters = frozenset().union(*(r.characters for r in readings))
-    weights = model.idf(*store.term_counts(store.district_id(issue.community), characters))
-    terms, keys = "", set()
-    for reading in readings:
-        terms = model.fold(terms, reading, weights)
-        keys.update(model.index_keys(reading))
-    return terms, keys
-
-
-def refresh_open_terms(*, batch: int = 500) -> int:
-    """Recompute the profile and the index keys of every open issue from its concerns, e.g.
-    after the model changed or to fill the term index; returns how many profiles changed.
-    Each issue is rewritten under its row lock, so submits carry on."""
-    changed = 0
-    last = 0
-    while True:
-        ids = list(
-            Issue.objects.filter(status__in=Issue.OPEN_STATUSES, pk__gt=last)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
-        )
-        if not ids:
-            return changed
-        last = ids[-1]
-        for pk in ids:
-            with transaction.atomic():
-                issue = first(
-                    Issue.objects.select_for_update().select_related("community").filter(pk=pk)
-                )
-                if issue is None or issue.status not in Issue.OPEN_STATUSES:
-                    continue
-                terms, keys = profile(issue)
-                store.reindex(issue, keys)
-                if issue.terms != terms:
-                    issue.terms = terms
-                    issue.save(update_fields=["terms"])
-                    changed += 1
 
 
 # ---- The submit

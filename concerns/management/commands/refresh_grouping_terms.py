@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from concerns.intake.submit import refresh_open_terms
+from concerns.intake.profiles import refresh_open_terms
 
 
 class Command(BaseCommand):
