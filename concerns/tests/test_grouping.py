@@ -119,3 +119,32 @@ def test_refresh_grouping_terms_rebuilds_stale_features_of_open_issues(world):
     )
     assert again.issue_id == issue.pk
     assert Concern.objects.filter(issue=issue).count() == 2
+
+
+def test_the_product_groups_a_stream_as_the_evaluation_does(world):
+    """Posted through submit_concern, a stream lands in the issues evaluate.group_stream puts
+    it in (the same reading, counts, candidates, decision and profiles folded under the
+    district's IDF of each moment), so the evaluation's figures are the product's."""
+    from concerns.intake import evaluate
+    from concerns.intake.store import place_names
+    from concerns.models import Concern
+
+    board = evaluate.load(evaluate.Path(__file__).parent / "data" / "formal_board_validation.txt")
+    stream = evaluate.arrival_order(board[0], 1)
+    expected = evaluate.group_stream(stream, tuple(place_names(world.c1)))
+    posted = [
+        intake.submit_concern(
+            community=world.c1, channel="web", phone=f"1380000{n:04d}", content=message.text
+        )
+        for n, message in enumerate(stream)
+    ]
+    issues = [Concern.objects.get(pk=concern.pk).issue_id for concern in posted]
+
+    def partition(landed):
+        groups: dict[int, list[int]] = {}
+        for n, issue in enumerate(landed):
+            groups.setdefault(issue, []).append(n)
+        return sorted(groups.values())
+
+    assert len(set(expected)) < len(stream)  # some posts are joined
+    assert partition(issues) == partition(expected)
