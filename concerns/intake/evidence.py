@@ -42,8 +42,9 @@ HERE = Path(__file__).parent
 # many pseudo-documents the general prior weighs as, the length counted as "long".
 READING_TERMS = 400
 PROFILE_TERMS = 400
-# Single characters kept of an issue's profile (by their prior weight): a short message's
-# characters are few, a group of long posts has many, most of them said of every matter.
+# Single characters kept of a text (by their prior weight) and of an issue's profile (the
+# heaviest of its centroid): a short message's characters are few, a group of long posts has
+# many, most of them said of every matter.
 PROFILE_CHARACTERS = 200
 INDEX_TERMS = 40
 LOOKUP_TERMS = 10
@@ -349,23 +350,27 @@ def _count(counts: Mapping[str, int], keys: Iterable[str]) -> dict[str, int]:
     return merged
 
 
+def _centroid(
+    centroid: Mapping[str, float], vector: Mapping[str, float], cap: int
+) -> dict[str, float]:
+    """The centroid with the vector added, its `cap` heaviest entries kept."""
+    summed = dict(centroid)
+    for key, value in vector.items():
+        summed[key] = summed.get(key, 0.0) + value
+    if len(summed) > cap:
+        kept = sorted(summed, key=summed.__getitem__, reverse=True)
+        summed = {k: summed[k] for k in kept[:cap]}
+    return summed
+
+
 def fold_profile(stored: str, reading: Reading, idf: "Idf | None" = None) -> str:
     """The profile with the reading added (`idf`: the district's when the concern came; the
     general prior alone when not given)."""
     profile = parse_profile(stored)
     idf = idf or Idf(0, {})
-    terms = dict(profile.terms)
-    for term, (value, _part) in idf.lexical_side(reading).items():
-        terms[term] = terms.get(term, 0.0) + value
-    if len(terms) > PROFILE_TERMS:
-        kept = sorted(terms, key=terms.__getitem__, reverse=True)
-        terms = {t: terms[t] for t in kept[:PROFILE_TERMS]}
-    characters = dict(profile.characters)
-    for character, value in idf.character_vector(reading).items():
-        characters[character] = characters.get(character, 0.0) + value
-    if len(characters) > PROFILE_CHARACTERS:
-        kept = sorted(characters, key=characters.__getitem__, reverse=True)
-        characters = {c: characters[c] for c in kept[:PROFILE_CHARACTERS]}
+    side = {term: value for term, (value, _part) in idf.lexical_side(reading).items()}
+    terms = _centroid(profile.terms, side, PROFILE_TERMS)
+    characters = _centroid(profile.characters, idf.character_vector(reading), PROFILE_CHARACTERS)
     count = profile.count + 1
     data = {
         "n": count,
